@@ -1,0 +1,195 @@
+"""Build: a parsed program plus input values to a Value graph (forward and backward)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from app.engine import EngineError, Value, maximum, minimum, power
+from app.lang import DEFAULT_LIMITS, Limits, ParseError, Program, parse
+from app.lang.ast import Assign, Binary, Call, Expr, FuncDef, Name, Num, Unary, postorder
+
+DEFAULT_OUTPUT_NAME = "output"
+GRAD_CHECK_RTOL = 1e-6
+
+
+class EvalError(ParseError):
+    """A computation failed at a position of the program (log of a negative number, ...)."""
+
+    def __init__(self, message: str, source: str, start: int, end: int) -> None:
+        super().__init__(message, source, start, end, kind="domain")
+
+
+class MissingValuesError(ValueError):
+    """Input values are missing; names every one of them."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(
+            "missing input value" + ("s" if len(missing) > 1 else "") + " for " + ", ".join(missing)
+        )
+
+
+@dataclass(frozen=True)
+class FunctionCall:
+    """What a call node of a user function holds: its parameters and the body's graph."""
+
+    function: str
+    params: tuple[Value, ...]
+    body: Value
+    declared_grad: bool
+
+
+@dataclass
+class Built:
+    """A program evaluated at some input values."""
+
+    program: Program
+    output: Value
+    output_name: str
+    inputs: dict[str, Value]
+    named: dict[str, Value]
+    warnings: list[str] = field(default_factory=list)
+
+    def gradients(self) -> dict[str, float]:
+        """Return d(output)/d(name) for every input and named node."""
+        return {name: v.grad for name, v in {**self.inputs, **self.named}.items()}
+
+
+_UNARY = {
+    "exp": Value.exp,
+    "log": Value.log,
+    "sqrt": Value.sqrt,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "relu": Value.relu,
+    "abs": Value.abs,
+    "sin": Value.sin,
+    "cos": Value.cos,
+}
+_BINARY = {"max": maximum, "min": minimum, "pow": power}
+
+
+class _Evaluator:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.warnings: list[str] = []
+
+    def expr(self, root: Expr, env: Mapping[str, Value]) -> Value:
+        """Evaluate an expression tree bottom-up, without recursion over its depth."""
+        done: list[Value] = []
+        for node in postorder(root):
+            try:
+                done.append(self.node(node, env, done))
+            except EngineError as exc:
+                raise EvalError(str(exc), self.program.source, node.start, node.end) from None
+        return done[0]
+
+    def node(self, node: Expr, env: Mapping[str, Value], done: list[Value]) -> Value:
+        if isinstance(node, Num):
+            return Value(node.value, "const")
+        if isinstance(node, Name):
+            return env[node.id]
+        if isinstance(node, Unary):
+            return -done.pop()
+        if isinstance(node, Binary):
+            b, a = done.pop(), done.pop()
+            op = node.op
+            if op == "+":
+                return a + b
+            if op == "-":
+                return a - b
+            if op == "*":
+                return a * b
+            if op == "/":
+                return a / b
+            return power(a, b)
+        args = done[len(done) - len(node.args) :]
+        del done[len(done) - len(node.args) :]
+        if node.func in _UNARY:
+            return _UNARY[node.func](args[0])
+        if node.func in _BINARY:
+            return _BINARY[node.func](args[0], args[1])
+        return self.call(self.program.functions[node.func], tuple(args), node)
+
+    def call(self, func: FuncDef, args: tuple[Value, ...], site: Call) -> Value:
+        """Evaluate a user function as one node whose local derivatives come from its body."""
+        params = tuple(Value(a.data, name=p) for a, p in zip(args, func.params, strict=True))
+        env = dict(zip(func.params, params, strict=True))
+        body = self.expr(func.body, env)
+        body.backward()
+        autodiff = tuple(p.grad for p in params)
+        local = autodiff
+        if func.grads is not None:
+            local = tuple(self.expr(g, env).data for g in func.grads)
+            for p, want, got in zip(func.params, autodiff, local, strict=True):
+                if not math.isclose(want, got, rel_tol=GRAD_CHECK_RTOL, abs_tol=1e-9):
+                    at = ", ".join(f"{q.name}={q.data:g}" for q in params)
+                    self.warnings.append(
+                        f"{func.name}: declared d/d{p} = {got:g} but the body's derivative "
+                        f"is {want:g} at {at}"
+                    )
+        node = Value.node(body.data, "call", args, local)
+        node.detail = FunctionCall(func.name, params, body, func.grads is not None)
+        return node
+
+
+def _fresh_if_taken(v: Value) -> Value:
+    """Give a name its own node when the value already is a leaf or another name."""
+    if v.name is not None or not v.inputs:
+        return Value.node(v.data, "=", (v,), (1.0,))
+    return v
+
+
+def build(program: Program, values: Mapping[str, float]) -> Built:
+    """Run the forward pass of program at values; raise MissingValuesError or EvalError."""
+    missing = [name for name in program.inputs if name not in values]
+    if missing:
+        raise MissingValuesError(missing)
+    warnings = [
+        f"value given for '{k}', which the program does not use"
+        for k in values
+        if k not in program.inputs
+    ]
+    inputs: dict[str, Value] = {}
+    for name in program.inputs:
+        x = float(values[name])
+        if not math.isfinite(x):
+            raise ValueError(f"value of '{name}' must be a finite number")
+        inputs[name] = Value(x, name=name)
+    env: dict[str, Value] = dict(inputs)
+    named: dict[str, Value] = {}
+    ev = _Evaluator(program)
+    out: Value | None = None
+    for stmt in program.statements:
+        if isinstance(stmt, FuncDef):
+            continue
+        out = ev.expr(stmt.expr, env)
+        if isinstance(stmt, Assign):
+            out = _fresh_if_taken(out)
+            out.name = stmt.name
+            env[stmt.name] = named[stmt.name] = out
+    assert out is not None
+    output_name = program.output or _unused_name(program)
+    if program.output is None:
+        out = _fresh_if_taken(out) if out.name is not None else out
+        out.name = output_name
+    return Built(program, out, output_name, inputs, named, warnings + ev.warnings)
+
+
+def _unused_name(program: Program) -> str:
+    name = DEFAULT_OUTPUT_NAME
+    while name in program.inputs:
+        name += "_"
+    return name
+
+
+def evaluate(
+    source: str | Program, values: Mapping[str, float], limits: Limits = DEFAULT_LIMITS
+) -> Built:
+    """Parse (if needed), run forward and backward; gradients are on the returned graph."""
+    program = source if isinstance(source, Program) else parse(source, limits)
+    built = build(program, values)
+    built.output.backward()
+    return built

@@ -1,0 +1,88 @@
+"""Helpers shared by the subcommands: reading the program and NAME=VALUE pairs."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+from app.build import MissingValuesError
+from app.engine import EngineError
+from app.lang import ParseError
+
+EXIT_INPUT_ERROR = 2
+
+
+class UsageError(ValueError):
+    """A command-line argument is malformed."""
+
+
+def add_program_arguments(p: argparse.ArgumentParser) -> None:
+    """Add -f FILE, EXPR and NAME=VALUE arguments."""
+    p.add_argument(
+        "-f", "--file", metavar="FILE", help="read the program from FILE ('-' for standard input)"
+    )
+    p.add_argument(
+        "items",
+        nargs="*",
+        metavar="EXPR | NAME=VALUE",
+        help="the program (unless -f is given), then input values such as a=2; "
+        "use -- before an expression that starts with '-'",
+    )
+
+
+def read_program(args: argparse.Namespace) -> tuple[str, dict[str, float]]:
+    """Return (source, values) from -f/EXPR and NAME=VALUE items."""
+    items: list[str] = list(args.items)
+    if args.file is not None:
+        if args.file == "-":
+            source = sys.stdin.read()
+        else:
+            with open(args.file, encoding="utf-8") as fh:
+                source = fh.read()
+    else:
+        if not items or _is_assignment(items[0]):
+            raise UsageError("give a program: an EXPR argument or -f FILE")
+        source = items.pop(0)
+    return source, parse_values(items)
+
+
+def _is_assignment(item: str) -> bool:
+    name, eq, value = item.partition("=")
+    return bool(eq) and name.isidentifier() and _is_number(value)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_values(items: list[str]) -> dict[str, float]:
+    """Parse NAME=VALUE items into a dict of finite floats."""
+    values: dict[str, float] = {}
+    for item in items:
+        name, eq, text = item.partition("=")
+        if not eq or not name.strip().isidentifier():
+            raise UsageError(f"expected NAME=VALUE, got {item!r}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise UsageError(f"value of {name} is not a number: {text!r}") from None
+        if not math.isfinite(value):
+            raise UsageError(f"value of {name} must be finite, got {text!r}")
+        values[name.strip()] = value
+    return values
+
+
+def report_input_error(exc: Exception) -> int:
+    """Print an input error to stderr the way a compiler would; return exit status 2."""
+    if isinstance(exc, ParseError):
+        print(f"{exc.line}:{exc.column}: {exc.message}\n{exc.snippet}", file=sys.stderr)
+    elif isinstance(exc, MissingValuesError | EngineError | UsageError | ValueError | OSError):
+        print(f"error: {exc}", file=sys.stderr)
+    else:
+        raise exc
+    return EXIT_INPUT_ERROR

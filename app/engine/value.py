@@ -1,0 +1,258 @@
+"""Value: a scalar that remembers how it was computed.
+
+Every operation has the same shape: compute the forward value, compute the local
+derivative with respect to each input, and return a new node holding both. No closures
+are stored, so a node holds no reference to itself and graphs are freed by reference
+counting alone (no work for the cyclic garbage collector).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Union
+
+from app.engine import autodiff
+from app.engine.errors import EngineError
+
+Number = Union[int, float]
+Operand = Union["Value", int, float]
+
+_INF = math.inf
+
+
+def _checked(op: str, out: float, operands: tuple[float, ...]) -> float:
+    """Return out if it is finite, else raise EngineError for op."""
+    if out - out != 0.0:  # true only for inf and nan
+        raise EngineError(op, operands, "result is not a finite number")
+    return out
+
+
+class Value:
+    """A scalar node: its value, its gradient, and the ordered inputs it was made from."""
+
+    __slots__ = ("data", "detail", "grad", "inputs", "local_grads", "name", "op", "pending")
+
+    data: float
+    grad: float
+    op: str
+    inputs: tuple[Value, ...]
+    local_grads: tuple[float, ...]
+    name: str | None
+    pending: float
+    detail: Any
+
+    def __init__(
+        self,
+        data: Number,
+        op: str = "",
+        inputs: tuple[Value, ...] = (),
+        local_grads: tuple[float, ...] = (),
+        name: str | None = None,
+    ) -> None:
+        self.data = data if type(data) is float else float(data)
+        self.grad = 0.0
+        self.op = op
+        self.inputs = inputs
+        self.local_grads = local_grads
+        self.name = name
+        self.pending = 0.0
+        self.detail = None
+
+    @classmethod
+    def constant(cls, x: Number) -> Value:
+        """Return a constant leaf (a number written in a formula)."""
+        return cls(x, "const")
+
+    @classmethod
+    def node(
+        cls, data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[float, ...]
+    ) -> Value:
+        """Return a custom operation node with the given value and local derivatives."""
+        if len(inputs) != len(local_grads):
+            raise ValueError("one local derivative per input is required")
+        return cls(
+            _checked(op, float(data), tuple(v.data for v in inputs)),
+            op,
+            inputs,
+            tuple(float(g) for g in local_grads),
+        )
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for inputs and constants (nodes made from no other node)."""
+        return not self.inputs
+
+    def __repr__(self) -> str:
+        label = f", name={self.name!r}" if self.name else ""
+        op = f", op={self.op!r}" if self.op else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{op}{label})"
+
+    # ----- arithmetic -------------------------------------------------------------
+    def __add__(self, other: Operand) -> Value:
+        o = other if isinstance(other, Value) else Value(other, "const")
+        out = self.data + o.data
+        return Value(_checked("+", out, (self.data, o.data)), "+", (self, o), (1.0, 1.0))
+
+    def __radd__(self, other: Number) -> Value:
+        return Value(other, "const") + self
+
+    def __sub__(self, other: Operand) -> Value:
+        o = other if isinstance(other, Value) else Value(other, "const")
+        out = self.data - o.data
+        return Value(_checked("-", out, (self.data, o.data)), "-", (self, o), (1.0, -1.0))
+
+    def __rsub__(self, other: Number) -> Value:
+        return Value(other, "const") - self
+
+    def __mul__(self, other: Operand) -> Value:
+        o = other if isinstance(other, Value) else Value(other, "const")
+        a, b = self.data, o.data
+        return Value(_checked("*", a * b, (a, b)), "*", (self, o), (b, a))
+
+    def __rmul__(self, other: Number) -> Value:
+        return Value(other, "const") * self
+
+    def __truediv__(self, other: Operand) -> Value:
+        o = other if isinstance(other, Value) else Value(other, "const")
+        a, b = self.data, o.data
+        if b == 0.0:
+            raise EngineError("/", (a, b), "division by zero")
+        out = _checked("/", a / b, (a, b))
+        return Value(out, "/", (self, o), (1.0 / b, -out / b))
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return Value(other, "const") / self
+
+    def __neg__(self) -> Value:
+        return Value(-self.data, "neg", (self,), (-1.0,))
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __pow__(self, other: Operand) -> Value:
+        return power(self, other)
+
+    def __rpow__(self, other: Number) -> Value:
+        return power(Value(other, "const"), self)
+
+    # ----- functions --------------------------------------------------------------
+    def exp(self) -> Value:
+        """Return e**self."""
+        a = self.data
+        try:
+            out = math.exp(a)
+        except OverflowError:
+            raise EngineError("exp", (a,), "result overflows a float") from None
+        return Value(out, "exp", (self,), (out,))
+
+    def log(self) -> Value:
+        """Return the natural logarithm; the operand must be > 0."""
+        a = self.data
+        if a <= 0.0:
+            raise EngineError("log", (a,), "operand must be > 0")
+        return Value(math.log(a), "log", (self,), (1.0 / a,))
+
+    def sqrt(self) -> Value:
+        """Return the square root; the operand must be >= 0 (the slope at 0 is inf)."""
+        a = self.data
+        if a < 0.0:
+            raise EngineError("sqrt", (a,), "operand must be >= 0")
+        out = math.sqrt(a)
+        return Value(out, "sqrt", (self,), (0.5 / out if out else _INF,))
+
+    def tanh(self) -> Value:
+        """Return the hyperbolic tangent."""
+        t = math.tanh(self.data)
+        return Value(t, "tanh", (self,), (1.0 - t * t,))
+
+    def sigmoid(self) -> Value:
+        """Return 1 / (1 + e**-self), computed without overflow."""
+        a = self.data
+        if a >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-a))
+        else:
+            e = math.exp(a)
+            s = e / (1.0 + e)
+        return Value(s, "sigmoid", (self,), (s * (1.0 - s),))
+
+    def relu(self) -> Value:
+        """Return max(self, 0); the slope at 0 is taken as 0, as in PyTorch."""
+        a = self.data
+        return Value(a if a > 0.0 else 0.0, "relu", (self,), (1.0 if a > 0.0 else 0.0,))
+
+    def abs(self) -> Value:
+        """Return |self|; the slope at 0 is taken as 0 (sign(0)), as in PyTorch."""
+        a = self.data
+        slope = 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
+        return Value(abs(a), "abs", (self,), (slope,))
+
+    def __abs__(self) -> Value:
+        return self.abs()
+
+    def sin(self) -> Value:
+        """Return the sine (radians)."""
+        a = self.data
+        return Value(math.sin(a), "sin", (self,), (math.cos(a),))
+
+    def cos(self) -> Value:
+        """Return the cosine (radians)."""
+        a = self.data
+        return Value(math.cos(a), "cos", (self,), (-math.sin(a),))
+
+    # ----- autodiff ---------------------------------------------------------------
+    def backward(self, seed: float = 1.0) -> None:
+        """Add d(self)/d(node) to every node's grad (gradients accumulate until zeroed)."""
+        autodiff.backward(self, seed)
+
+    def zero_grad(self) -> None:
+        """Reset the gradient of this node and of every node it depends on to 0."""
+        autodiff.zero_grad(self)
+
+
+def power(base: Operand, exponent: Operand) -> Value:
+    """Return base**exponent; either may be a Value (d/db = a**b * ln a)."""
+    a_v = base if isinstance(base, Value) else Value(base, "const")
+    b_v = exponent if isinstance(exponent, Value) else Value(exponent, "const")
+    a, b = a_v.data, b_v.data
+    if a == 0.0 and b < 0.0:
+        raise EngineError("^", (a, b), "zero cannot be raised to a negative power")
+    if a < 0.0 and not b.is_integer():
+        raise EngineError("^", (a, b), "a negative base needs an integer exponent")
+    try:
+        out = a**b
+    except OverflowError:
+        raise EngineError("^", (a, b), "result overflows a float") from None
+    _checked("^", out, (a, b))
+    if b == 0.0:
+        d_base = 0.0
+    elif a == 0.0 and b < 1.0:
+        d_base = _INF
+    else:
+        d_base = b * a ** (b - 1.0)
+    if a > 0.0:
+        d_exp = out * math.log(a)
+    elif a == 0.0 or b_v.op == "const":
+        d_exp = 0.0  # limit from the right at 0; a written constant exponent is not varied
+    else:
+        d_exp = math.nan  # a**b is not real-valued around a negative base
+    return Value(out, "^", (a_v, b_v), (d_base, d_exp))
+
+
+def maximum(a: Operand, b: Operand) -> Value:
+    """Return the larger of a and b; on a tie each receives half the gradient."""
+    x = a if isinstance(a, Value) else Value(a, "const")
+    y = b if isinstance(b, Value) else Value(b, "const")
+    if x.data == y.data:
+        return Value(x.data, "max", (x, y), (0.5, 0.5))
+    first = x.data > y.data
+    return Value(x.data if first else y.data, "max", (x, y), (1.0, 0.0) if first else (0.0, 1.0))
+
+
+def minimum(a: Operand, b: Operand) -> Value:
+    """Return the smaller of a and b; on a tie each receives half the gradient."""
+    x = a if isinstance(a, Value) else Value(a, "const")
+    y = b if isinstance(b, Value) else Value(b, "const")
+    if x.data == y.data:
+        return Value(x.data, "min", (x, y), (0.5, 0.5))
+    first = x.data < y.data
+    return Value(x.data if first else y.data, "min", (x, y), (1.0, 0.0) if first else (0.0, 1.0))

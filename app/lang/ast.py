@@ -1,0 +1,164 @@
+"""The syntax tree. Every node knows its source span; walks are iterative."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    """A number literal."""
+
+    value: float
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A reference to an input, a named node or a function parameter."""
+
+    id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    """Unary minus."""
+
+    op: str
+    operand: Expr
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    """A binary operation: one of + - * / ^."""
+
+    op: str
+    left: Expr
+    right: Expr
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call of a built-in or user function."""
+
+    func: str
+    args: tuple[Expr, ...]
+    start: int
+    end: int
+
+
+Expr = Num | Name | Unary | Binary | Call
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """`name = expr`: names a node."""
+
+    name: str
+    expr: Expr
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class FuncDef:
+    """`def f(x, y) = body [grad dx, dy]`: a user function, optionally with its derivatives."""
+
+    name: str
+    params: tuple[str, ...]
+    body: Expr
+    grads: tuple[Expr, ...] | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExprStmt:
+    """A bare expression: only allowed as the last statement (the output)."""
+
+    expr: Expr
+    start: int
+    end: int
+
+
+Statement = Assign | FuncDef | ExprStmt
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A parsed program: statements in order, the user functions, the inputs, the output."""
+
+    source: str
+    statements: tuple[Statement, ...]
+    functions: dict[str, FuncDef] = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()
+    output: str | None = None
+    node_count: int = 0
+
+    @property
+    def output_expr(self) -> Expr:
+        """The expression of the last statement."""
+        last = self.statements[-1]
+        assert not isinstance(last, FuncDef)
+        return last.expr
+
+
+def children(node: Expr) -> tuple[Expr, ...]:
+    """Return the sub-expressions of node, left to right."""
+    if isinstance(node, Binary):
+        return (node.left, node.right)
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def postorder(root: Expr) -> Iterator[Expr]:
+    """Yield every node of the tree, children before parents, without recursion."""
+    stack: list[tuple[Expr, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            yield node
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(children(node)))
+
+
+def sexpr(node: Expr | Statement) -> str:
+    """Return a compact S-expression: `(+ a (* b 2))`."""
+    if isinstance(node, Assign):
+        return f"(= {node.name} {sexpr(node.expr)})"
+    if isinstance(node, ExprStmt):
+        return sexpr(node.expr)
+    if isinstance(node, FuncDef):
+        grads = "" if node.grads is None else " (grad " + " ".join(map(sexpr, node.grads)) + ")"
+        return f"(def {node.name} ({' '.join(node.params)}) {sexpr(node.body)}{grads})"
+    done: list[str] = []
+    for item in postorder(node):
+        if isinstance(item, Num):
+            done.append(item.text)
+        elif isinstance(item, Name):
+            done.append(item.id)
+        else:
+            k = len(children(item))
+            args = done[len(done) - k :]
+            del done[len(done) - k :]
+            head = item.func if isinstance(item, Call) else item.op
+            done.append(f"({head} {' '.join(args)})")
+    return done[0]
+
+
+def program_sexpr(program: Program) -> str:
+    """Return the statements as S-expressions joined by '; '."""
+    return "; ".join(sexpr(s) for s in program.statements)

@@ -1,0 +1,87 @@
+"""The tokenizer: text to a list of tokens with offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from app.lang.errors import ParseError
+
+
+class Tok(Enum):
+    """Token kinds."""
+
+    NUM = "number"
+    NAME = "name"
+    OP = "operator"
+    SEP = "end of statement"
+    EOF = "end of input"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: its kind, its text and where it starts and ends."""
+
+    kind: Tok
+    text: str
+    start: int
+    end: int
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>[ \t\r]+|\#[^\n]*)
+  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op>\*\*|[-+*/^(),=])
+  | (?P<sep>[\n;])
+    """,
+    re.VERBOSE,
+)
+
+_DESCRIBE = {"\t": "tab", "\x00": "NUL"}
+
+
+def _describe(ch: str) -> str:
+    if ch in _DESCRIBE:
+        return _DESCRIBE[ch]
+    if ch.isprintable() and not ch.isspace():
+        return f"'{ch}' (U+{ord(ch):04X})"
+    return f"U+{ord(ch):04X}"
+
+
+def tokenize(source: str) -> list[Token]:
+    """Split source into tokens; unknown characters raise ParseError at their position."""
+    tokens: list[Token] = []
+    pos, n = 0, len(source)
+    match = _TOKEN.match
+    while pos < n:
+        m = match(source, pos)
+        if m is None:
+            ch = source[pos]
+            hint = " (use ** or ^ for powers)" if ch in "×·" else ""
+            raise ParseError(
+                f"unexpected character {_describe(ch)}{hint}", source, pos, kind="character"
+            )
+        kind = m.lastgroup
+        end = m.end()
+        if kind == "num":
+            if end < n and (source[end].isalpha() or source[end] == "_"):
+                raise ParseError(
+                    f"a number cannot run into a name: write {m.group()}*{source[end]}...",
+                    source,
+                    pos,
+                    end + 1,
+                    kind="syntax",
+                )
+            tokens.append(Token(Tok.NUM, m.group(), pos, end))
+        elif kind == "name":
+            tokens.append(Token(Tok.NAME, m.group(), pos, end))
+        elif kind == "op":
+            tokens.append(Token(Tok.OP, m.group(), pos, end))
+        elif kind == "sep":
+            tokens.append(Token(Tok.SEP, m.group(), pos, end))
+        pos = end
+    tokens.append(Token(Tok.EOF, "", n, n))
+    return tokens

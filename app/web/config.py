@@ -1,0 +1,46 @@
+"""Settings from the environment (prefix CHAINRULE_), e.g. CHAINRULE_RENDER_TIMEOUT=5."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.lang import Limits
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set without touching code."""
+
+    model_config = SettingsConfigDict(env_prefix="CHAINRULE_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: str = "info"
+    cors_origins: list[str] = []
+
+    max_length: int = 20_000
+    max_depth: int = 200
+    max_nodes: int = 50_000
+    max_exponent: float = 1_000.0
+    max_body_bytes: int = 256 * 1024
+
+    render_timeout: float = 5.0
+    render_max_nodes: int = 2_000
+    render_cache_size: int = 256
+
+    def limits(self) -> Limits:
+        """Return the language limits these settings describe."""
+        return Limits(
+            max_length=self.max_length,
+            max_depth=self.max_depth,
+            max_nodes=self.max_nodes,
+            max_exponent=self.max_exponent,
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment."""
+    return Settings()
