@@ -77,9 +77,9 @@ class Scope:
 
     def check_function_name(self, name: str, start: int, end: int) -> None:
         """Reject a function name that is taken."""
-        self._check_new_name(name, start, end)
         if name in self.functions:
             raise self._fail(f"function '{name}' is already defined", start, end)
+        self._check_new_name(name, start, end)
         if name in self.assigned or name in self.inputs:
             raise self._fail(f"'{name}' is already used as a value name", start, end)
 

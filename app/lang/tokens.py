@@ -52,9 +52,13 @@ def _describe(ch: str) -> str:
 
 
 def tokenize(source: str) -> list[Token]:
-    """Split source into tokens; unknown characters raise ParseError at their position."""
+    """Split source into tokens; unknown characters raise ParseError at their position.
+
+    A newline inside parentheses continues the statement, so long expressions can wrap.
+    """
     tokens: list[Token] = []
     pos, n = 0, len(source)
+    parens = 0
     match = _TOKEN.match
     while pos < n:
         m = match(source, pos)
@@ -79,8 +83,10 @@ def tokenize(source: str) -> list[Token]:
         elif kind == "name":
             tokens.append(Token(Tok.NAME, m.group(), pos, end))
         elif kind == "op":
-            tokens.append(Token(Tok.OP, m.group(), pos, end))
-        elif kind == "sep":
+            text = m.group()
+            parens += (text == "(") - (text == ")" and parens > 0)
+            tokens.append(Token(Tok.OP, text, pos, end))
+        elif kind == "sep" and not (parens and m.group() == "\n"):
             tokens.append(Token(Tok.SEP, m.group(), pos, end))
         pos = end
     tokens.append(Token(Tok.EOF, "", n, n))

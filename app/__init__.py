@@ -1,0 +1,1 @@
+"""chainrule: the chain rule at work."""

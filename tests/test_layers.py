@@ -1,0 +1,78 @@
+"""Imports point down only: engine and lang are stdlib-only; only web knows HTTP; only
+render knows graphviz. Reads our own source files (never user text)."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parent.parent / "app"
+STDLIB = set(sys.stdlib_module_names)
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted((APP / folder).rglob("*.py")) if (APP / folder).is_dir() else [APP / folder]
+
+
+@pytest.mark.parametrize("folder", ["engine", "lang"])
+def test_engine_and_lang_use_only_the_standard_library(folder: str) -> None:
+    for path in modules(folder):
+        for name in imports_of(path):
+            top = name.split(".")[0]
+            own = f"app.{folder}"
+            assert top in STDLIB or name.startswith(own) or top == "__future__", (path, name)
+
+
+def test_engine_knows_nothing_of_parsing_rendering_or_http() -> None:
+    for path in modules("engine"):
+        assert not any(
+            n.startswith(("app.lang", "app.build", "app.render", "app.web"))
+            for n in imports_of(path)
+        ), path
+
+
+def test_lang_knows_nothing_of_the_engine() -> None:
+    for path in modules("lang"):
+        assert not any(n.startswith(("app.engine", "app.build")) for n in imports_of(path))
+
+
+def test_only_the_web_layer_imports_http_frameworks() -> None:
+    for path in APP.rglob("*.py"):
+        if "web" in path.relative_to(APP).parts:
+            continue
+        names = imports_of(path)
+        bad = {n for n in names if n.split(".")[0] in {"fastapi", "starlette", "uvicorn"}}
+        if path.name == "serve_cmd.py":
+            bad -= {"uvicorn"}
+        assert not bad, (path, bad)
+
+
+def test_only_render_imports_graphviz() -> None:
+    for path in APP.rglob("*.py"):
+        rel = path.relative_to(APP)
+        if rel.parts[0] == "render" or rel.name == "render.py":
+            continue
+        assert not any(n.split(".")[0] == "graphviz" for n in imports_of(path)), path
+
+
+def test_no_eval_exec_or_compile_in_the_app() -> None:
+    for path in APP.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in {"eval", "exec", "compile"}, path
+        assert "ast" not in {n.split(".")[0] for n in imports_of(path)}, path
