@@ -14,7 +14,7 @@ from typing import Any, Union
 from app.engine import autodiff
 from app.engine.errors import EngineError
 
-Number = Union[int, float]
+Number = int | float
 Operand = Union["Value", int, float]
 
 _INF = math.inf
