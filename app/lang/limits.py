@@ -18,6 +18,7 @@ class Limits:
     max_nodes: int = 50_000
     max_exponent: float = 1_000.0
     max_call_depth: int = 32
+    max_name_length: int = 64
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_depth <= MAX_CONFIGURABLE_DEPTH:

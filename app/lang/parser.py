@@ -40,7 +40,7 @@ class Parser:
                 limits.max_length,
                 kind="limit",
             )
-        self.tokens = tokenize(source)
+        self.tokens = tokenize(source, limits.max_name_length)
         self.i = 0
         self.depth = 0
         self.nodes = 0

@@ -51,7 +51,7 @@ def _describe(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
-def tokenize(source: str) -> list[Token]:
+def tokenize(source: str, max_name_length: int = 64) -> list[Token]:
     """Split source into tokens; unknown characters raise ParseError at their position.
 
     A newline inside parentheses continues the statement, so long expressions can wrap.
@@ -81,6 +81,14 @@ def tokenize(source: str) -> list[Token]:
                 )
             tokens.append(Token(Tok.NUM, m.group(), pos, end))
         elif kind == "name":
+            if end - pos > max_name_length:
+                raise ParseError(
+                    f"name is {end - pos:,} characters long; the limit is {max_name_length}",
+                    source,
+                    pos,
+                    end,
+                    kind="limit",
+                )
             tokens.append(Token(Tok.NAME, m.group(), pos, end))
         elif kind == "op":
             text = m.group()

@@ -78,6 +78,7 @@ LIMITS = [
     ("-" * 300 + "x", "nested more than 200 levels"),
     ("x" + "^x" * 300, "nested more than 200 levels"),
     ("sin(" * 250 + "x" + ")" * 250, "nested more than 200 levels"),
+    ("y" * 65 + " + 1", "name is 65 characters long; the limit is 64"),
 ]
 
 
