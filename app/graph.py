@@ -1,0 +1,208 @@
+"""Graph export: a built program as plain nodes, edges and backward steps (stable ids).
+
+Ids are "n0", "n1", ... in topological order (inputs before the nodes that use them), so
+the same program at the same values always exports the same graph. Nothing here knows
+graphviz; `app.render` turns a `Graph` into DOT and SVG.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from app.build import Built, FunctionCall
+from app.engine import Value, topological_order
+
+KINDS = ("input", "constant", "intermediate", "output", "call")
+
+# How each engine op is shown in an op node; anything else is shown as it is.
+OP_LABELS = {"*": "×", "-": "−", "/": "÷", "neg": "−x", "^": "^", "=": "="}
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """One Value: its value, its gradient d(output)/d(node), and how it was made."""
+
+    id: str
+    name: str | None
+    op: str
+    value: float
+    grad: float
+    kind: str
+    label: str
+    group: str | None = None  # id of the call node whose expanded body holds this node
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    """One input slot of an operation: source feeds target with d(target)/d(source)."""
+
+    source: str
+    target: str
+    local_grad: float
+    kind: str = "input"  # "input"; or, in expanded calls, "bind" (arg→param), "result"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one backward step adds to one input: grad(target) += upstream × local_grad."""
+
+    target: str
+    local_grad: float
+    product: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node's turn in the backward pass: its (upstream) grad passed to its inputs."""
+
+    node: str
+    grad: float
+    contributions: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A computation graph ready to be drawn or sent as JSON."""
+
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    output: str
+    steps: tuple[Step, ...]
+
+
+def op_label(node: Value) -> str:
+    """Return the display text of a node's operation ("+", "exp", "P3", ...)."""
+    if node.op == "call" and isinstance(node.detail, FunctionCall):
+        return node.detail.function
+    if node.op == "":
+        return node.name or ""
+    if node.op == "const":
+        return f"{node.data:g}"
+    return OP_LABELS.get(node.op, node.op)
+
+
+def _kind(node: Value, output: Value | None) -> str:
+    if node is output:
+        return "output"
+    if node.op == "":
+        return "input"
+    if node.op == "const":
+        return "constant"
+    if node.op == "call":
+        return "call"
+    return "intermediate"
+
+
+class _Exporter:
+    def __init__(self) -> None:
+        self.nodes: list[GraphNode] = []
+        self.edges: list[GraphEdge] = []
+        self.ids: dict[Value, str] = {}
+        self.calls: list[tuple[Value, float]] = []
+
+    def add(
+        self, order: list[Value], output: Value | None, scale: float, group: str | None
+    ) -> None:
+        """Give every node of order an id and add it, then the edges into its op."""
+        ids = self.ids
+        for v in order:
+            if v in ids:
+                continue
+            ids[v] = nid = f"n{len(self.nodes)}"
+            grad = v.grad * scale if group is not None else v.grad
+            self.nodes.append(
+                GraphNode(nid, v.name, v.op, v.data, grad, _kind(v, output), op_label(v), group)
+            )
+            if v.op == "call" and isinstance(v.detail, FunctionCall):
+                self.calls.append((v, grad))
+        for v in order:
+            for child, local in zip(v.inputs, v.local_grads, strict=True):
+                self.edges.append(GraphEdge(ids[child], ids[v], local))
+
+    def expand(self) -> None:
+        """Add each call's body as a group of nodes, nested calls included."""
+        done = 0
+        while done < len(self.calls):
+            call, call_grad = self.calls[done]
+            done += 1
+            detail: FunctionCall = call.detail
+            call_id = self.ids[call]
+            self.add(
+                [*detail.params, *topological_order(detail.body)], detail.body, call_grad, call_id
+            )
+            for arg, param in zip(call.inputs, detail.params, strict=True):
+                self.edges.append(GraphEdge(self.ids[arg], self.ids[param], 1.0, "bind"))
+            self.edges.append(GraphEdge(self.ids[detail.body], call_id, 1.0, "result"))
+
+
+def _steps(order: list[Value], ids: dict[Value, str]) -> tuple[Step, ...]:
+    steps = []
+    for v in reversed(order):
+        if not v.inputs:
+            continue
+        g = v.grad
+        contributions = tuple(
+            Contribution(ids[child], local, g * local if g != 0.0 else 0.0)
+            for child, local in zip(v.inputs, v.local_grads, strict=True)
+        )
+        steps.append(Step(ids[v], g, contributions))
+    return tuple(steps)
+
+
+def export_graph(built: Built, expand_calls: bool = False) -> Graph:
+    """Return the graph of a built (forward and backward done) program."""
+    order = topological_order(built.output)
+    exporter = _Exporter()
+    exporter.add(order, built.output, 1.0, None)
+    ids = dict(exporter.ids)
+    if expand_calls:
+        exporter.expand()
+    return Graph(
+        tuple(exporter.nodes), tuple(exporter.edges), ids[built.output], _steps(order, ids)
+    )
+
+
+def json_number(x: float) -> float | str:
+    """Return x, or "inf", "-inf", "nan" for a non-finite x (JSON has no such numbers)."""
+    if math.isfinite(x):
+        return x
+    if math.isnan(x):
+        return "nan"
+    return "inf" if x > 0 else "-inf"
+
+
+def graph_to_json(graph: Graph) -> dict[str, object]:
+    """Return the graph as JSON-ready data (no NaN or Infinity literals)."""
+    n = json_number
+    return {
+        "output": graph.output,
+        "nodes": [
+            {
+                "id": v.id,
+                "name": v.name,
+                "op": v.op,
+                "value": n(v.value),
+                "grad": n(v.grad),
+                "kind": v.kind,
+                "label": v.label,
+                "group": v.group,
+            }
+            for v in graph.nodes
+        ],
+        "edges": [
+            {"source": e.source, "target": e.target, "local_grad": n(e.local_grad), "kind": e.kind}
+            for e in graph.edges
+        ],
+        "steps": [
+            {
+                "node": s.node,
+                "grad": n(s.grad),
+                "contributions": [
+                    {"target": c.target, "local_grad": n(c.local_grad), "product": n(c.product)}
+                    for c in s.contributions
+                ],
+            }
+            for s in graph.steps
+        ],
+    }
