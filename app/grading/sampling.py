@@ -1,0 +1,75 @@
+"""Seeded random points near the given values, in the same piece of any piecewise node."""
+
+from __future__ import annotations
+
+import random
+
+from app.build import Built, build
+from app.engine import EngineError, Value, topological_order
+from app.lang import ParseError, Program
+
+Point = dict[str, float]
+
+# A point moves each input by a fraction in [MIN_STEP, 1] of its spread (both signs), so
+# a sample is never the given point itself: "2*b" and "b + 1" agree at b = 1 only.
+SPREAD = 0.5
+MIN_STEP = 0.2
+ATTEMPTS_PER_SAMPLE = 20
+SHRINK = 0.8
+_PIECEWISE = frozenset({"relu", "abs", "max", "min"})
+
+
+def _sign(x: float) -> int | None:
+    return None if x == 0.0 else (1 if x > 0.0 else -1)
+
+
+def pieces(built: Built) -> list[int | None]:
+    """Return which side of its kink each relu/abs/max/min node is on (None: on the kink)."""
+    roots = (built.output, *built.named.values())
+    top = Value(0.0, "roots", roots, tuple(0.0 for _ in roots))
+    out: list[int | None] = []
+    for node in topological_order(top):
+        if node.op in _PIECEWISE:
+            x = node.inputs[0].data
+            out.append(_sign(x if len(node.inputs) == 1 else x - node.inputs[1].data))
+    return out
+
+
+def _same_piece(base: list[int | None], other: list[int | None]) -> bool:
+    return all(b is None or b == o for b, o in zip(base, other, strict=True))
+
+
+def draw_points(program: Program, built: Built, samples: int, seed: int) -> list[Point]:
+    """Return up to samples points near built's inputs where the program is defined.
+
+    A point where the program cannot be computed, or where a relu/abs/max/min node is on
+    the other side of its kink than at the given values, is skipped and re-drawn closer.
+    Each point maps every input, named node and the output to its value there.
+    """
+    rng = random.Random(seed)
+    given = {name: v.data for name, v in built.inputs.items()}
+    base = pieces(built)
+    points: list[Point] = []
+    scale = 1.0
+    for _ in range(samples * ATTEMPTS_PER_SAMPLE):
+        if len(points) >= samples:
+            break
+        values = {name: _near(rng, x, scale) for name, x in given.items()}
+        try:
+            at = build(program, values)
+        except (EngineError, ParseError, ValueError):
+            scale *= SHRINK
+            continue
+        if not _same_piece(base, pieces(at)):
+            scale *= SHRINK
+            continue
+        point = {name: v.data for name, v in {**at.inputs, **at.named}.items()}
+        point.setdefault(at.output_name, at.output.data)
+        points.append(point)
+    return points
+
+
+def _near(rng: random.Random, x: float, scale: float) -> float:
+    step = rng.uniform(MIN_STEP, 1.0) * rng.choice((-1.0, 1.0))
+    # Four significant digits keep the feedback readable ("at a = 2.876, b = 1.116").
+    return float(f"{x + step * scale * SPREAD * max(1.0, abs(x)):.4g}")
