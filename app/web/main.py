@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from app.web.config import Settings, get_settings
 from app.web.errors import install_error_handlers
-from app.web.routes import health
+from app.web.routes import grade, health
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -20,4 +20,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(grade.router)
     return app
