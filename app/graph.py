@@ -128,9 +128,8 @@ class _Exporter:
             done += 1
             detail: FunctionCall = call.detail
             call_id = self.ids[call]
-            self.add(
-                [*detail.params, *topological_order(detail.body)], detail.body, call_grad, call_id
-            )
+            body = [*detail.params, *topological_order(detail.body)]
+            self.add(body, None, call_grad, call_id)
             for arg, param in zip(call.inputs, detail.params, strict=True):
                 self.edges.append(GraphEdge(self.ids[arg], self.ids[param], 1.0, "bind"))
             self.edges.append(GraphEdge(self.ids[detail.body], call_id, 1.0, "result"))

@@ -1,0 +1,114 @@
+"""How things look: number format, escaping, node styles by kind, the legend."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from app.graph import Graph, GraphNode
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# style key -> (fill colour, extra node style, pen width)
+STYLES = {
+    "input": ("#dbeafe", "", "1"),
+    "constant": ("#f3f4f6", ",dashed", "1"),
+    "intermediate": ("#ffffff", "", "1"),
+    "named": ("#fef9c3", "", "1.5"),
+    "output": ("#dcfce7", ",bold", "2"),
+    "call": ("#ede9fe", "", "1.5"),
+}
+LEGEND = ("input", "constant", "named", "intermediate", "call", "output")
+OP_FILL = "#e5e7eb"
+
+
+@dataclass(frozen=True)
+class DotOptions:
+    """How to draw: direction, edge labels, constants, digits, expanded calls, legend."""
+
+    rankdir: Literal["LR", "TB"] = "LR"
+    local_grads: bool = False
+    constants: bool = True
+    precision: int = 4
+    expand_calls: bool = False
+    legend: bool = True
+
+
+def fmt(x: float, precision: int = 4) -> str:
+    """Return x with `precision` significant digits, compact ("1.5e6"), or inf/-inf/nan."""
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0.0:
+        return "0"
+    text = f"{x:.{max(1, min(precision, 17))}g}"
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if e else text
+
+
+def html_text(text: str) -> str:
+    """Return text safe inside an HTML-like DOT label (markup escaped, no control chars)."""
+    return html.escape(_CONTROL.sub(" ", text), quote=True)
+
+
+def style_key(node: GraphNode) -> str:
+    """Return the style of a node: its kind, or "named" for a named intermediate."""
+    if node.kind == "intermediate" and node.name:
+        return "named"
+    return node.kind if node.kind in STYLES else "intermediate"
+
+
+def value_node(node: GraphNode, opts: DotOptions) -> str:
+    """Return the DOT line of a value node: name, value and grad in one box."""
+    key = style_key(node)
+    fill, style, pen = STYLES[key]
+    cells = [f"<td><b>{html_text(node.name)}</b></td>"] if node.name else []
+    cells.append(f"<td>value {fmt(node.value, opts.precision)}</td>")
+    cells.append(f"<td>grad {fmt(node.grad, opts.precision)}</td>")
+    label = (
+        '<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
+        + "<vr/>".join(cells)
+        + "</tr></table>"
+    )
+    css = "intermediate named" if key == "named" else key
+    return (
+        f'{node.id} [id="{node.id}" class="value {css}" shape=box '
+        f'style="filled,rounded{style}" fillcolor="{fill}" penwidth={pen} label=<{label}>]'
+    )
+
+
+def op_node(node: GraphNode, label: str) -> str:
+    """Return the DOT line of the small op node that makes a value node."""
+    shape = "box" if node.op == "call" else "circle"
+    return (
+        f'"op-{node.id}" [id="op-{node.id}" class="op" shape={shape} style="filled,rounded" '
+        f'fillcolor="{OP_FILL}" width=0.3 label=<{html_text(label)}>]'
+    )
+
+
+def legend_lines(graph: Graph) -> list[str]:
+    """Return a small cluster showing the node styles present in the graph."""
+    present = {style_key(n) for n in graph.nodes}
+    lines = [
+        "subgraph cluster_legend {",
+        'id="legend" class="legend" label="legend" fontsize=10',
+        'style="rounded,dashed" color="#9ca3af"',
+    ]
+    for key in LEGEND:
+        if key in present:
+            fill, style, pen = STYLES[key]
+            lines.append(
+                f'"legend-{key}" [id="legend-{key}" class="legend {key}" shape=box '
+                f'style="filled,rounded{style}" fillcolor="{fill}" penwidth={pen} '
+                f'fontsize=10 label="{key}"]'
+            )
+    lines.append(
+        f'"legend-op" [id="legend-op" class="legend op" shape=circle style=filled '
+        f'fillcolor="{OP_FILL}" fontsize=10 label="op"]'
+    )
+    lines.append("}")
+    return lines
