@@ -100,7 +100,8 @@ def _cluster_label(graph: Graph, call: str, by_id: dict[str, GraphNode], opts: D
         if e.kind == "bind" and by_id[e.target].group == call
     ]
     node, out = by_id[call], by_id[graph.output].name or "out"
-    text = f"{node.label}({', '.join(params)}) · ∂{out}/∂{node.label} = {fmt(node.grad, opts.precision)}"
+    grad = fmt(node.grad, opts.precision)
+    text = f"{node.label}({', '.join(params)}) · ∂{out}/∂{node.label} = {grad}"
     return (
         f'id="cluster-{call}" class="call" label=<{html_text(text)}> fontsize=10 '
         'style="rounded,filled" fillcolor="#faf5ff" color="#a78bfa"'
