@@ -1,0 +1,114 @@
+"""`chainrule render`: draw the computation graph as SVG, PNG, DOT or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app.build import MissingValuesError, evaluate
+from app.cli.common import UsageError, add_program_arguments, read_program, report_input_error
+from app.engine import EngineError
+from app.graph import export_graph, graph_to_json
+from app.lang import ParseError
+from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, to_dot
+
+FORMATS = ("svg", "png", "dot", "json")
+_BY_SUFFIX = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot", ".json": "json"}
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the render subcommand."""
+    p = sub.add_parser(
+        "render",
+        help="draw the computation graph (svg, png, dot or json)",
+        description="Evaluate a program and draw its computation graph: one box per value "
+        "(name, value, gradient) and one small node per operation.",
+        epilog="examples:\n  chainrule render '(a+b)*(b+1)' a=2 b=1 -o graph.svg\n"
+        "  chainrule render 'x*x*x + x + x' x=4 --format dot --local-grads\n"
+        "  chainrule render -f program.txt a=2 --expand --rankdir TB -o graph.png",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_program_arguments(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE ('-': standard output)")
+    p.add_argument(
+        "--format", choices=FORMATS, help="output format (default: from FILE's suffix, else svg)"
+    )
+    p.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout direction")
+    p.add_argument("--local-grads", action="store_true", help="label edges with ∂out/∂in")
+    p.add_argument("--precision", type=int, default=4, help="significant digits (default 4)")
+    p.add_argument("--expand", action="store_true", help="draw user function bodies")
+    p.add_argument("--no-constants", action="store_true", help="fold constants into op nodes")
+    p.add_argument("--no-legend", action="store_true", help="leave out the legend")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds allowed for dot")
+    p.add_argument("--max-nodes", type=int, default=2000, help="largest graph to draw")
+    p.set_defaults(func=run)
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output and args.output != "-":
+        return _BY_SUFFIX.get(Path(args.output).suffix.lower(), "svg")
+    return "svg"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate, draw and write; input errors go to stderr with exit status 2."""
+    fmt = _format(args)
+    try:
+        if not 1 <= args.precision <= 17:
+            raise UsageError("--precision must be between 1 and 17")
+        source, values = read_program(args)
+        built = evaluate(source, values)
+    except (ParseError, MissingValuesError, EngineError, UsageError, ValueError, OSError) as exc:
+        return report_input_error(exc)
+    for warning in built.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    graph = export_graph(built, expand_calls=args.expand)
+    options = DotOptions(
+        rankdir=args.rankdir,
+        local_grads=args.local_grads,
+        constants=not args.no_constants,
+        precision=args.precision,
+        expand_calls=args.expand,
+        legend=not args.no_legend,
+    )
+    renderer = Renderer(timeout=args.timeout, max_nodes=args.max_nodes, cache_size=0)
+    try:
+        if fmt == "json":
+            data: str | bytes = json.dumps(graph_to_json(graph), indent=2) + "\n"
+        else:
+            dot = to_dot(graph, options)
+            if fmt == "dot":
+                data = dot
+            elif fmt == "svg":
+                data = renderer.svg(dot, len(graph.nodes))
+            else:
+                data = renderer.png(dot, len(graph.nodes))
+    except RenderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, GraphTooLarge) else 1
+    return _write(args.output, data)
+
+
+def _write(output: str | None, data: str | bytes) -> int:
+    if output is None or output == "-":
+        if isinstance(data, bytes):
+            if sys.stdout.isatty():
+                print("error: PNG is binary: give -o FILE", file=sys.stderr)
+                return 2
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return 0
+    try:
+        if isinstance(data, bytes):
+            Path(output).write_bytes(data)
+        else:
+            Path(output).write_text(data, encoding="utf-8")
+    except OSError as exc:
+        return report_input_error(exc)
+    return 0
