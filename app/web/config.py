@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     render_max_nodes: int = 2_000
     render_cache_size: int = 256
 
+    svg_max_age: int = 3_600  # Cache-Control max-age of GET /api/graph.svg, in seconds
+    inline_threshold: int = 2_000  # longer programs are parsed and run in a threadpool
+    parse_cache_size: int = 512  # parsed programs kept, keyed by their source text
+    access_log: bool = True  # one JSON line per request on the "chainrule.access" logger
+
     def limits(self) -> Limits:
         """Return the language limits these settings describe."""
         return Limits(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.build import MissingValuesError
@@ -31,19 +35,39 @@ class ProblemError(Exception):
         self.extra = extra
 
 
-def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> JSONResponse:
+def _plain(x: Any) -> Any:
+    """Return x with non-finite floats as "inf"/"-inf"/"nan" and unknown objects as text."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    if x is None or isinstance(x, bool | int | float | str):
+        return x
+    return str(x)
+
+
+def problem_body(status: int, title: str, detail: str, slug: str, **extra: Any) -> bytes:
+    """Return the bytes of a problem+json document."""
+    body = {"type": TYPE_BASE + slug, "title": title, "status": status, "detail": detail}
+    return json.dumps(_plain({**body, **extra}), allow_nan=False).encode()
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    slug: str,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> Response:
     """Return a problem+json response."""
-    body: dict[str, Any] = {
-        "type": TYPE_BASE + slug,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        **extra,
-    }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    body = problem_body(status, title, detail, slug, **extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def parse_error_problem(exc: ParseError, field: str = "expression") -> JSONResponse:
+def parse_error_problem(exc: ParseError, field: str = "expression") -> Response:
     """Return the 422 for a program that does not parse or cannot be computed."""
     title = "Cannot compute the program" if exc.kind == "domain" else "Invalid program"
     return problem(
@@ -59,47 +83,51 @@ def parse_error_problem(exc: ParseError, field: str = "expression") -> JSONRespo
     )
 
 
+def validation_problem(exc: RequestValidationError) -> Response:
+    """Return the 422 for a request that does not match its schema (no input echoed)."""
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
+        for e in exc.errors()
+    ]
+    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    where = ".".join(str(p) for p in first["loc"])
+    return problem(422, "Invalid request", f"{where}: {first['msg']}", "validation", errors=errors)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
 
     @app.exception_handler(ProblemError)
-    async def _problem(_: Request, exc: ProblemError) -> JSONResponse:
+    async def _problem(_: Request, exc: ProblemError) -> Response:
         return problem(exc.status, exc.title, exc.detail, exc.slug, **exc.extra)
 
     @app.exception_handler(ParseError)
-    async def _parse(_: Request, exc: ParseError) -> JSONResponse:
+    async def _parse(_: Request, exc: ParseError) -> Response:
         return parse_error_problem(exc)
 
     @app.exception_handler(MissingValuesError)
-    async def _missing(_: Request, exc: MissingValuesError) -> JSONResponse:
+    async def _missing(_: Request, exc: MissingValuesError) -> Response:
         return problem(422, "Missing input values", str(exc), "missing-values", missing=exc.missing)
 
     @app.exception_handler(EngineError)
-    async def _engine(_: Request, exc: EngineError) -> JSONResponse:
+    async def _engine(_: Request, exc: EngineError) -> Response:
         return problem(422, "Cannot compute the program", str(exc), "domain")
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {
-                "loc": list(e.get("loc", ())),
-                "msg": str(e.get("msg", "")),
-                "type": str(e.get("type", "")),
-            }
-            for e in exc.errors()
-        ]
-        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
-        where = ".".join(str(p) for p in first["loc"])
-        return problem(
-            422, "Invalid request", f"{where}: {first['msg']}", "validation", errors=errors
-        )
+    async def _validation(_: Request, exc: RequestValidationError) -> Response:
+        return validation_problem(exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), str(exc.detail), "http")
+    async def _http(_: Request, exc: StarletteHTTPException) -> Response:
+        try:
+            title = HTTPStatus(exc.status_code).phrase
+        except ValueError:
+            title = "HTTP error"
+        slug = "body-too-large" if exc.status_code == 413 else title.lower().replace(" ", "-")
+        return problem(exc.status_code, title, str(exc.detail), slug, headers=exc.headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(_: Request, exc: Exception) -> Response:
         return problem(
             500, "Internal error", "the server could not complete the request", "internal"
         )

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from app.web.config import Settings, get_settings
+from app.web.deps import Services
 from app.web.errors import install_error_handlers
-from app.web.routes import grade, health
+from app.web.middleware import AccessLog, BodySizeLimit, SecurityHeaders
+from app.web.routes import docs, evaluate, examples, grade, graph, health
+
+DESCRIPTION = (
+    "Parse a small math program, run reverse-mode autodiff, and draw the computation "
+    "graph. Errors are `application/problem+json` (RFC 9457). Non-finite results are "
+    'sent as the strings "inf", "-inf" and "nan".'
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -14,11 +25,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="chainrule",
-        version="0.1.0",
+        version=health.VERSION,
         summary="The chain rule at work: values, gradients and the computation graph.",
+        description=DESCRIPTION,
+        docs_url=None,
     )
     app.state.settings = settings
+    app.state.services = Services(settings)
     install_error_handlers(app)
+    install_middleware(app, settings)
+
+    app.include_router(docs.router)
     app.include_router(health.router)
+    app.include_router(examples.router)
+    app.include_router(evaluate.router)
+    app.include_router(graph.router)
     app.include_router(grade.router)
     return app
+
+
+def install_middleware(app: FastAPI, settings: Settings) -> None:
+    """Add middleware; the last added runs first (access log, headers, CORS, size limit)."""
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "If-None-Match"],
+            expose_headers=["ETag"],
+        )
+    app.add_middleware(SecurityHeaders)
+    if settings.access_log:
+        logging.getLogger("uvicorn.access").disabled = True  # ours replaces it
+        app.add_middleware(AccessLog)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.render import graphviz_version
+
+VERSION = "0.1.0"
 
 router = APIRouter(prefix="/api", tags=["health"])
 
@@ -11,11 +16,23 @@ router = APIRouter(prefix="/api", tags=["health"])
 class Health(BaseModel):
     """Service status."""
 
-    status: str
-    version: str
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "version": VERSION, "graphviz": "2.43.0"}]}
+    )
+
+    status: str = Field(description='"ok", or "unavailable" when graphviz is missing.')
+    version: str = Field(description="The chainrule version.")
+    graphviz: str | None = Field(description="The version of graphviz `dot`, or null.")
 
 
-@router.get("/health", response_model=Health)
-def health() -> Health:
-    """Report that the service is up."""
-    return Health(status="ok", version="0.1.0")
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "graphviz `dot` is missing."}},
+    summary="Is the service up, and can it draw?",
+)
+def health() -> JSONResponse:
+    """Report the version and graphviz's; 503 when `dot` is missing (no drawings)."""
+    dot = graphviz_version()
+    body = Health(status="ok" if dot else "unavailable", version=VERSION, graphviz=dot)
+    return JSONResponse(body.model_dump(), status_code=200 if dot else 503)

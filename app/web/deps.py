@@ -1,0 +1,111 @@
+"""Per-application services: the Renderer, a parse cache, and compute-then-draw helpers."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from app.build import Built, evaluate
+from app.graph import Graph, export_graph, graph_to_json, json_number
+from app.lang import Program, parse
+from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, RenderTimeout, to_dot
+from app.web.config import Settings
+from app.web.errors import ProblemError
+from app.web.schemas.common import DrawOptions
+
+
+@dataclass
+class Computed:
+    """A program evaluated at some values, and its exported graph."""
+
+    built: Built
+    graph: Graph
+
+
+class Services:
+    """What the routes share: settings, the Renderer and a cache of parsed programs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.limits = settings.limits()
+        self.renderer = Renderer(
+            timeout=settings.render_timeout,
+            max_nodes=settings.render_max_nodes,
+            cache_size=settings.render_cache_size,
+        )
+        self.parse = lru_cache(maxsize=settings.parse_cache_size)(self._parse)
+
+    def _parse(self, source: str) -> Program:
+        return parse(source, self.limits)
+
+    def compute_now(self, source: str, values: Mapping[str, float], expand: bool) -> Computed:
+        """Parse (cached), run forward and backward, export the graph (on this thread)."""
+        built = evaluate(self.parse(source), values, self.limits)
+        return Computed(built, export_graph(built, expand_calls=expand))
+
+    async def compute(self, source: str, values: Mapping[str, float], expand: bool) -> Computed:
+        """compute_now, moved to a threadpool when the program is long."""
+        if len(source) > self.settings.inline_threshold:
+            return await run_in_threadpool(self.compute_now, source, values, expand)
+        return self.compute_now(source, values, expand)
+
+    async def svg(self, dot: str, graph: Graph) -> str:
+        """Draw dot off the event loop; raise ProblemError when it cannot be drawn."""
+        try:
+            return await self.renderer.svg_async(dot, len(graph.nodes))
+        except GraphTooLarge as exc:
+            raise ProblemError(
+                422, "Graph too large to draw", str(exc), "graph-too-large"
+            ) from None
+        except RenderTimeout as exc:
+            raise ProblemError(422, "Drawing took too long", str(exc), "render-timeout") from None
+        except RenderError as exc:
+            raise ProblemError(503, "Drawing unavailable", str(exc), "render-unavailable") from None
+
+
+def get_services(request: Request) -> Services:
+    """Return the application's shared services (a FastAPI dependency)."""
+    services: Services = request.app.state.services
+    return services
+
+
+def dot_options(options: DrawOptions) -> DotOptions:
+    """Return the renderer's options for the request's drawing options."""
+    return DotOptions(
+        rankdir=options.rankdir,
+        local_grads=options.local_grads,
+        precision=options.precision,
+        expand_calls=options.expand_calls,
+    )
+
+
+def dot_text(computed: Computed, options: DrawOptions) -> str:
+    """Return the DOT text of a computed graph."""
+    return to_dot(computed.graph, dot_options(options))
+
+
+def etag_of(text: str) -> str:
+    """Return a strong ETag for a drawing, from its DOT text."""
+    return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def answer(computed: Computed) -> dict[str, Any]:
+    """Return the JSON body of POST /api/evaluate (without the drawing)."""
+    built = computed.built
+    graph = graph_to_json(computed.graph)
+    return {
+        "output": built.output_name,
+        "output_id": graph["output"],
+        "value": json_number(built.output.data),
+        "gradients": {k: json_number(g) for k, g in built.gradients().items()},
+        "nodes": graph["nodes"],
+        "edges": graph["edges"],
+        "steps": graph["steps"],
+        "warnings": list(built.warnings),
+    }

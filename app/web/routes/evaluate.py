@@ -1,0 +1,41 @@
+"""POST /api/evaluate: values, gradients and the graph of a program (and its SVG)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from app.web.deps import Services, answer, dot_text, get_services
+from app.web.errors import ProblemError
+from app.web.schemas.common import PROBLEM_RESPONSES
+from app.web.schemas.evaluate import EvaluateRequest, EvaluateResponse
+
+router = APIRouter(prefix="/api", tags=["evaluate"])
+
+
+@router.post(
+    "/evaluate",
+    response_model=EvaluateResponse,
+    responses=PROBLEM_RESPONSES,
+    summary="Evaluate a program: value, every gradient, the graph",
+)
+async def evaluate_program(
+    body: EvaluateRequest, services: Annotated[Services, Depends(get_services)]
+) -> Response:
+    """Run the forward and backward pass; with `svg`, also draw the graph.
+
+    A graph over the drawing limit, or one that takes too long to draw, still gets
+    its values and gradients, with `svg_error` saying why there is no picture.
+    """
+    computed = await services.compute(body.expression, body.values, body.expand_calls)
+    result = answer(computed)
+    if body.svg:
+        try:
+            result["svg"] = await services.svg(dot_text(computed, body), computed.graph)
+        except ProblemError as exc:
+            result["svg"] = None
+            result["svg_error"] = exc.detail
+    return Response(json.dumps(result, allow_nan=False), media_type="application/json")

@@ -1,0 +1,96 @@
+"""GET /api/graph.svg: the drawing of a program at values given in the query string."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from app.web.deps import Services, dot_text, etag_of, get_services
+from app.web.errors import ProblemError
+from app.web.schemas.common import PROBLEM_RESPONSES, DrawOptions, Rankdir
+
+router = APIRouter(prefix="/api", tags=["graph"])
+
+OPTIONS = ("expression", "rankdir", "local_grads", "precision", "expand_calls")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+SVG_MEDIA = "image/svg+xml"
+
+
+def query_values(request: Request) -> dict[str, float]:
+    """Return the input values: every query parameter that is not an option."""
+    values: dict[str, float] = {}
+    for key, text in request.query_params.multi_items():
+        if key in OPTIONS:
+            continue
+        if not NAME.fullmatch(key):
+            raise ProblemError(
+                422, "Invalid request", f"'{key[:64]}' is not a name", "validation", field=key[:64]
+            )
+        x = float(text) if NUMBER.fullmatch(text.strip()) else float("nan")
+        if x != x or x in (float("inf"), float("-inf")):
+            raise ProblemError(
+                422,
+                "Invalid request",
+                f"the value of '{key}' must be a finite number",
+                "validation",
+                field=key,
+            )
+        values[key] = x
+    return values
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return "*" in tags or etag in tags
+
+
+@router.get(
+    "/graph.svg",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {SVG_MEDIA: {"schema": {"type": "string"}}},
+            "description": 'The drawing. Embed it: <img src="/api/graph.svg?expression='
+            '(a%2Bb)*(b%2B1)&a=2&b=1">.',
+        },
+        304: {"description": "Not modified: the If-None-Match ETag is still current."},
+        **PROBLEM_RESPONSES,
+        503: {"description": "graphviz is not available."},
+    },
+    summary="Draw a program's computation graph as SVG",
+)
+async def graph_svg(
+    request: Request,
+    services: Annotated[Services, Depends(get_services)],
+    expression: Annotated[str, Query(description="The program.", examples=["(a+b)*(b+1)"])],
+    rankdir: Rankdir = "LR",
+    local_grads: bool = False,
+    precision: Annotated[int, Query(ge=1, le=12)] = 4,
+    expand_calls: bool = False,
+) -> Response:
+    """Every other query parameter is an input value: `?expression=a*b&a=2&b=3`.
+
+    Cacheable: the ETag is a hash of the drawing's DOT text; send it back in
+    If-None-Match for a 304.
+    """
+    values = query_values(request)
+    options = DrawOptions(
+        rankdir=rankdir, local_grads=local_grads, precision=precision, expand_calls=expand_calls
+    )
+    computed = await services.compute(expression, values, expand_calls)
+    dot = dot_text(computed, options)
+    etag = etag_of(dot)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={services.settings.svg_max_age}",
+    }
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    svg = await services.svg(dot, computed.graph)
+    return Response(svg, media_type=SVG_MEDIA, headers=headers)

@@ -1,0 +1,103 @@
+"""Shared pieces of the request and response models: numbers, names, options, problems."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PROBLEM_MEDIA = "application/problem+json"
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=IDENTIFIER, min_length=1, max_length=64),
+    Field(description="A name of the language: a letter or _, then letters, digits or _."),
+]
+
+FiniteNumber = Annotated[
+    float,
+    Field(
+        strict=True,
+        allow_inf_nan=False,
+        description="A finite JSON number (NaN, Infinity and numbers beyond ±1.8e308 are "
+        "refused with 422).",
+    ),
+]
+
+JSONFloat = Annotated[
+    float | Literal["inf", "-inf", "nan"],
+    Field(
+        description='A number; a non-finite result is sent as the string "inf", "-inf" '
+        'or "nan" because JSON has no such numbers.'
+    ),
+]
+
+Values = Annotated[
+    dict[Identifier, FiniteNumber],
+    Field(
+        max_length=1_000,
+        description="Input values by name. Values for names the program does not use "
+        "are allowed and reported in `warnings`.",
+    ),
+]
+
+Rankdir = Literal["LR", "TB"]
+
+
+class DrawOptions(BaseModel):
+    """How the computation graph is drawn."""
+
+    rankdir: Rankdir = Field("LR", description="Layout direction: left to right or top down.")
+    local_grads: bool = Field(False, description="Label every edge with its local derivative.")
+    precision: int = Field(4, ge=1, le=12, description="Significant digits shown in labels.")
+    expand_calls: bool = Field(
+        False, description="Draw the body of each user-function call instead of one node."
+    )
+
+
+class Problem(BaseModel):
+    """An error as application/problem+json (RFC 9457), with positions for input errors."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "https://chainrule.dev/problems/syntax",
+                    "title": "Invalid program",
+                    "status": 422,
+                    "detail": "'(' is never closed",
+                    "field": "expression",
+                    "line": 1,
+                    "column": 1,
+                    "length": 1,
+                    "snippet": "((a+b)\n^",
+                }
+            ]
+        },
+    )
+
+    type: str = Field(description="A URI naming the kind of problem.")
+    title: str
+    status: int
+    detail: str = Field(description="What is wrong, for a person to read.")
+    field: str | None = Field(None, description="The request field at fault (input errors).")
+    line: int | None = Field(None, description="1-based line of the error in the program.")
+    column: int | None = Field(None, description="1-based column of the error.")
+    length: int | None = Field(None, description="How many characters the error spans.")
+    snippet: str | None = Field(None, description="The offending line with carets under it.")
+    missing: list[str] | None = Field(None, description="Inputs the program needs values for.")
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {
+        "model": Problem,
+        "description": text,
+        "content": {PROBLEM_MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for status, text in (
+        (413, "The request body is over the size limit."),
+        (422, "The program or the request is invalid, or the computation failed."),
+    )
+}

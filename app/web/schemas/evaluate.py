@@ -1,0 +1,120 @@
+"""POST /api/evaluate: the request and the answer (values, gradients, graph, SVG)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.web.schemas.common import DrawOptions, JSONFloat, Values
+
+SEED_PROGRAM = "c = a + b\nd = b + 1\ne = c * d"
+
+
+class EvaluateRequest(DrawOptions):
+    """A program, its input values, and whether to draw the graph."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}},
+                {"expression": SEED_PROGRAM, "values": {"a": 2, "b": 1}, "svg": True},
+            ]
+        }
+    )
+
+    expression: str = Field(description="The program: statements separated by newlines or ';'.")
+    values: Values = Field(default_factory=dict)
+    svg: bool = Field(False, description="Also draw the graph as SVG (in `svg`).")
+
+
+class NodeOut(BaseModel):
+    """One node of the computation graph."""
+
+    id: str = Field(description='Stable id in topological order: "n0", "n1", ...')
+    name: str | None = Field(description="The input or assigned name, if any.")
+    op: str = Field(description='The engine operation ("" for an input, "const", "+", ...).')
+    value: JSONFloat
+    grad: JSONFloat = Field(description="d(output)/d(this node).")
+    kind: str = Field(description="input, constant, intermediate, output or call.")
+    label: str = Field(description="What the drawing shows for the operation.")
+    group: str | None = Field(None, description="The call node whose expanded body holds it.")
+
+
+class EdgeOut(BaseModel):
+    """source feeds target; local_grad is d(target)/d(source)."""
+
+    source: str
+    target: str
+    local_grad: JSONFloat
+    kind: str = Field("input", description='"input"; in expanded calls "bind" or "result".')
+
+
+class ContributionOut(BaseModel):
+    """What one backward step adds to one input: upstream grad × local grad."""
+
+    target: str
+    local_grad: JSONFloat
+    product: JSONFloat
+
+
+class StepOut(BaseModel):
+    """One node's turn in the backward pass, in order."""
+
+    node: str
+    grad: JSONFloat
+    contributions: list[ContributionOut]
+
+
+class EvaluateResponse(BaseModel):
+    """The forward value, every gradient, the graph, and optionally its drawing."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "output": "output",
+                    "output_id": "n5",
+                    "value": 6.0,
+                    "gradients": {"a": 2.0, "b": 5.0},
+                    "nodes": [
+                        {
+                            "id": "n0",
+                            "name": "a",
+                            "op": "",
+                            "value": 2.0,
+                            "grad": 2.0,
+                            "kind": "input",
+                            "label": "a",
+                            "group": None,
+                        }
+                    ],
+                    "edges": [{"source": "n0", "target": "n2", "local_grad": 1.0, "kind": "input"}],
+                    "steps": [
+                        {
+                            "node": "n5",
+                            "grad": 1.0,
+                            "contributions": [
+                                {"target": "n2", "local_grad": 2.0, "product": 2.0},
+                                {"target": "n4", "local_grad": 3.0, "product": 3.0},
+                            ],
+                        }
+                    ],
+                    "warnings": [],
+                }
+            ]
+        }
+    )
+
+    output: str = Field(description="The output's name (the last statement's, or 'output').")
+    output_id: str = Field(description="The id of the output node.")
+    value: JSONFloat = Field(description="The output's value.")
+    gradients: dict[str, JSONFloat] = Field(
+        description="d(output)/d(name) for every input and every named node."
+    )
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+    steps: list[StepOut] = Field(description="The backward pass, one step per operation.")
+    warnings: list[str] = Field(description="Unused values, declared derivatives that disagree.")
+    svg: str | None = Field(None, description="The drawing, when `svg` was asked for.")
+    svg_error: str | None = Field(
+        None, description="Why there is no drawing (graph too large, drawing took too long)."
+    )
