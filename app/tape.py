@@ -129,7 +129,8 @@ class Bound:
         n = self.rows
         scale = 1.0 / n if mean else 1.0
         if np.ndim(out):
-            total = float(np.sum(out))
+            with np.errstate(all="ignore"):
+                total = float(np.sum(out))
             seed: Any = np.full(out.shape, scale)
         else:
             total = float(out) * n
