@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import random
 from collections.abc import Callable
@@ -77,3 +78,33 @@ def get_dataset(name: str) -> Dataset:
     if name not in DATASETS:
         raise KeyError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
     return DATASETS[name]()
+
+
+def parse_csv(text: str, max_rows: int = 100_000) -> Columns:
+    """Read CSV text with a header row of names into columns of finite numbers."""
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    if not lines:
+        raise ValueError("CSV data is empty: give a header row of names, then rows")
+    names = [h.strip() for h in next(csv.reader([lines[0]]))]
+    for h in names:
+        if not h.isidentifier() or not h.isascii():
+            raise ValueError(f"CSV header: {h!r} is not a name (letters, digits, _)")
+    if len(set(names)) != len(names):
+        raise ValueError("CSV header: a column name is repeated")
+    if len(lines) - 1 > max_rows:
+        raise ValueError(f"CSV data has {len(lines) - 1} rows; the limit is {max_rows}")
+    columns: Columns = {h: [] for h in names}
+    for number, row in enumerate(csv.reader(lines[1:]), start=2):
+        if len(row) != len(names):
+            raise ValueError(f"CSV line {number}: {len(row)} fields, expected {len(names)}")
+        for h, cell in zip(names, row, strict=True):
+            try:
+                x = float(cell)
+            except ValueError:
+                raise ValueError(f"CSV line {number}: {cell.strip()!r} is not a number") from None
+            if not math.isfinite(x):
+                raise ValueError(f"CSV line {number}: {cell.strip()!r} is not finite")
+            columns[h].append(x)
+    if len(lines) < 2:
+        raise ValueError("CSV data has a header but no rows")
+    return columns

@@ -1,0 +1,179 @@
+"""One optimize run from request-shaped input to answer-shaped output (web and CLI share it).
+
+Resolves a built-in dataset or CSV text into columns, applies the defaults that suit the
+data, checks the bounds on work (rows × steps × tape length), trains, and draws the
+per-example graph at the first row with the reduction as one extra node.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.build import build
+from app.datasets import Dataset, get_dataset, parse_csv
+from app.graph import export_graph, graph_to_json, json_number
+from app.lang import DEFAULT_LIMITS, Limits, parse
+from app.training import Problem, TrainConfig, TrainingError, TrainResult, prepare, train
+
+HISTORY_POINTS = 100
+
+
+class TooMuchWork(TrainingError):
+    """A run would exceed the bounds on rows, steps, work or history length."""
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Ceilings on one run: rows, steps, total work, history entries, and wall time."""
+
+    max_rows: int = 100_000
+    max_steps: int = 100_000
+    max_work: int = 1_000_000_000
+    max_history: int = 10_000
+    timeout: float | None = 10.0
+
+
+@dataclass
+class Request:
+    """What to fit: a program, params, data (columns or CSV) or a dataset, and settings."""
+
+    expression: str | None = None
+    params: Mapping[str, float] | None = None
+    data: Mapping[str, Sequence[float]] | str | None = None
+    dataset: str | None = None
+    reduce: str | None = None
+    optimizer: str = "gd"
+    lr: float | None = None
+    steps: int | None = None
+    record_every: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _resolve(
+    req: Request,
+) -> tuple[str, dict[str, float], Mapping[str, Sequence[float]], TrainConfig]:
+    ds: Dataset | None = None
+    if req.dataset is not None:
+        if req.data is not None:
+            raise TrainingError("give either data or dataset, not both")
+        try:
+            ds = get_dataset(req.dataset)
+        except KeyError as exc:
+            raise TrainingError(str(exc.args[0])) from None
+    expression = req.expression or (ds.expression if ds else None)
+    if expression is None:
+        raise TrainingError("give an expression (the per-example loss) or a dataset")
+    params = dict(req.params if req.params is not None else (ds.params if ds else {}))
+    data: Mapping[str, Sequence[float]]
+    if ds is not None:
+        data = ds.columns
+    elif isinstance(req.data, str):
+        try:
+            data = parse_csv(req.data)
+        except ValueError as exc:
+            raise TrainingError(str(exc)) from None
+    else:
+        data = req.data or {}
+    steps = req.steps if req.steps is not None else (ds.steps if ds else 100)
+    every = req.record_every or max(1, math.ceil(steps / HISTORY_POINTS))
+    config = TrainConfig(
+        reduce=req.reduce or (ds.reduce if ds else "mean"),
+        optimizer=req.optimizer,
+        lr=req.lr if req.lr is not None else (ds.lr if ds else 0.01),
+        steps=steps,
+        record_every=every,
+    )
+    return expression, params, data, config
+
+
+def check_bounds(problem: Problem, config: TrainConfig, bounds: Bounds) -> None:
+    """Raise TooMuchWork when a run would be too large; never start one that is."""
+    if problem.rows > bounds.max_rows:
+        raise TooMuchWork(f"{problem.rows} rows of data; the limit is {bounds.max_rows}")
+    if config.steps > bounds.max_steps:
+        raise TooMuchWork(f"{config.steps} steps; the limit is {bounds.max_steps}")
+    work = problem.work(config.steps)
+    if work > bounds.max_work:
+        raise TooMuchWork(
+            f"the run needs {problem.rows} rows × {config.steps} steps × {len(problem.tape)} "
+            f"tape operations = {work:.3g}, over the limit of {bounds.max_work:.3g}: use "
+            "fewer steps, fewer rows or a shorter program"
+        )
+    entries = config.steps // config.record_every + 2
+    if entries > bounds.max_history:
+        raise TooMuchWork(
+            f"the history would hold {entries} points; the limit is {bounds.max_history}: "
+            "raise record_every"
+        )
+
+
+def run(
+    req: Request, limits: Limits = DEFAULT_LIMITS, bounds: Bounds | None = None
+) -> dict[str, Any]:
+    """Train as the request says; return the answer as JSON-ready data."""
+    bounds = bounds or Bounds()
+    expression, params, data, config = _resolve(req)
+    problem = prepare(parse(expression, limits), params, data)
+    check_bounds(problem, config, bounds)
+    config = TrainConfig(**{**config.__dict__, "timeout": bounds.timeout})
+    result = train(problem, config)
+    return {
+        "params": result.params,
+        "loss": json_number(result.loss),
+        "gradients": {k: json_number(g) for k, g in result.grads.items()},
+        "history": result.history,
+        "diverged": result.diverged,
+        "message": result.message,
+        "steps": result.steps_run,
+        "rows": problem.rows,
+        "reduce": config.reduce,
+        "warnings": problem.warnings,
+        "graph": picture(problem, result, config.reduce),
+    }
+
+
+def picture(problem: Problem, result: TrainResult, reduce: str) -> dict[str, Any] | None:
+    """Return the first row's graph at the final params, with a reduction node on top.
+
+    Each node's grad is d(loss)/d(that node in row 1); each parameter's grad is the
+    reduced gradient over all rows. None if the graph cannot be built at those params.
+    """
+    n = problem.rows
+    scale = 1.0 / n if reduce == "mean" else 1.0
+    first = {c: float(col[0]) for c, col in problem.columns.items()}
+    try:
+        built = build(problem.program, {**result.params, **first})
+        built.output.backward(scale)
+    except (ArithmeticError, ValueError):
+        return None
+    for name, g in result.grads.items():
+        if name in built.inputs:
+            built.inputs[name].grad = g
+    graph = graph_to_json(export_graph(built))
+    graph.pop("steps", None)
+    rows = f"{n} row" + ("" if n == 1 else "s")
+    nodes: list[dict[str, Any]] = graph["nodes"]  # type: ignore[assignment]
+    edges: list[dict[str, Any]] = graph["edges"]  # type: ignore[assignment]
+    for node in nodes:
+        if node["kind"] == "input":
+            node["kind"] = "param" if node["name"] in problem.params else "data"
+    nodes.append(
+        {
+            "id": "reduce",
+            "name": "loss",
+            "op": reduce,
+            "value": json_number(result.loss),
+            "grad": 1.0,
+            "kind": "reduction",
+            "label": f"{reduce} over {rows}",
+            "group": None,
+        }
+    )
+    edges.append(
+        {"source": graph["output"], "target": "reduce", "local_grad": scale, "kind": "input"}
+    )
+    graph["reduction"] = "reduce"
+    return graph

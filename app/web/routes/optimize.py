@@ -1,0 +1,109 @@
+"""POST /api/optimize: fit parameters of a per-example loss; GET /api/datasets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic_core import to_json
+
+from app.build import MissingValuesError
+from app.datasets import DATASETS
+from app.lang import Limits
+from app.optimize import Bounds, TooMuchWork, run
+from app.optimize import Request as RunRequest
+from app.training import TrainingError, TrainingTimeout
+from app.web.errors import ProblemError
+from app.web.schemas.common import PROBLEM_RESPONSES
+from app.web.schemas.optimize import DatasetOut, OptimizeRequest, OptimizeResponse
+
+router = APIRouter(prefix="/api", tags=["optimize"])
+
+
+def bounds_from(settings: Any) -> Bounds:
+    """Return the run bounds from the settings (defaults where a setting is absent)."""
+    d = Bounds()
+    return Bounds(
+        max_rows=int(getattr(settings, "optimize_max_rows", d.max_rows)),
+        max_steps=int(getattr(settings, "optimize_max_steps", d.max_steps)),
+        max_work=int(getattr(settings, "optimize_max_work", d.max_work)),
+        max_history=int(getattr(settings, "optimize_max_history", d.max_history)),
+        timeout=float(getattr(settings, "optimize_timeout", d.timeout)),
+    )
+
+
+class _Json(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return to_json(content)
+
+
+@router.post(
+    "/optimize",
+    response_model=OptimizeResponse,
+    responses=PROBLEM_RESPONSES,
+    summary="Fit parameters by gradient descent (gd, momentum or adam)",
+)
+def optimize(body: OptimizeRequest, request: Request) -> Response:
+    """Train the parameters of a per-example loss over the data, reduced by mean or sum.
+
+    Every program input must be a parameter or a data column (422 lists the missing
+    ones); unused columns are reported in `warnings`. A run over the work or time
+    limits answers 422. A loss that stops being finite ends the run early with
+    `diverged: true`, a message, and the history up to there.
+    """
+    settings = request.app.state.settings
+    limits: Limits = settings.limits()
+    req = RunRequest(
+        expression=body.expression,
+        params=body.params,
+        data=body.data,
+        dataset=body.dataset,
+        reduce=body.reduce,
+        optimizer=body.optimizer,
+        lr=body.lr,
+        steps=body.steps,
+        record_every=body.record_every,
+    )
+    try:
+        result = run(req, limits, bounds_from(settings))
+    except MissingValuesError as exc:
+        raise ProblemError(
+            422,
+            "Missing inputs",
+            "every program input must be a parameter or a data column; missing: "
+            + ", ".join(exc.missing),
+            "missing-values",
+            missing=exc.missing,
+        ) from None
+    except TooMuchWork as exc:
+        raise ProblemError(422, "Too much work", str(exc), "too-much-work") from None
+    except TrainingTimeout as exc:
+        raise ProblemError(422, "Training took too long", str(exc), "timeout") from None
+    except TrainingError as exc:
+        raise ProblemError(422, "Invalid training request", str(exc), "invalid-training") from None
+    return _Json(result)
+
+
+@router.get("/datasets", response_model=list[DatasetOut], summary="The built-in datasets")
+def datasets() -> list[DatasetOut]:
+    """List the built-in datasets with the program and settings that suit each."""
+    out = []
+    for make in DATASETS.values():
+        ds = make()
+        out.append(
+            DatasetOut(
+                name=ds.name,
+                description=ds.description,
+                rows=ds.rows,
+                columns=list(ds.columns),
+                expression=ds.expression,
+                params=ds.params,
+                reduce=ds.reduce,
+                lr=ds.lr,
+                steps=ds.steps,
+            )
+        )
+    return out

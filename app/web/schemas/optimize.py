@@ -1,0 +1,100 @@
+"""POST /api/optimize: the request (program, params, data or dataset) and the answer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.web.schemas.common import FiniteNumber, Identifier, JSONFloat
+
+MAX_ROWS = 100_000
+MAX_STEPS = 100_000
+
+Column = Annotated[list[FiniteNumber], Field(min_length=1, max_length=MAX_ROWS)]
+
+
+class OptimizeRequest(BaseModel):
+    """A per-example loss, its parameters, the data, and how to train."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "expression": "(w*x - y)^2",
+                    "params": {"w": 0.0},
+                    "data": {"x": [1, 2, 3], "y": [2, 4, 6]},
+                    "lr": 0.05,
+                    "steps": 50,
+                },
+                {"dataset": "noisy-line", "optimizer": "adam", "lr": 0.1, "steps": 200},
+                {
+                    "expression": "(a*x + b - y)^2",
+                    "params": {"a": 0, "b": 0},
+                    "data": "x,y\n0,1\n1,3\n2,5\n",
+                },
+            ]
+        },
+    )
+
+    expression: str | None = Field(
+        None, description="The per-example loss, e.g. (w*x - y)^2; a dataset supplies one."
+    )
+    params: dict[Identifier, FiniteNumber] | None = Field(
+        None, max_length=100, description="Parameters to fit, with their initial values."
+    )
+    data: dict[Identifier, Column] | str | None = Field(
+        None,
+        description="Named columns of equal length (up to 100,000 rows), or CSV text with a "
+        "header row.",
+    )
+    dataset: Literal["noisy-line", "sin"] | None = Field(
+        None, description="A built-in dataset instead of data (see GET /api/datasets)."
+    )
+    reduce: Literal["mean", "sum"] | None = Field(
+        None, description="How the rows' losses become one: mean (default) or sum."
+    )
+    optimizer: Literal["gd", "momentum", "adam"] = "gd"
+    lr: float | None = Field(None, gt=0, allow_inf_nan=False, description="Learning rate.")
+    steps: int | None = Field(None, ge=0, le=MAX_STEPS, description="Optimizer steps.")
+    record_every: int | None = Field(
+        None, ge=1, description="Record the history every this many steps (default: ~100 points)."
+    )
+
+
+class OptimizeResponse(BaseModel):
+    """Final parameters and loss, the recorded history, and the per-example graph."""
+
+    params: dict[str, float] = Field(description="Parameters after the last finite step.")
+    loss: JSONFloat = Field(description="The reduced loss at those parameters.")
+    gradients: dict[str, JSONFloat] = Field(description="d(loss)/d(param) at those parameters.")
+    history: dict[str, list[float]] = Field(
+        description='"step", "loss" and one list per parameter, at the recorded steps.'
+    )
+    diverged: bool = Field(description="True if the loss or a gradient stopped being finite.")
+    message: str | None = Field(None, description="Why the run stopped early, if it did.")
+    steps: int = Field(description="Steps run.")
+    rows: int = Field(description="Rows of data.")
+    reduce: str
+    warnings: list[str] = Field(default_factory=list)
+    graph: dict[str, Any] | None = Field(
+        None,
+        description="The per-example graph at the first row (nodes/edges as in "
+        "/api/evaluate), parameter grads replaced by the reduced gradients, plus one "
+        "reduction node.",
+    )
+
+
+class DatasetOut(BaseModel):
+    """A built-in dataset with the settings that suit it."""
+
+    name: str
+    description: str
+    rows: int
+    columns: list[str]
+    expression: str
+    params: dict[str, float]
+    reduce: str
+    lr: float
+    steps: int
