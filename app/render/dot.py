@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 
 from app.graph import Graph, GraphEdge, GraphNode
-from app.render.style import DotOptions, fmt, html_text, legend_lines, op_node, value_node
+from app.render.style import (
+    DotOptions,
+    fmt,
+    html_text,
+    legend_lines,
+    op_node,
+    style_key,
+    value_node,
+)
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 _INFIX = {"+", "−", "×", "÷", "^"}
@@ -52,7 +60,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None) -> str:
         elif e.kind == "result" and e.target in expanded:
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge result" style=dashed]')
     if opts.legend:
-        lines += legend_lines(graph)
+        lines += legend_lines({style_key(n) for n in graph.nodes if n.id in shown})
     lines.append("}")
     return "\n".join(lines) + "\n"
 

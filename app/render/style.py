@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from app.graph import Graph, GraphNode
+from app.graph import GraphNode
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -52,7 +52,8 @@ def fmt(x: float, precision: int = 4) -> str:
 
 def html_text(text: str) -> str:
     """Return text safe inside an HTML-like DOT label (markup escaped, no control chars)."""
-    return html.escape(_CONTROL.sub(" ", text), quote=True)
+    # dot expands \N, \G, ... even in HTML labels (and after entities); "\\" is one "\".
+    return html.escape(_CONTROL.sub(" ", text), quote=True).replace("\\", "\\\\")
 
 
 def style_key(node: GraphNode) -> str:
@@ -90,9 +91,8 @@ def op_node(node: GraphNode, label: str) -> str:
     )
 
 
-def legend_lines(graph: Graph) -> list[str]:
-    """Return a small cluster showing the node styles present in the graph."""
-    present = {style_key(n) for n in graph.nodes}
+def legend_lines(present: set[str]) -> list[str]:
+    """Return a small cluster showing the given node styles (and the op node)."""
     lines = [
         "subgraph cluster_legend {",
         'id="legend" class="legend" label="legend" fontsize=10',

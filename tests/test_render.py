@@ -1,0 +1,244 @@
+"""Rendering: DOT text that is deterministic and injection-proof, and real `dot` SVG whose
+nodes carry ids, classes, values and gradients; the renderer's ceiling, timeout, cache."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from app.build import evaluate
+from app.graph import Graph, GraphEdge, GraphNode, export_graph
+from app.render import (
+    DotOptions,
+    GraphTooLarge,
+    Renderer,
+    RenderError,
+    RenderTimeout,
+    fmt,
+    graphviz_version,
+    to_dot,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+SEED = "c = a + b\nd = b + 1\ne = c * d"
+P3 = "def P3(x) = 0.5 * (5*x^3 - 3*x)\ny = P3(a) * 2"
+
+
+def graph_of(source: str, expand: bool = False, **values: float) -> Graph:
+    return export_graph(evaluate(source, values), expand_calls=expand)
+
+
+def draw(graph: Graph, **options: object) -> tuple[str, dict[str, ET.Element]]:
+    svg = Renderer().svg(to_dot(graph, DotOptions(**options)), len(graph.nodes))  # type: ignore[arg-type]
+    root = ET.fromstring(svg)
+    return svg, {g.get("id", ""): g for g in root.iter(f"{SVG}g")}
+
+
+def text(element: ET.Element) -> str:
+    """The words drawn inside an SVG group (its <text> elements, not its <title>)."""
+    words = ("".join(t.itertext()).strip() for t in element.iter(f"{SVG}text"))
+    return " ".join(w for w in words if w)
+
+
+def chain(ops: int) -> Graph:
+    """A graph with `ops` operations: h = h * 1.01 + x, repeated."""
+    lines = ["h0 = x * 1.01"] + [f"h{i} = h{i - 1} * 1.01 + x" for i in range(1, ops // 2)]
+    return graph_of("\n".join(lines), x=0.5)
+
+
+@pytest.mark.parametrize(
+    ("x", "precision", "shown"),
+    [
+        (6.0, 4, "6"),
+        (1 / 3, 4, "0.3333"),
+        (1 / 3, 8, "0.33333333"),
+        (1.5e6, 4, "1.5e6"),
+        (-2.5e-7, 4, "-2.5e-7"),
+        (123456.0, 4, "1.235e5"),
+        (-0.0, 4, "0"),
+        (float("inf"), 4, "inf"),
+        (float("-inf"), 4, "-inf"),
+        (float("nan"), 4, "nan"),
+    ],
+)
+def test_numbers_are_compact_with_significant_digits(x: float, precision: int, shown: str) -> None:
+    assert fmt(x, precision) == shown
+
+
+def test_seed_figure_svg_has_every_value_gradient_and_id() -> None:
+    graph = graph_of(SEED, a=2, b=1)
+    svg, groups = draw(graph)
+    root = ET.fromstring(svg)
+    assert root.find(f"{SVG}g/{SVG}title") is not None
+    for node in graph.nodes:
+        shown = text(groups[node.id])
+        assert f"value {fmt(node.value)}" in shown and f"grad {fmt(node.grad)}" in shown
+        assert node.kind in groups[node.id].get("class", "").split()
+        if node.op not in ("", "const"):
+            assert text(groups[f"op-{node.id}"]) == node.label
+    named = {n.name: text(groups[n.id]) for n in graph.nodes if n.name}
+    assert named == {
+        "a": "a value 2 grad 2",
+        "b": "b value 1 grad 5",
+        "c": "c value 3 grad 2",
+        "d": "d value 2 grad 3",
+        "e": "e value 6 grad 1",
+    }
+    assert "named" in groups[by_name(graph, "c").id].get("class", "").split()
+    assert not any(el.tag.endswith("script") for el in root.iter())
+
+
+def by_name(graph: Graph, name: str) -> GraphNode:
+    return next(n for n in graph.nodes if n.name == name)
+
+
+def test_polynomial_and_a_times_a() -> None:
+    _, groups = draw(graph_of("x*x*x + x + x", x=4))
+    assert "x value 4 grad 50" in [text(g) for g in groups.values()]
+    assert "output value 72 grad 1" in [text(g) for g in groups.values()]
+    graph = graph_of("a*a", a=3)
+    dot = to_dot(graph)
+    assert dot.count(f'{by_name(graph, "a").id} -> "op-{graph.output}"') == 2
+
+
+def test_local_gradients_label_edges_only_when_asked() -> None:
+    graph = graph_of(SEED, a=2, b=1)
+    with_labels, _ = draw(graph, local_grads=True)
+    for label in ("∂e/∂c = 2", "∂e/∂d = 3", "∂c/∂a = 1"):
+        assert label in with_labels
+    assert "∂" not in draw(graph)[0]
+
+
+def test_direction_precision_legend_and_constants_options() -> None:
+    graph = graph_of("y = x / 3", x=1)
+    assert "rankdir=LR" in to_dot(graph) and "rankdir=TB" in to_dot(graph, DotOptions("TB"))
+    assert "value 0.3333" in to_dot(graph) and "0.333333" in to_dot(graph, DotOptions(precision=6))
+    assert "cluster_legend" in to_dot(graph)
+    assert "cluster_legend" not in to_dot(graph, DotOptions(legend=False))
+    _, groups = draw(graph, constants=False)
+    assert not any("constant" in g.get("class", "").split() for g in groups.values())
+    assert text(groups[f"op-{graph.output}"]) == "÷ 3"
+
+
+def test_infinity_and_nan_are_shown_as_such() -> None:
+    _, groups = draw(graph_of("sqrt(x) + pow(a, b)", x=0, a=-2, b=2))
+    shown = [text(g) for g in groups.values()]
+    assert "x value 0 grad inf" in shown and "b value 2 grad nan" in shown
+
+
+def test_a_call_draws_as_one_op_node_or_an_expanded_cluster() -> None:
+    collapsed, groups = draw(graph_of(P3, a=2))
+    call = next(n for n in graph_of(P3, a=2).nodes if n.kind == "call")
+    assert text(groups[f"op-{call.id}"]) == "P3" and "cluster-n" not in collapsed
+    graph = graph_of(P3, expand=True, a=2)
+    _, groups = draw(graph, expand_calls=True)
+    cluster = groups[f"cluster-{call.id}"]
+    assert text(cluster) == "P3(x) · ∂y/∂P3 = 2"
+    assert f"op-{call.id}" not in groups
+    for node in graph.nodes:
+        assert f"grad {fmt(node.grad)}" in text(groups[node.id])
+    assert "x value 2 grad 57" in [text(g) for g in groups.values()]
+    assert len([g for g in groups.values() if "bind" in g.get("class", "")]) == 1
+
+
+HOSTILE = [
+    '"]; node [shape=none]',
+    "<script>alert(1)</script>",
+    'say "hi"',
+    "back\\slash\\N",
+    "two\nlines",
+    "&amp; &#60;",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_names_are_escaped(name: str) -> None:
+    graph = Graph(
+        nodes=(
+            GraphNode("n0", name, "", 1.0, 2.0, "input", name),
+            GraphNode("n1", name, "exp", 2.7, 1.0, "output", name),
+        ),
+        edges=(GraphEdge("n0", "n1", 2.7),),
+        output="n1",
+        steps=(),
+    )
+    svg, groups = draw(graph, local_grads=True)
+    root = ET.fromstring(svg)
+    assert not any(el.tag.endswith("script") for el in root.iter())
+    nodes = [g for g in groups.values() if "node" in g.get("class", "").split()]
+    assert sorted(g.get("id", "") for g in nodes if "legend" not in g.get("class", "")) == [
+        "n0",
+        "n1",
+        "op-n1",
+    ]
+    shown = name.replace("\n", " ")
+    assert text(groups["n0"]) == f"{shown} value 1 grad 2"
+    assert text(groups["op-n1"]) == shown
+
+
+def test_ids_that_are_not_plain_are_refused() -> None:
+    node = GraphNode('n0" [label=x', None, "", 1.0, 1.0, "output", "")
+    with pytest.raises(ValueError, match="not plain"):
+        to_dot(Graph((node,), (), node.id, ()))
+
+
+def test_rendering_is_deterministic() -> None:
+    one, two = to_dot(graph_of(P3, True, a=2)), to_dot(graph_of(P3, True, a=2))
+    assert one == two
+    assert Renderer().svg(one, 20) == Renderer().svg(two, 20)
+
+
+def test_repeated_drawings_come_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    renderer, dot = Renderer(cache_size=2), to_dot(graph_of(SEED, a=2, b=1))
+    first = renderer.svg(dot, 6)
+    monkeypatch.setattr(renderer, "_run_dot", lambda *_: pytest.fail("dot ran again"))
+    assert renderer.svg(dot, 6) == first
+    assert (renderer.hits, renderer.misses) == (1, 1)
+
+
+def test_the_cache_is_bounded() -> None:
+    renderer = Renderer(cache_size=2)
+    dots = [to_dot(graph_of("a * b", a=i, b=1)) for i in range(3)]
+    for dot in dots:
+        renderer.svg(dot, 3)
+    renderer.svg(dots[2], 3)
+    renderer.svg(dots[0], 3)
+    assert (renderer.hits, renderer.misses) == (1, 4)
+
+
+def test_too_large_graphs_are_refused_before_dot_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    renderer = Renderer(max_nodes=5)
+    monkeypatch.setattr(renderer, "_run_dot", lambda *_: pytest.fail("dot ran"))
+    with pytest.raises(GraphTooLarge, match="6 nodes; drawing is limited to 5"):
+        renderer.svg(to_dot(graph_of(SEED, a=2, b=1)), 6)
+    with pytest.raises(GraphTooLarge):
+        asyncio.run(renderer.svg_async("digraph {}", 6))
+
+
+def test_slow_drawings_time_out() -> None:
+    graph = chain(600)
+    start = time.perf_counter()
+    with pytest.raises(RenderTimeout, match=r"longer than 0\.05 s"):
+        Renderer(timeout=0.05).svg(to_dot(graph), len(graph.nodes))
+    assert time.perf_counter() - start < 1.0
+
+
+def test_async_svg_and_png() -> None:
+    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
+    assert asyncio.run(renderer.svg_async(dot, 6)) == Renderer().svg(dot, 6)
+    assert renderer.png(dot, 6).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_a_missing_dot_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(RenderError, match="apt-get install graphviz"):
+        Renderer().svg("digraph { a }", 1)
+
+
+def test_graphviz_version() -> None:
+    version = graphviz_version()
+    assert version is not None and re.fullmatch(r"\d+\.\d+(\.\d+)*", version)
