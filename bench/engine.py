@@ -1,0 +1,402 @@
+"""Benchmark chainrule's engine against micrograd and torch scalar tensors.
+
+Run from the repository root:
+
+    python bench/engine.py              # N = 10^3, 10^4, 10^5 on every shape
+    python bench/engine.py --quick      # N = 10^3, 10^4 (faster, for iterating)
+    python bench/engine.py --markdown   # the tables as Markdown, for the README
+
+Each engine builds the same graph with the same operations and then runs the backward
+pass. A "node" is one scalar object of the graph: every input leaf, every constant
+operand and every operation result. chainrule and micrograd both create one `Value`
+per node (a Python float in `y * 1.0001` becomes a constant `Value`); torch performs the
+same operations on 0-dim float64 tensors, wrapping the Python-float constants itself.
+Every engine is divided by the same node count, which is checked against chainrule's
+graph.
+
+Shapes (n nodes):
+    chain  y = y * 1.0001 + 0.001, repeated (4 nodes a step; depth ~ n/2)
+    wide   n/2 input leaves added pairwise in a balanced tree (depth ~ log2 n)
+    dag    y = y * y * 0.5 + y, repeated (4 nodes a step; every y used twice)
+
+Each engine runs in a Python process of its own, so that one engine's objects (torch's
+import alone adds ~165,000) do not slow the garbage collector for another. Time is the
+best of 3 repetitions of each phase (build, backward) with
+`time.perf_counter`, a fresh graph every repetition and `gc.collect()` between them.
+chainrule and torch run as shipped (garbage collector on). micrograd is timed twice: as
+shipped, and with `gc.disable()` around its build + backward. micrograd's recursive
+topological sort runs under a raised recursion limit in a thread with a large stack.
+Memory is the `tracemalloc` peak during the build divided by the node count (torch's
+tensors live outside Python's allocator, so it is not compared).
+
+Targets, at 10^4 and 10^5 on every shape: chainrule's build + backward time at most
+0.25x micrograd's as shipped, at most 1.0x micrograd's with gc off, at most 0.2x
+torch's; memory per node at most micrograd's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.engine import Value, topological_order
+
+Leaf = Callable[[float], Any]
+Shape = Callable[[Leaf, int], tuple[Any, int]]
+
+REPEATS = 3
+TARGET_N = 10_000  # targets apply from this size up
+MG_RATIO, MG_NOGC_RATIO, TORCH_RATIO, MEM_RATIO = 0.25, 1.0, 0.2, 1.0
+
+
+# ----- shapes: build(leaf, n) -> (root, nodes created) --------------------------------
+def chain(leaf: Leaf, n: int) -> tuple[Any, int]:
+    """y = y * 1.0001 + 0.001, repeated: a deep chain."""
+    steps = (n - 1) // 4
+    y = leaf(1.0)
+    for _ in range(steps):
+        y = y * 1.0001 + 0.001
+    return y, 1 + 4 * steps
+
+
+def wide(leaf: Leaf, n: int) -> tuple[Any, int]:
+    """n/2 leaves summed pairwise: a wide, shallow, balanced tree."""
+    k = (n + 1) // 2
+    level = [leaf(0.5 + 0.1 * (i % 7)) for i in range(k)]
+    while len(level) > 1:
+        paired = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0], 2 * k - 1
+
+
+def dag(leaf: Leaf, n: int) -> tuple[Any, int]:
+    """y = y * y * 0.5 + y, repeated: every intermediate is used twice."""
+    steps = (n - 1) // 4
+    y = leaf(-1.0)
+    for _ in range(steps):
+        y = y * y * 0.5 + y
+    return y, 1 + 4 * steps
+
+
+SHAPES: dict[str, Shape] = {"chain": chain, "wide": wide, "dag": dag}
+
+
+# ----- engines ----------------------------------------------------------------------
+def _chainrule_leaf(x: float) -> Value:
+    return Value(x)
+
+
+ENGINES = ("chainrule", "micrograd", "torch")
+
+
+def _engines(engine: str) -> Leaf:
+    """Return the leaf maker of one engine; exit with status 3 if it is not installed."""
+    if engine == "chainrule":
+        return _chainrule_leaf
+    try:
+        if engine == "micrograd":
+            from micrograd.engine import Value as MicrogradValue  # type: ignore[import-untyped]
+
+            return MicrogradValue  # type: ignore[no-any-return]
+        import torch
+    except ImportError:
+        print(f"{engine} is not installed (pip install -e '.[bench]'): skipped", file=sys.stderr)
+        raise SystemExit(3) from None
+    torch.set_num_threads(1)
+
+    def torch_leaf(x: float) -> Any:
+        return torch.tensor(x, dtype=torch.float64, requires_grad=True)
+
+    return torch_leaf
+
+
+def _in_big_thread(fn: Callable[[], Any], depth: int) -> Any:
+    """Run fn in a thread with a large stack and a recursion limit above depth."""
+    result: list[Any] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(fn())
+        except BaseException as exc:
+            errors.append(exc)
+
+    old_limit = sys.getrecursionlimit()
+    old_stack = threading.stack_size(512 * 1024 * 1024)
+    sys.setrecursionlimit(max(old_limit, depth + 1000))
+    try:
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(old_stack)
+        sys.setrecursionlimit(old_limit)
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+def _one_run(leaf: Leaf, shape: Shape, n: int, gc_off: bool) -> tuple[float, float, int]:
+    """Build and backpropagate once; return (build seconds, backward seconds, nodes)."""
+    if gc_off:
+        gc.disable()
+    try:
+        t0 = time.perf_counter()
+        root, nodes = shape(leaf, n)
+        t1 = time.perf_counter()
+        root.backward()
+        t2 = time.perf_counter()
+    finally:
+        if gc_off:
+            gc.enable()
+    del root
+    return t1 - t0, t2 - t1, nodes
+
+
+@dataclass
+class Timing:
+    """Best-of-repeats seconds for each phase, and the node count."""
+
+    build: float
+    backward: float
+    nodes: int
+
+    @property
+    def total(self) -> float:
+        """Build + backward seconds."""
+        return self.build + self.backward
+
+    def us(self, seconds: float) -> float:
+        """Microseconds per node."""
+        return seconds / self.nodes * 1e6
+
+
+def time_engine(engine: str, leaf: Leaf, shape: Shape, n: int, gc_off: bool) -> Timing:
+    """Return the best of REPEATS fresh build + backward runs."""
+    builds, backs, nodes = [], [], 0
+    for _ in range(REPEATS):
+        gc.collect()
+        if engine == "micrograd":
+            b, k, nodes = _in_big_thread(lambda: _one_run(leaf, shape, n, gc_off), n)
+        else:
+            b, k, nodes = _one_run(leaf, shape, n, gc_off)
+        builds.append(b)
+        backs.append(k)
+    gc.collect()
+    return Timing(min(builds), min(backs), nodes)
+
+
+def peak_bytes(leaf: Leaf, shape: Shape, n: int) -> float:
+    """Return the tracemalloc peak during one build, in bytes per node."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        root, nodes = shape(leaf, n)
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    del root
+    gc.collect()
+    return peak / nodes
+
+
+def check_nodes(shape: Shape, n: int) -> int:
+    """Build chainrule's graph once and check the node count against the graph."""
+    root, nodes = shape(_chainrule_leaf, n)
+    found = len(topological_order(root))
+    if found != nodes:
+        raise SystemExit(f"node count mismatch: {found} in the graph, {nodes} counted")
+    return nodes
+
+
+# ----- report -----------------------------------------------------------------------
+@dataclass
+class Row:
+    """One shape at one requested size (n nodes, about size): times and bytes per node."""
+
+    shape: str
+    size: int
+    n: int
+    times: dict[str, Timing]
+    mem: dict[str, float]
+
+    def ratio(self, other: str) -> float | None:
+        """chainrule's total time divided by other's, or None if other was not run."""
+        if other not in self.times:
+            return None
+        return self.times["chainrule"].total / self.times[other].total
+
+    def mem_ratio(self) -> float | None:
+        """chainrule's bytes per node divided by micrograd's."""
+        if "micrograd" not in self.mem:
+            return None
+        return self.mem["chainrule"] / self.mem["micrograd"]
+
+
+COLUMNS = ("chainrule", "micrograd", "micrograd gc-off", "torch")
+CHECKS = (
+    ("vs micrograd", "micrograd", MG_RATIO),
+    ("vs mg gc-off", "micrograd gc-off", MG_NOGC_RATIO),
+    ("vs torch", "torch", TORCH_RATIO),
+)
+
+
+def _verdict(value: float | None, limit: float, applies: bool) -> tuple[str, bool]:
+    if value is None:
+        return "n/a", True
+    ok = value <= limit
+    mark = ("PASS" if ok else "FAIL") if applies else "info"
+    return f"{value:.2f}x {mark}", ok or not applies
+
+
+def tables(rows: list[Row]) -> tuple[list[str], list[list[str]], list[str], list[list[str]], bool]:
+    """Return (headers, cells) of the summary and detail tables, and whether all pass."""
+    head = ["shape", "N", *(f"{c} µs/op" for c in COLUMNS)]
+    head += [f"{label} (≤{limit:g}x)" for label, _, limit in CHECKS]
+    head += ["B/node chainrule", "B/node micrograd", f"mem (≤{MEM_RATIO:g}x)"]
+    body: list[list[str]] = []
+    detail_head = ["shape", "N", *(f"{c} build / backward" for c in COLUMNS)]
+    detail: list[list[str]] = []
+    all_ok = True
+    for row in rows:
+        applies = row.size >= TARGET_N
+        cells = [row.shape, f"{row.n:,}"]
+        dcells = [row.shape, f"{row.n:,}"]
+        for col in COLUMNS:
+            t = row.times.get(col)
+            cells.append(f"{t.us(t.total):.2f}" if t else "n/a")
+            dcells.append(f"{t.us(t.build):.2f} / {t.us(t.backward):.2f}" if t else "n/a")
+        for _, other, limit in CHECKS:
+            text, ok = _verdict(row.ratio(other), limit, applies)
+            cells.append(text)
+            all_ok &= ok
+        for eng in ("chainrule", "micrograd"):
+            cells.append(f"{row.mem[eng]:.0f}" if eng in row.mem else "n/a")
+        text, ok = _verdict(row.mem_ratio(), MEM_RATIO, applies)
+        cells.append(text)
+        all_ok &= ok
+        body.append(cells)
+        detail.append(dcells)
+    return head, body, detail_head, detail, all_ok
+
+
+def render(head: list[str], body: list[list[str]], markdown: bool) -> str:
+    """Format one table as aligned text or as Markdown."""
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in body]
+        return "\n".join(lines)
+    widths = [max(len(h), *(len(r[i]) for r in body)) for i, h in enumerate(head)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in body]
+    return "\n".join(lines)
+
+
+DEFINITION = (
+    "node = one scalar object of the graph: each input leaf, constant operand and "
+    "operation result (a Value in chainrule and micrograd; torch does the same ops on "
+    "0-dim float64 tensors). µs/op = best-of-3 build + best-of-3 backward, divided by "
+    "nodes; each engine runs in its own process. Ratios are chainrule's time (gc on) "
+    "over the other's; B/node = tracemalloc "
+    f"peak during build / nodes. Targets apply from N ≈ {TARGET_N:,} (10^4) up."
+)
+
+
+def worker(engine: str, shapes: list[str], sizes: list[int]) -> list[dict[str, Any]]:
+    """Measure one engine on every shape and size (run in a process of its own)."""
+    leaf = _engines(engine)
+    results: list[dict[str, Any]] = []
+    for name in shapes:
+        shape = SHAPES[name]
+        for n in sizes:
+            nodes = check_nodes(shape, n) if engine == "chainrule" else None
+            res: dict[str, Any] = {"shape": name, "size": n, "engine": engine}
+            t = time_engine(engine, leaf, shape, n, gc_off=False)
+            res["time"] = [t.build, t.backward, t.nodes]
+            if engine == "micrograd":
+                t = time_engine(engine, leaf, shape, n, gc_off=True)
+                res["time_gc_off"] = [t.build, t.backward, t.nodes]
+            if engine != "torch":
+                res["mem"] = peak_bytes(leaf, shape, n)
+            if nodes is not None and nodes != t.nodes:
+                raise SystemExit(f"{engine} counted {t.nodes} nodes, the graph has {nodes}")
+            results.append(res)
+            print(f"  {engine} {name} N={t.nodes:,} done", file=sys.stderr, flush=True)
+    return results
+
+
+def run_isolated(engine: str, shapes: list[str], sizes: list[int]) -> list[dict[str, Any]]:
+    """Run worker() for one engine in a fresh Python process; [] if it is not installed."""
+    cmd = [sys.executable, __file__, "--worker", engine, "--shapes", ",".join(shapes)]
+    cmd += ["--sizes", ",".join(map(str, sizes))]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
+    if proc.returncode == 3:
+        return []
+    if proc.returncode != 0:
+        raise SystemExit(f"{engine} worker failed with status {proc.returncode}")
+    data: list[dict[str, Any]] = json.loads(proc.stdout)
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the tables; exit status 1 if a target fails."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="N = 10^3 and 10^4 only")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated shapes")
+    parser.add_argument("--sizes", help="comma-separated node counts (overrides --quick)")
+    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    shapes = args.shapes.split(",")
+    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    if args.sizes:
+        sizes = [int(x) for x in args.sizes.split(",")]
+    if args.worker:
+        json.dump(worker(args.worker, shapes, sizes), sys.stdout)
+        return 0
+
+    found: dict[tuple[str, int], Row] = {}
+    for engine in ENGINES:
+        for res in run_isolated(engine, shapes, sizes):
+            key = (res["shape"], res["size"])
+            build, back, nodes = res["time"]
+            row = found.setdefault(key, Row(res["shape"], res["size"], nodes, {}, {}))
+            if nodes != row.n:
+                raise SystemExit(f"{engine} built {nodes} nodes for {key}, chainrule {row.n}")
+            row.times[engine] = Timing(build, back, nodes)
+            if "time_gc_off" in res:
+                row.times[f"{engine} gc-off"] = Timing(*res["time_gc_off"])
+            if "mem" in res:
+                row.mem[engine] = res["mem"]
+    rows = [found[(s, n)] for s in shapes for n in sizes if (s, n) in found]
+
+    head, body, detail_head, detail, all_ok = tables(rows)
+    print(DEFINITION if not args.markdown else f"_{DEFINITION}_")
+    print()
+    print(render(head, body, args.markdown))
+    print()
+    print(render(detail_head, detail, args.markdown))
+    print()
+    print("all targets PASS" if all_ok else "some targets FAIL")
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
