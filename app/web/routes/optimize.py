@@ -24,12 +24,13 @@ router = APIRouter(prefix="/api", tags=["optimize"])
 def bounds_from(settings: Any) -> Bounds:
     """Return the run bounds from the settings (defaults where a setting is absent)."""
     d = Bounds()
+    timeout = getattr(settings, "optimize_timeout", d.timeout)
     return Bounds(
         max_rows=int(getattr(settings, "optimize_max_rows", d.max_rows)),
         max_steps=int(getattr(settings, "optimize_max_steps", d.max_steps)),
         max_work=int(getattr(settings, "optimize_max_work", d.max_work)),
         max_history=int(getattr(settings, "optimize_max_history", d.max_history)),
-        timeout=float(getattr(settings, "optimize_timeout", d.timeout)),
+        timeout=None if timeout is None else float(timeout),
     )
 
 
