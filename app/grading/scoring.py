@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from app.grading.formulas import Mismatch, Tolerance, compile_formula, first_mismatch
 from app.grading.problem import GradingError, Problem, label
@@ -14,23 +14,55 @@ Result = dict[str, Any]
 FORMULA_CACHE_SIZE = 4096
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One answer: its test name, the question (of, wrt) and the number or formula given."""
 
     name: str
-    answer: float | str
+    answer: float | str | None
     of: str | None = None
     wrt: str | None = None
     points: float = 1.0
 
 
-@dataclass(frozen=True)
-class _Verdict:
+class QuestionLike(Protocol):
+    """A question: the answer's name, what is asked (of, wrt) and its points."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def of(self) -> str | None: ...
+    @property
+    def wrt(self) -> str | None: ...
+    @property
+    def points(self) -> float: ...
+
+
+class AnswerLike(QuestionLike, Protocol):
+    """A question with its answer (the web layer passes its request models as is)."""
+
+    @property
+    def answer(self) -> float | int | str | None: ...
+
+
+class _Verdict(NamedTuple):
     passed: bool
     output: str
     gradable: bool = True
     error: Mapping[str, Any] | None = None
+
+
+_NO_ANSWER = _Verdict(False, "no answer given")
+
+
+@dataclass(frozen=True)
+class _Numeric:
+    """What every numeric answer to one question is compared with, formatted once."""
+
+    what: str
+    want: float
+    allowed: float
+    correct: _Verdict
+    expected: str
 
 
 def fmt(x: float) -> str:
@@ -51,8 +83,9 @@ class Grader:
         self.tol = Tolerance(problem.options.rtol, problem.options.atol)
         self._questions: dict[tuple[str | None, str | None], str] = {}
         self._formulas: dict[tuple[str, str | None, str], _Verdict] = {}
+        self._numeric: dict[tuple[str, str | None], _Numeric] = {}
 
-    def check(self, answers: Sequence[Answer]) -> list[str]:
+    def check(self, answers: Sequence[QuestionLike]) -> list[str]:
         """Validate the questions (names unique, of/wrt known, wrt upstream); return each of."""
         seen: set[str] = set()
         ofs: list[str] = []
@@ -67,27 +100,38 @@ class Grader:
             ofs.append(of)
         return ofs
 
-    def grade(self, answers: Sequence[Answer]) -> Result:
+    def grade(self, answers: Sequence[AnswerLike]) -> Result:
         """Return {"score", "max_score", "gradable", "tests"} for one list of answers."""
         tests = [self.test(a, of) for a, of in zip(answers, self.check(answers), strict=True)]
+        score = max_score = 0.0
+        gradable = True
+        for t in tests:
+            score += t["score"]
+            max_score += t["max_score"]
+            gradable = gradable and t["gradable"]
         return {
-            "score": round(sum(t["score"] for t in tests), 9),
-            "max_score": round(sum(t["max_score"] for t in tests), 9),
-            "gradable": all(t["gradable"] for t in tests),
+            "score": round(score, 9),
+            "max_score": round(max_score, 9),
+            "gradable": gradable,
             "tests": tests,
         }
 
-    def test(self, answer: Answer, of: str) -> Result:
+    def test(self, answer: AnswerLike, of: str) -> Result:
         """Grade one answer whose question was checked; of is the resolved node name."""
-        if isinstance(answer.answer, str):
-            verdict = self._formula(of, answer.wrt, answer.answer)
+        given = answer.answer
+        if isinstance(given, str):
+            verdict = self._formula(of, answer.wrt, given)
+        elif given is None:
+            verdict = _NO_ANSWER
         else:
-            verdict = self._number(of, answer.wrt, float(answer.answer))
+            verdict = self._number(of, answer.wrt, given)
+        points = answer.points
+        passed = verdict.passed
         test: Result = {
             "name": answer.name,
-            "score": answer.points if verdict.passed else 0.0,
-            "max_score": answer.points,
-            "status": "passed" if verdict.passed else "failed",
+            "score": points if passed else 0.0,
+            "max_score": points,
+            "status": "passed" if passed else "failed",
             "output": verdict.output,
             "gradable": verdict.gradable,
         }
@@ -96,18 +140,22 @@ class Grader:
         return test
 
     def _number(self, of: str, wrt: str | None, got: float) -> _Verdict:
+        q = self._numeric.get((of, wrt))
+        if q is None:
+            q = self._numeric[of, wrt] = self._numeric_question(of, wrt)
+        if abs(got - q.want) <= q.allowed:
+            return q.correct
+        if not self.problem.options.reveal:
+            return _Verdict(False, f"{fmt(got)} is not {q.what} at the given values")
+        return _Verdict(False, f"{q.expected}, got {fmt(got)}")
+
+    def _numeric_question(self, of: str, wrt: str | None) -> _Numeric:
         want = self.problem.truth(of, wrt)
         what = label(of, wrt)
-        if self.tol(got, want):
-            shown = f" ({what} = {fmt(want)})" if self.problem.options.reveal else ""
-            return _Verdict(True, f"correct{shown}")
-        if not self.problem.options.reveal:
-            return _Verdict(False, f"{fmt(got)} is not {what} at the given values")
+        shown = f" ({what} = {fmt(want)})" if self.problem.options.reveal else ""
         allowed = self.tol.tolerance(want)
-        return _Verdict(
-            False,
-            f"expected {what} = {fmt(want)} (within {allowed:.3g}), got {fmt(got)}",
-        )
+        expected = f"expected {what} = {fmt(want)} (within {allowed:.3g})"
+        return _Numeric(what, want, allowed, _Verdict(True, f"correct{shown}"), expected)
 
     def _formula(self, of: str, wrt: str | None, text: str) -> _Verdict:
         key = (of, wrt, text)

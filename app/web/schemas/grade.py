@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
-from app.grading import Answer, Options
+from app.grading import Options
 
 MAX_ANSWERS = 100
 MAX_SAMPLES = 100
@@ -32,11 +32,6 @@ class AnswerIn(BaseModel):
         description="a number, or a formula over the inputs and named nodes such as 'c + d'"
     )
     points: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)] = 1.0
-
-    def to_answer(self) -> Answer:
-        """Return the grading library's Answer."""
-        value = self.answer if isinstance(self.answer, str) else float(self.answer)
-        return Answer(self.name, value, self.of, self.wrt, self.points)
 
 
 class ProblemIn(BaseModel):
@@ -77,6 +72,25 @@ class GradeRequest(ProblemIn):
     )
 
     answers: Answers
+
+
+class QuestionIn(BaseModel):
+    """A question of a problem file: what is asked and what it is worth (no answer)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+    of: NodeName | None = None
+    wrt: NodeName | None = None
+    points: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)] = 1.0
+
+
+class ProblemFile(ProblemIn):
+    """`chainrule grade`'s problem.json: a problem, optionally with its questions."""
+
+    questions: Annotated[list[QuestionIn], Field(min_length=1, max_length=MAX_ANSWERS)] | None = (
+        None
+    )
 
 
 class TestOut(BaseModel):

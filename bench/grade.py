@@ -1,0 +1,90 @@
+"""Benchmark POST /api/grade/batch against one POST /api/grade, in the same run.
+
+Run from the repository root:
+
+    python bench/grade.py                 # 1,000 submissions of 4 numeric answers
+    python bench/grade.py --formulas      # the same with 2 of the 4 answers as formulas
+    python bench/grade.py --submissions 200 --repeat 3
+
+Both go through FastAPI's TestClient (the whole app: validation, routing, JSON), so the
+ratio compares like with like; request bodies are encoded once, before timing (a client's
+work, not the server's). Time is the best of --repeat runs after one warm-up.
+A single request grades one submission; the batch grades --submissions of them against
+the same problem, built and differentiated once. Answers vary between submissions (about
+half right, half wrong with different values) so no answer is graded from a cache.
+
+Target: the batch of 1,000 takes under 10x one single request (exit status 1 otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fastapi.testclient import TestClient
+
+from app.web.main import create_app
+
+PROBLEM = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}}
+TRUTH = {("e", "c"): 2.0, ("e", "d"): 3.0, ("e", "a"): 2.0, ("e", "b"): 5.0}
+FORMULAS = {("e", "c"): ["d", "b + 1", "2*b"], ("e", "b"): ["c + d", "a + 2*b + 1", "5"]}
+TARGET = 10.0
+
+
+def answers(rng: random.Random, formulas: bool) -> list[dict[str, Any]]:
+    """Return four answers for ∂e/∂c, ∂e/∂d, ∂e/∂a, ∂e/∂b, about half of them right."""
+    out: list[dict[str, Any]] = []
+    for (of, wrt), want in TRUTH.items():
+        answer: float | str = want if rng.random() < 0.5 else round(rng.uniform(-9, 9), 3)
+        if formulas and (of, wrt) in FORMULAS:
+            answer = rng.choice(FORMULAS[of, wrt])
+        out.append({"name": f"d{of}/d{wrt}", "of": of, "wrt": wrt, "answer": answer})
+    return out
+
+
+def timed(client: TestClient, path: str, body: dict[str, Any], repeat: int) -> float:
+    """Return the best seconds of repeat POSTs (after one warm-up), checking status 200."""
+    content = json.dumps(body).encode()
+    headers = {"content-type": "application/json"}
+    client.post(path, content=content, headers=headers).raise_for_status()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.post(path, content=content, headers=headers)
+        times.append(time.perf_counter() - start)
+        response.raise_for_status()
+    return min(times)
+
+
+def main() -> int:
+    """Run the benchmark and print the ratio; exit 1 if it misses the target."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--submissions", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--formulas", action="store_true", help="two answers of four as formulas")
+    args = ap.parse_args()
+    rng = random.Random(1)
+    subs = [
+        {"id": f"s{i}", "answers": answers(rng, args.formulas)} for i in range(args.submissions)
+    ]
+    client = TestClient(create_app())
+    single = timed(client, "/api/grade", {**PROBLEM, "answers": subs[0]["answers"]}, args.repeat)
+    batch = timed(
+        client, "/api/grade/batch", {"problem": PROBLEM, "submissions": subs}, args.repeat
+    )
+    ratio = batch / single
+    print(f"single request: {single * 1e3:8.2f} ms (1 submission of 4 answers)")
+    print(f"batch request:  {batch * 1e3:8.2f} ms ({args.submissions} submissions)")
+    print(f"ratio batch / single: {ratio:.2f} (target < {TARGET:g} for 1,000 submissions)")
+    return 0 if ratio < TARGET or args.submissions != 1000 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
