@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import eval_cmd, optimize_cmd, render_cmd, serve_cmd
+from app.cli import eval_cmd, grade_cmd, optimize_cmd, render_cmd, serve_cmd
 
 # Each command module has register(subparsers) which sets `func` on its parser.
-COMMANDS = [eval_cmd, render_cmd, optimize_cmd, serve_cmd]
+COMMANDS = [eval_cmd, render_cmd, grade_cmd, optimize_cmd, serve_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
