@@ -1,0 +1,214 @@
+"""The playground in a real browser: live gradients, errors, stepping, sharing, no-JS."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+
+pytestmark = pytest.mark.browser
+
+SEED = "c = a + b\nd = b + 1\ne = c * d"
+ALLOWED = re.compile(r"Failed to load resource: the server responded with a status of 422")
+
+
+@pytest.fixture
+def console_errors(page: Page) -> Iterator[list[str]]:
+    """Collect console errors and page exceptions; the test fails if any is unexpected."""
+    errors: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type == "error" and not ALLOWED.search(msg.text):
+            errors.append(msg.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    yield errors
+    assert errors == []
+
+
+def row(page: Page, name: str) -> str:
+    """The CSS selector of the table row of a named node."""
+    node = page.locator("#values-body tr", has=page.locator(f'th:text-is("{name}")'))
+    node_id = node.get_attribute("data-node")
+    return f'#values-body tr[data-node="{node_id}"]'
+
+
+def grad_in_svg(page: Page, name: str) -> str:
+    """The "grad …" text of a named node's box in the drawn graph."""
+    node_id = page.locator(row(page, name)).get_attribute("data-node")
+    texts = page.locator(f'#graph svg g[id="{node_id}"] text').all_text_contents()
+    return next(t for t in texts if t.startswith("grad "))
+
+
+def type_program(page: Page, text: str) -> None:
+    editor = page.locator("#expression")
+    editor.fill("")
+    editor.press_sequentially(text, delay=10)
+
+
+def test_typing_a_program_updates_gradients_in_table_and_graph(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.goto(server + "/")
+    type_program(page, "(a+b)*(b+1)")
+    page.fill("#in-a", "2")
+    page.fill("#in-b", "1")
+    expect(page.locator("#output-value")).to_have_text("6")
+    expect(page.locator(row(page, "a") + " .grad")).to_have_text("2")
+    expect(page.locator(row(page, "b") + " .grad")).to_have_text("5")
+    assert grad_in_svg(page, "a") == "grad 2"
+    assert grad_in_svg(page, "b") == "grad 5"
+    # The finite-difference check agrees with autodiff beside each input.
+    expect(page.locator(row(page, "b") + " .fd")).to_have_text("5")
+    page.screenshot(path=screenshots / "live.png", full_page=True)
+
+
+def test_moving_a_slider_recomputes_at_once(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    page.goto(server + "/?" + urlencode({"expression": "x^2", "x": 3}))
+    expect(page.locator(row(page, "x") + " .grad")).to_have_text("6")
+    slider = page.locator("#range-x")
+    slider.focus()
+    slider.press("ArrowRight")  # one slider step up from 3
+    expect(page.locator("#in-x")).not_to_have_value("3")
+    x = float(page.input_value("#in-x"))
+    expect(page.locator(row(page, "x") + " .grad")).to_have_text(f"{2 * x:.6g}")
+
+
+def test_an_error_is_underlined_at_its_column_and_the_last_graph_dims(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.goto(server + "/?" + urlencode({"expression": "a * b", "a": 2, "b": 3}))
+    expect(page.locator(row(page, "b") + " .grad")).to_have_text("2")
+    type_program(page, "a + * b")
+    expect(page.locator("#error-box")).to_be_visible()
+    expect(page.locator("#error-where")).to_have_text("line 1, column 5: ")
+    mark = page.locator("#backdrop mark")
+    expect(mark).to_have_text("*")
+    # The mark sits after exactly four monospace characters ("a + ") of the text area.
+    box, area = mark.bounding_box(), page.locator("#backdrop").bounding_box()
+    assert box is not None and area is not None
+    padding = page.evaluate(
+        "parseFloat(getComputedStyle(document.getElementById('backdrop')).paddingLeft)"
+    )
+    assert box["x"] - area["x"] - padding == pytest.approx(4 * box["width"], abs=1.5)
+    graph = page.locator("#graph")
+    expect(graph).to_have_class(re.compile(r"\bstale\b"))
+    expect(graph.locator("svg")).to_have_count(1)  # the last good graph stays
+    page.screenshot(path=screenshots / "error.png", full_page=True)
+    type_program(page, "a + b")
+    expect(page.locator("#error-box")).to_be_hidden()
+    expect(graph).not_to_have_class(re.compile(r"\bstale\b"))
+
+
+def test_stepping_walks_the_backward_pass_in_reverse_topological_order(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.goto(server + "/?" + urlencode({"expression": SEED, "a": 2, "b": 1}))
+    expect(page.locator(row(page, "b") + " .grad")).to_have_text("5")
+    api = page.request.post(
+        server + "/api/evaluate", data={"expression": SEED, "values": {"a": 2, "b": 1}}
+    ).json()
+    expected = [s["node"] for s in api["steps"]]
+    assert expected[0] == api["output_id"]
+
+    page.click("#step-first")
+    seen = []
+    for i in range(len(expected)):
+        current = page.locator("#graph svg g.node.value.step-current")
+        expect(current).to_have_count(1)
+        seen.append(current.get_attribute("id"))
+        if i == 0:
+            # Only the output has a gradient so far: the inputs' are blank.
+            expect(page.locator(row(page, "a") + " .grad")).to_have_text("")
+            expect(page.locator(row(page, "e") + " .grad")).to_have_text("1")
+            page.screenshot(path=screenshots / "step-first.png", full_page=True)
+        if i < len(expected) - 1:
+            page.click("#step-next")
+    assert seen == expected
+    expect(page.locator("#step-next")).to_be_disabled()
+    # b is used twice: it visibly receives two contributions, 2 (through c) and 3 (through d).
+    expect(page.locator(row(page, "b") + " .grad")).to_have_text(
+        re.compile(r"^(2 \+ 3|3 \+ 2) = 5$")
+    )
+    expect(page.locator("#steps li.current")).to_contain_text("grad b += 1 × 3 = 3")
+    page.screenshot(path=screenshots / "step-last.png", full_page=True)
+
+
+def test_clicking_a_node_selects_its_row(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    page.goto(server + "/?" + urlencode({"expression": SEED, "a": 2, "b": 1}))
+    selector = row(page, "c")
+    node_id = page.locator(selector).get_attribute("data-node")
+    page.locator(f'#graph svg g[id="{node_id}"]').click()
+    expect(page.locator(selector)).to_have_class(re.compile(r"\bselected\b"))
+    page.locator(row(page, "d")).click()
+    expect(page.locator(f'#graph svg g.selected[id="{node_id}"]')).to_have_count(0)
+
+
+def test_view_toggles_redraw_the_graph(page: Page, server: str, console_errors: list[str]) -> None:
+    page.goto(server + "/?" + urlencode({"expression": SEED, "a": 2, "b": 1}))
+    expect(page.locator("#graph svg")).to_have_count(1)
+    assert "∂e/∂c" not in page.locator("#graph svg").inner_html()
+    page.check("#opt-local-grads")
+    expect(page.locator("#graph svg g.edge text", has_text="∂e/∂c = 2")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"local_grads=true"))
+
+
+def test_a_share_link_reproduces_the_view(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.goto(server + "/?" + urlencode({"expression": "x^3 + 2*x", "x": 4}))
+    expect(page.locator("#output-value")).to_have_text("72")
+    page.fill("#in-x", "2")
+    expect(page.locator(row(page, "x") + " .grad")).to_have_text("14")
+    link = page.input_value("#share-url")
+    assert "x=2" in link
+    page.goto(link)
+    expect(page.locator("#expression")).to_have_value("x^3 + 2*x")
+    expect(page.locator("#in-x")).to_have_value("2")
+    expect(page.locator(row(page, "x") + " .grad")).to_have_text("14")
+
+
+def test_the_page_works_without_javascript(
+    browser: Browser, server: str, screenshots: Path
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(server + "/?" + urlencode({"expression": "(a+b)*(b+1)", "a": 2, "b": 1}))
+        expect(page.locator("#graph svg")).to_have_count(1)
+        expect(page.locator(row(page, "a") + " .grad")).to_have_text("2")
+        expect(page.locator(row(page, "b") + " .grad")).to_have_text("5")
+        expect(page.locator("#steps li")).to_have_count(3)
+        page.screenshot(path=screenshots / "no-js.png", full_page=True)
+        page.fill("#in-a", "5")
+        page.click("#evaluate")
+        expect(page).to_have_url(re.compile(r"a=5"))
+        expect(page.locator("#output-value")).to_have_text("12")
+    finally:
+        context.close()
+
+
+def test_dark_theme_and_phone_width(browser: Browser, server: str, screenshots: Path) -> None:
+    context = browser.new_context(
+        color_scheme="dark", viewport={"width": 390, "height": 844}, device_scale_factor=1
+    )
+    page = context.new_page()
+    try:
+        page.goto(server + "/?" + urlencode({"expression": SEED, "a": 2, "b": 1}))
+        expect(page.locator("#values-body tr")).to_have_count(5)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390  # nothing overflows sideways at phone width
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(21, 23, 27)"
+        page.screenshot(path=screenshots / "dark-phone.png", full_page=True)
+    finally:
+        context.close()
