@@ -105,7 +105,7 @@ def _content_length(scope: Scope) -> int | None:
 
 
 class SecurityHeaders:
-    """Add CSP, nosniff, no-referrer and DENY framing to every HTTP response."""
+    """Add CSP, nosniff, no-referrer and DENY framing to every response, even a 500."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -116,25 +116,49 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if started:
+                raise
+            logging.getLogger("chainrule.error").exception("unhandled error")
+            body = problem_body(
+                500, "Internal error", "the server could not complete the request", "internal"
+            )
+            await send_with_headers(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", PROBLEM_JSON.encode()),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send_with_headers({"type": "http.response.body", "body": body})
 
 
 def access_logger() -> logging.Logger:
     """Return the access logger, writing bare JSON lines to stderr unless configured."""
     logger = logging.getLogger(ACCESS_LOGGER)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
         logger.propagate = False
     return logger
 

@@ -68,7 +68,19 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 async def graph_svg(
     request: Request,
     services: Annotated[Services, Depends(get_services)],
-    expression: Annotated[str, Query(description="The program.", examples=["(a+b)*(b+1)"])],
+    expression: Annotated[
+        str,
+        Query(
+            description="The program. Add input values as more parameters: &a=2&b=1.",
+            openapi_examples={
+                "seed": {"summary": "(a+b)*(b+1) at a=2, b=1", "value": "(a+b)*(b+1)"},
+                "named": {
+                    "summary": "with named steps",
+                    "value": "c = a + b; d = b + 1; e = c * d",
+                },
+            },
+        ),
+    ],
     rankdir: Rankdir = "LR",
     local_grads: bool = False,
     precision: Annotated[int, Query(ge=1, le=12)] = 4,
