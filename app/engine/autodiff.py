@@ -9,26 +9,37 @@ if TYPE_CHECKING:
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Return every node reachable from root, inputs before the nodes that use them."""
+    """Return every node reachable from root, inputs before the nodes that use them.
+
+    A depth-first search with an explicit stack of nodes. `done` maps each node seen to
+    whether it has been emitted: a node is pushed again (as its own end marker) before its
+    inputs, and emitted when that marker comes back to the top. Nothing is allocated per
+    node besides the list and dict entries, so a large graph does not wake the cyclic
+    garbage collector.
+    """
     order: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    done: dict[Value, bool] = {}
+    stack: list[Value] = [root]
     push = stack.append
     pop = stack.pop
     emit = order.append
-    mark = seen.add
     while stack:
-        node, expanded = pop()
-        if expanded:
+        node = pop()
+        state = done.get(node)
+        if state is None:
+            inputs = node.inputs
+            if not inputs:
+                done[node] = True
+                emit(node)
+                continue
+            done[node] = False
+            push(node)
+            for child in inputs:
+                if child not in done:
+                    push(child)
+        elif state is False:  # the end marker: every input has been emitted
+            done[node] = True
             emit(node)
-            continue
-        if node in seen:
-            continue
-        mark(node)
-        push((node, True))
-        for child in node.inputs:
-            if child not in seen:
-                push((child, False))
     return order
 
 
@@ -48,8 +59,20 @@ def backward(root: Value, seed: float = 1.0) -> list[Value]:
         node.grad += g
         if g == 0.0:
             continue
-        for child, local in zip(node.inputs, node.local_grads, strict=True):
-            child.pending += g * local
+        inputs = node.inputs
+        n = len(inputs)
+        if n == 2:  # most operations: unpack instead of zipping
+            a, b = inputs
+            da, db = node.local_grads
+            a.pending += g * da
+            b.pending += g * db
+        elif n == 1:
+            (a,) = inputs
+            (da,) = node.local_grads
+            a.pending += g * da
+        elif n:
+            for child, local in zip(inputs, node.local_grads, strict=True):
+                child.pending += g * local
     return order
 
 

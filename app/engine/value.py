@@ -18,6 +18,7 @@ Number = int | float
 Operand = Union["Value", int, float]
 
 _INF = math.inf
+_new = object.__new__
 
 
 def _checked(op: str, out: float, operands: tuple[float, ...]) -> float:
@@ -25,6 +26,34 @@ def _checked(op: str, out: float, operands: tuple[float, ...]) -> float:
     if out - out != 0.0:  # true only for inf and nan
         raise EngineError(op, operands, "result is not a finite number")
     return out
+
+
+def _node(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
+    """Return a new operation node (the fast path: no __init__ call, data already a float)."""
+    v: Value = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.op = op
+    v.inputs = inputs
+    v.local_grads = local_grads
+    v.name = None
+    v.pending = 0.0
+    v.detail = None
+    return v
+
+
+def _const(x: Number) -> Value:
+    """Return a constant leaf for a number operand, exactly as Value(x, "const") would."""
+    v: Value = _new(Value)
+    v.data = x if type(x) is float else float(x)
+    v.grad = 0.0
+    v.op = "const"
+    v.inputs = ()
+    v.local_grads = ()
+    v.name = None
+    v.pending = 0.0
+    v.detail = None
+    return v
 
 
 class Value:
@@ -88,43 +117,56 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{op}{label})"
 
     # ----- arithmetic -------------------------------------------------------------
+    # The finiteness check `out - out != 0.0` (true only for inf and nan) is written out in
+    # the hot operations rather than calling _checked: it is the same test, one call fewer.
     def __add__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else Value(other, "const")
-        out = self.data + o.data
-        return Value(_checked("+", out, (self.data, o.data)), "+", (self, o), (1.0, 1.0))
+        o = other if isinstance(other, Value) else _const(other)
+        a, b = self.data, o.data
+        out = a + b
+        if out - out != 0.0:
+            raise EngineError("+", (a, b), "result is not a finite number")
+        return _node(out, "+", (self, o), (1.0, 1.0))
 
     def __radd__(self, other: Number) -> Value:
-        return Value(other, "const") + self
+        return _const(other) + self
 
     def __sub__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else Value(other, "const")
-        out = self.data - o.data
-        return Value(_checked("-", out, (self.data, o.data)), "-", (self, o), (1.0, -1.0))
+        o = other if isinstance(other, Value) else _const(other)
+        a, b = self.data, o.data
+        out = a - b
+        if out - out != 0.0:
+            raise EngineError("-", (a, b), "result is not a finite number")
+        return _node(out, "-", (self, o), (1.0, -1.0))
 
     def __rsub__(self, other: Number) -> Value:
-        return Value(other, "const") - self
+        return _const(other) - self
 
     def __mul__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else Value(other, "const")
+        o = other if isinstance(other, Value) else _const(other)
         a, b = self.data, o.data
-        return Value(_checked("*", a * b, (a, b)), "*", (self, o), (b, a))
+        out = a * b
+        if out - out != 0.0:
+            raise EngineError("*", (a, b), "result is not a finite number")
+        return _node(out, "*", (self, o), (b, a))
 
     def __rmul__(self, other: Number) -> Value:
-        return Value(other, "const") * self
+        return _const(other) * self
 
     def __truediv__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else Value(other, "const")
+        o = other if isinstance(other, Value) else _const(other)
         a, b = self.data, o.data
         if b == 0.0:
             raise EngineError("/", (a, b), "division by zero")
-        out = _checked("/", a / b, (a, b))
-        return Value(out, "/", (self, o), (1.0 / b, -out / b))
+        out = a / b
+        if out - out != 0.0:
+            raise EngineError("/", (a, b), "result is not a finite number")
+        return _node(out, "/", (self, o), (1.0 / b, -out / b))
 
     def __rtruediv__(self, other: Number) -> Value:
-        return Value(other, "const") / self
+        return _const(other) / self
 
     def __neg__(self) -> Value:
-        return Value(-self.data, "neg", (self,), (-1.0,))
+        return _node(-self.data, "neg", (self,), (-1.0,))
 
     def __pos__(self) -> Value:
         return self
@@ -133,7 +175,7 @@ class Value:
         return power(self, other)
 
     def __rpow__(self, other: Number) -> Value:
-        return power(Value(other, "const"), self)
+        return power(_const(other), self)
 
     # ----- functions --------------------------------------------------------------
     def exp(self) -> Value:
@@ -143,14 +185,14 @@ class Value:
             out = math.exp(a)
         except OverflowError:
             raise EngineError("exp", (a,), "result overflows a float") from None
-        return Value(out, "exp", (self,), (out,))
+        return _node(out, "exp", (self,), (out,))
 
     def log(self) -> Value:
         """Return the natural logarithm; the operand must be > 0."""
         a = self.data
         if a <= 0.0:
             raise EngineError("log", (a,), "operand must be > 0")
-        return Value(math.log(a), "log", (self,), (1.0 / a,))
+        return _node(math.log(a), "log", (self,), (1.0 / a,))
 
     def sqrt(self) -> Value:
         """Return the square root; the operand must be >= 0 (the slope at 0 is inf)."""
@@ -158,12 +200,12 @@ class Value:
         if a < 0.0:
             raise EngineError("sqrt", (a,), "operand must be >= 0")
         out = math.sqrt(a)
-        return Value(out, "sqrt", (self,), (0.5 / out if out else _INF,))
+        return _node(out, "sqrt", (self,), (0.5 / out if out else _INF,))
 
     def tanh(self) -> Value:
         """Return the hyperbolic tangent."""
         t = math.tanh(self.data)
-        return Value(t, "tanh", (self,), (1.0 - t * t,))
+        return _node(t, "tanh", (self,), (1.0 - t * t,))
 
     def sigmoid(self) -> Value:
         """Return 1 / (1 + e**-self), computed without overflow."""
@@ -173,18 +215,18 @@ class Value:
         else:
             e = math.exp(a)
             s = e / (1.0 + e)
-        return Value(s, "sigmoid", (self,), (s * (1.0 - s),))
+        return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
 
     def relu(self) -> Value:
         """Return max(self, 0); the slope at 0 is taken as 0, as in PyTorch."""
         a = self.data
-        return Value(a if a > 0.0 else 0.0, "relu", (self,), (1.0 if a > 0.0 else 0.0,))
+        return _node(a if a > 0.0 else 0.0, "relu", (self,), (1.0 if a > 0.0 else 0.0,))
 
     def abs(self) -> Value:
         """Return |self|; the slope at 0 is taken as 0 (sign(0)), as in PyTorch."""
         a = self.data
         slope = 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
-        return Value(abs(a), "abs", (self,), (slope,))
+        return _node(abs(a), "abs", (self,), (slope,))
 
     def __abs__(self) -> Value:
         return self.abs()
@@ -192,12 +234,12 @@ class Value:
     def sin(self) -> Value:
         """Return the sine (radians)."""
         a = self.data
-        return Value(math.sin(a), "sin", (self,), (math.cos(a),))
+        return _node(math.sin(a), "sin", (self,), (math.cos(a),))
 
     def cos(self) -> Value:
         """Return the cosine (radians)."""
         a = self.data
-        return Value(math.cos(a), "cos", (self,), (-math.sin(a),))
+        return _node(math.cos(a), "cos", (self,), (-math.sin(a),))
 
     # ----- autodiff ---------------------------------------------------------------
     def backward(self, seed: float = 1.0) -> None:
@@ -211,8 +253,8 @@ class Value:
 
 def power(base: Operand, exponent: Operand) -> Value:
     """Return base**exponent; either may be a Value (d/db = a**b * ln a)."""
-    a_v = base if isinstance(base, Value) else Value(base, "const")
-    b_v = exponent if isinstance(exponent, Value) else Value(exponent, "const")
+    a_v = base if isinstance(base, Value) else _const(base)
+    b_v = exponent if isinstance(exponent, Value) else _const(exponent)
     a, b = a_v.data, b_v.data
     if a == 0.0 and b < 0.0:
         raise EngineError("^", (a, b), "zero cannot be raised to a negative power")
@@ -235,24 +277,24 @@ def power(base: Operand, exponent: Operand) -> Value:
         d_exp = 0.0  # limit from the right at 0; a written constant exponent is not varied
     else:
         d_exp = math.nan  # a**b is not real-valued around a negative base
-    return Value(out, "^", (a_v, b_v), (d_base, d_exp))
+    return _node(out, "^", (a_v, b_v), (d_base, d_exp))
 
 
 def maximum(a: Operand, b: Operand) -> Value:
     """Return the larger of a and b; on a tie each receives half the gradient."""
-    x = a if isinstance(a, Value) else Value(a, "const")
-    y = b if isinstance(b, Value) else Value(b, "const")
+    x = a if isinstance(a, Value) else _const(a)
+    y = b if isinstance(b, Value) else _const(b)
     if x.data == y.data:
-        return Value(x.data, "max", (x, y), (0.5, 0.5))
+        return _node(x.data, "max", (x, y), (0.5, 0.5))
     first = x.data > y.data
-    return Value(x.data if first else y.data, "max", (x, y), (1.0, 0.0) if first else (0.0, 1.0))
+    return _node(x.data if first else y.data, "max", (x, y), (1.0, 0.0) if first else (0.0, 1.0))
 
 
 def minimum(a: Operand, b: Operand) -> Value:
     """Return the smaller of a and b; on a tie each receives half the gradient."""
-    x = a if isinstance(a, Value) else Value(a, "const")
-    y = b if isinstance(b, Value) else Value(b, "const")
+    x = a if isinstance(a, Value) else _const(a)
+    y = b if isinstance(b, Value) else _const(b)
     if x.data == y.data:
-        return Value(x.data, "min", (x, y), (0.5, 0.5))
+        return _node(x.data, "min", (x, y), (0.5, 0.5))
     first = x.data < y.data
-    return Value(x.data if first else y.data, "min", (x, y), (1.0, 0.0) if first else (0.0, 1.0))
+    return _node(x.data if first else y.data, "min", (x, y), (1.0, 0.0) if first else (0.0, 1.0))
