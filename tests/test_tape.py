@@ -1,0 +1,157 @@
+"""The tape computes what the Value engine computes, row by row, for values and gradients."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.build import build, evaluate
+from app.engine import EngineError
+from app.lang import parse
+from app.tape import compile_tape
+
+INPUTS = ("a", "b", "x")
+UNARY = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos", "-")
+BINARY = ("+", "-", "*", "/", "^", "max", "min")
+
+
+def expressions() -> st.SearchStrategy[str]:
+    """Random programs over a, b, x with every op of the language."""
+    leaves = st.one_of(
+        st.sampled_from(INPUTS),
+        st.sampled_from(["2", "0.5", "3", "1.5", "-1"]).map(lambda c: f"({c})"),
+    )
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        unary = st.tuples(st.sampled_from(UNARY), inner).map(
+            lambda t: f"(-{t[1]})" if t[0] == "-" else f"{t[0]}({t[1]})"
+        )
+        binary = st.tuples(st.sampled_from(BINARY), inner, inner).map(
+            lambda t: (
+                f"{t[0]}({t[1]}, {t[2]})" if t[0] in ("max", "min") else f"({t[1]} {t[0]} {t[2]})"
+            )
+        )
+        return st.one_of(unary, binary)
+
+    return st.recursive(leaves, extend, max_leaves=8)
+
+
+def reference(source: str, row: dict[str, float]) -> tuple[float, dict[str, float]] | None:
+    """Value engine: output and gradients at one row, or None where it has no value."""
+    try:
+        built = evaluate(source, row)
+    except (EngineError, ValueError, ArithmeticError):
+        return None
+    return built.output.data, {n: v.grad for n, v in built.inputs.items()}
+
+
+def close(got: float, want: float) -> bool:
+    if math.isnan(want) or math.isinf(want):
+        return bool(got == want) or (math.isnan(want) and math.isnan(got))
+    return math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def tape_per_row(source: str, rows: dict[str, np.ndarray], at: dict[str, float]) -> Any:
+    program = parse(source)
+    tape = compile_tape(build(program, at), params=program.inputs)
+    bound = tape.bind({})
+    out = np.broadcast_to(bound.forward(rows), (len(rows["a"]),))
+    grads = bound.gradients(np.ones(len(rows["a"])))
+    return program, out, grads
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    source=expressions(),
+    values=st.lists(
+        st.tuples(*(st.floats(-3, 3, allow_nan=False) for _ in INPUTS)), min_size=2, max_size=6
+    ),
+)
+def test_tape_matches_value_engine_row_by_row(source: str, values: list[tuple[float, ...]]) -> None:
+    rows = [dict(zip(INPUTS, v, strict=True)) for v in values]
+    refs = [reference(source, r) for r in rows]
+    ok = [i for i, r in enumerate(refs) if r is not None]
+    if not ok:
+        return
+    program = parse(source)
+    cols = {n: np.array([r[n] for r in rows]) for n in INPUTS}
+    # Every input varies per row here (params given as arrays): gradients stay per row.
+    _, out, grads = tape_per_row(source, cols, rows[ok[0]])
+    for i in ok:
+        ref = refs[i]
+        assert ref is not None
+        want_out, want_grads = ref
+        assert close(float(out[i]), want_out), (source, rows[i], out[i], want_out)
+        for n in program.inputs:
+            got = float(np.broadcast_to(grads[n], (len(rows),))[i])
+            assert close(got, want_grads[n]), (source, rows[i], n, got, want_grads[n])
+
+
+def test_data_only_work_is_done_once_at_bind() -> None:
+    program = parse("(a + b*x + c*x^2 + d*x^3 - y)^2")
+    tape = compile_tape(build(program, dict(a=0, b=0, c=0, d=0, x=1, y=1)), "abcd")
+    # x^2 and x^3 depend on data only: computed in bind, not in each step.
+    assert sorted(i.op for i in tape.static) == ["^", "^"]
+    assert all(i.op != "^" or i.ins[0] not in tape.columns.values() for i in tape.live)
+
+
+def test_constants_are_folded() -> None:
+    program = parse("w * (2 + 3) * exp(0)")
+    tape = compile_tape(build(program, {"w": 1.0}), ["w"])
+    assert [i.op for i in tape.live] == ["*", "*"]
+    bound = tape.bind({})
+    assert float(bound.forward({"w": 2.0})) == 10.0
+
+
+@pytest.mark.parametrize(
+    ("source", "at", "want"),
+    [
+        ("relu(w)", 0.0, 0.0),  # relu'(0) = 0, as PyTorch
+        ("abs(w)", 0.0, 0.0),
+        ("max(w, 1)", 1.0, 0.5),  # a tie splits the gradient
+        ("sqrt(w)", 0.0, math.inf),
+        ("0 * sqrt(w)", 0.0, 0.0),  # a zero upstream gradient stays zero
+    ],
+)
+def test_engine_conventions_at_kinks(source: str, at: float, want: float) -> None:
+    tape = compile_tape(build(parse(source), {"w": at}), ["w"])
+    bound = tape.bind({})
+    bound.forward({"w": at})
+    assert float(bound.gradients(1.0)["w"]) == want
+    assert reference(source, {"w": at}) == (
+        pytest.approx(float(bound.forward({"w": at}))),
+        {"w": want},
+    )
+
+
+def test_user_functions_inline_or_use_declared_derivatives() -> None:
+    # A declared derivative is used as given, even when it disagrees with the body.
+    src = "def f(t) = t^3 grad 5*t\ndef g(t) = t^3\nf(w*x) + g(w*x)"
+    program = parse(src)
+    tape = compile_tape(build(program, {"w": 1.0, "x": 2.0}), ["w"])
+    bound = tape.bind({"x": np.array([1.0, 2.0, -0.5])})
+    out = bound.forward({"w": 1.5})
+    grad = float(bound.gradients(np.ones(3))["w"])
+    want_grad = 0.0
+    for i, x in enumerate([1.0, 2.0, -0.5]):
+        built = evaluate(program, {"w": 1.5, "x": x})
+        assert out[i] == pytest.approx(built.output.data, rel=1e-12)
+        want_grad += built.inputs["w"].grad
+    assert grad == pytest.approx(want_grad, rel=1e-12)
+    assert want_grad == pytest.approx(
+        sum(5 * 1.5 * x * x + 3 * (1.5 * x) ** 2 * x for x in [1.0, 2.0, -0.5])
+    )
+
+
+def test_reduced_gradient_sums_rows_for_scalar_params() -> None:
+    program = parse("(w*x - y)^2")
+    tape = compile_tape(build(program, {"w": 0.0, "x": 1.0, "y": 1.0}), ["w"])
+    bound = tape.bind({"x": [1.0, 2.0], "y": [1.0, 3.0]})
+    loss, grads = bound.loss_and_grad({"w": 1.0}, mean=True)
+    assert loss == (0.0 + 1.0) / 2
+    assert grads["w"] == (2 * 0.0 * 1.0 + 2 * (2.0 - 3.0) * 2.0) / 2
