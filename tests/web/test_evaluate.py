@@ -154,3 +154,9 @@ def test_answers_never_contain_non_standard_json(client: TestClient) -> None:
     assert "Infinity" not in response.text and "NaN" not in response.text
     assert response.json()["gradients"]["x"] == "-inf"
     assert math.isinf(float(response.json()["gradients"]["x"]))
+
+
+@pytest.mark.parametrize(("field", "value"), [("svg", 0), ("svg", "true"), ("precision", "4")])
+def test_options_must_have_their_json_types(client: TestClient, field: str, value: object) -> None:
+    body = {"expression": "a", "values": {"a": 1}, field: value}
+    assert client.post("/api/evaluate", json=body).status_code == 422

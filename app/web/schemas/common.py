@@ -46,7 +46,9 @@ Rankdir = Literal["LR", "TB"]
 
 
 class DrawOptions(BaseModel):
-    """How the computation graph is drawn."""
+    """How the computation graph is drawn (JSON types exactly: no "true" for true)."""
+
+    model_config = ConfigDict(strict=True)
 
     rankdir: Rankdir = Field("LR", description="Layout direction: left to right or top down.")
     local_grads: bool = Field(False, description="Label every edge with its local derivative.")

@@ -13,6 +13,7 @@ class EvaluateRequest(DrawOptions):
     """A program, its input values, and whether to draw the graph."""
 
     model_config = ConfigDict(
+        strict=True,
         json_schema_extra={
             "examples": [
                 {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}},
