@@ -1,0 +1,153 @@
+"""POST /api/optimize and GET /api/datasets: answers, the graph, and every refusal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.web.config import Settings
+from app.web.main import create_app
+
+LINE = {"expression": "(w*x - y)^2", "params": {"w": 0.0}, "data": {"x": [1, 2], "y": [2, 4]}}
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(access_log=False))) as c:
+        yield c
+
+
+def ok(client: TestClient, **body: Any) -> dict[str, Any]:
+    response = client.post("/api/optimize", json=body)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def refused(client: TestClient, **body: Any) -> dict[str, Any]:
+    response = client.post("/api/optimize", json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_fits_a_line_through_the_origin(client: TestClient) -> None:
+    result = ok(client, **LINE, lr=0.05, steps=200)
+    assert result["params"]["w"] == pytest.approx(2.0, rel=1e-9)
+    assert result["loss"] == pytest.approx(0.0, abs=1e-15)
+    assert result["diverged"] is False and result["message"] is None
+    assert (result["steps"], result["rows"], result["reduce"]) == (200, 2, "mean")
+    history = result["history"]
+    assert set(history) == {"step", "loss", "w"}
+    assert history["step"][0] == 0 and history["step"][-1] == 200
+    assert len(history["step"]) == len(history["loss"]) == len(history["w"]) == 101  # every 2nd
+
+
+def test_csv_text_is_accepted_as_data(client: TestClient) -> None:
+    result = ok(client, **{**LINE, "data": "x,y\n1,2\n2,4\n"}, lr=0.05, steps=200)
+    assert result["params"]["w"] == pytest.approx(2.0, rel=1e-9)
+
+
+def test_builtin_dataset_brings_its_program_and_settings(client: TestClient) -> None:
+    result = ok(client, dataset="noisy-line")
+    assert result["rows"] == 100 and result["steps"] == 100
+    assert result["params"]["w"] == pytest.approx(6.984187629858922, rel=1e-12)
+
+
+def test_graph_is_the_first_row_with_reduced_param_grads_and_a_reduction_node(
+    client: TestClient,
+) -> None:
+    result = ok(client, **LINE, lr=0.01, steps=3)
+    graph = result["graph"]
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    w = next(n for n in graph["nodes"] if n["name"] == "w")
+    x = next(n for n in graph["nodes"] if n["name"] == "x")
+    assert (w["kind"], x["kind"]) == ("param", "data")
+    assert w["value"] == result["params"]["w"] and w["grad"] == result["gradients"]["w"]
+    assert x["value"] == 1.0
+    reduce = nodes[graph["reduction"]]
+    assert (reduce["op"], reduce["kind"], reduce["label"]) == (
+        "mean",
+        "reduction",
+        "mean over 2 rows",
+    )
+    assert reduce["value"] == result["loss"]
+    edge = next(e for e in graph["edges"] if e["target"] == reduce["id"])
+    assert edge == {
+        "source": graph["output"],
+        "target": "reduce",
+        "local_grad": 0.5,
+        "kind": "input",
+    }
+    assert set(nodes[graph["output"]]) >= {"id", "name", "op", "value", "grad", "kind"}
+
+
+def test_divergence_is_200_with_a_message_and_the_history_so_far(client: TestClient) -> None:
+    result = ok(client, **LINE, lr=10, steps=1000)
+    assert result["diverged"] is True
+    assert "diverged" in result["message"] and result["steps"] < 1000
+    assert result["history"]["step"][-1] < result["steps"]
+
+
+def test_missing_inputs_are_listed(client: TestClient) -> None:
+    problem = refused(client, expression="(w*x + b - y)^2", params={"w": 0}, data={"x": [1]})
+    assert problem["missing"] == ["b", "y"]
+    assert "parameter or a data column" in problem["detail"]
+
+
+def test_unused_columns_are_warnings(client: TestClient) -> None:
+    result = ok(client, **{**LINE, "data": {"x": [1, 2], "y": [2, 4], "z": [0, 0]}}, steps=1)
+    assert result["warnings"] == ["column 'z' is not used by the program"]
+
+
+@pytest.mark.parametrize(
+    ("body", "slug"),
+    [
+        ({"dataset": "sin", "steps": 100_000}, "too-much-work"),
+        ({**LINE, "steps": 100_001}, "validation"),
+        ({**LINE, "record_every": 1, "steps": 20_000}, "too-much-work"),
+        ({**LINE, "lr": -1}, "validation"),
+        ({**LINE, "optimizer": "lbfgs"}, "validation"),
+        ({**LINE, "data": {"x": [1, 2], "y": [1]}}, "invalid-training"),
+        ({**LINE, "data": "x,y\n1,oops\n"}, "invalid-training"),
+        ({**LINE, "dataset": "sin"}, "invalid-training"),
+        ({"params": {"w": 0}}, "invalid-training"),
+        ({**LINE, "expression": "(w*x - "}, "syntax"),
+    ],
+)
+def test_refusals(client: TestClient, body: dict[str, Any], slug: str) -> None:
+    problem = refused(client, **body)
+    assert problem["type"].endswith("/" + slug), problem
+
+
+class TightSettings(Settings):
+    """Settings with the optimize bounds set low (the names the route reads)."""
+
+    optimize_timeout: float = 0.05
+    optimize_max_rows: int = 1_000
+
+
+def test_a_run_over_the_time_limit_is_422_not_a_hang() -> None:
+    with TestClient(create_app(TightSettings(access_log=False))) as c:
+        response = c.post("/api/optimize", json={**LINE, "lr": 1e-9, "steps": 100_000})
+    assert response.status_code == 422 and response.json()["type"].endswith("/timeout")
+
+
+def test_rows_over_the_limit_are_422() -> None:
+    with TestClient(create_app(TightSettings(access_log=False))) as c:
+        response = c.post(
+            "/api/optimize", json={**LINE, "data": {"x": [1] * 1001, "y": [1] * 1001}}
+        )
+    assert response.status_code == 422 and "limit is 1000" in response.json()["detail"]
+
+
+def test_datasets_are_listed(client: TestClient) -> None:
+    response = client.get("/api/datasets")
+    assert response.status_code == 200
+    by_name = {d["name"]: d for d in response.json()}
+    assert by_name["sin"]["rows"] == 2000 and by_name["sin"]["reduce"] == "sum"
+    assert by_name["noisy-line"]["columns"] == ["x", "y"]
