@@ -19,7 +19,7 @@ class EvaluateRequest(DrawOptions):
                 {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}},
                 {"expression": SEED_PROGRAM, "values": {"a": 2, "b": 1}, "svg": True},
             ]
-        }
+        },
     )
 
     expression: str = Field(description="The program: statements separated by newlines or ';'.")
