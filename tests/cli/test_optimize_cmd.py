@@ -1,0 +1,66 @@
+"""`chainrule optimize`: the history table, JSON, and input errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def points(tmp_path: Path) -> str:
+    path = tmp_path / "points.csv"
+    path.write_text("x,y,z\n1,2,0\n2,4,0\n3,6,0\n", encoding="utf-8")
+    return str(path)
+
+
+def test_fits_csv_data_and_prints_history(points: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["optimize", "(w*x - y)^2", "w=0", "--data", points, "--lr", "0.05", "--steps", "100"]
+    status, out, err = run([*argv, "--record-every", "50"], capsys)
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["step", "loss", "w"]
+    assert [ln.split()[0] for ln in lines[1:4]] == ["0", "50", "100"]
+    assert lines[-1].startswith("w = 2.0") or lines[-1].startswith("w = 1.99999")
+    assert "loss = " in out and "(mean over 3 rows)" in out
+    assert err == "warning: column 'z' is not used by the program\n"
+
+
+def test_builtin_dataset_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["optimize", "--dataset", "noisy-line", "--json"], capsys)
+    assert status == 0
+    result = json.loads(out)
+    assert result["params"]["w"] == pytest.approx(6.984187629858922, rel=1e-12)
+    assert result["graph"]["nodes"][-1]["label"] == "mean over 100 rows"
+
+
+def test_divergence_exits_1_with_the_message(
+    points: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = run(["optimize", "(w*x - y)^2", "w=0", "--data", points, "--lr", "5"], capsys)
+    assert status == 1 and "diverged" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["(w*x - q)^2", "w=0"], "not a parameter (NAME=VALUE) nor a data column: q"),
+        (["(w*x - y)^2", "w=0", "--lr", "-1"], "lr must be a positive finite number"),
+        (["(w*x - ", "w=0"], "1:8:"),
+        ([], "give a program"),
+    ],
+)
+def test_input_errors_exit_2(
+    argv: list[str], message: str, points: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = run(["optimize", *argv, "--data", points], capsys)
+    assert status == 2 and message in err
