@@ -61,6 +61,8 @@ export class PanZoom {
     const zoomed = previous && this.home && (previous.w !== this.home.w || previous.x !== this.home.x || previous.y !== this.home.y);
     this.svg = svg;
     this.home = home;
+    // CSSOM (allowed by the CSP): lets narrow screens size the box to the drawing.
+    if (home) this.container.style.setProperty("--graph-aspect", String(home.w / home.h));
     this.box = keep && zoomed ? previous : home && { ...home };
     this.apply();
   }
