@@ -20,7 +20,8 @@ Shapes (n nodes):
     dag    y = y * y * 0.5 + y, repeated (4 nodes a step; every y used twice)
 
 Each engine runs in a Python process of its own, so that one engine's objects (torch's
-import alone adds ~165,000) do not slow the garbage collector for another. Time is the
+import alone adds ~165,000) do not slow the garbage collector for another; the processes
+take turns, one repetition each, so that all engines see the same machine load. Time is the
 best of 3 repetitions of each phase (build, backward) with
 `time.perf_counter`, a fresh graph every repetition and `gc.collect()` between them.
 chainrule and torch run as shipped (garbage collector on). micrograd is timed twice: as
@@ -185,19 +186,15 @@ class Timing:
         return seconds / self.nodes * 1e6
 
 
-def time_engine(engine: str, leaf: Leaf, shape: Shape, n: int, gc_off: bool) -> Timing:
-    """Return the best of REPEATS fresh build + backward runs."""
-    builds, backs, nodes = [], [], 0
-    for _ in range(REPEATS):
-        gc.collect()
-        if engine == "micrograd":
-            b, k, nodes = _in_big_thread(lambda: _one_run(leaf, shape, n, gc_off), n)
-        else:
-            b, k, nodes = _one_run(leaf, shape, n, gc_off)
-        builds.append(b)
-        backs.append(k)
+def time_once(engine: str, leaf: Leaf, shape: Shape, n: int, gc_off: bool) -> Timing:
+    """Collect garbage, then time one fresh build + backward."""
     gc.collect()
-    return Timing(min(builds), min(backs), nodes)
+    if engine == "micrograd":
+        b, k, nodes = _in_big_thread(lambda: _one_run(leaf, shape, n, gc_off), n)
+    else:
+        b, k, nodes = _one_run(leaf, shape, n, gc_off)
+    gc.collect()
+    return Timing(b, k, nodes)
 
 
 def peak_bytes(leaf: Leaf, shape: Shape, n: int) -> float:
@@ -318,40 +315,91 @@ DEFINITION = (
 )
 
 
-def worker(engine: str, shapes: list[str], sizes: list[int]) -> list[dict[str, Any]]:
-    """Measure one engine on every shape and size (run in a process of its own)."""
+def worker(engine: str) -> None:
+    """Serve one engine's measurements: one JSON request per stdin line, one answer each.
+
+    Requests: ["time", shape, n, gc_off], ["mem", shape, n], ["check", shape, n].
+    """
     leaf = _engines(engine)
-    results: list[dict[str, Any]] = []
-    for name in shapes:
+    print(json.dumps("ready"), flush=True)
+    for line in sys.stdin:
+        kind, name, n, *rest = json.loads(line)
         shape = SHAPES[name]
-        for n in sizes:
-            nodes = check_nodes(shape, n) if engine == "chainrule" else None
-            res: dict[str, Any] = {"shape": name, "size": n, "engine": engine}
-            t = time_engine(engine, leaf, shape, n, gc_off=False)
-            res["time"] = [t.build, t.backward, t.nodes]
-            if engine == "micrograd":
-                t = time_engine(engine, leaf, shape, n, gc_off=True)
-                res["time_gc_off"] = [t.build, t.backward, t.nodes]
-            if engine != "torch":
-                res["mem"] = peak_bytes(leaf, shape, n)
-            if nodes is not None and nodes != t.nodes:
-                raise SystemExit(f"{engine} counted {t.nodes} nodes, the graph has {nodes}")
-            results.append(res)
-            print(f"  {engine} {name} N={t.nodes:,} done", file=sys.stderr, flush=True)
-    return results
+        answer: Any
+        if kind == "time":
+            t = time_once(engine, leaf, shape, n, gc_off=bool(rest[0]))
+            answer = [t.build, t.backward, t.nodes]
+        elif kind == "mem":
+            answer = peak_bytes(leaf, shape, n)
+        else:
+            answer = check_nodes(shape, n)
+        print(json.dumps(answer), flush=True)
 
 
-def run_isolated(engine: str, shapes: list[str], sizes: list[int]) -> list[dict[str, Any]]:
-    """Run worker() for one engine in a fresh Python process; [] if it is not installed."""
-    cmd = [sys.executable, __file__, "--worker", engine, "--shapes", ",".join(shapes)]
-    cmd += ["--sizes", ",".join(map(str, sizes))]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
-    if proc.returncode == 3:
-        return []
-    if proc.returncode != 0:
-        raise SystemExit(f"{engine} worker failed with status {proc.returncode}")
-    data: list[dict[str, Any]] = json.loads(proc.stdout)
-    return data
+class Worker:
+    """A Python process of its own running worker() for one engine."""
+
+    def __init__(self, engine: str) -> None:
+        cmd = [sys.executable, __file__, "--worker", engine]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.ok = self._read() == "ready"  # False: the engine is not installed
+
+    def _read(self) -> Any:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        return json.loads(line) if line else None
+
+    def ask(self, *request: Any) -> Any:
+        """Send one request and return the answer."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        answer = self._read()
+        if answer is None:
+            raise SystemExit(f"worker {self.proc.args!r} died")
+        return answer
+
+    def close(self) -> None:
+        """End the worker process."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def measure(shapes: list[str], sizes: list[int]) -> list[Row]:
+    """Time every engine round-robin (same moments, same load), each in its own process."""
+    workers = {e: Worker(e) for e in ENGINES}
+    runs = [("chainrule", False), ("micrograd", False), ("micrograd", True), ("torch", False)]
+    runs = [(e, off) for e, off in runs if workers[e].ok]
+    rows: list[Row] = []
+    try:
+        for name in shapes:
+            for n in sizes:
+                nodes = workers["chainrule"].ask("check", name, n)
+                best: dict[str, Timing] = {}
+                for _ in range(REPEATS):
+                    for engine, off in runs:
+                        build, back, count = workers[engine].ask("time", name, n, off)
+                        if count != nodes:
+                            raise SystemExit(f"{engine} made {count} nodes, chainrule {nodes}")
+                        label = f"{engine} gc-off" if off else engine
+                        old = best.get(label)
+                        best[label] = Timing(
+                            min(build, old.build) if old else build,
+                            min(back, old.backward) if old else back,
+                            nodes,
+                        )
+                mem = {
+                    e: workers[e].ask("mem", name, n)
+                    for e in ("chainrule", "micrograd")
+                    if workers[e].ok
+                }
+                rows.append(Row(name, n, nodes, best, mem))
+                print(f"  {name} N={nodes:,} done", file=sys.stderr, flush=True)
+    finally:
+        for w in workers.values():
+            w.close()
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -369,23 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.sizes:
         sizes = [int(x) for x in args.sizes.split(",")]
     if args.worker:
-        json.dump(worker(args.worker, shapes, sizes), sys.stdout)
+        worker(args.worker)
         return 0
-
-    found: dict[tuple[str, int], Row] = {}
-    for engine in ENGINES:
-        for res in run_isolated(engine, shapes, sizes):
-            key = (res["shape"], res["size"])
-            build, back, nodes = res["time"]
-            row = found.setdefault(key, Row(res["shape"], res["size"], nodes, {}, {}))
-            if nodes != row.n:
-                raise SystemExit(f"{engine} built {nodes} nodes for {key}, chainrule {row.n}")
-            row.times[engine] = Timing(build, back, nodes)
-            if "time_gc_off" in res:
-                row.times[f"{engine} gc-off"] = Timing(*res["time_gc_off"])
-            if "mem" in res:
-                row.mem[engine] = res["mem"]
-    rows = [found[(s, n)] for s in shapes for n in sizes if (s, n) in found]
+    rows = measure(shapes, sizes)
 
     head, body, detail_head, detail, all_ok = tables(rows)
     print(DEFINITION if not args.markdown else f"_{DEFINITION}_")
