@@ -11,7 +11,7 @@ from app.web.config import Settings, get_settings
 from app.web.deps import Services
 from app.web.errors import install_error_handlers
 from app.web.middleware import AccessLog, BodySizeLimit, SecurityHeaders
-from app.web.routes import docs, evaluate, examples, grade, graph, health
+from app.web.routes import docs, evaluate, examples, grade, graph, health, optimize, pages
 
 DESCRIPTION = (
     "Parse a small math program, run reverse-mode autodiff, and draw the computation "
@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(evaluate.router)
     app.include_router(graph.router)
     app.include_router(grade.router)
+    app.include_router(optimize.router)
+    app.include_router(pages.router)
     return app
 
 
