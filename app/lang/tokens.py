@@ -32,12 +32,12 @@ class Token:
 _TOKEN = re.compile(
     r"""
     (?P<ws>[ \t\r]+|\#[^\n]*)
-  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>\*\*|[-+*/^(),=])
   | (?P<sep>[\n;])
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
 
 _DESCRIBE = {"\t": "tab", "\x00": "NUL"}

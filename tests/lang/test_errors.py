@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.lang import Limits, ParseError, parse
@@ -117,3 +119,9 @@ def test_function_expansion_counts_against_the_node_limit() -> None:
 def test_depth_limit_cannot_exceed_what_the_parser_can_recurse() -> None:
     with pytest.raises(ValueError, match="max_depth"):
         Limits(max_depth=10_000)
+
+
+def test_only_ascii_digits_and_letters_are_accepted() -> None:
+    for source, char in [("x+\uff11", "U+FF11"), ("\u0663", "U+0663"), ("x\u00b2", "U+00B2")]:
+        with pytest.raises(ParseError, match=re.escape(char)):
+            parse(source)
