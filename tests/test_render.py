@@ -102,7 +102,7 @@ def test_polynomial_and_a_times_a() -> None:
     assert "output value 72 grad 1" in [text(g) for g in groups.values()]
     graph = graph_of("a*a", a=3)
     dot = to_dot(graph)
-    assert dot.count(f'{by_name(graph, "a").id} -> "op-{graph.output}"') == 2
+    assert dot.count(f'"{by_name(graph, "a").id}" -> "op-{graph.output}"') == 2
 
 
 def test_local_gradients_label_edges_only_when_asked() -> None:
@@ -143,6 +143,20 @@ def test_a_call_draws_as_one_op_node_or_an_expanded_cluster() -> None:
         assert f"grad {fmt(node.grad)}" in text(groups[node.id])
     assert "x value 2 grad 57" in [text(g) for g in groups.values()]
     assert len([g for g in groups.values() if "bind" in g.get("class", "")]) == 1
+
+
+def test_a_long_edge_draws_a_dashed_copy_of_its_source_near_its_target() -> None:
+    graph = chain(30)  # x, w... used by every line: edges from level 0 to level 30
+    x = by_name(graph, "x")
+    _, groups = draw(graph)
+    copies = [g for g in groups.values() if f"copy-of-{x.id}" in g.get("class", "").split()]
+    into_ops = [e for e in graph.edges if e.source == x.id]
+    assert 0 < len(copies) < len(into_ops)
+    original = f"x value 0.5 grad {fmt(x.grad)}"
+    assert all(text(c) == text(groups[x.id]) == original for c in copies)
+    edges = [g for g in groups.values() if "edge" in g.get("class", "").split()]
+    assert len([g for g in edges if re.fullmatch(r"e\d+", g.get("id", ""))]) == len(graph.edges)
+    assert "copy" not in to_dot(graph, DotOptions(max_edge_span=0))
 
 
 HOSTILE = [

@@ -49,12 +49,16 @@ def to_dot(graph: Graph, options: DotOptions | None = None) -> str:
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
     ]
     lines += _node_lines(graph, shown, expanded, by_id, labels, opts)
+    depth = _depths(graph) if opts.max_edge_span > 0 else {}
     for i, e in enumerate(graph.edges):
         if e.source not in shown or e.target not in shown:
             continue
         if e.kind == "input" and e.target not in expanded:
-            label = _edge_label(e, by_id, opts)
-            lines.append(f'{e.source} -> "op-{e.target}" [id="e{i}" class="edge"{label}]')
+            label, source = _edge_label(e, by_id, opts), e.source
+            if depth and depth[e.target] - depth[e.source] > opts.max_edge_span:
+                source = f"{e.source}-copy-e{i}"  # a long edge: draw its source again
+                lines.append(value_node(by_id[e.source], opts, copy=source))
+            lines.append(f'"{source}" -> "op-{e.target}" [id="e{i}" class="edge"{label}]')
         elif e.kind == "bind" and by_id[e.target].group in expanded:
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge bind" style=dashed]')
         elif e.kind == "result" and e.target in expanded:
@@ -99,6 +103,14 @@ def _node_lines(
                 lines.append(op_node(n, labels[n.id]))
                 lines.append(f'"op-{n.id}" -> {n.id} [class="edge op"]')
     return lines
+
+
+def _depths(graph: Graph) -> dict[str, int]:
+    """Return each node's level: 0 for leaves, else 1 + the deepest of its inputs."""
+    depth = {n.id: 0 for n in graph.nodes}
+    for e in graph.edges:  # sources come first (in an expanded body, levels are rough)
+        depth[e.target] = max(depth[e.target], depth[e.source] + 1)
+    return depth
 
 
 def _cluster_label(graph: Graph, call: str, by_id: dict[str, GraphNode], opts: DotOptions) -> str:

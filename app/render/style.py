@@ -35,6 +35,7 @@ class DotOptions:
     precision: int = 4
     expand_calls: bool = False
     legend: bool = True
+    max_edge_span: int = 6  # a longer edge gets a copy of its source drawn near its target
 
 
 def fmt(x: float, precision: int = 4) -> str:
@@ -63,8 +64,8 @@ def style_key(node: GraphNode) -> str:
     return node.kind if node.kind in STYLES else "intermediate"
 
 
-def value_node(node: GraphNode, opts: DotOptions) -> str:
-    """Return the DOT line of a value node: name, value and grad in one box."""
+def value_node(node: GraphNode, opts: DotOptions, copy: str | None = None) -> str:
+    """Return the DOT line of a value node (or of a dashed copy of it with id `copy`)."""
     key = style_key(node)
     fill, style, pen = STYLES[key]
     cells = [f"<td><b>{html_text(node.name)}</b></td>"] if node.name else []
@@ -76,8 +77,11 @@ def value_node(node: GraphNode, opts: DotOptions) -> str:
         + "</tr></table>"
     )
     css = "intermediate named" if key == "named" else key
+    if copy is not None:
+        css, style = f"{css} copy copy-of-{node.id}", ",dashed"
+    nid = copy or node.id
     return (
-        f'{node.id} [id="{node.id}" class="value {css}" shape=box '
+        f'"{nid}" [id="{nid}" class="value {css}" shape=box '
         f'style="filled,rounded{style}" fillcolor="{fill}" penwidth={pen} label=<{label}>]'
     )
 
