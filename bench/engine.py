@@ -308,7 +308,7 @@ def render(head: list[str], body: list[list[str]], markdown: bool) -> str:
 DEFINITION = (
     "node = one scalar object of the graph: each input leaf, constant operand and "
     "operation result (a Value in chainrule and micrograd; torch does the same ops on "
-    "0-dim float64 tensors). µs/op = best-of-3 build + best-of-3 backward, divided by "
+    "0-dim float64 tensors). µs/op = best build + best backward of the repetitions, over "
     "nodes; each engine runs in its own process. Ratios are chainrule's time (gc on) "
     "over the other's; B/node = tracemalloc "
     f"peak during build / nodes. Targets apply from N ≈ {TARGET_N:,} (10^4) up."
@@ -366,7 +366,7 @@ class Worker:
         self.proc.wait()
 
 
-def measure(shapes: list[str], sizes: list[int]) -> list[Row]:
+def measure(shapes: list[str], sizes: list[int], repeats: int = REPEATS) -> list[Row]:
     """Time every engine round-robin (same moments, same load), each in its own process."""
     workers = {e: Worker(e) for e in ENGINES}
     runs = [("chainrule", False), ("micrograd", False), ("micrograd", True), ("torch", False)]
@@ -377,7 +377,7 @@ def measure(shapes: list[str], sizes: list[int]) -> list[Row]:
             for n in sizes:
                 nodes = workers["chainrule"].ask("check", name, n)
                 best: dict[str, Timing] = {}
-                for _ in range(REPEATS):
+                for _ in range(repeats):
                     for engine, off in runs:
                         build, back, count = workers[engine].ask("time", name, n, off)
                         if count != nodes:
@@ -408,6 +408,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="N = 10^3 and 10^4 only")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated shapes")
+    parser.add_argument(
+        "--repeats", type=int, default=REPEATS, help="repetitions per phase (best is kept)"
+    )
     parser.add_argument("--sizes", help="comma-separated node counts (overrides --quick)")
     parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -419,10 +422,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         worker(args.worker)
         return 0
-    rows = measure(shapes, sizes)
+    rows = measure(shapes, sizes, args.repeats)
 
     head, body, detail_head, detail, all_ok = tables(rows)
-    print(DEFINITION if not args.markdown else f"_{DEFINITION}_")
+    text = f"{DEFINITION} Repetitions: {args.repeats}."
+    print(f"_{text}_" if args.markdown else text)
     print()
     print(render(head, body, args.markdown))
     print()
