@@ -23,9 +23,10 @@ def topological_order(root: Value) -> list[Value]:
     push = stack.append
     pop = stack.pop
     emit = order.append
+    state_of = done.get
     while stack:
         node = pop()
-        state = done.get(node)
+        state = state_of(node)
         if state is None:
             inputs = node.inputs
             if not inputs:
