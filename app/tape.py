@@ -181,7 +181,7 @@ class _Compiler:
         consts = tuple(self.tape.consts.get(s) for s in ins)
         fwd = forward_rule(node.op, ins, consts)
         locals_ = backward_rule(node.op, ins, consts, len(self.kind))
-        return self.emit(node.op, ins, fwd, locals_, diff, node.op in ("^", "sqrt"))
+        return self.emit(node.op, ins, fwd, locals_, diff, node.op in ("^", "sqrt", "/", "log"))
 
     def call(self, node: Value, ins: tuple[int, ...], diff: bool) -> int:
         """Inline a user function's body, or use its declared derivative formulas."""

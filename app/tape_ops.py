@@ -80,8 +80,13 @@ def _dpower_const(a: int, out: int, k: float) -> Local:
     if k == -1.0:
         return lambda v: -1.0 / (v[a] * v[a])
     if k == 0.5:
-        return lambda v: 0.5 / v[out]
+        return lambda v: _dsqrt(v[out])
     return lambda v: k * np.power(v[a], k - 1.0)
+
+
+def _dsqrt(root: Any) -> Any:
+    """Return 0.5 / sqrt(x), +inf at x = ±0 as the engine has it."""
+    return np.where(root == 0.0, np.inf, 0.5 / root)
 
 
 def _dpower_base(x: Any, k: Any) -> Any:
@@ -145,7 +150,7 @@ def backward_rule(
     unary: dict[str, Local] = {
         "exp": lambda v: v[out],
         "log": lambda v: 1.0 / v[a],
-        "sqrt": lambda v: 0.5 / v[out],
+        "sqrt": lambda v: _dsqrt(v[out]),
         "tanh": lambda v: 1.0 - v[out] * v[out],
         "sigmoid": lambda v: v[out] * (1.0 - v[out]),
         "relu": lambda v: np.where(v[a] > 0.0, 1.0, 0.0),
