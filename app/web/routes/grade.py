@@ -45,7 +45,6 @@ def _unprocessable(exc: GradingError, **where: Any) -> ProblemError:
     "/grade",
     response_model=GradeResult,
     summary="Grade one list of answers (Gradescope results shape)",
-    responses={422: {"description": "a malformed problem or question (problem+json)"}},
 )
 def grade(body: GradeRequest, request: Request) -> Response:
     """Grade numbers and formulas for values and derivatives of the program's nodes."""
@@ -61,7 +60,6 @@ def grade(body: GradeRequest, request: Request) -> Response:
     "/grade/batch",
     response_model=BatchResult,
     summary="Grade many submissions against one problem, built once",
-    responses={422: {"description": "a malformed problem or question (problem+json)"}},
 )
 def grade_batch(body: BatchRequest, request: Request) -> Response:
     """Grade every submission; results come back in submission order."""

@@ -23,7 +23,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 class AnswerIn(BaseModel):
     """One answer: the value of `of`, or ∂of/∂wrt, as a number or a formula."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
     of: NodeName | None = Field(None, description="the node asked about (default: the output)")
@@ -36,6 +36,8 @@ class AnswerIn(BaseModel):
 
 class ProblemIn(BaseModel):
     """A problem: the program, its input values and how answers are compared."""
+
+    model_config = ConfigDict(strict=True)
 
     expression: Annotated[str, Field(min_length=1, max_length=MAX_EXPRESSION)]
     values: Annotated[dict[NodeName, Finite], Field(max_length=MAX_VALUES)] = {}
@@ -57,6 +59,7 @@ class GradeRequest(ProblemIn):
     """POST /api/grade: a problem plus one list of answers."""
 
     model_config = ConfigDict(
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -68,7 +71,7 @@ class GradeRequest(ProblemIn):
                     ],
                 }
             ]
-        }
+        },
     )
 
     answers: Answers
@@ -77,7 +80,7 @@ class GradeRequest(ProblemIn):
 class QuestionIn(BaseModel):
     """A question of a problem file: what is asked and what it is worth (no answer)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
     of: NodeName | None = None
@@ -117,12 +120,16 @@ class GradeResult(BaseModel):
 class Submission(BaseModel):
     """One student's answers, with an id echoed back."""
 
+    model_config = ConfigDict(strict=True)
+
     id: Annotated[str, Field(max_length=MAX_NAME)] | StrictInt
     answers: Answers
 
 
 class BatchRequest(BaseModel):
     """POST /api/grade/batch: one problem, many submissions."""
+
+    model_config = ConfigDict(strict=True)
 
     problem: ProblemIn
     submissions: Annotated[list[Submission], Field(min_length=1, max_length=MAX_SUBMISSIONS)]
