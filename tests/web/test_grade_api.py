@@ -91,6 +91,8 @@ def test_tolerances_come_from_the_request(client: TestClient) -> None:
         ({"answers": [{"name": "x", "answer": "a" * 2001}]}, "validation"),
         ({"answers": [{"name": "x", "answer": 1, "points": -1}]}, "validation"),
         ({"rtol": -1}, "validation"),
+        ({"reveal": "false"}, "validation"),
+        ({"rtol": "0.1"}, "validation"),
     ],
 )
 def test_malformed_problems_and_questions_are_422(
