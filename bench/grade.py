@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fastapi.testclient import TestClient
 
+from app.web.config import Settings
 from app.web.main import create_app
 
 PROBLEM = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}}
@@ -74,7 +75,8 @@ def main() -> int:
     subs = [
         {"id": f"s{i}", "answers": answers(rng, args.formulas)} for i in range(args.submissions)
     ]
-    client = TestClient(create_app())
+    # 1,000 submissions are ~260-320 KB of JSON: over the default body limit of 256 KiB.
+    client = TestClient(create_app(Settings(max_body_bytes=4 * 1024 * 1024)))
     single = timed(client, "/api/grade", {**PROBLEM, "answers": subs[0]["answers"]}, args.repeat)
     batch = timed(
         client, "/api/grade/batch", {"problem": PROBLEM, "submissions": subs}, args.repeat
