@@ -25,6 +25,13 @@ class Settings(BaseSettings):
     max_nodes: int = 50_000
     max_exponent: float = 1_000.0
     max_body_bytes: int = 256 * 1024
+    max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch and /api/optimize
+
+    optimize_timeout: float = 10.0  # wall-time limit of one POST /api/optimize run, seconds
+    optimize_max_rows: int = 100_000
+    optimize_max_steps: int = 100_000
+    optimize_max_work: int = 1_000_000_000  # rows × steps × tape length
+    optimize_max_history: int = 10_000  # recorded history points
 
     render_timeout: float = 5.0
     render_max_nodes: int = 2_000

@@ -12,12 +12,17 @@ from app.web.deps import Services
 from app.web.errors import install_error_handlers
 from app.web.middleware import AccessLog, BodySizeLimit, SecurityHeaders
 from app.web.routes import docs, evaluate, examples, grade, graph, health, optimize, pages
+from app.web.schemas.common import PROBLEM_RESPONSES
 
 DESCRIPTION = (
     "Parse a small math program, run reverse-mode autodiff, and draw the computation "
     "graph. Errors are `application/problem+json` (RFC 9457). Non-finite results are "
     'sent as the strings "inf", "-inf" and "nan".'
 )
+
+
+# Routes whose bodies carry many submissions or a data set.
+BULK_PATHS = frozenset({"/api/grade/batch", "/api/optimize"})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,17 +43,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(health.router)
     app.include_router(examples.router)
-    app.include_router(evaluate.router)
-    app.include_router(graph.router)
-    app.include_router(grade.router)
-    app.include_router(optimize.router)
+    for api in (evaluate.router, graph.router, grade.router, optimize.router):
+        app.include_router(api, responses=PROBLEM_RESPONSES)
     app.include_router(pages.router)
     return app
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
     """Add middleware; the last added runs first (access log, headers, CORS, size limit)."""
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        limit=settings.max_body_bytes,
+        bulk_limit=settings.max_bulk_body_bytes,
+        bulk_paths=BULK_PATHS,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -51,20 +51,32 @@ def _too_large_response(limit: int) -> tuple[Message, Message]:
 
 
 class BodySizeLimit:
-    """Refuse request bodies over `limit` bytes: by Content-Length, and by counting."""
+    """Refuse request bodies over `limit` bytes: by Content-Length, and by counting.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    Paths in `bulk_paths` (a batch of submissions, a data set) get `bulk_limit` instead.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        bulk_limit: int | None = None,
+        bulk_paths: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
-        self.limit = limit
+        self.default_limit = limit
+        self.bulk_limit = bulk_limit if bulk_limit is not None else limit
+        self.bulk_paths = bulk_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on, stopping it with 413 once its body is too large."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.bulk_limit if scope["path"] in self.bulk_paths else self.default_limit
         declared = _content_length(scope)
-        if declared is not None and declared > self.limit:
-            for message in _too_large_response(self.limit):
+        if declared is not None and declared > limit:
+            for message in _too_large_response(limit):
                 await send(message)
             return
         received = 0
@@ -75,8 +87,8 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise BodyTooLarge(self.limit)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -90,7 +102,7 @@ class BodySizeLimit:
         except BodyTooLarge:
             if started:
                 raise
-            for message in _too_large_response(self.limit):
+            for message in _too_large_response(limit):
                 await send(message)
 
 

@@ -77,6 +77,9 @@ def test_gradients_match_sympy(gen: Gen, point: dict[str, float]) -> None:
     want_value = float(gen.sym.evalf(subs=subs))
     assert built.output.data == pytest.approx(want_value, rel=1e-9, abs=1e-9)
     for name, leaf in built.inputs.items():
+        # A kink such as sqrt at 0 gives an infinite slope, and inf - inf is NaN, while
+        # SymPy may have simplified the kink away (sqrt(x - x) is 0 to SymPy).
+        assume(math.isfinite(leaf.grad))
         want = complex(sp.diff(gen.sym, SYMBOLS[name]).evalf(subs=subs))
         assume(abs(want.imag) < 1e-12 and math.isfinite(want.real) and abs(want.real) < 1e8)
         assert leaf.grad == pytest.approx(want.real, rel=1e-7, abs=1e-7), name

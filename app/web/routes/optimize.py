@@ -14,6 +14,7 @@ from app.lang import Limits
 from app.optimize import Bounds, TooMuchWork, run
 from app.optimize import Request as RunRequest
 from app.training import TrainingError, TrainingTimeout
+from app.web.config import Settings
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.optimize import DatasetOut, OptimizeRequest, OptimizeResponse
@@ -21,16 +22,14 @@ from app.web.schemas.optimize import DatasetOut, OptimizeRequest, OptimizeRespon
 router = APIRouter(prefix="/api", tags=["optimize"])
 
 
-def bounds_from(settings: Any) -> Bounds:
-    """Return the run bounds from the settings (defaults where a setting is absent)."""
-    d = Bounds()
-    timeout = getattr(settings, "optimize_timeout", d.timeout)
+def bounds_from(settings: Settings) -> Bounds:
+    """Return the run bounds the settings describe."""
     return Bounds(
-        max_rows=int(getattr(settings, "optimize_max_rows", d.max_rows)),
-        max_steps=int(getattr(settings, "optimize_max_steps", d.max_steps)),
-        max_work=int(getattr(settings, "optimize_max_work", d.max_work)),
-        max_history=int(getattr(settings, "optimize_max_history", d.max_history)),
-        timeout=None if timeout is None else float(timeout),
+        max_rows=settings.optimize_max_rows,
+        max_steps=settings.optimize_max_steps,
+        max_work=settings.optimize_max_work,
+        max_history=settings.optimize_max_history,
+        timeout=settings.optimize_timeout,
     )
 
 

@@ -99,6 +99,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
         "content": {PROBLEM_MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
     for status, text in (
+        (400, "The request body could not be read (not JSON, or the wrong content type)."),
         (413, "The request body is over the size limit."),
         (422, "The program or the request is invalid, or the computation failed."),
     )

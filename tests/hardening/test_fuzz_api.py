@@ -1,0 +1,101 @@
+"""Property-based fuzzing over the grammar: valid programs evaluate through the API to
+what the engine computes; mutated programs never cause a 5xx."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.build import evaluate
+from app.web.main import create_app
+
+NAMES = ("a", "b", "w1", "x_2")
+ATOMS = st.sampled_from(NAMES) | st.sampled_from(["0", "1", "2.5", "1e-3", ".5", "3"])
+FUNCS = ["exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos"]
+
+
+def grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    ops = st.sampled_from(["+", "-", "*", "/", "^", "**"])
+    binary = st.tuples(inner, ops, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})")
+    call = st.tuples(st.sampled_from(FUNCS), inner).map(lambda t: f"{t[0]}({t[1]})")
+    call2 = st.tuples(st.sampled_from(["max", "min", "pow"]), inner, inner).map(
+        lambda t: f"{t[0]}({t[1]}, {t[2]})"
+    )
+    neg = inner.map(lambda s: f"-{s}")
+    return binary | call | call2 | neg
+
+
+EXPRESSIONS = st.recursive(ATOMS, grow, max_leaves=10)
+
+
+@st.composite
+def programs(draw: st.DrawFn) -> str:
+    lines = []
+    for i in range(draw(st.integers(0, 3))):
+        lines.append(f"t{i} = {draw(EXPRESSIONS)}")
+    lines.append(draw(EXPRESSIONS))
+    return draw(st.sampled_from(["\n", "; "])).join(lines)
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    text = draw(programs())
+    alphabet = st.sampled_from([*"()+-*/^,;=\n .eE0129abxdefgrad_", "\x00", "é", "'"])
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(text)))
+        kind = draw(st.sampled_from(["insert", "delete", "replace", "duplicate"]))
+        if kind == "insert":
+            text = text[:i] + draw(alphabet) + text[i:]
+        elif kind == "delete":
+            text = text[:i] + text[i + 1 :]
+        elif kind == "replace":
+            text = text[:i] + draw(alphabet) + text[i + 1 :]
+        else:
+            text = text[:i] + text[i : i + 5] + text[i:]
+    return text
+
+
+VALUES = st.fixed_dictionaries({n: st.floats(-3, 3, allow_nan=False) for n in NAMES})
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(), raise_server_exceptions=False) as c:
+        yield c
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=programs(), values=VALUES)
+def test_valid_programs_agree_with_the_engine(
+    client: TestClient, source: str, values: dict[str, float]
+) -> None:
+    response = client.post("/api/evaluate", json={"expression": source, "values": values})
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        assert response.json()["type"].endswith("/domain")  # only arithmetic may fail
+        return
+    used = {k: v for k, v in values.items() if k in response.json()["gradients"]}
+    built = evaluate(source, used)
+    body = response.json()
+    assert float(body["value"]) == built.output.data  # "inf" and "nan" arrive as strings
+    for name, leaf in built.inputs.items():
+        got = float(body["gradients"][name])
+        assert got == leaf.grad or (got != got and leaf.grad != leaf.grad), name
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=mutated(), values=VALUES)
+def test_mutated_programs_never_cause_a_server_error(
+    client: TestClient, source: str, values: dict[str, float]
+) -> None:
+    response = client.post("/api/evaluate", json={"expression": source, "values": values})
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        problem = response.json()
+        assert problem["detail"]
+        if "line" in problem:
+            assert problem["line"] >= 1 and problem["column"] >= 1
