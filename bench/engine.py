@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
 import subprocess
 import sys
@@ -309,21 +310,23 @@ DEFINITION = (
     "node = one scalar object of the graph: each input leaf, constant operand and "
     "operation result (a Value in chainrule and micrograd; torch does the same ops on "
     "0-dim float64 tensors). µs/op = best build + best backward of the repetitions, over "
-    "nodes; each engine runs in its own process. Ratios are chainrule's time (gc on) "
+    "nodes. Ratios are chainrule's time (gc on) "
     "over the other's; B/node = tracemalloc "
     f"peak during build / nodes. Targets apply from N ≈ {TARGET_N:,} (10^4) up."
 )
 
 
-def worker(engine: str) -> None:
-    """Serve one engine's measurements: one JSON request per stdin line, one answer each.
+def worker(engines: list[str]) -> None:
+    """Serve measurements of the given engines: one JSON request per stdin line, one answer.
 
-    Requests: ["time", shape, n, gc_off], ["mem", shape, n], ["check", shape, n].
+    Requests: [engine, "time", shape, n, gc_off], [engine, "mem", shape, n],
+    [engine, "check", shape, n].
     """
-    leaf = _engines(engine)
+    leaves = {e: _engines(e) for e in engines}
     print(json.dumps("ready"), flush=True)
     for line in sys.stdin:
-        kind, name, n, *rest = json.loads(line)
+        engine, kind, name, n, *rest = json.loads(line)
+        leaf = leaves[engine]
         shape = SHAPES[name]
         answer: Any
         if kind == "time":
@@ -337,10 +340,11 @@ def worker(engine: str) -> None:
 
 
 class Worker:
-    """A Python process of its own running worker() for one engine."""
+    """A Python process of its own running worker() for one or more engines."""
 
-    def __init__(self, engine: str) -> None:
-        cmd = [sys.executable, __file__, "--worker", engine]
+    def __init__(self, engines: list[str]) -> None:
+        self.engines = engines
+        cmd = [sys.executable, __file__, "--worker", ",".join(engines)]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.ok = self._read() == "ready"  # False: the engine is not installed
 
@@ -349,10 +353,10 @@ class Worker:
         line = self.proc.stdout.readline()
         return json.loads(line) if line else None
 
-    def ask(self, *request: Any) -> Any:
-        """Send one request and return the answer."""
+    def ask(self, engine: str, *request: Any) -> Any:
+        """Send one request about engine and return the answer."""
         assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.write(json.dumps([engine, *request]) + "\n")
         self.proc.stdin.flush()
         answer = self._read()
         if answer is None:
@@ -366,20 +370,35 @@ class Worker:
         self.proc.wait()
 
 
-def measure(shapes: list[str], sizes: list[int], repeats: int = REPEATS) -> list[Row]:
-    """Time every engine round-robin (same moments, same load), each in its own process."""
-    workers = {e: Worker(e) for e in ENGINES}
+def _installed(engine: str) -> bool:
+    return engine == "chainrule" or importlib.util.find_spec(engine) is not None
+
+
+def measure(
+    shapes: list[str], sizes: list[int], repeats: int = REPEATS, same_process: bool = False
+) -> list[Row]:
+    """Time every engine round-robin (same moments, same load).
+
+    By default each engine has a process of its own; with same_process all share one, as
+    when a user runs them side by side (torch's objects then weigh on every collector).
+    """
+    engines = [e for e in ENGINES if _installed(e)]
+    if same_process:
+        shared = Worker(engines)
+        workers = dict.fromkeys(engines, shared)
+    else:
+        workers = {e: Worker([e]) for e in engines}
     runs = [("chainrule", False), ("micrograd", False), ("micrograd", True), ("torch", False)]
-    runs = [(e, off) for e, off in runs if workers[e].ok]
+    runs = [(e, off) for e, off in runs if e in workers and workers[e].ok]
     rows: list[Row] = []
     try:
         for name in shapes:
             for n in sizes:
-                nodes = workers["chainrule"].ask("check", name, n)
+                nodes = workers["chainrule"].ask("chainrule", "check", name, n)
                 best: dict[str, Timing] = {}
                 for _ in range(repeats):
                     for engine, off in runs:
-                        build, back, count = workers[engine].ask("time", name, n, off)
+                        build, back, count = workers[engine].ask(engine, "time", name, n, off)
                         if count != nodes:
                             raise SystemExit(f"{engine} made {count} nodes, chainrule {nodes}")
                         label = f"{engine} gc-off" if off else engine
@@ -390,14 +409,14 @@ def measure(shapes: list[str], sizes: list[int], repeats: int = REPEATS) -> list
                             nodes,
                         )
                 mem = {
-                    e: workers[e].ask("mem", name, n)
+                    e: workers[e].ask(e, "mem", name, n)
                     for e in ("chainrule", "micrograd")
-                    if workers[e].ok
+                    if e in workers and workers[e].ok
                 }
                 rows.append(Row(name, n, nodes, best, mem))
                 print(f"  {name} N={nodes:,} done", file=sys.stderr, flush=True)
     finally:
-        for w in workers.values():
+        for w in {id(w): w for w in workers.values()}.values():
             w.close()
     return rows
 
@@ -412,7 +431,13 @@ def main(argv: list[str] | None = None) -> int:
         "--repeats", type=int, default=REPEATS, help="repetitions per phase (best is kept)"
     )
     parser.add_argument("--sizes", help="comma-separated node counts (overrides --quick)")
-    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--same-process",
+        action="store_true",
+        help="run every engine in one process (torch's objects then weigh on every "
+        "garbage collector), instead of a process per engine",
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     shapes = args.shapes.split(",")
@@ -420,12 +445,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.sizes:
         sizes = [int(x) for x in args.sizes.split(",")]
     if args.worker:
-        worker(args.worker)
+        worker(args.worker.split(","))
         return 0
-    rows = measure(shapes, sizes, args.repeats)
+    rows = measure(shapes, sizes, args.repeats, args.same_process)
 
     head, body, detail_head, detail, all_ok = tables(rows)
-    text = f"{DEFINITION} Repetitions: {args.repeats}."
+    where = "all engines in one process" if args.same_process else "a process per engine"
+    text = f"{DEFINITION} Repetitions: {args.repeats}; {where}."
     print(f"_{text}_" if args.markdown else text)
     print()
     print(render(head, body, args.markdown))

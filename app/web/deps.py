@@ -82,6 +82,8 @@ def dot_options(options: DrawOptions) -> DotOptions:
         local_grads=options.local_grads,
         precision=options.precision,
         expand_calls=options.expand_calls,
+        constants=options.constants,
+        legend=options.legend,
     )
 
 

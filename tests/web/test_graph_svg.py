@@ -93,3 +93,21 @@ def test_a_graph_over_the_drawing_limit_is_a_422() -> None:
         response = c.get("/api/graph.svg", params=SEED)
     assert response.status_code == 422
     assert response.json()["type"].endswith("/graph-too-large")
+
+
+def test_constants_and_legend_can_be_left_out(client: TestClient) -> None:
+    params = {"expression": "(a+b)*(b+1)", "a": "2", "b": "1"}
+    full = client.get("/api/graph.svg", params=params).text
+    bare = client.get(
+        "/api/graph.svg", params={**params, "constants": "false", "legend": "false"}
+    ).text
+    assert "constant" in full and "legend" in full.lower()
+    assert "class=\"node constant" not in bare and "legend" not in bare.lower()
+    assert len(bare) < len(full)
+
+
+def test_evaluate_honours_the_constants_option(client: TestClient) -> None:
+    body = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}, "svg": True}
+    full = client.post("/api/evaluate", json=body).json()["svg"]
+    bare = client.post("/api/evaluate", json={**body, "constants": False}).json()["svg"]
+    assert full != bare

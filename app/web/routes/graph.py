@@ -14,7 +14,15 @@ from app.web.schemas.common import PROBLEM_RESPONSES, DrawOptions, Rankdir
 
 router = APIRouter(prefix="/api", tags=["graph"])
 
-OPTIONS = ("expression", "rankdir", "local_grads", "precision", "expand_calls")
+OPTIONS = (
+    "expression",
+    "rankdir",
+    "local_grads",
+    "precision",
+    "expand_calls",
+    "constants",
+    "legend",
+)
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 SVG_MEDIA = "image/svg+xml"
@@ -85,6 +93,8 @@ async def graph_svg(
     local_grads: bool = False,
     precision: Annotated[int, Query(ge=1, le=12)] = 4,
     expand_calls: bool = False,
+    constants: bool = True,
+    legend: bool = True,
 ) -> Response:
     """Every other query parameter is an input value: `?expression=a*b&a=2&b=3`.
 
@@ -93,7 +103,12 @@ async def graph_svg(
     """
     values = query_values(request)
     options = DrawOptions(
-        rankdir=rankdir, local_grads=local_grads, precision=precision, expand_calls=expand_calls
+        rankdir=rankdir,
+        local_grads=local_grads,
+        precision=precision,
+        expand_calls=expand_calls,
+        constants=constants,
+        legend=legend,
     )
     computed = await services.compute(expression, values, expand_calls)
     dot = dot_text(computed, options)

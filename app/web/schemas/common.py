@@ -56,6 +56,8 @@ class DrawOptions(BaseModel):
     expand_calls: bool = Field(
         False, description="Draw the body of each user-function call instead of one node."
     )
+    constants: bool = Field(True, description="Draw constants as nodes of their own.")
+    legend: bool = Field(True, description="Draw the legend of node kinds.")
 
 
 class Problem(BaseModel):
