@@ -9,6 +9,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import cast
 
 import graphviz
 from graphviz.backend import dot_command, execute
@@ -53,21 +54,18 @@ class Renderer:
         self.cache_bytes = cache_bytes
         self.hits = 0
         self.misses = 0
-        self._cache: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], str | bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
 
     def svg(self, dot: str, node_count: int) -> str:
         """Return the SVG drawing of dot (cached); raise GraphTooLarge or RenderTimeout."""
-        out = self._render(dot, node_count, "svg").decode("utf-8")
-        if "<script" in out.lower():  # never expected: every label is escaped
-            raise RenderError("refusing SVG output that contains a script element")
-        return out
+        return cast(str, self._render(dot, node_count, "svg"))
 
     def png(self, dot: str, node_count: int) -> bytes:
         """Return the PNG drawing of dot (cached)."""
-        return self._render(dot, node_count, "png")
+        return cast(bytes, self._render(dot, node_count, "png"))
 
     async def svg_async(self, dot: str, node_count: int) -> str:
         """Return svg(dot, node_count), computed in a worker thread (off the event loop)."""
@@ -97,7 +95,7 @@ class Renderer:
             self._cache.clear()
             self._size = 0
 
-    def _render(self, dot: str, node_count: int, fmt: str) -> bytes:
+    def _render(self, dot: str, node_count: int, fmt: str) -> str | bytes:
         self.check_size(node_count)
         key = (fmt, dot)
         with self._lock:
@@ -107,7 +105,12 @@ class Renderer:
                 self.hits += 1
                 return cached
             self.misses += 1
-        out = self._run_dot(dot, fmt)
+        raw = self._run_dot(dot, fmt)
+        out: str | bytes = raw
+        if fmt == "svg":
+            out = raw.decode("utf-8")
+            if "<script" in out.lower():  # never expected: every label is escaped
+                raise RenderError("refusing SVG output that contains a script element")
         self._store(key, out)
         return out
 
@@ -133,7 +136,7 @@ class Renderer:
         out: bytes = proc.stdout
         return out
 
-    def _store(self, key: tuple[str, str], out: bytes) -> None:
+    def _store(self, key: tuple[str, str], out: str | bytes) -> None:
         size = len(out) + len(key[1])
         if size > self.cache_bytes or self.cache_size <= 0:
             return
