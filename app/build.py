@@ -39,6 +39,7 @@ class FunctionCall:
     params: tuple[Value, ...]
     body: Value
     declared_grad: bool
+    grad_graphs: tuple[Value, ...] | None = None  # the declared derivatives, over params
 
 
 @dataclass
@@ -121,8 +122,10 @@ class _Evaluator:
         body.backward()
         autodiff = tuple(p.grad for p in params)
         local = autodiff
+        grad_graphs = None
         if func.grads is not None:
-            local = tuple(self.expr(g, env).data for g in func.grads)
+            grad_graphs = tuple(self.expr(g, env) for g in func.grads)
+            local = tuple(g.data for g in grad_graphs)
             for p, want, got in zip(func.params, autodiff, local, strict=True):
                 if not math.isclose(want, got, rel_tol=GRAD_CHECK_RTOL, abs_tol=1e-9):
                     at = ", ".join(f"{q.name}={q.data:g}" for q in params)
@@ -131,7 +134,7 @@ class _Evaluator:
                         f"is {want:g} at {at}"
                     )
         node = Value.node(body.data, "call", args, local)
-        node.detail = FunctionCall(func.name, params, body, func.grads is not None)
+        node.detail = FunctionCall(func.name, params, body, func.grads is not None, grad_graphs)
         return node
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from app.build import Built, FunctionCall, _Evaluator
+from app.build import Built, FunctionCall
 from app.engine import Value, topological_order
 from app.tape_ops import Local, backward_rule, forward_rule
 
@@ -191,11 +191,8 @@ class _Compiler:
         if not detail.declared_grad:
             return self.graph(detail.body, diff)
         body = self.graph(detail.body, False)
-        func = self.built.program.functions[detail.function]
-        assert func.grads is not None
-        env = dict(zip(func.params, detail.params, strict=True))
-        ev = _Evaluator(self.built.program)
-        local_slots = [self.graph(ev.expr(g, env), False) for g in func.grads]
+        assert detail.grad_graphs is not None
+        local_slots = [self.graph(g, False) for g in detail.grad_graphs]
         locals_: list[Local] = [_slot_reader(s) for s in local_slots]
         return self.emit("call", ins, _slot_reader(body), tuple(locals_), diff, False)
 
