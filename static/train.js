@@ -1,0 +1,462 @@
+// The Train panel: a per-example loss, parameters, data and settings go to POST /api/optimize;
+// the answer is drawn as a loss curve, parameter traces and the fitted model over the data.
+
+import { fmt } from "./js/format.js";
+import { drawChart } from "./js/train-chart.js";
+import { gridProgram, gridValues, linspace, namesIn, readCsv, splitSquaredError } from "./js/train-model.js";
+
+const $ = (id) => document.getElementById(id);
+const GRID_POINTS = 120;
+const DEFAULT_INIT = "0";
+// The x ranges of the built-in datasets (GET /api/datasets sends no rows), used to draw the
+// fitted curve when no range is typed.
+const DATASET_X = { "noisy-line": [-5, 4.9], sin: [-Math.PI, Math.PI] };
+
+const state = {
+  datasets: new Map(), // name → GET /api/datasets entry
+  inputs: [], // the loss program's inputs, in order
+  inits: new Map(), // parameter → initial value text
+  unticked: new Set(), // inputs the user chose not to fit
+  detected: "", // the loss text whose inputs are known
+  pending: null, // the running input detection
+  answer: null, // the last /api/optimize answer
+  fit: null, // { x, y, dots, xName, target } of the last fit drawing
+  timer: 0,
+};
+
+// ----- API ----------------------------------------------------------------------------------
+
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(body),
+  });
+  let json = null;
+  try {
+    json = await response.json();
+  } catch {
+    json = { title: `HTTP ${response.status}`, detail: "the server's answer was not JSON" };
+  }
+  return { ok: response.ok, status: response.status, json };
+}
+
+// ----- data source and parameters -------------------------------------------------------------
+
+const source = () => ($("tr-source-csv").checked ? "csv" : "dataset");
+
+/** The names of the data columns of the chosen data. */
+function dataColumns() {
+  if (source() === "csv") return readCsv($("tr-csv").value).names;
+  const ds = state.datasets.get($("tr-dataset").value);
+  return ds ? ds.columns : [];
+}
+
+function showSource() {
+  const csv = source() === "csv";
+  $("tr-csv-box").hidden = !csv;
+  $("tr-dataset-box").hidden = csv;
+  if (csv) {
+    const { names, rows } = readCsv($("tr-csv").value);
+    $("tr-csv-info").textContent = names.length ? `${rows} rows; columns ${names.join(", ")}` : "";
+  }
+  renderParams();
+  updateModelHint();
+}
+
+/** Ask the API for the loss program's inputs (a 422 lists the missing ones). */
+function detectInputs() {
+  const text = $("tr-loss").value;
+  const run = (async () => {
+    const { ok, json } = await post("/api/evaluate", { expression: text, values: {} });
+    if (text !== $("tr-loss").value) return;
+    state.detected = text;
+    if (ok) {
+      state.inputs = json.nodes.filter((n) => n.op === "" && !n.group && n.name).map((n) => n.name);
+      showLossError(null);
+    } else if (Array.isArray(json.missing)) {
+      state.inputs = json.missing;
+      showLossError(null);
+    } else {
+      showLossError(json);
+    }
+    renderParams();
+    updateModelHint();
+  })();
+  state.pending = run.catch(() => {});
+  return state.pending;
+}
+
+function showLossError(problem) {
+  $("tr-loss-error").hidden = !problem;
+  $("tr-loss").classList.toggle("invalid", Boolean(problem));
+  if (!problem) return;
+  const where = problem.line ? `line ${problem.line}, column ${problem.column}: ` : "";
+  $("tr-loss-error-text").textContent = where + (problem.detail || problem.title || "invalid program");
+  $("tr-loss-error-snippet").textContent = problem.snippet || "";
+  $("tr-loss-error-snippet").hidden = !problem.snippet;
+}
+
+function renderParams() {
+  const columns = new Set(dataColumns());
+  const rows = state.inputs.map((name) => {
+    const row = document.createElement("div");
+    row.className = "train-param";
+    if (columns.has(name)) {
+      row.classList.add("is-column");
+      const label = document.createElement("span");
+      label.className = "train-param-name";
+      label.textContent = name;
+      const note = document.createElement("span");
+      note.className = "hint";
+      note.textContent = "data column";
+      row.append(label, note);
+      return row;
+    }
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = `tr-fit-${name}`;
+    box.checked = !state.unticked.has(name);
+    box.addEventListener("change", () => {
+      if (box.checked) state.unticked.delete(name);
+      else state.unticked.add(name);
+      value.disabled = !box.checked;
+    });
+    const label = document.createElement("label");
+    label.htmlFor = box.id;
+    label.className = "train-param-name";
+    label.textContent = name;
+    const value = document.createElement("input");
+    value.type = "text";
+    value.inputMode = "decimal";
+    value.autocomplete = "off";
+    value.id = `tr-init-${name}`;
+    value.value = state.inits.get(name) ?? DEFAULT_INIT;
+    value.disabled = !box.checked;
+    value.setAttribute("aria-label", `initial value of ${name}`);
+    value.addEventListener("input", () => state.inits.set(name, value.value));
+    row.append(box, label, value);
+    return row;
+  });
+  $("tr-params").replaceChildren(...rows);
+  $("tr-params-hint").textContent = state.inputs.length
+    ? "Tick the inputs to fit. An input that is neither a parameter nor a data column cannot be trained."
+    : "The loss has no inputs yet.";
+}
+
+// ----- the model drawn over the data ------------------------------------------------------------
+
+/** { model, target } from the Model field, or read from a squared-error loss. */
+function modelSpec() {
+  const typed = $("tr-model").value.trim();
+  const split = splitSquaredError($("tr-loss").value);
+  const columns = dataColumns();
+  const target = split && columns.includes(split.target) ? split.target
+    : columns.includes("y") ? "y" : columns[columns.length - 1];
+  if (typed) return { model: typed, target };
+  return split ? { model: split.model, target: split.target } : null;
+}
+
+function updateModelHint() {
+  const split = splitSquaredError($("tr-loss").value);
+  $("tr-model").placeholder = split ? `${split.model} (from the loss)` : "e.g. w*x";
+}
+
+function xRange(xName) {
+  const lo = $("tr-xmin").value.trim();
+  const hi = $("tr-xmax").value.trim();
+  if (lo && hi) return [Number(lo), Number(hi)];
+  if (source() === "csv") {
+    const xs = (readCsv($("tr-csv").value).columns.get(xName) || []).filter(Number.isFinite);
+    if (xs.length) return [Math.min(...xs), Math.max(...xs)];
+  }
+  return DATASET_X[$("tr-dataset").value] || null;
+}
+
+/** Evaluate the model at a grid of x with the fitted params and draw it over the data. */
+async function drawFit(answer) {
+  const note = $("tr-fit-note");
+  const figure = $("tr-fit-figure");
+  state.fit = null;
+  const spec = modelSpec();
+  const params = Object.keys(answer.params);
+  if (!spec) {
+    figure.hidden = true;
+    return;
+  }
+  figure.hidden = false;
+  const names = namesIn(spec.model);
+  const xs = dataColumns().filter((c) => c !== spec.target && names.has(c));
+  if (xs.length !== 1) {
+    $("tr-fit-chart").replaceChildren();
+    note.textContent = `The fit is drawn for a model of one data column; ${spec.model} uses ${xs.length || "none"}.`;
+    return;
+  }
+  const xName = xs[0];
+  const range = xRange(xName);
+  if (!range || !range.every(Number.isFinite) || !(range[1] > range[0])) {
+    $("tr-fit-chart").replaceChildren();
+    note.textContent = "Give an x range (x from < x to) to draw the fitted curve.";
+    return;
+  }
+  const grid = linspace(range[0], range[1], GRID_POINTS);
+  const used = params.filter((p) => names.has(p));
+  const { ok, json } = await post("/api/evaluate", {
+    expression: gridProgram(spec.model, xName, used, grid),
+    values: Object.fromEntries(used.map((p) => [p, answer.params[p]])),
+  });
+  if (!ok) {
+    $("tr-fit-chart").replaceChildren();
+    note.textContent = `Cannot draw the model ${spec.model}: ${json.detail || json.title}`;
+    return;
+  }
+  let dots = null;
+  if (source() === "csv") {
+    const { columns } = readCsv($("tr-csv").value);
+    if (columns.has(spec.target)) dots = { x: columns.get(xName), y: columns.get(spec.target) };
+  }
+  state.fit = { x: grid, y: gridValues(json, GRID_POINTS), dots, xName, target: spec.target, model: spec.model };
+  note.textContent = dots
+    ? `${spec.model} with the fitted parameters, over the data (${spec.target} against ${xName}).`
+    : `${spec.model} with the fitted parameters over ${fmt(range[0], 4)} ≤ ${xName} ≤ ${fmt(range[1], 4)} (the built-in dataset's points stay on the server).`;
+  drawFitChart();
+}
+
+// ----- results ----------------------------------------------------------------------------------
+
+function drawLossChart() {
+  const a = state.answer;
+  if (!a) return;
+  drawChart($("tr-loss-chart"), {
+    series: [{ x: a.history.step, y: a.history.loss, cls: "series-loss", label: "loss" }],
+    logY: $("tr-log").checked,
+    xLabel: "step",
+    yLabel: `loss (${a.reduce})`,
+  });
+}
+
+function drawParamChart() {
+  const a = state.answer;
+  if (!a) return;
+  const names = Object.keys(a.params);
+  drawChart($("tr-param-chart"), {
+    series: names.map((n, i) => ({ x: a.history.step, y: a.history[n] || [], cls: `series-${i % 6}`, label: n })),
+    xLabel: "step",
+    yLabel: "value",
+  });
+}
+
+function drawFitChart() {
+  const f = state.fit;
+  if (!f) return;
+  drawChart($("tr-fit-chart"), {
+    series: [{ x: f.x, y: f.y, cls: "series-fit", label: "fitted model" }],
+    dots: f.dots ? { ...f.dots, cls: "series-data", label: "data" } : null,
+    xLabel: f.xName,
+    yLabel: f.target,
+  });
+}
+
+function finalRow(name, value, grad) {
+  const tr = document.createElement("tr");
+  const th = document.createElement("th");
+  th.scope = "row";
+  th.textContent = name;
+  const v = document.createElement("td");
+  v.className = "num";
+  v.dataset.name = name;
+  v.textContent = fmt(value, 8);
+  const g = document.createElement("td");
+  g.className = "num";
+  g.textContent = grad === undefined ? "" : fmt(grad, 4);
+  tr.append(th, v, g);
+  return tr;
+}
+
+function showAnswer(a) {
+  state.answer = a;
+  $("tr-empty").hidden = true;
+  $("tr-output").hidden = false;
+  $("tr-steps-run").textContent = String(a.steps);
+  $("tr-rows").textContent = String(a.rows);
+  const rows = Object.entries(a.params).map(([n, v]) => finalRow(n, v, a.gradients?.[n]));
+  const loss = finalRow(`loss (${a.reduce})`, a.loss);
+  loss.classList.add("train-loss-row");
+  $("tr-final-body").replaceChildren(...rows, loss);
+  $("tr-diverged").hidden = !a.diverged && !a.message;
+  $("tr-diverged").textContent = a.diverged ? `Diverged: ${a.message || "the loss stopped being finite"}` : a.message || "";
+  $("tr-warnings").hidden = !(a.warnings && a.warnings.length);
+  $("tr-warnings").textContent = (a.warnings || []).join("; ");
+  drawLossChart();
+  drawParamChart();
+}
+
+function showError(problem) {
+  $("tr-error").hidden = !problem;
+  if (!problem) return;
+  $("tr-error-title").textContent = problem.title || "Error";
+  let detail = problem.detail || "";
+  if (problem.line) detail = `line ${problem.line}, column ${problem.column}: ${detail}`;
+  $("tr-error-detail").textContent = detail;
+  $("tr-error-snippet").textContent = problem.snippet || "";
+  $("tr-error-snippet").hidden = !problem.snippet;
+}
+
+function requestBody() {
+  const columns = new Set(dataColumns());
+  const params = {};
+  for (const name of state.inputs) {
+    if (columns.has(name) || state.unticked.has(name)) continue;
+    const text = (state.inits.get(name) ?? DEFAULT_INIT).trim();
+    params[name] = text === "" ? Number.NaN : Number(text);
+  }
+  const number = (id) => {
+    const text = $(id).value.trim();
+    return text === "" ? null : Number.isFinite(Number(text)) ? Number(text) : text;
+  };
+  const body = {
+    expression: $("tr-loss").value,
+    params,
+    optimizer: $("tr-optimizer").value,
+    reduce: $("tr-reduce").value,
+    lr: number("tr-lr"),
+    steps: number("tr-steps"),
+  };
+  const every = number("tr-every");
+  if (every !== null) body.record_every = every;
+  if (source() === "csv") body.data = $("tr-csv").value;
+  else body.dataset = $("tr-dataset").value;
+  const bad = Object.entries(params).filter(([, v]) => !Number.isFinite(v)).map(([k]) => k);
+  return { body, bad };
+}
+
+function busy(on) {
+  $("tr-run").disabled = on;
+  $("tr-progress").hidden = !on;
+  $("tr-results").setAttribute("aria-busy", on ? "true" : "false");
+  $("tr-results").classList.toggle("is-busy", on);
+  $("tr-status").textContent = on ? "Training…" : "";
+}
+
+async function train(event) {
+  event.preventDefault();
+  if ($("tr-run").disabled) return;
+  busy(true);
+  try {
+    if (state.detected !== $("tr-loss").value) await detectInputs();
+    else if (state.pending) await state.pending;
+    const { body, bad } = requestBody();
+    if (bad.length) {
+      showError({ title: "Not a number:", detail: `the initial value of ${bad.join(", ")}` });
+      return;
+    }
+    const started = performance.now();
+    const { ok, json } = await post("/api/optimize", body);
+    if (!ok) {
+      showError(json);
+      return;
+    }
+    showError(null);
+    showAnswer(json);
+    await drawFit(json);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    busy(false);
+    $("tr-status").textContent = `Done in ${seconds} s: loss ${fmt(json.loss, 6)}.`;
+  } catch (err) {
+    showError({ title: "Cannot reach the server:", detail: String(err.message || err) });
+  } finally {
+    if ($("tr-run").disabled) busy(false);
+  }
+}
+
+// ----- presets and wiring -------------------------------------------------------------------------
+
+function preset({ loss, params, dataset, optimizer, reduce, lr, steps }) {
+  $("tr-loss").value = loss;
+  for (const [k, v] of Object.entries(params)) {
+    state.inits.set(k, String(v));
+    state.unticked.delete(k);
+  }
+  $("tr-source-dataset").checked = true;
+  if (state.datasets.has(dataset)) $("tr-dataset").value = dataset;
+  $("tr-optimizer").value = optimizer;
+  $("tr-reduce").value = reduce;
+  $("tr-lr").value = String(lr);
+  $("tr-steps").value = String(steps);
+  $("tr-every").value = "";
+  $("tr-model").value = "";
+  $("tr-xmin").value = "";
+  $("tr-xmax").value = "";
+  showDatasetInfo();
+  showSource();
+  detectInputs();
+  $("tr-run").focus();
+}
+
+function showDatasetInfo() {
+  const ds = state.datasets.get($("tr-dataset").value);
+  $("tr-dataset-desc").textContent = ds ? `${ds.description}. Suggested loss: ${ds.expression}` : "";
+}
+
+async function loadDatasets() {
+  const response = await fetch("/api/datasets", { headers: { Accept: "application/json" } });
+  if (!response.ok) return;
+  const list = await response.json();
+  const options = list.map((ds) => {
+    state.datasets.set(ds.name, ds);
+    const opt = document.createElement("option");
+    opt.value = ds.name;
+    opt.textContent = `${ds.name} (${ds.rows} rows)`;
+    return opt;
+  });
+  $("tr-dataset").replaceChildren(...options);
+  showDatasetInfo();
+  renderParams();
+}
+
+function seedW() {
+  const w = state.datasets.get("noisy-line")?.params?.w;
+  return Number.isFinite(w) ? w : 0.5;
+}
+
+function init() {
+  $("train-panel").hidden = false;
+  $("train-form").addEventListener("submit", train);
+  $("tr-loss").addEventListener("input", () => {
+    clearTimeout(state.timer);
+    updateModelHint();
+    state.timer = setTimeout(detectInputs, 300);
+  });
+  for (const radio of document.querySelectorAll('input[name="tr-source"]')) radio.addEventListener("change", showSource);
+  $("tr-dataset").addEventListener("change", () => {
+    showDatasetInfo();
+    renderParams();
+  });
+  $("tr-csv").addEventListener("input", showSource);
+  $("tr-file").addEventListener("change", async () => {
+    const file = $("tr-file").files[0];
+    if (!file) return;
+    $("tr-csv").value = await file.text();
+    showSource();
+  });
+  $("tr-log").addEventListener("change", drawLossChart);
+  $("tr-preset-line").addEventListener("click", () =>
+    preset({ loss: "(w*x - y)^2", params: { w: seedW() }, dataset: "noisy-line", optimizer: "gd", reduce: "mean", lr: 0.01, steps: 100 }));
+  $("tr-preset-sin").addEventListener("click", () =>
+    preset({ loss: "(a + b*x + c*x^2 + d*x^3 - y)^2", params: state.datasets.get("sin")?.params || { a: 0, b: 0, c: 0, d: 0 },
+      dataset: "sin", optimizer: "gd", reduce: "sum", lr: 1e-6, steps: 2000 }));
+  let width = $("tr-results").clientWidth;
+  new ResizeObserver(() => {
+    const w = $("tr-results").clientWidth;
+    if (w === width) return;
+    width = w;
+    drawLossChart();
+    drawParamChart();
+    drawFitChart();
+  }).observe($("tr-results"));
+  showSource();
+  loadDatasets().catch(() => {});
+  detectInputs();
+}
+
+init();

@@ -1,0 +1,167 @@
+"""The Train panel in a real browser: presets, training, the loss curve, traces and the fit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+
+pytestmark = pytest.mark.browser
+
+# Finding a loss program's inputs asks /api/evaluate without values: the 422 lists them.
+ALLOWED = re.compile(r"Failed to load resource: the server responded with a status of 422")
+LINE = {
+    "expression": "(w*x - y)^2",
+    "dataset": "noisy-line",
+    "optimizer": "gd",
+    "reduce": "mean",
+    "lr": 0.01,
+    "steps": 100,
+}
+
+
+@pytest.fixture
+def console_errors(page: Page) -> Iterator[list[str]]:
+    """Collect console errors and page exceptions; the test fails if any is unexpected."""
+    errors: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type == "error" and not ALLOWED.search(msg.text):
+            errors.append(msg.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    yield errors
+    assert errors == []
+
+
+def points(page: Page, selector: str) -> list[tuple[float, float]]:
+    """The (x, y) points of a polyline."""
+    text = page.locator(selector).get_attribute("points") or ""
+    return [(float(a), float(b)) for a, b in (p.split(",") for p in text.split())]
+
+
+def open_panel(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    panel = page.locator("#train-panel")
+    expect(panel).to_be_visible()
+    expect(page.locator("#tr-dataset option")).to_have_count(2)
+    panel.scroll_into_view_if_needed()
+
+
+def test_seed_preset_trains_w_and_draws_the_loss_curve(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    datasets = httpx.get(server + "/api/datasets").json()
+    w0 = next(d for d in datasets if d["name"] == "noisy-line")["params"]["w"]
+    expected = httpx.post(server + "/api/optimize", json={**LINE, "params": {"w": w0}}).json()
+
+    open_panel(page, server)
+    page.click("#tr-preset-line")
+    expect(page.locator("#tr-loss")).to_have_value("(w*x - y)^2")
+    expect(page.locator("#tr-init-w")).to_have_value(str(w0))
+    expect(page.locator("#tr-run")).to_be_focused()
+    page.keyboard.press("Enter")  # the preset leaves focus on Train
+    expect(page.locator("#tr-loss-chart polyline")).to_have_count(1)
+    expect(page.locator("#tr-results")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#tr-run")).to_be_enabled()
+
+    shown = page.locator('#tr-final-body td[data-name="w"]').inner_text()
+    assert float(shown) == pytest.approx(expected["params"]["w"], rel=1e-7)
+    assert float(shown) == pytest.approx(7, abs=0.1)  # the line's slope
+    assert len(points(page, "#tr-loss-chart polyline")) == len(expected["history"]["step"]) == 101
+    assert len(points(page, "#tr-param-chart polyline")) == 101
+    # gradient descent on a convex loss: the curve only goes down (SVG y grows downwards)
+    ys = [y for _, y in points(page, "#tr-loss-chart polyline")]
+    assert ys[0] < ys[-1] and all(a <= b + 0.05 for a, b in zip(ys, ys[1:], strict=False))
+    expect(page.locator("#tr-fit-chart polyline")).to_have_count(1)
+    page.locator("#train-panel").screenshot(path=screenshots / "train-line.png")
+
+    linear = points(page, "#tr-loss-chart polyline")
+    page.check("#tr-log")
+    expect(page.locator("#tr-loss-chart svg")).to_have_attribute("data-log", "true")
+    logged = points(page, "#tr-loss-chart polyline")
+    assert len(logged) == len(linear) and logged != linear
+    page.locator("#tr-results").screenshot(path=screenshots / "train-line-log.png")
+
+
+def test_sin_preset_draws_the_fitted_cubic(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    open_panel(page, server)
+    page.click("#tr-preset-sin")
+    expect(page.locator("#tr-reduce")).to_have_value("sum")
+    expect(page.locator("#tr-lr")).to_have_value("0.000001")
+    expect(page.locator("#tr-params input[type=checkbox]")).to_have_count(4)
+    page.click("#tr-run")
+    expect(page.locator("#tr-fit-chart polyline")).to_have_count(1)
+    fit = points(page, "#tr-fit-chart polyline")
+    assert len(fit) == 120
+    # a cubic close to sin(x): it rises to the right of 0 and falls at the ends
+    top = min(y for _, y in fit)
+    middle = fit[len(fit) // 2][1]
+    assert top < middle < fit[0][1] or top < middle
+    assert page.locator('#tr-final-body td[data-name="b"]').inner_text().startswith("0.8")
+    expect(page.locator("#tr-param-chart polyline")).to_have_count(4)
+    page.locator("#train-panel").screenshot(path=screenshots / "train-sin.png")
+
+
+def test_csv_data_shows_the_fit_over_a_scatter(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    open_panel(page, server)
+    page.fill("#tr-loss", "(m*x + c - y)^2")
+    page.check("#tr-source-csv")
+    page.fill("#tr-csv", "x,y\n" + "\n".join(f"{x},{2 * x + 1 + (-1) ** x * 0.3}" for x in range(10)))
+    expect(page.locator("#tr-init-m")).to_be_visible()
+    expect(page.locator("#tr-init-c")).to_be_visible()
+    page.select_option("#tr-optimizer", "adam")
+    page.fill("#tr-lr", "0.1")
+    page.fill("#tr-steps", "500")
+    page.click("#tr-run")
+    expect(page.locator("#tr-fit-chart g.chart-dots circle")).to_have_count(10)
+    m = float(page.locator('#tr-final-body td[data-name="m"]').inner_text())
+    assert m == pytest.approx(2, abs=0.1)
+    page.locator("#train-panel").screenshot(path=screenshots / "train-csv.png")
+
+
+def test_errors_and_divergence_are_shown(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    open_panel(page, server)
+    page.fill("#tr-loss", "(w*x - y")
+    expect(page.locator("#tr-loss-error")).to_be_visible()
+    expect(page.locator("#tr-loss-error-text")).to_contain_text("line 1, column")
+    page.click("#tr-run")
+    expect(page.locator("#tr-error")).to_be_visible()
+    expect(page.locator("#tr-error-snippet")).to_contain_text("^")
+    page.locator("#train-panel").screenshot(path=screenshots / "train-error.png")
+
+    page.fill("#tr-loss", "(w*x - y)^2")
+    expect(page.locator("#tr-loss-error")).to_be_hidden()
+    page.fill("#tr-lr", "5")
+    page.click("#tr-run")
+    expect(page.locator("#tr-diverged")).to_contain_text("Diverged")
+    expect(page.locator("#tr-error")).to_be_hidden()
+
+
+def test_dark_phone_layout(browser: Browser, server: str, screenshots: Path) -> None:
+    context = browser.new_context(
+        color_scheme="dark", viewport={"width": 390, "height": 844}, device_scale_factor=1
+    )
+    page = context.new_page()
+    try:
+        open_panel(page, server)
+        page.click("#tr-preset-line")
+        page.click("#tr-run")
+        expect(page.locator("#tr-fit-chart polyline")).to_have_count(1)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        svg_width = page.locator("#tr-loss-chart svg").bounding_box()
+        assert svg_width is not None and svg_width["width"] <= 390
+        page.locator("#train-panel").screenshot(path=screenshots / "train-dark-phone.png")
+    finally:
+        context.close()
