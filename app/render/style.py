@@ -96,23 +96,21 @@ def op_node(node: GraphNode, label: str) -> str:
 
 
 def legend_lines(present: set[str]) -> list[str]:
-    """Return a small cluster showing the given node styles (and the op node)."""
-    lines = [
-        "subgraph cluster_legend {",
-        'id="legend" class="legend" label="legend" fontsize=10',
-        'style="rounded,dashed" color="#9ca3af"',
-    ]
+    """Return a compact legend: one node, a row of swatches for the styles shown and op."""
+    cells = []
     for key in LEGEND:
         if key in present:
-            fill, style, pen = STYLES[key]
-            lines.append(
-                f'"legend-{key}" [id="legend-{key}" class="legend {key}" shape=box '
-                f'style="filled,rounded{style}" fillcolor="{fill}" penwidth={pen} '
-                f'fontsize=10 label="{key}"]'
-            )
-    lines.append(
-        f'"legend-op" [id="legend-op" class="legend op" shape=circle style=filled '
-        f'fillcolor="{OP_FILL}" fontsize=10 label="op"]'
+            fill, _, _ = STYLES[key]
+            cells.append(f'<td bgcolor="{fill}" border="1" cellpadding="3">{key}</td>')
+    cells.append(f'<td bgcolor="{OP_FILL}" border="1" cellpadding="3">op</td>')
+    table = (
+        '<table border="0" cellborder="1" cellspacing="3" cellpadding="2"><tr>'
+        + "".join(cells)
+        + "</tr></table>"
     )
-    lines.append("}")
-    return lines
+    return [
+        "subgraph cluster_legend {",
+        'id="legend" class="legend" label="" peripheries=0',
+        f'"legend-key" [id="legend-key" class="legend" shape=plain fontsize=9 label=<{table}>]',
+        "}",
+    ]
