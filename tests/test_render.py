@@ -7,6 +7,9 @@ import asyncio
 import re
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
@@ -224,13 +227,26 @@ def test_the_cache_is_bounded() -> None:
     assert (renderer.hits, renderer.misses) == (1, 4)
 
 
+T = TypeVar("T")
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a fresh event loop in its own thread.
+
+    The browser tests' Playwright keeps an event loop running in this process, and
+    asyncio.run() refuses to start inside a running loop.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_too_large_graphs_are_refused_before_dot_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     renderer = Renderer(max_nodes=5)
     monkeypatch.setattr(renderer, "_run_dot", lambda *_: pytest.fail("dot ran"))
     with pytest.raises(GraphTooLarge, match="6 nodes; drawing is limited to 5"):
         renderer.svg(to_dot(graph_of(SEED, a=2, b=1)), 6)
     with pytest.raises(GraphTooLarge):
-        asyncio.run(renderer.svg_async("digraph {}", 6))
+        run_coroutine(renderer.svg_async("digraph {}", 6))
 
 
 def test_slow_drawings_time_out() -> None:
@@ -243,7 +259,7 @@ def test_slow_drawings_time_out() -> None:
 
 def test_async_svg_and_png() -> None:
     renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
-    assert asyncio.run(renderer.svg_async(dot, 6)) == Renderer().svg(dot, 6)
+    assert run_coroutine(renderer.svg_async(dot, 6)) == Renderer().svg(dot, 6)
     assert renderer.png(dot, 6).startswith(b"\x89PNG\r\n\x1a\n")
 
 
