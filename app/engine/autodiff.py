@@ -1,4 +1,8 @@
-"""Topological order and the reverse pass, both iterative (no recursion limit)."""
+"""Topological order and the reverse pass, both iterative (no recursion limit).
+
+Both read a node's inputs from its slots (see `Value`): `a` and `b` with local
+derivatives `ga` and `gb` for one or two inputs, the tuple pair `nary` otherwise.
+"""
 
 from __future__ import annotations
 
@@ -28,14 +32,24 @@ def topological_order(root: Value) -> list[Value]:
         node = pop()
         state = state_of(node)
         if state is None:
-            inputs = node.inputs
-            if not inputs:
+            a = node.a
+            if a is not None:
+                done[node] = False
+                push(node)
+                if a not in done:
+                    push(a)
+                b = node.b
+                if b is not None and b not in done:
+                    push(b)
+                continue
+            nary = node.nary
+            if nary is None:
                 done[node] = True
                 emit(node)
                 continue
             done[node] = False
             push(node)
-            for child in inputs:
+            for child in nary[0]:
                 if child not in done:
                     push(child)
         elif state is False:  # the end marker: every input has been emitted
@@ -60,19 +74,16 @@ def backward(root: Value, seed: float = 1.0) -> list[Value]:
         node.grad += g
         if g == 0.0:
             continue
-        inputs = node.inputs
-        n = len(inputs)
-        if n == 2:  # most operations: unpack instead of zipping
-            a, b = inputs
-            da, db = node.local_grads
-            a.pending += g * da
-            b.pending += g * db
-        elif n == 1:
-            (a,) = inputs
-            (da,) = node.local_grads
-            a.pending += g * da
-        elif n:
-            for child, local in zip(inputs, node.local_grads, strict=True):
+        a = node.a
+        if a is not None:
+            a.pending += g * node.ga
+            b = node.b
+            if b is not None:
+                b.pending += g * node.gb
+            continue
+        nary = node.nary
+        if nary is not None:
+            for child, local in zip(nary[0], nary[1], strict=True):
                 child.pending += g * local
     return order
 

@@ -28,17 +28,32 @@ def _checked(op: str, out: float, operands: tuple[float, ...]) -> float:
     return out
 
 
-def _node(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
-    """Return a new operation node (the fast path: no __init__ call, data already a float)."""
+def _node2(data: float, op: str, a: Value, b: Value, ga: float, gb: float) -> Value:
+    """Return a new two-input operation node (the fast path: no __init__, data a float)."""
     v: Value = _new(Value)
     v.data = data
     v.grad = 0.0
     v.op = op
-    v.inputs = inputs
-    v.local_grads = local_grads
     v.name = None
-    v.pending = 0.0
     v.detail = None
+    v.a = a
+    v.b = b
+    v.ga = ga
+    v.gb = gb
+    return v
+
+
+def _node1(data: float, op: str, a: Value, ga: float) -> Value:
+    """Return a new one-input operation node (gb is left unset: it is never read)."""
+    v: Value = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.op = op
+    v.name = None
+    v.detail = None
+    v.a = a
+    v.b = None
+    v.ga = ga
     return v
 
 
@@ -48,27 +63,39 @@ def _const(x: Number) -> Value:
     v.data = x if type(x) is float else float(x)
     v.grad = 0.0
     v.op = "const"
-    v.inputs = ()
-    v.local_grads = ()
     v.name = None
-    v.pending = 0.0
     v.detail = None
+    v.a = None
+    v.nary = None
     return v
 
 
 class Value:
-    """A scalar node: its value, its gradient, and the ordered inputs it was made from."""
+    """A scalar node: its value, its gradient, and the ordered inputs it was made from.
 
-    __slots__ = ("data", "detail", "grad", "inputs", "local_grads", "name", "op", "pending")
+    Read the inputs through `.inputs` and `.local_grads`. Inside, a node made from one or
+    two nodes keeps them in the slots `a` and `b` (`b` None for one input) and their local
+    derivatives in `ga` and `gb`, so that an operation allocates one object the garbage
+    collector tracks instead of three. Any other number of inputs (a user function call)
+    is the pair of tuples `nary`, with `a` None; a leaf has `a` and `nary` None. Slots never
+    read for a node's kind stay unset (`gb` with one input; `b`, `ga`, `gb` for a leaf or an
+    n-ary node; `nary` for one or two inputs), and `pending` belongs to `backward`, which
+    sets it on every node before reading it.
+    """
+
+    __slots__ = ("a", "b", "data", "detail", "ga", "gb", "grad", "name", "nary", "op", "pending")
 
     data: float
     grad: float
     op: str
-    inputs: tuple[Value, ...]
-    local_grads: tuple[float, ...]
     name: str | None
-    pending: float
     detail: Any
+    a: Value | None
+    b: Value | None
+    ga: float
+    gb: float
+    nary: tuple[tuple[Value, ...], tuple[float, ...]] | None
+    pending: float
 
     def __init__(
         self,
@@ -81,11 +108,38 @@ class Value:
         self.data = data if type(data) is float else float(data)
         self.grad = 0.0
         self.op = op
-        self.inputs = inputs
-        self.local_grads = local_grads
         self.name = name
-        self.pending = 0.0
         self.detail = None
+        n = len(inputs)
+        if 0 < n <= 2 and n == len(local_grads):
+            self.a = inputs[0]
+            self.ga = local_grads[0]
+            if n == 2:
+                self.b = inputs[1]
+                self.gb = local_grads[1]
+            else:
+                self.b = None
+        else:
+            self.a = None
+            self.nary = (inputs, local_grads) if inputs or local_grads else None
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        """The nodes this one was made from, in operand order (a * a gives (a, a))."""
+        a = self.a
+        if a is None:
+            nary = self.nary
+            return () if nary is None else nary[0]
+        b = self.b
+        return (a,) if b is None else (a, b)
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(input) for each input, in the order of `inputs`."""
+        if self.a is None:
+            nary = self.nary
+            return () if nary is None else nary[1]
+        return (self.ga,) if self.b is None else (self.ga, self.gb)
 
     @classmethod
     def constant(cls, x: Number) -> Value:
@@ -109,7 +163,7 @@ class Value:
     @property
     def is_leaf(self) -> bool:
         """True for inputs and constants (nodes made from no other node)."""
-        return not self.inputs
+        return self.a is None and self.nary is None
 
     def __repr__(self) -> str:
         label = f", name={self.name!r}" if self.name else ""
@@ -125,7 +179,7 @@ class Value:
         out = a + b
         if out - out != 0.0:
             raise EngineError("+", (a, b), "result is not a finite number")
-        return _node(out, "+", (self, o), (1.0, 1.0))
+        return _node2(out, "+", self, o, 1.0, 1.0)
 
     def __radd__(self, other: Number) -> Value:
         return _const(other) + self
@@ -136,7 +190,7 @@ class Value:
         out = a - b
         if out - out != 0.0:
             raise EngineError("-", (a, b), "result is not a finite number")
-        return _node(out, "-", (self, o), (1.0, -1.0))
+        return _node2(out, "-", self, o, 1.0, -1.0)
 
     def __rsub__(self, other: Number) -> Value:
         return _const(other) - self
@@ -147,7 +201,7 @@ class Value:
         out = a * b
         if out - out != 0.0:
             raise EngineError("*", (a, b), "result is not a finite number")
-        return _node(out, "*", (self, o), (b, a))
+        return _node2(out, "*", self, o, b, a)
 
     def __rmul__(self, other: Number) -> Value:
         return _const(other) * self
@@ -160,13 +214,13 @@ class Value:
         out = a / b
         if out - out != 0.0:
             raise EngineError("/", (a, b), "result is not a finite number")
-        return _node(out, "/", (self, o), (1.0 / b, -out / b))
+        return _node2(out, "/", self, o, 1.0 / b, -out / b)
 
     def __rtruediv__(self, other: Number) -> Value:
         return _const(other) / self
 
     def __neg__(self) -> Value:
-        return _node(-self.data, "neg", (self,), (-1.0,))
+        return _node1(-self.data, "neg", self, -1.0)
 
     def __pos__(self) -> Value:
         return self
@@ -185,14 +239,14 @@ class Value:
             out = math.exp(a)
         except OverflowError:
             raise EngineError("exp", (a,), "result overflows a float") from None
-        return _node(out, "exp", (self,), (out,))
+        return _node1(out, "exp", self, out)
 
     def log(self) -> Value:
         """Return the natural logarithm; the operand must be > 0."""
         a = self.data
         if a <= 0.0:
             raise EngineError("log", (a,), "operand must be > 0")
-        return _node(math.log(a), "log", (self,), (1.0 / a,))
+        return _node1(math.log(a), "log", self, 1.0 / a)
 
     def sqrt(self) -> Value:
         """Return the square root; the operand must be >= 0 (the slope at 0 is inf)."""
@@ -200,12 +254,12 @@ class Value:
         if a < 0.0:
             raise EngineError("sqrt", (a,), "operand must be >= 0")
         out = math.sqrt(a)
-        return _node(out, "sqrt", (self,), (0.5 / out if out else _INF,))
+        return _node1(out, "sqrt", self, 0.5 / out if out else _INF)
 
     def tanh(self) -> Value:
         """Return the hyperbolic tangent."""
         t = math.tanh(self.data)
-        return _node(t, "tanh", (self,), (1.0 - t * t,))
+        return _node1(t, "tanh", self, 1.0 - t * t)
 
     def sigmoid(self) -> Value:
         """Return 1 / (1 + e**-self), computed without overflow."""
@@ -215,18 +269,18 @@ class Value:
         else:
             e = math.exp(a)
             s = e / (1.0 + e)
-        return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
+        return _node1(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
         """Return max(self, 0); the slope at 0 is taken as 0, as in PyTorch."""
         a = self.data
-        return _node(a if a > 0.0 else 0.0, "relu", (self,), (1.0 if a > 0.0 else 0.0,))
+        return _node1(a if a > 0.0 else 0.0, "relu", self, 1.0 if a > 0.0 else 0.0)
 
     def abs(self) -> Value:
         """Return |self|; the slope at 0 is taken as 0 (sign(0)), as in PyTorch."""
         a = self.data
         slope = 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
-        return _node(abs(a), "abs", (self,), (slope,))
+        return _node1(abs(a), "abs", self, slope)
 
     def __abs__(self) -> Value:
         return self.abs()
@@ -234,12 +288,12 @@ class Value:
     def sin(self) -> Value:
         """Return the sine (radians)."""
         a = self.data
-        return _node(math.sin(a), "sin", (self,), (math.cos(a),))
+        return _node1(math.sin(a), "sin", self, math.cos(a))
 
     def cos(self) -> Value:
         """Return the cosine (radians)."""
         a = self.data
-        return _node(math.cos(a), "cos", (self,), (-math.sin(a),))
+        return _node1(math.cos(a), "cos", self, -math.sin(a))
 
     # ----- autodiff ---------------------------------------------------------------
     def backward(self, seed: float = 1.0) -> None:
@@ -277,7 +331,7 @@ def power(base: Operand, exponent: Operand) -> Value:
         d_exp = 0.0  # limit from the right at 0; a written constant exponent is not varied
     else:
         d_exp = math.nan  # a**b is not real-valued around a negative base
-    return _node(out, "^", (a_v, b_v), (d_base, d_exp))
+    return _node2(out, "^", a_v, b_v, d_base, d_exp)
 
 
 def maximum(a: Operand, b: Operand) -> Value:
@@ -285,9 +339,11 @@ def maximum(a: Operand, b: Operand) -> Value:
     x = a if isinstance(a, Value) else _const(a)
     y = b if isinstance(b, Value) else _const(b)
     if x.data == y.data:
-        return _node(x.data, "max", (x, y), (0.5, 0.5))
+        return _node2(x.data, "max", x, y, 0.5, 0.5)
     first = x.data > y.data
-    return _node(x.data if first else y.data, "max", (x, y), (1.0, 0.0) if first else (0.0, 1.0))
+    if first:
+        return _node2(x.data, "max", x, y, 1.0, 0.0)
+    return _node2(y.data, "max", x, y, 0.0, 1.0)
 
 
 def minimum(a: Operand, b: Operand) -> Value:
@@ -295,6 +351,8 @@ def minimum(a: Operand, b: Operand) -> Value:
     x = a if isinstance(a, Value) else _const(a)
     y = b if isinstance(b, Value) else _const(b)
     if x.data == y.data:
-        return _node(x.data, "min", (x, y), (0.5, 0.5))
+        return _node2(x.data, "min", x, y, 0.5, 0.5)
     first = x.data < y.data
-    return _node(x.data if first else y.data, "min", (x, y), (1.0, 0.0) if first else (0.0, 1.0))
+    if first:
+        return _node2(x.data, "min", x, y, 1.0, 0.0)
+    return _node2(y.data, "min", x, y, 0.0, 1.0)
