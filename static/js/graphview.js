@@ -62,7 +62,8 @@ export class PanZoom {
     this.svg = svg;
     this.home = home;
     // CSSOM (allowed by the CSP): lets narrow screens size the box to the drawing.
-    if (home) this.container.style.setProperty("--graph-aspect", String(home.w / home.h));
+    // Clamped so a very wide or tall drawing still gets a usable box (it scales inside).
+    if (home) this.container.style.setProperty("--graph-aspect", String(Math.min(2.5, Math.max(0.6, home.w / home.h))));
     this.box = keep && zoomed ? previous : home && { ...home };
     this.apply();
   }
