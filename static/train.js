@@ -99,7 +99,9 @@ function showLossError(problem) {
 
 function renderParams() {
   const columns = new Set(dataColumns());
-  const rows = state.inputs.map((name) => {
+  // parameters first, then the inputs that come from the data
+  const ordered = [...state.inputs.filter((n) => !columns.has(n)), ...state.inputs.filter((n) => columns.has(n))];
+  const rows = ordered.map((name) => {
     const row = document.createElement("div");
     row.className = "train-param";
     if (columns.has(name)) {
@@ -257,6 +259,13 @@ function drawFitChart() {
   });
 }
 
+/** A number in p significant digits, in exponent form when it is tiny or huge. */
+function short(x, p) {
+  if (typeof x !== "number" || x === 0 || !Number.isFinite(x)) return fmt(x, p);
+  const a = Math.abs(x);
+  return a < 1e-3 || a >= 1e7 ? x.toExponential(p - 1).replace(/\.?0+e/, "e") : fmt(x, p);
+}
+
 function finalRow(name, value, grad) {
   const tr = document.createElement("tr");
   const th = document.createElement("th");
@@ -265,10 +274,10 @@ function finalRow(name, value, grad) {
   const v = document.createElement("td");
   v.className = "num";
   v.dataset.name = name;
-  v.textContent = fmt(value, 8);
+  v.textContent = short(value, 8);
   const g = document.createElement("td");
   g.className = "num";
-  g.textContent = grad === undefined ? "" : fmt(grad, 4);
+  g.textContent = grad === undefined ? "" : short(grad, 4);
   tr.append(th, v, g);
   return tr;
 }
@@ -294,7 +303,7 @@ function showAnswer(a) {
 function showError(problem) {
   $("tr-error").hidden = !problem;
   if (!problem) return;
-  $("tr-error-title").textContent = problem.title || "Error";
+  $("tr-error-title").textContent = `${(problem.title || "Error").replace(/[:.]$/, "")}:`;
   let detail = problem.detail || "";
   if (problem.line) detail = `line ${problem.line}, column ${problem.column}: ${detail}`;
   $("tr-error-detail").textContent = detail;
@@ -347,7 +356,7 @@ async function train(event) {
     else if (state.pending) await state.pending;
     const { body, bad } = requestBody();
     if (bad.length) {
-      showError({ title: "Not a number:", detail: `the initial value of ${bad.join(", ")}` });
+      showError({ title: "Not a number", detail: `the initial value of ${bad.join(", ")}` });
       return;
     }
     const started = performance.now();
@@ -362,8 +371,11 @@ async function train(event) {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     busy(false);
     $("tr-status").textContent = `Done in ${seconds} s: loss ${fmt(json.loss, 6)}.`;
+    // in one column the results are below the settings: bring them into view
+    const top = $("tr-results").getBoundingClientRect().top;
+    if (top > window.innerHeight * 0.8) $("tr-results").scrollIntoView({ block: "start", behavior: "smooth" });
   } catch (err) {
-    showError({ title: "Cannot reach the server:", detail: String(err.message || err) });
+    showError({ title: "Cannot reach the server", detail: String(err.message || err) });
   } finally {
     if ($("tr-run").disabled) busy(false);
   }
@@ -444,7 +456,7 @@ function init() {
     preset({ loss: "(w*x - y)^2", params: { w: seedW() }, dataset: "noisy-line", optimizer: "gd", reduce: "mean", lr: 0.01, steps: 100 }));
   $("tr-preset-sin").addEventListener("click", () =>
     preset({ loss: "(a + b*x + c*x^2 + d*x^3 - y)^2", params: state.datasets.get("sin")?.params || { a: 0, b: 0, c: 0, d: 0 },
-      dataset: "sin", optimizer: "gd", reduce: "sum", lr: 1e-6, steps: 2000 }));
+      dataset: "sin", optimizer: "gd", reduce: "sum", lr: "1e-6", steps: 2000 }));
   let width = $("tr-results").clientWidth;
   new ResizeObserver(() => {
     const w = $("tr-results").clientWidth;

@@ -145,6 +145,8 @@ export function drawChart(container, spec) {
   const named = all.filter((s) => s.label);
   if (named.length > 1) {
     const legend = el("g", { class: "chart-legend" });
+    const box = el("rect", { x: PAD.left + 4, y: PAD.top + 3, height: 18, rx: 3, class: "chart-legend-box" });
+    legend.append(box);
     let x = PAD.left + 8;
     for (const s of named) {
       const isDots = s === dots;
@@ -155,6 +157,7 @@ export function drawChart(container, spec) {
       legend.append(text);
       x += 26 + 7.5 * s.label.length;
     }
+    box.setAttribute("width", String(x - PAD.left - 12));
     svg.append(legend);
   }
   container.replaceChildren(svg);
