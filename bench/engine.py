@@ -5,6 +5,7 @@ Run from the repository root:
     python bench/engine.py              # N = 10^3, 10^4, 10^5 on every shape
     python bench/engine.py --quick      # N = 10^3, 10^4 (faster, for iterating)
     python bench/engine.py --markdown   # the tables as Markdown, for the README
+    python bench/engine.py --steady     # repetitions back to back, as in a training loop
 
 Each engine builds the same graph with the same operations and then runs the backward
 pass. A "node" is one scalar object of the graph: every input leaf, every constant
@@ -29,6 +30,13 @@ shipped, and with `gc.disable()` around its build + backward. micrograd's recurs
 topological sort runs under a raised recursion limit in a thread with a large stack.
 Memory is the `tracemalloc` peak during the build divided by the node count (torch's
 tensors live outside Python's allocator, so it is not compared).
+
+With `--steady`, each engine instead runs its repetitions back to back in its process,
+WITHOUT `gc.collect()` between them, as a training loop that builds a graph per step does:
+an engine whose graphs are reference cycles (micrograd) pays for collecting them when its
+collector runs, and every engine's build time includes freeing the previous repetition's
+graph (dropping the last reference to it). The time reported is the mean of repetitions
+2..k (the first starts from a collected heap); k is 5 unless --repeats says otherwise.
 
 Targets, at 10^4 and 10^5 on every shape: chainrule's build + backward time at most
 0.25x micrograd's as shipped, at most 1.0x micrograd's with gc off, at most 0.2x
@@ -59,6 +67,7 @@ Leaf = Callable[[float], Any]
 Shape = Callable[[Leaf, int], tuple[Any, int]]
 
 REPEATS = 3
+STEADY_REPEATS = 5
 TARGET_N = 10_000  # targets apply from this size up
 MG_RATIO, MG_NOGC_RATIO, TORCH_RATIO, MEM_RATIO = 0.25, 1.0, 0.2, 1.0
 
@@ -187,6 +196,44 @@ class Timing:
         return seconds / self.nodes * 1e6
 
 
+def _steady_runs(leaf: Leaf, shape: Shape, n: int, gc_off: bool, k: int) -> list[Timing]:
+    """Build and backpropagate k times back to back; the previous graph is freed in build."""
+    runs: list[Timing] = []
+    root: Any = None
+    for _ in range(k):
+        if gc_off:
+            gc.disable()
+        try:
+            t0 = time.perf_counter()
+            root = None  # free the previous step's graph, as rebinding `loss` does
+            root, nodes = shape(leaf, n)
+            t1 = time.perf_counter()
+            root.backward()
+            t2 = time.perf_counter()
+        finally:
+            if gc_off:
+                gc.enable()
+        runs.append(Timing(t1 - t0, t2 - t1, nodes))
+    del root
+    return runs
+
+
+def time_steady(engine: str, leaf: Leaf, shape: Shape, n: int, gc_off: bool, k: int) -> Timing:
+    """Collect garbage once, run k repetitions back to back; return the mean of 2..k."""
+    gc.collect()
+    if engine == "micrograd":
+        runs = _in_big_thread(lambda: _steady_runs(leaf, shape, n, gc_off, k), n)
+    else:
+        runs = _steady_runs(leaf, shape, n, gc_off, k)
+    gc.collect()
+    kept = runs[1:] or runs
+    return Timing(
+        sum(t.build for t in kept) / len(kept),
+        sum(t.backward for t in kept) / len(kept),
+        kept[0].nodes,
+    )
+
+
 def time_once(engine: str, leaf: Leaf, shape: Shape, n: int, gc_off: bool) -> Timing:
     """Collect garbage, then time one fresh build + backward."""
     gc.collect()
@@ -309,18 +356,22 @@ def render(head: list[str], body: list[list[str]], markdown: bool) -> str:
 DEFINITION = (
     "node = one scalar object of the graph: each input leaf, constant operand and "
     "operation result (a Value in chainrule and micrograd; torch does the same ops on "
-    "0-dim float64 tensors). µs/op = best build + best backward of the repetitions, over "
-    "nodes. Ratios are chainrule's time (gc on) "
+    "0-dim float64 tensors). µs/op = {how}, over nodes. Ratios are chainrule's time (gc on) "
     "over the other's; B/node = tracemalloc "
     f"peak during build / nodes. Targets apply from N ≈ {TARGET_N:,} (10^4) up."
 )
+HOW = {
+    False: "best build + best backward of the repetitions (fresh graph, gc.collect() between)",
+    True: "mean build + backward of repetitions 2..k run back to back without gc.collect() "
+    "(build includes freeing the previous repetition's graph)",
+}
 
 
 def worker(engines: list[str]) -> None:
     """Serve measurements of the given engines: one JSON request per stdin line, one answer.
 
-    Requests: [engine, "time", shape, n, gc_off], [engine, "mem", shape, n],
-    [engine, "check", shape, n].
+    Requests: [engine, "time", shape, n, gc_off], [engine, "steady", shape, n, gc_off, k],
+    [engine, "mem", shape, n], [engine, "check", shape, n].
     """
     leaves = {e: _engines(e) for e in engines}
     print(json.dumps("ready"), flush=True)
@@ -331,6 +382,9 @@ def worker(engines: list[str]) -> None:
         answer: Any
         if kind == "time":
             t = time_once(engine, leaf, shape, n, gc_off=bool(rest[0]))
+            answer = [t.build, t.backward, t.nodes]
+        elif kind == "steady":
+            t = time_steady(engine, leaf, shape, n, bool(rest[0]), int(rest[1]))
             answer = [t.build, t.backward, t.nodes]
         elif kind == "mem":
             answer = peak_bytes(leaf, shape, n)
@@ -375,12 +429,18 @@ def _installed(engine: str) -> bool:
 
 
 def measure(
-    shapes: list[str], sizes: list[int], repeats: int = REPEATS, same_process: bool = False
+    shapes: list[str],
+    sizes: list[int],
+    repeats: int = REPEATS,
+    same_process: bool = False,
+    steady: bool = False,
 ) -> list[Row]:
     """Time every engine round-robin (same moments, same load).
 
     By default each engine has a process of its own; with same_process all share one, as
     when a user runs them side by side (torch's objects then weigh on every collector).
+    With steady, each engine runs its repetitions back to back in one request (the mean
+    of repetitions 2..k is kept) and the engines take turns per request.
     """
     engines = [e for e in ENGINES if _installed(e)]
     if same_process:
@@ -396,7 +456,14 @@ def measure(
             for n in sizes:
                 nodes = workers["chainrule"].ask("chainrule", "check", name, n)
                 best: dict[str, Timing] = {}
-                for _ in range(repeats):
+                for engine, off in runs if steady else []:
+                    build, back, count = workers[engine].ask(
+                        engine, "steady", name, n, off, repeats
+                    )
+                    if count != nodes:
+                        raise SystemExit(f"{engine} made {count} nodes, chainrule {nodes}")
+                    best[f"{engine} gc-off" if off else engine] = Timing(build, back, nodes)
+                for _ in range(0 if steady else repeats):
                     for engine, off in runs:
                         build, back, count = workers[engine].ask(engine, "time", name, n, off)
                         if count != nodes:
@@ -408,7 +475,7 @@ def measure(
                             min(back, old.backward) if old else back,
                             nodes,
                         )
-                mem = {
+                mem: dict[str, float] = {
                     e: workers[e].ask(e, "mem", name, n)
                     for e in ("chainrule", "micrograd")
                     if e in workers and workers[e].ok
@@ -428,7 +495,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated shapes")
     parser.add_argument(
-        "--repeats", type=int, default=REPEATS, help="repetitions per phase (best is kept)"
+        "--repeats",
+        type=int,
+        help=f"repetitions per phase: the best is kept ({REPEATS}); with --steady, the mean "
+        f"of 2..k ({STEADY_REPEATS})",
+    )
+    parser.add_argument(
+        "--steady",
+        action="store_true",
+        help="run repetitions back to back without gc.collect() between them, as a "
+        "training loop does, and report the mean of repetitions 2..k",
     )
     parser.add_argument("--sizes", help="comma-separated node counts (overrides --quick)")
     parser.add_argument(
@@ -447,11 +523,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         worker(args.worker.split(","))
         return 0
-    rows = measure(shapes, sizes, args.repeats, args.same_process)
+    repeats = args.repeats or (STEADY_REPEATS if args.steady else REPEATS)
+    if repeats < (2 if args.steady else 1):
+        parser.error("--repeats must be at least 1 (2 with --steady)")
+    rows = measure(shapes, sizes, repeats, args.same_process, args.steady)
 
     head, body, detail_head, detail, all_ok = tables(rows)
     where = "all engines in one process" if args.same_process else "a process per engine"
-    text = f"{DEFINITION} Repetitions: {args.repeats}; {where}."
+    mode = "steady (--steady)" if args.steady else "default (best of repetitions)"
+    text = f"Mode: {mode}. {DEFINITION.format(how=HOW[args.steady])} Repetitions: {repeats}; "
+    text += f"{where}."
     print(f"_{text}_" if args.markdown else text)
     print()
     print(render(head, body, args.markdown))
