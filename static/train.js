@@ -8,12 +8,11 @@ import { gridProgram, gridValues, linspace, namesIn, readCsv, splitSquaredError 
 const $ = (id) => document.getElementById(id);
 const GRID_POINTS = 120;
 const DEFAULT_INIT = "0";
-// The x ranges of the built-in datasets (GET /api/datasets sends no rows), used to draw the
-// fitted curve when no range is typed.
-const DATASET_X = { "noisy-line": [-5, 4.9], sin: [-Math.PI, Math.PI] };
+const MAX_DOTS = 500; // a scatter of more points is thinned evenly
 
 const state = {
   datasets: new Map(), // name → GET /api/datasets entry
+  datasetRows: new Map(), // name → Map of its columns, from GET /api/datasets/{name}
   inputs: [], // the loss program's inputs, in order
   inits: new Map(), // parameter → initial value text
   unticked: new Set(), // inputs the user chose not to fit
@@ -164,15 +163,30 @@ function updateModelHint() {
   $("tr-model").placeholder = split ? `${split.model} (from the loss)` : "e.g. w*x";
 }
 
-function xRange(xName) {
+/** The data's columns (a Map name → numbers): the CSV as typed, or the built-in dataset's rows. */
+async function dataColumnsValues() {
+  if (source() === "csv") return readCsv($("tr-csv").value).columns;
+  const name = $("tr-dataset").value;
+  if (!state.datasetRows.has(name)) {
+    const response = await fetch(`/api/datasets/${encodeURIComponent(name)}`, { headers: { Accept: "application/json" } });
+    if (!response.ok) return new Map();
+    state.datasetRows.set(name, new Map(Object.entries((await response.json()).data)));
+  }
+  return state.datasetRows.get(name);
+}
+
+function xRange(xName, columns) {
   const lo = $("tr-xmin").value.trim();
   const hi = $("tr-xmax").value.trim();
   if (lo && hi) return [Number(lo), Number(hi)];
-  if (source() === "csv") {
-    const xs = (readCsv($("tr-csv").value).columns.get(xName) || []).filter(Number.isFinite);
-    if (xs.length) return [Math.min(...xs), Math.max(...xs)];
-  }
-  return DATASET_X[$("tr-dataset").value] || null;
+  const xs = (columns.get(xName) || []).filter(Number.isFinite);
+  return xs.length ? [Math.min(...xs), Math.max(...xs)] : null;
+}
+
+function thinned(xs, ys) {
+  const step = Math.max(1, Math.ceil(xs.length / MAX_DOTS));
+  const keep = (_, i) => i % step === 0;
+  return { x: xs.filter(keep), y: ys.filter(keep) };
 }
 
 /** Evaluate the model at a grid of x with the fitted params and draw it over the data. */
@@ -195,7 +209,8 @@ async function drawFit(answer) {
     return;
   }
   const xName = xs[0];
-  const range = xRange(xName);
+  const columns = await dataColumnsValues();
+  const range = xRange(xName, columns);
   if (!range || !range.every(Number.isFinite) || !(range[1] > range[0])) {
     $("tr-fit-chart").replaceChildren();
     note.textContent = "Give an x range (x from < x to) to draw the fitted curve.";
@@ -212,15 +227,13 @@ async function drawFit(answer) {
     note.textContent = `Cannot draw the model ${spec.model}: ${json.detail || json.title}`;
     return;
   }
-  let dots = null;
-  if (source() === "csv") {
-    const { columns } = readCsv($("tr-csv").value);
-    if (columns.has(spec.target)) dots = { x: columns.get(xName), y: columns.get(spec.target) };
-  }
+  const dots = columns.has(spec.target) && columns.has(xName)
+    ? thinned(columns.get(xName), columns.get(spec.target))
+    : null;
   state.fit = { x: grid, y: gridValues(json, GRID_POINTS), dots, xName, target: spec.target, model: spec.model };
   note.textContent = dots
     ? `${spec.model} with the fitted parameters, over the data (${spec.target} against ${xName}).`
-    : `${spec.model} with the fitted parameters over ${fmt(range[0], 4)} ≤ ${xName} ≤ ${fmt(range[1], 4)} (the built-in dataset's points stay on the server).`;
+    : `${spec.model} with the fitted parameters over ${fmt(range[0], 4)} ≤ ${xName} ≤ ${fmt(range[1], 4)}.`;
   drawFitChart();
 }
 

@@ -151,3 +151,21 @@ def test_datasets_are_listed(client: TestClient) -> None:
     by_name = {d["name"]: d for d in response.json()}
     assert by_name["sin"]["rows"] == 2000 and by_name["sin"]["reduce"] == "sum"
     assert by_name["noisy-line"]["columns"] == ["x", "y"]
+
+
+def test_one_dataset_comes_with_its_rows(client: TestClient) -> None:
+    listed = {d["name"]: d for d in client.get("/api/datasets").json()}
+    answer = client.get("/api/datasets/sin")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert {k: v for k, v in body.items() if k != "data"} == listed["sin"]
+    assert sorted(body["data"]) == ["x", "y"]
+    assert len(body["data"]["x"]) == len(body["data"]["y"]) == body["rows"] == 2000
+    assert body["data"]["x"][0] == pytest.approx(-3.141592653589793)
+
+
+def test_an_unknown_dataset_is_a_404_problem(client: TestClient) -> None:
+    answer = client.get("/api/datasets/nope")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert "noisy-line" in answer.json()["detail"]

@@ -124,12 +124,10 @@ def test_downloads_give_png_dot_and_json(client: TestClient) -> None:
 def test_the_train_script_loads_only_when_it_exists(
     client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    html = client.get("/").text
-    assert '<section id="train-panel" hidden>' in html
-    assert "train.js" not in html
-    (tmp_path / "train.js").write_text("// train\n")
-    monkeypatch.setattr(pages, "STATIC_DIR", tmp_path)
+    assert '<section id="train-panel" hidden>' in client.get("/").text
     assert 'src="http://testserver/static/train.js"' in client.get("/").text
+    monkeypatch.setattr(pages, "STATIC_DIR", tmp_path)  # a static folder without train.js
+    assert "train.js" not in client.get("/").text
 
 
 def test_static_files_are_served(client: TestClient) -> None:

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from pydantic_core import to_json
 
 from app.build import MissingValuesError
-from app.datasets import DATASETS
+from app.datasets import DATASETS, Dataset
 from app.lang import Limits
 from app.optimize import Bounds, TooMuchWork, run
 from app.optimize import Request as RunRequest
@@ -17,7 +17,7 @@ from app.training import TrainingError, TrainingTimeout
 from app.web.config import Settings
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
-from app.web.schemas.optimize import DatasetOut, OptimizeRequest, OptimizeResponse
+from app.web.schemas.optimize import DatasetData, DatasetOut, OptimizeRequest, OptimizeResponse
 
 router = APIRouter(prefix="/api", tags=["optimize"])
 
@@ -87,23 +87,40 @@ def optimize(body: OptimizeRequest, request: Request) -> Response:
     return _Json(result)
 
 
+def _describe(ds: Dataset) -> dict[str, Any]:
+    return {
+        "name": ds.name,
+        "description": ds.description,
+        "rows": ds.rows,
+        "columns": list(ds.columns),
+        "expression": ds.expression,
+        "params": ds.params,
+        "reduce": ds.reduce,
+        "lr": ds.lr,
+        "steps": ds.steps,
+    }
+
+
 @router.get("/datasets", response_model=list[DatasetOut], summary="The built-in datasets")
 def datasets() -> list[DatasetOut]:
     """List the built-in datasets with the program and settings that suit each."""
-    out = []
-    for make in DATASETS.values():
-        ds = make()
-        out.append(
-            DatasetOut(
-                name=ds.name,
-                description=ds.description,
-                rows=ds.rows,
-                columns=list(ds.columns),
-                expression=ds.expression,
-                params=ds.params,
-                reduce=ds.reduce,
-                lr=ds.lr,
-                steps=ds.steps,
-            )
+    return [DatasetOut(**_describe(make())) for make in DATASETS.values()]
+
+
+@router.get(
+    "/datasets/{name}",
+    response_model=DatasetData,
+    summary="One built-in dataset with its rows",
+    responses={404: {"description": "No built-in dataset has that name (problem+json)."}},
+)
+def dataset(name: str) -> DatasetData:
+    """Return one built-in dataset, its columns included (to plot the points)."""
+    if name not in DATASETS:
+        raise ProblemError(
+            404,
+            "Unknown dataset",
+            f"no dataset {name!r}; known: " + ", ".join(DATASETS),
+            "unknown-dataset",
         )
-    return out
+    ds = DATASETS[name]()
+    return DatasetData(**_describe(ds), data={k: list(v) for k, v in ds.columns.items()})

@@ -98,3 +98,9 @@ class DatasetOut(BaseModel):
     reduce: str
     lr: float
     steps: int
+
+
+class DatasetData(DatasetOut):
+    """A built-in dataset with its rows: each column as a list of numbers."""
+
+    data: dict[str, list[float]]
