@@ -15,46 +15,47 @@ if TYPE_CHECKING:
 def topological_order(root: Value) -> list[Value]:
     """Return every node reachable from root, inputs before the nodes that use them.
 
-    A depth-first search with an explicit stack of nodes. `done` maps each node seen to
-    whether it has been emitted: a node is pushed again (as its own end marker) before its
-    inputs, and emitted when that marker comes back to the top. Nothing is allocated per
-    node besides the list and dict entries, so a large graph does not wake the cyclic
+    A depth-first search with an explicit stack. A node seen for the first time goes back
+    on the stack under a None marker, with its unseen inputs above; when the marker comes
+    back to the top, every input has been emitted, and so is the node under the marker. A
+    node pushed twice (an input of two nodes) is skipped once seen. Nothing is allocated
+    per node besides the list and set entries, so a large graph does not wake the cyclic
     garbage collector.
     """
     order: list[Value] = []
-    done: dict[Value, bool] = {}
-    stack: list[Value] = [root]
+    seen: set[Value] = set()
+    stack: list[Value | None] = [root]
     push = stack.append
     pop = stack.pop
     emit = order.append
-    state_of = done.get
+    see = seen.add
     while stack:
         node = pop()
-        state = state_of(node)
-        if state is None:
-            a = node.a
-            if a is not None:
-                done[node] = False
-                push(node)
-                if a not in done:
-                    push(a)
-                b = node.b
-                if b is not None and b not in done:
-                    push(b)
-                continue
-            nary = node.nary
-            if nary is None:
-                done[node] = True
-                emit(node)
-                continue
-            done[node] = False
+        if node is None:  # the marker: the node under it has all its inputs emitted
+            emit(pop())  # type: ignore[arg-type]  # never None: a marker is pushed on a node
+            continue
+        if node in seen:
+            continue
+        see(node)
+        a = node.a
+        if a is not None:
             push(node)
-            for child in nary[0]:
-                if child not in done:
-                    push(child)
-        elif state is False:  # the end marker: every input has been emitted
-            done[node] = True
+            push(None)
+            if a not in seen:
+                push(a)
+            b = node.b
+            if b is not None and b not in seen:
+                push(b)
+            continue
+        nary = node.nary
+        if nary is None:
             emit(node)
+            continue
+        push(node)
+        push(None)
+        for child in nary[0]:
+            if child not in seen:
+                push(child)
     return order
 
 
