@@ -110,8 +110,12 @@ class Value:
         self.op = op
         self.name = name
         self.detail = None
+        if not inputs and not local_grads:  # a leaf: an input or a constant
+            self.a = None
+            self.nary = None
+            return
         n = len(inputs)
-        if 0 < n <= 2 and n == len(local_grads):
+        if n <= 2 and n == len(local_grads):
             self.a = inputs[0]
             self.ga = local_grads[0]
             if n == 2:
@@ -121,7 +125,7 @@ class Value:
                 self.b = None
         else:
             self.a = None
-            self.nary = (inputs, local_grads) if inputs or local_grads else None
+            self.nary = (inputs, local_grads)
 
     @property
     def inputs(self) -> tuple[Value, ...]:
