@@ -325,10 +325,10 @@ def power(base: Operand, exponent: Operand) -> Value:
     _checked("^", out, (a, b))
     if b == 0.0:
         d_base = 0.0
-    elif a == 0.0 and b < 1.0:
-        d_base = _INF
+    elif a == 0.0:  # b > 0 here: the slope of x**b at 0 is inf, 1 or 0
+        d_base = _INF if b < 1.0 else (1.0 if b == 1.0 else 0.0)
     else:
-        d_base = b * a ** (b - 1.0)
+        d_base = b * (out / a)  # = b * a**(b-1), which may overflow where a**b does not
     if a > 0.0:
         d_exp = out * math.log(a)
     elif a == 0.0 or b_v.op == "const":

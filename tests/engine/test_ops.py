@@ -159,3 +159,19 @@ def test_custom_node_needs_one_local_derivative_per_input() -> None:
     x = Value(1.0)
     with pytest.raises(ValueError, match="one local derivative per input"):
         Value.node(1.0, "f", (x,), (1.0, 2.0))
+
+
+def test_power_slope_may_be_infinite_where_the_value_is_not() -> None:
+    # 1e-200 ** -1 = 1e200 is a float, but its slope -1e400 is not: IEEE -inf, no error.
+    x = Value(1e-200)
+    y = x**-1
+    y.backward()
+    assert y.data == pytest.approx(1e200)
+    assert x.grad == -math.inf
+
+
+@pytest.mark.parametrize(("b", "slope"), [(0.5, math.inf), (1.0, 1.0), (2.0, 0.0), (3.0, 0.0)])
+def test_power_slope_at_zero(b: float, slope: float) -> None:
+    x = Value(0.0)
+    (x**b).backward()
+    assert x.grad == slope
