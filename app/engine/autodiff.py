@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 def topological_order(root: Value) -> list[Value]:
     """Return every node reachable from root, inputs before the nodes that use them.
 
+    Inputs come in reading order: for `c = a + b; d = b + 1; e = c * d` the order is
+    a, b, c, 1, d, e.
+
     A depth-first search with an explicit stack. A node seen for the first time goes back
     on the stack under a None marker, with its unseen inputs above; when the marker comes
     back to the top, every input has been emitted, and so is the node under the marker. A
@@ -38,14 +41,14 @@ def topological_order(root: Value) -> list[Value]:
             continue
         see(node)
         a = node.a
-        if a is not None:
+        if a is not None:  # inputs pushed right to left, so the left one is emitted first
             push(node)
             push(None)
-            if a not in seen:
-                push(a)
             b = node.b
             if b is not None and b not in seen:
                 push(b)
+            if a not in seen:
+                push(a)
             continue
         nary = node.nary
         if nary is None:
@@ -53,7 +56,7 @@ def topological_order(root: Value) -> list[Value]:
             continue
         push(node)
         push(None)
-        for child in nary[0]:
+        for child in reversed(nary[0]):
             if child not in seen:
                 push(child)
     return order

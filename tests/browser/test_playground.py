@@ -137,7 +137,7 @@ def test_stepping_walks_the_backward_pass_in_reverse_topological_order(
     expect(page.locator(row(page, "b") + " .grad")).to_have_text(
         re.compile(r"^(2 \+ 3|3 \+ 2) = 5$")
     )
-    expect(page.locator("#steps li.current")).to_contain_text("grad b += 1 × 3 = 3")
+    expect(page.locator("#steps li.current")).to_contain_text("grad b += 1 × 2 = 2")
     page.screenshot(path=screenshots / "step-last.png", full_page=True)
 
 
