@@ -1,0 +1,54 @@
+# chainrule web service: FastAPI + uvicorn, graphviz from the OS, non-root, read-only ready.
+#
+#   docker build -t chainrule .                                   # official python image
+#   docker build --build-arg BASE_IMAGE=chainrule-base:local .    # deploy/build-base-image.sh
+#
+# BASE_IMAGE needs python3 with the venv module. The virtual environment is made in the
+# builder and copied, so both stages must use the same base (the venv's python is a link
+# to the base's: /usr/local/bin/python3 in the official image, /usr/bin/python3 in Debian's).
+ARG BASE_IMAGE=python:3.12-slim
+
+FROM ${BASE_IMAGE} AS builder
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_INPUT=1 \
+    PYTHONDONTWRITEBYTECODE=1
+WORKDIR /src
+RUN python3 -m venv /opt/venv
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN /opt/venv/bin/python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . \
+    && /opt/venv/bin/python -m pip install --no-cache-dir /wheels/chainrule-*.whl
+# The app looks for templates/ and static/ next to its package (three levels above
+# app/web/routes/): in an installed wheel that is site-packages.
+COPY templates ./templates
+COPY static ./static
+RUN purelib="$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+    && cp -r templates static "$purelib/" \
+    && /opt/venv/bin/python -m pip uninstall -y -q pip setuptools wheel 2>/dev/null
+# Fail the build, not the first request, when the app cannot start.
+RUN /opt/venv/bin/python -c "from app.web.main import create_app; create_app()"
+
+FROM ${BASE_IMAGE}
+LABEL org.opencontainers.image.title="chainrule" \
+      org.opencontainers.image.description="The chain rule at work: values, gradients and the computation graph"
+# graphviz's dot from the OS; versions follow the base image's Debian release.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends graphviz \
+    && rm -rf /var/lib/apt/lists/* \
+    && dot -V \
+    && useradd --system --uid 10001 --user-group --no-create-home \
+       --home-dir /nonexistent --shell /usr/sbin/nologin chainrule
+COPY --from=builder /opt/venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    XDG_CACHE_HOME=/tmp/.cache \
+    CHAINRULE_HOST=0.0.0.0 \
+    CHAINRULE_PORT=8000 \
+    CHAINRULE_WORKERS=2
+USER 10001:10001
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+    CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/api/health' % os.environ.get('CHAINRULE_PORT', '8000'), timeout=2)"]
+CMD ["sh", "-c", "exec chainrule serve --host 0.0.0.0 --port \"${CHAINRULE_PORT}\" --workers \"${CHAINRULE_WORKERS}\""]

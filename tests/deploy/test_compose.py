@@ -1,0 +1,197 @@
+"""The compose deployment on a real Docker engine: images, nginx in front of two replicas,
+and a replica killed under load without a single failed request."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.deploy.conftest import APP_IMAGE, Engine, Images, Stack
+
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+PROBLEM = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}}
+
+
+def check_evaluation(body: dict[str, Any]) -> None:
+    """The figure everyone knows: e = (a+b)(b+1) at a=2, b=1."""
+    assert body["value"] == pytest.approx(6.0)
+    assert body["gradients"]["a"] == pytest.approx(2.0)
+    assert body["gradients"]["b"] == pytest.approx(5.0)
+
+
+def test_images_build_and_report_their_size(
+    engine: Engine, images: Images, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with capsys.disabled():
+        timing = ", ".join(f"{k} {v:.0f} s" for k, v in images.seconds.items())
+        print(
+            f"\n[deploy] app image {APP_IMAGE}: {images.app_size_mb:.0f} MB; "
+            f"nginx stand-in: {images.nginx_size_mb:.0f} MB ({timing})"
+        )
+    assert images.app_size_mb < 600
+    user = engine.inspect("{{.Config.User}}", APP_IMAGE)[0]
+    assert user and not user.startswith(("0", "root"))
+    assert engine.inspect("{{.Config.Healthcheck.Test}}", APP_IMAGE)[0].count("/api/health")
+
+
+def test_every_container_is_healthy_hardened_and_limited(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    eng = stack.engine
+    with capsys.disabled():
+        timing = ", ".join(f"{k} {v:.1f} s" for k, v in eng.timings.items())
+        print(f"\n[deploy] {timing}")
+    apps, proxies = stack.containers("app"), stack.containers("nginx")
+    assert len(apps) == 2 and len(proxies) == 1
+    for name in apps + proxies:
+        assert eng.inspect("{{.State.Health.Status}}", name) == ["healthy"], name
+        assert eng.inspect("{{.HostConfig.ReadonlyRootfs}}", name) == ["true"], name
+        assert int(eng.inspect("{{.HostConfig.Memory}}", name)[0]) > 0, name
+        uid = eng.docker("exec", name, "id", "-u").stdout.strip()
+        assert uid != "0", name
+        touch = eng.docker("exec", name, "touch", "/etc/chainrule-probe", check=False)
+        assert touch.returncode != 0, f"{name}: root filesystem is writable"
+
+
+def test_playground_page_through_nginx(stack: Stack) -> None:
+    r = httpx.get(stack.base_url + "/", timeout=30)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert "chainrule" in r.text.lower()
+    assert r.headers.get("x-upstream", "").endswith(":8000")
+
+
+def test_evaluate_through_nginx(stack: Stack) -> None:
+    r = httpx.post(stack.base_url + "/api/evaluate", json=PROBLEM, timeout=30)
+    assert r.status_code == 200, r.text
+    check_evaluation(r.json())
+
+
+def test_both_replicas_answer(stack: Stack) -> None:
+    expected = {f"{stack.address(c)}:8000" for c in stack.containers("app")}
+    seen: Counter[str] = Counter()
+    with httpx.Client(base_url=stack.base_url, timeout=30) as client:
+        for _ in range(20):
+            r = client.post("/api/evaluate", json=PROBLEM)
+            assert r.status_code == 200
+            seen[r.headers["x-upstream"]] += 1
+    assert set(seen) == expected, seen
+
+
+def test_nginx_compresses_and_caches_graphs(stack: Stack) -> None:
+    url = stack.base_url + "/api/graph.svg"
+    params = {"expression": "(a+b)*(b+1)", "a": "2", "b": "1", "nonce": str(time.time_ns())}
+    with httpx.Client(timeout=30) as client:
+        first = client.get(url, params=params, headers={"accept-encoding": "gzip"})
+        second = client.get(url, params=params)
+    assert first.status_code == second.status_code == 200
+    assert first.headers["content-type"].startswith("image/svg+xml")
+    assert first.headers.get("content-encoding") == "gzip"
+    assert "<svg" in first.text
+    assert first.headers["x-cache-status"] in {"MISS", "EXPIRED"}
+    assert second.headers["x-cache-status"] == "HIT"
+
+
+def test_nginx_refuses_large_bodies_as_problem_json(stack: Stack) -> None:
+    body = b"x" * (300 * 1024)  # over the 256 KiB limit; never reaches the app
+    r = httpx.post(
+        stack.base_url + "/api/evaluate",
+        content=body,
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
+    assert r.status_code == 413
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["status"] == 413
+
+
+@dataclass
+class Outcome:
+    """One request of the load (started: time.monotonic())."""
+
+    started: float
+    seconds: float
+    ok: bool
+    upstream: str
+    detail: str = ""
+
+
+def run_load(
+    base_url: str, threads: int, seconds: float, during: Any = None, at: float = 0.0
+) -> list[Outcome]:
+    """Send POST /api/evaluate and GET /api/health from `threads` threads for `seconds`."""
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(index: int) -> None:
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            n = 0
+            while time.monotonic() < stop:
+                n += 1
+                start = time.monotonic()
+                try:
+                    if (index + n) % 2:
+                        r = client.post("/api/evaluate", json=PROBLEM)
+                        ok = r.status_code == 200 and r.json()["value"] == 6.0
+                    else:
+                        r = client.get("/api/health")
+                        ok = r.status_code == 200
+                    detail = "" if ok else f"{r.status_code} {r.text[:200]}"
+                    upstream = r.headers.get("x-upstream", "")
+                except httpx.HTTPError as exc:
+                    ok, detail, upstream = False, repr(exc), ""
+                out = Outcome(start, time.monotonic() - start, ok, upstream, detail)
+                with lock:
+                    outcomes.append(out)
+
+    pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads)]
+    for t in pool:
+        t.start()
+    if during is not None:
+        time.sleep(at)
+        during()
+    for t in pool:
+        t.join(timeout=seconds + 60)
+    return outcomes
+
+
+def test_killing_a_replica_under_load_fails_no_request(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    victim, survivor = stack.containers("app")
+    victim_addr, survivor_addr = (f"{stack.address(c)}:8000" for c in (victim, survivor))
+    killed_at: list[float] = []
+    t0 = time.monotonic()
+
+    def kill() -> None:
+        killed_at.append(time.monotonic())
+        stack.engine.docker("kill", victim)
+
+    outcomes = run_load(stack.base_url, threads=20, seconds=10.0, during=kill, at=3.0)
+    failures = [o for o in outcomes if not o.ok]
+    latencies = sorted(o.seconds for o in outcomes)
+    retried = sum("," in o.upstream for o in outcomes)
+    with capsys.disabled():
+        print(
+            f"\n[deploy] kill under load: {len(outcomes)} requests in 10 s "
+            f"({len(outcomes) / 10:.0f}/s), {len(failures)} failed, {retried} retried by nginx, "
+            f"p50 {statistics.median(latencies) * 1e3:.0f} ms, "
+            f"p99 {latencies[int(len(latencies) * 0.99)] * 1e3:.0f} ms, "
+            f"max {latencies[-1] * 1e3:.0f} ms; killed {victim} at {killed_at[0] - t0:.1f} s"
+        )
+    assert not failures, failures[:5]
+    assert len(outcomes) > 200
+    before = {o.upstream for o in outcomes if o.started < killed_at[0] - 0.5}
+    assert {victim_addr, survivor_addr} <= before
+    late = [o for o in outcomes if o.started > killed_at[0] + 6.0]
+    assert late and all(o.upstream == survivor_addr for o in late)
+    assert stack.engine.inspect("{{.State.Running}}", victim) == ["false"]
