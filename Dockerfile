@@ -16,14 +16,9 @@ WORKDIR /src
 RUN python3 -m venv /opt/venv
 COPY pyproject.toml README.md ./
 COPY app ./app
+# templates/ and static/ live in app/web/ and ship in the wheel as package data.
 RUN /opt/venv/bin/python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . \
-    && /opt/venv/bin/python -m pip install --no-cache-dir /wheels/chainrule-*.whl
-# The app looks for templates/ and static/ next to its package (three levels above
-# app/web/routes/): in an installed wheel that is site-packages.
-COPY templates ./templates
-COPY static ./static
-RUN purelib="$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
-    && cp -r templates static "$purelib/" \
+    && /opt/venv/bin/python -m pip install --no-cache-dir /wheels/chainrule-*.whl \
     && /opt/venv/bin/python -m pip uninstall -y -q pip setuptools wheel 2>/dev/null
 # Fail the build, not the first request, when the app cannot start.
 RUN /opt/venv/bin/python -c "from app.web.main import create_app; create_app()"

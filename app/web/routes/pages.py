@@ -27,9 +27,9 @@ from app.render import DotOptions, RenderError, fmt, to_dot
 from app.web.deps import Computed, Services, answer, get_services
 from app.web.errors import ProblemError
 
-ROOT = Path(__file__).resolve().parents[3]
-STATIC_DIR = ROOT / "static"
-templates = Jinja2Templates(directory=ROOT / "templates")
+WEB = Path(__file__).resolve().parents[1]  # app/web: templates/ and static/ ship in the wheel
+STATIC_DIR = WEB / "static"
+templates = Jinja2Templates(directory=WEB / "templates")
 
 router = APIRouter(include_in_schema=False)
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
