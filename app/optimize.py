@@ -8,17 +8,18 @@ per-example graph at the first row with the reduction as one extra node.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.build import build
 from app.datasets import Dataset, get_dataset, parse_csv
-from app.graph import export_graph, graph_to_json, json_number
+from app.graph import Graph, GraphEdge, GraphNode, export_graph, graph_to_json, json_number
 from app.lang import DEFAULT_LIMITS, Limits, parse
 from app.training import Problem, TrainConfig, TrainingError, TrainResult, prepare, train
 
 HISTORY_POINTS = 100
+REDUCTION_ID = "reduce"
 
 
 class TooMuchWork(TrainingError):
@@ -110,16 +111,30 @@ def check_bounds(problem: Problem, config: TrainConfig, bounds: Bounds) -> None:
         )
 
 
+Drawer = Callable[[Graph], tuple[str | None, str | None]]
+
+
 def run(
-    req: Request, limits: Limits = DEFAULT_LIMITS, bounds: Bounds | None = None
+    req: Request,
+    limits: Limits = DEFAULT_LIMITS,
+    bounds: Bounds | None = None,
+    draw: Drawer | None = None,
 ) -> dict[str, Any]:
-    """Train as the request says; return the answer as JSON-ready data."""
+    """Train as the request says; return the answer as JSON-ready data.
+
+    With draw, the picture of the per-example graph is drawn too: draw returns
+    (svg, None), or (None, why there is no picture).
+    """
     bounds = bounds or Bounds()
     expression, params, data, config = _resolve(req)
     problem = prepare(parse(expression, limits), params, data)
     check_bounds(problem, config, bounds)
     config = TrainConfig(**{**config.__dict__, "timeout": bounds.timeout})
     result = train(problem, config)
+    graph = picture(problem, result, config.reduce)
+    svg, svg_error = None, None
+    if draw is not None:
+        svg, svg_error = draw(graph) if graph is not None else (None, "no graph to draw")
     return {
         "params": result.params,
         "loss": json_number(result.loss),
@@ -131,15 +146,18 @@ def run(
         "rows": problem.rows,
         "reduce": config.reduce,
         "warnings": problem.warnings,
-        "graph": picture(problem, result, config.reduce),
+        "graph": picture_json(graph),
+        "svg": svg,
+        "svg_error": svg_error,
     }
 
 
-def picture(problem: Problem, result: TrainResult, reduce: str) -> dict[str, Any] | None:
+def picture(problem: Problem, result: TrainResult, reduce: str) -> Graph | None:
     """Return the first row's graph at the final params, with a reduction node on top.
 
-    Each node's grad is d(loss)/d(that node in row 1); each parameter's grad is the
-    reduced gradient over all rows. None if the graph cannot be built at those params.
+    Inputs are kinds "param" or "data"; each node's grad is d(loss)/d(that node in row 1);
+    each parameter's grad is the reduced gradient over all rows. None if the graph cannot
+    be built at those params.
     """
     n = problem.rows
     scale = 1.0 / n if reduce == "mean" else 1.0
@@ -152,28 +170,26 @@ def picture(problem: Problem, result: TrainResult, reduce: str) -> dict[str, Any
     for name, g in result.grads.items():
         if name in built.inputs:
             built.inputs[name].grad = g
-    graph = graph_to_json(export_graph(built))
-    graph.pop("steps", None)
+    graph = export_graph(built)
+    nodes = [
+        replace(node, kind="param" if node.name in problem.params else "data")
+        if node.kind == "input"
+        else node
+        for node in graph.nodes
+    ]
     rows = f"{n} row" + ("" if n == 1 else "s")
-    nodes: list[dict[str, Any]] = graph["nodes"]  # type: ignore[assignment]
-    edges: list[dict[str, Any]] = graph["edges"]  # type: ignore[assignment]
-    for node in nodes:
-        if node["kind"] == "input":
-            node["kind"] = "param" if node["name"] in problem.params else "data"
-    nodes.append(
-        {
-            "id": "reduce",
-            "name": "loss",
-            "op": reduce,
-            "value": json_number(result.loss),
-            "grad": 1.0,
-            "kind": "reduction",
-            "label": f"{reduce} over {rows}",
-            "group": None,
-        }
+    loss = GraphNode(
+        REDUCTION_ID, "loss", reduce, result.loss, 1.0, "reduction", f"{reduce} over {rows}"
     )
-    edges.append(
-        {"source": graph["output"], "target": "reduce", "local_grad": scale, "kind": "input"}
-    )
-    graph["reduction"] = "reduce"
-    return graph
+    edge = GraphEdge(graph.output, REDUCTION_ID, scale)
+    return Graph(tuple([*nodes, loss]), (*graph.edges, edge), graph.output, ())
+
+
+def picture_json(graph: Graph | None) -> dict[str, Any] | None:
+    """Return the picture as JSON data (nodes and edges as in /api/evaluate)."""
+    if graph is None:
+        return None
+    data = graph_to_json(graph)
+    data.pop("steps", None)
+    data["reduction"] = REDUCTION_ID
+    return data

@@ -20,8 +20,22 @@ STYLES = {
     "named": ("#fef9c3", "", "1.5"),
     "output": ("#dcfce7", ",bold", "2"),
     "call": ("#ede9fe", "", "1.5"),
+    # training pictures: parameters, data columns and the reduction over the rows
+    "param": ("#dbeafe", ",bold", "2"),
+    "data": ("#fce7f3", "", "1"),
+    "reduction": ("#dcfce7", ",bold", "2"),
 }
-LEGEND = ("input", "constant", "named", "intermediate", "call", "output")
+LEGEND = (
+    "input",
+    "param",
+    "data",
+    "constant",
+    "named",
+    "intermediate",
+    "call",
+    "output",
+    "reduction",
+)
 OP_FILL = "#e5e7eb"
 
 
@@ -88,7 +102,7 @@ def value_node(node: GraphNode, opts: DotOptions, copy: str | None = None) -> st
 
 def op_node(node: GraphNode, label: str) -> str:
     """Return the DOT line of the small op node that makes a value node."""
-    shape = "box" if node.op == "call" else "circle"
+    shape = "box" if node.op == "call" or len(label) > 3 else "circle"  # words need a box
     return (
         f'"op-{node.id}" [id="op-{node.id}" class="op" shape={shape} style="filled,rounded" '
         f'fillcolor="{OP_FILL}" width=0.3 label=<{html_text(label)}>]'

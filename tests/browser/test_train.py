@@ -80,6 +80,10 @@ def test_seed_preset_trains_w_and_draws_the_loss_curve(
     ys = [y for _, y in points(page, "#tr-loss-chart polyline")]
     assert ys[0] < ys[-1] and all(a <= b + 0.05 for a, b in pairwise(ys))
     expect(page.locator("#tr-fit-chart polyline")).to_have_count(1)
+    # the per-example graph: row 1 of (w*x - y)^2, then the mean over the 100 rows
+    expect(page.locator("#tr-graph svg g.node.value.param")).to_have_count(1)
+    expect(page.locator("#tr-graph svg")).to_contain_text("mean over 100 rows")
+    expect(page.locator("#tr-graph svg script")).to_have_count(0)
     page.locator("#train-panel").screenshot(path=screenshots / "train-line.png")
 
     linear = points(page, "#tr-loss-chart polyline")

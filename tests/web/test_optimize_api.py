@@ -169,3 +169,29 @@ def test_an_unknown_dataset_is_a_404_problem(client: TestClient) -> None:
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert "noisy-line" in answer.json()["detail"]
+
+
+def test_the_picture_is_the_per_example_graph_with_a_reduction_node(client: TestClient) -> None:
+    answer = client.post("/api/optimize", json={"dataset": "noisy-line", "svg": True}).json()
+    kinds = {n["name"]: n["kind"] for n in answer["graph"]["nodes"] if n["name"]}
+    assert kinds == {
+        "w": "param",
+        "x": "data",
+        "y": "data",
+        "output": "output",
+        "loss": "reduction",
+    }
+    reduction = answer["graph"]["nodes"][-1]
+    assert reduction["label"] == "mean over 100 rows"
+    assert reduction["value"] == answer["loss"]
+    w = next(n for n in answer["graph"]["nodes"] if n["name"] == "w")
+    assert w["grad"] == answer["gradients"]["w"]  # the reduced gradient, not row 1's
+    svg = answer["svg"]
+    assert svg.startswith("<?xml") or svg.lstrip().startswith("<svg")
+    assert "mean over 100 rows" in svg and "<script" not in svg
+    assert answer["svg_error"] is None
+
+
+def test_no_picture_unless_asked(client: TestClient) -> None:
+    answer = client.post("/api/optimize", json={"dataset": "noisy-line"}).json()
+    assert answer["svg"] is None and answer["graph"] is not None

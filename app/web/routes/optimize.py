@@ -10,9 +10,11 @@ from pydantic_core import to_json
 
 from app.build import MissingValuesError
 from app.datasets import DATASETS, Dataset
+from app.graph import Graph
 from app.lang import Limits
-from app.optimize import Bounds, TooMuchWork, run
+from app.optimize import Bounds, Drawer, TooMuchWork, run
 from app.optimize import Request as RunRequest
+from app.render import Renderer, RenderError, to_dot
 from app.training import TrainingError, TrainingTimeout
 from app.web.config import Settings
 from app.web.errors import ProblemError
@@ -31,6 +33,18 @@ def bounds_from(settings: Settings) -> Bounds:
         max_history=settings.optimize_max_history,
         timeout=settings.optimize_timeout,
     )
+
+
+def drawer(renderer: Renderer) -> Drawer:
+    """Return a function drawing a training picture: (svg, None) or (None, why not)."""
+
+    def draw(graph: Graph) -> tuple[str | None, str | None]:
+        try:
+            return renderer.svg(to_dot(graph), len(graph.nodes)), None
+        except RenderError as exc:
+            return None, str(exc)
+
+    return draw
 
 
 class _Json(Response):
@@ -67,8 +81,9 @@ def optimize(body: OptimizeRequest, request: Request) -> Response:
         steps=body.steps,
         record_every=body.record_every,
     )
+    draw = drawer(request.app.state.services.renderer) if body.svg else None
     try:
-        result = run(req, limits, bounds_from(settings))
+        result = run(req, limits, bounds_from(settings), draw)
     except MissingValuesError as exc:
         raise ProblemError(
             422,

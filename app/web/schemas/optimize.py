@@ -61,6 +61,10 @@ class OptimizeRequest(BaseModel):
     record_every: int | None = Field(
         None, ge=1, description="Record the history every this many steps (default: ~100 points)."
     )
+    svg: bool = Field(
+        False,
+        description="Also draw the per-example graph with its reduction node as SVG.",
+    )
 
 
 class OptimizeResponse(BaseModel):
@@ -84,6 +88,8 @@ class OptimizeResponse(BaseModel):
         "/api/evaluate), parameter grads replaced by the reduced gradients, plus one "
         "reduction node.",
     )
+    svg: str | None = Field(None, description="The picture of `graph`, when asked for.")
+    svg_error: str | None = Field(None, description="Why there is no picture, if so.")
 
 
 class DatasetOut(BaseModel):

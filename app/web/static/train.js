@@ -2,6 +2,7 @@
 // the answer is drawn as a loss curve, parameter traces and the fitted model over the data.
 
 import { fmt } from "./js/format.js";
+import { sanitizeSvg } from "./js/graphview.js";
 import { drawChart } from "./js/train-chart.js";
 import { gridProgram, gridValues, linspace, namesIn, readCsv, splitSquaredError } from "./js/train-model.js";
 
@@ -311,6 +312,15 @@ function showAnswer(a) {
   $("tr-warnings").textContent = (a.warnings || []).join("; ");
   drawLossChart();
   drawParamChart();
+  showGraph(a);
+}
+
+/** The per-example graph with its reduction node, parsed and stripped like the playground's. */
+function showGraph(a) {
+  const svg = a.svg ? sanitizeSvg(a.svg) : null;
+  $("tr-graph-figure").hidden = !svg;
+  if (svg) $("tr-graph").replaceChildren(svg);
+  else $("tr-graph").replaceChildren();
 }
 
 function showError(problem) {
@@ -343,6 +353,7 @@ function requestBody() {
     reduce: $("tr-reduce").value,
     lr: number("tr-lr"),
     steps: number("tr-steps"),
+    svg: true,
   };
   const every = number("tr-every");
   if (every !== null) body.record_every = every;
