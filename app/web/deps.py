@@ -69,8 +69,12 @@ class Services:
             raise ProblemError(503, "Drawing unavailable", str(exc), "render-unavailable") from None
 
 
-def get_services(request: Request) -> Services:
-    """Return the application's shared services (a FastAPI dependency)."""
+async def get_services(request: Request) -> Services:
+    """Return the application's shared services (a FastAPI dependency).
+
+    Async on purpose: FastAPI runs a plain `def` dependency in its thread pool, a hop
+    that costs more than everything this one does.
+    """
     services: Services = request.app.state.services
     return services
 

@@ -31,8 +31,11 @@ class Health(BaseModel):
     responses={503: {"model": Health, "description": "graphviz `dot` is missing."}},
     summary="Is the service up, and can it draw?",
 )
-def health() -> JSONResponse:
-    """Report the version and graphviz's; 503 when `dot` is missing (no drawings)."""
+async def health() -> JSONResponse:
+    """Report the version and graphviz's; 503 when `dot` is missing (no drawings).
+
+    Async: the version is looked up once and cached, so no thread-pool hop is needed.
+    """
     dot = graphviz_version()
     body = Health(status="ok" if dot else "unavailable", version=VERSION, graphviz=dot)
     return JSONResponse(body.model_dump(), status_code=200 if dot else 503)

@@ -251,7 +251,7 @@ def _slider(x: float) -> dict[str, str]:
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request) -> HTMLResponse:
     """The playground, with the program and values of the URL computed and drawn."""
-    services = get_services(request)
+    services = await get_services(request)
     state = read_state(request.query_params)
     outcome = await _result(services, state)
     if state.bad_values and "error" not in outcome:
@@ -303,7 +303,7 @@ async def export(request: Request, kind: str) -> Response:
     """Download the view of the query as PNG, DOT or JSON (the API's evaluate answer)."""
     if kind not in MEDIA:
         raise ProblemError(404, "Not found", f"no export as '{kind[:16]}'", "http")
-    services = get_services(request)
+    services = await get_services(request)
     state = read_state(request.query_params)
     computed = await services.compute(state.expression, state.values, state.options.expand_calls)
     dot = to_dot(computed.graph, state.options)
