@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.build import Built, FunctionCall
 from app.engine import Value, topological_order
@@ -19,8 +20,7 @@ KINDS = ("input", "constant", "intermediate", "output", "call")
 OP_LABELS = {"*": "×", "-": "−", "/": "÷", "neg": "−x", "^": "^", "=": "="}
 
 
-@dataclass(frozen=True)
-class GraphNode:
+class GraphNode(NamedTuple):
     """One Value: its value, its gradient d(output)/d(node), and how it was made."""
 
     id: str
@@ -33,8 +33,7 @@ class GraphNode:
     group: str | None = None  # id of the call node whose expanded body holds this node
 
 
-@dataclass(frozen=True)
-class GraphEdge:
+class GraphEdge(NamedTuple):
     """One input slot of an operation: source feeds target with d(target)/d(source)."""
 
     source: str
@@ -43,8 +42,7 @@ class GraphEdge:
     kind: str = "input"  # "input"; or, in expanded calls, "bind" (arg→param), "result"
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     """What one backward step adds to one input: grad(target) += upstream × local_grad."""
 
     target: str
@@ -52,8 +50,7 @@ class Contribution:
     product: float
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One node's turn in the backward pass: its (upstream) grad passed to its inputs."""
 
     node: str

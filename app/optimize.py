@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.build import build
@@ -172,7 +172,7 @@ def picture(problem: Problem, result: TrainResult, reduce: str) -> Graph | None:
             built.inputs[name].grad = g
     graph = export_graph(built)
     nodes = [
-        replace(node, kind="param" if node.name in problem.params else "data")
+        node._replace(kind="param" if node.name in problem.params else "data")
         if node.kind == "input"
         else node
         for node in graph.nodes

@@ -6,6 +6,7 @@ import html
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from app.graph import GraphNode
@@ -78,18 +79,24 @@ def style_key(node: GraphNode) -> str:
     return node.kind if node.kind in STYLES else "intermediate"
 
 
-def value_node(node: GraphNode, opts: DotOptions, copy: str | None = None) -> str:
-    """Return the DOT line of a value node (or of a dashed copy of it with id `copy`)."""
-    key = style_key(node)
-    fill, style, pen = STYLES[key]
-    cells = [f"<td><b>{html_text(node.name)}</b></td>"] if node.name else []
-    cells.append(f"<td>value {fmt(node.value, opts.precision)}</td>")
-    cells.append(f"<td>grad {fmt(node.grad, opts.precision)}</td>")
-    label = (
+@lru_cache(maxsize=8192)
+def value_label(name: str | None, value: float, grad: float, precision: int) -> str:
+    """Return the HTML-like label of a value node: name, value, gradient (memoised)."""
+    cells = [f"<td><b>{html_text(name)}</b></td>"] if name else []
+    cells.append(f"<td>value {fmt(value, precision)}</td>")
+    cells.append(f"<td>grad {fmt(grad, precision)}</td>")
+    return (
         '<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
         + "<vr/>".join(cells)
         + "</tr></table>"
     )
+
+
+def value_node(node: GraphNode, opts: DotOptions, copy: str | None = None) -> str:
+    """Return the DOT line of a value node (or of a dashed copy of it with id `copy`)."""
+    key = style_key(node)
+    fill, style, pen = STYLES[key]
+    label = value_label(node.name, node.value, node.grad, opts.precision)
     css = "intermediate named" if key == "named" else key
     if copy is not None:
         css, style = f"{css} copy copy-of-{node.id}", ",dashed"
