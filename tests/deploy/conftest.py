@@ -381,11 +381,11 @@ def stack_env(port: int) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def stack(engine: Engine, images: Images) -> Iterator[Stack]:
+@contextlib.contextmanager
+def running_stack(engine: Engine, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
     """`docker compose up -d --wait` the repository's compose file; down at the end."""
     port = free_port()
-    env = stack_env(port)
+    env = {**stack_env(port), **(extra_env or {})}
     t0 = time.monotonic()
     try:
         up = engine.compose(
@@ -417,3 +417,10 @@ def stack(engine: Engine, images: Images) -> Iterator[Stack]:
             check=False,
             timeout=120,
         )
+
+
+@pytest.fixture(scope="module")
+def stack(engine: Engine, images: Images) -> Iterator[Stack]:
+    """The compose stack, up and healthy, for one test module."""
+    with running_stack(engine) as up:
+        yield up
