@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import ConsoleMessage, Page
 
 from tests.support.server import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# An intended 4xx (a program with errors, or asked without values so that the 422 lists
+# its inputs) is logged by Chromium as a failed resource: allowed; any other error is not.
+ALLOWED = re.compile(r"Failed to load resource: the server responded with a status of 422")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -55,3 +60,18 @@ def screenshots() -> Path:
     """The folder for screenshots of the main states (gitignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def console_errors(page: Page) -> Iterator[list[str]]:
+    """Collect console errors and page exceptions; the test fails if any is unexpected."""
+    errors: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type == "error" and not ALLOWED.search(msg.text):
+            errors.append(msg.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    yield errors
+    assert errors == []

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
 SEED = "c = a + b\nd = b + 1\ne = c * d"
-ALLOWED = re.compile(r"Failed to load resource: the server responded with a status of 422")
-
-
-@pytest.fixture
-def console_errors(page: Page) -> Iterator[list[str]]:
-    """Collect console errors and page exceptions; the test fails if any is unexpected."""
-    errors: list[str] = []
-
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type == "error" and not ALLOWED.search(msg.text):
-            errors.append(msg.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    yield errors
-    assert errors == []
 
 
 def row(page: Page, name: str) -> str:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
-# Finding a loss program's inputs asks /api/evaluate without values: the 422 lists them.
-ALLOWED = re.compile(r"Failed to load resource: the server responded with a status of 422")
 LINE = {
     "expression": "(w*x - y)^2",
     "dataset": "noisy-line",
@@ -23,21 +19,6 @@ LINE = {
     "lr": 0.01,
     "steps": 100,
 }
-
-
-@pytest.fixture
-def console_errors(page: Page) -> Iterator[list[str]]:
-    """Collect console errors and page exceptions; the test fails if any is unexpected."""
-    errors: list[str] = []
-
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type == "error" and not ALLOWED.search(msg.text):
-            errors.append(msg.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    yield errors
-    assert errors == []
 
 
 def points(page: Page, selector: str) -> list[tuple[float, float]]:
