@@ -68,3 +68,28 @@ def test_the_svg_endpoint_documents_its_media_type(spec: dict[str, Any]) -> None
     responses = spec["paths"]["/api/graph.svg"]["get"]["responses"]
     assert "image/svg+xml" in responses["200"]["content"]
     assert "304" in responses
+
+
+def test_every_endpoint_documents_request_and_response_examples() -> None:
+    """Each operation's JSON request body (if any) and 200 answer carry an example."""
+    spec = TestClient(create_app()).get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+
+    def has_example(media: dict[str, Any]) -> bool:
+        if "example" in media or "examples" in media:
+            return True
+        schema = media.get("schema", {})
+        schema = schema.get("items", schema)
+        ref = schema.get("$ref", "")
+        target = schemas[ref.split("/")[-1]] if ref else schema
+        return "examples" in target or "example" in target
+
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {})
+            for media in body.values():
+                assert has_example(media), f"{method} {path} request"
+            answer = operation["responses"]["200"].get("content", {})
+            assert answer, f"{method} {path} has no 200 content"
+            for kind, media in answer.items():
+                assert has_example(media), f"{method} {path} response {kind}"

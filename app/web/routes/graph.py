@@ -63,7 +63,17 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     response_class=Response,
     responses={
         200: {
-            "content": {SVG_MEDIA: {"schema": {"type": "string"}}},
+            "content": {
+                SVG_MEDIA: {
+                    "schema": {"type": "string"},
+                    "example": '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+                    '<svg width="560pt" height="160pt" viewBox="0.00 0.00 560.00 160.00" '
+                    'xmlns="http://www.w3.org/2000/svg">\n<g id="graph0" class="graph">\n'
+                    '<title>chainrule</title>\n<g id="n0" class="node value input">\n'
+                    "<title>n0</title>\n<text>a</text><text>value 2</text>"
+                    "<text>grad 2</text>\n</g>\n...\n</g>\n</svg>",
+                }
+            },
             "description": 'The drawing. Embed it: <img src="/api/graph.svg?expression='
             '(a%2Bb)*(b%2B1)&a=2&b=1">.',
         },

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictFloat, StrictInt
+from pydantic.config import JsonDict
 
 from app.grading import Options
 
@@ -108,13 +109,82 @@ class TestOut(BaseModel):
     extra_data: dict[str, Any] | None = None
 
 
+_EXAMPLE_TESTS: list[JsonValue] = [
+    {
+        "name": "de/dc",
+        "score": 1.0,
+        "max_score": 1.0,
+        "status": "passed",
+        "output": "correct: d is ∂e/∂c (checked at the given values and at 5 random points "
+        "near them)",
+    },
+    {
+        "name": "de/dc as 2*b",
+        "score": 0.0,
+        "max_score": 1.0,
+        "status": "failed",
+        "output": "2*b is not ∂e/∂c: at a = 2.876, b = 1.116 it gives 2.232, expected 2.116",
+    },
+    {
+        "name": "de/db",
+        "score": 1.0,
+        "max_score": 1.0,
+        "status": "passed",
+        "output": "correct (∂e/∂b = 5)",
+    },
+]
+GRADE_RESULT_EXAMPLE: JsonDict = {
+    "score": 2.0,
+    "max_score": 3.0,
+    "gradable": True,
+    "tests": _EXAMPLE_TESTS,
+}
+
+
 class GradeResult(BaseModel):
     """Gradescope's results.json shape: total score and one test per answer."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [GRADE_RESULT_EXAMPLE]})
 
     score: float
     max_score: float
     gradable: bool
     tests: list[TestOut]
+
+
+BATCH_REQUEST_EXAMPLE: JsonDict = {
+    "problem": {"expression": "c = a + b; d = b + 1; e = c * d", "values": {"a": 2, "b": 1}},
+    "submissions": [
+        {"id": "alice", "answers": [{"name": "de/dc", "wrt": "c", "answer": "d"}]},
+        {"id": "bob", "answers": [{"name": "de/dc", "wrt": "c", "answer": 3}]},
+    ],
+}
+BATCH_RESULT_EXAMPLE: JsonDict = {
+    "results": [
+        {
+            **GRADE_RESULT_EXAMPLE,
+            "id": "alice",
+            "score": 1.0,
+            "max_score": 1.0,
+            "tests": _EXAMPLE_TESTS[:1],
+        },
+        {
+            "id": "bob",
+            "score": 0.0,
+            "max_score": 1.0,
+            "gradable": True,
+            "tests": [
+                {
+                    "name": "de/dc",
+                    "score": 0.0,
+                    "max_score": 1.0,
+                    "status": "failed",
+                    "output": "expected ∂e/∂c = 2 (within 2e-06), got 3",
+                }
+            ],
+        },
+    ]
+}
 
 
 class Submission(BaseModel):
@@ -129,7 +199,7 @@ class Submission(BaseModel):
 class BatchRequest(BaseModel):
     """POST /api/grade/batch: one problem, many submissions."""
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, json_schema_extra={"examples": [BATCH_REQUEST_EXAMPLE]})
 
     problem: ProblemIn
     submissions: Annotated[list[Submission], Field(min_length=1, max_length=MAX_SUBMISSIONS)]
@@ -143,5 +213,7 @@ class SubmissionResult(GradeResult):
 
 class BatchResult(BaseModel):
     """Results in submission order."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [BATCH_RESULT_EXAMPLE]})
 
     results: list[SubmissionResult]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from app.web.schemas.common import FiniteNumber, Identifier, JSONFloat
 
@@ -67,8 +68,42 @@ class OptimizeRequest(BaseModel):
     )
 
 
+OPTIMIZE_RESPONSE_EXAMPLE: JsonDict = {
+    "params": {"w": 1.9999999999999554},
+    "loss": 9.315477649130814e-27,
+    "gradients": {"w": -4.169997680492088e-13},
+    "history": {
+        "step": [0, 25, 50],
+        "loss": [18.666666666666664, 4.1783341577145333e-13, 9.315477649130814e-27],
+        "w": [0.0, 1.9999997007747805, 1.9999999999999554],
+    },
+    "diverged": False,
+    "message": None,
+    "steps": 50,
+    "rows": 3,
+    "reduce": "mean",
+    "warnings": [],
+    "graph": {"output": "n6", "reduction": "reduce", "nodes": ["..."], "edges": ["..."]},
+    "svg": None,
+    "svg_error": None,
+}
+DATASET_EXAMPLE: JsonDict = {
+    "name": "noisy-line",
+    "description": "100 points of y = 7x plus Gaussian noise (Python random, seed 42); fit y ≈ w·x",
+    "rows": 100,
+    "columns": ["x", "y"],
+    "expression": "(w*x - y)^2",
+    "params": {"w": 0.2788535969157675},
+    "reduce": "mean",
+    "lr": 0.01,
+    "steps": 100,
+}
+
+
 class OptimizeResponse(BaseModel):
     """Final parameters and loss, the recorded history, and the per-example graph."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [OPTIMIZE_RESPONSE_EXAMPLE]})
 
     params: dict[str, float] = Field(description="Parameters after the last finite step.")
     loss: JSONFloat = Field(description="The reduced loss at those parameters.")
@@ -95,6 +130,8 @@ class OptimizeResponse(BaseModel):
 class DatasetOut(BaseModel):
     """A built-in dataset with the settings that suit it."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [DATASET_EXAMPLE]})
+
     name: str
     description: str
     rows: int
@@ -108,5 +145,13 @@ class DatasetOut(BaseModel):
 
 class DatasetData(DatasetOut):
     """A built-in dataset with its rows: each column as a list of numbers."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {**DATASET_EXAMPLE, "data": {"x": [-5.0, -4.9, "..."], "y": [-34.2, -33.1, "..."]}}
+            ]
+        }
+    )
 
     data: dict[str, list[float]]
