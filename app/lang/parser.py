@@ -17,76 +17,26 @@ from app.lang.ast import (
     Statement,
     Unary,
 )
+from app.lang.constants import ConstantFolder
+from app.lang.cursor import TokenCursor
 from app.lang.errors import ParseError
 from app.lang.limits import DEFAULT_LIMITS, Limits
 from app.lang.scope import Scope
-from app.lang.tokens import Tok, Token, tokenize
+from app.lang.tokens import Tok, Token
 
 # Binding powers: + - < * / < unary minus < ^ ** (right-associative).
 _INFIX = {"+": 10, "-": 10, "*": 20, "/": 20, "^": 40, "**": 40}
 _UNARY_BP = 30
 
 
-class Parser:
+class Parser(TokenCursor):
     """Turns one source text into a Program, enforcing limits as it goes."""
 
     def __init__(self, source: str, limits: Limits = DEFAULT_LIMITS) -> None:
-        self.source = source
-        self.limits = limits
-        if len(source) > limits.max_length:
-            raise ParseError(
-                f"program is {len(source):,} characters long; the limit is {limits.max_length:,}",
-                source,
-                limits.max_length,
-                kind="limit",
-            )
-        self.tokens = tokenize(source, limits.max_name_length)
-        self.i = 0
+        super().__init__(source, limits)
         self.depth = 0
-        self.nodes = 0
         self.scope = Scope(source)
-        self.consts: dict[int, float] = {}
-
-    # ----- token helpers ----------------------------------------------------------
-    @property
-    def tok(self) -> Token:
-        return self.tokens[self.i]
-
-    def advance(self) -> Token:
-        t = self.tokens[self.i]
-        self.i += 1
-        return t
-
-    def at(self, text: str) -> bool:
-        t = self.tokens[self.i]
-        return t.kind is Tok.OP and t.text == text
-
-    def error(self, message: str, tok: Token | None = None, kind: str = "syntax") -> ParseError:
-        t = tok or self.tok
-        return ParseError(message, self.source, t.start, max(t.end, t.start + 1), kind=kind)
-
-    def expect(self, text: str, context: str) -> Token:
-        if not self.at(text):
-            raise self.error(f"expected '{text}' {context}, found {self.describe(self.tok)}")
-        return self.advance()
-
-    @staticmethod
-    def describe(t: Token) -> str:
-        if t.kind is Tok.EOF:
-            return "end of input"
-        if t.kind is Tok.SEP:
-            return "end of line" if t.text == "\n" else "';'"
-        return f"'{t.text}'"
-
-    def count(self, start: int, weight: int = 1) -> None:
-        self.nodes += weight
-        if self.nodes > self.limits.max_nodes:
-            raise ParseError(
-                f"program has more than {self.limits.max_nodes:,} nodes",
-                self.source,
-                start,
-                kind="limit",
-            )
+        self.constants = ConstantFolder(source, limits.max_exponent)
 
     # ----- program ----------------------------------------------------------------
     def parse_program(self) -> Program:
@@ -219,10 +169,10 @@ class Parser:
                 op = "^" if t.text == "**" else t.text
                 right = self.parse_expr(bp - 1 if op == "^" else bp)
                 if op == "^":
-                    self.check_exponent(right)
+                    self.constants.check_exponent(right)
                 self.count(t.start)
                 left = Binary(op, left, right, left.start, right.end)
-                self.fold(left)
+                self.constants.fold(left)
             return left
         finally:
             self.depth -= 1
@@ -236,7 +186,7 @@ class Parser:
                 raise self.error("number is too large for a float", t, kind="limit")
             self.count(t.start)
             num = Num(value, t.text, t.start, t.end)
-            self.consts[id(num)] = value
+            self.constants.number(num, value)
             return num
         if t.kind is Tok.NAME:
             if self.at("("):
@@ -252,7 +202,7 @@ class Parser:
                 return operand
             self.count(t.start)
             node = Unary("neg", operand, t.start, operand.end)
-            self.fold(node)
+            self.constants.fold(node)
             return node
         if t.kind is Tok.OP and t.text == "(":
             if self.at(")"):
@@ -301,47 +251,6 @@ class Parser:
             )
         self.count(name.start, 1 + size)
         return Call(name.text, tuple(args), name.start, close.end)
-
-    def col(self, t: Token) -> int:
-        return t.start - self.source.rfind("\n", 0, t.start)
-
-    # ----- constant exponents -----------------------------------------------------
-    def fold(self, node: Unary | Binary) -> None:
-        """Remember the value of a constant sub-expression (for the exponent limit)."""
-        if isinstance(node, Unary):
-            v = self.consts.get(id(node.operand))
-            if v is not None:
-                self.consts[id(node)] = -v
-            return
-        a, b = self.consts.get(id(node.left)), self.consts.get(id(node.right))
-        if a is None or b is None:
-            return
-        try:
-            value = {
-                "+": lambda: a + b,
-                "-": lambda: a - b,
-                "*": lambda: a * b,
-                "/": lambda: a / b,
-                "^": lambda: float(a**b),
-            }[node.op]()
-        except (OverflowError, ZeroDivisionError, TypeError):
-            value = math.inf if node.op == "^" else math.nan
-        if isinstance(value, complex):
-            value = math.nan
-        self.consts[id(node)] = value
-
-    def check_exponent(self, exponent: Expr) -> None:
-        """Reject a constant exponent larger than the limit before anything is computed."""
-        v = self.consts.get(id(exponent))
-        if v is not None and abs(v) > self.limits.max_exponent:
-            shown = "too large to show" if math.isinf(v) else f"{v:g}"
-            raise ParseError(
-                f"constant exponent {shown} exceeds the limit of {self.limits.max_exponent:g}",
-                self.source,
-                exponent.start,
-                exponent.end,
-                kind="limit",
-            )
 
 
 def parse(source: str, limits: Limits = DEFAULT_LIMITS) -> Program:
