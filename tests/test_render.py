@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Coroutine
@@ -272,3 +273,47 @@ def test_a_missing_dot_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> 
 def test_graphviz_version() -> None:
     version = graphviz_version()
     assert version is not None and re.fullmatch(r"\d+\.\d+(\.\d+)*", version)
+
+
+def test_concurrent_requests_for_one_drawing_run_dot_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
+    real = renderer._run_dot
+    calls: list[str] = []
+    started = threading.Event()
+
+    def slow_dot(text: str, fmt: str) -> bytes:
+        calls.append(fmt)
+        started.set()
+        time.sleep(0.3)  # long enough for the others to arrive while it runs
+        return real(text, fmt)
+
+    monkeypatch.setattr(renderer, "_run_dot", slow_dot)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        first = pool.submit(renderer.svg, dot, 6)
+        started.wait(5)
+        others = [pool.submit(renderer.svg, dot, 6) for _ in range(3)]
+        results = [first.result(), *(f.result() for f in others)]
+    assert calls == ["svg"]
+    assert len(set(results)) == 1 and results[0].lstrip().startswith("<?xml")
+    assert (renderer.misses, renderer.shared) == (1, 3)
+
+
+def test_waiters_get_the_same_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    renderer = Renderer()
+    started = threading.Event()
+
+    def failing_dot(text: str, fmt: str) -> bytes:
+        started.set()
+        time.sleep(0.3)
+        raise RenderTimeout("drawing the graph took longer than 0.3 s and was stopped")
+
+    monkeypatch.setattr(renderer, "_run_dot", failing_dot)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(renderer.svg, "digraph { a }", 1)
+        started.wait(5)
+        second = pool.submit(renderer.svg, "digraph { a }", 1)
+        for future in (first, second):
+            with pytest.raises(RenderTimeout):
+                future.result()
+    assert renderer.shared == 1
+    assert renderer._inflight == {}  # nothing left behind

@@ -7,7 +7,7 @@ import os
 import subprocess
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import cast
 
@@ -54,9 +54,11 @@ class Renderer:
         self.cache_bytes = cache_bytes
         self.hits = 0
         self.misses = 0
+        self.shared = 0  # requests that waited for the same drawing already under way
         self._cache: OrderedDict[tuple[str, str], str | bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        self._inflight: dict[tuple[str, str], Future[str | bytes]] = {}
         self._executor: ThreadPoolExecutor | None = None
 
     def svg(self, dot: str, node_count: int) -> str:
@@ -96,6 +98,8 @@ class Renderer:
             self._size = 0
 
     def _render(self, dot: str, node_count: int, fmt: str) -> str | bytes:
+        """Return the cached drawing, or wait for the same drawing already under way, or
+        draw it: concurrent requests for one uncached picture run `dot` once."""
         self.check_size(node_count)
         key = (fmt, dot)
         with self._lock:
@@ -104,14 +108,34 @@ class Renderer:
                 self._cache.move_to_end(key)
                 self.hits += 1
                 return cached
-            self.misses += 1
+            running = self._inflight.get(key)
+            if running is None:
+                self.misses += 1
+                mine: Future[str | bytes] = Future()
+                self._inflight[key] = mine
+        if running is not None:
+            self.shared += 1
+            return running.result()  # the same drawing, or the same error
+        try:
+            out = self._draw(dot, fmt)
+        except BaseException as exc:
+            mine.set_exception(exc)
+            raise
+        else:
+            self._store(key, out)
+            mine.set_result(out)
+            return out
+        finally:
+            with self._lock:
+                del self._inflight[key]
+
+    def _draw(self, dot: str, fmt: str) -> str | bytes:
         raw = self._run_dot(dot, fmt)
-        out: str | bytes = raw
-        if fmt == "svg":
-            out = raw.decode("utf-8")
-            if "<script" in out.lower():  # never expected: every label is escaped
-                raise RenderError("refusing SVG output that contains a script element")
-        self._store(key, out)
+        if fmt != "svg":
+            return raw
+        out = raw.decode("utf-8")
+        if "<script" in out.lower():  # never expected: every label is escaped
+            raise RenderError("refusing SVG output that contains a script element")
         return out
 
     def _run_dot(self, dot: str, fmt: str) -> bytes:
