@@ -195,3 +195,54 @@ def test_dark_theme_and_phone_width(browser: Browser, server: str, screenshots: 
         page.screenshot(path=screenshots / "dark-phone.png", full_page=True)
     finally:
         context.close()
+
+
+def test_the_examples_menu_loads_a_seed_example(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    page.goto(server + "/")
+    menu = page.locator("#examples")
+    expect(menu.locator("option")).not_to_have_count(1)  # filled from GET /api/examples
+    menu.select_option(value="three-variables")
+    expect(page.locator("#example-explanation")).to_be_visible()
+    expect(page.locator(row(page, "x") + " .grad")).to_have_text(re.compile(r"^56\.46"))
+    expect(page.locator(row(page, "z") + " .grad")).to_have_text(re.compile(r"^181\.9"))
+
+
+def test_copy_link_puts_the_share_url_on_the_clipboard(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page.goto(server + "/?" + urlencode({"expression": "x^2", "x": 3}))
+    expect(page.locator(row(page, "x") + " .grad")).to_have_text("6")
+    page.click("#copy-link")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#share-url").input_value()
+    assert "expression=x%5E2" in copied and "x=3" in copied
+
+
+def test_downloads_are_real_files(page: Page, server: str, console_errors: list[str]) -> None:
+    page.goto(server + "/?" + urlencode({"expression": SEED, "a": 2, "b": 1}))
+    expect(page.locator(row(page, "b") + " .grad")).to_have_text("5")
+    starts = {"svg": b"<?xml", "png": b"\x89PNG", "dot": b"digraph", "json": b"{"}
+    for kind, start in starts.items():
+        with page.expect_download() as info:
+            page.click(f"#dl-{kind}")
+        data = open(info.value.path(), "rb").read()  # noqa: SIM115
+        assert data.lstrip().startswith(start), kind
+
+
+def test_zoom_buttons_change_the_view_and_fit_restores_it(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    page.goto(server + "/?" + urlencode({"expression": SEED, "a": 2, "b": 1}))
+    svg = page.locator("#graph svg")
+    expect(svg).to_have_count(1)
+    home = svg.get_attribute("viewBox")
+    page.click("#zoom-in")
+    zoomed = svg.get_attribute("viewBox")
+    assert zoomed != home
+    home_w, zoomed_w = (float((v or "0 0 0 0").split()[2]) for v in (home, zoomed))
+    assert zoomed_w < home_w  # zooming in shows less of the drawing
+    page.click("#zoom-fit")
+    assert svg.get_attribute("viewBox") == home
