@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from app.web.config import get_settings
+from app.config import get_settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -15,7 +15,7 @@ from app.build import Built, evaluate
 from app.graph import Graph, export_graph, graph_to_json, json_number
 from app.lang import Program, parse
 from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, RenderTimeout, to_dot
-from app.web.config import Settings
+from app.config import Settings
 from app.web.errors import ProblemError
 from app.web.schemas.common import DrawOptions
 
@@ -35,8 +35,8 @@ class Services:
         self.settings = settings
         self.limits = settings.limits()
         self.renderer = Renderer(
-            timeout=settings.render_timeout,
-            max_nodes=settings.render_max_nodes,
+            timeout=settings.budget_dot_seconds,
+            max_nodes=settings.budget_draw_nodes,
             cache_size=settings.render_cache_size,
         )
         self.parse = lru_cache(maxsize=settings.parse_cache_size)(self._parse)

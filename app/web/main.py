@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.web.config import Settings, get_settings
+from app.config import Settings, get_settings
 from app.web.deps import Services
 from app.web.errors import install_error_handlers
 from app.web.middleware import AccessLog, BodySizeLimit, SecurityHeaders

@@ -79,7 +79,7 @@ def test_compose_config_follows_the_environment() -> None:
 
 
 def test_nginx_body_limit_matches_the_app() -> None:
-    from app.web.config import Settings
+    from app.config import Settings
 
     conf = (REPO / "deploy" / "nginx.conf").read_text()
     limit = Settings().max_body_bytes

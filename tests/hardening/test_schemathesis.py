@@ -11,7 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from app.web.config import Settings
+from app.config import Settings
 from app.web.main import create_app
 
 # The body-size limit is tested on its own (tests/hardening/test_hostile_inputs.py); here

@@ -21,7 +21,7 @@ FAST = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}}
 
 def test_fast_requests_are_not_stalled_by_a_slow_render() -> None:
     with (
-        running_server({"CHAINRULE_RENDER_TIMEOUT": "60"}) as base,
+        running_server({"CHAINRULE_BUDGET_DOT_SECONDS": "60"}) as base,
         httpx.Client(base_url=base, timeout=60) as client,
     ):
         client.post("/api/evaluate", json=FAST)  # warm up

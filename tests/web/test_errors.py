@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.web.config import Settings
+from app.config import Settings
 from app.web.main import create_app
 
 LEAKS = ("Traceback", "/work/", "site-packages", 'File "', ".py")

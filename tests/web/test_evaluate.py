@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.web.config import Settings
+from app.config import Settings
 from app.web.main import create_app
 
 SEED = "c = a + b\nd = b + 1\ne = c * d"
@@ -65,7 +65,7 @@ def test_svg_is_drawn_on_request(client: TestClient) -> None:
 
 
 def test_a_graph_over_the_drawing_limit_still_answers_with_a_reason() -> None:
-    with TestClient(create_app(Settings(render_max_nodes=3, access_log=False))) as c:
+    with TestClient(create_app(Settings(budget_draw_nodes=3, access_log=False))) as c:
         response = c.post(
             "/api/evaluate", json={"expression": SEED, "values": {"a": 2, "b": 1}, "svg": True}
         )
@@ -76,7 +76,7 @@ def test_a_graph_over_the_drawing_limit_still_answers_with_a_reason() -> None:
 
 
 def test_a_drawing_that_times_out_still_answers_with_a_reason() -> None:
-    with TestClient(create_app(Settings(render_timeout=1e-6, access_log=False))) as c:
+    with TestClient(create_app(Settings(budget_dot_seconds=1e-6, access_log=False))) as c:
         response = c.post(
             "/api/evaluate", json={"expression": SEED, "values": {"a": 2, "b": 1}, "svg": True}
         )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.web.config import Settings
+from app.config import Settings
 from app.web.main import create_app
 
 SEED = {"expression": "(a+b)*(b+1)", "a": "2", "b": "1"}
@@ -89,7 +89,7 @@ def test_a_parse_error_has_its_position(client: TestClient) -> None:
 
 
 def test_a_graph_over_the_drawing_limit_is_a_422() -> None:
-    with TestClient(create_app(Settings(render_max_nodes=3, access_log=False))) as c:
+    with TestClient(create_app(Settings(budget_draw_nodes=3, access_log=False))) as c:
         response = c.get("/api/graph.svg", params=SEED)
     assert response.status_code == 422
     assert response.json()["type"].endswith("/graph-too-large")

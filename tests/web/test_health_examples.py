@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.examples import EXAMPLES
-from app.web.config import Settings
+from app.config import Settings
 from app.web.main import create_app
 from app.web.routes import health
 

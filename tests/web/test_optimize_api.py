@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.web.config import Settings
+from app.config import Settings
 from app.web.main import create_app
 
 LINE = {"expression": "(w*x - y)^2", "params": {"w": 0.0}, "data": {"x": [1, 2], "y": [2, 4]}}
@@ -127,7 +127,7 @@ def test_refusals(client: TestClient, body: dict[str, Any], slug: str) -> None:
 class TightSettings(Settings):
     """Settings with the optimize bounds set low (the names the route reads)."""
 
-    optimize_timeout: float = 0.05
+    budget_wall_seconds: float = 0.05
     optimize_max_rows: int = 1_000
 
 

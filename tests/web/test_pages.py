@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from app.web.config import Settings
+from app.config import Settings
 from app.web.main import create_app
 from app.web.routes import pages
 

@@ -16,7 +16,7 @@ from app.optimize import Bounds, Drawer, TooMuchWork, run
 from app.optimize import Request as RunRequest
 from app.render import Renderer, RenderError, to_dot
 from app.training import TrainingError, TrainingTimeout
-from app.web.config import Settings
+from app.config import Settings
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.optimize import DatasetData, DatasetOut, OptimizeRequest, OptimizeResponse
@@ -29,9 +29,9 @@ def bounds_from(settings: Settings) -> Bounds:
     return Bounds(
         max_rows=settings.optimize_max_rows,
         max_steps=settings.optimize_max_steps,
-        max_work=settings.optimize_max_work,
+        max_work=settings.budget_tape_work,
         max_history=settings.optimize_max_history,
-        timeout=settings.optimize_timeout,
+        timeout=settings.budget_wall_seconds,
     )
 
 

@@ -1,4 +1,4 @@
-"""Settings from the environment (prefix CHAINRULE_), e.g. CHAINRULE_RENDER_TIMEOUT=5."""
+"""Settings from the environment (prefix CHAINRULE_), e.g. CHAINRULE_BUDGET_DOT_SECONDS=5."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.budget import DEFAULT_BUDGET_LIMITS as _B
+from app.budget import BudgetLimits
 from app.lang import Limits
 
 
@@ -24,17 +26,22 @@ class Settings(BaseSettings):
     max_depth: int = 200
     max_nodes: int = 50_000
     max_exponent: float = 1_000.0
+    # One request's work budget (app/budget.py says what each counts).
+    budget_nodes: int = _B.nodes
+    budget_rebuilds: int = _B.rebuilds
+    budget_tape_work: int = _B.tape_work
+    budget_bytes: int = _B.bytes
+    budget_draw_nodes: int = _B.draw_nodes
+    budget_dot_seconds: float = _B.dot_seconds
+    budget_wall_seconds: float = _B.wall_seconds
+
     max_body_bytes: int = 256 * 1024
     max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch and /api/optimize
 
-    optimize_timeout: float = 10.0  # wall-time limit of one POST /api/optimize run, seconds
     optimize_max_rows: int = 100_000
     optimize_max_steps: int = 100_000
-    optimize_max_work: int = 1_000_000_000  # rows × steps × tape length
     optimize_max_history: int = 10_000  # recorded history points
 
-    render_timeout: float = 5.0
-    render_max_nodes: int = 2_000
     render_cache_size: int = 256
 
     svg_max_age: int = 3_600  # Cache-Control max-age of GET /api/graph.svg, in seconds
@@ -49,6 +56,18 @@ class Settings(BaseSettings):
             max_depth=self.max_depth,
             max_nodes=self.max_nodes,
             max_exponent=self.max_exponent,
+        )
+
+    def budget_limits(self) -> BudgetLimits:
+        """Return the per-request work budget these settings describe."""
+        return BudgetLimits(
+            nodes=self.budget_nodes,
+            rebuilds=self.budget_rebuilds,
+            tape_work=self.budget_tape_work,
+            bytes=self.budget_bytes,
+            draw_nodes=self.budget_draw_nodes,
+            dot_seconds=self.budget_dot_seconds,
+            wall_seconds=self.budget_wall_seconds,
         )
 
 

@@ -1,0 +1,128 @@
+"""One request's work budget: estimated before the work, charged by the layer doing it.
+
+Every entry point (API, page, export, CLI, grading, training) hands a `Budget` down; each
+layer that does work (build, graph export, grading, tape, render) estimates what it is
+about to do with `need()` before starting and records what it did with `charge()`. A layer
+given no budget makes a fresh one with the default limits, so no path is unbounded.
+Stdlib only: every layer may import it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import NamedTuple
+
+
+class Resource(NamedTuple):
+    """One budgeted resource: its limit's field name, its unit and what it counts."""
+
+    key: str
+    unit: str
+    what: str
+
+
+NODES = Resource("nodes", "nodes", "nodes built (summed over every build of the program)")
+REBUILDS = Resource("rebuilds", "builds", "builds of the program (grading's sample points)")
+TAPE = Resource("tape_work", "cell-steps", "training work (rows × steps × tape length)")
+BYTES = Resource("bytes", "bytes", "memory held by the request's arrays")
+DRAW = Resource("draw_nodes", "nodes", "nodes in one drawing")
+DOT = Resource("dot_seconds", "s", "time `dot` may take to lay out one drawing")
+WALL = Resource("wall_seconds", "s", "wall-clock time of one request")
+RESOURCES = (NODES, REBUILDS, TAPE, BYTES, DRAW, DOT, WALL)
+
+
+@dataclass(frozen=True)
+class BudgetLimits:
+    """The ceilings of one request (settings CHAINRULE_BUDGET_<FIELD>)."""
+
+    nodes: int = 1_000_000
+    rebuilds: int = 2_000
+    tape_work: int = 400_000_000
+    bytes: int = 160 * 1024 * 1024
+    draw_nodes: int = 2_000
+    dot_seconds: float = 5.0
+    wall_seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if getattr(self, f.name) <= 0:
+                raise ValueError(f"budget {f.name} must be positive")
+
+
+DEFAULT_BUDGET_LIMITS = BudgetLimits()
+
+
+def _amount(x: float, unit: str) -> str:
+    if unit == "s":
+        return f"{x:.3g} s"
+    return f"{x:,.0f} {unit}"
+
+
+class BudgetExceeded(Exception):
+    """A request needs more of one resource than its budget allows (an HTTP 422)."""
+
+    def __init__(self, resource: Resource, needed: float, limit: float, context: str = "") -> None:
+        self.resource = resource
+        self.needed = needed
+        self.limit = limit
+        self.setting = f"CHAINRULE_BUDGET_{resource.key.upper()}"
+        where = f" ({context})" if context else ""
+        super().__init__(
+            f"over the {resource.key} budget{where}: this needs {_amount(needed, resource.unit)}"
+            f" of {resource.what}; the limit is {_amount(limit, resource.unit)}"
+            f" (setting {self.setting})"
+        )
+
+
+@dataclass
+class Budget:
+    """What one request may still spend; layers call need() before work and charge() after."""
+
+    limits: BudgetLimits = DEFAULT_BUDGET_LIMITS
+    clock: Callable[[], float] = time.monotonic
+    used: dict[str, float] = field(default_factory=dict)
+    started: float = -1.0
+
+    def __post_init__(self) -> None:
+        if self.started < 0:
+            self.started = self.clock()
+
+    def limit(self, resource: Resource) -> float:
+        """Return the ceiling of resource."""
+        value: float = getattr(self.limits, resource.key)
+        return value
+
+    def left(self, resource: Resource) -> float:
+        """Return how much of resource is still available."""
+        return self.limit(resource) - self.used.get(resource.key, 0.0)
+
+    def need(self, resource: Resource, amount: float, context: str = "") -> None:
+        """Raise BudgetExceeded if amount more of resource would go over (charges nothing)."""
+        if amount > self.left(resource):
+            raise BudgetExceeded(
+                resource, self.used.get(resource.key, 0.0) + amount, self.limit(resource), context
+            )
+
+    def charge(self, resource: Resource, amount: float = 1.0, context: str = "") -> None:
+        """Record amount of resource as spent; raise BudgetExceeded once it is over."""
+        self.need(resource, amount, context)
+        self.used[resource.key] = self.used.get(resource.key, 0.0) + amount
+
+    def elapsed(self) -> float:
+        """Return the seconds since the request started."""
+        return self.clock() - self.started
+
+    def seconds_left(self) -> float:
+        """Return the wall-clock seconds this request may still run."""
+        return self.limits.wall_seconds - self.elapsed()
+
+    def check_time(self, context: str = "") -> None:
+        """Raise BudgetExceeded if the request has run past its wall-clock budget."""
+        if self.seconds_left() < 0:
+            raise BudgetExceeded(WALL, self.elapsed(), self.limits.wall_seconds, context)
+
+    def dot_timeout(self) -> float:
+        """Return how long `dot` may run now: its own budget, within the wall-clock left."""
+        return max(0.05, min(self.limits.dot_seconds, self.seconds_left()))
