@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from app.datasets import sine
 from app.lang import parse
-from app.training import TrainConfig, prepare, train
+from app.train.datasets import sine
+from app.train.loop import TrainConfig, prepare, train
 
 STEPS = 2000
 LR = 1e-6

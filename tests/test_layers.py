@@ -76,3 +76,10 @@ def test_no_eval_exec_or_compile_in_the_app() -> None:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id not in {"eval", "exec", "compile"}, path
         assert "ast" not in {n.split(".")[0] for n in imports_of(path)}, path
+
+
+def test_only_train_imports_numpy() -> None:
+    for path in APP.rglob("*.py"):
+        if path.relative_to(APP).parts[0] == "train":
+            continue
+        assert not any(n.split(".")[0] == "numpy" for n in imports_of(path)), path

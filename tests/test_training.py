@@ -9,9 +9,16 @@ import numpy as np
 import pytest
 
 from app.build import MissingValuesError
-from app.datasets import noisy_line, sine
 from app.lang import parse
-from app.training import Problem, TrainConfig, TrainingError, TrainingTimeout, prepare, train
+from app.train.datasets import noisy_line, sine
+from app.train.loop import (
+    TrainConfig,
+    TrainingError,
+    TrainingProblem,
+    TrainingTimeout,
+    prepare,
+    train,
+)
 
 SEED_PRINTED_W = 6.984187710500422  # the Scalar notebook's w after 100 epochs
 
@@ -33,7 +40,7 @@ def plain_float_gd(w: float, xs: list[float], ys: list[float], lr: float, epochs
     return w
 
 
-def noisy_line_problem() -> Problem:
+def noisy_line_problem() -> TrainingProblem:
     ds = noisy_line()
     return prepare(parse("(w*x - y)^2"), ds.params, ds.columns)
 

@@ -8,11 +8,11 @@ import sys
 
 from app.build import MissingValuesError
 from app.cli.common import UsageError, add_program_arguments, parse_values, report_input_error
-from app.datasets import DATASETS
 from app.engine import EngineError
 from app.lang import ParseError
-from app.optimize import Request, run
-from app.training import OPTIMIZERS, REDUCTIONS, TrainingError
+from app.train.datasets import DATASETS
+from app.train.loop import OPTIMIZERS, REDUCTIONS, TrainingError
+from app.train.run import RunRequest, run
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run_command)
 
 
-def _request(args: argparse.Namespace) -> Request:
+def _request(args: argparse.Namespace) -> RunRequest:
     items: list[str] = list(args.items)
     source: str | None = None
     if args.file is not None:
@@ -55,7 +55,7 @@ def _request(args: argparse.Namespace) -> Request:
             data = fh.read()
     if source is None and args.dataset is None:
         raise UsageError("give a program (EXPR or -f FILE) or --dataset NAME")
-    return Request(
+    return RunRequest(
         expression=source,
         params=parse_values(items) if items else None,
         data=data,

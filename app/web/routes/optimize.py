@@ -9,14 +9,13 @@ from fastapi.responses import Response
 from pydantic_core import to_json
 
 from app.build import MissingValuesError
-from app.datasets import DATASETS, Dataset
+from app.config import Settings
 from app.graph import Graph
 from app.lang import Limits
-from app.optimize import Bounds, Drawer, TooMuchWork, run
-from app.optimize import Request as RunRequest
 from app.render import Renderer, RenderError, to_dot
-from app.training import TrainingError, TrainingTimeout
-from app.config import Settings
+from app.train.datasets import DATASETS, Dataset
+from app.train.loop import TrainingError, TrainingTimeout
+from app.train.run import Bounds, Drawer, RunRequest, TooMuchWork, run
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.optimize import DatasetData, DatasetOut, OptimizeRequest, OptimizeResponse

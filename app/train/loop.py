@@ -17,7 +17,7 @@ import numpy as np
 
 from app.build import Built, MissingValuesError, build
 from app.lang import Program
-from app.tape import Bound, Tape, compile_tape
+from app.train.tape import Bound, Tape, compile_tape
 
 OPTIMIZERS = ("gd", "momentum", "adam")
 REDUCTIONS = ("mean", "sum")
@@ -58,7 +58,7 @@ class TrainConfig:
 
 
 @dataclass
-class Problem:
+class TrainingProblem:
     """A program compiled for training: its tape bound to the data, plus the first row."""
 
     program: Program
@@ -94,7 +94,7 @@ class TrainResult:
 
 def prepare(
     program: Program, params: Mapping[str, float], data: Mapping[str, Sequence[float]]
-) -> Problem:
+) -> TrainingProblem:
     """Check params and columns against the program's inputs; compile and bind the tape."""
     for name, x in params.items():
         if not math.isfinite(x):
@@ -124,7 +124,7 @@ def prepare(
     bound = tape.bind(columns)
     if columns:
         bound.rows = len(next(iter(columns.values())))
-    return Problem(program, used, columns, first, tape, bound, warnings + first.warnings)
+    return TrainingProblem(program, used, columns, first, tape, bound, warnings + first.warnings)
 
 
 class _Optimizer:
@@ -155,7 +155,7 @@ def _finite(loss: float, grads: Mapping[str, float]) -> bool:
     return math.isfinite(loss) and all(math.isfinite(g) for g in grads.values())
 
 
-def train(problem: Problem, config: TrainConfig) -> TrainResult:
+def train(problem: TrainingProblem, config: TrainConfig) -> TrainResult:
     """Run the optimizer for config.steps steps; stop early if the loss diverges."""
     theta = dict(problem.params)
     names = list(theta)

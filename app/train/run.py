@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.build import build
-from app.datasets import Dataset, get_dataset, parse_csv
 from app.graph import Graph, GraphEdge, GraphNode, export_graph, graph_to_json, json_number
 from app.lang import DEFAULT_LIMITS, Limits, parse
-from app.training import Problem, TrainConfig, TrainingError, TrainResult, prepare, train
+from app.train.datasets import Dataset, get_dataset, parse_csv
+from app.train.loop import TrainConfig, TrainingError, TrainingProblem, TrainResult, prepare, train
 
 HISTORY_POINTS = 100
 REDUCTION_ID = "reduce"
@@ -38,7 +38,7 @@ class Bounds:
 
 
 @dataclass
-class Request:
+class RunRequest:
     """What to fit: a program, params, data (columns or CSV) or a dataset, and settings."""
 
     expression: str | None = None
@@ -54,7 +54,7 @@ class Request:
 
 
 def _resolve(
-    req: Request,
+    req: RunRequest,
 ) -> tuple[str, dict[str, float], Mapping[str, Sequence[float]], TrainConfig]:
     ds: Dataset | None = None
     if req.dataset is not None:
@@ -90,7 +90,7 @@ def _resolve(
     return expression, params, data, config
 
 
-def check_bounds(problem: Problem, config: TrainConfig, bounds: Bounds) -> None:
+def check_bounds(problem: TrainingProblem, config: TrainConfig, bounds: Bounds) -> None:
     """Raise TooMuchWork when a run would be too large; never start one that is."""
     if problem.rows > bounds.max_rows:
         raise TooMuchWork(f"{problem.rows} rows of data; the limit is {bounds.max_rows}")
@@ -115,7 +115,7 @@ Drawer = Callable[[Graph], tuple[str | None, str | None]]
 
 
 def run(
-    req: Request,
+    req: RunRequest,
     limits: Limits = DEFAULT_LIMITS,
     bounds: Bounds | None = None,
     draw: Drawer | None = None,
@@ -152,7 +152,7 @@ def run(
     }
 
 
-def picture(problem: Problem, result: TrainResult, reduce: str) -> Graph | None:
+def picture(problem: TrainingProblem, result: TrainResult, reduce: str) -> Graph | None:
     """Return the first row's graph at the final params, with a reduction node on top.
 
     Inputs are kinds "param" or "data"; each node's grad is d(loss)/d(that node in row 1);

@@ -17,7 +17,7 @@ import numpy as np
 
 from app.build import Built, FunctionCall
 from app.engine import Value, topological_order
-from app.tape_ops import Local, backward_rule, forward_rule
+from app.train.tape_ops import Local, backward_rule, forward_rule
 
 Fwd = Callable[[list[Any]], Any]
 
