@@ -12,10 +12,10 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from app.build import Built, evaluate
+from app.config import Settings
 from app.graph import Graph, export_graph, graph_to_json, json_number
 from app.lang import Program, parse
 from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, RenderTimeout, to_dot
-from app.config import Settings
 from app.web.errors import ProblemError
 from app.web.schemas.common import DrawOptions
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.examples import EXAMPLES
 from app.config import Settings
+from app.examples import EXAMPLES
 from app.web.main import create_app
 from app.web.routes import health
 
