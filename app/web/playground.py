@@ -13,23 +13,28 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from app.budget import BudgetExceeded
 from app.build import MissingValuesError
 from app.engine import EngineError
-from app.graph import Graph
 from app.lang import ParseError
 from app.render import DotOptions, RenderError, fmt, to_dot
 from app.web.deps import Computed, Services
 from app.web.errors import ProblemError
+from app.web.schemas.common import DrawOptions
+from app.web.steptext import step_texts
 
 DEFAULT_PROGRAM = "c = a + b\nd = b + 1\ne = c * d"
 DEFAULT_VALUES = {"a": 2.0, "b": 1.0}
 DEFAULT_VALUE = 1.0
-FD_MAX_INPUTS = 20
-# Query parameters that are options, not input values (the API's, plus the page's own).
-OPTIONS = ("expression", "rankdir", "local_grads", "precision", "expand_calls", "constants", "view")
-API_OPTIONS = ("rankdir", "local_grads", "precision", "expand_calls")
+# Inputs up to which each gradient gets a finite-difference check (two evaluations per
+# input); the page tells the script this value (data-fd-max), so there is one.
+FD_MAX_INPUTS = 12
+PAGE_STEPS = 200  # backward steps written into one page; a link pages through the rest
+# Query parameters that are options, not input values: the API's drawing options (by the
+# same names), the program, and the page's own.
+OPTIONS = frozenset(("expression", *DrawOptions.model_fields, "view", "steps_from"))
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-FORMULAS = {"+": ("1", "1"), "=": ("1",), "-": ("1", "−1"), "neg": ("−1",)}
+DIGITS = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass
@@ -39,19 +44,22 @@ class PageState:
     expression: str
     values: dict[str, float]
     options: DotOptions
-    defaults: bool = False
     bad_values: list[str] = field(default_factory=list)
+    steps_from: int = 0
 
     def query(self, api: bool = False) -> str:
-        """Return the query string reproducing this view (only the API's options if api)."""
+        """Return the query string reproducing this view (without the page's own if api)."""
         o = self.options
         params: list[tuple[str, str]] = [("expression", self.expression)]
         params += [(k, fmt(v, 17)) for k, v in self.values.items()]
         params += [("rankdir", o.rankdir)] if o.rankdir != "LR" else []
         params += [("local_grads", "true")] if o.local_grads else []
         params += [("expand_calls", "true")] if o.expand_calls else []
-        if not api and not o.constants:
-            params.append(("constants", "false"))
+        params += [("constants", "false")] if not o.constants else []
+        params += [("legend", "false")] if not o.legend else []
+        params += [("precision", str(o.precision))] if o.precision != 4 else []
+        if not api and self.steps_from:
+            params.append(("steps_from", str(self.steps_from)))
         return urlencode(params)
 
 
@@ -67,15 +75,15 @@ def read_state(params: Any) -> PageState:
     """Read a PageState from query (or form) parameters; never raises for user text."""
     expression = params.get("expression")
     if expression is None:
-        return PageState(DEFAULT_PROGRAM, dict(DEFAULT_VALUES), DotOptions(), defaults=True)
+        return PageState(DEFAULT_PROGRAM, dict(DEFAULT_VALUES), DotOptions())
     view = params.get("view") is not None
-    precision = params.get("precision", "4")
     options = DotOptions(
         rankdir="TB" if params.get("rankdir") == "TB" else "LR",
         local_grads=_flag(params, "local_grads", False, view),
         constants=_flag(params, "constants", True, view),
-        precision=int(precision) if str(precision).isdigit() and 1 <= int(precision) <= 12 else 4,
+        precision=min(max(_whole(params.get("precision"), 4), 1), 12),
         expand_calls=_flag(params, "expand_calls", False, view),
+        legend=_flag(params, "legend", True, False),  # the form has no legend box
     )
     values: dict[str, float] = {}
     bad: list[str] = []
@@ -90,53 +98,13 @@ def read_state(params: Any) -> PageState:
             values[key] = x
         else:
             bad.append(key)
-    return PageState(str(expression), values, options, bad_values=bad)
+    steps_from = _whole(params.get("steps_from"), 0)
+    return PageState(str(expression), values, options, bad, steps_from)
 
 
-def _node_text(graph: Graph, nid: str, depth: int = 0) -> str:
-    """A short readable name for a node: its name, its constant, or its formula."""
-    node = next(n for n in graph.nodes if n.id == nid)
-    if node.name:
-        return node.name
-    if node.kind == "constant":
-        return fmt(node.value, 6)
-    if depth > 2:
-        return "…"
-    args = [_node_text(graph, e.source, depth + 1) for e in graph.edges if e.target == nid]
-    args = [_term(a) for a in args]
-    text = f" {node.label} ".join(args) if len(args) == 2 else f"{node.label}({', '.join(args)})"
-    return text if len(text) <= 28 else text[:27] + "…"
-
-
-def _term(text: str) -> str:
-    """The text in parentheses unless it is a single name or number."""
-    return text if re.fullmatch(r"[\w.]+", text) else f"({text})"
-
-
-def _steps(graph: Graph, precision: int) -> list[dict[str, Any]]:
-    steps = []
-    for step in graph.steps:
-        node = next(n for n in graph.nodes if n.id == step.node)
-        contributions = []
-        for k, c in enumerate(step.contributions):
-            formulas = FORMULAS.get(node.op, ())
-            contributions.append(
-                {
-                    "name": _term(_node_text(graph, c.target)),
-                    "formula": formulas[k] if k < len(formulas) else "",
-                    "local_text": fmt(c.local_grad, precision),
-                    "product_text": fmt(c.product, precision),
-                }
-            )
-        steps.append(
-            {
-                "node": step.node,
-                "name": _term(_node_text(graph, step.node)),
-                "grad_text": fmt(step.grad, precision),
-                "contributions": contributions,
-            }
-        )
-    return steps
+def _whole(text: Any, default: int) -> int:
+    """A whole number of at most six ASCII digits, else default (never raises)."""
+    return int(text) if text is not None and DIGITS.fullmatch(str(text)) else default
 
 
 def _fd(services: Services, state: PageState, name: str) -> float | None:
@@ -155,10 +123,11 @@ def _rows(services: Services, state: PageState, computed: Computed) -> list[dict
     p = state.options.precision
     rows = []
     check = len(computed.built.inputs) <= FD_MAX_INPUTS
-    order = list(computed.built.inputs)
+    order = {name: i for i, name in enumerate(computed.built.inputs)}
+    last = len(order)
     nodes = sorted(
         computed.graph.nodes,
-        key=lambda n: order.index(n.name) if n.kind == "input" and n.name in order else len(order),
+        key=lambda n: order.get(n.name, last) if n.kind == "input" and n.name else last,
     )
     for n in nodes:
         if n.name is None or n.group is not None:
@@ -193,8 +162,8 @@ def _error(exc: ParseError, source: str) -> dict[str, Any]:
     }
 
 
-async def page_result(services: Services, state: PageState) -> dict[str, Any]:
-    """Compute the page's result, or its error; the template shows either."""
+def _compute(services: Services, state: PageState) -> dict[str, Any]:
+    """Parse and compute the page's program (CPU work: called on a worker thread)."""
     try:
         program = services.parse(state.expression)
     except ParseError as exc:
@@ -207,29 +176,54 @@ async def page_result(services: Services, state: PageState) -> dict[str, Any]:
         computed = services.compute_now(state.expression, state.values, state.options.expand_calls)
     except ParseError as exc:
         return {"error": _error(exc, state.expression), "inputs": inputs}
-    except (EngineError, MissingValuesError, ValueError) as exc:
+    except (EngineError, MissingValuesError, BudgetExceeded, ValueError) as exc:
         return {"error": {"message": str(exc)}, "inputs": inputs}
+    count = len(computed.graph.steps)
+    first = min(state.steps_from, max(0, count - 1))
+    steps = step_texts(computed.graph, state.options.precision, first, first + PAGE_STEPS)
+    result = {
+        "output": computed.built.output_name,
+        "value_text": fmt(computed.built.output.data, state.options.precision),
+        "warnings": computed.built.warnings,
+        "rows": _rows(services, state, computed),
+        "steps": steps,
+        "steps_first": first + 1,
+        "steps_last": first + len(steps),
+        "steps_count": count,
+    }
+    return {"result": result, "inputs": inputs, "computed": computed}
+
+
+async def page_result(services: Services, state: PageState) -> dict[str, Any]:
+    """Compute the page's result, or its error; the template shows either."""
+    outcome = await run_in_threadpool(_compute, services, state)
+    computed: Computed | None = outcome.pop("computed", None)
+    if computed is None:
+        return outcome
     svg, svg_error = None, None
     try:
         text = await services.svg(to_dot(computed.graph, state.options), computed.graph)
         # Trusted markup: our renderer escapes every label (app.render.style.html_text).
         svg = Markup(text[text.find("<svg") :])
-    except (ProblemError, RenderError) as exc:
+    except (ProblemError, RenderError, BudgetExceeded) as exc:
         svg_error = str(exc)
-    result = {
-        "output": computed.built.output_name,
-        "value_text": fmt(computed.built.output.data, state.options.precision),
-        "svg": svg,
-        "svg_error": svg_error,
-        "warnings": computed.built.warnings,
-        "rows": await run_in_threadpool(_rows, services, state, computed),
-        "steps": _steps(computed.graph, state.options.precision),
-    }
-    return {"result": result, "inputs": inputs}
+    outcome["result"] |= {"svg": svg, "svg_error": svg_error}
+    return outcome
 
 
-def slider_range(x: float) -> dict[str, str]:
-    """The range of an input's slider: a power of ten around the value."""
-    span = 10.0 ** math.ceil(math.log10(max(abs(x), 1.0)))
-    span = span * 10 if abs(x) >= span else span
-    return {"min": fmt(-span, 6), "max": fmt(span, 6), "step": fmt(span / 1000, 6)}
+def steps_links(state: PageState, result: dict[str, Any]) -> dict[str, str]:
+    """Links to the previous and next pages of backward steps (when there are more)."""
+    links = {}
+    first, last = result["steps_first"] - 1, result["steps_last"]
+    if first > 0:
+        links["previous"] = (
+            "/?"
+            + PageState(
+                state.expression, state.values, state.options, [], max(0, first - PAGE_STEPS)
+            ).query()
+        )
+    if last < result["steps_count"]:
+        links["next"] = (
+            "/?" + PageState(state.expression, state.values, state.options, [], last).query()
+        )
+    return links

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -69,8 +68,44 @@ def test_the_backward_steps_are_listed_for_readers_without_javascript(
     html = page(client, SEED, a=2, b=1)
     steps = re.findall(r'<li data-node="(n\d+)">', html)
     assert len(steps) == 3
-    assert "∂e/∂c = 2; grad c += 2 × 1 = 2" in html
-    assert "∂d/∂b = 1; grad b += 1 × 3 = 3" in html
+    assert "∂e/∂c = d = 2;  grad c += 2 × 1 = 2" in html
+    assert "∂d/∂b = 1;  grad b += 1 × 3 = 3" in html
+    assert "grad b = 3 + 2 = 5" in html  # a leaf's total, written out once it is complete
+
+
+def test_the_step_text_is_the_apis(client: TestClient) -> None:
+    program = "y = x^2 - 3*x"
+    html = page(client, program, x=2)
+    answer = client.post("/api/evaluate", json={"expression": program, "values": {"x": 2}})
+    for step in answer.json()["steps"]:
+        for line in step["text"]:
+            assert line in html  # the page writes the lines the browser gets
+    words = " ".join(line for step in answer.json()["steps"] for line in step["text"])
+    assert "grad 2" not in words and "grad 3 " not in words  # constants get no lines
+    assert "-" not in words  # one minus sign throughout: −
+    assert "∂y/∂(3 · x) = −1;" in words  # not "−1 = -1"
+
+
+def test_a_long_program_writes_its_first_steps_and_links_to_the_rest(
+    client: TestClient,
+) -> None:
+    program = "-".join(["a"] * 3000)
+    html = page(client, program, a=1)
+    assert len(re.findall(r'<li data-node="n\d+">', html)) == 200
+    assert "Steps 1–200 of 2999." in html
+    link = re.search(r'<a href="(/\?[^"]*steps_from=200[^"]*)">Next 200 steps</a>', html)
+    assert link
+    rest = client.get(link.group(1).replace("&amp;", "&")).text
+    assert "Steps 201–400 of 2999." in rest
+    assert '<ol id="steps" class="steps" start="201">' in rest
+
+
+def test_the_pages_options_are_the_apis(client: TestClient) -> None:
+    html = page(client, "a", a=1, legend="false", precision="3")
+    assert "not a number" not in html
+    assert "legend" not in re.findall(r'<input type="number" id="in-(\w+)"', html)
+    for hostile in ("²", "99999999999", "-1", "1e3"):
+        assert "not a number" not in page(client, "a", a=1, precision=hostile)
 
 
 def test_a_syntax_error_is_shown_with_its_span_marked(client: TestClient) -> None:
@@ -121,13 +156,11 @@ def test_downloads_give_png_dot_and_json(client: TestClient) -> None:
     assert client.get(f"/export/graph.txt?{query}").status_code == 404
 
 
-def test_the_train_script_loads_only_when_it_exists(
-    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert '<section id="train-panel" hidden>' in client.get("/").text
-    assert 'src="http://testserver/static/train.js"' in client.get("/").text
-    monkeypatch.setattr(pages, "STATIC_DIR", tmp_path)  # a static folder without train.js
-    assert "train.js" not in client.get("/").text
+def test_scripts_load_by_relative_urls_whatever_the_host_header(client: TestClient) -> None:
+    html = client.get("/", headers={"host": "evil.example"}).text
+    assert '<section id="train-panel" hidden>' in html
+    assert '<script type="module" src="/static/js/train.js">' in html
+    assert "evil.example" not in html.split('id="share-url"')[0]
 
 
 def test_static_files_are_served(client: TestClient) -> None:

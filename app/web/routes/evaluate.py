@@ -7,11 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from app.web.deps import Services, answer, dot_text, get_services
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.evaluate import EvaluateRequest, EvaluateResponse
+from app.web.steptext import INLINE_STEPS, add_step_texts
 
 router = APIRouter(prefix="/api", tags=["evaluate"])
 
@@ -32,6 +34,10 @@ async def evaluate_program(
     """
     computed = await services.compute(body.expression, body.values, body.expand_calls)
     result = answer(computed)
+    if len(computed.graph.steps) > INLINE_STEPS:  # words for a big graph: off the event loop
+        await run_in_threadpool(add_step_texts, result["steps"], computed.graph, body.precision)
+    else:
+        add_step_texts(result["steps"], computed.graph, body.precision)
     if body.svg:
         try:
             result["svg"] = await services.svg(dot_text(computed, body), computed.graph)

@@ -17,7 +17,13 @@ from app.examples import EXAMPLES
 from app.render import RenderError, fmt, to_dot
 from app.web.deps import answer, get_services
 from app.web.errors import ProblemError
-from app.web.playground import DEFAULT_VALUE, page_result, read_state, slider_range
+from app.web.playground import (
+    DEFAULT_VALUE,
+    FD_MAX_INPUTS,
+    page_result,
+    read_state,
+    steps_links,
+)
 
 WEB = Path(__file__).resolve().parents[1]  # app/web: templates/ and static/ ship in the wheel
 STATIC_DIR = WEB / "static"
@@ -42,11 +48,12 @@ async def index(request: Request) -> HTMLResponse:
         "line_count": state.expression.count("\n") + 1,
         "inputs": [
             {"name": k, "text": fmt(state.values.get(k, DEFAULT_VALUE), 17)}
-            | slider_range(state.values.get(k, DEFAULT_VALUE))
             for k in outcome["inputs"]
         ],
         "options": state.options,
         "result": outcome.get("result"),
+        "steps_links": steps_links(state, outcome["result"]) if "result" in outcome else {},
+        "fd_max": FD_MAX_INPUTS,
         "error": outcome.get("error"),
         "share_url": f"{base}?{query}",
         "downloads": {
@@ -61,7 +68,6 @@ async def index(request: Request) -> HTMLResponse:
             }
             for e in EXAMPLES
         ],
-        "train_enabled": (STATIC_DIR / "train.js").is_file(),
     }
     return templates.TemplateResponse(request, "index.html", context)
 

@@ -63,6 +63,11 @@ class StepOut(BaseModel):
     node: str
     grad: JSONFloat
     contributions: list[ContributionOut]
+    label: str = Field("", description="The node as a reader knows it: name or formula.")
+    text: list[str] = Field(
+        default_factory=list,
+        description="The step in words: its gradient, then what it adds to each input.",
+    )
 
 
 class EvaluateResponse(BaseModel):

@@ -1,10 +1,10 @@
 // The Train panel: a per-example loss, parameters, data and settings go to POST /api/optimize;
 // the answer is drawn as a loss curve, parameter traces and the fitted model over the data.
 
-import { fmt } from "./js/format.js";
-import { sanitizeSvg } from "./js/graphview.js";
-import { drawChart } from "./js/train-chart.js";
-import { gridProgram, gridValues, linspace, namesIn, readCsv, splitSquaredError } from "./js/train-model.js";
+import { fmt } from "./format.js";
+import { sanitizeSvg } from "./graphview.js";
+import { drawChart } from "./train-chart.js";
+import { gridProgram, gridValues, linspace, namesIn, readCsv, splitSquaredError } from "./train-model.js";
 
 const $ = (id) => document.getElementById(id);
 const GRID_POINTS = 120;
