@@ -6,9 +6,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from app.budget import NODES, REBUILDS, Budget
 from app.engine import EngineError, Value, maximum, minimum, power
 from app.lang import DEFAULT_LIMITS, Limits, ParseError, Program, parse
 from app.lang.ast import Assign, Binary, Call, Expr, FuncDef, Name, Num, Unary, postorder
+from app.lang.lint import lint
 
 DEFAULT_OUTPUT_NAME = "output"
 GRAD_CHECK_RTOL = 1e-6
@@ -145,8 +147,15 @@ def _fresh_if_taken(v: Value) -> Value:
     return v
 
 
-def build(program: Program, values: Mapping[str, float]) -> Built:
-    """Run the forward pass of program at values; raise MissingValuesError or EvalError."""
+def build(program: Program, values: Mapping[str, float], budget: Budget | None = None) -> Built:
+    """Run the forward pass of program at values; raise MissingValuesError or EvalError.
+
+    Charges the budget one build and the program's node count (a user function counts its
+    whole expansion) before anything is computed; raises BudgetExceeded when over.
+    """
+    budget = budget or Budget()
+    budget.charge(REBUILDS, 1, "building the program")
+    budget.charge(NODES, max(1, program.node_count), "building the program")
     missing = [name for name in program.inputs if name not in values]
     if missing:
         raise MissingValuesError(missing)
@@ -189,10 +198,17 @@ def _unused_name(program: Program) -> str:
 
 
 def evaluate(
-    source: str | Program, values: Mapping[str, float], limits: Limits = DEFAULT_LIMITS
+    source: str | Program,
+    values: Mapping[str, float],
+    limits: Limits = DEFAULT_LIMITS,
+    budget: Budget | None = None,
 ) -> Built:
-    """Parse (if needed), run forward and backward; gradients are on the returned graph."""
+    """Parse (if needed), run forward and backward; gradients are on the returned graph.
+
+    The warnings also name lines that never reach the output and likely misspellings.
+    """
     program = source if isinstance(source, Program) else parse(source, limits)
-    built = build(program, values)
+    built = build(program, values, budget)
     built.output.backward()
+    built.warnings[:0] = lint(program)
     return built

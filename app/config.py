@@ -44,9 +44,14 @@ class Settings(BaseSettings):
 
     render_cache_size: int = 256
 
+    body_read_timeout: float = 10.0  # seconds a client may pause while sending a body (408)
+    keep_alive_timeout: int = 5  # uvicorn closes an idle keep-alive connection after it
+    public_origin: str = ""  # e.g. https://chainrule.example.edu: the share link's origin
     svg_max_age: int = 3_600  # Cache-Control max-age of GET /api/graph.svg, in seconds
     inline_threshold: int = 2_000  # longer programs are parsed and run in a threadpool
+    inline_nodes: int = 2_000  # programs of more nodes (calls expanded) run in a threadpool
     parse_cache_size: int = 512  # parsed programs kept, keyed by their source text
+    parse_cache_nodes: int = 250_000  # ... holding at most this many nodes (~200 B each)
     access_log: bool = True  # one JSON line per request on the "chainrule.access" logger
 
     def limits(self) -> Limits:

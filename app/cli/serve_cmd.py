@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         workers=None if args.reload else args.workers,
         reload=args.reload,
         log_level=args.log_level,
+        timeout_keep_alive=get_settings().keep_alive_timeout,
         proxy_headers=True,
         forwarded_allow_ips="*",
     )

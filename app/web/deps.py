@@ -5,18 +5,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from app.budget import Budget
 from app.build import Built, evaluate
 from app.config import Settings
 from app.graph import Graph, export_graph, graph_to_json, json_number
-from app.lang import Program, parse
 from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, RenderTimeout, to_dot
 from app.web.errors import ProblemError
+from app.web.parse_cache import ParseCache
 from app.web.schemas.common import DrawOptions
 
 
@@ -39,21 +39,40 @@ class Services:
             max_nodes=settings.budget_draw_nodes,
             cache_size=settings.render_cache_size,
         )
-        self.parse = lru_cache(maxsize=settings.parse_cache_size)(self._parse)
+        self.parse = ParseCache(self.limits, settings.parse_cache_size, settings.parse_cache_nodes)
 
-    def _parse(self, source: str) -> Program:
-        return parse(source, self.limits)
+    def budget(self) -> Budget:
+        """Return a fresh work budget for one request."""
+        return Budget(self.settings.budget_limits())
 
-    def compute_now(self, source: str, values: Mapping[str, float], expand: bool) -> Computed:
+    def compute_now(
+        self,
+        source: str,
+        values: Mapping[str, float],
+        expand: bool,
+        budget: Budget | None = None,
+    ) -> Computed:
         """Parse (cached), run forward and backward, export the graph (on this thread)."""
-        built = evaluate(self.parse(source), values, self.limits)
+        budget = budget or self.budget()
+        built = evaluate(self.parse(source), values, self.limits, budget)
         return Computed(built, export_graph(built, expand_calls=expand))
 
-    async def compute(self, source: str, values: Mapping[str, float], expand: bool) -> Computed:
-        """compute_now, moved to a threadpool when the program is long."""
+    async def compute(
+        self,
+        source: str,
+        values: Mapping[str, float],
+        expand: bool,
+        budget: Budget | None = None,
+    ) -> Computed:
+        """compute_now, on the event loop only when it is small: a long text is parsed in
+        the thread pool, and a program of many nodes (its expansion counted) is run there."""
+        budget = budget or self.budget()
         if len(source) > self.settings.inline_threshold:
-            return await run_in_threadpool(self.compute_now, source, values, expand)
-        return self.compute_now(source, values, expand)
+            return await run_in_threadpool(self.compute_now, source, values, expand, budget)
+        program = self.parse(source)
+        if program.node_count > self.settings.inline_nodes or expand:
+            return await run_in_threadpool(self.compute_now, source, values, expand, budget)
+        return self.compute_now(source, values, expand, budget)
 
     async def svg(self, dot: str, graph: Graph) -> str:
         """Draw dot off the event loop; raise ProblemError when it cannot be drawn."""

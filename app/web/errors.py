@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.budget import BudgetExceeded
 from app.build import MissingValuesError
 from app.engine import EngineError
 from app.lang import ParseError
@@ -83,6 +84,20 @@ def parse_error_problem(exc: ParseError, field: str = "expression") -> Response:
     )
 
 
+def budget_problem(exc: BudgetExceeded) -> Response:
+    """Return the 422 for a request over one of its work budgets (which one, by how much)."""
+    return problem(
+        422,
+        "Over the work budget",
+        str(exc),
+        "budget",
+        budget=exc.resource.key,
+        needed=exc.needed,
+        limit=exc.limit,
+        setting=exc.setting,
+    )
+
+
 def validation_problem(exc: RequestValidationError) -> Response:
     """Return the 422 for a request that does not match its schema (no input echoed)."""
     errors = [
@@ -108,6 +123,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MissingValuesError)
     async def _missing(_: Request, exc: MissingValuesError) -> Response:
         return problem(422, "Missing input values", str(exc), "missing-values", missing=exc.missing)
+
+    @app.exception_handler(BudgetExceeded)
+    async def _budget(_: Request, exc: BudgetExceeded) -> Response:
+        return budget_problem(exc)
 
     @app.exception_handler(EngineError)
     async def _engine(_: Request, exc: EngineError) -> Response:

@@ -11,6 +11,7 @@ from app.config import Settings, get_settings
 from app.web.deps import Services
 from app.web.errors import install_error_handlers
 from app.web.middleware import AccessLog, BodySizeLimit, SecurityHeaders
+from app.web.protocol import BodyReadTimeout, HeadAsGet
 from app.web.routes import docs, evaluate, examples, grade, graph, health, optimize, pages
 from app.web.schemas.common import PROBLEM_RESPONSES
 
@@ -50,7 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
-    """Add middleware; the last added runs first (access log, headers, CORS, size limit)."""
+    """Add middleware; the last added runs first (access log, headers, HEAD, read timeout,
+    CORS, size limit)."""
     app.add_middleware(
         BodySizeLimit,
         limit=settings.max_body_bytes,
@@ -65,6 +67,8 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
             allow_headers=["Content-Type", "If-None-Match"],
             expose_headers=["ETag"],
         )
+    app.add_middleware(BodyReadTimeout, timeout=settings.body_read_timeout)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     if settings.access_log:
         logging.getLogger("uvicorn.access").disabled = True  # ours replaces it

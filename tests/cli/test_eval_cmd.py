@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 import sys
 
 import pytest
 
 from app.cli import main
+from tests.support.script import chainrule
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -95,11 +95,9 @@ def test_unused_values_are_warned_on_stderr(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_console_script_and_help() -> None:
-    result = subprocess.run(
-        ["chainrule", "eval", "--help"], capture_output=True, text=True, check=True
-    )
+    result = chainrule("eval", "--help")
     for words in ("-f FILE", "NAME=VALUE", "--json", "chainrule eval -- '-x^2' x=3"):
         assert words in result.stdout
-    top = subprocess.run(["chainrule", "--help"], capture_output=True, text=True, check=True)
+    top = chainrule("--help")
     for command in ("eval", "serve"):
         assert command in top.stdout

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from app.cli import main
+from tests.support.script import chainrule
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -89,10 +89,8 @@ def test_input_errors_exit_with_status_2(
 
 
 def test_help_lists_render() -> None:
-    result = subprocess.run(["chainrule", "--help"], capture_output=True, text=True, check=True)
+    result = chainrule("--help")
     assert "render" in result.stdout
-    result = subprocess.run(
-        ["chainrule", "render", "--help"], capture_output=True, text=True, check=True
-    )
+    result = chainrule("render", "--help")
     for words in ("--format", "--rankdir", "--local-grads", "--precision", "--expand", "-o FILE"):
         assert words in result.stdout

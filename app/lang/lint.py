@@ -1,0 +1,50 @@
+"""Warnings about a parsed program that is valid but probably not what was meant."""
+
+from __future__ import annotations
+
+import difflib
+
+from app.lang.ast import Assign, FuncDef, Name, Program, postorder
+
+
+def _line(source: str, offset: int) -> int:
+    return source.count("\n", 0, offset) + 1
+
+
+def lint(program: Program) -> list[str]:
+    """Return a warning for each named line whose value never reaches the output, and for
+    each input whose name is one typo away from an assigned name ('dd' -> 'd')."""
+    uses: dict[str, set[str]] = {}
+    starts: dict[str, int] = {}
+    output_refs: set[str] = set()
+    last = program.statements[-1]
+    for stmt in program.statements:
+        if isinstance(stmt, FuncDef):
+            continue
+        names = {n.id for n in postorder(stmt.expr) if isinstance(n, Name)}
+        if isinstance(stmt, Assign):
+            uses[stmt.name] = names
+            starts[stmt.name] = stmt.start
+        if stmt is last:
+            output_refs = names | ({stmt.name} if isinstance(stmt, Assign) else set())
+    reached: set[str] = set()
+    todo = list(output_refs)
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        todo.extend(uses.get(name, ()))
+    warnings = []
+    for name, start in starts.items():
+        if name not in reached:
+            warnings.append(
+                f"'{name}' (line {_line(program.source, start)}) is assigned but never used: "
+                f"it does not reach the output"
+            )
+    assigned = list(starts)
+    for name in program.inputs:
+        near = difflib.get_close_matches(name, assigned, n=1, cutoff=0.5)
+        if near and near[0] not in reached:
+            warnings.append(f"'{name}' is an input (no line assigns it); did you mean '{near[0]}'?")
+    return warnings
