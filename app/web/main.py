@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="The chain rule at work: values, gradients and the computation graph.",
         description=DESCRIPTION,
         docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.services = Services(settings)

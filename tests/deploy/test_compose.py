@@ -3,6 +3,7 @@ and a replica killed under load without a single failed request."""
 
 from __future__ import annotations
 
+import json
 import statistics
 import threading
 import time
@@ -111,6 +112,30 @@ def test_nginx_refuses_large_bodies_as_problem_json(stack: Stack) -> None:
     assert r.status_code == 413
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["status"] == 413
+
+
+def test_a_one_mib_batch_passes_nginx_to_the_app(stack: Stack) -> None:
+    # The bulk routes accept the app's 8 MiB, not the 256 KiB of everything else.
+    formula = "b + 1" + " + 0*a" * 300  # ~1.8 KB, the same for everyone (graded once)
+    submissions = [
+        {"id": f"s{i}", "answers": [{"name": "de/dc", "of": "e", "wrt": "c", "answer": formula}]}
+        for i in range(560)
+    ]
+    body = {
+        "problem": {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}},
+        "submissions": submissions,
+    }
+    payload = json.dumps(body).encode()
+    assert len(payload) > 1024 * 1024
+    r = httpx.post(
+        stack.base_url + "/api/grade/batch",
+        content=payload,
+        headers={"content-type": "application/json"},
+        timeout=120,
+    )
+    assert r.status_code == 200, r.text[:500]
+    results = r.json()["results"]
+    assert len(results) == 560 and all(x["score"] == x["max_score"] == 1 for x in results)
 
 
 @dataclass

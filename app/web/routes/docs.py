@@ -1,37 +1,72 @@
-"""GET /docs: Swagger UI with a Content-Security-Policy that allows just what it needs."""
+"""GET /docs (Swagger UI) and /redoc (ReDoc), served with their assets from this app.
+
+The assets come from the pinned `fastapi-offline` package (Swagger UI's bundle and CSS,
+ReDoc's standalone bundle, a favicon), mounted at /docs-assets: the documentation works
+behind a firewall, on an offline course server and in the image. No CDN, no web fonts.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import re
+from pathlib import Path
 
+import fastapi_offline
 from fastapi import APIRouter, Request
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
-router = APIRouter(include_in_schema=False)
-
-CDN = "https://cdn.jsdelivr.net"
+ASSETS_URL = "/docs-assets"
+ASSETS_DIR = Path(fastapi_offline.__file__).resolve().parent / "static"
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
+router = APIRouter(include_in_schema=False)
+router.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
 
-def _csp_for(html: str) -> str:
+
+def _csp_for(html: str, extra: str = "") -> str:
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
         for s in INLINE_SCRIPT.findall(html)
     )
     return (
-        f"default-src 'self'; img-src 'self' data: https:; style-src 'self' {CDN}; "
-        f"script-src 'self' {CDN} {hashes}; frame-ancestors 'none'; object-src 'none'; "
+        f"default-src 'self'; img-src 'self' data:; style-src 'self'{extra}; "
+        f"script-src 'self' {hashes}; frame-ancestors 'none'; object-src 'none'; "
         "base-uri 'none'"
     )
 
 
+def _page(page: HTMLResponse, extra: str = "") -> HTMLResponse:
+    html = bytes(page.body).decode("utf-8")
+    return HTMLResponse(html, headers={"Content-Security-Policy": _csp_for(html, extra)})
+
+
 @router.get("/docs")
 def docs(request: Request) -> HTMLResponse:
-    """Serve the interactive API documentation."""
-    openapi_url = request.app.openapi_url or "/openapi.json"
-    page = get_swagger_ui_html(openapi_url=openapi_url, title=f"{request.app.title} — API")
-    html = bytes(page.body).decode("utf-8")
-    return HTMLResponse(html, headers={"Content-Security-Policy": _csp_for(html)})
+    """Serve the interactive API documentation (Swagger UI)."""
+    return _page(
+        get_swagger_ui_html(
+            openapi_url=request.app.openapi_url or "/openapi.json",
+            title=f"{request.app.title} — API",
+            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+        )
+    )
+
+
+@router.get("/redoc")
+def redoc(request: Request) -> HTMLResponse:
+    """Serve the API reference (ReDoc; it styles itself inline and renders in a worker)."""
+    return _page(
+        get_redoc_html(
+            openapi_url=request.app.openapi_url or "/openapi.json",
+            title=f"{request.app.title} — API reference",
+            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
+            with_google_fonts=False,
+        ),
+        " 'unsafe-inline'; worker-src blob:",
+    )
