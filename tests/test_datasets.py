@@ -36,8 +36,16 @@ def test_unknown_dataset_names_the_known_ones() -> None:
         get_dataset("iris")
 
 
+def columns(text: str) -> dict[str, list[float]]:
+    return {name: list(col) for name, col in parse_csv(text).items()}
+
+
 def test_csv_with_header_row() -> None:
-    assert parse_csv("x, y\n1,2\n 3 ,4.5\n\n") == {"x": [1.0, 3.0], "y": [2.0, 4.5]}
+    assert columns("x, y\n1,2\n 3 ,4.5\n\n") == {"x": [1.0, 3.0], "y": [2.0, 4.5]}
+
+
+def test_csv_numbers_are_plain_decimals() -> None:
+    assert columns("\ufeffx\n-1.5e3\n+.5\n7.\n") == {"x": [-1500.0, 0.5, 7.0]}
 
 
 @pytest.mark.parametrize(
@@ -48,8 +56,16 @@ def test_csv_with_header_row() -> None:
         ("x,1y\n1,2\n", "not a name"),
         ("x,x\n1,2\n", "repeated"),
         ("x,y\n1,2\n3\n", "line 3: 1 fields, expected 2"),
-        ("x,y\n1,two\n", "line 2: 'two' is not a number"),
-        ("x\ninf\n", "not finite"),
+        ("x,y\n1,two\n", "line 2, column 'y': 'two' is not a number"),
+        ("x\n\n1\ninf\n", "line 4, column 'x': 'inf' is not a number"),
+        ("x\n1e400\n", "line 2, column 'x': '1e400' is not finite"),
+        ("x\n1_000\n", "line 2, column 'x': '1_000' is not a number"),
+        ("x\n\u0661\n", "not a number"),  # an Arabic-Indic digit one: float() takes it
+        ("x\nnan\n", "not a number"),
+        ('x\n"1\n2"\n', "line 3, column 'x'.*not a number"),
+        ("x\n1\x00\n", "line 2"),
+        ("x,y\n1," + "9" * 200_000 + "\n", "line 2: field larger than field limit"),
+        ("x\n" + "9" * 100_000 + "\n", r"'9999.*… \(100,000 characters\) is not finite"),
     ],
 )
 def test_bad_csv_says_where(text: str, message: str) -> None:

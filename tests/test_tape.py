@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from app.build import build, evaluate
 from app.engine import EngineError
 from app.lang import parse
-from app.train.tape import compile_tape
+from app.train.compiler import compile_tape
 
 INPUTS = ("a", "b", "x")
 UNARY = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos", "-")

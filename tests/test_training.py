@@ -8,6 +8,7 @@ import random
 import numpy as np
 import pytest
 
+from app.budget import Budget, BudgetExceeded, BudgetLimits
 from app.build import MissingValuesError
 from app.lang import parse
 from app.train.datasets import noisy_line, sine
@@ -15,7 +16,6 @@ from app.train.loop import (
     TrainConfig,
     TrainingError,
     TrainingProblem,
-    TrainingTimeout,
     prepare,
     train,
 )
@@ -175,7 +175,8 @@ def test_bad_data_is_refused(
         prepare(parse("(w*x - y)^2"), params, data)
 
 
-def test_the_time_limit_stops_a_long_run() -> None:
+def test_the_wall_clock_budget_stops_a_long_run() -> None:
     problem = prepare(parse("(w*x - y)^2"), {"w": 0.0}, {"x": [1.0] * 10, "y": [2.0] * 10})
-    with pytest.raises(TrainingTimeout, match="time limit"):
-        train(problem, TrainConfig(lr=1e-9, steps=10_000_000, timeout=0.05))
+    budget = Budget(BudgetLimits(wall_seconds=0.05, tape_work=10**12))
+    with pytest.raises(BudgetExceeded, match="wall_seconds budget"):
+        train(problem, TrainConfig(lr=1e-9, steps=10_000_000), budget)

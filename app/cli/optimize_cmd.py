@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from app.budget import Budget, BudgetExceeded
 from app.build import MissingValuesError
 from app.cli.common import UsageError, add_program_arguments, parse_values, report_input_error
 from app.engine import EngineError
@@ -69,9 +70,15 @@ def _request(args: argparse.Namespace) -> RunRequest:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Train and print the result; input errors go to stderr with exit status 2."""
+    """Train and print the result; input errors go to stderr with exit status 2.
+
+    The run has the work budget of the CHAINRULE_BUDGET_* settings, as on the server.
+    """
+    from app.config import get_settings
+
+    budget = Budget(get_settings().budget_limits())
     try:
-        result = run(_request(args))
+        result = run(_request(args), budget=budget)
     except MissingValuesError as exc:
         missing = ", ".join(exc.missing)
         return report_input_error(
@@ -79,7 +86,7 @@ def run_command(args: argparse.Namespace) -> int:
         )
     except (ParseError, EngineError, UsageError, OSError) as exc:
         return report_input_error(exc)
-    except TrainingError as exc:
+    except (TrainingError, BudgetExceeded) as exc:
         return report_input_error(ValueError(str(exc)))
     for warning in result["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)

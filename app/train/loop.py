@@ -3,21 +3,25 @@
 The loss is one program evaluated per row; `reduce` turns the rows into one number (mean
 or sum). The graph is built once at the first row, compiled to a tape, and each step runs
 forward and backward over all rows at once. A loss or gradient that stops being finite
-ends the run early (diverged), with the history up to the last finite step.
+ends the run early (diverged), with the history up to the last finite step. The budget is
+charged the data's bytes before they are converted, the run's work (every tape operation)
+and peak bytes before it binds, and its wall-clock time is checked after every step.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.budget import BYTES, TAPE, Budget
 from app.build import Built, MissingValuesError, build
 from app.lang import Program
-from app.train.tape import Bound, Tape, compile_tape
+from app.train.compiler import compile_tape
+from app.train.plan import ROW_BYTES
+from app.train.tape import Tape
 
 OPTIMIZERS = ("gd", "momentum", "adam")
 REDUCTIONS = ("mean", "sum")
@@ -25,10 +29,6 @@ REDUCTIONS = ("mean", "sum")
 
 class TrainingError(ValueError):
     """A training request that cannot run (bad columns, bad settings)."""
-
-
-class TrainingTimeout(TrainingError):
-    """The run did not finish within its time limit."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,6 @@ class TrainConfig:
     lr: float = 0.01
     steps: int = 100
     record_every: int = 1
-    timeout: float | None = None
     momentum: float = 0.9
     beta1: float = 0.9
     beta2: float = 0.999
@@ -59,24 +58,32 @@ class TrainConfig:
 
 @dataclass
 class TrainingProblem:
-    """A program compiled for training: its tape bound to the data, plus the first row."""
+    """A program compiled for training: its tape, the data, and the graph at the first row."""
 
     program: Program
     params: dict[str, float]
     columns: dict[str, np.ndarray]
     first: Built
     tape: Tape
-    bound: Bound
+    rows: int  # rows of data (1 when there is none)
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def rows(self) -> int:
-        """Number of rows of data (1 when there is none)."""
-        return self.bound.rows
-
     def work(self, steps: int) -> int:
-        """Return rows × steps × tape length, the measure of a run's cost."""
-        return self.rows * max(steps, 1) * len(self.tape)
+        """Return the cells a run of steps computes (every tape operation, data-only too)."""
+        return self.tape.work(self.rows, steps)
+
+    def charge(self, steps: int, budget: Budget) -> None:
+        """Charge a run's work and peak bytes to budget; raise BudgetExceeded before it starts."""
+        tape = self.tape
+        budget.charge(
+            TAPE,
+            self.work(steps),
+            f"{self.rows:,} rows × ({len(tape.static)} data-only operations + {steps + 1}"
+            f" passes × {len(tape)} operations)",
+        )
+        budget.charge(
+            BYTES, tape.peak_bytes(self.rows), f"{tape.peak} columns of {self.rows:,} rows at once"
+        )
 
 
 @dataclass
@@ -93,9 +100,13 @@ class TrainResult:
 
 
 def prepare(
-    program: Program, params: Mapping[str, float], data: Mapping[str, Sequence[float]]
+    program: Program,
+    params: Mapping[str, float],
+    data: Mapping[str, Sequence[float]],
+    budget: Budget | None = None,
 ) -> TrainingProblem:
-    """Check params and columns against the program's inputs; compile and bind the tape."""
+    """Check params and columns against the program's inputs; charge the data; compile."""
+    budget = budget or Budget()
     for name, x in params.items():
         if not math.isfinite(x):
             raise TrainingError(f"initial value of '{name}' must be a finite number")
@@ -109,22 +120,26 @@ def prepare(
     warnings += [
         f"parameter '{p}' is not used by the program" for p in params if p not in program.inputs
     ]
-    columns = {c: np.asarray(data[c], dtype=np.float64) for c in data if c in program.inputs}
     lengths = {len(col) for col in data.values()}
     if len(lengths) > 1:
         raise TrainingError("all data columns must have the same length")
     if lengths == {0}:
         raise TrainingError("data columns must have at least one row")
+    rows = lengths.pop() if lengths else 1
+    used_columns = [c for c in data if c in program.inputs]
+    budget.charge(
+        BYTES,
+        rows * ROW_BYTES * len(used_columns),
+        f"{len(used_columns)} data columns of {rows:,} rows",
+    )
+    columns = {c: np.asarray(data[c], dtype=np.float64) for c in used_columns}
     for c, col in columns.items():
         if col.ndim != 1 or not np.all(np.isfinite(col)):
             raise TrainingError(f"column '{c}' must be a list of finite numbers")
     used = {p: float(x) for p, x in params.items() if p in program.inputs}
-    first = build(program, {**used, **{c: float(col[0]) for c, col in columns.items()}})
+    first = build(program, {**used, **{c: float(col[0]) for c, col in columns.items()}}, budget)
     tape = compile_tape(first, used)
-    bound = tape.bind(columns)
-    if columns:
-        bound.rows = len(next(iter(columns.values())))
-    return TrainingProblem(program, used, columns, first, tape, bound, warnings + first.warnings)
+    return TrainingProblem(program, used, columns, first, tape, rows, warnings + first.warnings)
 
 
 class _Optimizer:
@@ -155,13 +170,21 @@ def _finite(loss: float, grads: Mapping[str, float]) -> bool:
     return math.isfinite(loss) and all(math.isfinite(g) for g in grads.values())
 
 
-def train(problem: TrainingProblem, config: TrainConfig) -> TrainResult:
-    """Run the optimizer for config.steps steps; stop early if the loss diverges."""
+def train(
+    problem: TrainingProblem, config: TrainConfig, budget: Budget | None = None
+) -> TrainResult:
+    """Run the optimizer for config.steps steps; stop early if the loss diverges.
+
+    Raises BudgetExceeded before starting if the run's work or bytes are over budget, and
+    after any step (the last one too) that ends past the wall-clock budget.
+    """
+    budget = budget or Budget()
+    problem.charge(config.steps, budget)
+    bound = problem.tape.bind(problem.columns, budget)
     theta = dict(problem.params)
     names = list(theta)
     mean = config.reduce == "mean"
     history: dict[str, list[float]] = {"step": [], "loss": [], **{k: [] for k in names}}
-    deadline = None if config.timeout is None else time.monotonic() + config.timeout
     opt = _Optimizer(config, names)
     last: tuple[dict[str, float], float, dict[str, float]] | None = None
 
@@ -172,7 +195,8 @@ def train(problem: TrainingProblem, config: TrainConfig) -> TrainResult:
             history[k].append(theta[k])
 
     for t in range(config.steps + 1):
-        loss, grads = problem.bound.loss_and_grad(theta, mean)
+        loss, grads = bound.loss_and_grad(theta, mean)
+        budget.check_time(f"training, after step {t} of {config.steps}")
         if not _finite(loss, grads):
             what = "loss" if not math.isfinite(loss) else "gradient"
             message = f"diverged: the {what} became {_show(loss, grads)} at step {t}; " + (
@@ -186,11 +210,6 @@ def train(problem: TrainingProblem, config: TrainConfig) -> TrainResult:
         if t == config.steps:
             break
         opt.step(theta, grads)
-        if deadline is not None and t % 16 == 0 and time.monotonic() > deadline:
-            raise TrainingTimeout(
-                f"training stopped after {t + 1} of {config.steps} steps: "
-                f"it exceeded the time limit of {config.timeout:g} s"
-            )
     return TrainResult(dict(theta), loss, grads, history, False, None, config.steps)
 
 

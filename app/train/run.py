@@ -1,8 +1,9 @@
 """One optimize run from request-shaped input to answer-shaped output (web and CLI share it).
 
 Resolves a built-in dataset or CSV text into columns, applies the defaults that suit the
-data, checks the bounds on work (rows × steps × tape length), trains, and draws the
-per-example graph at the first row with the reduction as one extra node.
+data, checks the bounds on rows, steps and history, trains within the request's budget
+(work, bytes, wall-clock time: app/budget.py), and draws the per-example graph at the
+first row with the reduction as one extra node.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.budget import Budget, BudgetExceeded
 from app.build import build
 from app.graph import Graph, GraphEdge, GraphNode, export_graph, graph_to_json, json_number
 from app.lang import DEFAULT_LIMITS, Limits, parse
@@ -23,18 +25,16 @@ REDUCTION_ID = "reduce"
 
 
 class TooMuchWork(TrainingError):
-    """A run would exceed the bounds on rows, steps, work or history length."""
+    """A run would exceed the bounds on rows, steps or history length."""
 
 
 @dataclass(frozen=True)
 class Bounds:
-    """Ceilings on one run: rows, steps, total work, history entries, and wall time."""
+    """Ceilings on one run's shape: rows, steps and history entries (work is the budget's)."""
 
     max_rows: int = 100_000
     max_steps: int = 100_000
-    max_work: int = 1_000_000_000
     max_history: int = 10_000
-    timeout: float | None = 10.0
 
 
 @dataclass
@@ -54,7 +54,7 @@ class RunRequest:
 
 
 def _resolve(
-    req: RunRequest,
+    req: RunRequest, max_rows: int
 ) -> tuple[str, dict[str, float], Mapping[str, Sequence[float]], TrainConfig]:
     ds: Dataset | None = None
     if req.dataset is not None:
@@ -73,7 +73,7 @@ def _resolve(
         data = ds.columns
     elif isinstance(req.data, str):
         try:
-            data = parse_csv(req.data)
+            data = parse_csv(req.data, max_rows)
         except ValueError as exc:
             raise TrainingError(str(exc)) from None
     else:
@@ -91,18 +91,11 @@ def _resolve(
 
 
 def check_bounds(problem: TrainingProblem, config: TrainConfig, bounds: Bounds) -> None:
-    """Raise TooMuchWork when a run would be too large; never start one that is."""
+    """Raise TooMuchWork when a run would have too many rows, steps or history entries."""
     if problem.rows > bounds.max_rows:
         raise TooMuchWork(f"{problem.rows} rows of data; the limit is {bounds.max_rows}")
     if config.steps > bounds.max_steps:
         raise TooMuchWork(f"{config.steps} steps; the limit is {bounds.max_steps}")
-    work = problem.work(config.steps)
-    if work > bounds.max_work:
-        raise TooMuchWork(
-            f"the run needs {problem.rows} rows × {config.steps} steps × {len(problem.tape)} "
-            f"tape operations = {work:.3g}, over the limit of {bounds.max_work:.3g}: use "
-            "fewer steps, fewer rows or a shorter program"
-        )
     entries = config.steps // config.record_every + 2
     if entries > bounds.max_history:
         raise TooMuchWork(
@@ -119,19 +112,21 @@ def run(
     limits: Limits = DEFAULT_LIMITS,
     bounds: Bounds | None = None,
     draw: Drawer | None = None,
+    budget: Budget | None = None,
 ) -> dict[str, Any]:
     """Train as the request says; return the answer as JSON-ready data.
 
     With draw, the picture of the per-example graph is drawn too: draw returns
-    (svg, None), or (None, why there is no picture).
+    (svg, None), or (None, why there is no picture). Raises BudgetExceeded when the run
+    is over budget (before it starts, or once it has run past its time).
     """
     bounds = bounds or Bounds()
-    expression, params, data, config = _resolve(req)
-    problem = prepare(parse(expression, limits), params, data)
+    budget = budget or Budget()
+    expression, params, data, config = _resolve(req, bounds.max_rows)
+    problem = prepare(parse(expression, limits), params, data, budget)
     check_bounds(problem, config, bounds)
-    config = TrainConfig(**{**config.__dict__, "timeout": bounds.timeout})
-    result = train(problem, config)
-    graph = picture(problem, result, config.reduce)
+    result = train(problem, config, budget)
+    graph = picture(problem, result, config.reduce, budget)
     svg, svg_error = None, None
     if draw is not None:
         svg, svg_error = draw(graph) if graph is not None else (None, "no graph to draw")
@@ -152,20 +147,22 @@ def run(
     }
 
 
-def picture(problem: TrainingProblem, result: TrainResult, reduce: str) -> Graph | None:
+def picture(
+    problem: TrainingProblem, result: TrainResult, reduce: str, budget: Budget | None = None
+) -> Graph | None:
     """Return the first row's graph at the final params, with a reduction node on top.
 
     Inputs are kinds "param" or "data"; each node's grad is d(loss)/d(that node in row 1);
     each parameter's grad is the reduced gradient over all rows. None if the graph cannot
-    be built at those params.
+    be built at those params (or building it again is over the budget).
     """
     n = problem.rows
     scale = 1.0 / n if reduce == "mean" else 1.0
     first = {c: float(col[0]) for c, col in problem.columns.items()}
     try:
-        built = build(problem.program, {**result.params, **first})
+        built = build(problem.program, {**result.params, **first}, budget)
         built.output.backward(scale)
-    except (ArithmeticError, ValueError):
+    except (ArithmeticError, ValueError, BudgetExceeded):
         return None
     for name, g in result.grads.items():
         if name in built.inputs:

@@ -1,18 +1,26 @@
 """The tape's operations over NumPy arrays: forward rules and local derivatives per op.
 
 Each rule mirrors the Value engine's op of the same name. Powers with a constant
-exponent take fast paths (x*x, x*x*x, 1/x, sqrt) instead of NumPy's general power.
+exponent take fast paths (x*x, x*x*x, 1/x, sqrt) instead of NumPy's general power. A local
+derivative says which slots it reads, so the tape can free every column backward does not need.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 Fwd = Callable[[list[Any]], Any]
 Local = float | Fwd  # a constant local derivative, or one read from the slots
+
+
+class Rule(NamedTuple):
+    """One local derivative and the slots it reads (none for a constant)."""
+
+    local: Local
+    reads: tuple[int, ...] = ()
 
 
 def _sigmoid(x: Any) -> Any:
@@ -67,21 +75,19 @@ def _power_const(a: int, k: float) -> Fwd:
     return lambda v: np.power(v[a], k)
 
 
-def _dpower_const(a: int, out: int, k: float) -> Local:
+def _dpower_const(a: int, out: int, k: float) -> Rule:
     """Return d(x**k)/dx for a constant k (0 for k = 0, as the engine does)."""
-    if k == 0.0:
-        return 0.0
-    if k == 1.0:
-        return 1.0
-    if k == 2.0:
-        return lambda v: 2.0 * v[a]
-    if k == 3.0:
-        return lambda v: 3.0 * (v[a] * v[a])
-    if k == -1.0:
-        return lambda v: -1.0 / (v[a] * v[a])
+    if k in (0.0, 1.0):
+        return Rule(k)
     if k == 0.5:
-        return lambda v: _dsqrt(v[out])
-    return lambda v: k * np.power(v[a], k - 1.0)
+        return Rule(lambda v: _dsqrt(v[out]), (out,))
+    if k == 2.0:
+        return Rule(lambda v: 2.0 * v[a], (a,))
+    if k == 3.0:
+        return Rule(lambda v: 3.0 * (v[a] * v[a]), (a,))
+    if k == -1.0:
+        return Rule(lambda v: -1.0 / (v[a] * v[a]), (a,))
+    return Rule(lambda v: k * np.power(v[a], k - 1.0), (a,))
 
 
 def _dsqrt(root: Any) -> Any:
@@ -119,45 +125,52 @@ def forward_rule(op: str, ins: tuple[int, ...], consts: tuple[Any, ...]) -> Fwd:
 
 def backward_rule(
     op: str, ins: tuple[int, ...], consts: tuple[Any, ...], out: int
-) -> tuple[Local, ...]:
+) -> tuple[Rule, ...]:
     """Return op's local derivative with respect to each input (the output is slot out)."""
     if op in ("+", "-"):
-        return (1.0, 1.0 if op == "+" else -1.0)
+        return (Rule(1.0), Rule(1.0 if op == "+" else -1.0))
     if op == "neg":
-        return (-1.0,)
+        return (Rule(-1.0),)
     if op == "*":
         a, b = ins
         ca, cb = consts
-        la: Local = float(cb) if cb is not None else (lambda v: v[b])
-        lb: Local = float(ca) if ca is not None else (lambda v: v[a])
+        la = Rule(float(cb)) if cb is not None else Rule(lambda v: v[b], (b,))
+        lb = Rule(float(ca)) if ca is not None else Rule(lambda v: v[a], (a,))
         return (la, lb)
     if op == "/":
         a, b = ins
-        return (lambda v: 1.0 / v[b], lambda v: -v[out] / v[b])
+        return (Rule(lambda v: 1.0 / v[b], (b,)), Rule(lambda v: -v[out] / v[b], (out, b)))
     if op == "^":
         a, b = ins
         if consts[1] is not None:
-            return (_dpower_const(a, out, float(consts[1])), 0.0)
-        return (lambda v: _dpower_base(v[a], v[b]), lambda v: _dpower_exp(v[a], v[out]))
+            return (_dpower_const(a, out, float(consts[1])), Rule(0.0))
+        return (
+            Rule(lambda v: _dpower_base(v[a], v[b]), (a, b)),
+            Rule(lambda v: _dpower_exp(v[a], v[out]), (a, out)),
+        )
     if op in ("max", "min"):
         a, b = ins
         wins = np.greater if op == "max" else np.less
         return (
-            lambda v: _tie_split(v[a], v[b], wins),
-            lambda v: _tie_split(v[b], v[a], wins),
+            Rule(lambda v: _tie_split(v[a], v[b], wins), (a, b)),
+            Rule(lambda v: _tie_split(v[b], v[a], wins), (a, b)),
         )
     (a,) = ins
-    unary: dict[str, Local] = {
+    of_out: dict[str, Fwd] = {
         "exp": lambda v: v[out],
-        "log": lambda v: 1.0 / v[a],
         "sqrt": lambda v: _dsqrt(v[out]),
         "tanh": lambda v: 1.0 - v[out] * v[out],
         "sigmoid": lambda v: v[out] * (1.0 - v[out]),
+    }
+    of_in: dict[str, Fwd] = {
+        "log": lambda v: 1.0 / v[a],
         "relu": lambda v: np.where(v[a] > 0.0, 1.0, 0.0),
         "abs": lambda v: np.sign(v[a]),
         "sin": lambda v: np.cos(v[a]),
         "cos": lambda v: -np.sin(v[a]),
     }
-    if op not in unary:
+    if op in of_out:
+        return (Rule(of_out[op], (out,)),)
+    if op not in of_in:
         raise ValueError(f"the tape has no derivative for op {op!r}")
-    return (unary[op],)
+    return (Rule(of_in[op], (a,)),)

@@ -107,7 +107,7 @@ def test_unused_columns_are_warnings(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("body", "slug"),
     [
-        ({"dataset": "sin", "steps": 100_000}, "too-much-work"),
+        ({"dataset": "sin", "steps": 100_000}, "budget"),
         ({**LINE, "steps": 100_001}, "validation"),
         ({**LINE, "record_every": 1, "steps": 20_000}, "too-much-work"),
         ({**LINE, "lr": -1}, "validation"),
@@ -134,7 +134,9 @@ class TightSettings(Settings):
 def test_a_run_over_the_time_limit_is_422_not_a_hang() -> None:
     with TestClient(create_app(TightSettings(access_log=False))) as c:
         response = c.post("/api/optimize", json={**LINE, "lr": 1e-9, "steps": 100_000})
-    assert response.status_code == 422 and response.json()["type"].endswith("/timeout")
+    problem = response.json()
+    assert response.status_code == 422 and problem["type"].endswith("/budget")
+    assert problem["budget"] == "wall_seconds"
 
 
 def test_rows_over_the_limit_are_422() -> None:

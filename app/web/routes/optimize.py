@@ -14,7 +14,7 @@ from app.graph import Graph
 from app.lang import Limits
 from app.render import Renderer, RenderError, to_dot
 from app.train.datasets import DATASETS, Dataset
-from app.train.loop import TrainingError, TrainingTimeout
+from app.train.loop import TrainingError
 from app.train.run import Bounds, Drawer, RunRequest, TooMuchWork, run
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
@@ -28,9 +28,7 @@ def bounds_from(settings: Settings) -> Bounds:
     return Bounds(
         max_rows=settings.optimize_max_rows,
         max_steps=settings.optimize_max_steps,
-        max_work=settings.budget_tape_work,
         max_history=settings.optimize_max_history,
-        timeout=settings.budget_wall_seconds,
     )
 
 
@@ -63,9 +61,11 @@ def optimize(body: OptimizeRequest, request: Request) -> Response:
     """Train the parameters of a per-example loss over the data, reduced by mean or sum.
 
     Every program input must be a parameter or a data column (422 lists the missing
-    ones); unused columns are reported in `warnings`. A run over the work or time
-    limits answers 422. A loss that stops being finite ends the run early with
-    `diverged: true`, a message, and the history up to there.
+    ones); unused columns are reported in `warnings`. A run over its budget (tape
+    work, bytes, wall-clock time: the CHAINRULE_BUDGET_* settings) answers 422 with
+    type .../budget naming it, before it starts where that can be known. A loss that
+    stops being finite ends the run early with `diverged: true`, a message, and the
+    history up to there.
     """
     settings = request.app.state.settings
     limits: Limits = settings.limits()
@@ -80,9 +80,10 @@ def optimize(body: OptimizeRequest, request: Request) -> Response:
         steps=body.steps,
         record_every=body.record_every,
     )
-    draw = drawer(request.app.state.services.renderer) if body.svg else None
+    services = request.app.state.services
+    draw = drawer(services.renderer) if body.svg else None
     try:
-        result = run(req, limits, bounds_from(settings), draw)
+        result = run(req, limits, bounds_from(settings), draw, services.budget())
     except MissingValuesError as exc:
         raise ProblemError(
             422,
@@ -94,8 +95,6 @@ def optimize(body: OptimizeRequest, request: Request) -> Response:
         ) from None
     except TooMuchWork as exc:
         raise ProblemError(422, "Too much work", str(exc), "too-much-work") from None
-    except TrainingTimeout as exc:
-        raise ProblemError(422, "Training took too long", str(exc), "timeout") from None
     except TrainingError as exc:
         raise ProblemError(422, "Invalid training request", str(exc), "invalid-training") from None
     return _Json(result)
