@@ -48,35 +48,41 @@ class BodyReadTimeout:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
+        timed_out = False
 
         async def timed_receive() -> Message:
+            nonlocal timed_out
             try:
                 return await asyncio.wait_for(receive(), self.timeout)
             except TimeoutError:
+                timed_out = True
                 raise ReadTimeout from None
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def replacing_send(message: Message) -> None:
+            # Whatever the app answers to a body that stopped coming (FastAPI says 400,
+            # "error parsing the body"), the client is told the truth: 408.
+            if not timed_out:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                for ours in self._timeout_response():
+                    await send(ours)
 
         try:
-            await self.app(scope, timed_receive, tracking_send)
+            await self.app(scope, timed_receive, replacing_send)
         except ReadTimeout:
-            if started:
-                raise
-            detail = f"no part of the request body arrived for {self.timeout:g} s"
-            body = problem_body(408, "Request timeout", detail, "request-timeout")
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 408,
-                    "headers": [
-                        (b"content-type", PROBLEM_JSON.encode()),
-                        (b"content-length", str(len(body)).encode()),
-                        (b"connection", b"close"),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            for ours in self._timeout_response():
+                await send(ours)
+
+    def _timeout_response(self) -> tuple[Message, Message]:
+        detail = f"no part of the request body arrived for {self.timeout:g} s"
+        body = problem_body(408, "Request timeout", detail, "request-timeout")
+        start: Message = {
+            "type": "http.response.start",
+            "status": 408,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+        return start, {"type": "http.response.body", "body": body}

@@ -31,3 +31,6 @@ def test_api_docs_render_with_no_request_leaving_the_server(
     page.locator(rendered).first.wait_for(timeout=20_000)
     assert "chainrule" in page.locator(rendered).first.inner_text()
     assert elsewhere == []
+    # ReDoc's "powered by" footer names a logo on its vendor's CDN; the CSP blocks it before
+    # any request is made (so `elsewhere` stays empty). That one refusal is expected.
+    console_errors[:] = [e for e in console_errors if "cdn.redoc.ly/redoc/logo" not in e]
