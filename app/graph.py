@@ -159,6 +159,23 @@ def export_graph(built: Built, expand_calls: bool = False) -> Graph:
     )
 
 
+def fmt(x: float, precision: int = 4) -> str:
+    """Return x with `precision` significant digits, compact ("1.5e6"), or inf/-inf/nan.
+
+    The one rule for numbers shown to people: the drawing's value and grad fields and the
+    `value_text`/`grad_text` of the JSON graph are this, at the request's precision.
+    """
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0.0:
+        return "0"
+    text = f"{x:.{max(1, min(precision, 17))}g}"
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if e else text
+
+
 def json_number(x: float) -> float | str:
     """Return x, or "inf", "-inf", "nan" for a non-finite x (JSON has no such numbers)."""
     if math.isfinite(x):
@@ -168,8 +185,12 @@ def json_number(x: float) -> float | str:
     return "inf" if x > 0 else "-inf"
 
 
-def graph_to_json(graph: Graph) -> dict[str, object]:
-    """Return the graph as JSON-ready data (no NaN or Infinity literals)."""
+def graph_to_json(graph: Graph, precision: int = 4) -> dict[str, object]:
+    """Return the graph as JSON-ready data (no NaN or Infinity literals).
+
+    Each node's `value_text` and `grad_text` are exactly the numbers its drawing shows at
+    `precision` (see app/render/dot.py: the browser patches the SVG with them).
+    """
     n = json_number
     return {
         "output": graph.output,
@@ -180,6 +201,8 @@ def graph_to_json(graph: Graph) -> dict[str, object]:
                 "op": v.op,
                 "value": n(v.value),
                 "grad": n(v.grad),
+                "value_text": fmt(v.value, precision),
+                "grad_text": fmt(v.grad, precision),
                 "kind": v.kind,
                 "label": v.label,
                 "group": v.group,

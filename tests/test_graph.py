@@ -117,6 +117,8 @@ def test_json_shape() -> None:
         "op": "",
         "value": 3.0,
         "grad": 6.0,
+        "value_text": "3",
+        "grad_text": "6",
         "kind": "input",
         "label": "a",
         "group": None,
@@ -173,3 +175,11 @@ def test_a_name_given_to_a_named_value_is_a_copy_node() -> None:
     g = graph_of("c = a\nd = c * 2", a=3)
     c = by_name(g)["c"]
     assert (c.op, c.label, c.grad) == ("=", "=", 2)
+
+
+def test_value_and_grad_texts_follow_the_precision() -> None:
+    graph = graph_of("y = x / 3", x=1)
+    texts = {n["name"]: (n["value_text"], n["grad_text"]) for n in graph_to_json(graph, 6)["nodes"]}  # type: ignore[attr-defined, index]
+    assert texts["x"] == ("1", "0.333333") and texts["y"] == ("0.333333", "1")
+    nodes = graph_to_json(graph_of("sqrt(x)", x=0))["nodes"]
+    assert [(n["value_text"], n["grad_text"]) for n in nodes] == [("0", "inf"), ("0", "1")]  # type: ignore[index, union-attr]

@@ -1,22 +1,25 @@
 """Render: Graph to DOT text to SVG/PNG through graphviz (the only module that knows it)."""
 
-from app.render.dot import to_dot
-from app.render.renderer import (
-    GraphTooLarge,
-    Renderer,
-    RenderError,
-    RenderTimeout,
-    graphviz_version,
-)
-from app.render.style import DotOptions, fmt
+from app.graph import fmt
+from app.render.dot import check_drawable, drawn_count, to_dot
+from app.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
+from app.render.gate import DotGate, default_gate, usable_cpus
+from app.render.renderer import Renderer, graphviz_version
+from app.render.style import DotOptions
 
 __all__ = [
+    "DotGate",
     "DotOptions",
     "GraphTooLarge",
+    "RenderBusy",
     "RenderError",
     "RenderTimeout",
     "Renderer",
+    "check_drawable",
+    "default_gate",
+    "drawn_count",
     "fmt",
     "graphviz_version",
     "to_dot",
+    "usable_cpus",
 ]

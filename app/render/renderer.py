@@ -1,32 +1,34 @@
-"""Run graphviz `dot` on DOT text: node ceiling, timeout, bounded LRU cache, async."""
+"""Run graphviz `dot` on DOT text: ceiling, budgeted timeout, one gate, layout cache.
+
+SVG is laid out once per structure: the cache holds the SVG of the DOT's skeleton (its
+numbers taken out, app/render/slots.py) and each request's numbers are written into it, so
+`dot` runs only for a structure not seen recently. Every `dot` run of the process passes
+one DotGate (app/render/gate.py): bounded workers and a bounded queue (RenderBusy).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import lru_cache
 from typing import cast
 
 import graphviz
 from graphviz.backend import dot_command, execute
 
+from app.budget import Budget
+from app.render.dot import check_drawable
+from app.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
+from app.render.gate import DotGate, default_gate
+from app.render.slots import fill, split
+
 INSTALL_HINT = "install the OS package 'graphviz' (apt-get install graphviz)"
+INLINE_DOT = 32_768  # shorter DOT is looked up in the cache on the caller's thread
 
-
-class RenderError(Exception):
-    """Drawing failed (dot missing or failing); values and gradients are unaffected."""
-
-
-class GraphTooLarge(RenderError):
-    """The graph has more nodes than the drawing limit."""
-
-
-class RenderTimeout(RenderError):
-    """dot took longer than the time limit and was stopped."""
+__all__ = ["GraphTooLarge", "RenderBusy", "RenderError", "RenderTimeout", "Renderer"]
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +41,7 @@ def graphviz_version() -> str | None:
 
 
 class Renderer:
-    """Draws DOT text as SVG or PNG with real `dot`, remembering recent drawings."""
+    """Draws DOT text as SVG or PNG with real `dot`, remembering recent layouts."""
 
     def __init__(
         self,
@@ -47,11 +49,13 @@ class Renderer:
         max_nodes: int = 2000,
         cache_size: int = 256,
         cache_bytes: int = 64 * 1024 * 1024,
+        gate: DotGate | None = None,
     ) -> None:
         self.timeout = timeout
         self.max_nodes = max_nodes
         self.cache_size = cache_size
         self.cache_bytes = cache_bytes
+        self.gate = gate or default_gate()
         self.hits = 0
         self.misses = 0
         self.shared = 0  # requests that waited for the same drawing already under way
@@ -59,37 +63,59 @@ class Renderer:
         self._size = 0
         self._lock = threading.Lock()
         self._inflight: dict[tuple[str, str], Future[str | bytes]] = {}
-        self._executor: ThreadPoolExecutor | None = None
 
-    def svg(self, dot: str, node_count: int) -> str:
-        """Return the SVG drawing of dot (cached); raise GraphTooLarge or RenderTimeout."""
-        return cast(str, self._render(dot, node_count, "svg"))
+    def svg(self, dot: str, node_count: int, budget: Budget | None = None) -> str:
+        """Return the SVG drawing of dot; raise GraphTooLarge, RenderTimeout, RenderBusy."""
+        self.check_size(node_count, budget)
+        skeleton, numbers = split(dot)
+        return fill(cast(str, self._render(skeleton, "svg", budget)), numbers)
 
-    def png(self, dot: str, node_count: int) -> bytes:
-        """Return the PNG drawing of dot (cached)."""
-        return cast(bytes, self._render(dot, node_count, "png"))
+    def png(self, dot: str, node_count: int, budget: Budget | None = None) -> bytes:
+        """Return the PNG drawing of dot (cached by the whole DOT text)."""
+        self.check_size(node_count, budget)
+        return cast(bytes, self._render(dot, "png", budget))
 
-    async def svg_async(self, dot: str, node_count: int) -> str:
-        """Return svg(dot, node_count), computed in a worker thread (off the event loop)."""
-        self.check_size(node_count)
-        with self._lock:
-            cached = self._cache.get(("svg", dot))
-        if cached is not None:
-            return self.svg(dot, node_count)
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(
-                max_workers=os.cpu_count() or 2, thread_name_prefix="render"
-            )
+    async def svg_async(self, dot: str, node_count: int, budget: Budget | None = None) -> str:
+        """Return svg(dot, node_count), with any `dot` run in a gate thread (off the loop).
+
+        A cached layout is filled in on the caller's thread (short DOT) or a plain thread;
+        a new one takes a place at the gate first, so a full queue answers at once.
+        """
+        self.check_size(node_count, budget)
+        if len(dot) <= INLINE_DOT:
+            hit = self._lookup(dot)
+        else:
+            hit = await asyncio.to_thread(self._lookup, dot)
+        if hit is not None:
+            return hit
+        self.gate.admit()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.svg, dot, node_count)
+        return await loop.run_in_executor(self.gate.executor(), self._svg_admitted, dot, budget)
 
-    def check_size(self, node_count: int) -> None:
-        """Raise GraphTooLarge if node_count is above the drawing limit."""
+    def _svg_admitted(self, dot: str, budget: Budget | None) -> str:
+        try:
+            skeleton, numbers = split(dot)
+            return fill(cast(str, self._render(skeleton, "svg", budget, admitted=True)), numbers)
+        finally:
+            self.gate.leave()
+
+    def _lookup(self, dot: str) -> str | None:
+        """Return the SVG of dot if its layout is cached, else None."""
+        skeleton, numbers = split(dot)
+        with self._lock:
+            layout = self._cache.get(("svg", skeleton))
+            if layout is None:
+                return None
+            self._cache.move_to_end(("svg", skeleton))
+            self.hits += 1
+        return fill(cast(str, layout), numbers)
+
+    def check_size(self, node_count: int, budget: Budget | None = None) -> None:
+        """Raise GraphTooLarge if node_count is above the drawing limit (or the budget's)."""
         if node_count > self.max_nodes:
-            raise GraphTooLarge(
-                f"the graph has {node_count} nodes; drawing is limited to {self.max_nodes} "
-                "(values and gradients are still computed)"
-            )
+            raise GraphTooLarge(node_count, self.max_nodes)
+        if budget is not None:
+            check_drawable(node_count, budget)
 
     def cache_clear(self) -> None:
         """Forget every cached drawing."""
@@ -97,10 +123,11 @@ class Renderer:
             self._cache.clear()
             self._size = 0
 
-    def _render(self, dot: str, node_count: int, fmt: str) -> str | bytes:
+    def _render(
+        self, dot: str, fmt: str, budget: Budget | None, admitted: bool = False
+    ) -> str | bytes:
         """Return the cached drawing, or wait for the same drawing already under way, or
         draw it: concurrent requests for one uncached picture run `dot` once."""
-        self.check_size(node_count)
         key = (fmt, dot)
         with self._lock:
             cached = self._cache.get(key)
@@ -117,7 +144,14 @@ class Renderer:
             self.shared += 1
             return running.result()  # the same drawing, or the same error
         try:
-            out = self._draw(dot, fmt)
+            timeout = budget.dot_timeout() if budget is not None else self.timeout
+            wait = max(0.0, budget.seconds_left()) if budget is not None else self.timeout
+            if admitted:
+                with self.gate.turn(wait):
+                    out = self._draw(dot, fmt, timeout)
+            else:
+                with self.gate.slot(wait):
+                    out = self._draw(dot, fmt, timeout)
         except BaseException as exc:
             mine.set_exception(exc)
             raise
@@ -129,8 +163,8 @@ class Renderer:
             with self._lock:
                 del self._inflight[key]
 
-    def _draw(self, dot: str, fmt: str) -> str | bytes:
-        raw = self._run_dot(dot, fmt)
+    def _draw(self, dot: str, fmt: str, timeout: float) -> str | bytes:
+        raw = self._run_dot(dot, fmt, timeout)
         if fmt != "svg":
             return raw
         out = raw.decode("utf-8")
@@ -138,19 +172,15 @@ class Renderer:
             raise RenderError("refusing SVG output that contains a script element")
         return out
 
-    def _run_dot(self, dot: str, fmt: str) -> bytes:
+    def _run_dot(self, dot: str, fmt: str, timeout: float) -> bytes:
         cmd = dot_command.command("dot", fmt)
         try:
             proc = execute.run_check(
-                cmd,
-                input=dot.encode("utf-8"),
-                capture_output=True,
-                quiet=True,
-                timeout=self.timeout,
+                cmd, input=dot.encode("utf-8"), capture_output=True, quiet=True, timeout=timeout
             )
         except subprocess.TimeoutExpired:  # subprocess.run has killed dot already
             raise RenderTimeout(
-                f"drawing the graph took longer than {self.timeout:g} s and was stopped"
+                f"drawing the graph took longer than {timeout:g} s and was stopped"
             ) from None
         except graphviz.ExecutableNotFound:
             raise RenderError(f"graphviz 'dot' was not found: {INSTALL_HINT}") from None

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import html
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from app.graph import GraphNode
+from app.graph import GraphNode, fmt
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -40,9 +39,14 @@ LEGEND = (
 OP_FILL = "#e5e7eb"
 
 
+Compact = Literal["auto"] | bool
+COMPACT_ABOVE = 60  # "auto" draws compactly above this many operations
+
+
 @dataclass(frozen=True)
 class DotOptions:
-    """How to draw: direction, edge labels, constants, digits, expanded calls, legend."""
+    """How to draw: direction, edge labels, constants, digits, expanded calls, legend,
+    compact (the operation inside the value node: True, False, or "auto" by size)."""
 
     rankdir: Literal["LR", "TB"] = "LR"
     local_grads: bool = False
@@ -51,19 +55,7 @@ class DotOptions:
     expand_calls: bool = False
     legend: bool = True
     max_edge_span: int = 6  # a longer edge gets a copy of its source drawn near its target
-
-
-def fmt(x: float, precision: int = 4) -> str:
-    """Return x with `precision` significant digits, compact ("1.5e6"), or inf/-inf/nan."""
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0.0:
-        return "0"
-    text = f"{x:.{max(1, min(precision, 17))}g}"
-    mantissa, e, exponent = text.partition("e")
-    return f"{mantissa}e{int(exponent)}" if e else text
+    compact: Compact = "auto"
 
 
 def html_text(text: str) -> str:
@@ -79,31 +71,58 @@ def style_key(node: GraphNode) -> str:
     return node.kind if node.kind in STYLES else "intermediate"
 
 
+# A value-dependent field: a fixed-size, left-aligned cell, so the layout never depends on
+# the numbers (app/render/slots.py finds these cells by this attribute and re-labels them).
+SLOT_ATTR = 'fixedsize="true"'
+CELLS = '<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
+
+
+def field_width(precision: int, size: float = 11.0) -> int:
+    """Return the points a number needs at precision: p+3 digits, a point and a sign."""
+    return int((0.556 * (precision + 3) + 0.611) * size + 1)
+
+
+def slot(text: str, precision: int, size: float = 11.0) -> str:
+    """Return the fixed-width cell holding one number of the drawing."""
+    width, height = field_width(precision, size), int(size * 1.2 + 4)
+    return f'<td {SLOT_ATTR} width="{width}" height="{height}" align="left">{html_text(text)}</td>'
+
+
 @lru_cache(maxsize=8192)
-def value_label(name: str | None, value: float, grad: float, precision: int) -> str:
-    """Return the HTML-like label of a value node: name, value, gradient (memoised)."""
+def value_label(
+    name: str | None, op: str, value: str, grad: str, precision: int, compact: bool
+) -> str:
+    """Return a value node's HTML-like label: [name] [op] value V grad G (memoised).
+
+    The operation (`op`, "" for none) is written only in the compact drawing, which also
+    has no separators; the last four texts are always value, V, grad, G.
+    """
     cells = [f"<td><b>{html_text(name)}</b></td>"] if name else []
-    cells.append(f"<td>value {fmt(value, precision)}</td>")
-    cells.append(f"<td>grad {fmt(grad, precision)}</td>")
-    return (
-        '<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
-        + "<vr/>".join(cells)
-        + "</tr></table>"
-    )
+    if compact and op:
+        cells.append(f"<td><i>{html_text(op)}</i></td>")
+    fields = f"<td>value</td>{slot(value, precision)}<td>grad</td>{slot(grad, precision)}"
+    sep = "" if compact else "<vr/>"
+    return CELLS + "".join(c + sep for c in cells) + fields + "</tr></table>"
 
 
-def value_node(node: GraphNode, opts: DotOptions, copy: str | None = None) -> str:
-    """Return the DOT line of a value node (or of a dashed copy of it with id `copy`)."""
+def value_node(
+    node: GraphNode, opts: DotOptions, copy: str | None = None, op: str | None = None
+) -> str:
+    """Return the DOT line of a value node (or of a dashed copy of it with id `copy`);
+    with `op` (the compact drawing) the operation is written inside it."""
     key = style_key(node)
     fill, style, pen = STYLES[key]
-    label = value_label(node.name, node.value, node.grad, opts.precision)
+    p = opts.precision
+    compact = op is not None
+    label = value_label(node.name, op or "", fmt(node.value, p), fmt(node.grad, p), p, compact)
     css = "intermediate named" if key == "named" else key
     if copy is not None:
         css, style = f"{css} copy copy-of-{node.id}", ",dashed"
     nid = copy or node.id
+    look = f'style="filled{style}" margin=0.02' if compact else f'style="filled,rounded{style}"'
     return (
-        f'"{nid}" [id="{nid}" class="value {css}" shape=box '
-        f'style="filled,rounded{style}" fillcolor="{fill}" penwidth={pen} label=<{label}>]'
+        f'"{nid}" [id="{nid}" class="value {css}" shape=box {look} fillcolor="{fill}" '
+        f"penwidth={pen} label=<{label}>]"
     )
 
 
@@ -116,14 +135,15 @@ def op_node(node: GraphNode, label: str) -> str:
     )
 
 
-def legend_lines(present: set[str]) -> list[str]:
-    """Return a compact legend: one node, a row of swatches for the styles shown and op."""
+def legend_lines(present: set[str], op: bool = True) -> list[str]:
+    """Return a compact legend: one node, a row of swatches for the styles shown (and op)."""
     cells = []
     for key in LEGEND:
         if key in present:
             fill, _, _ = STYLES[key]
             cells.append(f'<td bgcolor="{fill}" border="1" cellpadding="3">{key}</td>')
-    cells.append(f'<td bgcolor="{OP_FILL}" border="1" cellpadding="3">op</td>')
+    if op:
+        cells.append(f'<td bgcolor="{OP_FILL}" border="1" cellpadding="3">op</td>')
     table = (
         '<table border="0" cellborder="1" cellspacing="3" cellpadding="2"><tr>'
         + "".join(cells)

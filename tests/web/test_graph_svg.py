@@ -31,7 +31,7 @@ def test_the_drawing_is_svg_with_an_etag_and_cache_control(client: TestClient) -
 
 def test_the_drawing_shows_the_values(client: TestClient) -> None:
     text = client.get("/api/graph.svg", params=SEED).text
-    assert ">value 6<" in text and ">grad 5<" in text  # the output's value, b's gradient
+    assert ">6</text>" in text and ">5</text>" in text  # the output's value, b's gradient
     assert "<script" not in text.lower()
 
 
