@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -23,7 +24,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def drawn_texts(svg: str) -> list[str]:
     """Every drawn text, and every two neighbours joined ("value" and "6": "value 6")."""
     texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
-    return texts + [f"{a} {b}" for a, b in zip(texts, texts[1:], strict=False)]
+    return texts + [f"{a} {b}" for a, b in itertools.pairwise(texts)]
 
 
 def test_svg_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
