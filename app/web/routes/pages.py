@@ -11,11 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 
 from app.examples import EXAMPLES
 from app.render import RenderError, fmt, to_dot
-from app.web.deps import answer, get_services
+from app.web.deps import answer, drawing_problem, get_services
 from app.web.errors import ProblemError
 from app.web.playground import (
     DEFAULT_VALUE,
@@ -42,7 +41,9 @@ async def index(request: Request) -> HTMLResponse:
     if state.bad_values and "error" not in outcome:
         outcome["error"] = {"message": "not a number: " + ", ".join(state.bad_values)}
     query = state.query()
-    base = str(request.base_url)
+    # Never the request's Host header (a client can claim any): the configured public
+    # origin, or a link relative to this page (the script makes it absolute for copying).
+    base = services.settings.public_origin.rstrip("/") + "/"
     context = {
         "expression": state.expression,
         "line_count": state.expression.count("\n") + 1,
@@ -90,17 +91,18 @@ async def export(request: Request, kind: str) -> Response:
         raise ProblemError(404, "Not found", f"no export as '{kind[:16]}'", "http")
     services = await get_services(request)
     state = read_state(request.query_params)
-    computed = await services.compute(state.expression, state.values, state.options.expand_calls)
-    dot = to_dot(computed.graph, state.options)
+    budget = services.budget()
+    expand = state.options.expand_calls
+    computed = await services.compute(state.expression, state.values, expand, budget)
     body: bytes | str
-    if kind == "dot":
-        body = dot
-    elif kind == "json":
-        body = json.dumps(answer(computed), indent=2, allow_nan=False)
+    if kind == "json":
+        body = json.dumps(answer(computed, state.options.precision), indent=2, allow_nan=False)
     else:
-        try:
-            body = await run_in_threadpool(services.renderer.png, dot, len(computed.graph.nodes))
+        try:  # the size is checked before the DOT is built; PNG is drawn at the one gate
+            body = to_dot(computed.graph, state.options, budget)
+            if kind == "png":
+                body = await services.renderer.png_async(body, len(computed.graph.nodes), budget)
         except RenderError as exc:
-            raise ProblemError(422, "Cannot draw the graph", str(exc), "render") from None
+            raise drawing_problem(exc) from None
     headers = {"Content-Disposition": f'attachment; filename="chainrule.{kind}"'}
     return Response(body, media_type=MEDIA[kind], headers=headers)
