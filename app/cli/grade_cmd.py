@@ -1,107 +1,201 @@
-"""`chainrule grade problem.json answers.json`: an offline autograder (Gradescope's shape)."""
+"""`chainrule grade problem.json answers.json`: an offline autograder (standard library only).
+
+Imports nothing from the web stack, so an autograder image needs only the chainrule wheel
+(installed with --no-deps, or put on PYTHONPATH) and a Python >= 3.11.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from typing import Any
+import tempfile
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from pydantic import TypeAdapter, ValidationError
-
+from app.budget import BudgetExceeded
 from app.build import MissingValuesError
 from app.cli.common import EXIT_INPUT_ERROR, report_input_error
 from app.engine import EngineError
-from app.grading import Grader, GradingError, Problem, Result
+from app.grading import Answer, Grader, GradingError, Problem, Result, label
+from app.grading import spec as specs
+from app.grading.formats import FORMATS, render
 from app.grading.questions import merge
 from app.lang import ParseError
-from app.web.schemas.grade import MAX_ANSWERS, AnswerIn, ProblemFile
 
-_ANSWERS = TypeAdapter(list[AnswerIn])
+MAX_PROBLEM_CHARS = 1_000_000
+MAX_SUBMISSION_CHARS = 1_000_000
+
+
+class Graded(NamedTuple):
+    """One submission's result, its format errors, and whether it could be read at all."""
+
+    result: Result
+    errors: list[str]
+    readable: bool
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the grade subcommand."""
     p = sub.add_parser(
         "grade",
-        help="grade answers about a program (prints Gradescope's results JSON)",
-        description="Grade answers.json against problem.json and print the results as JSON "
-        "(Gradescope's results.json shape, also read by PrairieLearn). problem.json holds "
-        "expression, values and optionally rtol, atol, samples, seed, reveal and questions "
-        '(name, of, wrt, points); answers.json is {"answers": [...]} or a list of '
-        "{name, answer} (with of, wrt, points when problem.json has no questions).",
+        help="grade answers about a program (results.json for the API, Gradescope or PrairieLearn)",
+        description="Grade answers.json against problem.json and print the results as JSON. "
+        "problem.json holds expression, values and optionally rtol, atol, samples, seed, "
+        "reveal, visibility and questions (name, of, wrt, points, expect, rtol, atol, "
+        'visibility, number, tags, description); answers.json is {"answers": [...]} or a '
+        "list of {name, answer} (with of, wrt, points when problem.json has no questions).",
         epilog="exit status: 0 when graded (whatever the score; an unreadable submission is "
-        "graded as not gradable), 2 when problem.json is malformed.",
+        "graded as not gradable), 2 when problem.json (or --params) is malformed.",
     )
     p.add_argument("problem", metavar="problem.json", help="the problem ('-' for standard input)")
     p.add_argument("answers", metavar="answers.json", help="the submission ('-': standard input)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="chainrule",
+        help="results shape: chainrule (the API's, default), gradescope or prairielearn",
+    )
+    p.add_argument(
+        "--params",
+        metavar="data.json",
+        help="PrairieLearn's data.json: its params override the problem's values",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the results to FILE (its folder is created; written whole or not at all)",
+    )
     p.add_argument("--indent", type=int, default=None, help="indent the JSON output")
     p.set_defaults(func=run)
 
 
-def _read_json(path: str) -> Any:
+def read_json(path: str, limit: int) -> Any:
+    """Return the JSON in a file ('-': standard input); ValueError if too long or not JSON."""
     if path == "-":
-        return json.load(sys.stdin)
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+        text = sys.stdin.read(limit + 1)
+    else:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read(limit + 1)
+    if len(text) > limit:
+        raise ValueError(f"{path} is longer than {limit:,} characters")
+    return json.loads(text)
 
 
-def _load_problem(path: str) -> tuple[Grader, ProblemFile]:
-    spec = ProblemFile.model_validate(_read_json(path))
-    grader = Grader(Problem(spec.expression, spec.values, spec.options()))
+def load_problem(path: str, params_path: str | None = None) -> tuple[Grader, specs.ProblemSpec]:
+    """Return the grader for a problem file (params from a PrairieLearn data.json, if given)."""
+    params: dict[str, Any] = {}
+    if params_path is not None:
+        data = read_json(params_path, MAX_PROBLEM_CHARS)
+        params = data.get("params") or {} if isinstance(data, dict) else {}
+        if not isinstance(params, dict):
+            raise ValueError(f"{params_path}: params must be a JSON object")
+    spec = specs.problem(read_json(path, MAX_PROBLEM_CHARS), params)
+    grader = Grader(Problem(spec.expression, spec.values, spec.options))
     if spec.questions is not None:
         grader.check(spec.questions)
     return grader, spec
 
 
-def _not_gradable(message: str, spec: ProblemFile) -> Result:
+def _not_gradable(message: str, spec: specs.ProblemSpec) -> Graded:
+    tests = [
+        {
+            "name": q.name,
+            "score": 0.0,
+            "max_score": q.points,
+            "status": "failed",
+            "output": "not graded: the submission cannot be read",
+            "gradable": False,
+        }
+        for q in spec.questions or []
+    ]
     max_score = sum(q.points for q in spec.questions or [])
-    return {"score": 0.0, "max_score": max_score, "gradable": False, "tests": [], "output": message}
+    result = {"score": 0.0, "max_score": max_score, "gradable": False, "tests": tests}
+    return Graded({**result, "output": message}, [message], False)
 
 
-def grade_files(grader: Grader, spec: ProblemFile, answers_path: str) -> Result:
-    """Grade one submission file; a malformed submission is a not-gradable result."""
+def grade_file(grader: Grader, spec: specs.ProblemSpec, answers_path: str) -> Graded:
+    """Grade one submission file; only an unreadable file makes it not gradable as a whole."""
     try:
-        data = _read_json(answers_path)
-        if isinstance(data, dict) and "answers" in data:
-            data = data["answers"]
-        answers = _ANSWERS.validate_python(data)
-        if len(answers) > MAX_ANSWERS:
-            raise ValueError(f"at most {MAX_ANSWERS} answers are allowed, got {len(answers)}")
+        entries = specs.submission(read_json(answers_path, MAX_SUBMISSION_CHARS))
     except (OSError, ValueError) as exc:
-        return _not_gradable(f"the submission cannot be read: {_short(exc)}", spec)
-    if spec.questions is None:
-        try:
-            return grader.grade(answers)
-        except GradingError as exc:
-            return _not_gradable(f"the submission cannot be graded: {exc.message}", spec)
-    merged, ignored = merge(spec.questions, answers)
-    result = grader.grade(merged)
+        return _not_gradable(f"the submission cannot be read: {exc}", spec)
+    try:
+        if spec.questions is None:
+            return _grade_free(grader, entries)
+        submitted, errors = specs.submitted(entries)
+        merged, ignored = merge(spec.questions, submitted)
+        result = grader.grade(merged)
+    except BudgetExceeded as exc:
+        return _not_gradable(f"the submission cannot be graded: {exc}", spec)
+    notes = [*errors]
     if ignored:
-        result["output"] = "ignored answers to questions not asked: " + ", ".join(ignored)
-    return result
+        notes.append("ignored answers to questions not asked: " + ", ".join(ignored))
+    if notes:
+        result["output"] = "\n".join(notes)
+    return Graded(result, errors, True)
 
 
-def _short(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the file"
-        return f"{where}: {first['msg']}"
-    return str(exc)
+def _grade_free(grader: Grader, entries: list[Any]) -> Graded:
+    """Grade a submission whose entries carry their own questions (no questions in problem)."""
+    empty = specs.ProblemSpec("", {}, grader.problem.options)
+    try:
+        questions = [specs.question(e, f"answers.{i}", {"answer"}) for i, e in enumerate(entries)]
+        answers = [
+            Answer(q.name, e.get("answer"), q.of, q.wrt, q.points, q.expect, q.rtol, q.atol)
+            for q, e in zip(questions, entries, strict=True)
+        ]
+        return Graded(grader.grade(answers), [], True)
+    except ValueError as exc:  # GradingError is one: an unknown node, a duplicate name
+        message = exc.message if isinstance(exc, GradingError) else str(exc)
+        return _not_gradable(f"the submission cannot be graded: {message}", empty)
+
+
+def meta(grader: Grader, spec: specs.ProblemSpec) -> list[dict[str, Any]]:
+    """Return each question's visibility, number, tags and description (for the platforms)."""
+    out = []
+    for q in spec.questions or []:
+        m = q.meta()
+        m.setdefault("description", label(q.of or grader.problem.output, q.wrt))
+        out.append(m)
+    return out
+
+
+def write(text: str, output: str | None) -> None:
+    """Print text, or write it to output atomically (a reader never sees half a file)."""
+    if output is None:
+        print(text)
+        return
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".results-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+    os.replace(tmp, target)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Grade and print the results JSON; a malformed problem exits with status 2."""
+    """Grade and print (or write) the results JSON; a malformed problem exits with status 2."""
     try:
-        grader, spec = _load_problem(args.problem)
-    except ValidationError as exc:
-        print(f"error: {args.problem}: {_short(exc)}", file=sys.stderr)
-        return EXIT_INPUT_ERROR
+        grader, spec = load_problem(args.problem, args.params)
     except GradingError as exc:
         print(f"error: {args.problem}: {exc.message}", file=sys.stderr)
         return EXIT_INPUT_ERROR
-    except (ParseError, MissingValuesError, EngineError, ValueError, OSError) as exc:
-        return report_input_error(exc)
-    result = grade_files(grader, spec, args.answers)
-    print(json.dumps(result, indent=args.indent, ensure_ascii=False))
+    except (ParseError, MissingValuesError, EngineError, BudgetExceeded) as exc:
+        return report_input_error(exc if not isinstance(exc, BudgetExceeded) else ValueError(exc))
+    except (ValueError, OSError) as exc:
+        print(f"error: {args.problem}: {exc}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    graded = grade_file(grader, spec, args.answers)
+    shaped = render(
+        graded.result,
+        args.format,
+        meta(grader, spec),
+        spec.visibility,
+        graded.errors,
+        graded.readable,
+    )
+    write(json.dumps(shaped, indent=args.indent, ensure_ascii=False), args.output)
     return 0

@@ -77,7 +77,7 @@ def first_mismatch(
             continue
         try:
             got = value_at(formula, point)
-        except (EngineError, ParseError, ValueError) as exc:
+        except (EngineError, ParseError, ValueError, ArithmeticError) as exc:
             message = exc.message if isinstance(exc, ParseError) else str(exc)
             return Mismatch(point, want, None, message)
         if not close(got, want):

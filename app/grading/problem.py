@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from app.budget import NODES, REBUILDS, Budget
 from app.build import Built, build
 from app.engine import Value, backward, topological_order, zero_grad
 from app.grading.sampling import Point, draw_points
@@ -58,7 +59,11 @@ def node_names(built: Built) -> dict[str, Value]:
 
 
 class Problem:
-    """An expression at given values, differentiated once; truth per (of, wrt) is cached."""
+    """An expression at given values, differentiated once; truth per (of, wrt) is cached.
+
+    Every build and backward pass it makes is charged to its budget: the random points
+    (NODES and REBUILDS, bounded re-draws) and one backward pass per node asked about.
+    """
 
     def __init__(
         self,
@@ -66,14 +71,17 @@ class Problem:
         values: Mapping[str, float],
         options: Options = Options(),
         limits: Limits = DEFAULT_LIMITS,
+        budget: Budget | None = None,
     ) -> None:
         self.options = options
         self.limits = limits
+        self.budget = budget or Budget()
         self.program: Program = parse(expression, limits)
         for name, x in values.items():
             if not math.isfinite(x):
                 raise GradingError(f"value of '{name}' must be a finite number", "values")
-        self.built = build(self.program, values)
+        self.built = build(self.program, values, self.budget)
+        self.size = max(1, self.program.node_count)
         self.names = node_names(self.built)
         self.output = self.built.output_name
         self.given: Point = {n: v.data for n, v in self.names.items()}
@@ -123,6 +131,7 @@ class Problem:
             return self.given[of]
         grads = self._grads.get(of)
         if grads is None:
+            self.budget.charge(NODES, self.size, f"differentiating {of}")
             grads = self._grads[of] = gradients(self.built, self.node(of, "of"), self.names)
         return grads[wrt]
 
@@ -130,25 +139,41 @@ class Problem:
         """Return the seeded random points near the given values (drawn once)."""
         if self._points is None:
             seed = DEFAULT_SEED if self.options.seed is None else self.options.seed
-            self._points = draw_points(self.program, self.built, self.options.samples, seed)
+            self._points = draw_points(
+                self.program, self.built, self.options.samples, seed, self.budget
+            )
         return self._points
 
-    def truth_at(self, of: str, wrt: str | None) -> list[float | None]:
-        """Return the truth at each random point; None where it is not a finite number."""
+    def truth_at(self, of: str, wrt: str | None, also: Iterable[str] = ()) -> list[float | None]:
+        """Return the truth at each random point; None where it is not a finite number.
+
+        Derivatives need the program rebuilt at every point; the nodes in also (other
+        questions' `of`) are differentiated in the same builds, so a list of questions costs
+        one rebuild per point, not one per question and point.
+        """
         points = self.points()
         if wrt is None:
             return [p[of] for p in points]
-        grads = self._grads_at.get(of)
-        if grads is None:
-            grads = self._grads_at[of] = [self._grads_at_point(of, p) for p in points]
+        if of not in self._grads_at:
+            wanted = [of, *sorted({o for o in also if o != of and o not in self._grads_at})]
+            self._differentiate_at(points, wanted)
         out: list[float | None] = []
-        for g in grads:
+        for g in self._grads_at[of]:
             x = None if g is None else g.get(wrt)
             out.append(x if x is not None and math.isfinite(x) else None)
         return out
 
-    def _grads_at_point(self, of: str, point: Point) -> dict[str, float] | None:
-        built = build(self.program, {n: point[n] for n in self.inputs})
-        names = node_names(built)
-        root = built.output if of == self.output else names[of]
-        return gradients(built, root, names)
+    def _differentiate_at(self, points: list[Point], ofs: list[str]) -> None:
+        context = f"derivatives of {', '.join(ofs)} at {len(points)} random points"
+        self.budget.need(REBUILDS, len(points), context)
+        self.budget.need(NODES, len(points) * self.size * (1 + len(ofs)), context)
+        found: dict[str, list[dict[str, float] | None]] = {of: [] for of in ofs}
+        for point in points:
+            self.budget.check_time(context)
+            built = build(self.program, {n: point[n] for n in self.inputs}, self.budget)
+            names = node_names(built)
+            for of in ofs:
+                self.budget.charge(NODES, self.size, context)
+                root = built.output if of == self.output else names[of]
+                found[of].append(gradients(built, root, names))
+        self._grads_at.update(found)

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
-from app.grading.scoring import Answer, AnswerLike, QuestionLike
+from app.grading.scoring import Answer, QuestionLike
+
+
+class Named(Protocol):
+    """A submitted answer: the question's name and the raw answer."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def answer(self) -> object: ...
 
 
 def merge(
-    questions: Sequence[QuestionLike], answers: Sequence[AnswerLike]
+    questions: Sequence[QuestionLike], answers: Sequence[Named]
 ) -> tuple[list[Answer], list[str]]:
     """Return one Answer per question (None where unanswered) and the unasked answer names.
 
-    The question decides of, wrt and points; a submission only supplies the answer, so a
-    student cannot change what is asked or what it is worth.
+    The question decides of, wrt, points and how the answer is checked; a submission only
+    supplies the answer, so a student cannot change what is asked or what it is worth.
     """
     given = {a.name: a.answer for a in answers}
-    merged = [Answer(q.name, _value(given.get(q.name)), q.of, q.wrt, q.points) for q in questions]
+    merged = [
+        Answer(q.name, given.get(q.name), q.of, q.wrt, q.points, q.expect, q.rtol, q.atol)
+        for q in questions
+    ]
     asked = {q.name for q in questions}
     return merged, [a.name for a in answers if a.name not in asked]
-
-
-def _value(answer: float | int | str | None) -> float | str | None:
-    return float(answer) if isinstance(answer, int) else answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from app.budget import NODES, REBUILDS, Budget
 from app.build import Built, build
 from app.engine import EngineError, Value, topological_order
 from app.lang import ParseError, Program
@@ -14,7 +15,8 @@ Point = dict[str, float]
 # a sample is never the given point itself: "2*b" and "b + 1" agree at b = 1 only.
 SPREAD = 0.5
 MIN_STEP = 0.2
-ATTEMPTS_PER_SAMPLE = 20
+# Re-draws are bounded: at most this many builds per requested sample, in all.
+ATTEMPTS_PER_SAMPLE = 3
 SHRINK = 0.8
 _PIECEWISE = frozenset({"relu", "abs", "max", "min"})
 
@@ -39,13 +41,22 @@ def _same_piece(base: list[int | None], other: list[int | None]) -> bool:
     return all(b is None or b == o for b, o in zip(base, other, strict=True))
 
 
-def draw_points(program: Program, built: Built, samples: int, seed: int) -> list[Point]:
+def draw_points(
+    program: Program, built: Built, samples: int, seed: int, budget: Budget | None = None
+) -> list[Point]:
     """Return up to samples points near built's inputs where the program is defined.
 
     A point where the program cannot be computed, or where a relu/abs/max/min node is on
-    the other side of its kink than at the given values, is skipped and re-drawn closer.
-    Each point maps every input, named node and the output to its value there.
+    the other side of its kink than at the given values, is skipped and re-drawn closer,
+    at most ATTEMPTS_PER_SAMPLE × samples builds in all (each charged to the budget), so
+    fewer points than asked may come back. Each point maps every input, named node and the
+    output to its value there.
     """
+    budget = budget or Budget()
+    if samples > 0:
+        context = f"{samples} random points"
+        budget.need(REBUILDS, samples, context)
+        budget.need(NODES, samples * max(1, program.node_count), context)
     rng = random.Random(seed)
     given = {name: v.data for name, v in built.inputs.items()}
     base = pieces(built)
@@ -54,10 +65,11 @@ def draw_points(program: Program, built: Built, samples: int, seed: int) -> list
     for _ in range(samples * ATTEMPTS_PER_SAMPLE):
         if len(points) >= samples:
             break
+        budget.check_time("drawing random points")
         values = {name: _near(rng, x, scale) for name, x in given.items()}
         try:
-            at = build(program, values)
-        except (EngineError, ParseError, ValueError):
+            at = build(program, values, budget)
+        except (EngineError, ParseError, ValueError, ArithmeticError):
             scale *= SHRINK
             continue
         if not _same_piece(base, pieces(at)):

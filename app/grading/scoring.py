@@ -1,31 +1,37 @@
-"""Grade answers against a problem: per-answer tests in Gradescope's results shape."""
+"""Grade answers against a problem: one test per answer, scored Gradescope-style."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, NamedTuple, Protocol
 
-from app.grading.formulas import Mismatch, Tolerance, compile_formula, first_mismatch
+from app.grading.answers import Expect, Unreadable, read
+from app.grading.checks import NO_ANSWER, Checker, Verdict
+from app.grading.formulas import Tolerance
 from app.grading.problem import GradingError, Problem, label
-from app.lang import ParseError
 
 Result = dict[str, Any]
-FORMULA_CACHE_SIZE = 4096
 
 
 class Answer(NamedTuple):
-    """One answer: its test name, the question (of, wrt) and the number or formula given."""
+    """One answer: its test name, the question (of, wrt), what it is worth and how checked.
+
+    answer is the raw value as sent (a number, text, None or anything else): it is read
+    by app.grading.answers.read, so "2" is a number and true is an unreadable answer.
+    """
 
     name: str
-    answer: float | str | None
+    answer: object
     of: str | None = None
     wrt: str | None = None
     points: float = 1.0
+    expect: Expect = "either"
+    rtol: float | None = None
+    atol: float | None = None
 
 
 class QuestionLike(Protocol):
-    """A question: the answer's name, what is asked (of, wrt) and its points."""
+    """A question: the answer's name, what is asked (of, wrt), its points and its checking."""
 
     @property
     def name(self) -> str: ...
@@ -35,55 +41,32 @@ class QuestionLike(Protocol):
     def wrt(self) -> str | None: ...
     @property
     def points(self) -> float: ...
+    @property
+    def expect(self) -> Expect: ...
+    @property
+    def rtol(self) -> float | None: ...
+    @property
+    def atol(self) -> float | None: ...
 
 
 class AnswerLike(QuestionLike, Protocol):
     """A question with its answer (the web layer passes its request models as is)."""
 
     @property
-    def answer(self) -> float | int | str | None: ...
-
-
-class _Verdict(NamedTuple):
-    passed: bool
-    output: str
-    gradable: bool = True
-    error: Mapping[str, Any] | None = None
-
-
-_NO_ANSWER = _Verdict(False, "no answer given")
-
-
-@dataclass(frozen=True)
-class _Numeric:
-    """What every numeric answer to one question is compared with, formatted once."""
-
-    what: str
-    want: float
-    allowed: float
-    correct: _Verdict
-    expected: str
-
-
-def fmt(x: float) -> str:
-    """Return a number as a short, exact-enough string (12 significant digits)."""
-    return f"{x:.12g}"
-
-
-def where(point: Mapping[str, float], inputs: Iterable[str]) -> str:
-    """Return 'a = 2, b = 1' for the inputs of a point."""
-    return ", ".join(f"{n} = {fmt(point[n])}" for n in inputs) or "the given values"
+    def answer(self) -> object: ...
 
 
 class Grader:
-    """Grades answer lists against one Problem; formula verdicts are cached across lists."""
+    """Grades answer lists against one Problem; verdicts are cached across lists.
+
+    All the work is charged to the problem's budget (`problem.budget`).
+    """
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.tol = Tolerance(problem.options.rtol, problem.options.atol)
+        self.budget = problem.budget
         self._questions: dict[tuple[str | None, str | None], str] = {}
-        self._formulas: dict[tuple[str, str | None, str], _Verdict] = {}
-        self._numeric: dict[tuple[str, str | None], _Numeric] = {}
+        self._checkers: dict[tuple[float, float], Checker] = {}
 
     def check(self, answers: Sequence[QuestionLike]) -> list[str]:
         """Validate the questions (names unique, of/wrt known, wrt upstream); return each of."""
@@ -102,7 +85,12 @@ class Grader:
 
     def grade(self, answers: Sequence[AnswerLike]) -> Result:
         """Return {"score", "max_score", "gradable", "tests"} for one list of answers."""
-        tests = [self.test(a, of) for a, of in zip(answers, self.check(answers), strict=True)]
+        ofs = self.check(answers)
+        derived = {of for a, of in zip(answers, ofs, strict=True) if a.wrt is not None}
+        tests = []
+        for a, of in zip(answers, ofs, strict=True):
+            self.budget.check_time("grading")
+            tests.append(self.test(a, of, derived))
         score = max_score = 0.0
         gradable = True
         for t in tests:
@@ -116,15 +104,9 @@ class Grader:
             "tests": tests,
         }
 
-    def test(self, answer: AnswerLike, of: str) -> Result:
+    def test(self, answer: AnswerLike, of: str, also: set[str] | None = None) -> Result:
         """Grade one answer whose question was checked; of is the resolved node name."""
-        given = answer.answer
-        if isinstance(given, str):
-            verdict = self._formula(of, answer.wrt, given)
-        elif given is None:
-            verdict = _NO_ANSWER
-        else:
-            verdict = self._number(of, answer.wrt, given)
+        verdict = self.verdict(answer, of, also or set())
         points = answer.points
         passed = verdict.passed
         test: Result = {
@@ -133,73 +115,41 @@ class Grader:
             "max_score": points,
             "status": "passed" if passed else "failed",
             "output": verdict.output,
-            "gradable": verdict.gradable,
+            "gradable": verdict.readable,
         }
         if verdict.error is not None:
             test["extra_data"] = dict(verdict.error)
         return test
 
-    def _number(self, of: str, wrt: str | None, got: float) -> _Verdict:
-        q = self._numeric.get((of, wrt))
-        if q is None:
-            q = self._numeric[of, wrt] = self._numeric_question(of, wrt)
-        if abs(got - q.want) <= q.allowed:
-            return q.correct
-        if not self.problem.options.reveal:
-            return _Verdict(False, f"{fmt(got)} is not {q.what} at the given values")
-        return _Verdict(False, f"{q.expected}, got {fmt(got)}")
+    def verdict(self, answer: AnswerLike, of: str, also: set[str]) -> Verdict:
+        """Read the answer and check it as the question expects (number, formula, either)."""
+        reading = read(answer.answer)
+        if reading is None:
+            return NO_ANSWER
+        what = label(of, answer.wrt)
+        if isinstance(reading, Unreadable):
+            return Verdict(False, f"the answer for {what} cannot be read: {reading.message}", False)
+        checker = self._checker(answer)
+        if isinstance(reading, float):
+            if answer.expect == "formula":
+                return checker.formula(of, answer.wrt, _as_text(answer.answer, reading), also)
+            return checker.number(of, answer.wrt, reading)
+        if answer.expect == "number":
+            return checker.constant(of, answer.wrt, reading)
+        return checker.formula(of, answer.wrt, reading, also)
 
-    def _numeric_question(self, of: str, wrt: str | None) -> _Numeric:
-        want = self.problem.truth(of, wrt)
-        what = label(of, wrt)
-        shown = f" ({what} = {fmt(want)})" if self.problem.options.reveal else ""
-        allowed = self.tol.tolerance(want)
-        expected = f"expected {what} = {fmt(want)} (within {allowed:.3g})"
-        return _Numeric(what, want, allowed, _Verdict(True, f"correct{shown}"), expected)
+    def _checker(self, answer: QuestionLike) -> Checker:
+        options = self.problem.options
+        rtol = options.rtol if answer.rtol is None else answer.rtol
+        atol = options.atol if answer.atol is None else answer.atol
+        checker = self._checkers.get((rtol, atol))
+        if checker is None:
+            checker = self._checkers[rtol, atol] = Checker(self.problem, Tolerance(rtol, atol))
+        return checker
 
-    def _formula(self, of: str, wrt: str | None, text: str) -> _Verdict:
-        key = (of, wrt, text)
-        verdict = self._formulas.get(key)
-        if verdict is None:
-            verdict = self._grade_formula(of, wrt, text)
-            if len(self._formulas) < FORMULA_CACHE_SIZE:
-                self._formulas[key] = verdict
-        return verdict
 
-    def _grade_formula(self, of: str, wrt: str | None, text: str) -> _Verdict:
-        p = self.problem
-        what = label(of, wrt)
-        try:
-            formula = compile_formula(text, list(p.names), p.limits)
-        except ParseError as exc:
-            error = {
-                "message": exc.message,
-                "line": exc.line,
-                "column": exc.column,
-                "length": exc.length,
-                "snippet": exc.snippet,
-            }
-            output = (
-                f"the answer for {what} is not a formula chainrule can read:\n"
-                f"{exc.line}:{exc.column}: {exc.message}\n{exc.snippet}"
-            )
-            return _Verdict(False, output, gradable=False, error=error)
-        points = [p.given, *p.points()]
-        truths = [p.truth(of, wrt), *p.truth_at(of, wrt)]
-        miss = first_mismatch(formula, points, truths, self.tol)
-        if miss is None:
-            checked = sum(t is not None for t in truths) - 1
-            return _Verdict(
-                True,
-                f"correct: {text} is {what} (checked at the given values "
-                f"and at {checked} random points near them)",
-            )
-        return _Verdict(False, self._explain(what, text, miss, miss.point is p.given))
-
-    def _explain(self, what: str, text: str, miss: Mismatch, given: bool) -> str:
-        at = "at the given values" if given else f"at {where(miss.point, self.problem.inputs)}"
-        if miss.got is None:
-            return f"{text} cannot be computed {at}: {miss.error}"
-        if not self.problem.options.reveal:
-            return f"{text} is not {what}: {at} it gives {fmt(miss.got)}, which is wrong"
-        return f"{text} is not {what}: {at} it gives {fmt(miss.got)}, expected {fmt(miss.want)}"
+def _as_text(raw: object, reading: float) -> str:
+    """Return a number answer as the formula text the student wrote ("2", not "2.0")."""
+    if isinstance(raw, str):
+        return raw.strip()
+    return str(raw) if isinstance(raw, int) else repr(reading)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from fastapi.testclient import TestClient
 from app.cli import main
 from app.web.main import create_app
 
+ROOT = Path(__file__).resolve().parents[2]
 SEED = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}, "seed": 3}
 ANSWERS = [
     {"name": "de/dc", "wrt": "c", "answer": "2*b"},
@@ -57,8 +60,12 @@ def test_a_low_score_still_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture
     [
         ({**SEED, "expression": "c = a +"}, "1:8: expected an expression"),
         ({**SEED, "values": {"a": 2}}, "missing input value for b"),
-        ({**SEED, "samples": 1000}, "samples: Input should be less than or equal to 100"),
+        ({**SEED, "samples": 1000}, "samples: must be a whole number from 0 to 100"),
         ({**SEED, "questions": [{"name": "x", "wrt": "q"}]}, "unknown node 'q' in 'wrt'"),
+        ({**SEED, "questions": [{"name": "x", "expect": "words"}]}, "questions.0.expect: must"),
+        ({**SEED, "values": {"a": 10**400, "b": 1}}, "values.a is too large: about 10^400"),
+        ({**SEED, "rtol": 10**400}, "rtol is too large"),
+        ({**SEED, "extra": 1}, "extra: unknown key"),
         ("{oops", "error: "),
     ],
 )
@@ -79,8 +86,9 @@ def test_a_missing_problem_file_exits_2(capsys: pytest.CaptureFixture[str]) -> N
     ("answers", "says"),
     [
         ("[1,", "the submission cannot be read"),
-        ({"answers": [{"name": "x"}]}, "0.answer: Field required"),
+        ({"answers": "everything"}, '{"answers": [{"name": ..., "answer": ...}, ...]}'),
         ([{"name": "x", "wrt": "nope", "answer": 1}], "unknown node 'nope'"),
+        ([{"name": "x", "wrt": "b", "answer": 1, "points": -1}], "answers.0.points: must be"),
     ],
 )
 def test_an_unreadable_submission_is_graded_as_not_gradable(
@@ -107,3 +115,163 @@ def test_questions_in_the_problem_fix_what_is_asked_and_its_worth(
     assert (result["score"], result["max_score"]) == (2.0, 3.0)
     assert [t["output"] for t in result["tests"]][1] == "no answer given"
     assert result["output"] == "ignored answers to questions not asked: zz"
+
+
+QUESTIONS = {
+    **SEED,
+    "questions": [
+        {"name": "de/dc", "wrt": "c", "points": 2, "expect": "formula", "number": "1.1"},
+        {"name": "de/db", "wrt": "b", "expect": "number", "visibility": "after_due_date"},
+        {"name": "de/da", "wrt": "a", "tags": ["numbers"]},
+        {"name": "e"},
+    ],
+}
+
+
+def graded(tmp_path: Path, capsys: pytest.CaptureFixture[str], answers: Any, *args: str) -> Any:
+    problem = write(tmp_path, "problem.json", QUESTIONS)
+    status = main(["grade", *args, problem, write(tmp_path, "a.json", answers)])
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    return json.loads(out)
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        (True, "the answer is true/false, not a number or a formula"),
+        ([1, 2], "the answer is a list, not a number or a formula"),
+        ({"x": 1}, "the answer is an object, not a number or a formula"),
+        (10**400, "the answer is too large: about 10^400"),
+        ("1e999", "the answer must be a finite number"),
+    ],
+)
+def test_a_malformed_answer_fails_its_own_question_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: Any, says: str
+) -> None:
+    answers = [{"name": "de/da", "answer": answer}, {"name": "de/db", "answer": 5}]
+    result = graded(tmp_path, capsys, answers)
+    tests = {t["name"]: t for t in result["tests"]}
+    assert says in tests["de/da"]["output"]
+    assert (tests["de/da"]["status"], tests["de/da"]["gradable"]) == ("failed", False)
+    assert tests["de/db"]["status"] == "passed"
+    assert result["score"] == 1.0
+
+
+def test_an_entry_without_a_name_is_reported_and_the_rest_graded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = [{"answer": 3}, "5", {"name": "de/db", "answer": " 5.0 "}]
+    result = graded(tmp_path, capsys, answers, "--format", "prairielearn")
+    assert result["gradable"] is True
+    assert result["score"] == pytest.approx(1 / 5)
+    assert result["format_errors"][:2] == [
+        "answers.0: an entry must be an object with a 'name' (text)",
+        "answers.1: an entry must be an object with a 'name' (text)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expect_formula_answer", "status"), [("d", "passed"), ("2", "failed"), (2, "failed")]
+)
+def test_expect_formula_checks_a_number_as_a_constant_formula(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], expect_formula_answer: Any, status: str
+) -> None:
+    # ∂e/∂c = d = 2 at the given values, but d is not constant: 2 is right only there.
+    result = graded(tmp_path, capsys, [{"name": "de/dc", "answer": expect_formula_answer}])
+    assert result["tests"][0]["status"] == status
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "says"),
+    [
+        ("5", "passed", "correct"),
+        ("10/2", "passed", "correct"),
+        ("c + d", "failed", "asks for the number ∂e/∂b at the given values"),
+    ],
+)
+def test_expect_number_reads_constants_and_refuses_formulas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str, status: str, says: str
+) -> None:
+    result = graded(tmp_path, capsys, [{"name": "de/db", "answer": answer}])
+    assert (result["tests"][1]["status"], says in result["tests"][1]["output"]) == (status, True)
+
+
+def test_gradescope_format_keeps_to_its_keys_and_passes_the_question_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = [{"name": "de/dc", "answer": "<b>d</b>"}, {"name": "de/db", "answer": 5}]
+    result = graded(tmp_path, capsys, answers, "--format", "gradescope")
+    assert set(result) == {"score", "output", "output_format", "tests", "extra_data"}
+    assert result["output_format"] == "text" and result["score"] == 1.0
+    assert result["extra_data"] == {"max_score": 5.0, "gradable": False}
+    first, second, third, _ = result["tests"]
+    assert first["number"] == "1.1" and first["output_format"] == "text"
+    assert "<b>d</b>" in first["output"]  # shown as text: output_format says so
+    assert second["visibility"] == "after_due_date" and third["tags"] == ["numbers"]
+
+
+def test_prairielearn_format_scores_a_fraction(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = [{"name": "de/dc", "answer": "c + (d"}, {"name": "de/db", "answer": 5}]
+    result = graded(tmp_path, capsys, answers, "--format", "prairielearn")
+    assert (result["gradable"], result["score"]) == (True, 0.2)
+    first = result["tests"][0]
+    assert (first["points"], first["max_points"], first["description"]) == (0.0, 2.0, "∂e/∂c")
+    assert first["message"] == "the answer for ∂e/∂c is not a formula chainrule can read:"
+    assert first["output"].endswith("c + (d\n      ^")
+    assert result["format_errors"] == [f"de/dc: {first['message']}"]
+
+
+def test_prairielearn_params_override_the_values_and_output_makes_its_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write(tmp_path, "data.json", {"params": {"a": 5, "b": 2, "title": "x"}})
+    out = tmp_path / "results" / "results.json"
+    # at a = 5, b = 2: ∂e/∂b = c + d = 7 + 3 = 10, ∂e/∂a = d = 3.
+    answers = [{"name": "de/db", "answer": 10}, {"name": "de/da", "answer": 3}]
+    status = main(
+        [
+            "grade",
+            "--format",
+            "prairielearn",
+            "--params",
+            data,
+            "-o",
+            str(out),
+            write(tmp_path, "problem.json", QUESTIONS),
+            write(tmp_path, "a.json", answers),
+        ]
+    )
+    assert (status, capsys.readouterr().out) == (0, "")
+    assert json.loads(out.read_text())["score"] == pytest.approx(2 / 5)
+
+
+def test_an_unreadable_submission_on_prairielearn_is_not_gradable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = graded(tmp_path, capsys, "{oops", "--format", "prairielearn")
+    assert (result["gradable"], result["score"]) == (False, 0.0)
+    assert result["format_errors"][0].startswith("the submission cannot be read")
+    assert [t["points"] for t in result["tests"]] == [0.0] * 4
+
+
+def test_grade_imports_neither_the_web_stack_nor_numpy(tmp_path: Path) -> None:
+    problem = write(tmp_path, "problem.json", QUESTIONS)
+    answers = write(tmp_path, "a.json", [{"name": "e", "answer": 6}])
+    code = (
+        "import sys; from app.cli import main; main(['grade', sys.argv[1], sys.argv[2]]); "
+        "heavy = {'fastapi', 'starlette', 'pydantic', 'numpy', 'graphviz', 'jinja2', 'uvicorn'}; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy "
+        "or m.startswith(('app.web', 'app.train', 'app.render'))); print(bad)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, problem, answers],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -71,9 +71,18 @@ def test_a_formula_right_only_at_the_given_values_fails() -> None:
     assert "at a = " in output and "b = " in output and "expected" in output
 
 
-def test_the_same_constant_as_a_number_passes_but_as_a_formula_fails() -> None:
-    assert only(grade(Answer("x", 2.0, None, "c")))["status"] == "passed"
-    assert only(grade(Answer("x", "2", None, "c")))["status"] == "failed"
+@pytest.mark.parametrize("number", [2.0, 2, "2", " 2.0 ", "2e0"])
+def test_a_number_sent_as_text_is_a_number(number: object) -> None:
+    # ∂e/∂c = d = 2 at the given values: "2" means the number 2, not a formula.
+    assert only(grade(Answer("x", number, None, "c")))["status"] == "passed"
+
+
+def test_a_constant_where_a_formula_is_expected_is_checked_as_a_formula() -> None:
+    # ∂e/∂c = b + 1 is not constant, so 2 is wrong as a formula; ∂e/∂d = c = a + b is not
+    # either, but ∂c/∂a = 1 is, so 1 is a right formula.
+    test = only(grade(Answer("x", "2", None, "c", expect="formula")))
+    assert test["status"] == "failed" and "2 is not ∂e/∂c" in str(test["output"])
+    assert only(grade(Answer("x", 1, "c", "a", expect="formula")))["status"] == "passed"
 
 
 @pytest.mark.parametrize(("wrt", "right", "wrong"), [("c", 2, 3), ("d", 3, 2), ("b", 5, 4.99)])

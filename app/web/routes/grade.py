@@ -8,10 +8,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic_core import to_json
 
-from app.grading import Grader, GradingError, Problem
+from app.budget import Budget
+from app.grading import Grader, GradingError, Problem, label
+from app.grading.formats import render
 from app.lang import Limits
 from app.web.errors import ProblemError
-from app.web.schemas.grade import BatchRequest, BatchResult, GradeRequest, GradeResult, ProblemIn
+from app.web.schemas.grade import (
+    GRADE_RESULT_EXAMPLE,
+    AnswerIn,
+    AnyGradeResult,
+    BatchRequest,
+    BatchResult,
+    GradeRequest,
+    ProblemIn,
+)
 
 router = APIRouter(prefix="/api", tags=["grading"])
 
@@ -21,9 +31,17 @@ def _limits(request: Request) -> Limits:
     return limits
 
 
+def _budget(request: Request) -> Budget:
+    budget: Budget = request.app.state.services.budget()
+    return budget
+
+
 def _problem(body: ProblemIn, request: Request) -> Problem:
+    """Build the problem; all its grading work is charged to this request's budget."""
     try:
-        return Problem(body.expression, body.values, body.options(), _limits(request))
+        return Problem(
+            body.expression, body.values, body.options(), _limits(request), _budget(request)
+        )
     except GradingError as exc:
         raise _unprocessable(exc) from None
 
@@ -41,19 +59,35 @@ def _unprocessable(exc: GradingError, **where: Any) -> ProblemError:
     return ProblemError(422, "Invalid grading request", exc.message, exc.slug, **where, **exc.extra)
 
 
+def _meta(answers: list[AnswerIn], ofs: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for a, of in zip(answers, ofs, strict=True):
+        m: dict[str, Any] = {"description": label(of, a.wrt)}
+        for key in ("visibility", "number", "tags"):
+            if getattr(a, key) is not None:
+                m[key] = getattr(a, key)
+        out.append(m)
+    return out
+
+
 @router.post(
     "/grade",
-    response_model=GradeResult,
-    summary="Grade one list of answers (Gradescope results shape)",
+    response_model=AnyGradeResult,
+    responses={200: {"content": {"application/json": {"example": GRADE_RESULT_EXAMPLE}}}},
+    summary="Grade one list of answers (chainrule's, Gradescope's or PrairieLearn's shape)",
 )
 def grade(body: GradeRequest, request: Request) -> Response:
-    """Grade numbers and formulas for values and derivatives of the program's nodes."""
+    """Grade numbers and formulas for values and derivatives of the program's nodes.
+
+    `format` picks the results shape: chainrule (default), gradescope or prairielearn.
+    """
     grader = Grader(_problem(body, request))
     try:
+        ofs = grader.check(body.answers)
         result = grader.grade(body.answers)
     except GradingError as exc:
         raise _unprocessable(exc) from None
-    return _Json(result)
+    return _Json(render(result, body.format, _meta(body.answers, ofs), body.visibility))
 
 
 @router.post(

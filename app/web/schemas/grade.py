@@ -7,18 +7,28 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictFloat, StrictInt
 from pydantic.config import JsonDict
 
-from app.grading import Options
+from app.grading import Expect, Options
+from app.grading.answers import MAX_FORMULA
+from app.grading.formats import Format
+from app.grading.spec import (
+    MAX_ANSWERS,
+    MAX_ATOL,
+    MAX_EXPRESSION,
+    MAX_NAME,
+    MAX_POINTS,
+    MAX_SAMPLES,
+    MAX_SEED,
+    MAX_VALUES,
+)
 
-MAX_ANSWERS = 100
-MAX_SAMPLES = 100
 MAX_SUBMISSIONS = 1_000
-MAX_VALUES = 1_000
-MAX_EXPRESSION = 100_000
-MAX_FORMULA = 2_000
-MAX_NAME = 200
 
 NodeName = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+Tag = Annotated[str, Field(max_length=MAX_NAME)]
+Rtol = Annotated[float, Field(ge=0, le=1)]
+Atol = Annotated[float, Field(ge=0, le=MAX_ATOL)]
 
 
 class AnswerIn(BaseModel):
@@ -29,10 +39,23 @@ class AnswerIn(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
     of: NodeName | None = Field(None, description="the node asked about (default: the output)")
     wrt: NodeName | None = Field(None, description="differentiate of with respect to this node")
-    answer: StrictFloat | StrictInt | Annotated[str, Field(max_length=MAX_FORMULA)] = Field(
-        description="a number, or a formula over the inputs and named nodes such as 'c + d'"
+    answer: StrictFloat | StrictInt | Annotated[str, Field(max_length=MAX_FORMULA)] | None = Field(
+        description='a number (also as text: "2", " 5.0 "), a formula over the inputs '
+        "and named nodes such as 'c + d', or null for no answer"
     )
-    points: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)] = 1.0
+    points: Annotated[float, Field(ge=0, le=MAX_POINTS, allow_inf_nan=False)] = 1.0
+    expect: Expect = Field(
+        "either",
+        description="number: a formula is refused (a constant one such as 1/3 is read); "
+        "formula: a number is checked as a constant formula, at random points too",
+    )
+    rtol: Rtol | None = Field(None, description="this answer's rtol (default: the problem's)")
+    atol: Atol | None = Field(None, description="this answer's atol (default: the problem's)")
+    visibility: Visibility | None = Field(None, description="Gradescope's test visibility")
+    number: Annotated[str, Field(max_length=MAX_NAME)] | None = Field(
+        None, description="Gradescope's test number, such as '1.2'"
+    )
+    tags: Annotated[list[Tag], Field(max_length=20)] | None = None
 
 
 class ProblemIn(BaseModel):
@@ -42,10 +65,10 @@ class ProblemIn(BaseModel):
 
     expression: Annotated[str, Field(min_length=1, max_length=MAX_EXPRESSION)]
     values: Annotated[dict[NodeName, Finite], Field(max_length=MAX_VALUES)] = {}
-    rtol: Annotated[float, Field(ge=0, le=1)] = 1e-6
-    atol: Annotated[float, Field(ge=0, le=1e12)] = 1e-9
+    rtol: Rtol = 1e-6
+    atol: Atol = 1e-9
     samples: Annotated[int, Field(ge=0, le=MAX_SAMPLES)] = 5
-    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
     reveal: bool = Field(True, description="false hides the expected values from the feedback")
 
     def options(self) -> Options:
@@ -76,24 +99,13 @@ class GradeRequest(ProblemIn):
     )
 
     answers: Answers
-
-
-class QuestionIn(BaseModel):
-    """A question of a problem file: what is asked and what it is worth (no answer)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
-    of: NodeName | None = None
-    wrt: NodeName | None = None
-    points: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)] = 1.0
-
-
-class ProblemFile(ProblemIn):
-    """`chainrule grade`'s problem.json: a problem, optionally with its questions."""
-
-    questions: Annotated[list[QuestionIn], Field(min_length=1, max_length=MAX_ANSWERS)] | None = (
-        None
+    format: Format = Field(
+        "chainrule",
+        description="chainrule (this API's shape), gradescope (strictly Gradescope's "
+        "results.json keys) or prairielearn (score in [0, 1], points/max_points per test)",
+    )
+    visibility: Visibility | None = Field(
+        None, description="Gradescope's visibility of the whole result (format gradescope)"
     )
 
 
@@ -150,6 +162,65 @@ class GradeResult(BaseModel):
     max_score: float
     gradable: bool
     tests: list[TestOut]
+
+
+class GradescopeTest(BaseModel):
+    """One test of Gradescope's results.json (only its documented keys)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    score: float
+    max_score: float
+    status: Literal["passed", "failed"]
+    output: str
+    output_format: Literal["text"]
+    number: str | None = None
+    tags: list[str] | None = None
+    visibility: Visibility | None = None
+    extra_data: dict[str, Any] | None = None
+
+
+class GradescopeResult(BaseModel):
+    """format gradescope: Gradescope's results.json (our own data is under extra_data)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    score: float
+    output: str
+    output_format: Literal["text"]
+    tests: list[GradescopeTest]
+    visibility: Visibility | None = None
+    extra_data: dict[str, Any] | None = None
+
+
+class PrairieLearnTest(BaseModel):
+    """One test of PrairieLearn's external grading results."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    points: float
+    max_points: float
+    message: str
+    output: str
+    description: str | None = None
+
+
+class PrairieLearnResult(BaseModel):
+    """format prairielearn: PrairieLearn's results.json (score is a fraction in [0, 1])."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    gradable: bool
+    score: Annotated[float, Field(ge=0, le=1)]
+    message: str
+    output: str
+    tests: list[PrairieLearnTest]
+    format_errors: list[str] | None = None
+
+
+AnyGradeResult = GradeResult | GradescopeResult | PrairieLearnResult
 
 
 BATCH_REQUEST_EXAMPLE: JsonDict = {
