@@ -186,6 +186,7 @@ def _compute(services: Services, state: PageState) -> dict[str, Any]:
         "value_text": fmt(computed.built.output.data, state.options.precision),
         "warnings": computed.built.warnings,
         "rows": _rows(services, state, computed),
+        "fd_skipped": len(computed.built.inputs) > FD_MAX_INPUTS,
         "steps": steps,
         "steps_first": first + 1,
         "steps_last": first + len(steps),

@@ -1,76 +1,61 @@
 // The playground: live evaluation through POST /api/evaluate while the learner types.
+// A value change on an unchanged program asks for numbers only and patches them into the
+// drawing; a new picture is fetched only when the program or a drawing option changes.
 // User text only ever reaches the page through textContent, attributes and form values.
 
+import { getJson, post } from "./api.js";
 import { Editor } from "./editor.js";
-import { fmt, indexGraph, nodeText } from "./format.js";
+import { FiniteDifferences } from "./fd.js";
+import { fmt } from "./format.js";
 import { PanZoom, sanitizeSvg } from "./graphview.js";
-import { Stepper, describeStep, stateAt } from "./stepper.js";
-
-document.documentElement.classList.replace("no-js", "js");
+import { DEFAULT_VALUE, Inputs } from "./inputs.js";
+import { queryString, updateLinks, wireCopy } from "./share.js";
+import { Stepper, stateAt } from "./stepper.js";
 
 const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 250;
-const DEFAULT_VALUE = 1;
-const FD_MAX_INPUTS = 12;
-const API_OPTIONS = ["rankdir", "local_grads", "expand_calls"];
+const PRECISION = 4;
 
 const editor = new Editor($("expression"), $("gutter"), $("backdrop"), $("cursor-pos"));
 const graphBox = $("graph");
 const panZoom = new PanZoom(graphBox);
 const tableBody = $("values-body");
+const fd = new FiniteDifferences($("values-table"), $("fd-note"));
 
 const state = {
   values: new Map(), // every value the learner has given, remembered across edits
-  inputs: [], // the inputs of the last good program, in order
   data: null, // the last good /api/evaluate answer
-  index: null,
   seq: 0, // id of the newest request sent
   shown: 0, // id of the newest answer shown (older answers are stale and ignored)
   inflight: false,
   queued: false,
   selected: null,
-  gradTexts: new Map(), // <text> element -> its original "grad …" text
+  drawn: null, // the structure (program and options) of the drawing on screen
+  texts: new Map(), // node id -> [{ value, grad }] <text> elements of its boxes
+  inputsOf: new Map(), // program text -> its inputs (asked when it cannot be computed)
 };
-
-// ----- initial state from the server-rendered form ---------------------------------
-for (const input of document.querySelectorAll("#inputs input[type=number]")) {
-  const x = Number(input.value);
-  if (input.value !== "" && Number.isFinite(x)) state.values.set(input.name, x);
-}
-for (const row of document.querySelectorAll("#inputs .input-row")) wireInputRow(row);
+const inputs = new Inputs($("inputs"), $("no-inputs"), state.values, () => evaluate());
 
 function options() {
   const rankdir = document.querySelector("input[name=rankdir]:checked");
+  const compact = $("opt-compact").value;
   return {
     rankdir: rankdir ? rankdir.value : "LR",
     local_grads: $("opt-local-grads").checked,
     constants: $("opt-constants").checked,
     expand_calls: $("opt-expand-calls").checked,
+    compact: compact === "true" ? true : compact === "false" ? false : "auto",
   };
 }
 
-// ----- talking to the API ---------------------------------------------------------
-function namesInText(text) {
-  return new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g) || []);
-}
-
 function valuesFor(text) {
-  const names = namesInText(text);
+  const names = new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g) || []);
   const out = {};
   for (const [k, v] of state.values) if (names.has(k)) out[k] = v;
   return out;
 }
 
-async function post(body) {
-  const response = await fetch("/api/evaluate", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = await response.json().catch(() => ({ detail: `HTTP ${response.status}` }));
-  return { ok: response.ok, status: response.status, json };
-}
-
+// ----- evaluating ---------------------------------------------------------------------
 /** Evaluate now (at most one request in flight; a newer edit is sent when it returns). */
 async function evaluate() {
   if (state.inflight) {
@@ -80,20 +65,25 @@ async function evaluate() {
   state.inflight = true;
   const seq = ++state.seq;
   const expression = editor.value;
-  graphBox.classList.add("loading");
-  setStatus("Computing…");
+  const opts = options();
+  const structure = JSON.stringify([expression, opts]);
+  // Edge labels and expanded calls carry numbers outside the patched fields: redraw those.
+  const draw = structure !== state.drawn || opts.local_grads || opts.expand_calls;
+  if (draw) graphBox.classList.add("loading");
   try {
-    let body = { expression, values: valuesFor(expression), svg: true, precision: 4, ...options() };
-    let answer = await post(body);
-    if (!answer.ok && Array.isArray(answer.json.missing) && answer.json.missing.length) {
-      for (const name of answer.json.missing) if (!state.values.has(name)) state.values.set(name, DEFAULT_VALUE);
+    let body = { expression, values: valuesFor(expression), svg: draw, precision: PRECISION, ...opts };
+    let answer = await post("/api/evaluate", body);
+    const missing = !answer.ok && Array.isArray(answer.json.missing) ? answer.json.missing : [];
+    if (missing.length) {
+      for (const name of missing) if (!state.values.has(name)) state.values.set(name, DEFAULT_VALUE);
+      state.inputsOf.set(expression, missing);
       body = { ...body, values: valuesFor(expression) };
-      answer = await post(body);
+      answer = await post("/api/evaluate", body);
     }
     if (seq < state.shown) return; // stale
     state.shown = seq;
-    if (answer.ok) showResult(answer.json, expression);
-    else showError(answer.json);
+    if (answer.ok) showResult(answer.json, expression, draw ? structure : null);
+    else await showError(answer.json, expression);
   } catch (err) {
     setStatus(`Cannot reach the server (${err.message}).`);
   } finally {
@@ -116,36 +106,45 @@ function setStatus(text) {
   $("status").textContent = text;
 }
 
+function inputNames(data, expression) {
+  const names = data.nodes.filter((n) => n.op === "" && !n.group && n.name).map((n) => n.name);
+  const first = (name) => expression.search(new RegExp(`(^|[^A-Za-z0-9_])${name}(?![A-Za-z0-9_])`));
+  return names.sort((x, y) => first(x) - first(y));
+}
+
 // ----- results ----------------------------------------------------------------------
-function showResult(data, expression) {
+function showResult(data, expression, structure) {
   state.data = data;
-  state.index = indexGraph(data);
   editor.setError(null);
   $("error-box").hidden = true;
   $("editor").classList.remove("has-error");
-  graphBox.classList.remove("stale");
+  for (const el of [graphBox, $("steps"), $("values-table")]) el.classList.remove("stale");
   setStatus("");
-  const inputs = data.nodes.filter((n) => n.op === "" && !n.group && n.name).map((n) => n.name);
-  const first = (name) => expression.search(new RegExp(`(^|[^A-Za-z0-9_])${name}(?![A-Za-z0-9_])`));
-  inputs.sort((x, y) => first(x) - first(y));
-  syncInputs(inputs);
+  const names = inputNames(data, expression);
+  inputs.sync(names);
   $("output-name").textContent = data.output;
   $("output-value").textContent = fmt(data.value);
   $("output-line").hidden = false;
   const warnings = data.warnings.filter((w) => !/^value given for /.test(w));
   $("warnings").textContent = warnings.join("; ");
   $("warnings").hidden = warnings.length === 0;
-  drawSvg(data);
-  buildTable(data);
+  if (structure !== null) {
+    drawSvg(data);
+    state.drawn = structure;
+  } else {
+    patchSvg(data);
+  }
+  buildTable(data, names);
   buildSteps(data);
   stepper.reset(data.steps.length);
   if (stepper.index >= 0) showStep(stepper.index);
   restoreSelection();
-  updateLinks(expression);
-  scheduleFd(state.shown, expression);
+  const query = queryString(expression, state.values, names, options());
+  updateLinks(query);
+  fd.schedule(data, expression, names, valuesFor(expression));
 }
 
-function showError(problem) {
+async function showError(problem, expression) {
   const where = problem.line ? `line ${problem.line}, column ${problem.column}: ` : "";
   $("error-where").textContent = where;
   $("error-message").textContent = problem.detail || problem.title || "error";
@@ -153,12 +152,68 @@ function showError(problem) {
   $("error-box").hidden = false;
   $("editor").classList.toggle("has-error", Boolean(problem.line));
   editor.setError(problem.line ? { line: problem.line, column: problem.column, length: problem.length || 1 } : null);
-  graphBox.classList.add("stale");
-  setStatus("Showing the last graph that worked.");
+  for (const el of [graphBox, $("steps"), $("values-table")]) el.classList.add("stale");
+  setStatus(state.data ? "Showing the last results that worked (dimmed)." : "");
+  // A program that parses but cannot be computed at these values: show a field for every
+  // input, so the values can be changed (a request without values lists them all).
+  if (/\/(domain|budget)$/.test(problem.type || "")) {
+    if (!state.inputsOf.has(expression)) {
+      const asked = await post("/api/evaluate", { expression, values: {} });
+      state.inputsOf.set(expression, asked.ok ? inputNames(asked.json, expression) : asked.json.missing || []);
+    }
+    if (expression === editor.value) {
+      const names = state.inputsOf.get(expression);
+      for (const name of names) if (!state.values.has(name)) state.values.set(name, DEFAULT_VALUE);
+      inputs.sync(names);
+    }
+  }
+}
+
+/** Index the number fields of every drawn value node (and its dashed copies). */
+function indexTexts(svg) {
+  state.texts.clear();
+  for (const g of svg.querySelectorAll("g.node.value")) {
+    const copyOf = [...g.classList].find((c) => c.startsWith("copy-of-"));
+    const id = copyOf ? copyOf.slice(8) : g.id;
+    const texts = g.querySelectorAll("text");
+    const n = texts.length;
+    let fields = null;
+    if (n >= 4 && texts[n - 4].textContent === "value" && texts[n - 2].textContent === "grad") {
+      fields = { value: texts[n - 3], grad: texts[n - 1], prefix: "" };
+    } else {
+      const v = [...texts].find((t) => t.textContent.startsWith("value "));
+      const gr = [...texts].find((t) => t.textContent.startsWith("grad "));
+      if (v && gr) fields = { value: v, grad: gr, prefix: " " };
+    }
+    if (!fields) continue;
+    fields.gradText = fields.grad.textContent;
+    if (!state.texts.has(id)) state.texts.set(id, []);
+    state.texts.get(id).push(fields);
+  }
+}
+
+function numberText(n, key) {
+  return n[`${key}_text`] ?? fmt(n[key], PRECISION);
+}
+
+/** New values on the drawing on screen: only the numbers change, nothing is laid out. */
+function patchSvg(data) {
+  for (const n of data.nodes) {
+    const fields = state.texts.get(n.id);
+    if (!fields) continue;
+    const value = numberText(n, "value");
+    const grad = numberText(n, "grad");
+    for (const f of fields) {
+      f.value.textContent = f.prefix ? `value ${value}` : value;
+      f.gradText = f.prefix ? `grad ${grad}` : grad;
+      f.grad.textContent = f.gradText;
+      f.grad.classList.remove("grad-pending");
+    }
+  }
 }
 
 function drawSvg(data) {
-  state.gradTexts.clear();
+  state.texts.clear();
   if (!data.svg) {
     $("svg-error").textContent = data.svg_error || "No drawing.";
     $("svg-error").hidden = false;
@@ -175,22 +230,17 @@ function drawSvg(data) {
   }
   $("svg-error").hidden = true;
   const previous = graphBox.querySelector("svg");
-  const sameShape = previous && previous.dataset.shape === shapeOf(data);
-  svg.dataset.shape = shapeOf(data);
-  for (const text of svg.querySelectorAll("g.node.value text")) {
-    if (/^grad /.test(text.textContent)) state.gradTexts.set(text, text.textContent);
-  }
-  graphBox.replaceChildren(svg);
-  panZoom.attach(svg, sameShape);
+  const shape = data.nodes.map((n) => n.id + n.op).join(",") + options().rankdir;
+  const sameShape = Boolean(previous) && previous.dataset.shape === shape;
+  svg.dataset.shape = shape;
+  panZoom.show(svg, sameShape, data.output_id);
+  indexTexts(svg);
   graphBox.setAttribute("aria-label", `Computation graph of ${data.output}`);
 }
 
-function shapeOf(data) {
-  return data.nodes.map((n) => n.id + n.op).join(",") + options().rankdir;
-}
-
-function buildTable(data) {
+function buildTable(data, names) {
   const rows = data.nodes.filter((n) => n.name && !n.group);
+  const rank = (n) => (n.kind === "input" ? names.indexOf(n.name) : names.length);
   rows.sort((a, b) => rank(a) - rank(b));
   tableBody.replaceChildren(
     ...rows.map((n) => {
@@ -205,9 +255,7 @@ function buildTable(data) {
       return tr;
     }),
   );
-  function rank(n) {
-    return n.kind === "input" ? state.inputs.indexOf(n.name) : 1000;
-  }
+  showTableOverflow();
 }
 
 function cell(text, className) {
@@ -217,26 +265,28 @@ function cell(text, className) {
   return td;
 }
 
+/** On a narrow screen, say that the table scrolls sideways to more columns. */
+function showTableOverflow() {
+  const wrap = $("table-wrap");
+  $("table-more").hidden = wrap.scrollWidth <= wrap.clientWidth + 1;
+}
+
 function buildSteps(data) {
-  const list = $("steps");
-  list.replaceChildren(
-    ...data.steps.map((step, i) => {
-      const lines = describeStep(data, state.index, i);
+  $("steps").replaceChildren(
+    ...data.steps.map((step) => {
       const li = document.createElement("li");
       li.dataset.node = step.node;
-      const head = document.createElement("span");
-      head.className = "step-node";
-      head.textContent = lines.head;
-      li.append(head);
-      for (const text of lines.contributions) {
+      (step.text || []).forEach((line, k) => {
         const span = document.createElement("span");
-        span.className = "contribution";
-        span.textContent = text;
+        span.className = k === 0 ? "step-node" : "contribution";
+        span.textContent = line;
         li.append(span);
-      }
+      });
       return li;
     }),
   );
+  $("steps").removeAttribute("start");
+  $("steps-more")?.remove();
 }
 
 // ----- the backward pass, step by step -------------------------------------------------
@@ -253,21 +303,22 @@ function showStep(i) {
   const targets = new Set(step.contributions.map((c) => c.target));
   const svg = graphBox.querySelector("svg");
   if (svg) {
-    for (const g of svg.querySelectorAll("g.node, g.edge")) g.classList.remove("step-current", "step-target", "step-edge");
-    const current = svg.querySelector(`g[id="${step.node}"]`);
-    if (current) current.classList.add("step-current");
-    const op = svg.querySelector(`g[id="op-${step.node}"]`);
-    if (op) op.classList.add("step-current");
+    for (const g of svg.querySelectorAll(".step-current, .step-target, .step-edge")) g.classList.remove("step-current", "step-target", "step-edge");
+    svg.querySelector(`g[id="${step.node}"]`)?.classList.add("step-current");
+    svg.querySelector(`g[id="op-${step.node}"]`)?.classList.add("step-current");
     for (const t of targets) svg.querySelector(`g[id="${t}"]`)?.classList.add("step-target");
     data.edges.forEach((e, k) => {
       if (e.target === step.node && (e.kind || "input") === "input") svg.querySelector(`g[id="e${k}"]`)?.classList.add("step-edge");
     });
-    for (const [text, original] of state.gradTexts) {
-      const id = text.closest("g.node")?.id;
+    for (const [id, fields] of state.texts) {
       const has = grads.has(id);
-      text.classList.toggle("grad-pending", !has);
-      text.textContent = has ? `grad ${fmt(grads.get(id), 4)}` : original;
+      const text = has ? fmt(grads.get(id), PRECISION) : "";
+      for (const f of fields) {
+        f.grad.classList.toggle("grad-pending", !has);
+        f.grad.textContent = has ? (f.prefix ? `grad ${text}` : text) : f.gradText;
+      }
     }
+    panZoom.reveal(step.node);
   }
   for (const tr of tableBody.rows) {
     const id = tr.dataset.node;
@@ -283,121 +334,12 @@ function showStep(i) {
     else items[k].removeAttribute("aria-current");
   }
   items[i]?.scrollIntoView({ block: "nearest" });
-  $("step-counter").textContent = `Step ${i + 1} of ${data.steps.length}: ${nodeText(state.index, step.node)} passes its gradient to its inputs.`;
+  $("step-counter").textContent = `Step ${i + 1} of ${data.steps.length}: ${step.label || step.node} passes its gradient to its inputs.`;
 }
 
 function gradSum(parts) {
   const total = parts.reduce((a, b) => a + b, 0);
   return parts.length > 1 ? `${parts.map((p) => fmt(p)).join(" + ")} = ${fmt(total)}` : fmt(total);
-}
-
-// ----- inputs and sliders ---------------------------------------------------------------
-function sliderRange(x) {
-  let span = 10 ** Math.ceil(Math.log10(Math.max(Math.abs(x), 1)));
-  if (Math.abs(x) >= span) span *= 10;
-  return { min: -span, max: span, step: span / 1000 };
-}
-
-function setSlider(range, x) {
-  const r = sliderRange(x);
-  range.min = String(r.min);
-  range.max = String(r.max);
-  range.step = String(r.step);
-  range.value = String(x);
-}
-
-function wireInputRow(row) {
-  const name = row.dataset.name;
-  const number = row.querySelector("input[type=number]");
-  const range = row.querySelector("input[type=range]");
-  number.addEventListener("input", () => {
-    const x = Number(number.value);
-    if (number.value.trim() === "" || !Number.isFinite(x)) return;
-    state.values.set(name, x);
-    setSlider(range, x);
-    evaluate();
-  });
-  range.addEventListener("input", () => {
-    const x = Number(range.value);
-    number.value = String(Number(x.toPrecision(12)));
-    state.values.set(name, x);
-    evaluate();
-  });
-  range.addEventListener("change", () => setSlider(range, Number(range.value)));
-}
-
-function makeInputRow(name) {
-  const row = document.createElement("div");
-  row.className = "input-row";
-  row.dataset.name = name;
-  const label = document.createElement("label");
-  label.htmlFor = `in-${name}`;
-  label.textContent = name;
-  const number = document.createElement("input");
-  Object.assign(number, { type: "number", id: `in-${name}`, name, step: "any", inputMode: "decimal" });
-  const range = document.createElement("input");
-  Object.assign(range, { type: "range", id: `range-${name}`, className: "js-only", tabIndex: -1 });
-  range.setAttribute("aria-label", `${name} slider`);
-  const x = state.values.get(name) ?? DEFAULT_VALUE;
-  number.value = String(x);
-  setSlider(range, x);
-  row.append(label, number, range);
-  wireInputRow(row);
-  return row;
-}
-
-function syncInputs(inputs) {
-  state.inputs = inputs;
-  const box = $("inputs");
-  const existing = new Map([...box.querySelectorAll(".input-row")].map((r) => [r.dataset.name, r]));
-  const rows = inputs.map((name) => existing.get(name) || makeInputRow(name));
-  for (const [name, row] of existing) if (!inputs.includes(name)) row.remove();
-  rows.forEach((row, i) => {
-    if (box.children[i] !== row) box.insertBefore(row, box.children[i] || null);
-  });
-  for (const row of rows) {
-    const range = row.querySelector("input[type=range]");
-    if (range) setSlider(range, state.values.get(row.dataset.name) ?? DEFAULT_VALUE);
-    const number = row.querySelector("input[type=number]");
-    const x = state.values.get(row.dataset.name);
-    if (document.activeElement !== number && x !== undefined) number.value = String(x);
-  }
-  $("no-inputs").hidden = inputs.length > 0;
-}
-
-// ----- finite differences (numeric) beside each autodiff gradient --------------------
-let fdTimer = null;
-function scheduleFd(seq, expression) {
-  clearTimeout(fdTimer);
-  fdTimer = setTimeout(() => finiteDifferences(seq, expression), 300);
-}
-
-/** Central differences (f(x+h) − f(x−h)) / 2h, two more evaluations per input. */
-async function finiteDifferences(seq, expression) {
-  const data = state.data;
-  if (!data || state.inputs.length > FD_MAX_INPUTS) return;
-  const base = valuesFor(expression);
-  const results = await Promise.all(
-    state.inputs.map(async (name) => {
-      const x = base[name];
-      const h = 1e-5 * Math.max(1, Math.abs(x));
-      const at = (v) => post({ expression, values: { ...base, [name]: v }, svg: false });
-      const [up, down] = await Promise.all([at(x + h), at(x - h)]);
-      if (!up.ok || !down.ok || typeof up.json.value !== "number" || typeof down.json.value !== "number") return [name, null];
-      return [name, (up.json.value - down.json.value) / (2 * h)];
-    }),
-  ).catch(() => []);
-  if (seq !== state.shown || state.data !== data) return; // a newer answer is shown
-  for (const [name, fd] of results) {
-    const node = data.nodes.find((n) => n.name === name && n.op === "" && !n.group);
-    const tr = node && tableBody.querySelector(`tr[data-node="${node.id}"]`);
-    if (!tr) continue;
-    const diff = fd === null || typeof node.grad !== "number" ? null : Math.abs(fd - node.grad);
-    tr.querySelector(".fd").textContent = fd === null ? "—" : fmt(fd);
-    const d = tr.querySelector(".diff");
-    d.textContent = diff === null ? "" : fmt(diff, 2);
-    d.classList.toggle("fd-bad", diff !== null && diff > 1e-4 * Math.max(1, Math.abs(node.grad)));
-  }
 }
 
 // ----- selection: graph node <-> table row ------------------------------------------
@@ -437,46 +379,12 @@ tableBody.addEventListener("keydown", (e) => {
   }
 });
 
-// ----- share and downloads -----------------------------------------------------------
-function queryString(expression, withPageOptions) {
-  const params = new URLSearchParams();
-  params.set("expression", expression);
-  for (const name of state.inputs) if (state.values.has(name)) params.set(name, String(state.values.get(name)));
-  const o = options();
-  if (o.rankdir !== "LR") params.set("rankdir", o.rankdir);
-  if (o.local_grads) params.set("local_grads", "true");
-  if (o.expand_calls) params.set("expand_calls", "true");
-  if (withPageOptions && !o.constants) params.set("constants", "false");
-  return params.toString();
-}
-
-function updateLinks(expression) {
-  const page = queryString(expression, true);
-  const url = new URL(`/?${page}`, window.location.href).href;
-  $("share-url").value = url;
-  history.replaceState(null, "", `/?${page}`);
-  $("dl-svg").href = `/api/graph.svg?${queryString(expression, false)}`;
-  for (const kind of ["png", "dot", "json"]) $(`dl-${kind}`).href = `/export/graph.${kind}?${page}`;
-}
-
-$("copy-link").addEventListener("click", async () => {
-  const field = $("share-url");
-  try {
-    await navigator.clipboard.writeText(field.value);
-    setStatus("Link copied.");
-  } catch {
-    field.select();
-    setStatus("Select the link and copy it (Ctrl+C).");
-  }
-});
-
 // ----- examples ----------------------------------------------------------------------
 async function loadExamples() {
   const select = $("examples");
   try {
-    const response = await fetch("/api/examples", { headers: { Accept: "application/json" } });
-    if (!response.ok) return;
-    const examples = await response.json();
+    const examples = await getJson("/api/examples");
+    if (!examples) return;
     for (const ex of examples) {
       const option = document.createElement("option");
       option.value = ex.id;
@@ -501,9 +409,18 @@ async function loadExamples() {
   }
 }
 
+// ----- full window --------------------------------------------------------------------
+function setFullWindow(on) {
+  $("graph-panel").classList.toggle("full-window", on);
+  document.body.classList.toggle("has-full-window", on);
+  $("graph-full").setAttribute("aria-pressed", String(on));
+  $("graph-full").textContent = on ? "Exit full window" : "Full window";
+  graphBox.focus({ preventScroll: true });
+}
+
 // ----- wiring --------------------------------------------------------------------------
 $("expression").addEventListener("input", evaluateSoon);
-for (const el of document.querySelectorAll(".view-panel input")) el.addEventListener("change", evaluate);
+for (const el of document.querySelectorAll(".view-panel input, .view-panel select")) el.addEventListener("change", evaluate);
 $("playground").addEventListener("submit", (e) => {
   e.preventDefault();
   evaluate();
@@ -511,6 +428,12 @@ $("playground").addEventListener("submit", (e) => {
 $("zoom-in").addEventListener("click", () => panZoom.zoom(1.25));
 $("zoom-out").addEventListener("click", () => panZoom.zoom(1 / 1.25));
 $("zoom-fit").addEventListener("click", () => panZoom.fit());
+$("graph-full").addEventListener("click", () => setFullWindow(!$("graph-panel").classList.contains("full-window")));
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && $("graph-panel").classList.contains("full-window")) setFullWindow(false);
+});
+new ResizeObserver(showTableOverflow).observe($("table-wrap"));
+wireCopy(setStatus);
 
 loadExamples();
 evaluate();

@@ -1,6 +1,10 @@
 // The program editor: a textarea with a line-number gutter, a Ln/Col readout and an
 // error underline drawn in a backdrop behind the (transparent) textarea. Text only: the
-// backdrop is built from text nodes, never from markup.
+// backdrop is built from text nodes, never from markup. The editor grows with the program
+// up to MAX_LINES lines, then scrolls; gutter and underline scroll with the text.
+
+const MIN_LINES = 6;
+const MAX_LINES = 18;
 
 /** Code-unit offset in source of a 1-based line and code-point column (as the API counts). */
 export function offsetOf(source, line, column) {
@@ -50,6 +54,9 @@ export class Editor {
     const numbers = [];
     for (let i = 1; i <= lines; i++) numbers.push(String(i));
     this.gutter.textContent = `${numbers.join("\n")}\n`;
+    // CSSOM (allowed by the CSP): the editor's height in lines, bounded.
+    const shown = Math.min(Math.max(lines + 1, MIN_LINES), MAX_LINES);
+    this.textarea.closest(".editor")?.style.setProperty("--editor-lines", String(shown));
     this.drawBackdrop();
     this.updateReadout();
     this.syncScroll();
@@ -72,6 +79,25 @@ export class Editor {
   setError(error) {
     this.error = error;
     this.drawBackdrop();
+    if (error && error.line) this.scrollToLine(error.line, error.column);
+  }
+
+  /** Scroll the text so that line:column is in view (unless it is already). */
+  scrollToLine(line, column) {
+    const ta = this.textarea;
+    const style = getComputedStyle(ta);
+    const lineHeight = parseFloat(style.lineHeight) || 22;
+    const pad = parseFloat(style.paddingTop) || 0;
+    const top = pad + (line - 1) * lineHeight;
+    if (top < ta.scrollTop || top + lineHeight > ta.scrollTop + ta.clientHeight) {
+      ta.scrollTop = Math.max(0, top - ta.clientHeight / 3);
+    }
+    const charWidth = lineHeight / 1.5 * 0.6; // monospace: about 0.6 em per character
+    const left = (column - 1) * charWidth;
+    if (left < ta.scrollLeft || left > ta.scrollLeft + ta.clientWidth - 4 * charWidth) {
+      ta.scrollLeft = Math.max(0, left - ta.clientWidth / 2);
+    }
+    this.syncScroll();
   }
 
   drawBackdrop() {

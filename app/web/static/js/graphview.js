@@ -33,7 +33,11 @@ export function sanitizeSvg(text) {
   return document.importNode(root, true);
 }
 
-/** Pan (drag, arrow keys) and zoom (wheel, +/−, buttons) one SVG through its viewBox. */
+const READABLE = 0.75; // screen px per SVG unit: 11-unit labels at least ~8 px tall
+const MAX_SCALE = 6; // the closest zoom: labels ~66 px tall
+
+/** Pan (drag, arrow keys) and zoom (wheel, +/−, buttons) one SVG through its viewBox, with
+ * an overview (minimap) of the whole drawing whenever only part of it is in view. */
 export class PanZoom {
   constructor(container) {
     this.container = container;
@@ -42,36 +46,99 @@ export class PanZoom {
     this.box = null;
     this.drag = null;
     this.moved = false;
+    this.centres = null;
+    this.minimap = makeMinimap(this);
     container.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
     container.addEventListener("pointerdown", (e) => this.onDown(e));
     container.addEventListener("pointermove", (e) => this.onMove(e));
     container.addEventListener("pointerup", (e) => this.onUp(e));
     container.addEventListener("pointercancel", (e) => this.onUp(e));
     container.addEventListener("keydown", (e) => this.onKey(e));
+    new ResizeObserver(() => this.resize()).observe(container);
+    this.size = { w: container.clientWidth, h: container.clientHeight };
   }
 
-  /** Show svg; keep the current view when keep is true and the user has zoomed. */
-  attach(svg, keep) {
+  /** Show svg (replacing the container's drawing). keep: the same layout as before, so a
+   * view the user chose stays; otherwise start readable, centred on the node focus. */
+  show(svg, keep, focus) {
     const vb = svg.viewBox && svg.viewBox.baseVal;
     const home = vb && vb.width > 0 ? { x: vb.x, y: vb.y, w: vb.width, h: vb.height } : null;
     svg.removeAttribute("width");
     svg.removeAttribute("height");
     svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    svg.querySelector("g.graph")?.setAttribute("id", "pg-root");
     const previous = this.box;
-    const zoomed = previous && this.home && (previous.w !== this.home.w || previous.x !== this.home.x || previous.y !== this.home.y);
     this.svg = svg;
     this.home = home;
+    this.centres = null;
     // CSSOM (allowed by the CSP): lets narrow screens size the box to the drawing.
-    // Clamped so a very wide or tall drawing still gets a usable box (it scales inside).
     if (home) this.container.style.setProperty("--graph-aspect", String(Math.min(2.5, Math.max(0.6, home.w / home.h))));
-    this.box = keep && zoomed ? previous : home && { ...home };
+    this.container.replaceChildren(svg, this.minimap.box);
+    this.minimap.svg.setAttribute("viewBox", home ? `${home.x} ${home.y} ${home.w} ${home.h}` : "0 0 1 1");
+    this.size = { w: this.container.clientWidth, h: this.container.clientHeight };
+    if (keep && previous) this.box = previous;
+    else this.start(focus);
+    this.apply();
+  }
+
+  /** Pixels per SVG unit that show the whole drawing. */
+  fitScale() {
+    const { w, h } = this.size;
+    return this.home && w > 0 && h > 0 ? Math.min(w / this.home.w, h / this.home.h) : 1;
+  }
+
+  /** The first view: the whole drawing if its labels are readable so, else a readable
+   * part centred on the node focus (the output). */
+  start(focus) {
+    if (!this.home) return;
+    const s = this.fitScale();
+    if (s >= READABLE || this.size.w === 0) {
+      this.box = { ...this.home };
+      return;
+    }
+    const w = this.size.w / READABLE;
+    const h = this.size.h / READABLE;
+    const c = (focus && this.centreOf(focus)) || { x: this.home.x + this.home.w, y: this.home.y + this.home.h / 2 };
+    this.box = this.clamp({ x: c.x - w / 2, y: c.y - h / 2, w, h });
+  }
+
+  /** Keep the box inside the drawing (with a margin) as far as its size allows. */
+  clamp(b) {
+    const H = this.home;
+    const fix = (pos, len, lo, full) => (len >= full ? lo + (full - len) / 2 : Math.min(Math.max(pos, lo - len / 4), lo + full - len + len / 4));
+    return { ...b, x: fix(b.x, b.w, H.x, H.w), y: fix(b.y, b.h, H.y, H.h) };
+  }
+
+  /** The container changed size (full window, phone rotation): keep centre and scale. */
+  resize() {
+    const w = this.container.clientWidth;
+    const h = this.container.clientHeight;
+    if (!this.box || w === 0 || h === 0 || (w === this.size.w && h === this.size.h)) {
+      this.size = { w, h };
+      return;
+    }
+    const b = this.box;
+    const scale = Math.min(this.size.w / b.w, this.size.h / b.h) || this.fitScale();
+    const cx = b.x + b.w / 2;
+    const cy = b.y + b.h / 2;
+    this.size = { w, h };
+    this.box = { x: cx - w / scale / 2, y: cy - h / scale / 2, w: w / scale, h: h / scale };
     this.apply();
   }
 
   apply() {
-    if (this.svg && this.box) {
-      const b = this.box;
-      this.svg.setAttribute("viewBox", `${b.x} ${b.y} ${b.w} ${b.h}`);
+    if (!this.svg || !this.box) return;
+    const b = this.box;
+    this.svg.setAttribute("viewBox", `${b.x} ${b.y} ${b.w} ${b.h}`);
+    const H = this.home;
+    const whole = H && b.x <= H.x + 1 && b.y <= H.y + 1 && b.x + b.w >= H.x + H.w - 1 && b.y + b.h >= H.y + H.h - 1;
+    this.minimap.box.hidden = Boolean(whole) || !H;
+    if (!whole && H) {
+      const r = this.minimap.view;
+      r.setAttribute("x", String(b.x));
+      r.setAttribute("y", String(b.y));
+      r.setAttribute("width", String(b.w));
+      r.setAttribute("height", String(b.h));
     }
   }
 
@@ -80,13 +147,66 @@ export class PanZoom {
     this.apply();
   }
 
-  /** Zoom by factor around a point in SVG units (the centre by default). */
-  zoom(factor, cx, cy) {
+  /** The centre of node id in SVG units (null if it is not drawn). */
+  centreOf(id) {
+    const g = this.svg && this.svg.querySelector(`g[id="${CSS.escape(id)}"]`);
+    if (!g) return null;
+    const bb = g.getBBox();
+    const outer = this.svg.getScreenCTM();
+    const inner = g.getScreenCTM();
+    const p = new DOMPoint(bb.x + bb.width / 2, bb.y + bb.height / 2);
+    return outer && inner ? p.matrixTransform(outer.inverse().multiply(inner)) : p;
+  }
+
+  /** Bring node id into view (centred) unless it is in view already. */
+  reveal(id) {
+    const c = this.centreOf(id);
+    const b = this.box;
+    if (!c || !b) return;
+    const mx = b.w * 0.1;
+    const my = b.h * 0.1;
+    if (c.x > b.x + mx && c.x < b.x + b.w - mx && c.y > b.y + my && c.y < b.y + b.h - my) return;
+    this.box = { ...b, x: c.x - b.w / 2, y: c.y - b.h / 2 };
+    this.apply();
+  }
+
+  /** The node centre nearest to (x, y), if any node is drawn. */
+  nearest(x, y) {
+    if (!this.centres) {
+      this.centres = [];
+      for (const g of this.svg.querySelectorAll("g.node")) {
+        const c = this.centreOf(g.id);
+        if (c) this.centres.push(c);
+      }
+    }
+    let best = null;
+    let d = Infinity;
+    for (const c of this.centres) {
+      const e = (c.x - x) ** 2 + (c.y - y) ** 2;
+      if (e < d) [best, d] = [c, e];
+    }
+    return best;
+  }
+
+  /** Zoom by factor around a point in SVG units; by default around the drawn node
+   * nearest the centre of the view, so zooming in never lands on empty paper. */
+  zoom(factor, px, py) {
     if (!this.box) return;
     const b = this.box;
-    const x = cx ?? b.x + b.w / 2;
-    const y = cy ?? b.y + b.h / 2;
-    const w = Math.min(Math.max(b.w / factor, this.home.w / 40), this.home.w * 8);
+    let x = px;
+    let y = py;
+    if (x === undefined) {
+      const c = factor > 1 ? this.nearest(b.x + b.w / 2, b.y + b.h / 2) : null;
+      x = c ? c.x : b.x + b.w / 2;
+      y = c ? c.y : b.y + b.h / 2;
+      if (c) {
+        // bring that node to the centre, then zoom around it
+        this.box = { ...b, x: x - b.w / 2, y: y - b.h / 2 };
+        return this.zoom(factor, x, y);
+      }
+    }
+    const widest = Math.max(this.home.w, (this.home.h * b.w) / b.h) * 1.5;
+    const w = Math.min(Math.max(b.w / factor, this.size.w / MAX_SCALE), widest);
     const f = b.w / w;
     this.box = { x: x - (x - b.x) / f, y: y - (y - b.y) / f, w, h: b.h / f };
     this.apply();
@@ -108,7 +228,9 @@ export class PanZoom {
   }
 
   onDown(e) {
-    if (!this.svg || e.button !== 0) return;
+    if (!this.svg || e.button !== 0 || this.minimap.box.contains(e.target)) return;
+    e.preventDefault(); // dragging pans; it never selects text
+    this.container.focus({ preventScroll: true });
     const p = this.toSvg(e.clientX, e.clientY);
     this.drag = { x: e.clientX, y: e.clientY, box: { ...this.box }, id: e.pointerId, scale: p ? p.scale : 1 };
     this.moved = false;
@@ -143,6 +265,15 @@ export class PanZoom {
     return m;
   }
 
+  /** Centre the view on the point of the minimap under a client position. */
+  jump(clientX, clientY) {
+    const ctm = this.minimap.svg.getScreenCTM();
+    if (!ctm || !this.box) return;
+    const p = new DOMPoint(clientX, clientY).matrixTransform(ctm.inverse());
+    this.box = { ...this.box, x: p.x - this.box.w / 2, y: p.y - this.box.h / 2 };
+    this.apply();
+  }
+
   onKey(e) {
     if (!this.box) return;
     const step = this.box.w / 10;
@@ -162,4 +293,34 @@ export class PanZoom {
       action();
     }
   }
+}
+
+/** The overview: the same drawing (by reference, not a copy) and a frame for the view. */
+function makeMinimap(panZoom) {
+  const box = document.createElement("div");
+  box.className = "minimap";
+  box.hidden = true;
+  box.setAttribute("aria-hidden", "true");
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+  const use = document.createElementNS(SVG_NS, "use");
+  use.setAttribute("href", "#pg-root");
+  const view = document.createElementNS(SVG_NS, "rect");
+  view.setAttribute("class", "minimap-view");
+  svg.append(use, view);
+  box.append(svg);
+  let dragging = false;
+  box.addEventListener("pointerdown", (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    dragging = true;
+    box.setPointerCapture(e.pointerId);
+    panZoom.jump(e.clientX, e.clientY);
+  });
+  box.addEventListener("pointermove", (e) => {
+    if (dragging) panZoom.jump(e.clientX, e.clientY);
+  });
+  box.addEventListener("pointerup", () => { dragging = false; });
+  box.addEventListener("click", (e) => e.stopPropagation());
+  return { box, svg, view };
 }

@@ -1,13 +1,6 @@
 // The backward pass, one step at a time: which node has its turn, what it passes to each
 // input, and every gradient as accumulated so far (blank until a first contribution).
-
-import { fmt, localFormula, nodeText } from "./format.js";
-
-/** A node's text, in parentheses unless it is a single name or number. */
-function term(index, id) {
-  const t = nodeText(index, id);
-  return /^[\w.]+$/.test(t) ? t : `(${t})`;
-}
+// The words of each step come from the server (step.text).
 
 /** State of the backward pass after steps[0..i]: partial gradients and who sent them. */
 export function stateAt(data, i) {
@@ -24,23 +17,6 @@ export function stateAt(data, i) {
     grads.set(id, parts.reduce((a, b) => (typeof a === "number" && typeof b === "number" ? a + b : "nan"), 0));
   }
   return { received, grads };
-}
-
-/** The text lines of one step: the node's gradient, then one line per input. */
-export function describeStep(data, index, i, precision = 6) {
-  const step = data.steps[i];
-  const name = term(index, step.node);
-  const lines = { head: `grad ${name} = ${fmt(step.grad, precision)}`, contributions: [] };
-  step.contributions.forEach((c, k) => {
-    const input = term(index, c.target);
-    const formula = localFormula(index, step.node, k);
-    const local = fmt(c.local_grad, precision);
-    const shown = formula && formula !== local ? `${formula} = ${local}` : local;
-    lines.contributions.push(
-      `∂${name}/∂${input} = ${shown};  grad ${input} += ${local} × ${fmt(step.grad, precision)} = ${fmt(c.product, precision)}`,
-    );
-  });
-  return lines;
 }
 
 /** Buttons first / back / next / play / last over n steps; onChange(i) shows step i. */

@@ -1,6 +1,7 @@
 // The Train panel: a per-example loss, parameters, data and settings go to POST /api/optimize;
 // the answer is drawn as a loss curve, parameter traces and the fitted model over the data.
 
+import { getJson, post } from "./api.js";
 import { fmt } from "./format.js";
 import { sanitizeSvg } from "./graphview.js";
 import { drawChart } from "./train-chart.js";
@@ -23,23 +24,6 @@ const state = {
   fit: null, // { x, y, dots, xName, target } of the last fit drawing
   timer: 0,
 };
-
-// ----- API ----------------------------------------------------------------------------------
-
-async function post(url, body) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  let json = null;
-  try {
-    json = await response.json();
-  } catch {
-    json = { title: `HTTP ${response.status}`, detail: "the server's answer was not JSON" };
-  }
-  return { ok: response.ok, status: response.status, json };
-}
 
 // ----- data source and parameters -------------------------------------------------------------
 
@@ -68,7 +52,11 @@ function showSource() {
 function detectInputs() {
   const text = $("tr-loss").value;
   const run = (async () => {
-    const { ok, json } = await post("/api/evaluate", { expression: text, values: {} });
+    // Every name of the text at 1 usually computes (no 422 in the console); a program that
+    // cannot be computed there is asked without values, and the 422 lists its inputs.
+    const guess = Object.fromEntries([...namesIn(text)].map((n) => [n, 1]));
+    let { ok, json } = await post("/api/evaluate", { expression: text, values: guess });
+    if (!ok && (!json.line || /\/domain$/.test(json.type || ""))) ({ ok, json } = await post("/api/evaluate", { expression: text, values: {} }));
     if (text !== $("tr-loss").value) return;
     state.detected = text;
     if (ok) {
@@ -169,9 +157,9 @@ async function dataColumnsValues() {
   if (source() === "csv") return readCsv($("tr-csv").value).columns;
   const name = $("tr-dataset").value;
   if (!state.datasetRows.has(name)) {
-    const response = await fetch(`/api/datasets/${encodeURIComponent(name)}`, { headers: { Accept: "application/json" } });
-    if (!response.ok) return new Map();
-    state.datasetRows.set(name, new Map(Object.entries((await response.json()).data)));
+    const answer = await getJson(`/api/datasets/${encodeURIComponent(name)}`);
+    if (!answer) return new Map();
+    state.datasetRows.set(name, new Map(Object.entries(answer.data)));
   }
   return state.datasetRows.get(name);
 }
@@ -280,6 +268,15 @@ function short(x, p) {
   return a < 1e-3 || a >= 1e7 ? x.toExponential(p - 1).replace(/\.?0+e/, "e") : fmt(x, p);
 }
 
+/** The first and last recorded loss when the loss grew by orders of magnitude, else null. */
+function lossGrowth(a) {
+  const losses = (a.history?.loss || []).filter((x) => typeof x === "number" && Number.isFinite(x));
+  if (losses.length < 2) return null;
+  const first = Math.abs(losses[0]);
+  const last = Math.abs(losses[losses.length - 1]);
+  return last > 1000 * Math.max(first, 1e-12) ? { first: losses[0], last: losses[losses.length - 1] } : null;
+}
+
 function finalRow(name, value, grad) {
   const tr = document.createElement("tr");
   const th = document.createElement("th");
@@ -306,8 +303,14 @@ function showAnswer(a) {
   const loss = finalRow(`loss (${a.reduce})`, a.loss);
   loss.classList.add("train-loss-row");
   $("tr-final-body").replaceChildren(...rows, loss);
-  $("tr-diverged").hidden = !a.diverged && !a.message;
-  $("tr-diverged").textContent = a.diverged ? `Diverged: ${a.message || "the loss stopped being finite"}` : a.message || "";
+  const growth = lossGrowth(a);
+  const message = (a.message || "").replace(/^diverged:\s*/i, "");
+  $("tr-diverged").hidden = !a.diverged && !message && !growth;
+  $("tr-diverged").textContent = a.diverged
+    ? `Diverged: ${message || "the loss stopped being finite"}. Try a smaller learning rate.`
+    : growth
+      ? `Diverging: the loss grew from ${short(growth.first, 3)} to ${short(growth.last, 3)}. Try a smaller learning rate.`
+      : message;
   $("tr-warnings").hidden = !(a.warnings && a.warnings.length);
   $("tr-warnings").textContent = (a.warnings || []).join("; ");
   drawLossChart();
@@ -318,6 +321,11 @@ function showAnswer(a) {
 /** The per-example graph with its reduction node, parsed and stripped like the playground's. */
 function showGraph(a) {
   const svg = a.svg ? sanitizeSvg(a.svg) : null;
+  if (svg) {
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+  }
   $("tr-graph-figure").hidden = !svg;
   if (svg) $("tr-graph").replaceChildren(svg);
   else $("tr-graph").replaceChildren();
@@ -378,6 +386,14 @@ async function train(event) {
   try {
     if (state.detected !== $("tr-loss").value) await detectInputs();
     else if (state.pending) await state.pending;
+    const columns = dataColumns();
+    if (columns.length && state.inputs.length && !columns.some((c) => state.inputs.includes(c))) {
+      showError({
+        title: "The data does not fit the loss",
+        detail: `its columns ${columns.join(", ")} are not names in the loss (whose inputs are ${state.inputs.join(", ")}). Names are case-sensitive: rename the header or the loss.`,
+      });
+      return;
+    }
     const { body, bad } = requestBody();
     if (bad.length) {
       showError({ title: "Not a number", detail: `the initial value of ${bad.join(", ")}` });
@@ -394,7 +410,8 @@ async function train(event) {
     await drawFit(json);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     busy(false);
-    $("tr-status").textContent = `Done in ${seconds} s: loss ${fmt(json.loss, 6)}.`;
+    const verdict = json.diverged ? "Diverged" : lossGrowth(json) ? "Diverging" : "Done";
+    $("tr-status").textContent = `${verdict} in ${seconds} s: loss ${short(json.loss, 6)}.`;
     // in one column the results are below the settings: bring them into view
     const top = $("tr-results").getBoundingClientRect().top;
     if (top > window.innerHeight * 0.8) $("tr-results").scrollIntoView({ block: "start", behavior: "smooth" });
@@ -407,12 +424,23 @@ async function train(event) {
 
 // ----- presets and wiring -------------------------------------------------------------------------
 
+/** Back to no results: nothing of an earlier run stays on screen. */
+function clearResults() {
+  state.answer = null;
+  state.fit = null;
+  $("tr-output").hidden = true;
+  $("tr-empty").hidden = false;
+  $("tr-status").textContent = "";
+  for (const id of ["tr-loss-chart", "tr-param-chart", "tr-fit-chart", "tr-graph", "tr-final-body"]) $(id).replaceChildren();
+  showError(null);
+}
+
 function preset({ loss, params, dataset, optimizer, reduce, lr, steps }) {
+  clearResults();
   $("tr-loss").value = loss;
-  for (const [k, v] of Object.entries(params)) {
-    state.inits.set(k, String(v));
-    state.unticked.delete(k);
-  }
+  state.inits = new Map(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  state.unticked = new Set();
+  $("tr-log").checked = false;
   $("tr-source-dataset").checked = true;
   if (state.datasets.has(dataset)) $("tr-dataset").value = dataset;
   $("tr-optimizer").value = optimizer;
@@ -435,9 +463,8 @@ function showDatasetInfo() {
 }
 
 async function loadDatasets() {
-  const response = await fetch("/api/datasets", { headers: { Accept: "application/json" } });
-  if (!response.ok) return;
-  const list = await response.json();
+  const list = await getJson("/api/datasets");
+  if (!list) return;
   const options = list.map((ds) => {
     state.datasets.set(ds.name, ds);
     const opt = document.createElement("option");
