@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +14,10 @@ from app.config import Settings
 from app.examples import EXAMPLES
 from app.web.main import create_app
 from app.web.routes import health
+
+# The version is pyproject.toml's, read from the installed package's metadata.
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+PYPROJECT_VERSION = tomllib.loads(PYPROJECT.read_text())["project"]["version"]
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +30,7 @@ def test_health_reports_the_versions(client: TestClient) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok" and body["version"] == "0.1.0"
+    assert body["status"] == "ok" and body["version"] == PYPROJECT_VERSION
     assert body["graphviz"].split(".")[0].isdigit()
 
 
@@ -34,7 +40,11 @@ def test_health_is_503_without_graphviz(
     monkeypatch.setattr(health, "graphviz_version", lambda: None)
     response = client.get("/api/health")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "version": "0.1.0", "graphviz": None}
+    assert response.json() == {
+        "status": "unavailable",
+        "version": PYPROJECT_VERSION,
+        "graphviz": None,
+    }
 
 
 def test_the_gallery_lists_each_example_once(client: TestClient) -> None:

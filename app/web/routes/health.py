@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.render import graphviz_version
 
-VERSION = "0.1.0"
+try:
+    VERSION = version("chainrule")  # pyproject.toml's, as installed
+except PackageNotFoundError:  # running from a source tree that was never installed
+    VERSION = "0+unknown"
 
 router = APIRouter(prefix="/api", tags=["health"])
 
