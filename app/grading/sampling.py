@@ -18,6 +18,7 @@ MIN_STEP = 0.2
 # Re-draws are bounded: at most this many builds per requested sample, in all.
 ATTEMPTS_PER_SAMPLE = 3
 SHRINK = 0.8
+MIN_SCALE = 0.01  # smaller steps would round (to 4 digits) back to the given values
 _PIECEWISE = frozenset({"relu", "abs", "max", "min"})
 
 
@@ -67,13 +68,15 @@ def draw_points(
             break
         budget.check_time("drawing random points")
         values = {name: _near(rng, x, scale) for name, x in given.items()}
+        if values == given and given:
+            continue
         try:
             at = build(program, values, budget)
         except (EngineError, ParseError, ValueError, ArithmeticError):
-            scale *= SHRINK
+            scale = max(MIN_SCALE, scale * SHRINK)
             continue
         if not _same_piece(base, pieces(at)):
-            scale *= SHRINK
+            scale = max(MIN_SCALE, scale * SHRINK)
             continue
         point = {name: v.data for name, v in {**at.inputs, **at.named}.items()}
         point.setdefault(at.output_name, at.output.data)

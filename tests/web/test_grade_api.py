@@ -164,3 +164,45 @@ def test_batch_builds_the_problem_once(client: TestClient, monkeypatch: pytest.M
     sub = {"id": "s", "answers": [{"name": "x", "wrt": "b", "answer": 5}]}
     assert batch(client, [sub] * 50, samples=0).status_code == 200
     assert len(calls) == 1
+
+
+def test_format_gradescope_keeps_to_gradescopes_keys(client: TestClient) -> None:
+    answers = [
+        {"name": "de/dc", "wrt": "c", "answer": "d", "number": "1", "visibility": "hidden"},
+        {"name": "de/db", "wrt": "b", "answer": "c + (d", "tags": ["t"]},
+    ]
+    body = grade(client, answers, format="gradescope", visibility="after_published")
+    assert set(body) == {"score", "output", "output_format", "tests", "visibility", "extra_data"}
+    assert body["visibility"] == "after_published" and body["score"] == 1.0
+    first, second = body["tests"]
+    assert (first["number"], first["visibility"], second["tags"]) == ("1", "hidden", ["t"])
+    assert second["extra_data"]["error"]["column"] == 7
+    assert "gradable" not in first and "gradable" not in body
+
+
+def test_format_prairielearn_scores_a_fraction_and_keeps_gradable(client: TestClient) -> None:
+    answers = [
+        {"name": "de/dc", "wrt": "c", "answer": "d", "points": 3},
+        {"name": "de/db", "wrt": "b", "answer": "c + (d"},
+    ]
+    body = grade(client, answers, format="prairielearn")
+    assert (body["gradable"], body["score"]) == (True, 0.75)
+    assert [(t["points"], t["max_points"]) for t in body["tests"]] == [(3.0, 3.0), (0.0, 1.0)]
+    assert body["tests"][0]["description"] == "∂e/∂c"
+    assert body["format_errors"] == [f"de/db: {body['tests'][1]['message']}"]
+
+
+def test_a_tolerance_per_answer(client: TestClient) -> None:
+    answers = [
+        {"name": "strict", "wrt": "b", "answer": 5.001},
+        {"name": "loose", "wrt": "b", "answer": 5.001, "rtol": 1e-3},
+    ]
+    body = grade(client, answers)
+    assert [t["status"] for t in body["tests"]] == ["failed", "passed"]
+
+
+def test_an_unknown_format_is_a_422(client: TestClient) -> None:
+    response = client.post(
+        "/api/grade", json={**SEED, "format": "moodle", "answers": [{"name": "x", "answer": 6}]}
+    )
+    assert response.status_code == 422
