@@ -130,7 +130,7 @@ def prepare(
     budget.charge(
         BYTES,
         rows * ROW_BYTES * len(used_columns),
-        f"{len(used_columns)} data columns of {rows:,} rows",
+        f"{len(used_columns)} data column{'' if len(used_columns) == 1 else 's'} of {rows:,} rows",
     )
     columns = {c: np.asarray(data[c], dtype=np.float64) for c in used_columns}
     for c, col in columns.items():
