@@ -1,4 +1,9 @@
-"""examples/gradescope: run_autograder writes the expected results.json without a server."""
+"""examples/gradescope: run_autograder writes the expected results.json without a server.
+
+These run the script where it sits, with `chainrule` from this checkout; the zip built by
+make_zip.sh, installed by setup.sh and run as Gradescope lays it out, is
+tests/deploy/test_autograders.py (Docker).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.grading.results_specs import gradescope_errors
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "gradescope"
@@ -44,7 +51,10 @@ def test_the_sample_submission_gives_the_expected_results(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     written = json.loads((tmp_path / "results" / "results.json").read_text())
     assert written == json.loads((EXAMPLE / "results.json").read_text())
-    assert (written["score"], written["max_score"]) == (4.0, 9.5)
+    assert gradescope_errors(written) == []
+    assert (written["score"], written["extra_data"]["max_score"]) == (4.0, 9.5)
+    scores = [t["score"] for t in written["tests"]]
+    assert scores == [0.0, 2.0, 0.0, 1.0, 1.0, 0.0, 0.0]  # 2.0001 passes: rtol 1e-3
 
 
 def test_a_submission_that_is_not_json_is_graded_as_not_gradable(tmp_path: Path) -> None:
@@ -54,8 +64,20 @@ def test_a_submission_that_is_not_json_is_graded_as_not_gradable(tmp_path: Path)
     done = run_autograder(tmp_path, submission)
     assert done.returncode == 0, done.stderr
     written = json.loads((tmp_path / "results" / "results.json").read_text())
-    assert (written["score"], written["max_score"], written["gradable"]) == (0.0, 9.5, False)
-    assert written["output"].startswith("the submission cannot be read")
+    assert gradescope_errors(written) == []
+    assert (written["score"], written["extra_data"]) == (0.0, {"max_score": 9.5, "gradable": False})
+    assert "the submission cannot be read" in written["output"]
+    assert [t["max_score"] for t in written["tests"]] == [2, 2, 2, 1, 1, 1, 0.5]
+
+
+def test_a_single_json_file_of_another_name_is_the_submission(tmp_path: Path) -> None:
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "my answers.json").write_text('{"answers": [{"name": "e", "answer": 6}]}')
+    done = run_autograder(tmp_path, submission)
+    assert done.returncode == 0, done.stderr
+    written = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert written["score"] == 0.5
 
 
 def test_a_malformed_problem_fails_the_autograder(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from app.cli import main
 from app.web.main import create_app
+from tests.grading.results_specs import gradescope_errors, prairielearn_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}, "seed": 3}
@@ -202,6 +203,7 @@ def test_gradescope_format_keeps_to_its_keys_and_passes_the_question_fields(
 ) -> None:
     answers = [{"name": "de/dc", "answer": "<b>d</b>"}, {"name": "de/db", "answer": 5}]
     result = graded(tmp_path, capsys, answers, "--format", "gradescope")
+    assert gradescope_errors(result) == []
     assert set(result) == {"score", "output", "output_format", "tests", "extra_data"}
     assert result["output_format"] == "text" and result["score"] == 1.0
     assert result["extra_data"] == {"max_score": 5.0, "gradable": False}
@@ -216,6 +218,7 @@ def test_prairielearn_format_scores_a_fraction(
 ) -> None:
     answers = [{"name": "de/dc", "answer": "c + (d"}, {"name": "de/db", "answer": 5}]
     result = graded(tmp_path, capsys, answers, "--format", "prairielearn")
+    assert prairielearn_errors(result) == []
     assert (result["gradable"], result["score"]) == (True, 0.2)
     first = result["tests"][0]
     assert (first["points"], first["max_points"], first["description"]) == (0.0, 2.0, "∂e/∂c")
@@ -252,6 +255,7 @@ def test_an_unreadable_submission_on_prairielearn_is_not_gradable(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     result = graded(tmp_path, capsys, "{oops", "--format", "prairielearn")
+    assert prairielearn_errors(result) == []
     assert (result["gradable"], result["score"]) == (False, 0.0)
     assert result["format_errors"][0].startswith("the submission cannot be read")
     assert [t["points"] for t in result["tests"]] == [0.0] * 4
