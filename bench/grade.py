@@ -5,6 +5,8 @@ Run from the repository root:
     python bench/grade.py                 # 1,000 submissions of 4 numeric answers
     python bench/grade.py --formulas      # the same with 2 of the 4 answers as formulas
     python bench/grade.py --submissions 200 --repeat 3
+    python bench/grade.py --autograder    # also: one `chainrule grade` process per submission
+    python bench/grade.py --attacks       # also: how fast issue 10's grading attacks are refused
 
 Both go through FastAPI's TestClient (the whole app: validation, routing, JSON), so the
 ratio compares like with like; request bodies are encoded once, before timing (a client's
@@ -21,6 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -64,19 +68,90 @@ def timed(client: TestClient, path: str, body: dict[str, Any], repeat: int) -> f
     return min(times)
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def autograder(repeat: int) -> None:
+    """Time one `chainrule grade --format gradescope` process on the example submission."""
+    example = ROOT / "examples" / "gradescope"
+    cmd = [sys.executable, "-m", "app.cli", "grade", "--format", "gradescope"]
+    cmd += [str(example / "problem.json"), str(example / "submission" / "answers.json")]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    print(
+        f"chainrule grade (a process per submission, 7 questions): "
+        f"median {statistics.median(times) * 1e3:.0f} ms of {repeat}"
+    )
+
+
+def attacks(client: TestClient) -> None:
+    """Time issue 10's grading attacks: each should be refused (422 budget) at once."""
+    sys.path.insert(0, str(ROOT))
+    from tests.hardening.test_grading_budget import big_program
+
+    answers = [{"name": f"q{i}", "of": f"n{i}", "wrt": "a", "answer": f"{i}*a"} for i in range(100)]
+    big = {"expression": big_program(), "values": {"a": 0.5, "b": 1}, "samples": 100}
+    formulas = [
+        {
+            "id": s,
+            "answers": [
+                {
+                    "name": f"q{i}",
+                    "wrt": "b",
+                    "answer": " + ".join(f"{s * 100 + i + j}*a*b/(b+{j})" for j in range(80))[
+                        :1900
+                    ],
+                }
+                for i in range(100)
+            ],
+        }
+        for s in range(20)
+    ]
+    cases = {
+        "100 questions x 100 points, ~49k-node program": (
+            "/api/grade",
+            {**big, "answers": answers},
+        ),
+        "batch: 20 x 100 distinct 1,900-char formulas": (
+            "/api/grade/batch",
+            {"problem": {**PROBLEM, "samples": 100}, "submissions": formulas},
+        ),
+    }
+    for name, (path, body) in cases.items():
+        content = json.dumps(body).encode()
+        start = time.perf_counter()
+        r = client.post(path, content=content, headers={"content-type": "application/json"})
+        took = time.perf_counter() - start
+        print(
+            f"{name}: {r.status_code} {r.json().get('budget', '')} in {took * 1e3:.0f} ms "
+            f"({len(content) / 1024:.0f} KiB)"
+        )
+
+
 def main() -> int:
     """Run the benchmark and print the ratio; exit 1 if it misses the target."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--submissions", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--formulas", action="store_true", help="two answers of four as formulas")
+    ap.add_argument("--autograder", action="store_true", help="time a chainrule grade process")
+    ap.add_argument("--attacks", action="store_true", help="time issue 10's grading attacks")
     args = ap.parse_args()
     rng = random.Random(1)
     subs = [
         {"id": f"s{i}", "answers": answers(rng, args.formulas)} for i in range(args.submissions)
     ]
     # 1,000 submissions are ~260-320 KB of JSON: over the default body limit of 256 KiB.
-    client = TestClient(create_app(Settings(max_body_bytes=4 * 1024 * 1024)))
+    client = TestClient(
+        create_app(Settings(max_body_bytes=4 * 1024 * 1024)), raise_server_exceptions=False
+    )
+    if args.autograder:
+        autograder(args.repeat)
+    if args.attacks:
+        attacks(client)
     single = timed(client, "/api/grade", {**PROBLEM, "answers": subs[0]["answers"]}, args.repeat)
     batch = timed(
         client, "/api/grade/batch", {"problem": PROBLEM, "submissions": subs}, args.repeat

@@ -59,6 +59,8 @@ def numeric_text(text: str) -> bool:
 
 def read(raw: object) -> Reading:
     """Return what a raw answer is: a float, a formula's text, None (no answer) or Unreadable."""
+    if type(raw) is float and math.isfinite(raw):  # the common case, first
+        return raw
     if raw is None or isinstance(raw, Unreadable):
         return raw
     if isinstance(raw, bool):

@@ -87,10 +87,8 @@ class Grader:
         """Return {"score", "max_score", "gradable", "tests"} for one list of answers."""
         ofs = self.check(answers)
         derived = {of for a, of in zip(answers, ofs, strict=True) if a.wrt is not None}
-        tests = []
-        for a, of in zip(answers, ofs, strict=True):
-            self.budget.check_time("grading")
-            tests.append(self.test(a, of, derived))
+        self.budget.check_time("grading")
+        tests = [self.test(a, of, derived) for a, of in zip(answers, ofs, strict=True)]
         score = max_score = 0.0
         gradable = True
         for t in tests:
