@@ -51,7 +51,7 @@ class PageState:
         """Return the query string reproducing this view (without the page's own if api)."""
         o = self.options
         params: list[tuple[str, str]] = [("expression", self.expression)]
-        params += [(k, fmt(v, 17)) for k, v in self.values.items()]
+        params += [(k, number_text(v)) for k, v in self.values.items()]
         params += [("rankdir", o.rankdir)] if o.rankdir != "LR" else []
         params += [("local_grads", "true")] if o.local_grads else []
         params += [("expand_calls", "true")] if o.expand_calls else []
@@ -61,6 +61,12 @@ class PageState:
         if not api and self.steps_from:
             params.append(("steps_from", str(self.steps_from)))
         return urlencode(params)
+
+
+def number_text(x: float) -> str:
+    """The shortest text that reads back as x ("0.1", "2", "1e-07"), for fields and links."""
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _flag(params: Any, key: str, default: bool, view: bool) -> bool:

@@ -13,12 +13,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.examples import EXAMPLES
-from app.render import RenderError, fmt, to_dot
+from app.render import RenderError, to_dot
 from app.web.deps import answer, drawing_problem, get_services
 from app.web.errors import ProblemError
 from app.web.playground import (
     DEFAULT_VALUE,
     FD_MAX_INPUTS,
+    number_text,
     page_result,
     read_state,
     steps_links,
@@ -48,7 +49,7 @@ async def index(request: Request) -> HTMLResponse:
         "expression": state.expression,
         "line_count": state.expression.count("\n") + 1,
         "inputs": [
-            {"name": k, "text": fmt(state.values.get(k, DEFAULT_VALUE), 17)}
+            {"name": k, "text": number_text(state.values.get(k, DEFAULT_VALUE))}
             for k in outcome["inputs"]
         ],
         "options": state.options,

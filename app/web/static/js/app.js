@@ -435,5 +435,14 @@ document.addEventListener("keydown", (e) => {
 new ResizeObserver(showTableOverflow).observe($("table-wrap"));
 wireCopy(setStatus);
 
+// The server drew the page's program already: adopt its drawing, ask for numbers only.
+const served = graphBox.querySelector(":scope > svg");
+if (served && !graphBox.classList.contains("stale")) {
+  const output = tableBody.querySelector("tr.kind-output");
+  served.dataset.shape = "served";
+  panZoom.show(served, false, output ? output.dataset.node : null);
+  indexTexts(served);
+  state.drawn = JSON.stringify([editor.value, options()]);
+}
 loadExamples();
 evaluate();

@@ -35,6 +35,7 @@ export function sanitizeSvg(text) {
 
 const READABLE = 0.75; // screen px per SVG unit: 11-unit labels at least ~8 px tall
 const MAX_SCALE = 6; // the closest zoom: labels ~66 px tall
+const MINIMAP_W = 176; // px: the overview's width (11rem)
 
 /** Pan (drag, arrow keys) and zoom (wheel, +/−, buttons) one SVG through its viewBox, with
  * an overview (minimap) of the whole drawing whenever only part of it is in view. */
@@ -75,6 +76,13 @@ export class PanZoom {
     if (home) this.container.style.setProperty("--graph-aspect", String(Math.min(2.5, Math.max(0.6, home.w / home.h))));
     this.container.replaceChildren(svg, this.minimap.box);
     this.minimap.svg.setAttribute("viewBox", home ? `${home.x} ${home.y} ${home.w} ${home.h}` : "0 0 1 1");
+    if (home) {
+      // the overview's box takes the drawing's shape; its lines stay ~1.5 px wide
+      const aspect = home.w / home.h;
+      this.minimap.box.style.setProperty("--minimap-h", `${Math.round(Math.min(Math.max(MINIMAP_W / aspect, 36), 112))}px`);
+      this.minimap.unit = Math.max(home.w / MINIMAP_W, home.h / 112);
+      this.minimap.use.setAttribute("stroke-width", String(1.5 * this.minimap.unit));
+    }
     this.size = { w: this.container.clientWidth, h: this.container.clientHeight };
     if (keep && previous) this.box = previous;
     else this.start(focus);
@@ -87,8 +95,9 @@ export class PanZoom {
     return this.home && w > 0 && h > 0 ? Math.min(w / this.home.w, h / this.home.h) : 1;
   }
 
-  /** The first view: the whole drawing if its labels are readable so, else a readable
-   * part centred on the node focus (the output). */
+  /** The first view: the whole drawing if its labels are readable so; else the drawing's
+   * short side fitted (when that is readable, at most natural size) or a readable zoom,
+   * centred on the node focus (the output). */
   start(focus) {
     if (!this.home) return;
     const s = this.fitScale();
@@ -96,8 +105,10 @@ export class PanZoom {
       this.box = { ...this.home };
       return;
     }
-    const w = this.size.w / READABLE;
-    const h = this.size.h / READABLE;
+    const side = Math.max(this.size.w / this.home.w, this.size.h / this.home.h);
+    const scale = Math.min(Math.max(side, READABLE), 1);
+    const w = this.size.w / scale;
+    const h = this.size.h / scale;
     const c = (focus && this.centreOf(focus)) || { x: this.home.x + this.home.w, y: this.home.y + this.home.h / 2 };
     this.box = this.clamp({ x: c.x - w / 2, y: c.y - h / 2, w, h });
   }
@@ -134,11 +145,15 @@ export class PanZoom {
     const whole = H && b.x <= H.x + 1 && b.y <= H.y + 1 && b.x + b.w >= H.x + H.w - 1 && b.y + b.h >= H.y + H.h - 1;
     this.minimap.box.hidden = Boolean(whole) || !H;
     if (!whole && H) {
+      // the frame of the view, at least 8 px on a side so that it is seen
+      const least = 8 * (this.minimap.unit || 0);
+      const w = Math.max(b.w, least);
+      const h = Math.max(b.h, least);
       const r = this.minimap.view;
-      r.setAttribute("x", String(b.x));
-      r.setAttribute("y", String(b.y));
-      r.setAttribute("width", String(b.w));
-      r.setAttribute("height", String(b.h));
+      r.setAttribute("x", String(b.x + b.w / 2 - w / 2));
+      r.setAttribute("y", String(b.y + b.h / 2 - h / 2));
+      r.setAttribute("width", String(w));
+      r.setAttribute("height", String(h));
     }
   }
 
@@ -322,5 +337,5 @@ function makeMinimap(panZoom) {
   });
   box.addEventListener("pointerup", () => { dragging = false; });
   box.addEventListener("click", (e) => e.stopPropagation());
-  return { box, svg, view };
+  return { box, svg, view, use, unit: 0 };
 }
