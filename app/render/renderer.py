@@ -23,7 +23,7 @@ from app.budget import Budget
 from app.render.dot import check_drawable
 from app.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
 from app.render.gate import DotGate, default_gate
-from app.render.slots import fill, split
+from app.render.slots import fill, slim, split
 
 INSTALL_HINT = "install the OS package 'graphviz' (apt-get install graphviz)"
 INLINE_DOT = 32_768  # shorter DOT is looked up in the cache on the caller's thread
@@ -88,12 +88,28 @@ class Renderer:
             hit = await asyncio.to_thread(self._lookup, dot)
         if hit is not None:
             return hit
+        return cast(str, await self._in_gate(dot, "svg", budget))
+
+    async def png_async(self, dot: str, node_count: int, budget: Budget | None = None) -> bytes:
+        """Return png(dot, node_count) from a gate thread (never the general thread pool)."""
+        self.check_size(node_count, budget)
+        return cast(bytes, await self._in_gate(dot, "png", budget))
+
+    async def _in_gate(self, dot: str, fmt: str, budget: Budget | None) -> str | bytes:
+        """Take a place at the gate (RenderBusy at once if none), then draw in its thread."""
         self.gate.admit()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.gate.executor(), self._svg_admitted, dot, budget)
-
-    def _svg_admitted(self, dot: str, budget: Budget | None) -> str:
         try:
+            job = loop.run_in_executor(self.gate.executor(), self._admitted, dot, fmt, budget)
+        except BaseException:
+            self.gate.leave()
+            raise
+        return await job
+
+    def _admitted(self, dot: str, fmt: str, budget: Budget | None) -> str | bytes:
+        try:
+            if fmt != "svg":
+                return self._render(dot, fmt, budget, admitted=True)
             skeleton, numbers = split(dot)
             return fill(cast(str, self._render(skeleton, "svg", budget, admitted=True)), numbers)
         finally:
@@ -167,7 +183,7 @@ class Renderer:
         raw = self._run_dot(dot, fmt, timeout)
         if fmt != "svg":
             return raw
-        out = raw.decode("utf-8")
+        out = slim(raw.decode("utf-8"))
         if "<script" in out.lower():  # never expected: every label is escaped
             raise RenderError("refusing SVG output that contains a script element")
         return out

@@ -15,6 +15,9 @@ from app.render.style import SLOT_ATTR
 _CELL = re.compile(rf"(<td {re.escape(SLOT_ATTR)}[^>]*>)([^<]*)(</td>)")
 _TOKEN = re.compile(r">~([0-9a-z]+)</text>")
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+_FAMILY = ' font-family="Helvetica,sans-Serif"'
+_GRAPH = '<g id="graph0" class="graph"'
 
 
 def _token(i: int) -> str:
@@ -37,10 +40,19 @@ def split(dot: str) -> tuple[str, list[str]]:
 
 
 def fill(layout: str, numbers: list[str]) -> str:
-    """Return the laid-out skeleton's SVG with the numbers written in place of the tokens."""
+    """Return the laid-out skeleton's SVG with the numbers written in place of the tokens
+    (escaped as dot writes them: "-" as "&#45;")."""
 
     def number(m: re.Match[str]) -> str:
         i = int(m[1], 36)
-        return f">{numbers[i]}</text>" if i < len(numbers) else m[0]
+        return f">{numbers[i].replace('-', '&#45;')}</text>" if i < len(numbers) else m[0]
 
     return _TOKEN.sub(number, layout)
+
+
+def slim(svg: str) -> str:
+    """Return dot's SVG without comments and with the font family said once (inherited)."""
+    out = _COMMENT.sub("", svg)
+    if _FAMILY in out and _GRAPH in out:
+        out = out.replace(_FAMILY, "").replace(_GRAPH, _GRAPH + _FAMILY, 1)
+    return out

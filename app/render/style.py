@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,8 +79,9 @@ CELLS = '<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
 
 
 def field_width(precision: int, size: float = 11.0) -> int:
-    """Return the points a number needs at precision: p+3 digits, a point and a sign."""
-    return int((0.556 * (precision + 3) + 0.611) * size + 1)
+    """Return the points a number needs at precision ("-1.235e-10": p + 6 characters, some
+    narrow), with the cell's padding; dot may measure with a wide font (DejaVu Sans)."""
+    return math.ceil(0.6 * (precision + 5) * size) + 4
 
 
 def slot(text: str, precision: int, size: float = 11.0) -> str:

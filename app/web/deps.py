@@ -14,7 +14,15 @@ from app.budget import Budget
 from app.build import Built, evaluate
 from app.config import Settings
 from app.graph import Graph, export_graph, graph_to_json, json_number
-from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, RenderTimeout, to_dot
+from app.render import (
+    DotOptions,
+    GraphTooLarge,
+    RenderBusy,
+    Renderer,
+    RenderError,
+    RenderTimeout,
+    to_dot,
+)
 from app.web.errors import ProblemError
 from app.web.parse_cache import ParseCache
 from app.web.schemas.common import DrawOptions
@@ -74,18 +82,26 @@ class Services:
             return await run_in_threadpool(self.compute_now, source, values, expand, budget)
         return self.compute_now(source, values, expand, budget)
 
-    async def svg(self, dot: str, graph: Graph) -> str:
+    async def svg(self, dot: str, graph: Graph, budget: Budget | None = None) -> str:
         """Draw dot off the event loop; raise ProblemError when it cannot be drawn."""
         try:
-            return await self.renderer.svg_async(dot, len(graph.nodes))
-        except GraphTooLarge as exc:
-            raise ProblemError(
-                422, "Graph too large to draw", str(exc), "graph-too-large"
-            ) from None
-        except RenderTimeout as exc:
-            raise ProblemError(422, "Drawing took too long", str(exc), "render-timeout") from None
+            return await self.renderer.svg_async(dot, len(graph.nodes), budget or self.budget())
         except RenderError as exc:
-            raise ProblemError(503, "Drawing unavailable", str(exc), "render-unavailable") from None
+            raise drawing_problem(exc) from None
+
+
+def drawing_problem(exc: RenderError) -> ProblemError:
+    """Return the problem for a drawing that failed (422; 503 with Retry-After when busy)."""
+    if isinstance(exc, GraphTooLarge):
+        return ProblemError(422, "Graph too large to draw", str(exc), "graph-too-large")
+    if isinstance(exc, RenderTimeout):
+        return ProblemError(422, "Drawing took too long", str(exc), "render-timeout")
+    if isinstance(exc, RenderBusy):
+        wait = exc.retry_after
+        busy = ProblemError(503, "Drawing busy", str(exc), "render-busy", retry_after=wait)
+        busy.headers = {"Retry-After": str(wait)}
+        return busy
+    return ProblemError(503, "Drawing unavailable", str(exc), "render-unavailable")
 
 
 async def get_services(request: Request) -> Services:
@@ -107,12 +123,16 @@ def dot_options(options: DrawOptions) -> DotOptions:
         expand_calls=options.expand_calls,
         constants=options.constants,
         legend=options.legend,
+        compact=options.compact,
     )
 
 
-def dot_text(computed: Computed, options: DrawOptions) -> str:
-    """Return the DOT text of a computed graph."""
-    return to_dot(computed.graph, dot_options(options))
+def dot_text(computed: Computed, options: DrawOptions, budget: Budget | None = None) -> str:
+    """Return the DOT text of a computed graph (ProblemError, before any work, if too big)."""
+    try:
+        return to_dot(computed.graph, dot_options(options), budget)
+    except GraphTooLarge as exc:
+        raise drawing_problem(exc) from None
 
 
 def etag_of(text: str) -> str:
@@ -120,10 +140,11 @@ def etag_of(text: str) -> str:
     return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def answer(computed: Computed) -> dict[str, Any]:
-    """Return the JSON body of POST /api/evaluate (without the drawing)."""
+def answer(computed: Computed, precision: int = 4) -> dict[str, Any]:
+    """Return the JSON body of POST /api/evaluate (without the drawing); each node's
+    value_text and grad_text are the numbers its drawing shows at precision."""
     built = computed.built
-    graph = graph_to_json(computed.graph)
+    graph = graph_to_json(computed.graph, precision)
     return {
         "output": built.output_name,
         "output_id": graph["output"],

@@ -34,6 +34,7 @@ class ProblemError(Exception):
         self.detail = detail
         self.slug = slug
         self.extra = extra
+        self.headers: Mapping[str, str] | None = None  # e.g. Retry-After for a 503
 
 
 def _plain(x: Any) -> Any:
@@ -114,7 +115,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _problem(_: Request, exc: ProblemError) -> Response:
-        return problem(exc.status, exc.title, exc.detail, exc.slug, **exc.extra)
+        return problem(exc.status, exc.title, exc.detail, exc.slug, exc.headers, **exc.extra)
 
     @app.exception_handler(ParseError)
     async def _parse(_: Request, exc: ParseError) -> Response:

@@ -32,15 +32,17 @@ async def evaluate_program(
     A graph over the drawing limit, or one that takes too long to draw, still gets
     its values and gradients, with `svg_error` saying why there is no picture.
     """
-    computed = await services.compute(body.expression, body.values, body.expand_calls)
-    result = answer(computed)
+    budget = services.budget()
+    computed = await services.compute(body.expression, body.values, body.expand_calls, budget)
+    result = answer(computed, body.precision)
     if len(computed.graph.steps) > INLINE_STEPS:  # words for a big graph: off the event loop
         await run_in_threadpool(add_step_texts, result["steps"], computed.graph, body.precision)
     else:
         add_step_texts(result["steps"], computed.graph, body.precision)
     if body.svg:
         try:
-            result["svg"] = await services.svg(dot_text(computed, body), computed.graph)
+            dot = dot_text(computed, body, budget)
+            result["svg"] = await services.svg(dot, computed.graph, budget)
         except ProblemError as exc:
             result["svg"] = None
             result["svg_error"] = exc.detail

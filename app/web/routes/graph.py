@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -22,6 +22,7 @@ OPTIONS = (
     "expand_calls",
     "constants",
     "legend",
+    "compact",
 )
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -79,7 +80,10 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
         },
         304: {"description": "Not modified: the If-None-Match ETag is still current."},
         **PROBLEM_RESPONSES,
-        503: {"description": "graphviz is not available."},
+        503: {
+            "description": "graphviz is not available, or every drawing worker is busy "
+            "(Retry-After says when to try again)."
+        },
     },
     summary="Draw a program's computation graph as SVG",
 )
@@ -105,11 +109,16 @@ async def graph_svg(
     expand_calls: bool = False,
     constants: bool = True,
     legend: bool = True,
+    compact: Annotated[
+        Literal["auto", "true", "false"],
+        Query(description='Operations inside value nodes: "auto" (above 60 operations).'),
+    ] = "auto",
 ) -> Response:
     """Every other query parameter is an input value: `?expression=a*b&a=2&b=3`.
 
     Cacheable: the ETag is a hash of the drawing's DOT text; send it back in
-    If-None-Match for a 304.
+    If-None-Match for a 304. The drawing's size is checked before anything is drawn; the
+    layout is reused for any values of the same program (`dot` runs once per structure).
     """
     values = query_values(request)
     options = DrawOptions(
@@ -119,9 +128,11 @@ async def graph_svg(
         expand_calls=expand_calls,
         constants=constants,
         legend=legend,
+        compact="auto" if compact == "auto" else compact == "true",
     )
-    computed = await services.compute(expression, values, expand_calls)
-    dot = dot_text(computed, options)
+    budget = services.budget()
+    computed = await services.compute(expression, values, expand_calls, budget)
+    dot = dot_text(computed, options, budget)
     etag = etag_of(dot)
     headers = {
         "ETag": etag,
@@ -129,5 +140,5 @@ async def graph_svg(
     }
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    svg = await services.svg(dot, computed.graph)
+    svg = await services.svg(dot, computed.graph, budget)
     return Response(svg, media_type=SVG_MEDIA, headers=headers)

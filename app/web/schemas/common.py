@@ -58,6 +58,11 @@ class DrawOptions(BaseModel):
     )
     constants: bool = Field(True, description="Draw constants as nodes of their own.")
     legend: bool = Field(True, description="Draw the legend of node kinds.")
+    compact: Literal["auto"] | bool = Field(
+        "auto",
+        description="Write each operation inside its value node (one node per operation): "
+        'true, false, or "auto" (compact above 60 operations).',
+    )
 
 
 class Problem(BaseModel):
