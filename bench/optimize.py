@@ -1,22 +1,28 @@
 """Bench: the cubic fit of sin(x) (2,000 points, 2,000 steps) three ways, in one run.
 
 chainrule's tape against the seed's NumPy loop with hand-written gradients and against
-its torch autograd loop (float64 here, so all three do the same arithmetic). Targets: at
-most 2x NumPy's time and no slower than torch. Run: python bench/optimize.py [--repeat N]
+its torch autograd loop (float64 here, so all three do the same arithmetic; torch is
+skipped when it is not installed). Targets: at most 2x NumPy's time and no slower than
+torch. With --memory, also issue 10's memory attack (w*(x+x+…) over 100,000 rows): the
+time and peak RSS growth of each. Run: python bench/optimize.py [--repeat N] [--memory]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
+import resource
 import time
 from collections.abc import Callable
 
 import numpy as np
 
+from app.budget import BudgetExceeded
 from app.lang import parse
 from app.train.datasets import sine
 from app.train.loop import TrainConfig, prepare, train
+from app.train.run import RunRequest, run
 
 STEPS = 2000
 LR = 1e-6
@@ -68,26 +74,62 @@ def best_of(fn: Callable[[], dict[str, float]], repeat: int) -> tuple[float, dic
     return min(times), result
 
 
+def attack(terms: int, rows: int = 100_000) -> str:
+    """Run issue 10's w*(x+x+…) over CSV rows, steps 1, with the default budget."""
+    req = RunRequest(
+        expression="w*(" + "+".join(["x"] * terms) + ")",
+        params={"w": 0.5},
+        data="x\n" + "1\n" * rows,
+        steps=1,
+    )
+    try:
+        run(req)
+    except BudgetExceeded as exc:
+        return f"refused ({exc.resource.key} budget)"
+    return "ran"
+
+
+def memory() -> None:
+    print("issue 10's memory attack, 100,000 rows, steps 1 (default budget):")
+    for terms in (2_000, 6_000):
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.perf_counter()
+        outcome = attack(terms)
+        seconds = time.perf_counter() - start
+        grew = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+        print(f"  {terms:>5} terms: {outcome} in {seconds:.2f} s, peak RSS +{grew:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory", action="store_true", help="also run the memory attack")
     args = parser.parse_args()
-    import torch  # imported before timing: its ~2 s start-up is not part of the loop
+    has_torch = importlib.util.find_spec("torch") is not None
+    if has_torch:
+        import torch  # imported before timing: its ~2 s start-up is not part of the loop
 
-    torch.set_num_threads(1)
+        torch.set_num_threads(1)
     t_tape, p_tape = best_of(with_tape, args.repeat)
     t_np, p_np = best_of(with_numpy, args.repeat)
-    t_torch, p_torch = best_of(with_torch, args.repeat)
     worst = max(abs(p_tape[k] - p_np[k]) / abs(p_np[k]) for k in INIT)
     print(f"sin(x) cubic fit, 2,000 points x {STEPS} steps (best of {args.repeat})")
     print(f"  chainrule tape   {t_tape * 1e3:8.1f} ms")
     print(
         f"  numpy (seed)     {t_np * 1e3:8.1f} ms   tape/numpy = {t_tape / t_np:.2f}  (target <= 2)"
     )
-    ratio = t_tape / t_torch
-    print(f"  torch autograd   {t_torch * 1e3:8.1f} ms   tape/torch = {ratio:.2f}  (target <= 1)")
     print(f"  params vs numpy: max relative difference {worst:.1e}")
-    print(f"  torch params:    {', '.join(f'{k}={v:.6g}' for k, v in p_torch.items())}")
+    if not has_torch:
+        print("  torch autograd   (torch is not installed: skipped)")
+    else:
+        t_torch, p_torch = best_of(with_torch, args.repeat)
+        ratio = t_tape / t_torch
+        print(
+            f"  torch autograd   {t_torch * 1e3:8.1f} ms   tape/torch = {ratio:.2f}  (target <= 1)"
+        )
+        print(f"  torch params:    {', '.join(f'{k}={v:.6g}' for k, v in p_torch.items())}")
+    if args.memory:
+        memory()
 
 
 if __name__ == "__main__":

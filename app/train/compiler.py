@@ -125,6 +125,7 @@ def compile_tape(built: Built, params: Collection[str] = ()) -> Tape:
 def _plan(tape: Tape, rowish: list[bool]) -> None:
     """Give each instruction its free list and the tape its peak column count."""
     keep = {tape.output, *tape.consts, *tape.params.values(), *tape.columns.values()}
+    keep.update(s for s, r in enumerate(rowish) if not r)  # scalars cost nothing to keep
     keep.update(s for ins in tape.backward for s in ins.reads)
     resident = keep | {s for ins in tape.live for s in ins.uses}
     for code, hold in ((tape.static, resident), (tape.live, keep)):

@@ -196,7 +196,8 @@ def train(
 
     for t in range(config.steps + 1):
         loss, grads = bound.loss_and_grad(theta, mean)
-        budget.check_time(f"training, after step {t} of {config.steps}")
+        if budget.seconds_left() < 0:
+            budget.check_time(f"training, after step {t} of {config.steps}")
         if not _finite(loss, grads):
             what = "loss" if not math.isfinite(loss) else "gradient"
             message = f"diverged: the {what} became {_show(loss, grads)} at step {t}; " + (

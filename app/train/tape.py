@@ -11,7 +11,8 @@ sqrt'(0) = inf).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from app.train.plan import ROW_BYTES
 from app.train.tape_ops import Fwd, Local
 
 _GONE = np.empty(0)  # a freed column (an array: backward still sees it was one)
+TICK_CELLS = 1_000_000  # from this many cells per step, the clock is read after each op
 
 
 @dataclass(slots=True)
@@ -80,18 +82,24 @@ class Tape:
             for ins in self.static:
                 values[ins.out] = ins.fwd(values)
                 for s in ins.free:
-                    values[s] = None
+                    values[s] = _GONE
                 budget.check_time("computing the data-only part of the program")
-        return Bound(self, values, rows)
+        tick = None
+        if rows * len(self) >= TICK_CELLS:
+            tick = functools.partial(budget.check_time, "training, within one step")
+        return Bound(self, values, rows, tick)
 
 
 class Bound:
     """A tape with its data: run forward and backward for given parameter values."""
 
-    def __init__(self, tape: Tape, values: list[Any], rows: int) -> None:
+    def __init__(
+        self, tape: Tape, values: list[Any], rows: int, tick: Callable[[], None] | None = None
+    ) -> None:
         self.tape = tape
         self.values = values
         self.rows = rows
+        self.tick = tick  # checks the wall clock after each operation of a long step
 
     def forward(self, params: Mapping[str, Any]) -> Any:
         """Return the output for every row (a scalar if no data reaches the output)."""
@@ -99,13 +107,14 @@ class Bound:
         for name, slot in self.tape.params.items():
             p = params[name]
             v[slot] = np.float64(p) if np.ndim(p) == 0 else np.asarray(p, dtype=np.float64)
-        ndim = np.ndim
+        tick = self.tick
         with np.errstate(all="ignore"):
             for ins in self.tape.live:
                 v[ins.out] = ins.fwd(v)
                 for s in ins.free:
-                    if ndim(v[s]):
-                        v[s] = _GONE
+                    v[s] = _GONE
+                if tick:
+                    tick()
         return v[self.tape.output]
 
     def gradients(self, seed: Any) -> dict[str, Any]:
@@ -114,6 +123,7 @@ class Bound:
         g: list[Any] = [None] * len(v)
         g[self.tape.output] = seed
         ndim = np.ndim
+        tick = self.tick
         with np.errstate(all="ignore"):
             for ins in self.tape.backward:
                 up = g[ins.out]
@@ -130,6 +140,8 @@ class Bound:
                         c = c.sum()
                     g[slot] = c if g[slot] is None else g[slot] + c
                 g[ins.out] = None
+                if tick:
+                    tick()
         out: dict[str, Any] = {}
         for name, slot in self.tape.params.items():
             gs = g[slot]

@@ -186,6 +186,14 @@ def test_the_wall_clock_is_checked_after_the_last_step() -> None:
     assert train(problem, TrainConfig(steps=3), ticking_budget(4.5)).steps_run == 3
 
 
+def test_a_long_step_reads_the_clock_after_each_operation() -> None:
+    # 100,000 rows × 15 operations per step: one step may be long, so it is checked within.
+    problem = problem_for("(w*x - y)^2 + (w*y - x)^2", rows=100_000)
+    assert problem.rows * len(problem.tape) == 1_500_000
+    with pytest.raises(BudgetExceeded, match="within one step"):
+        train(problem, TrainConfig(steps=0), ticking_budget(2.5))
+
+
 def test_a_run_past_the_wall_clock_is_a_422_naming_it() -> None:
     with client(budget_wall_seconds=0.05, budget_tape_work=10**12) as c:
         over = optimize(c, "(w*x - 2)^2", rows=2, steps=100_000, lr=1e-9)
