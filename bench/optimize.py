@@ -21,7 +21,8 @@ import numpy as np
 from app.budget import BudgetExceeded
 from app.lang import parse
 from app.train.datasets import sine
-from app.train.loop import TrainConfig, prepare, train
+from app.train.loop import prepare, train
+from app.train.optimizer import TrainConfig
 from app.train.run import RunRequest, run
 
 STEPS = 2000

@@ -12,13 +12,8 @@ from app.budget import Budget, BudgetExceeded, BudgetLimits
 from app.build import MissingValuesError
 from app.lang import parse
 from app.train.datasets import noisy_line, sine
-from app.train.loop import (
-    TrainConfig,
-    TrainingError,
-    TrainingProblem,
-    prepare,
-    train,
-)
+from app.train.loop import TrainingProblem, prepare, train
+from app.train.optimizer import TrainConfig, TrainingError
 
 SEED_PRINTED_W = 6.984187710500422  # the Scalar notebook's w after 100 epochs
 

@@ -12,7 +12,7 @@ from app.cli.common import UsageError, add_program_arguments, parse_values, repo
 from app.engine import EngineError
 from app.lang import ParseError
 from app.train.datasets import DATASETS
-from app.train.loop import OPTIMIZERS, REDUCTIONS, TrainingError
+from app.train.optimizer import OPTIMIZERS, REDUCTIONS, TrainingError
 from app.train.run import RunRequest, run
 
 

@@ -18,7 +18,8 @@ from app.build import build
 from app.graph import Graph, GraphEdge, GraphNode, export_graph, graph_to_json, json_number
 from app.lang import DEFAULT_LIMITS, Limits, parse
 from app.train.datasets import Dataset, get_dataset, parse_csv
-from app.train.loop import TrainConfig, TrainingError, TrainingProblem, TrainResult, prepare, train
+from app.train.loop import TrainingProblem, TrainResult, prepare, train
+from app.train.optimizer import TrainConfig, TrainingError
 
 HISTORY_POINTS = 100
 REDUCTION_ID = "reduce"

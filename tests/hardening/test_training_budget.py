@@ -20,7 +20,8 @@ from fastapi.testclient import TestClient
 from app.budget import BYTES, TAPE, WALL, Budget, BudgetExceeded, BudgetLimits
 from app.config import Settings
 from app.lang import parse
-from app.train.loop import TrainConfig, TrainingProblem, prepare, train
+from app.train.loop import TrainingProblem, prepare, train
+from app.train.optimizer import TrainConfig
 from app.train.tape import Tape
 from app.web.main import create_app
 

@@ -14,7 +14,7 @@ from app.graph import Graph
 from app.lang import Limits
 from app.render import Renderer, RenderError, to_dot
 from app.train.datasets import DATASETS, Dataset
-from app.train.loop import TrainingError
+from app.train.optimizer import TrainingError
 from app.train.run import Bounds, Drawer, RunRequest, TooMuchWork, run
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
