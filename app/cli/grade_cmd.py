@@ -180,13 +180,11 @@ def run(args: argparse.Namespace) -> int:
     """Grade and print (or write) the results JSON; a malformed problem exits with status 2."""
     try:
         grader, spec = load_problem(args.problem, args.params)
-    except GradingError as exc:
-        print(f"error: {args.problem}: {exc.message}", file=sys.stderr)
-        return EXIT_INPUT_ERROR
-    except (ParseError, MissingValuesError, EngineError, BudgetExceeded) as exc:
-        return report_input_error(exc if not isinstance(exc, BudgetExceeded) else ValueError(exc))
-    except (ValueError, OSError) as exc:
-        print(f"error: {args.problem}: {exc}", file=sys.stderr)
+    except (ParseError, MissingValuesError, EngineError) as exc:
+        return report_input_error(exc)
+    except (ValueError, OSError, BudgetExceeded) as exc:  # GradingError is a ValueError
+        message = exc.message if isinstance(exc, GradingError) else str(exc)
+        print(f"error: {args.problem}: {message}", file=sys.stderr)
         return EXIT_INPUT_ERROR
     graded = grade_file(grader, spec, args.answers)
     shaped = render(

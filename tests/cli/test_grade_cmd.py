@@ -279,3 +279,15 @@ def test_grade_imports_neither_the_web_stack_nor_numpy(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_problem_over_the_work_budget_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.hardening.test_grading_budget import big_program
+
+    questions = [{"name": f"q{i}", "of": f"n{i}", "wrt": "a"} for i in range(100)]
+    problem = {"expression": big_program(), "values": {"a": 0.5, "b": 1}, "questions": questions}
+    status, out, err = grade(tmp_path, capsys, problem, [])
+    assert (status, out) == (2, "")
+    assert "over the nodes budget" in err and "CHAINRULE_BUDGET_NODES" in err

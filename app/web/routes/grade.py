@@ -13,15 +13,8 @@ from app.grading import Grader, GradingError, Problem, label
 from app.grading.formats import render
 from app.lang import Limits
 from app.web.errors import ProblemError
-from app.web.schemas.grade import (
-    GRADE_RESULT_EXAMPLE,
-    AnswerIn,
-    AnyGradeResult,
-    BatchRequest,
-    BatchResult,
-    GradeRequest,
-    ProblemIn,
-)
+from app.web.schemas.grade import AnswerIn, BatchRequest, GradeRequest, ProblemIn
+from app.web.schemas.grade_results import GRADE_RESULT_EXAMPLE, AnyGradeResult, BatchResult
 
 router = APIRouter(prefix="/api", tags=["grading"])
 
