@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from app.config import get_settings
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -64,3 +65,16 @@ def test_input_errors_exit_2(
 ) -> None:
     status, _, err = run(["optimize", *argv, "--data", points], capsys)
     assert status == 2 and message in err
+
+
+def test_the_run_has_the_budget_of_the_settings(
+    points: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHAINRULE_BUDGET_TAPE_WORK", "1000")
+    get_settings.cache_clear()
+    try:
+        status, _, err = run(["optimize", "(w*x - y)^2", "w=0", "--data", points], capsys)
+    finally:
+        get_settings.cache_clear()
+    assert status == 2
+    assert "over the tape_work budget" in err and "CHAINRULE_BUDGET_TAPE_WORK" in err
