@@ -206,3 +206,22 @@ def test_an_unknown_format_is_a_422(client: TestClient) -> None:
         "/api/grade", json={**SEED, "format": "moodle", "answers": [{"name": "x", "answer": 6}]}
     )
     assert response.status_code == 422
+
+
+def test_batch_results_in_a_platform_format(client: TestClient) -> None:
+    body = {
+        "problem": SEED,
+        "format": "prairielearn",
+        "submissions": [
+            {"id": "alice", "answers": [{"name": "x", "wrt": "c", "answer": "d"}]},
+            {"id": "bob", "answers": [{"name": "x", "wrt": "c", "answer": "3"}]},
+        ],
+    }
+    response = client.post("/api/grade/batch", json=body)
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [(r["id"], r["score"], r["gradable"]) for r in results] == [
+        ("alice", 1.0, True),
+        ("bob", 0.0, True),
+    ]
+    assert results[0]["tests"][0]["max_points"] == 1.0

@@ -95,6 +95,9 @@ def grade_batch(body: BatchRequest, request: Request) -> Response:
     for index, sub in enumerate(body.submissions):
         try:
             result = grader.grade(sub.answers)
+            if body.format != "chainrule":
+                meta = _meta(sub.answers, grader.check(sub.answers))
+                result = render(result, body.format, meta)
         except GradingError as exc:
             raise _unprocessable(exc, submission=index, id=sub.id) from None
         results.append({"id": sub.id, **result})

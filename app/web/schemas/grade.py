@@ -134,3 +134,4 @@ class BatchRequest(BaseModel):
 
     problem: ProblemIn
     submissions: Annotated[list[Submission], Field(min_length=1, max_length=MAX_SUBMISSIONS)]
+    format: Format = Field("chainrule", description="each result's shape, as in /api/grade")

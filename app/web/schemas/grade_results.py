@@ -158,9 +158,21 @@ class SubmissionResult(GradeResult):
     id: str | int
 
 
+class GradescopeSubmissionResult(GradescopeResult):
+    """One submission's result, format gradescope."""
+
+    id: str | int
+
+
+class PrairieLearnSubmissionResult(PrairieLearnResult):
+    """One submission's result, format prairielearn."""
+
+    id: str | int
+
+
 class BatchResult(BaseModel):
     """Results in submission order."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [BATCH_RESULT_EXAMPLE]})
 
-    results: list[SubmissionResult]
+    results: list[SubmissionResult | GradescopeSubmissionResult | PrairieLearnSubmissionResult]
