@@ -242,6 +242,15 @@ function buildTable(data, names) {
   const rows = data.nodes.filter((n) => n.name && !n.group);
   const rank = (n) => (n.kind === "input" ? names.indexOf(n.name) : names.length);
   rows.sort((a, b) => rank(a) - rank(b));
+  const trs = tableBody.rows;
+  if (trs.length === rows.length && rows.every((n, i) => trs[i].dataset.node === n.id)) {
+    rows.forEach((n, i) => {
+      trs[i].querySelector(".value").textContent = fmt(n.value);
+      trs[i].querySelector(".grad").textContent = fmt(n.grad);
+      if (n.kind === "input") for (const td of trs[i].querySelectorAll(".fd, .diff")) td.textContent = "";
+    });
+    return;
+  }
   tableBody.replaceChildren(
     ...rows.map((n) => {
       const tr = document.createElement("tr");
@@ -255,7 +264,7 @@ function buildTable(data, names) {
       return tr;
     }),
   );
-  showTableOverflow();
+  requestAnimationFrame(showTableOverflow);
 }
 
 function cell(text, className) {
@@ -272,7 +281,21 @@ function showTableOverflow() {
 }
 
 function buildSteps(data) {
-  $("steps").replaceChildren(
+  const list = $("steps");
+  const items = list.children;
+  const same = items.length === data.steps.length
+    && data.steps.every((step, i) => items[i].dataset.node === step.node && items[i].children.length === (step.text || []).length);
+  if (same) {
+    // the same steps with new numbers: change the words only where they changed
+    data.steps.forEach((step, i) => {
+      const spans = items[i].children;
+      step.text.forEach((line, k) => {
+        if (spans[k].textContent !== line) spans[k].textContent = line;
+      });
+    });
+    return;
+  }
+  list.replaceChildren(
     ...data.steps.map((step) => {
       const li = document.createElement("li");
       li.dataset.node = step.node;
@@ -285,7 +308,7 @@ function buildSteps(data) {
       return li;
     }),
   );
-  $("steps").removeAttribute("start");
+  list.removeAttribute("start");
   $("steps-more")?.remove();
 }
 

@@ -67,7 +67,14 @@ export class PanZoom {
     svg.removeAttribute("width");
     svg.removeAttribute("height");
     svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
-    svg.querySelector("g.graph")?.setAttribute("id", "pg-root");
+    // The overview is a copy without texts: patching numbers never touches it (a <use> of
+    // the live drawing would be re-cloned, and laid out again, on every number changed).
+    const root = svg.querySelector("g.graph");
+    const copy = root ? root.cloneNode(true) : document.createElementNS(SVG_NS, "g");
+    for (const el of copy.querySelectorAll("text, title")) el.remove();
+    for (const el of copy.querySelectorAll("[id]")) el.removeAttribute("id");
+    copy.removeAttribute("id");
+    this.minimap.content.replaceChildren(copy);
     const previous = this.box;
     this.svg = svg;
     this.home = home;
@@ -81,7 +88,7 @@ export class PanZoom {
       const aspect = home.w / home.h;
       this.minimap.box.style.setProperty("--minimap-h", `${Math.round(Math.min(Math.max(MINIMAP_W / aspect, 36), 112))}px`);
       this.minimap.unit = Math.max(home.w / MINIMAP_W, home.h / 112);
-      this.minimap.use.setAttribute("stroke-width", String(1.5 * this.minimap.unit));
+      this.minimap.content.setAttribute("stroke-width", String(1.5 * this.minimap.unit));
     }
     this.size = { w: this.container.clientWidth, h: this.container.clientHeight };
     if (keep && previous) this.box = previous;
@@ -310,7 +317,7 @@ export class PanZoom {
   }
 }
 
-/** The overview: the same drawing (by reference, not a copy) and a frame for the view. */
+/** The overview: a text-free copy of the drawing and a frame for the view. */
 function makeMinimap(panZoom) {
   const box = document.createElement("div");
   box.className = "minimap";
@@ -318,11 +325,10 @@ function makeMinimap(panZoom) {
   box.setAttribute("aria-hidden", "true");
   const svg = document.createElementNS(SVG_NS, "svg");
   svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
-  const use = document.createElementNS(SVG_NS, "use");
-  use.setAttribute("href", "#pg-root");
+  const content = document.createElementNS(SVG_NS, "g");
   const view = document.createElementNS(SVG_NS, "rect");
   view.setAttribute("class", "minimap-view");
-  svg.append(use, view);
+  svg.append(content, view);
   box.append(svg);
   let dragging = false;
   box.addEventListener("pointerdown", (e) => {
@@ -337,5 +343,5 @@ function makeMinimap(panZoom) {
   });
   box.addEventListener("pointerup", () => { dragging = false; });
   box.addEventListener("click", (e) => e.stopPropagation());
-  return { box, svg, view, use, unit: 0 };
+  return { box, svg, view, content, unit: 0 };
 }

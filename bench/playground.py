@@ -1,0 +1,164 @@
+"""The playground in a real browser (Chromium via Playwright) at real sizes.
+
+    python bench/playground.py [--sizes 50,200,600,1000] [--repeats 15]
+
+For chains of N operations (tests/browser/programs.chain), against a real uvicorn:
+- first picture: a new program submitted -> its drawing on screen (ms);
+- value change: a typed value -> the new number visible in the drawing (median, p90 ms);
+- drag: 20 slider moves 50 ms apart (a 1 s drag) -> how many of them were redrawn;
+- SVG bytes per drawn node, and the evaluate answer's size without the drawing.
+Targets (issue 12): value change <= 150 ms median at 600 ops and <= 60 ms at 50 ops; a drag
+of 20 moves redraws >= 15 times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from tests.browser.conftest import CHROMIUM_ARGS  # noqa: E402
+from tests.browser.programs import chain  # noqa: E402
+from tests.support.server import running_server  # noqa: E402
+
+# In the page: submit a program, then wait for a drawing whose output node is drawn.
+FIRST_PICTURE = """async ([program, output]) => {
+  document.getElementById('output-name').textContent = '';
+  const t0 = performance.now();
+  document.getElementById('expression').value = program;
+  document.getElementById('playground').requestSubmit();
+  const drawn = () => {
+    const svg = document.querySelector('#graph > svg');
+    return svg && document.getElementById('output-name').textContent === output
+      && !document.getElementById('graph').classList.contains('loading') ? svg : null;
+  };
+  while (!drawn()) await new Promise((r) => requestAnimationFrame(r));
+  await new Promise((r) => requestAnimationFrame(r));  // painted
+  return performance.now() - t0;
+}"""
+
+# Type a value; wait until the output's drawn value (3rd text from the end) changes.
+VALUE_CHANGE = """async ([x, id]) => {
+  const texts = () => document.querySelectorAll(`#graph > svg g[id="${id}"] text`);
+  const before = [...texts()].at(-3).textContent;
+  const field = document.getElementById('in-x');
+  const t0 = performance.now();
+  field.value = String(x);
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+  while ([...texts()].at(-3).textContent === before) {
+    await new Promise((r) => requestAnimationFrame(r));
+    if (performance.now() - t0 > 30000) return null;
+  }
+  return performance.now() - t0;
+}"""
+
+# 20 slider moves, 50 ms apart; count the distinct output values drawn meanwhile.
+DRAG = """async ([id, moves]) => {
+  const texts = () => document.querySelectorAll(`#graph > svg g[id="${id}"] text`);
+  const seen = new Set();
+  const watch = new MutationObserver(() => seen.add([...texts()].at(-3).textContent));
+  watch.observe(document.getElementById('graph'), { subtree: true, characterData: true, childList: true });
+  const range = document.getElementById('range-x');
+  const start = Number(range.value);
+  const step = Number(range.step) * 10;
+  for (let k = 1; k <= moves; k++) {
+    range.value = String(start + k * step);
+    range.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 1500));  // the last answers
+  watch.disconnect();
+  return seen.size;
+}"""
+
+
+def evaluate(base: str, program: str, svg: bool) -> dict[str, Any]:
+    """POST /api/evaluate and return the answer (with its size in bytes)."""
+    body = json.dumps({"expression": program, "values": {"x": 1}, "svg": svg}).encode()
+    request = urllib.request.Request(
+        base + "/api/evaluate", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        raw = answer.read()
+    data: dict[str, Any] = json.loads(raw)
+    data["_bytes"] = len(raw)
+    return data
+
+
+def measure(page: Page, base: str, ops: int, repeats: int) -> dict[str, Any]:
+    """One row of the table for a chain of `ops` operations."""
+    program = chain(ops)
+    drawn = evaluate(base, program, svg=True)
+    numbers = evaluate(base, program, svg=False)
+    output_name = drawn["output"]
+    row: dict[str, Any] = {
+        "ops": ops,
+        "nodes": len(drawn["nodes"]),
+        "svg_bytes_per_node": len(drawn["svg"]) / len(drawn["nodes"]) if drawn.get("svg") else None,
+        "answer_kb": numbers["_bytes"] / 1024,
+    }
+    page.goto(base + "/?expression=x&x=1")
+    page.wait_for_selector("#graph > svg")
+    firsts = []
+    for k in (3, 2, 1, 0):  # a structure not drawn before each time (no cache), ending on ops
+        firsts.append(page.evaluate(FIRST_PICTURE, [chain(ops + 2 * k), f"t{ops // 2 + k}"]))
+    row["first_picture_ms"] = statistics.median(firsts[:3])
+    if output_name != f"t{ops // 2}":
+        raise RuntimeError(f"unexpected output {output_name}")
+    if not page.locator("#graph > svg").count() or drawn.get("svg") is None:
+        row |= {"value_change_ms": None, "value_change_p90_ms": None, "drag_redraws": None}
+        return row
+    page.wait_for_timeout(500)
+    times = [page.evaluate(VALUE_CHANGE, [1 + 0.01 * (k + 1), drawn["output_id"]]) for k in range(repeats)]
+    times = [t for t in times if t is not None]
+    row["value_change_ms"] = statistics.median(times)
+    row["value_change_p90_ms"] = statistics.quantiles(times, n=10)[-1] if len(times) > 2 else None
+    row["drag_redraws"] = page.evaluate(DRAG, [drawn["output_id"], 20])
+    return row
+
+
+def fmt_ms(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0f}"
+
+
+def main() -> None:
+    """Measure and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="50,200,600,1000")
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    rows = []
+    with running_server() as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        for ops in sizes:
+            rows.append(measure(page, base, ops, args.repeats))
+            print(json.dumps(rows[-1]), file=sys.stderr)
+        browser.close()
+    print("| ops | nodes | first picture ms | value change ms (median / p90) "
+          "| drag: redraws of 20 | SVG B/node | answer KB (no SVG) |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        per_node = "—" if r["svg_bytes_per_node"] is None else f"{r['svg_bytes_per_node']:.0f}"
+        change = f"{fmt_ms(r['value_change_ms'])} / {fmt_ms(r['value_change_p90_ms'])}"
+        redraws = "—" if r["drag_redraws"] is None else str(r["drag_redraws"])
+        print(
+            f"| {r['ops']} | {r['nodes']} | {fmt_ms(r['first_picture_ms'])} | {change} "
+            f"| {redraws} | {per_node} | {r['answer_kb']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
