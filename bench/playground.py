@@ -67,7 +67,8 @@ DRAG = """async ([id, moves]) => {
   const texts = () => document.querySelectorAll(`#graph > svg g[id="${id}"] text`);
   const seen = new Set();
   const watch = new MutationObserver(() => seen.add([...texts()].at(-3).textContent));
-  watch.observe(document.getElementById('graph'), { subtree: true, characterData: true, childList: true });
+  const all = { subtree: true, characterData: true, childList: true };
+  watch.observe(document.getElementById('graph'), all);
   const range = document.getElementById('range-x');
   const start = Number(range.value);
   const step = Number(range.step) * 10;
@@ -119,7 +120,8 @@ def measure(page: Page, base: str, ops: int, repeats: int) -> dict[str, Any]:
         row |= {"value_change_ms": None, "value_change_p90_ms": None, "drag_redraws": None}
         return row
     page.wait_for_timeout(500)
-    times = [page.evaluate(VALUE_CHANGE, [1 + 0.01 * (k + 1), drawn["output_id"]]) for k in range(repeats)]
+    output_id = drawn["output_id"]
+    times = [page.evaluate(VALUE_CHANGE, [1 + 0.01 * (k + 1), output_id]) for k in range(repeats)]
     times = [t for t in times if t is not None]
     row["value_change_ms"] = statistics.median(times)
     row["value_change_p90_ms"] = statistics.quantiles(times, n=10)[-1] if len(times) > 2 else None
@@ -147,8 +149,10 @@ def main() -> None:
             rows.append(measure(page, base, ops, args.repeats))
             print(json.dumps(rows[-1]), file=sys.stderr)
         browser.close()
-    print("| ops | nodes | first picture ms | value change ms (median / p90) "
-          "| drag: redraws of 20 | SVG B/node | answer KB (no SVG) |")
+    print(
+        "| ops | nodes | first picture ms | value change ms (median / p90) "
+        "| drag: redraws of 20 | SVG B/node | answer KB (no SVG) |"
+    )
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         per_node = "—" if r["svg_bytes_per_node"] is None else f"{r['svg_bytes_per_node']:.0f}"
