@@ -6,7 +6,8 @@
 # whose python3 is 3.10: there apt installs python3.11 and python3.11-venv (universe).
 # Debian 12 and later already have a python3 >= 3.11. Grading needs no package from PyPI:
 # the wheel is installed offline, without dependencies (`chainrule grade` uses only the
-# standard library).
+# standard library). CHAINRULE_SETUP_APT=1 installs Python with apt even where one is found
+# (how the Ubuntu path is tried on Debian).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 venv="${CHAINRULE_VENV:-/opt/chainrule}"
@@ -26,7 +27,7 @@ find_python() {
   return 1
 }
 
-if ! python=$(find_python); then
+if [ "${CHAINRULE_SETUP_APT:-0}" = 1 ] || ! python=$(find_python); then
   echo "setup.sh: no Python >= 3.11 with venv; installing one with apt" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q

@@ -210,3 +210,22 @@ def test_prairielearn_grades_each_submission_on_its_params(
     assert outcome(work / "pl", "unreadable")["format_errors"][0].startswith(
         "the submission cannot be read"
     )
+
+
+def test_setup_sh_installs_python_with_apt_where_none_is_found(
+    engine: Engine, base_image: str, work: Path
+) -> None:
+    # The branch Gradescope's Ubuntu 22.04 takes (python3 3.10 there), forced on Debian:
+    # apt-get update and the install of python3.11 python3.11-venv must work as written.
+    script = f"""set -euo pipefail
+mkdir -p /autograder/source && cd /autograder/source
+python3 -m zipfile -e /work/autograder.zip .
+env -i {CLEAN_PATH} HOME=/root CHAINRULE_SETUP_APT=1 bash ./setup.sh > /work/apt.log 2>&1
+/opt/chainrule/bin/chainrule grade --help > /dev/null
+"""
+    (work / "apt.sh").write_text(script)
+    engine.docker(
+        "run", "--rm", "-v", f"{work}:/work", base_image, "bash", "/work/apt.sh", timeout=300
+    )
+    log = (work / "apt.log").read_text()
+    assert "installing one with apt" in log and "chainrule installed in /opt/chainrule" in log
