@@ -155,3 +155,35 @@ def test_reduced_gradient_sums_rows_for_scalar_params() -> None:
     loss, grads = bound.loss_and_grad({"w": 1.0}, mean=True)
     assert loss == (0.0 + 1.0) / 2
     assert grads["w"] == (2 * 0.0 * 1.0 + 2 * (2.0 - 3.0) * 2.0) / 2
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    source=expressions(),
+    at=st.tuples(st.floats(-3, 3, allow_nan=False), st.floats(-3, 3, allow_nan=False)),
+    xs=st.lists(st.floats(-3, 3, allow_nan=False), min_size=2, max_size=6),
+)
+def test_with_data_columns_freed_columns_change_nothing(
+    source: str, at: tuple[float, float], xs: list[float]
+) -> None:
+    # x is a data column (its dead intermediates are freed), a and b scalar parameters
+    # (their gradients are summed over the rows): the same numbers as the engine row by row.
+    refs = [reference(source, {"a": at[0], "b": at[1], "x": x}) for x in xs]
+    if any(r is None for r in refs):
+        return
+    program = parse(source)
+    tape = compile_tape(build(program, {"a": at[0], "b": at[1], "x": xs[0]}), ["a", "b"])
+    bound = tape.bind({"x": np.array(xs)})
+    params = {p: v for p, v in zip(("a", "b"), at, strict=True) if p in tape.params}
+    out = np.broadcast_to(bound.forward(params), (len(xs),))
+    grads = bound.gradients(np.ones(len(xs)))
+    for i, ref in enumerate(refs):
+        assert ref is not None
+        assert close(float(out[i]), ref[0]), (source, xs[i], out[i], ref[0])
+    for p in params:
+        want = math.fsum(ref[1][p] for ref in refs if ref is not None)
+        got = float(grads[p])
+        if math.isfinite(want):
+            assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (source, p, got, want)
+        else:
+            assert not math.isfinite(got) or math.isnan(want), (source, p, got, want)
