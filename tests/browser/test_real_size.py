@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.browser.programs import chain, long_program, mlp
 
@@ -247,3 +247,29 @@ def test_the_console_is_clean_on_load(page: Page, server: str) -> None:
     expect(page.locator("#tr-params input[type=text]").first).to_be_visible()
     page.wait_for_timeout(500)
     assert messages == []  # not even a 422
+
+
+def test_phone_and_dark_layouts_keep_the_big_graph_and_the_table_usable(
+    browser: Browser, server: str, screenshots: Path
+) -> None:
+    program, values = mlp()
+    for scheme in ("dark", "light"):
+        context = browser.new_context(
+            color_scheme=scheme, viewport={"width": 390, "height": 844}, device_scale_factor=1
+        )
+        page = context.new_page()
+        try:
+            open_page(page, server, program, **values)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            assert label_px(page) >= READABLE_PX
+            # The table's further columns are reachable (it scrolls) and say so.
+            wrap = page.locator("#table-wrap")
+            assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")
+            expect(page.locator("#table-more")).to_be_visible()
+            page.locator("#graph-panel").screenshot(path=screenshots / f"mlp-phone-{scheme}.png")
+            wrap.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+            wrap.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + scrollY - 60)")
+            expect(page.locator("#values-table th", has_text="Difference")).to_be_in_viewport()
+            page.screenshot(path=screenshots / f"mlp-phone-{scheme}-table.png")
+        finally:
+            context.close()

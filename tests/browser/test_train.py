@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from pathlib import Path
 
@@ -156,3 +157,56 @@ def test_dark_phone_layout(browser: Browser, server: str, screenshots: Path) -> 
         page.locator("#train-panel").screenshot(path=screenshots / "train-dark-phone.png")
     finally:
         context.close()
+
+
+def test_a_preset_clears_the_previous_results_and_settings(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_panel(page, server)
+    page.click("#tr-preset-sin")
+    page.fill("#tr-every", "7")
+    page.click("#tr-run")
+    expect(page.locator("#tr-output")).to_be_visible(timeout=30_000)
+    page.click("#tr-preset-line")
+    expect(page.locator("#tr-output")).to_be_hidden()  # nothing of the cubic fit stays
+    expect(page.locator("#tr-empty")).to_be_visible()
+    expect(page.locator("#tr-status")).to_have_text("")
+    expect(page.locator("#tr-every")).to_have_value("")
+    expect(page.locator("#tr-lr")).to_have_value("0.01")
+    expect(page.locator("#tr-reduce")).to_have_value("mean")
+    expect(page.locator("#tr-params input[type=text]")).to_have_count(1)  # w only, no a b c d
+
+
+def test_a_csv_whose_header_is_not_the_losss_names_is_an_error_naming_them(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_panel(page, server)
+    page.check("#tr-source-csv")
+    page.fill("#tr-csv", "X,Y\n0,1\n1,3\n2,5\n3,7")
+    page.click("#tr-run")
+    expect(page.locator("#tr-error")).to_be_visible()
+    expect(page.locator("#tr-error-detail")).to_contain_text("X, Y")
+    expect(page.locator("#tr-error-detail")).to_contain_text("w, x, y")
+    expect(page.locator("#tr-output")).to_be_hidden()  # no run that "trains" x and y
+
+
+def test_a_loss_that_grows_by_orders_of_magnitude_is_reported_as_diverging_once(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    open_panel(page, server)
+    page.click("#tr-preset-line")
+    page.fill("#tr-lr", "0.2")
+    page.click("#tr-run")
+    notice = page.locator("#tr-diverged")
+    expect(notice).to_be_visible(timeout=30_000)
+    expect(notice).to_contain_text(re.compile(r"^Diverg"))
+    assert (notice.text_content() or "").lower().count("diverg") == 1
+    expect(page.locator("#tr-status")).to_contain_text("Diverg")
+    expect(page.locator("#tr-status")).not_to_contain_text("Done")
+    # The graph of one row fits its box.
+    graph = page.locator("#tr-graph")
+    svg = page.locator("#tr-graph > svg").bounding_box()
+    box = graph.bounding_box()
+    assert svg is not None and box is not None and svg["width"] <= box["width"] + 1
+    assert graph.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    page.locator("#train-panel").screenshot(path=screenshots / "train-diverging.png")

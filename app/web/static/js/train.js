@@ -23,6 +23,7 @@ const state = {
   answer: null, // the last /api/optimize answer
   fit: null, // { x, y, dots, xName, target } of the last fit drawing
   timer: 0,
+  run: 0, // id of the newest run; a preset starts afresh, and an older run's answer is dropped
 };
 
 // ----- data source and parameters -------------------------------------------------------------
@@ -400,7 +401,9 @@ async function train(event) {
       return;
     }
     const started = performance.now();
+    const run = ++state.run;
     const { ok, json } = await post("/api/optimize", body);
+    if (run !== state.run) return; // a preset was chosen meanwhile
     if (!ok) {
       showError(json);
       return;
@@ -408,6 +411,7 @@ async function train(event) {
     showError(null);
     showAnswer(json);
     await drawFit(json);
+    if (run !== state.run) return;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     busy(false);
     const verdict = json.diverged ? "Diverged" : lossGrowth(json) ? "Diverging" : "Done";
@@ -426,6 +430,7 @@ async function train(event) {
 
 /** Back to no results: nothing of an earlier run stays on screen. */
 function clearResults() {
+  state.run += 1;
   state.answer = null;
   state.fit = null;
   $("tr-output").hidden = true;
