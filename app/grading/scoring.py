@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple, Protocol
 
-from app.grading.answers import Expect, Unreadable, read
+from app.grading.answers import Expect, Reading, Unreadable, read
 from app.grading.checks import NO_ANSWER, Checker, Verdict
 from app.grading.formulas import Tolerance
 from app.grading.problem import GradingError, Problem, label
@@ -86,9 +86,18 @@ class Grader:
     def grade(self, answers: Sequence[AnswerLike]) -> Result:
         """Return {"score", "max_score", "gradable", "tests"} for one list of answers."""
         ofs = self.check(answers)
-        derived = {of for a, of in zip(answers, ofs, strict=True) if a.wrt is not None}
+        readings = [read(a.answer) for a in answers]
+        # Formula answers about derivatives need the program rebuilt at the random points;
+        # every node they ask about is differentiated in the same rebuilds.
+        derived = {
+            of
+            for a, of, r in zip(answers, ofs, readings, strict=True)
+            if a.wrt is not None and _as_formula(a.expect, r)
+        }
         self.budget.check_time("grading")
-        tests = [self.test(a, of, derived) for a, of in zip(answers, ofs, strict=True)]
+        tests = [
+            self._test(a, of, r, derived) for a, of, r in zip(answers, ofs, readings, strict=True)
+        ]
         score = max_score = 0.0
         gradable = True
         for t in tests:
@@ -104,7 +113,10 @@ class Grader:
 
     def test(self, answer: AnswerLike, of: str, also: set[str] | None = None) -> Result:
         """Grade one answer whose question was checked; of is the resolved node name."""
-        verdict = self.verdict(answer, of, also or set())
+        return self._test(answer, of, read(answer.answer), also or set())
+
+    def _test(self, answer: AnswerLike, of: str, reading: Reading, also: set[str]) -> Result:
+        verdict = self.verdict(answer, of, reading, also)
         points = answer.points
         passed = verdict.passed
         test: Result = {
@@ -119,9 +131,8 @@ class Grader:
             test["extra_data"] = dict(verdict.error)
         return test
 
-    def verdict(self, answer: AnswerLike, of: str, also: set[str]) -> Verdict:
-        """Read the answer and check it as the question expects (number, formula, either)."""
-        reading = read(answer.answer)
+    def verdict(self, answer: AnswerLike, of: str, reading: Reading, also: set[str]) -> Verdict:
+        """Check an answer (as read) as the question expects: number, formula or either."""
         if reading is None:
             return NO_ANSWER
         what = label(of, answer.wrt)
@@ -129,7 +140,7 @@ class Grader:
             return Verdict(False, f"the answer for {what} cannot be read: {reading.message}", False)
         checker = self._checker(answer)
         if isinstance(reading, float):
-            if answer.expect == "formula":
+            if _as_formula(answer.expect, reading):
                 return checker.formula(of, answer.wrt, _as_text(answer.answer, reading), also)
             return checker.number(of, answer.wrt, reading)
         if answer.expect == "number":
@@ -151,3 +162,10 @@ def _as_text(raw: object, reading: float) -> str:
     if isinstance(raw, str):
         return raw.strip()
     return str(raw) if isinstance(raw, int) else repr(reading)
+
+
+def _as_formula(expect: Expect, reading: Reading) -> bool:
+    """True when an answer is checked as a formula (at the random points too)."""
+    if isinstance(reading, float):
+        return expect == "formula"
+    return isinstance(reading, str) and expect != "number"

@@ -172,3 +172,21 @@ def test_the_feedback_echoing_student_text_is_marked_as_text(client: TestClient)
     result = client.post("/api/grade", json=body).json()
     assert result["output_format"] == "text"
     assert all(t["output_format"] == "text" for t in result["tests"])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"values": {"a": 10**400, "b": 1}},
+        {"rtol": 10**400},
+        {"atol": -(10**400)},
+        {"samples": 10**400},
+        {"seed": 10**400},
+        {"answers": [{"name": "x", "wrt": "b", "answer": 5, "points": 10**400}]},
+        {"answers": [{"name": "x", "wrt": "b", "answer": 5, "rtol": 10**400}]},
+    ],
+)
+def test_a_400_digit_number_anywhere_else_is_a_422(client: TestClient, change: Any) -> None:
+    body = {**SEED, "answers": [{"name": "x", "wrt": "b", "answer": 5}], **change}
+    response = client.post("/api/grade", json=body)
+    assert response.status_code == 422, response.text
