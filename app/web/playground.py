@@ -18,6 +18,7 @@ from app.build import MissingValuesError
 from app.engine import EngineError
 from app.lang import ParseError
 from app.render import DotOptions, RenderError, fmt, to_dot
+from app.render.style import Compact
 from app.web.deps import Computed, Services
 from app.web.errors import ProblemError
 from app.web.schemas.common import DrawOptions
@@ -58,6 +59,7 @@ class PageState:
         params += [("constants", "false")] if not o.constants else []
         params += [("legend", "false")] if not o.legend else []
         params += [("precision", str(o.precision))] if o.precision != 4 else []
+        params += [("compact", str(o.compact).lower())] if o.compact != "auto" else []
         if not api and self.steps_from:
             params.append(("steps_from", str(self.steps_from)))
         return urlencode(params)
@@ -90,6 +92,7 @@ def read_state(params: Any) -> PageState:
         precision=min(max(_whole(params.get("precision"), 4), 1), 12),
         expand_calls=_flag(params, "expand_calls", False, view),
         legend=_flag(params, "legend", True, False),  # the form has no legend box
+        compact=_compact(params.get("compact")),
     )
     values: dict[str, float] = {}
     bad: list[str] = []
@@ -106,6 +109,12 @@ def read_state(params: Any) -> PageState:
             bad.append(key)
     steps_from = _whole(params.get("steps_from"), 0)
     return PageState(str(expression), values, options, bad, steps_from)
+
+
+def _compact(text: Any) -> Compact:
+    """The drawing: "true" compact, "false" value and op nodes, anything else "auto"."""
+    word = str(text).lower() if text is not None else "auto"
+    return True if word == "true" else False if word == "false" else "auto"
 
 
 def _whole(text: Any, default: int) -> int:

@@ -104,6 +104,9 @@ def test_the_pages_options_are_the_apis(client: TestClient) -> None:
     html = page(client, "a", a=1, legend="false", precision="3")
     assert "not a number" not in html
     assert "legend" not in re.findall(r'<input type="number" id="in-(\w+)"', html)
+    compact = page(client, "a*b", a=1, b=2, compact="true")
+    assert 'class="node op"' not in compact and "not a number" not in compact
+    assert '<option value="true" selected>' in compact
     for hostile in ("²", "99999999999", "-1", "1e3"):
         assert "not a number" not in page(client, "a", a=1, precision=hostile)
 
