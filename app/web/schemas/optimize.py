@@ -48,7 +48,8 @@ class OptimizeRequest(BaseModel):
     data: dict[Identifier, Column] | str | None = Field(
         None,
         description="Named columns of equal length (up to 100,000 rows), or CSV text with a "
-        "header row.",
+        "header row of names and plain decimal numbers (digits, a point, an exponent; a bad "
+        "one is a 422 naming its line and column).",
     )
     dataset: Literal["noisy-line", "sin"] | None = Field(
         None, description="A built-in dataset instead of data (see GET /api/datasets)."
