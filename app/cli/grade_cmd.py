@@ -142,7 +142,7 @@ def _grade_free(grader: Grader, entries: list[Any]) -> Graded:
     """Grade a submission whose entries carry their own questions (no questions in problem)."""
     empty = specs.ProblemSpec("", {}, grader.problem.options)
     try:
-        questions = [specs.question(e, f"answers.{i}", {"answer"}) for i, e in enumerate(entries)]
+        questions = [specs.question(e, f"answers.{i}", ["answer"]) for i, e in enumerate(entries)]
         answers = [
             Answer(q.name, e.get("answer"), q.of, q.wrt, q.points, q.expect, q.rtol, q.atol)
             for q, e in zip(questions, entries, strict=True)

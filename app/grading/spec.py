@@ -7,9 +7,9 @@ ValueError with the JSON path first: "questions.2.points: must be a number from 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from app.grading.answers import EXPECTS, Expect, Unreadable, to_finite
 from app.grading.problem import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_SAMPLES, Options
@@ -63,7 +63,6 @@ class ProblemSpec:
     options: Options
     questions: list[Question] | None = None
     visibility: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,13 +114,17 @@ def _object(x: Any, where: str, allowed: set[str]) -> dict[str, Any]:
         raise ValueError(f"{where or 'the file'}: must be a JSON object")
     unknown = sorted(set(x) - allowed)
     if unknown:
-        raise ValueError(f"{where}{unknown[0]}: unknown key; allowed: {', '.join(sorted(allowed))}")
+        path = f"{where}.{unknown[0]}" if where else unknown[0]
+        raise ValueError(f"{path}: unknown key; allowed: {', '.join(sorted(allowed))}")
     return x
 
 
-def question(data: Any, where: str, extra: set[str] = frozenset()) -> Question:  # type: ignore[assignment]
-    """Return one question (a dict with name, of?, wrt?, points?, expect?, rtol?, atol?...)."""
-    q = _object(data, where, _QUESTION_KEYS | extra)
+def question(data: Any, where: str, extra: Iterable[str] = ()) -> Question:
+    """Return one question (a dict with name, of?, wrt?, points?, expect?, rtol?, atol?...).
+
+    extra names keys that may also be there (an answers.json entry's "answer").
+    """
+    q = _object(data, where, _QUESTION_KEYS | set(extra))
     p = f"{where}."
     if "name" not in q:
         raise ValueError(f"{p}name: required")
@@ -137,7 +140,7 @@ def question(data: Any, where: str, extra: set[str] = frozenset()) -> Question: 
         of=_get(opt, "of", p, _text) if "of" in opt else None,
         wrt=_get(opt, "wrt", p, _text) if "wrt" in opt else None,
         points=_number(opt["points"], f"{p}points", 0, MAX_POINTS) if "points" in opt else 1.0,
-        expect=_choice(opt.get("expect", "either"), f"{p}expect", EXPECTS),  # type: ignore[arg-type]
+        expect=cast(Expect, _choice(opt.get("expect", "either"), f"{p}expect", EXPECTS)),
         rtol=_number(opt["rtol"], f"{p}rtol", 0, 1) if "rtol" in opt else None,
         atol=_number(opt["atol"], f"{p}atol", 0, MAX_ATOL) if "atol" in opt else None,
         visibility=_choice(opt["visibility"], f"{p}visibility", VISIBILITIES)
