@@ -5,10 +5,11 @@
 
 import { getJson, post } from "./api.js";
 import { Editor } from "./editor.js";
+import { Drawing } from "./drawing.js";
 import { FiniteDifferences } from "./fd.js";
 import { fmt } from "./format.js";
-import { PanZoom, sanitizeSvg } from "./graphview.js";
 import { DEFAULT_VALUE, Inputs } from "./inputs.js";
+import { buildSteps, buildTable, showTableAt, showTableOverflow } from "./results.js";
 import { queryString, updateLinks, wireCopy } from "./share.js";
 import { Stepper, stateAt } from "./stepper.js";
 
@@ -18,7 +19,8 @@ const PRECISION = 4;
 
 const editor = new Editor($("expression"), $("gutter"), $("backdrop"), $("cursor-pos"));
 const graphBox = $("graph");
-const panZoom = new PanZoom(graphBox);
+const drawing = new Drawing(graphBox, $("svg-error"), PRECISION);
+const panZoom = drawing.panZoom;
 const tableBody = $("values-body");
 const fd = new FiniteDifferences($("values-table"), $("fd-note"));
 
@@ -31,7 +33,6 @@ const state = {
   queued: false,
   selected: null,
   drawn: null, // the structure (program and options) of the drawing on screen
-  texts: new Map(), // node id -> [{ value, grad }] <text> elements of its boxes
   inputsOf: new Map(), // program text -> its inputs (asked when it cannot be computed)
 };
 const inputs = new Inputs($("inputs"), $("no-inputs"), state.values, () => evaluate());
@@ -129,13 +130,13 @@ function showResult(data, expression, structure) {
   $("warnings").textContent = warnings.join("; ");
   $("warnings").hidden = warnings.length === 0;
   if (structure !== null) {
-    drawSvg(data);
+    drawing.draw(data, options().rankdir);
     state.drawn = structure;
   } else {
-    patchSvg(data);
+    drawing.patch(data);
   }
-  buildTable(data, names);
-  buildSteps(data);
+  buildTable(tableBody, data, names);
+  buildSteps($("steps"), data);
   stepper.reset(data.steps.length);
   if (stepper.index >= 0) showStep(stepper.index);
   restoreSelection();
@@ -169,149 +170,6 @@ async function showError(problem, expression) {
   }
 }
 
-/** Index the number fields of every drawn value node (and its dashed copies). */
-function indexTexts(svg) {
-  state.texts.clear();
-  for (const g of svg.querySelectorAll("g.node.value")) {
-    const copyOf = [...g.classList].find((c) => c.startsWith("copy-of-"));
-    const id = copyOf ? copyOf.slice(8) : g.id;
-    const texts = g.querySelectorAll("text");
-    const n = texts.length;
-    let fields = null;
-    if (n >= 4 && texts[n - 4].textContent === "value" && texts[n - 2].textContent === "grad") {
-      fields = { value: texts[n - 3], grad: texts[n - 1], prefix: "" };
-    } else {
-      const v = [...texts].find((t) => t.textContent.startsWith("value "));
-      const gr = [...texts].find((t) => t.textContent.startsWith("grad "));
-      if (v && gr) fields = { value: v, grad: gr, prefix: " " };
-    }
-    if (!fields) continue;
-    fields.gradText = fields.grad.textContent;
-    if (!state.texts.has(id)) state.texts.set(id, []);
-    state.texts.get(id).push(fields);
-  }
-}
-
-function numberText(n, key) {
-  return n[`${key}_text`] ?? fmt(n[key], PRECISION);
-}
-
-/** New values on the drawing on screen: only the numbers change, nothing is laid out. */
-function patchSvg(data) {
-  for (const n of data.nodes) {
-    const fields = state.texts.get(n.id);
-    if (!fields) continue;
-    const value = numberText(n, "value");
-    const grad = numberText(n, "grad");
-    for (const f of fields) {
-      f.value.textContent = f.prefix ? `value ${value}` : value;
-      f.gradText = f.prefix ? `grad ${grad}` : grad;
-      f.grad.textContent = f.gradText;
-      f.grad.classList.remove("grad-pending");
-    }
-  }
-}
-
-function drawSvg(data) {
-  state.texts.clear();
-  if (!data.svg) {
-    $("svg-error").textContent = data.svg_error || "No drawing.";
-    $("svg-error").hidden = false;
-    graphBox.replaceChildren();
-    return;
-  }
-  let svg;
-  try {
-    svg = sanitizeSvg(data.svg);
-  } catch (err) {
-    $("svg-error").textContent = err.message;
-    $("svg-error").hidden = false;
-    return;
-  }
-  $("svg-error").hidden = true;
-  const previous = graphBox.querySelector("svg");
-  const shape = data.nodes.map((n) => n.id + n.op).join(",") + options().rankdir;
-  const sameShape = Boolean(previous) && previous.dataset.shape === shape;
-  svg.dataset.shape = shape;
-  panZoom.show(svg, sameShape, data.output_id);
-  indexTexts(svg);
-  graphBox.setAttribute("aria-label", `Computation graph of ${data.output}`);
-}
-
-function buildTable(data, names) {
-  const rows = data.nodes.filter((n) => n.name && !n.group);
-  const rank = (n) => (n.kind === "input" ? names.indexOf(n.name) : names.length);
-  rows.sort((a, b) => rank(a) - rank(b));
-  const trs = tableBody.rows;
-  if (trs.length === rows.length && rows.every((n, i) => trs[i].dataset.node === n.id)) {
-    rows.forEach((n, i) => {
-      trs[i].querySelector(".value").textContent = fmt(n.value);
-      trs[i].querySelector(".grad").textContent = fmt(n.grad);
-      if (n.kind === "input") for (const td of trs[i].querySelectorAll(".fd, .diff")) td.textContent = "";
-    });
-    return;
-  }
-  tableBody.replaceChildren(
-    ...rows.map((n) => {
-      const tr = document.createElement("tr");
-      tr.dataset.node = n.id;
-      tr.className = `kind-${n.kind}`;
-      tr.tabIndex = 0;
-      const th = document.createElement("th");
-      th.scope = "row";
-      th.textContent = n.name;
-      tr.append(th, cell(n.kind), cell(fmt(n.value), "num value"), cell(fmt(n.grad), "num grad"), cell("", "num fd"), cell("", "num diff"));
-      return tr;
-    }),
-  );
-  requestAnimationFrame(showTableOverflow);
-}
-
-function cell(text, className) {
-  const td = document.createElement("td");
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
-}
-
-/** On a narrow screen, say that the table scrolls sideways to more columns. */
-function showTableOverflow() {
-  const wrap = $("table-wrap");
-  $("table-more").hidden = wrap.scrollWidth <= wrap.clientWidth + 1;
-}
-
-function buildSteps(data) {
-  const list = $("steps");
-  const items = list.children;
-  const same = items.length === data.steps.length
-    && data.steps.every((step, i) => items[i].dataset.node === step.node && items[i].children.length === (step.text || []).length);
-  if (same) {
-    // the same steps with new numbers: change the words only where they changed
-    data.steps.forEach((step, i) => {
-      const spans = items[i].children;
-      step.text.forEach((line, k) => {
-        if (spans[k].textContent !== line) spans[k].textContent = line;
-      });
-    });
-    return;
-  }
-  list.replaceChildren(
-    ...data.steps.map((step) => {
-      const li = document.createElement("li");
-      li.dataset.node = step.node;
-      (step.text || []).forEach((line, k) => {
-        const span = document.createElement("span");
-        span.className = k === 0 ? "step-node" : "contribution";
-        span.textContent = line;
-        li.append(span);
-      });
-      return li;
-    }),
-  );
-  list.removeAttribute("start");
-  $("steps-more")?.remove();
-}
-
 // ----- the backward pass, step by step -------------------------------------------------
 const stepper = new Stepper(
   { first: $("step-first"), back: $("step-back"), next: $("step-next"), play: $("step-play"), last: $("step-last") },
@@ -323,32 +181,8 @@ function showStep(i) {
   if (!data || i < 0 || i >= data.steps.length) return;
   const step = data.steps[i];
   const { received, grads } = stateAt(data, i);
-  const targets = new Set(step.contributions.map((c) => c.target));
-  const svg = graphBox.querySelector("svg");
-  if (svg) {
-    for (const g of svg.querySelectorAll(".step-current, .step-target, .step-edge")) g.classList.remove("step-current", "step-target", "step-edge");
-    svg.querySelector(`g[id="${step.node}"]`)?.classList.add("step-current");
-    svg.querySelector(`g[id="op-${step.node}"]`)?.classList.add("step-current");
-    for (const t of targets) svg.querySelector(`g[id="${t}"]`)?.classList.add("step-target");
-    data.edges.forEach((e, k) => {
-      if (e.target === step.node && (e.kind || "input") === "input") svg.querySelector(`g[id="e${k}"]`)?.classList.add("step-edge");
-    });
-    for (const [id, fields] of state.texts) {
-      const has = grads.has(id);
-      const text = has ? fmt(grads.get(id), PRECISION) : "";
-      for (const f of fields) {
-        f.grad.classList.toggle("grad-pending", !has);
-        f.grad.textContent = has ? (f.prefix ? `grad ${text}` : text) : f.gradText;
-      }
-    }
-    panZoom.reveal(step.node);
-  }
-  for (const tr of tableBody.rows) {
-    const id = tr.dataset.node;
-    const parts = received.get(id);
-    tr.classList.toggle("step-current", id === step.node);
-    tr.querySelector(".grad").textContent = parts ? gradSum(parts) : "";
-  }
+  drawing.highlight(data, step, grads);
+  showTableAt(tableBody, received, step.node);
   const items = $("steps").children;
   for (let k = 0; k < items.length; k++) {
     items[k].classList.toggle("current", k === i);
@@ -358,11 +192,6 @@ function showStep(i) {
   }
   items[i]?.scrollIntoView({ block: "nearest" });
   $("step-counter").textContent = `Step ${i + 1} of ${data.steps.length}: ${step.label || step.node} passes its gradient to its inputs.`;
-}
-
-function gradSum(parts) {
-  const total = parts.reduce((a, b) => a + b, 0);
-  return parts.length > 1 ? `${parts.map((p) => fmt(p)).join(" + ")} = ${fmt(total)}` : fmt(total);
 }
 
 // ----- selection: graph node <-> table row ------------------------------------------
@@ -462,9 +291,7 @@ wireCopy(setStatus);
 const served = graphBox.querySelector(":scope > svg");
 if (served && !graphBox.classList.contains("stale")) {
   const output = tableBody.querySelector("tr.kind-output");
-  served.dataset.shape = "served";
-  panZoom.show(served, false, output ? output.dataset.node : null);
-  indexTexts(served);
+  drawing.adopt(served, output ? output.dataset.node : null);
   state.drawn = JSON.stringify([editor.value, options()]);
 }
 loadExamples();

@@ -1,37 +1,8 @@
-// The graph view: the server's SVG parsed as image/svg+xml, cleaned of anything active,
-// inserted into the page, then panned and zoomed through its viewBox.
+// The graph view: the drawing in the page, panned and zoomed through its viewBox, starting
+// readable (labels at least ~8 px) and centred on the output, with an overview in a corner.
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-const DROP = new Set(["script", "foreignobject", "style", "iframe", "object", "embed", "image", "use", "animate", "set", "handler"]);
-
-/** Parse SVG text and return a clean <svg> element for this document, or throw. */
-export function sanitizeSvg(text) {
-  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
-  const root = doc.documentElement;
-  if (!root || root.localName !== "svg" || root.namespaceURI !== SVG_NS || doc.querySelector("parsererror")) {
-    throw new Error("the server sent an unreadable SVG");
-  }
-  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_COMMENT);
-  const remove = [];
-  for (let node = walker.currentNode; node; node = walker.nextNode()) {
-    if (node.nodeType === Node.COMMENT_NODE) {
-      remove.push(node);
-      continue;
-    }
-    if (DROP.has(node.localName.toLowerCase()) || node.namespaceURI !== SVG_NS) {
-      remove.push(node);
-      continue;
-    }
-    for (const attr of Array.from(node.attributes)) {
-      const name = attr.localName.toLowerCase();
-      const value = attr.value.trim();
-      if (name.startsWith("on") || name === "style") node.removeAttributeNode(attr);
-      else if (name === "href" && !value.startsWith("#")) node.removeAttributeNode(attr);
-    }
-  }
-  for (const node of remove) node.remove();
-  return document.importNode(root, true);
-}
+import { makeMinimap } from "./minimap.js";
+import { SVG_NS } from "./sanitize.js";
 
 const READABLE = 0.75; // screen px per SVG unit: 11-unit labels at least ~8 px tall
 const MAX_SCALE = 6; // the closest zoom: labels ~66 px tall
@@ -315,33 +286,4 @@ export class PanZoom {
       action();
     }
   }
-}
-
-/** The overview: a text-free copy of the drawing and a frame for the view. */
-function makeMinimap(panZoom) {
-  const box = document.createElement("div");
-  box.className = "minimap";
-  box.hidden = true;
-  box.setAttribute("aria-hidden", "true");
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
-  const content = document.createElementNS(SVG_NS, "g");
-  const view = document.createElementNS(SVG_NS, "rect");
-  view.setAttribute("class", "minimap-view");
-  svg.append(content, view);
-  box.append(svg);
-  let dragging = false;
-  box.addEventListener("pointerdown", (e) => {
-    e.preventDefault();
-    e.stopPropagation();
-    dragging = true;
-    box.setPointerCapture(e.pointerId);
-    panZoom.jump(e.clientX, e.clientY);
-  });
-  box.addEventListener("pointermove", (e) => {
-    if (dragging) panZoom.jump(e.clientX, e.clientY);
-  });
-  box.addEventListener("pointerup", () => { dragging = false; });
-  box.addEventListener("click", (e) => e.stopPropagation());
-  return { box, svg, view, content, unit: 0 };
 }

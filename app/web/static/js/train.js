@@ -3,8 +3,7 @@
 
 import { getJson, post } from "./api.js";
 import { fmt } from "./format.js";
-import { sanitizeSvg } from "./graphview.js";
-import { drawChart } from "./train-chart.js";
+import { drawFitChart, drawLossChart, drawParamChart, lossGrowth, results, short, showAnswer, showError } from "./train-results.js";
 import { gridProgram, gridValues, linspace, namesIn, readCsv, splitSquaredError } from "./train-model.js";
 
 const $ = (id) => document.getElementById(id);
@@ -20,8 +19,6 @@ const state = {
   unticked: new Set(), // inputs the user chose not to fit
   detected: "", // the loss text whose inputs are known
   pending: null, // the running input detection
-  answer: null, // the last /api/optimize answer
-  fit: null, // { x, y, dots, xName, target } of the last fit drawing
   timer: 0,
   run: 0, // id of the newest run; a preset starts afresh, and an older run's answer is dropped
 };
@@ -183,7 +180,7 @@ function thinned(xs, ys) {
 async function drawFit(answer) {
   const note = $("tr-fit-note");
   const figure = $("tr-fit-figure");
-  state.fit = null;
+  results.fit = null;
   const spec = modelSpec();
   const params = Object.keys(answer.params);
   if (!spec) {
@@ -220,127 +217,11 @@ async function drawFit(answer) {
   const dots = columns.has(spec.target) && columns.has(xName)
     ? thinned(columns.get(xName), columns.get(spec.target))
     : null;
-  state.fit = { x: grid, y: gridValues(json, GRID_POINTS), dots, xName, target: spec.target, model: spec.model };
+  results.fit = { x: grid, y: gridValues(json, GRID_POINTS), dots, xName, target: spec.target, model: spec.model };
   note.textContent = dots
     ? `${spec.model} with the fitted parameters, over the data (${spec.target} against ${xName}).`
     : `${spec.model} with the fitted parameters over ${fmt(range[0], 4)} ≤ ${xName} ≤ ${fmt(range[1], 4)}.`;
   drawFitChart();
-}
-
-// ----- results ----------------------------------------------------------------------------------
-
-function drawLossChart() {
-  const a = state.answer;
-  if (!a) return;
-  drawChart($("tr-loss-chart"), {
-    series: [{ x: a.history.step, y: a.history.loss, cls: "series-loss", label: "loss" }],
-    logY: $("tr-log").checked,
-    xLabel: "step",
-    yLabel: `loss (${a.reduce})`,
-  });
-}
-
-function drawParamChart() {
-  const a = state.answer;
-  if (!a) return;
-  const names = Object.keys(a.params);
-  drawChart($("tr-param-chart"), {
-    series: names.map((n, i) => ({ x: a.history.step, y: a.history[n] || [], cls: `series-${i % 6}`, label: n })),
-    xLabel: "step",
-    yLabel: "value",
-  });
-}
-
-function drawFitChart() {
-  const f = state.fit;
-  if (!f) return;
-  drawChart($("tr-fit-chart"), {
-    series: [{ x: f.x, y: f.y, cls: "series-fit", label: "fitted model" }],
-    dots: f.dots ? { ...f.dots, cls: "series-data", label: "data" } : null,
-    xLabel: f.xName,
-    yLabel: f.target,
-  });
-}
-
-/** A number in p significant digits, in exponent form when it is tiny or huge. */
-function short(x, p) {
-  if (typeof x !== "number" || x === 0 || !Number.isFinite(x)) return fmt(x, p);
-  const a = Math.abs(x);
-  return a < 1e-3 || a >= 1e7 ? x.toExponential(p - 1).replace(/\.?0+e/, "e") : fmt(x, p);
-}
-
-/** The first and last recorded loss when the loss grew by orders of magnitude, else null. */
-function lossGrowth(a) {
-  const losses = (a.history?.loss || []).filter((x) => typeof x === "number" && Number.isFinite(x));
-  if (losses.length < 2) return null;
-  const first = Math.abs(losses[0]);
-  const last = Math.abs(losses[losses.length - 1]);
-  return last > 1000 * Math.max(first, 1e-12) ? { first: losses[0], last: losses[losses.length - 1] } : null;
-}
-
-function finalRow(name, value, grad) {
-  const tr = document.createElement("tr");
-  const th = document.createElement("th");
-  th.scope = "row";
-  th.textContent = name;
-  const v = document.createElement("td");
-  v.className = "num";
-  v.dataset.name = name;
-  v.textContent = short(value, 8);
-  const g = document.createElement("td");
-  g.className = "num";
-  g.textContent = grad === undefined ? "" : short(grad, 4);
-  tr.append(th, v, g);
-  return tr;
-}
-
-function showAnswer(a) {
-  state.answer = a;
-  $("tr-empty").hidden = true;
-  $("tr-output").hidden = false;
-  $("tr-steps-run").textContent = String(a.steps);
-  $("tr-rows").textContent = String(a.rows);
-  const rows = Object.entries(a.params).map(([n, v]) => finalRow(n, v, a.gradients?.[n]));
-  const loss = finalRow(`loss (${a.reduce})`, a.loss);
-  loss.classList.add("train-loss-row");
-  $("tr-final-body").replaceChildren(...rows, loss);
-  const growth = lossGrowth(a);
-  const message = (a.message || "").replace(/^diverged:\s*/i, "");
-  $("tr-diverged").hidden = !a.diverged && !message && !growth;
-  $("tr-diverged").textContent = a.diverged
-    ? `Diverged: ${message || "the loss stopped being finite"}. Try a smaller learning rate.`
-    : growth
-      ? `Diverging: the loss grew from ${short(growth.first, 3)} to ${short(growth.last, 3)}. Try a smaller learning rate.`
-      : message;
-  $("tr-warnings").hidden = !(a.warnings && a.warnings.length);
-  $("tr-warnings").textContent = (a.warnings || []).join("; ");
-  drawLossChart();
-  drawParamChart();
-  showGraph(a);
-}
-
-/** The per-example graph with its reduction node, parsed and stripped like the playground's. */
-function showGraph(a) {
-  const svg = a.svg ? sanitizeSvg(a.svg) : null;
-  if (svg) {
-    svg.removeAttribute("width");
-    svg.removeAttribute("height");
-    svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
-  }
-  $("tr-graph-figure").hidden = !svg;
-  if (svg) $("tr-graph").replaceChildren(svg);
-  else $("tr-graph").replaceChildren();
-}
-
-function showError(problem) {
-  $("tr-error").hidden = !problem;
-  if (!problem) return;
-  $("tr-error-title").textContent = `${(problem.title || "Error").replace(/[:.]$/, "")}:`;
-  let detail = problem.detail || "";
-  if (problem.line) detail = `line ${problem.line}, column ${problem.column}: ${detail}`;
-  $("tr-error-detail").textContent = detail;
-  $("tr-error-snippet").textContent = problem.snippet || "";
-  $("tr-error-snippet").hidden = !problem.snippet;
 }
 
 function requestBody() {
@@ -431,8 +312,8 @@ async function train(event) {
 /** Back to no results: nothing of an earlier run stays on screen. */
 function clearResults() {
   state.run += 1;
-  state.answer = null;
-  state.fit = null;
+  results.answer = null;
+  results.fit = null;
   $("tr-output").hidden = true;
   $("tr-empty").hidden = false;
   $("tr-status").textContent = "";
