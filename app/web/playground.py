@@ -30,6 +30,7 @@ DEFAULT_VALUE = 1.0
 # Inputs up to which each gradient gets a finite-difference check (two evaluations per
 # input); the page tells the script this value (data-fd-max), so there is one.
 FD_MAX_INPUTS = 12
+TABLE_DIGITS = 6  # the table's digits, as the script's fmt() writes them (static/js/format.js)
 PAGE_STEPS = 200  # backward steps written into one page; a link pages through the rest
 # Query parameters that are options, not input values: the API's drawing options (by the
 # same names), the program, and the page's own.
@@ -135,7 +136,7 @@ def _fd(services: Services, state: PageState, name: str) -> float | None:
 
 
 def _rows(services: Services, state: PageState, computed: Computed) -> list[dict[str, Any]]:
-    p = state.options.precision
+    p = TABLE_DIGITS
     rows = []
     check = len(computed.built.inputs) <= FD_MAX_INPUTS
     order = {name: i for i, name in enumerate(computed.built.inputs)}

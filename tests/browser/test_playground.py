@@ -120,6 +120,9 @@ def test_stepping_walks_the_backward_pass_in_reverse_topological_order(
         re.compile(r"^(2 \+ 3|3 \+ 2) = 5$")
     )
     expect(page.locator("#steps li.current")).to_contain_text("grad b += 1 × 2 = 2")
+    # b's total is written out once complete; the constant 1 of d = b + 1 gets no line.
+    expect(page.locator("#steps")).to_contain_text("grad b = 3 + 2 = 5")
+    expect(page.locator("#steps")).not_to_contain_text("grad 1 +=")
     page.screenshot(path=screenshots / "step-last.png", full_page=True)
 
 
