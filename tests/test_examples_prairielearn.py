@@ -86,3 +86,26 @@ def test_the_question_declares_external_grading_with_the_entrypoint() -> None:
         for q in json.loads((QUESTION / "tests" / "problem.json").read_text())["questions"]
     ]
     assert all(f'"name": "{n}"' in html for n in names)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "build-wheel.sh",
+        "gradescope/setup.sh",
+        "gradescope/run_autograder",
+        "gradescope/make_zip.sh",
+        "prairielearn/install.sh",
+        "prairielearn/serverFilesCourse/chainrule/grade.sh",
+    ],
+)
+def test_the_autograder_scripts_are_shellcheck_clean(script: str) -> None:
+    from tests.deploy.conftest import find_tool
+
+    shellcheck = find_tool("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed")
+    path = ROOT / "examples" / script
+    assert os.access(path, os.X_OK), f"{script} is not executable"
+    done = subprocess.run([shellcheck, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout
