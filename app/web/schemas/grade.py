@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictInt
 from pydantic.config import JsonDict
 
 from app.grading import Expect, Options
@@ -39,9 +39,11 @@ class AnswerIn(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
     of: NodeName | None = Field(None, description="the node asked about (default: the output)")
     wrt: NodeName | None = Field(None, description="differentiate of with respect to this node")
-    answer: StrictFloat | StrictInt | Annotated[str, Field(max_length=MAX_FORMULA)] | None = Field(
+    answer: JsonValue = Field(
         description='a number (also as text: "2", " 5.0 "), a formula over the inputs '
-        "and named nodes such as 'c + d', or null for no answer"
+        f"and named nodes such as 'c + d' (at most {MAX_FORMULA:,} characters), or null for "
+        "no answer; anything else (true, a list, a number too large for a float) fails this "
+        "one answer with a message, not the request"
     )
     points: Annotated[float, Field(ge=0, le=MAX_POINTS, allow_inf_nan=False)] = 1.0
     expect: Expect = Field(
