@@ -1,29 +1,33 @@
-"""Benchmark drawing: our SVG end to end against bare `dot` and against torchviz.
+"""Benchmark drawing: our first picture and a value change against micrograd's draw_dot and
+torchviz, on the same graph in the same run.
 
-Run from the repository root:
+Run from the repository root (bench extras: micrograd, torch, torchviz):
 
-    python bench/render.py                       # 10, 100, 500 and 1,000 op nodes
-    python bench/render.py --sizes 10 100 --repeat 5
+    python bench/render.py                      # 200, 600 and 1,000 operations
+    python bench/render.py --sizes 1000 --repeat 3
 
-For each size the program is a chain `h1 = x * w + b`, `h2 = h1 * w + b`, ... with that
-many operations (2 per line). Columns, each the best of --repeat runs (ms):
+The program is a chain `h1 = x * 0.99 + 0.01`, `h2 = h1 * 0.99 + 0.01`, ... with that many
+operations (2 per line; every constant is a node of its own in all three drawings, as in
+micrograd, so no edge is long). Columns, each the best of --repeat interleaved runs (ms):
 
-- build: parse, forward and backward (not part of drawing; shown for scale);
-- ours cold: export_graph + to_dot + Renderer.svg with the cache cleared;
-- dot: bare `dot -Tsvg` in a subprocess on the same DOT text (the floor);
-- torchviz: the same chain in torch, make_dot + pipe to SVG (torch's own graph);
-  torch is imported before timing starts and the heap is then frozen (gc.freeze), so that
-  torch's objects do not slow the collector during our measurements;
-- cached: export_graph + to_dot + Renderer.svg when the drawing is in the cache;
-- svg() hit: Renderer.svg alone on a cached drawing (a caller keeping the DOT text).
+- ours first: export_graph + to_dot + Renderer.svg with an empty cache (the drawing as the
+  API sends it: compact above 60 operations);
+- ours classic: the same with compact=False (a value node and an op node per operation);
+- new values: the same program at other values, its layout in the cache (dot not run);
+- micrograd: micrograd's draw_dot written out (a record `name | data | grad` per Value, an
+  op node per operation, rankdir LR) piped through `dot -Tsvg` by the graphviz package;
+- torchviz: make_dot of the same chain in torch (its autograd graph: no values) through
+  `dot -Tsvg`; torch is imported before timing and the heap frozen (gc.freeze).
 
-Targets: ours cold / dot <= 1.2 at every size; cold / cached >= 50 (exit status 1 if not).
+Also printed: SVG bytes per drawn node. Targets: ours first <= 0.4x micrograd at 1,000
+operations, SVG <= 1,500 bytes per node (exit status 1 if missed).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import resource
 import subprocess
 import sys
 import time
@@ -33,20 +37,32 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.budget import Budget, BudgetLimits
 from app.build import Built, evaluate
 from app.graph import export_graph
-from app.render import Renderer, to_dot
+from app.render import DotOptions, Renderer, to_dot
 
-VALUES = {"x": 0.5, "w": 0.9, "b": 0.1}
-MAX_OVERHEAD = 1.2
-MIN_CACHE_SPEEDUP = 50.0
-TORCH_TIMEOUT = 20.0
+TARGET_VS_MICROGRAD = 0.4
+MAX_BYTES_PER_NODE = 1500
+PEER_TIMEOUT = 60.0
+BIG = BudgetLimits(draw_nodes=10**6, dot_seconds=PEER_TIMEOUT, wall_seconds=PEER_TIMEOUT)
 
 
 def program(ops: int) -> str:
     """Return a chain program with `ops` operations."""
-    lines = ["h1 = x * w + b"] + [f"h{i} = h{i - 1} * w + b" for i in range(2, ops // 2 + 1)]
+    lines = ["h1 = x * 0.99 + 0.01"] + [
+        f"h{i} = h{i - 1} * 0.99 + 0.01" for i in range(2, ops // 2 + 1)
+    ]
     return "\n".join(lines)
+
+
+def cpu() -> float:
+    """Return the CPU seconds used so far by this process and its finished children."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def best(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -59,108 +75,150 @@ def best(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
     return min(times), result
 
 
-def ours(built: Built, renderer: Renderer) -> str:
+def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Return (wall ms, CPU ms of this process and its children, result) of one run."""
+    wall, used = time.perf_counter(), cpu()
+    result = fn()
+    return (time.perf_counter() - wall) * 1000, (cpu() - used) * 1000, result
+
+
+def ours(built: Built, renderer: Renderer, options: DotOptions) -> str:
     """Export, write DOT and draw: what the API does for an SVG."""
     graph = export_graph(built)
-    return renderer.svg(to_dot(graph), len(graph.nodes))
+    return renderer.svg(to_dot(graph, options, Budget(BIG)), len(graph.nodes), Budget(BIG))
 
 
-def bare_dot(dot: str, timeout: float | None = None) -> bytes:
-    """Run `dot -Tsvg` directly."""
-    cmd = ["dot", "-Tsvg"]
-    done = subprocess.run(cmd, input=dot.encode(), capture_output=True, check=True, timeout=timeout)
-    return done.stdout
+def micrograd_draw(ops: int) -> Callable[[], bytes] | None:
+    """Return micrograd's draw_dot of the chain (built and backpropagated first), or None."""
+    try:
+        import graphviz
+        from micrograd.engine import Value  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20 * ops + 1000))
+    h = x = Value(0.5)
+    for _ in range(ops // 2):
+        h = h * 0.99 + 0.01
+    h.backward()
+
+    def draw() -> bytes:
+        nodes, edges = set(), set()
+
+        def build(v: Any) -> None:  # draw_dot's trace: recursive, as micrograd's is
+            if v not in nodes:
+                nodes.add(v)
+                for child in v._prev:
+                    edges.add((child, v))
+                    build(child)
+
+        build(h)
+        dot = graphviz.Digraph(format="svg", graph_attr={"rankdir": "LR"})
+        for n in nodes:
+            uid = str(id(n))
+            label = f"{{  | data {n.data:.4f} | grad {n.grad:.4f} }}"
+            dot.node(name=uid, label=label, shape="record")
+            if n._op:
+                dot.node(name=uid + n._op, label=n._op)
+                dot.edge(uid + n._op, uid)
+        for a, b in edges:
+            dot.edge(str(id(a)), str(id(b)) + b._op)
+        out: bytes = dot.pipe()
+        return out
+
+    del x
+    return draw
 
 
-def torchviz_svg(ops: int) -> Callable[[], bytes] | None:
-    """Return a function drawing the same chain with torchviz, or None without torch.
-
-    torchviz's own DOT goes through the same `dot -Tsvg` (with a TORCH_TIMEOUT), since its
-    `pipe` cannot be stopped: torchviz draws w and b once with edges to every use, a layout
-    that grows about quadratically with the chain's length.
-    """
+def torchviz_draw(ops: int) -> Callable[[], bytes] | None:
+    """Return a function drawing the same chain with torchviz, or None without torch."""
     try:
         import torch
-        from torchviz import make_dot
+        from torchviz import make_dot  # type: ignore[import-untyped]
     except ImportError:
         return None
 
     def draw() -> bytes:
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 10 * ops + 1000))  # make_dot recurses
-        x, w, b = (torch.tensor(v, requires_grad=True) for v in VALUES.values())
+        x = torch.tensor(0.5, requires_grad=True)
         h = x
         for _ in range(ops // 2):
-            h = h * w + b
-        source = make_dot(h, params={"x": x, "w": w, "b": b}).source
-        return bare_dot(source, TORCH_TIMEOUT)
+            h = h * 0.99 + 0.01
+        source = make_dot(h, params={"x": x}).source
+        cmd = ["dot", "-Tsvg"]
+        run = subprocess.run(cmd, input=source.encode(), capture_output=True, timeout=PEER_TIMEOUT)
+        out: bytes = run.stdout
+        return out
 
     return draw
 
 
 def measure(ops: int, repeat: int) -> dict[str, float]:
-    """Time every column for one size."""
+    """Time every column for one size (runs interleaved, so load hits them alike)."""
     source = program(ops)
-    build_ms, built = best(repeat, lambda: evaluate(source, VALUES))
-    graph = export_graph(built)
-    dot = to_dot(graph)
-    renderer = Renderer(timeout=60.0, max_nodes=10**6)
-    cold: list[float] = []
-    floor: list[float] = []
-    for _ in range(repeat):  # interleaved, so load on the machine hits both alike
+    built, other = evaluate(source, {"x": 0.5}), evaluate(source, {"x": -1.25})
+    renderer = Renderer(timeout=PEER_TIMEOUT, max_nodes=10**6)
+    auto, classic = DotOptions(), DotOptions(compact=False)
+    peers = {"micrograd": micrograd_draw(ops), "torchviz": torchviz_draw(ops)}
+    walls: dict[str, list[float]] = {k: [] for k in ("first", "classic", "new", *peers)}
+    cpus: dict[str, list[float]] = {k: [] for k in walls}
+
+    def run(name: str, fn: Callable[[], Any]) -> Any:
+        wall, used, result = timed(fn)
+        walls[name].append(wall)
+        cpus[name].append(used)
+        return result
+
+    svg = ""
+    for _ in range(repeat):
         renderer.cache_clear()
-        cold.append(best(1, lambda: ours(built, renderer))[0])
-        floor.append(best(1, lambda: bare_dot(dot))[0])
-    cached_ms, svg = best(max(repeat, 5), lambda: ours(built, renderer))
-    assert svg == renderer.svg(dot, len(graph.nodes))
-    torch_draw = torchviz_svg(ops)
-    try:
-        torch_ms = best(repeat, torch_draw)[0] if torch_draw else float("nan")
-    except subprocess.TimeoutExpired:
-        torch_ms = float("inf")  # printed as inf: longer than TORCH_TIMEOUT
-    hit_ms = best(5, lambda: renderer.svg(dot, len(graph.nodes)))[0]
-    return {
-        "ops": ops,
-        "nodes": len(graph.nodes),
-        "build": build_ms,
-        "cold": min(cold),
-        "dot": min(floor),
-        "torchviz": torch_ms,
-        "cached": cached_ms,
-        "hit": hit_ms,
-    }
+        svg = run("first", lambda: ours(built, renderer, auto))
+        run("new", lambda: ours(other, renderer, auto))
+        renderer.cache_clear()
+        run("classic", lambda: ours(built, renderer, classic))
+        for name, draw in peers.items():
+            if draw is not None:
+                run(name, draw)
+    nodes = len(export_graph(built).nodes)
+    out = {k: min(v) if v else float("nan") for k, v in walls.items()}
+    out |= {f"{k} cpu": min(v) if v else float("nan") for k, v in cpus.items()}
+    return {**out, "ops": ops, "nodes": nodes, "bytes": len(svg.encode()) / nodes}
 
 
 def main() -> int:
     """Run the benchmark and print the table; exit status 1 if a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 500, 1000])
-    parser.add_argument("--repeat", type=int, default=0, help="runs per column (default: by size)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 600, 1000])
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved runs per column")
     args = parser.parse_args()
-    # Import the peers first, then freeze what is on the heap: torch's ~165,000 objects
-    # would otherwise be scanned by every full collection our own allocations trigger,
-    # a cost the web service (which never imports torch) does not pay.
-    torchviz_svg(10)
+    torchviz_draw(10)  # import torch now, then freeze the heap (see the docstring)
     gc.collect()
     gc.freeze()
-    header = (
-        f"{'ops':>5} {'nodes':>6} {'build':>8} {'ours cold':>10} {'dot':>9} {'ours/dot':>9} "
-        f"{'torchviz':>9} {'tv/ours':>8} {'cached':>8} {'cold/cached':>12} {'svg() hit':>10}"
+    print(
+        "wall ms (CPU ms of the process and its dot), best of N interleaved runs\n"
+        f"{'ops':>5} {'nodes':>6} {'ours first':>15} {'classic':>15} {'new values':>13} "
+        f"{'micrograd':>15} {'ours/mg':>11} {'torchviz':>13} {'ours/tv':>11} {'B/node':>7}"
     )
-    print("times in ms, best of N runs\n" + header)
     ok = True
     for ops in args.sizes:
-        repeat = args.repeat or (5 if ops <= 100 else 2)
-        r = measure(ops, repeat)
-        overhead, speedup = r["cold"] / r["dot"], r["cold"] / r["cached"]
-        ok = ok and overhead <= MAX_OVERHEAD and speedup >= MIN_CACHE_SPEEDUP
+        r = measure(ops, args.repeat)
+        vs_mg, vs_tv = r["first"] / r["micrograd"], r["first"] / r["torchviz"]
+        cpu_mg = r["first cpu"] / r["micrograd cpu"]
+        cpu_tv = r["first cpu"] / r["torchviz cpu"]
+        ok = ok and r["bytes"] <= MAX_BYTES_PER_NODE
+        if ops >= 1000:
+            ok = ok and not vs_mg > TARGET_VS_MICROGRAD
+
+        def both(key: str, r: dict[str, float] = r) -> str:
+            return f"{r[key]:.0f} ({r[key + ' cpu']:.0f})"
+
         print(
-            f"{ops:>5} {r['nodes']:>6.0f} {r['build']:>8.2f} {r['cold']:>10.1f} {r['dot']:>9.1f} "
-            f"{overhead:>8.2f}x {r['torchviz']:>9.1f} {r['torchviz'] / r['cold']:>7.2f}x "
-            f"{r['cached']:>8.3f} {speedup:>11.0f}x {r['hit']:>10.4f}"
+            f"{ops:>5} {r['nodes']:>6.0f} {both('first'):>15} {both('classic'):>15} "
+            f"{both('new'):>13} {both('micrograd'):>15} {f'{vs_mg:.2f}x ({cpu_mg:.2f})':>11} "
+            f"{both('torchviz'):>13} {f'{vs_tv:.2f}x ({cpu_tv:.2f})':>11} {r['bytes']:>7.0f}"
         )
     print(
-        f"targets: ours/dot <= {MAX_OVERHEAD}x, cold/cached >= {MIN_CACHE_SPEEDUP:.0f}x: "
-        + ("met" if ok else "MISSED")
+        f"targets: ours first <= {TARGET_VS_MICROGRAD}x micrograd at 1,000 ops, "
+        f"<= {MAX_BYTES_PER_NODE} B/node: " + ("met" if ok else "MISSED")
     )
     return 0 if ok else 1
 

@@ -121,8 +121,8 @@ def test_direction_precision_legend_and_constants_options() -> None:
     graph = graph_of("y = x / 3", x=1)
     assert "rankdir=LR" in to_dot(graph) and "rankdir=TB" in to_dot(graph, DotOptions("TB"))
     assert ">0.3333<" in to_dot(graph) and ">0.333333<" in to_dot(graph, DotOptions(precision=6))
-    assert "cluster_legend" in to_dot(graph) and "legend-key" in to_dot(graph)
-    assert "cluster_legend" not in to_dot(graph, DotOptions(legend=False))
+    assert "legend-key" in to_dot(graph) and "cluster" not in to_dot(graph)
+    assert "legend-key" not in to_dot(graph, DotOptions(legend=False))
     _, groups = draw(graph, constants=False)
     assert not any("constant" in g.get("class", "").split() for g in groups.values())
     assert text(groups[f"op-{graph.output}"]) == "÷ 3"

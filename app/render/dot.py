@@ -100,7 +100,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, budget: Budget | Non
     lines = [
         "digraph chainrule {",
         f'graph [rankdir={"TB" if opts.rankdir == "TB" else "LR"} fontname="Helvetica" '
-        "nodesep=0.25 ranksep=0.35]",
+        "nodesep=0.25 ranksep=0.35 newrank=true]",
         'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
     ]

@@ -23,6 +23,7 @@ from app.budget import Budget
 from app.render.dot import check_drawable
 from app.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
 from app.render.gate import DotGate, default_gate
+from app.render.lean import lean_env
 from app.render.slots import fill, slim, split
 
 INSTALL_HINT = "install the OS package 'graphviz' (apt-get install graphviz)"
@@ -192,7 +193,12 @@ class Renderer:
         cmd = dot_command.command("dot", fmt)
         try:
             proc = execute.run_check(
-                cmd, input=dot.encode("utf-8"), capture_output=True, quiet=True, timeout=timeout
+                cmd,
+                input=dot.encode("utf-8"),
+                capture_output=True,
+                quiet=True,
+                timeout=timeout,
+                env=lean_env() if fmt == "svg" else None,
             )
         except subprocess.TimeoutExpired:  # subprocess.run has killed dot already
             raise RenderTimeout(
