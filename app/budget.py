@@ -23,13 +23,13 @@ class Resource(NamedTuple):
     what: str
 
 
-NODES = Resource("nodes", "nodes", "nodes built (summed over every build of the program)")
-REBUILDS = Resource("rebuilds", "builds", "builds of the program (grading's sample points)")
-TAPE = Resource("tape_work", "cell-steps", "training work (rows × steps × tape length)")
-BYTES = Resource("bytes", "bytes", "memory held by the request's arrays")
-DRAW = Resource("draw_nodes", "nodes", "nodes in one drawing")
-DOT = Resource("dot_seconds", "s", "time `dot` may take to lay out one drawing")
-WALL = Resource("wall_seconds", "s", "wall-clock time of one request")
+NODES = Resource("nodes", "nodes", "the nodes of every build of the program")
+REBUILDS = Resource("rebuilds", "builds", "builds of the program (grading's random points)")
+TAPE = Resource("tape_work", "cell-steps", "rows × steps × tape length in training")
+BYTES = Resource("bytes", "bytes", "the memory held by the request's arrays")
+DRAW = Resource("draw_nodes", "nodes", "the nodes of one drawing")
+DOT = Resource("dot_seconds", "s", "the time `dot` takes to lay out one drawing")
+WALL = Resource("wall_seconds", "s", "the wall-clock time of one request")
 RESOURCES = (NODES, REBUILDS, TAPE, BYTES, DRAW, DOT, WALL)
 
 
@@ -70,9 +70,9 @@ class BudgetExceeded(Exception):
         self.setting = f"CHAINRULE_BUDGET_{resource.key.upper()}"
         where = f" ({context})" if context else ""
         super().__init__(
-            f"over the {resource.key} budget{where}: this needs {_amount(needed, resource.unit)}"
-            f" of {resource.what}; the limit is {_amount(limit, resource.unit)}"
-            f" (setting {self.setting})"
+            f"over the {resource.key} budget{where}: needs {_amount(needed, resource.unit)}; "
+            f"the limit is {_amount(limit, resource.unit)}, counting {resource.what} "
+            f"(setting {self.setting})"
         )
 
 
