@@ -31,19 +31,29 @@ def add_program_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def read_program(args: argparse.Namespace) -> tuple[str, dict[str, float]]:
-    """Return (source, values) from -f/EXPR and NAME=VALUE items."""
+def read_source(args: argparse.Namespace, required: bool = True) -> tuple[str | None, list[str]]:
+    """Return (the program from -f FILE, -f - or the first EXPR; the remaining items).
+
+    The first item is the program unless it is NAME=NUMBER ('e = w*x - y; e*e' is a
+    program). Without one, a UsageError when required, else None.
+    """
     items: list[str] = list(args.items)
     if args.file is not None:
         if args.file == "-":
-            source = sys.stdin.read()
-        else:
-            with open(args.file, encoding="utf-8") as fh:
-                source = fh.read()
-    else:
-        if not items or _is_assignment(items[0]):
-            raise UsageError("give a program: an EXPR argument or -f FILE")
-        source = items.pop(0)
+            return sys.stdin.read(), items
+        with open(args.file, encoding="utf-8") as fh:
+            return fh.read(), items
+    if items and not _is_assignment(items[0]):
+        return items.pop(0), items
+    if required:
+        raise UsageError("give a program: an EXPR argument or -f FILE")
+    return None, items
+
+
+def read_program(args: argparse.Namespace) -> tuple[str, dict[str, float]]:
+    """Return (source, values) from -f/EXPR and NAME=VALUE items."""
+    source, items = read_source(args)
+    assert source is not None
     return source, parse_values(items)
 
 

@@ -8,7 +8,13 @@ import sys
 
 from app.budget import Budget, BudgetExceeded
 from app.build import MissingValuesError
-from app.cli.common import UsageError, add_program_arguments, parse_values, report_input_error
+from app.cli.common import (
+    UsageError,
+    add_program_arguments,
+    parse_values,
+    read_source,
+    report_input_error,
+)
 from app.engine import EngineError
 from app.lang import ParseError
 from app.train.datasets import DATASETS
@@ -43,13 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _request(args: argparse.Namespace) -> RunRequest:
-    items: list[str] = list(args.items)
-    source: str | None = None
-    if args.file is not None:
-        with sys.stdin if args.file == "-" else open(args.file, encoding="utf-8") as fh:
-            source = fh.read()
-    elif items and "=" not in items[0]:
-        source = items.pop(0)
+    source, items = read_source(args, required=False)
     data: str | None = None
     if args.data is not None:
         with sys.stdin if args.data == "-" else open(args.data, encoding="utf-8") as fh:

@@ -78,3 +78,13 @@ def test_the_run_has_the_budget_of_the_settings(
         get_settings.cache_clear()
     assert status == 2
     assert "over the tape_work budget" in err and "CHAINRULE_BUDGET_TAPE_WORK" in err
+
+
+def test_a_program_with_an_assignment_is_read_as_the_program(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 'e = w*x - y; e*e' contains '=' but is not NAME=NUMBER: it is the program, as in eval.
+    data = tmp_path / "points.csv"
+    data.write_text("x,y\n1,2\n2,4\n")
+    status = main(["optimize", "e = w*x - y; e*e", "w=0", "--data", str(data), "--steps", "5"])
+    assert status == 0, capsys.readouterr().err
