@@ -101,7 +101,7 @@ def test_constants_and_legend_can_be_left_out(client: TestClient) -> None:
     bare = client.get(
         "/api/graph.svg", params={**params, "constants": "false", "legend": "false"}
     ).text
-    assert 'class="node value constant"' in full and 'class="cluster legend"' in full
+    assert 'class="node value constant"' in full and 'class="node legend"' in full
     assert 'class="node value constant"' not in bare and "legend" not in bare
     assert "+ 1" in bare  # the hidden constant is written into its op node
 
