@@ -41,7 +41,7 @@ class BudgetLimits:
     rebuilds: int = 2_000
     tape_work: int = 400_000_000
     bytes: int = 160 * 1024 * 1024
-    draw_nodes: int = 2_000
+    draw_nodes: int = 3_000
     dot_seconds: float = 5.0
     wall_seconds: float = 5.0
 

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from app.budget import Budget, BudgetLimits
 from app.build import MissingValuesError, evaluate
 from app.cli.common import UsageError, add_program_arguments, read_program, report_input_error
 from app.engine import EngineError
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         if fmt == "json":
             data: str | bytes = json.dumps(graph_to_json(graph), indent=2) + "\n"
         else:
-            dot = to_dot(graph, options)
+            dot = to_dot(graph, options, Budget(BudgetLimits(draw_nodes=args.max_nodes)))
             if fmt == "dot":
                 data = dot
             elif fmt == "svg":

@@ -67,8 +67,19 @@ def is_compact(shown: list[GraphNode], opts: DotOptions) -> bool:
 
 
 def drawn_count(graph: Graph, opts: DotOptions | None = None) -> int:
-    """Return how many nodes the drawing lays out (what the DRAW budget counts)."""
-    return len(shown_nodes(graph, opts or DotOptions()))
+    """Return how many nodes `dot` lays out (what the DRAW budget counts): the value nodes,
+    and in the classic drawing an op node per operation too."""
+    opts = opts or DotOptions()
+    shown = shown_nodes(graph, opts)
+    return _count(shown, opts, is_compact(shown, opts))
+
+
+def _count(shown: list[GraphNode], opts: DotOptions, compact: bool) -> int:
+    if compact:
+        return len(shown)
+    expanded = opts.expand_calls
+    ops = sum(1 for n in shown if n.op not in ("", "const") and not (expanded and n.op == "call"))
+    return len(shown) + ops
 
 
 def check_drawable(count: int, budget: Budget | None = None) -> None:
@@ -86,11 +97,11 @@ def to_dot(graph: Graph, options: DotOptions | None = None, budget: Budget | Non
     """
     opts = options or DotOptions()
     shown_list = shown_nodes(graph, opts)
-    check_drawable(len(shown_list), budget)
+    compact = is_compact(shown_list, opts)
+    check_drawable(_count(shown_list, opts, compact), budget)
     for node in graph.nodes:
         if not _SAFE_ID.fullmatch(node.id):
             raise ValueError(f"node id {node.id!r} is not plain ([A-Za-z0-9_-]+)")
-    compact = is_compact(shown_list, opts)
     by_id = {n.id: n for n in graph.nodes}
     expanded = {n.group for n in graph.nodes if n.group is not None} if opts.expand_calls else set()
     shown = {n.id for n in shown_list}

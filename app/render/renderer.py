@@ -161,7 +161,7 @@ class Renderer:
             self.shared += 1
             return running.result()  # the same drawing, or the same error
         try:
-            timeout = budget.dot_timeout() if budget is not None else self.timeout
+            timeout = self.timeout if budget is None else min(self.timeout, budget.dot_timeout())
             wait = max(0.0, budget.seconds_left()) if budget is not None else self.timeout
             if admitted:
                 with self.gate.turn(wait):

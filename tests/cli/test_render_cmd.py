@@ -79,8 +79,8 @@ def test_expand_draws_function_bodies(capsys: pytest.CaptureFixture[str]) -> Non
         (["render", "a*b", "a=1"], "error: missing input value for b"),
         (["render", "a", "a=1", "--precision", "0"], "error: --precision must be between 1"),
         (
-            ["render", "a*b+a", "a=1", "b=2", "--max-nodes", "3"],
-            "error: the graph has 4 nodes; drawing is limited to 3 (values and gradients",
+            ["render", "a*b+a", "a=1", "b=2", "--max-nodes", "3"],  # 4 values, 2 ops
+            "error: the graph has 6 nodes; drawing is limited to 3 (values and gradients",
         ),
     ],
 )

@@ -37,19 +37,19 @@ def client() -> Iterator[TestClient]:
 def test_the_nested_call_attack_is_refused_before_any_drawing(client: TestClient) -> None:
     svg = client.get("/api/graph.svg", params=ATTACK)
     assert svg.status_code == 422 and svg.json()["type"].endswith("/graph-too-large")
-    assert "6669 nodes; drawing is limited to 2000" in svg.json()["detail"]
+    assert "6669 nodes; drawing is limited to 3000" in svg.json()["detail"]
     again = client.get("/api/graph.svg", params=ATTACK, headers={"If-None-Match": "*"})
     assert again.status_code == 422  # no ETag (no DOT) for a drawing that is refused
     body = {"expression": ATTACK["expression"], "values": {"a": 1}, "svg": True}
     evaluated = client.post("/api/evaluate", json={**body, "expand_calls": True}).json()
     assert evaluated["value"] == 3 and evaluated["svg"] is None
-    assert "limited to 2000" in evaluated["svg_error"]
+    assert "limited to 3000" in evaluated["svg_error"]
     for kind in ("png", "dot"):
         export = client.get(f"/export/graph.{kind}", params=ATTACK)
         assert export.status_code == 422 and export.json()["type"].endswith("/graph-too-large")
     assert client.get("/export/graph.json", params=ATTACK).status_code == 200
     page = client.get("/", params=ATTACK)
-    assert page.status_code == 200 and "limited to 2000" in page.text
+    assert page.status_code == 200 and "limited to 3000" in page.text
 
 
 def test_evaluate_gives_the_drawn_texts_at_the_requested_precision(client: TestClient) -> None:

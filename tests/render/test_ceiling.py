@@ -1,0 +1,46 @@
+"""The drawing ceiling (the budget's DRAW resource) counts the nodes `dot` lays out and is
+checked before any DOT is written; DOT building is linear (clusters labelled in one pass)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.budget import DRAW, Budget, BudgetExceeded, BudgetLimits
+from app.build import evaluate
+from app.graph import Graph, export_graph
+from app.lang import Limits
+from app.render import DotOptions, GraphTooLarge, RenderError, drawn_count, to_dot
+from app.render import dot as dot_module
+from tests.render.test_web_drawing import nested
+
+
+def graph_of(source: str, expand: bool = False, **values: float) -> Graph:
+    return export_graph(evaluate(source, values, Limits(max_nodes=10**6)), expand_calls=expand)
+
+
+def test_classic_counts_op_nodes_and_compact_does_not() -> None:
+    graph = graph_of("(a+b)*(b+1)", a=2, b=1)  # a, b, a+b, 1, b+1, product; three ops
+    assert drawn_count(graph, DotOptions(compact=False)) == 9
+    assert drawn_count(graph, DotOptions(compact=True)) == 6
+    assert drawn_count(graph, DotOptions(compact=True, constants=False)) == 5
+    small = Budget(BudgetLimits(draw_nodes=8))
+    assert "op-" not in to_dot(graph, DotOptions(compact=True), small)
+    with pytest.raises(GraphTooLarge, match="9 nodes; drawing is limited to 8"):
+        to_dot(graph, DotOptions(compact=False), small)
+
+
+def test_too_large_is_refused_before_any_dot_is_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = graph_of(nested(), expand=True, a=1)
+    monkeypatch.setattr(dot_module, "_node_lines", lambda *_: pytest.fail("DOT was built"))
+    with pytest.raises(GraphTooLarge) as caught:
+        to_dot(graph, DotOptions(expand_calls=True))
+    assert isinstance(caught.value, BudgetExceeded) and isinstance(caught.value, RenderError)
+    assert caught.value.resource is DRAW and caught.value.needed == len(graph.nodes) == 6669
+
+
+def test_the_nested_call_attack_draws_every_cluster_when_allowed() -> None:
+    graph = graph_of(nested(depth=4), expand=True, a=1)
+    calls = [n for n in graph.nodes if n.kind == "call"]
+    dot = to_dot(graph, DotOptions(expand_calls=True), Budget(BudgetLimits(draw_nodes=10**6)))
+    assert dot.count("subgraph cluster_") == len(calls) == 3 * (1 + 4 + 16 + 64)
+    assert dot.count("{") == dot.count("}")
