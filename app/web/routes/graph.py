@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from app.web.deps import Services, dot_text, etag_of, get_services
 from app.web.errors import ProblemError
@@ -27,6 +28,7 @@ OPTIONS = (
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 SVG_MEDIA = "image/svg+xml"
+INLINE_DOT_NODES = 300  # about 10 ms of DOT writing; bigger graphs write it in a thread
 
 
 def query_values(request: Request) -> dict[str, float]:
@@ -132,7 +134,10 @@ async def graph_svg(
     )
     budget = services.budget()
     computed = await services.compute(expression, values, expand_calls, budget)
-    dot = dot_text(computed, options, budget)
+    if len(computed.graph.nodes) > INLINE_DOT_NODES:  # a big DOT is written off the loop
+        dot = await run_in_threadpool(dot_text, computed, options, budget)
+    else:
+        dot = dot_text(computed, options, budget)
     etag = etag_of(dot)
     headers = {
         "ETag": etag,

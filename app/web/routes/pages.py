@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from app.examples import EXAMPLES
 from app.render import RenderError, to_dot
@@ -100,7 +101,7 @@ async def export(request: Request, kind: str) -> Response:
         body = json.dumps(answer(computed, state.options.precision), indent=2, allow_nan=False)
     else:
         try:  # the size is checked before the DOT is built; PNG is drawn at the one gate
-            body = to_dot(computed.graph, state.options, budget)
+            body = await run_in_threadpool(to_dot, computed.graph, state.options, budget)
             if kind == "png":
                 body = await services.renderer.png_async(body, len(computed.graph.nodes), budget)
         except RenderError as exc:
