@@ -1,10 +1,11 @@
 """Render: Graph to DOT text to SVG/PNG through graphviz (the only module that knows it)."""
 
 from app.graph import fmt
-from app.render.dot import check_drawable, drawn_count, to_dot
+from app.render.dot import to_dot
 from app.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
 from app.render.gate import DotGate, default_gate, usable_cpus
 from app.render.renderer import Renderer, graphviz_version
+from app.render.size import check_drawable, drawn_count
 from app.render.style import DotOptions
 
 __all__ = [

@@ -30,11 +30,10 @@ from __future__ import annotations
 
 import re
 
-from app.budget import DRAW, Budget, BudgetExceeded
+from app.budget import Budget
 from app.graph import Graph, GraphEdge, GraphNode, fmt
-from app.render.errors import GraphTooLarge
+from app.render.size import check_drawable, count, is_compact, shown_nodes
 from app.render.style import (
-    COMPACT_ABOVE,
     DotOptions,
     html_text,
     legend_lines,
@@ -49,47 +48,6 @@ _INFIX = {"+", "−", "×", "÷", "^"}
 _PLAIN = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
 
 
-def shown_nodes(graph: Graph, opts: DotOptions) -> list[GraphNode]:
-    """Return the value nodes a drawing with these options shows (one linear pass)."""
-    expanded = opts.expand_calls
-    return [
-        n
-        for n in graph.nodes
-        if (n.group is None or expanded) and (opts.constants or n.kind != "constant")
-    ]
-
-
-def is_compact(shown: list[GraphNode], opts: DotOptions) -> bool:
-    """Return whether to draw compactly: as asked, or ("auto") above COMPACT_ABOVE ops."""
-    if opts.compact != "auto":
-        return bool(opts.compact)
-    return sum(1 for n in shown if n.op not in ("", "const")) > COMPACT_ABOVE
-
-
-def drawn_count(graph: Graph, opts: DotOptions | None = None) -> int:
-    """Return how many nodes `dot` lays out (what the DRAW budget counts): the value nodes,
-    and in the classic drawing an op node per operation too."""
-    opts = opts or DotOptions()
-    shown = shown_nodes(graph, opts)
-    return _count(shown, opts, is_compact(shown, opts))
-
-
-def _count(shown: list[GraphNode], opts: DotOptions, compact: bool) -> int:
-    if compact:
-        return len(shown)
-    expanded = opts.expand_calls
-    ops = sum(1 for n in shown if n.op not in ("", "const") and not (expanded and n.op == "call"))
-    return len(shown) + ops
-
-
-def check_drawable(count: int, budget: Budget | None = None) -> None:
-    """Raise GraphTooLarge (a BudgetExceeded of DRAW) if count nodes may not be drawn."""
-    try:
-        (budget or Budget()).need(DRAW, count, "drawing")
-    except BudgetExceeded as exc:
-        raise GraphTooLarge(count, exc.limit) from None
-
-
 def to_dot(graph: Graph, options: DotOptions | None = None, budget: Budget | None = None) -> str:
     """Return DOT text drawing the graph (deterministic; all user text escaped).
 
@@ -98,7 +56,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, budget: Budget | Non
     opts = options or DotOptions()
     shown_list = shown_nodes(graph, opts)
     compact = is_compact(shown_list, opts)
-    check_drawable(_count(shown_list, opts, compact), budget)
+    check_drawable(count(shown_list, opts, compact), budget)
     for node in graph.nodes:
         if not _SAFE_ID.fullmatch(node.id):
             raise ValueError(f"node id {node.id!r} is not plain ([A-Za-z0-9_-]+)")

@@ -20,10 +20,10 @@ import graphviz
 from graphviz.backend import dot_command, execute
 
 from app.budget import Budget
-from app.render.dot import check_drawable
 from app.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
 from app.render.gate import DotGate, default_gate
 from app.render.lean import lean_env
+from app.render.size import check_drawable
 from app.render.slots import fill, slim, split
 
 INSTALL_HINT = "install the OS package 'graphviz' (apt-get install graphviz)"
