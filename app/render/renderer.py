@@ -9,6 +9,7 @@ one DotGate (app/render/gate.py): bounded workers and a bounded queue (RenderBus
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import threading
 from collections import OrderedDict
@@ -27,6 +28,7 @@ from app.render.size import check_drawable
 from app.render.slots import fill, slim, split
 
 INSTALL_HINT = "install the OS package 'graphviz' (apt-get install graphviz)"
+_SCRIPT = re.compile("<script", re.IGNORECASE)
 INLINE_DOT = 32_768  # shorter DOT is looked up in the cache on the caller's thread
 
 __all__ = ["GraphTooLarge", "RenderBusy", "RenderError", "RenderTimeout", "Renderer"]
@@ -185,7 +187,7 @@ class Renderer:
         if fmt != "svg":
             return raw
         out = slim(raw.decode("utf-8"))
-        if "<script" in out.lower():  # never expected: every label is escaped
+        if _SCRIPT.search(out):  # never expected: every label is escaped
             raise RenderError("refusing SVG output that contains a script element")
         return out
 

@@ -15,7 +15,7 @@ from app.render.style import SLOT_ATTR
 _CELL = re.compile(rf"(<td {re.escape(SLOT_ATTR)}[^>]*>)([^<]*)(</td>)")
 _TOKEN = re.compile(r">~([0-9a-z]+)</text>")
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+_COMMENT = re.compile(r"<!--[^>]*-->\n?")  # dot escapes ">" inside its comments
 _FAMILY = ' font-family="Helvetica,sans-Serif"'
 _GRAPH = '<g id="graph0" class="graph"'
 
