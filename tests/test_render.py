@@ -163,6 +163,12 @@ def test_a_long_edge_draws_a_dashed_copy_of_its_source_near_its_target() -> None
     assert "copy" not in to_dot(graph, DotOptions(max_edge_span=0))
 
 
+def test_a_leaf_used_once_is_drawn_beside_its_user_without_copies() -> None:
+    lines = ["h1 = x * 0.99 + 0.01"] + [f"h{i} = h{i - 1} * 0.99 + 0.01" for i in range(2, 40)]
+    graph = graph_of("\n".join(lines), x=0.5)  # 78 constants, the last ones 77 levels deep
+    assert "copy" not in to_dot(graph)
+
+
 HOSTILE = [
     '"]; node [shape=none]',
     "<script>alert(1)</script>",

@@ -137,11 +137,19 @@ def _node_lines(
 
 
 def _depths(graph: Graph) -> dict[str, int]:
-    """Return each node's level: 0 for leaves, else 1 + the deepest of its inputs."""
+    """Return each node's level: 1 + the deepest of its inputs; a leaf (input, constant)
+    sits one level before its nearest user, where dot puts it, so only a leaf used far
+    apart gets copies (a constant used once never does)."""
     depth = {n.id: 0 for n in graph.nodes}
+    fed: set[str] = set()
     for e in graph.edges:  # sources come first (in an expanded body, levels are rough)
         depth[e.target] = max(depth[e.target], depth[e.source] + 1)
-    return depth
+        fed.add(e.target)
+    home: dict[str, int] = {}
+    for e in graph.edges:
+        if e.source not in fed:
+            home[e.source] = min(home.get(e.source, depth[e.target]), depth[e.target] - 1)
+    return depth | home
 
 
 def _cluster_labels(graph: Graph, calls: set[str], opts: DotOptions) -> dict[str, str]:
