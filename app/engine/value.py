@@ -9,7 +9,7 @@ counting alone (no work for the cyclic garbage collector).
 from __future__ import annotations
 
 import math
-from typing import Any, Union
+from typing import Any, Union, final
 
 from app.engine import autodiff
 from app.engine.errors import EngineError
@@ -28,48 +28,38 @@ def _checked(op: str, out: float, operands: tuple[float, ...]) -> float:
     return out
 
 
-def _node2(data: float, op: str, a: Value, b: Value, ga: float, gb: float) -> Value:
-    """Return a new two-input operation node (the fast path: no __init__, data a float)."""
-    v: Value = _new(Value)
+def _make(
+    data: float,
+    op: str,
+    a: Value | None = None,
+    b: Value | None = None,
+    ga: float = 0.0,
+    gb: float = 0.0,
+    nary: tuple[tuple[Value, ...], tuple[float, ...]] | None = None,
+    name: str | None = None,
+    v: Value | None = None,
+) -> Value:
+    """Return a node with every slot set: the one way a Value is built.
+
+    v is a new object unless given (`Value.__init__` passes the object Python made).
+    """
+    if v is None:
+        v = _new(Value)
     v.data = data
     v.grad = 0.0
     v.op = op
-    v.name = None
+    v.name = name
     v.detail = None
     v.a = a
     v.b = b
     v.ga = ga
     v.gb = gb
+    v.nary = nary
+    v.pending = 0.0
     return v
 
 
-def _node1(data: float, op: str, a: Value, ga: float) -> Value:
-    """Return a new one-input operation node (gb is left unset: it is never read)."""
-    v: Value = _new(Value)
-    v.data = data
-    v.grad = 0.0
-    v.op = op
-    v.name = None
-    v.detail = None
-    v.a = a
-    v.b = None
-    v.ga = ga
-    return v
-
-
-def _const(x: Number) -> Value:
-    """Return a constant leaf for a number operand, exactly as Value(x, "const") would."""
-    v: Value = _new(Value)
-    v.data = x if type(x) is float else float(x)
-    v.grad = 0.0
-    v.op = "const"
-    v.name = None
-    v.detail = None
-    v.a = None
-    v.nary = None
-    return v
-
-
+@final
 class Value:
     """A scalar node: its value, its gradient, and the ordered inputs it was made from.
 
@@ -77,10 +67,9 @@ class Value:
     two nodes keeps them in the slots `a` and `b` (`b` None for one input) and their local
     derivatives in `ga` and `gb`, so that an operation allocates one object the garbage
     collector tracks instead of three. Any other number of inputs (a user function call)
-    is the pair of tuples `nary`, with `a` None; a leaf has `a` and `nary` None. Slots never
-    read for a node's kind stay unset (`gb` with one input; `b`, `ga`, `gb` for a leaf or an
-    n-ary node; `nary` for one or two inputs), and `pending` belongs to `backward`, which
-    sets it on every node before reading it.
+    is the pair of tuples `nary`, with `a` None; a leaf has `a` and `nary` None. Every slot
+    is always set (unused ones to None or 0.0: it costs no memory), by `_make`; `pending`
+    belongs to `backward`.
     """
 
     __slots__ = ("a", "b", "data", "detail", "ga", "gb", "grad", "name", "nary", "op", "pending")
@@ -105,27 +94,17 @@ class Value:
         local_grads: tuple[float, ...] = (),
         name: str | None = None,
     ) -> None:
-        self.data = data if type(data) is float else float(data)
-        self.grad = 0.0
-        self.op = op
-        self.name = name
-        self.detail = None
+        x = data if type(data) is float else float(data)
         if not inputs and not local_grads:  # a leaf: an input or a constant
-            self.a = None
-            self.nary = None
+            _make(x, op, None, None, 0.0, 0.0, None, name, self)
             return
         n = len(inputs)
-        if n <= 2 and n == len(local_grads):
-            self.a = inputs[0]
-            self.ga = local_grads[0]
-            if n == 2:
-                self.b = inputs[1]
-                self.gb = local_grads[1]
-            else:
-                self.b = None
+        if n != len(local_grads) or n > 2:
+            _make(x, op, None, None, 0.0, 0.0, (inputs, local_grads), name, self)
+        elif n == 1:
+            _make(x, op, inputs[0], None, local_grads[0], 0.0, None, name, self)
         else:
-            self.a = None
-            self.nary = (inputs, local_grads)
+            _make(x, op, inputs[0], inputs[1], local_grads[0], local_grads[1], None, name, self)
 
     @property
     def inputs(self) -> tuple[Value, ...]:
@@ -178,53 +157,53 @@ class Value:
     # The finiteness check `out - out != 0.0` (true only for inf and nan) is written out in
     # the hot operations rather than calling _checked: it is the same test, one call fewer.
     def __add__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else _const(other)
+        o = other if isinstance(other, Value) else _make(float(other), "const")
         a, b = self.data, o.data
         out = a + b
         if out - out != 0.0:
             raise EngineError("+", (a, b), "result is not a finite number")
-        return _node2(out, "+", self, o, 1.0, 1.0)
+        return _make(out, "+", self, o, 1.0, 1.0)
 
     def __radd__(self, other: Number) -> Value:
-        return _const(other) + self
+        return _make(float(other), "const") + self
 
     def __sub__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else _const(other)
+        o = other if isinstance(other, Value) else _make(float(other), "const")
         a, b = self.data, o.data
         out = a - b
         if out - out != 0.0:
             raise EngineError("-", (a, b), "result is not a finite number")
-        return _node2(out, "-", self, o, 1.0, -1.0)
+        return _make(out, "-", self, o, 1.0, -1.0)
 
     def __rsub__(self, other: Number) -> Value:
-        return _const(other) - self
+        return _make(float(other), "const") - self
 
     def __mul__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else _const(other)
+        o = other if isinstance(other, Value) else _make(float(other), "const")
         a, b = self.data, o.data
         out = a * b
         if out - out != 0.0:
             raise EngineError("*", (a, b), "result is not a finite number")
-        return _node2(out, "*", self, o, b, a)
+        return _make(out, "*", self, o, b, a)
 
     def __rmul__(self, other: Number) -> Value:
-        return _const(other) * self
+        return _make(float(other), "const") * self
 
     def __truediv__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else _const(other)
+        o = other if isinstance(other, Value) else _make(float(other), "const")
         a, b = self.data, o.data
         if b == 0.0:
             raise EngineError("/", (a, b), "division by zero")
         out = a / b
         if out - out != 0.0:
             raise EngineError("/", (a, b), "result is not a finite number")
-        return _node2(out, "/", self, o, 1.0 / b, -out / b)
+        return _make(out, "/", self, o, 1.0 / b, -out / b)
 
     def __rtruediv__(self, other: Number) -> Value:
-        return _const(other) / self
+        return _make(float(other), "const") / self
 
     def __neg__(self) -> Value:
-        return _node1(-self.data, "neg", self, -1.0)
+        return _make(-self.data, "neg", self, None, -1.0)
 
     def __pos__(self) -> Value:
         return self
@@ -233,7 +212,7 @@ class Value:
         return power(self, other)
 
     def __rpow__(self, other: Number) -> Value:
-        return power(_const(other), self)
+        return power(_make(float(other), "const"), self)
 
     # ----- functions --------------------------------------------------------------
     def exp(self) -> Value:
@@ -243,14 +222,14 @@ class Value:
             out = math.exp(a)
         except OverflowError:
             raise EngineError("exp", (a,), "result overflows a float") from None
-        return _node1(out, "exp", self, out)
+        return _make(out, "exp", self, None, out)
 
     def log(self) -> Value:
         """Return the natural logarithm; the operand must be > 0."""
         a = self.data
         if a <= 0.0:
             raise EngineError("log", (a,), "operand must be > 0")
-        return _node1(math.log(a), "log", self, 1.0 / a)
+        return _make(math.log(a), "log", self, None, 1.0 / a)
 
     def sqrt(self) -> Value:
         """Return the square root; the operand must be >= 0 (the slope at 0 is inf)."""
@@ -258,12 +237,12 @@ class Value:
         if a < 0.0:
             raise EngineError("sqrt", (a,), "operand must be >= 0")
         out = math.sqrt(a)
-        return _node1(out, "sqrt", self, 0.5 / out if out else _INF)
+        return _make(out, "sqrt", self, None, 0.5 / out if out else _INF)
 
     def tanh(self) -> Value:
         """Return the hyperbolic tangent."""
         t = math.tanh(self.data)
-        return _node1(t, "tanh", self, 1.0 - t * t)
+        return _make(t, "tanh", self, None, 1.0 - t * t)
 
     def sigmoid(self) -> Value:
         """Return 1 / (1 + e**-self), computed without overflow."""
@@ -273,18 +252,18 @@ class Value:
         else:
             e = math.exp(a)
             s = e / (1.0 + e)
-        return _node1(s, "sigmoid", self, s * (1.0 - s))
+        return _make(s, "sigmoid", self, None, s * (1.0 - s))
 
     def relu(self) -> Value:
         """Return max(self, 0); the slope at 0 is taken as 0, as in PyTorch."""
         a = self.data
-        return _node1(a if a > 0.0 else 0.0, "relu", self, 1.0 if a > 0.0 else 0.0)
+        return _make(a if a > 0.0 else 0.0, "relu", self, None, 1.0 if a > 0.0 else 0.0)
 
     def abs(self) -> Value:
         """Return |self|; the slope at 0 is taken as 0 (sign(0)), as in PyTorch."""
         a = self.data
         slope = 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
-        return _node1(abs(a), "abs", self, slope)
+        return _make(abs(a), "abs", self, None, slope)
 
     def __abs__(self) -> Value:
         return self.abs()
@@ -292,12 +271,12 @@ class Value:
     def sin(self) -> Value:
         """Return the sine (radians)."""
         a = self.data
-        return _node1(math.sin(a), "sin", self, math.cos(a))
+        return _make(math.sin(a), "sin", self, None, math.cos(a))
 
     def cos(self) -> Value:
         """Return the cosine (radians)."""
         a = self.data
-        return _node1(math.cos(a), "cos", self, -math.sin(a))
+        return _make(math.cos(a), "cos", self, None, -math.sin(a))
 
     # ----- autodiff ---------------------------------------------------------------
     def backward(self, seed: float = 1.0) -> None:
@@ -311,8 +290,8 @@ class Value:
 
 def power(base: Operand, exponent: Operand) -> Value:
     """Return base**exponent; either may be a Value (d/db = a**b * ln a)."""
-    a_v = base if isinstance(base, Value) else _const(base)
-    b_v = exponent if isinstance(exponent, Value) else _const(exponent)
+    a_v = base if isinstance(base, Value) else _make(float(base), "const")
+    b_v = exponent if isinstance(exponent, Value) else _make(float(exponent), "const")
     a, b = a_v.data, b_v.data
     if a == 0.0 and b < 0.0:
         raise EngineError("^", (a, b), "zero cannot be raised to a negative power")
@@ -335,28 +314,28 @@ def power(base: Operand, exponent: Operand) -> Value:
         d_exp = 0.0  # limit from the right at 0; a written constant exponent is not varied
     else:
         d_exp = math.nan  # a**b is not real-valued around a negative base
-    return _node2(out, "^", a_v, b_v, d_base, d_exp)
+    return _make(out, "^", a_v, b_v, d_base, d_exp)
 
 
 def maximum(a: Operand, b: Operand) -> Value:
     """Return the larger of a and b; on a tie each receives half the gradient."""
-    x = a if isinstance(a, Value) else _const(a)
-    y = b if isinstance(b, Value) else _const(b)
+    x = a if isinstance(a, Value) else _make(float(a), "const")
+    y = b if isinstance(b, Value) else _make(float(b), "const")
     if x.data == y.data:
-        return _node2(x.data, "max", x, y, 0.5, 0.5)
+        return _make(x.data, "max", x, y, 0.5, 0.5)
     first = x.data > y.data
     if first:
-        return _node2(x.data, "max", x, y, 1.0, 0.0)
-    return _node2(y.data, "max", x, y, 0.0, 1.0)
+        return _make(x.data, "max", x, y, 1.0, 0.0)
+    return _make(y.data, "max", x, y, 0.0, 1.0)
 
 
 def minimum(a: Operand, b: Operand) -> Value:
     """Return the smaller of a and b; on a tie each receives half the gradient."""
-    x = a if isinstance(a, Value) else _const(a)
-    y = b if isinstance(b, Value) else _const(b)
+    x = a if isinstance(a, Value) else _make(float(a), "const")
+    y = b if isinstance(b, Value) else _make(float(b), "const")
     if x.data == y.data:
-        return _node2(x.data, "min", x, y, 0.5, 0.5)
+        return _make(x.data, "min", x, y, 0.5, 0.5)
     first = x.data < y.data
     if first:
-        return _node2(x.data, "min", x, y, 1.0, 0.0)
-    return _node2(y.data, "min", x, y, 0.0, 1.0)
+        return _make(x.data, "min", x, y, 1.0, 0.0)
+    return _make(y.data, "min", x, y, 0.0, 1.0)

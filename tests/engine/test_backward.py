@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Callable
 
 import pytest
 
@@ -107,3 +108,20 @@ def test_graph_is_freed_without_the_cycle_collector() -> None:
 
 def test_values_have_slots_not_dicts() -> None:
     assert not hasattr(Value(1.0), "__dict__")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x: x,  # an input leaf
+        lambda x: Value.constant(2),
+        lambda x: x.exp(),  # one input
+        lambda x: x * 3,  # two inputs
+        lambda x: Value.node(1.0, "f", (x, x, x), (1.0, 2.0, 3.0)),  # any other number
+    ],
+    ids=["leaf", "const", "unary", "binary", "n-ary"],
+)
+def test_every_slot_of_every_kind_of_node_is_set(make: Callable[[Value], Value]) -> None:
+    node = make(Value(0.5, name="x"))
+    for slot in Value.__slots__:
+        getattr(node, slot)  # raises AttributeError for a slot left unset
