@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from app.budget import NODES, REBUILDS, Budget
 from app.engine import EngineError, Value, maximum, minimum, power
-from app.lang import DEFAULT_LIMITS, Limits, ParseError, Program, parse
+from app.lang import DEFAULT_LIMITS, Limits, Program, SourceError, parse
 from app.lang.ast import Assign, Binary, Call, Expr, FuncDef, Name, Num, Unary, postorder
 from app.lang.lint import lint
 
@@ -16,7 +16,7 @@ DEFAULT_OUTPUT_NAME = "output"
 GRAD_CHECK_RTOL = 1e-6
 
 
-class EvalError(ParseError):
+class EvalError(SourceError):
     """A computation failed at a position of the program (log of a negative number, ...)."""
 
     def __init__(self, message: str, source: str, start: int, end: int) -> None:

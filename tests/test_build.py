@@ -8,7 +8,7 @@ import re
 import pytest
 
 from app.build import EvalError, FunctionCall, MissingValuesError, build, evaluate
-from app.lang import parse
+from app.lang import ParseError, SourceError, parse
 
 
 def test_seed_program_with_named_nodes() -> None:
@@ -129,3 +129,8 @@ def test_build_alone_runs_only_the_forward_pass() -> None:
 def test_long_left_chain_builds_without_recursion() -> None:
     built = evaluate("+".join(["x"] * 10_000), {"x": 1})
     assert (built.output.data, built.inputs["x"].grad) == (10_000.0, 10_000.0)
+
+
+def test_parse_and_eval_errors_share_a_source_error_base_and_neither_is_the_other() -> None:
+    assert issubclass(ParseError, SourceError) and issubclass(EvalError, SourceError)
+    assert not issubclass(EvalError, ParseError) and not issubclass(ParseError, EvalError)

@@ -8,7 +8,7 @@ import sys
 
 from app.build import MissingValuesError
 from app.engine import EngineError
-from app.lang import ParseError
+from app.lang import SourceError
 
 EXIT_INPUT_ERROR = 2
 
@@ -89,7 +89,7 @@ def parse_values(items: list[str]) -> dict[str, float]:
 
 def report_input_error(exc: Exception) -> int:
     """Print an input error to stderr the way a compiler would; return exit status 2."""
-    if isinstance(exc, ParseError):
+    if isinstance(exc, SourceError):
         print(f"{exc.line}:{exc.column}: {exc.message}\n{exc.snippet}", file=sys.stderr)
     elif isinstance(exc, MissingValuesError | EngineError | UsageError | ValueError | OSError):
         print(f"error: {exc}", file=sys.stderr)

@@ -22,7 +22,7 @@ from app.grading import Answer, Grader, GradingError, Problem, Result, label
 from app.grading import spec as specs
 from app.grading.formats import FORMATS, render
 from app.grading.questions import merge
-from app.lang import ParseError
+from app.lang import SourceError
 
 MAX_PROBLEM_CHARS = 1_000_000
 MAX_SUBMISSION_CHARS = 1_000_000
@@ -180,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
     """Grade and print (or write) the results JSON; a malformed problem exits with status 2."""
     try:
         grader, spec = load_problem(args.problem, args.params)
-    except (ParseError, MissingValuesError, EngineError) as exc:
+    except (SourceError, MissingValuesError, EngineError) as exc:
         return report_input_error(exc)
     except (ValueError, OSError, BudgetExceeded) as exc:  # GradingError is a ValueError
         message = exc.message if isinstance(exc, GradingError) else str(exc)

@@ -16,7 +16,7 @@ from app.cli.common import (
     report_input_error,
 )
 from app.engine import EngineError
-from app.lang import ParseError
+from app.lang import SourceError
 from app.train.datasets import DATASETS
 from app.train.optimizer import OPTIMIZERS, REDUCTIONS, TrainingError
 from app.train.run import RunRequest, run
@@ -84,7 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
         return report_input_error(
             UsageError(f"not a parameter (NAME=VALUE) nor a data column: {missing}")
         )
-    except (ParseError, EngineError, UsageError, OSError) as exc:
+    except (SourceError, EngineError, UsageError, OSError) as exc:
         return report_input_error(exc)
     except (TrainingError, BudgetExceeded) as exc:
         return report_input_error(ValueError(str(exc)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app.build import build
 from app.engine import EngineError
 from app.grading.sampling import Point
-from app.lang import Limits, ParseError, Program, parse
+from app.lang import Limits, ParseError, Program, SourceError, parse
 from app.lang.ast import Assign, ExprStmt, Name, postorder
 
 
@@ -77,8 +77,8 @@ def first_mismatch(
             continue
         try:
             got = value_at(formula, point)
-        except (EngineError, ParseError, ValueError, ArithmeticError) as exc:
-            message = exc.message if isinstance(exc, ParseError) else str(exc)
+        except (EngineError, SourceError, ValueError, ArithmeticError) as exc:
+            message = exc.message if isinstance(exc, SourceError) else str(exc)
             return Mismatch(point, want, None, message)
         if not close(got, want):
             return Mismatch(point, want, got)

@@ -2,7 +2,7 @@
 
 from app.lang.ast import Program, program_sexpr, sexpr
 from app.lang.builtins import BUILTINS
-from app.lang.errors import ParseError
+from app.lang.errors import ParseError, SourceError
 from app.lang.limits import DEFAULT_LIMITS, Limits
 from app.lang.parser import parse
 
@@ -12,6 +12,7 @@ __all__ = [
     "Limits",
     "ParseError",
     "Program",
+    "SourceError",
     "parse",
     "program_sexpr",
     "sexpr",

@@ -16,5 +16,3 @@ BUILTINS: dict[str, int] = {
     "min": 2,
     "pow": 2,
 }
-
-KEYWORDS = frozenset({"def", "grad"})

@@ -35,10 +35,14 @@ class TokenCursor:
         self.i += 1
         return t
 
-    def at(self, text: str) -> bool:
-        """True if the current token is the operator text."""
+    def peek(self) -> Token:
+        """The token after the current one (EOF at the end)."""
+        return self.tokens[min(self.i + 1, len(self.tokens) - 1)]
+
+    def at(self, text: str, kind: Tok = Tok.OP) -> bool:
+        """True if the current token is text of kind (an operator unless told)."""
         t = self.tokens[self.i]
-        return t.kind is Tok.OP and t.text == text
+        return t.kind is kind and t.text == text
 
     def error(self, message: str, tok: Token | None = None, kind: str = "syntax") -> ParseError:
         """Return a ParseError at tok (default: the current token)."""
@@ -58,6 +62,8 @@ class TokenCursor:
             return "end of input"
         if t.kind is Tok.SEP:
             return "end of line" if t.text == "\n" else "';'"
+        if t.kind is Tok.KEYWORD:
+            return f"the keyword '{t.text}'"
         return f"'{t.text}'"
 
     def count(self, start: int, weight: int = 1) -> None:

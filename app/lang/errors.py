@@ -1,4 +1,5 @@
-"""ParseError: every input error carries its line, column and a caret snippet."""
+"""SourceError: every error at a place in the source carries its line, column and a caret
+snippet; ParseError is the language's (the builder's EvalError is the other)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ def caret_snippet(source: str, start: int, end: int | None = None, width: int = 
     return f"{text}\n{' ' * (col - lo)}{'^' * span}"
 
 
-class ParseError(ValueError):
-    """A malformed program, with the position of the problem."""
+class SourceError(ValueError):
+    """An error at a span of a program's source: message, kind, line, column and snippet."""
 
     def __init__(
         self, message: str, source: str, start: int, end: int | None = None, kind: str = "syntax"
@@ -45,3 +46,7 @@ class ParseError(ValueError):
     def format(self) -> str:
         """Return 'line:column: message' followed by the caret snippet."""
         return f"{self.line}:{self.column}: {self.message}\n{self.snippet}"
+
+
+class ParseError(SourceError):
+    """A malformed program, with the position of the problem."""

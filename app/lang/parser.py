@@ -29,11 +29,13 @@ _INFIX = {"+": 10, "-": 10, "*": 20, "/": 20, "^": 40, "**": 40}
 _UNARY_BP = 30
 
 
-class Parser(TokenCursor):
+class Parser:
     """Turns one source text into a Program, enforcing limits as it goes."""
 
     def __init__(self, source: str, limits: Limits = DEFAULT_LIMITS) -> None:
-        super().__init__(source, limits)
+        self.cur = TokenCursor(source, limits)
+        self.source = source
+        self.limits = limits
         self.depth = 0
         self.scope = Scope(source)
         self.constants = ConstantFolder(source, limits.max_exponent)
@@ -41,16 +43,17 @@ class Parser(TokenCursor):
     # ----- program ----------------------------------------------------------------
     def parse_program(self) -> Program:
         """program := sep* statement (sep+ statement)* sep* EOF"""
+        cur = self.cur
         statements: list[Statement] = []
         while True:
-            while self.tok.kind is Tok.SEP:
-                self.advance()
-            if self.tok.kind is Tok.EOF:
+            while cur.tok.kind is Tok.SEP:
+                cur.advance()
+            if cur.tok.kind is Tok.EOF:
                 break
             statements.append(self.parse_statement())
-            if self.tok.kind not in (Tok.SEP, Tok.EOF):
-                raise self.error(
-                    f"expected an operator or end of line, found {self.describe(self.tok)}"
+            if cur.tok.kind not in (Tok.SEP, Tok.EOF):
+                raise cur.error(
+                    f"expected an operator or end of line, found {cur.describe(cur.tok)}"
                 )
         if not statements:
             raise ParseError(
@@ -82,56 +85,59 @@ class Parser(TokenCursor):
             functions=dict(self.scope.functions),
             inputs=tuple(self.scope.inputs),
             output=last.name if isinstance(last, Assign) else None,
-            node_count=self.nodes,
+            node_count=cur.nodes,
         )
 
     def parse_statement(self) -> Statement:
         """statement := 'def' funcdef | NAME '=' expr | expr"""
-        t = self.tok
-        if t.kind is Tok.NAME and t.text == "def":
+        cur = self.cur
+        t = cur.tok
+        if cur.at("def", Tok.KEYWORD):
             return self.parse_funcdef()
-        nxt = self.tokens[self.i + 1]
+        nxt = cur.peek()
         if t.kind is Tok.NAME and nxt.kind is Tok.OP and nxt.text == "=":
-            self.advance()
-            self.advance()
+            cur.advance()
+            cur.advance()
             expr = self.parse_expr(0)
             self.scope.assign(t.text, t.start, t.end)
             return Assign(t.text, expr, t.start, expr.end)
         expr = self.parse_expr(0)
-        if self.at("="):
-            raise self.error("only a plain name can be assigned to (name = expression)")
+        if cur.at("="):
+            raise cur.error("only a plain name can be assigned to (name = expression)")
         return ExprStmt(expr, expr.start, expr.end)
 
     def parse_funcdef(self) -> FuncDef:
         """funcdef := 'def' NAME '(' [NAME (',' NAME)*] ')' '=' expr ['grad' expr (',' expr)*]"""
-        start = self.advance().start
-        name_tok = self.advance()
+        cur = self.cur
+        start = cur.advance().start
+        name_tok = cur.advance()
         if name_tok.kind is not Tok.NAME:
-            raise self.error("expected a function name after 'def'", name_tok)
+            found = cur.describe(name_tok)
+            raise cur.error(f"expected a function name after 'def', found {found}", name_tok)
         self.scope.check_function_name(name_tok.text, name_tok.start, name_tok.end)
-        self.expect("(", "after the function name")
+        cur.expect("(", "after the function name")
         params: list[str] = []
-        while not self.at(")"):
-            p = self.advance()
-            if p.kind is not Tok.NAME or p.text in ("def", "grad"):
-                raise self.error("expected a parameter name", p)
+        while not cur.at(")"):
+            p = cur.advance()
+            if p.kind is not Tok.NAME:
+                raise cur.error(f"expected a parameter name, found {cur.describe(p)}", p)
             if p.text in params:
-                raise self.error(f"parameter '{p.text}' appears twice", p)
+                raise cur.error(f"parameter '{p.text}' appears twice", p)
             params.append(p.text)
-            if not self.at(")"):
-                self.expect(",", "between parameters")
-        self.advance()
-        self.expect("=", "after the parameter list (def f(x) = ...)")
+            if not cur.at(")"):
+                cur.expect(",", "between parameters")
+        cur.advance()
+        cur.expect("=", "after the parameter list (def f(x) = ...)")
         self.scope.params, self.scope.defining = tuple(params), name_tok.text
-        nodes_before = self.nodes
+        nodes_before = cur.nodes
         try:
             body = self.parse_expr(0)
             grads: tuple[Expr, ...] | None = None
-            if self.tok.kind is Tok.NAME and self.tok.text == "grad":
-                grad_tok = self.advance()
+            if cur.at("grad", Tok.KEYWORD):
+                grad_tok = cur.advance()
                 items = [self.parse_expr(0)]
-                while self.at(","):
-                    self.advance()
+                while cur.at(","):
+                    cur.advance()
                     items.append(self.parse_expr(0))
                 if len(items) != len(params):
                     raise ParseError(
@@ -147,30 +153,31 @@ class Parser(TokenCursor):
             self.scope.params, self.scope.defining = None, None
         end = (grads[-1] if grads else body).end
         func = FuncDef(name_tok.text, tuple(params), body, grads, start, end)
-        self.scope.define(func, max(1, self.nodes - nodes_before))
+        self.scope.define(func, max(1, cur.nodes - nodes_before))
         return func
 
     # ----- expressions ------------------------------------------------------------
     def parse_expr(self, min_bp: int) -> Expr:
         """expr := prefix (infix-op expr)*, by binding power; ^ and ** bind right."""
+        cur = self.cur
         self.depth += 1
         if self.depth > self.limits.max_depth:
-            raise self.error(
+            raise cur.error(
                 f"expression is nested more than {self.limits.max_depth} levels deep", kind="limit"
             )
         try:
             left = self.parse_prefix()
             while True:
-                t = self.tok
+                t = cur.tok
                 bp = _INFIX.get(t.text) if t.kind is Tok.OP else None
                 if bp is None or bp <= min_bp:
                     break
-                self.advance()
+                cur.advance()
                 op = "^" if t.text == "**" else t.text
                 right = self.parse_expr(bp - 1 if op == "^" else bp)
                 if op == "^":
                     self.constants.check_exponent(right)
-                self.count(t.start)
+                cur.count(t.start)
                 left = Binary(op, left, right, left.start, right.end)
                 self.constants.fold(left)
             return left
@@ -179,65 +186,65 @@ class Parser(TokenCursor):
 
     def parse_prefix(self) -> Expr:
         """prefix := NUMBER | NAME | NAME '(' args ')' | '(' expr ')' | '-' expr | '+' expr"""
-        t = self.advance()
+        cur = self.cur
+        t = cur.advance()
         if t.kind is Tok.NUM:
             value = float(t.text)
             if math.isinf(value):
-                raise self.error("number is too large for a float", t, kind="limit")
-            self.count(t.start)
+                raise cur.error("number is too large for a float", t, kind="limit")
+            cur.count(t.start)
             num = Num(value, t.text, t.start, t.end)
             self.constants.number(num, value)
             return num
         if t.kind is Tok.NAME:
-            if self.at("("):
+            if cur.at("("):
                 return self.parse_call(t)
-            if t.text in ("def", "grad"):
-                raise self.error(f"'{t.text}' cannot appear inside an expression", t)
             self.scope.use(t.text, t.start, t.end)
-            self.count(t.start)
+            cur.count(t.start)
             return Name(t.text, t.start, t.end)
+        if t.kind is Tok.KEYWORD:
+            raise cur.error(f"'{t.text}' is a keyword and cannot be used as a name", t, kind="name")
         if t.kind is Tok.OP and t.text in ("-", "+"):
             operand = self.parse_expr(_UNARY_BP)
             if t.text == "+":
                 return operand
-            self.count(t.start)
+            cur.count(t.start)
             node = Unary("neg", operand, t.start, operand.end)
             self.constants.fold(node)
             return node
         if t.kind is Tok.OP and t.text == "(":
-            if self.at(")"):
-                raise self.error("empty parentheses: expected an expression", self.tok)
+            if cur.at(")"):
+                raise cur.error("empty parentheses: expected an expression", cur.tok)
             inner = self.parse_expr(0)
-            if not self.at(")"):
-                raise self.error(
-                    f"'(' at column {self.col(t)} is never closed: expected ')' "
-                    f"before {self.describe(self.tok)}",
-                    self.tok,
+            if not cur.at(")"):
+                raise cur.error(
+                    f"'(' at column {cur.col(t)} is never closed: expected ')' "
+                    f"before {cur.describe(cur.tok)}",
+                    cur.tok,
                     kind="paren",
                 )
-            self.advance()
+            cur.advance()
             return inner
         if t.kind is Tok.OP and t.text == ")":
-            raise self.error("unmatched ')'", t, kind="paren")
-        if t.kind in (Tok.EOF, Tok.SEP):
-            raise self.error(f"expected an expression, found {self.describe(t)}", t)
-        raise self.error(f"expected an expression, found {self.describe(t)}", t)
+            raise cur.error("unmatched ')'", t, kind="paren")
+        raise cur.error(f"expected an expression, found {cur.describe(t)}", t)
 
     def parse_call(self, name: Token) -> Call:
         """call := NAME '(' [expr (',' expr)*] ')'"""
-        self.advance()
+        cur = self.cur
+        cur.advance()
         args: list[Expr] = []
-        if not self.at(")"):
+        if not cur.at(")"):
             args.append(self.parse_expr(0))
-            while self.at(","):
-                self.advance()
+            while cur.at(","):
+                cur.advance()
                 args.append(self.parse_expr(0))
-        if not self.at(")"):
-            raise self.error(
-                f"expected ',' or ')' in the call of {name.text}, found {self.describe(self.tok)}",
+        if not cur.at(")"):
+            raise cur.error(
+                f"expected ',' or ')' in the call of {name.text}, found {cur.describe(cur.tok)}",
                 kind="paren",
             )
-        close = self.advance()
+        close = cur.advance()
         self.scope.check_call(name.text, len(args), name.start, close.end)
         size, depth = self.scope.call_cost(name.text)
         if depth > self.limits.max_call_depth:
@@ -249,7 +256,7 @@ class Parser(TokenCursor):
                 close.end,
                 kind="limit",
             )
-        self.count(name.start, 1 + size)
+        cur.count(name.start, 1 + size)
         return Call(name.text, tuple(args), name.start, close.end)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from app.lang.ast import FuncDef
-from app.lang.builtins import BUILTINS, KEYWORDS
+from app.lang.builtins import BUILTINS
 from app.lang.errors import ParseError
 
 
@@ -28,8 +28,6 @@ class Scope:
 
     def use(self, name: str, start: int, end: int) -> None:
         """Record a reference to name (an input unless assigned or a parameter)."""
-        if name in KEYWORDS:
-            raise self._fail(f"'{name}' is a keyword and cannot be used as a value", start, end)
         if name in BUILTINS or name in self.functions:
             raise self._fail(f"'{name}' is a function: call it as {name}(...)", start, end)
         if self.params is not None:
@@ -84,8 +82,6 @@ class Scope:
             raise self._fail(f"'{name}' is already used as a value name", start, end)
 
     def _check_new_name(self, name: str, start: int, end: int) -> None:
-        if name in KEYWORDS:
-            raise self._fail(f"'{name}' is a keyword", start, end)
         if name in BUILTINS:
             raise self._fail(f"'{name}' is a built-in function and cannot be redefined", start, end)
         if name in self.functions:

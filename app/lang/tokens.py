@@ -14,9 +14,14 @@ class Tok(Enum):
 
     NUM = "number"
     NAME = "name"
+    KEYWORD = "keyword"
     OP = "operator"
     SEP = "end of statement"
     EOF = "end of input"
+
+
+KEYWORDS = frozenset({"def", "grad"})
+"""Words the tokenizer makes KEYWORD tokens: never a name of a value or a function."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +94,8 @@ def tokenize(source: str, max_name_length: int = 64) -> list[Token]:
                     end,
                     kind="limit",
                 )
-            tokens.append(Token(Tok.NAME, m.group(), pos, end))
+            text = m.group()
+            tokens.append(Token(Tok.KEYWORD if text in KEYWORDS else Tok.NAME, text, pos, end))
         elif kind == "op":
             text = m.group()
             parens += (text == "(") - (text == ")" and parens > 0)

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.budget import BudgetExceeded
 from app.build import MissingValuesError
 from app.engine import EngineError
-from app.lang import ParseError
+from app.lang import SourceError
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://chainrule.dev/problems/"
@@ -69,7 +69,7 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def parse_error_problem(exc: ParseError, field: str = "expression") -> Response:
+def parse_error_problem(exc: SourceError, field: str = "expression") -> Response:
     """Return the 422 for a program that does not parse or cannot be computed."""
     title = "Cannot compute the program" if exc.kind == "domain" else "Invalid program"
     return problem(
@@ -117,8 +117,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _problem(_: Request, exc: ProblemError) -> Response:
         return problem(exc.status, exc.title, exc.detail, exc.slug, exc.headers, **exc.extra)
 
-    @app.exception_handler(ParseError)
-    async def _parse(_: Request, exc: ParseError) -> Response:
+    @app.exception_handler(SourceError)
+    async def _parse(_: Request, exc: SourceError) -> Response:
         return parse_error_problem(exc)
 
     @app.exception_handler(MissingValuesError)

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from app.budget import BudgetExceeded
 from app.build import MissingValuesError
 from app.engine import EngineError
-from app.lang import ParseError
+from app.lang import SourceError
 from app.render import DotOptions, RenderError, fmt, to_dot
 from app.render.style import Compact
 from app.web.deps import Computed, Services
@@ -130,7 +130,7 @@ def _fd(services: Services, state: PageState, name: str) -> float | None:
     try:
         up = services.compute_now(state.expression, {**state.values, name: x + h}, False)
         down = services.compute_now(state.expression, {**state.values, name: x - h}, False)
-    except (ParseError, EngineError, ValueError):
+    except (SourceError, EngineError, ValueError):
         return None
     return (up.built.output.data - down.built.output.data) / (2 * h)
 
@@ -163,7 +163,7 @@ def _rows(services: Services, state: PageState, computed: Computed) -> list[dict
     return rows
 
 
-def _error(exc: ParseError, source: str) -> dict[str, Any]:
+def _error(exc: SourceError, source: str) -> dict[str, Any]:
     lines = source.split("\n")
     text = lines[exc.line - 1] if exc.line <= len(lines) else ""
     col = exc.column - 1
@@ -182,7 +182,7 @@ def _compute(services: Services, state: PageState) -> dict[str, Any]:
     """Parse and compute the page's program (CPU work: called on a worker thread)."""
     try:
         program = services.parse(state.expression)
-    except ParseError as exc:
+    except SourceError as exc:
         return {"error": _error(exc, state.expression), "inputs": list(state.values)}
     inputs = list(program.inputs)
     for name in inputs:
@@ -190,7 +190,7 @@ def _compute(services: Services, state: PageState) -> dict[str, Any]:
     state.values = {k: v for k, v in state.values.items() if k in inputs}
     try:
         computed = services.compute_now(state.expression, state.values, state.options.expand_calls)
-    except ParseError as exc:
+    except SourceError as exc:
         return {"error": _error(exc, state.expression), "inputs": inputs}
     except (EngineError, MissingValuesError, BudgetExceeded, ValueError) as exc:
         return {"error": {"message": str(exc)}, "inputs": inputs}

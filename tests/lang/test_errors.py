@@ -51,6 +51,12 @@ ERRORS = [
     ("y = (a +\n  (b * ", "2:8", "expected an expression, found end of input", "syntax"),
     ("a = 1\n\n  b = a +\n", "3:10", "found end of line", "syntax"),
     ("def = 3", "1:5", "expected a function name", "syntax"),
+    # keywords are tokens of their own: never a name
+    ("grad = 3", "1:1", "'grad' is a keyword and cannot be used as a name", "name"),
+    ("x = def + 1", "1:5", "'def' is a keyword", "name"),
+    ("def grad(x) = x\n1", "1:5", "function name after 'def', found the keyword 'grad'", "syntax"),
+    ("def f(def) = 1\nf(1)", "1:7", "parameter name, found the keyword 'def'", "syntax"),
+    ("def f(x) = x grad 1 grad 2\nf(1)", "1:21", "found the keyword 'grad'", "syntax"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.lang import parse, program_sexpr
+from app.lang.tokens import Tok, tokenize
 
 TREES = [
     # numbers and names
@@ -86,3 +87,20 @@ def test_deep_left_chain_parses_without_recursion() -> None:
     source = "+".join(["x"] * 10_000)
     program = parse(source)
     assert program.node_count == 19_999
+
+
+TOKENS = [
+    # source, the kind of each token before the end of input
+    ("def f(x) = x grad 1", "keyword name ( name ) = name keyword number"),
+    ("define = gradient", "name = name"),
+    ("a\nb; c", "name sep name sep name"),
+    ("(a\n+ b)", "( name + name )"),
+]
+
+
+@pytest.mark.parametrize(("source", "kinds"), TOKENS, ids=[t[0] for t in TOKENS])
+def test_tokens_and_their_kinds(source: str, kinds: str) -> None:
+    shown = {Tok.OP: None, Tok.SEP: "sep", Tok.NUM: "number", Tok.NAME: "name"}
+    tokens = tokenize(source)
+    assert tokens[-1].kind is Tok.EOF
+    assert " ".join(shown.get(t.kind, t.kind.value) or t.text for t in tokens[:-1]) == kinds
