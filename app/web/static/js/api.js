@@ -1,8 +1,10 @@
 // The one way the page talks to the JSON API: POST a body, get { ok, status, json } back.
 
-/** POST body as JSON to url; json is the answer, or a problem when it was not JSON. */
-export async function post(url, body) {
+/** POST body as JSON to url; json is the answer, or a problem when it was not JSON.
+ * signal (an AbortSignal) may cancel it. */
+export async function post(url, body, signal = undefined) {
   const response = await fetch(url, {
+    signal,
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify(body),

@@ -135,14 +135,19 @@ function showResult(data, expression, structure) {
   } else {
     drawing.patch(data);
   }
-  buildTable(tableBody, data, names);
-  buildSteps($("steps"), data);
-  stepper.reset(data.steps.length);
-  if (stepper.index >= 0) showStep(stepper.index);
-  restoreSelection();
-  const query = queryString(expression, state.values, names, options());
-  updateLinks(query);
-  fd.schedule(data, expression, names, valuesFor(expression));
+  const rest = () => {
+    if (state.data !== data) return; // a newer answer is shown (and does this itself)
+    buildTable(tableBody, data, names);
+    buildSteps($("steps"), data);
+    stepper.reset(data.steps.length);
+    if (stepper.index >= 0) showStep(stepper.index);
+    restoreSelection();
+    updateLinks(queryString(expression, state.values, names, options()));
+    fd.schedule(data, expression, names, valuesFor(expression));
+  };
+  // New numbers only: the picture is painted first, then the table and the steps follow.
+  if (structure === null && stepper.index < 0) requestAnimationFrame(() => setTimeout(rest, 0));
+  else rest();
 }
 
 async function showError(problem, expression) {

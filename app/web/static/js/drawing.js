@@ -13,7 +13,25 @@ export class Drawing {
     this.note = note;
     this.precision = precision;
     this.panZoom = new PanZoom(box);
-    this.fields = new Map(); // node id -> [{ value, grad, prefix, gradText }] of its boxes
+    this.fields = new Map(); // node id -> [field] of its boxes: { g, value, grad, prefix, want }
+    this.byBox = new Map(); // <g> -> its field
+    this.panZoom.culler.onShow = (g) => {
+      const f = this.byBox.get(g);
+      if (f && f.dirty) this.write(f);
+    };
+  }
+
+  /** Write the numbers a field should show (now if its box is on screen, else when it is). */
+  write(f) {
+    if (f.g.hasAttribute("display")) {
+      f.dirty = true;
+      return;
+    }
+    f.dirty = false;
+    const { value, grad, pending } = f.want;
+    if (f.value.textContent !== value) f.value.textContent = value;
+    if (f.grad.textContent !== grad) f.grad.textContent = grad;
+    if (f.grad.classList.contains("grad-pending") !== pending) f.grad.classList.toggle("grad-pending", pending);
   }
 
   get svg() {
@@ -60,6 +78,7 @@ export class Drawing {
   /** Index the number fields of every drawn value node (and of its dashed copies). */
   index(svg) {
     this.fields.clear();
+    this.byBox.clear();
     for (const g of svg.querySelectorAll("g.node.value")) {
       const copyOf = [...g.classList].find((c) => c.startsWith("copy-of-"));
       const id = copyOf ? copyOf.slice(8) : g.id;
@@ -75,7 +94,11 @@ export class Drawing {
         if (v && gr) f = { value: v, grad: gr, prefix: " " };
       }
       if (!f) continue;
+      f.g = g;
       f.gradText = f.grad.textContent;
+      f.want = { value: f.value.textContent, grad: f.gradText, pending: false };
+      f.dirty = false;
+      this.byBox.set(g, f);
       if (!this.fields.has(id)) this.fields.set(id, []);
       this.fields.get(id).push(f);
     }
@@ -93,10 +116,9 @@ export class Drawing {
       const value = this.text(n, "value");
       const grad = this.text(n, "grad");
       for (const f of fields) {
-        f.value.textContent = f.prefix ? `value ${value}` : value;
         f.gradText = f.prefix ? `grad ${grad}` : grad;
-        f.grad.textContent = f.gradText;
-        f.grad.classList.remove("grad-pending");
+        f.want = { value: f.prefix ? `value ${value}` : value, grad: f.gradText, pending: false };
+        this.write(f);
       }
     }
   }
@@ -116,8 +138,8 @@ export class Drawing {
       const has = grads.has(id);
       const text = has ? fmt(grads.get(id), this.precision) : "";
       for (const f of fields) {
-        f.grad.classList.toggle("grad-pending", !has);
-        f.grad.textContent = has ? (f.prefix ? `grad ${text}` : text) : f.gradText;
+        f.want = { value: f.want.value, grad: has ? (f.prefix ? `grad ${text}` : text) : f.gradText, pending: !has };
+        this.write(f);
       }
     }
     this.panZoom.reveal(step.node);

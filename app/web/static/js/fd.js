@@ -14,11 +14,14 @@ export class FiniteDifferences {
     this.note = note;
     this.timer = null;
     this.ticket = 0;
+    this.abort = null; // cancels the checks in flight when the values change again
   }
 
   /** Check the gradients of data (computed at values) after a pause; a newer call cancels. */
   schedule(data, expression, inputs, values) {
     clearTimeout(this.timer);
+    this.abort?.abort();
+    this.abort = null;
     const ticket = ++this.ticket;
     const skipped = inputs.length > this.limit;
     this.note.hidden = !skipped;
@@ -34,11 +37,13 @@ export class FiniteDifferences {
   }
 
   async run(ticket, data, expression, inputs, values) {
+    const abort = new AbortController();
+    this.abort = abort;
     const results = await Promise.all(
       inputs.map(async (name) => {
         const x = values[name];
         const h = 1e-5 * Math.max(1, Math.abs(x));
-        const at = (v) => post("/api/evaluate", { expression, values: { ...values, [name]: v } });
+        const at = (v) => post("/api/evaluate", { expression, values: { ...values, [name]: v } }, abort.signal);
         const [up, down] = await Promise.all([at(x + h), at(x - h)]);
         if (!up.ok || !down.ok || typeof up.json.value !== "number" || typeof down.json.value !== "number") return [name, null];
         return [name, (up.json.value - down.json.value) / (2 * h)];

@@ -1,6 +1,7 @@
 // The graph view: the drawing in the page, panned and zoomed through its viewBox, starting
 // readable (labels at least ~8 px) and centred on the output, with an overview in a corner.
 
+import { Culler } from "./culling.js";
 import { makeMinimap } from "./minimap.js";
 import { SVG_NS } from "./sanitize.js";
 
@@ -18,7 +19,7 @@ export class PanZoom {
     this.box = null;
     this.drag = null;
     this.moved = false;
-    this.centres = null;
+    this.culler = new Culler();
     this.minimap = makeMinimap(this);
     container.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
     container.addEventListener("pointerdown", (e) => this.onDown(e));
@@ -49,7 +50,6 @@ export class PanZoom {
     const previous = this.box;
     this.svg = svg;
     this.home = home;
-    this.centres = null;
     // CSSOM (allowed by the CSP): lets narrow screens size the box to the drawing.
     if (home) this.container.style.setProperty("--graph-aspect", String(Math.min(2.5, Math.max(0.6, home.w / home.h))));
     this.container.replaceChildren(svg, this.minimap.box);
@@ -62,6 +62,7 @@ export class PanZoom {
       this.minimap.content.setAttribute("stroke-width", String(1.5 * this.minimap.unit));
     }
     this.size = { w: this.container.clientWidth, h: this.container.clientHeight };
+    this.culler.measure(svg);
     if (keep && previous) this.box = previous;
     else this.start(focus);
     this.apply();
@@ -115,10 +116,12 @@ export class PanZoom {
     this.apply();
   }
 
-  apply() {
+  /** Show the box; what is far from it is culled now, or when a gesture pauses (live). */
+  apply(live = false) {
     if (!this.svg || !this.box) return;
     const b = this.box;
     this.svg.setAttribute("viewBox", `${b.x} ${b.y} ${b.w} ${b.h}`);
+    this.culler.schedule(b, !live);
     const H = this.home;
     const whole = H && b.x <= H.x + 1 && b.y <= H.y + 1 && b.x + b.w >= H.x + H.w - 1 && b.y + b.h >= H.y + H.h - 1;
     this.minimap.box.hidden = Boolean(whole) || !H;
@@ -142,13 +145,7 @@ export class PanZoom {
 
   /** The centre of node id in SVG units (null if it is not drawn). */
   centreOf(id) {
-    const g = this.svg && this.svg.querySelector(`g[id="${CSS.escape(id)}"]`);
-    if (!g) return null;
-    const bb = g.getBBox();
-    const outer = this.svg.getScreenCTM();
-    const inner = g.getScreenCTM();
-    const p = new DOMPoint(bb.x + bb.width / 2, bb.y + bb.height / 2);
-    return outer && inner ? p.matrixTransform(outer.inverse().multiply(inner)) : p;
+    return this.culler.centres.get(id) || null;
   }
 
   /** Bring node id into view (centred) unless it is in view already. */
@@ -165,16 +162,10 @@ export class PanZoom {
 
   /** The node centre nearest to (x, y), if any node is drawn. */
   nearest(x, y) {
-    if (!this.centres) {
-      this.centres = [];
-      for (const g of this.svg.querySelectorAll("g.node")) {
-        const c = this.centreOf(g.id);
-        if (c) this.centres.push(c);
-      }
-    }
     let best = null;
     let d = Infinity;
-    for (const c of this.centres) {
+    for (const [id, c] of this.culler.centres) {
+      if (!/^n\d+$/.test(id)) continue;
       const e = (c.x - x) ** 2 + (c.y - y) ** 2;
       if (e < d) [best, d] = [c, e];
     }
@@ -183,7 +174,7 @@ export class PanZoom {
 
   /** Zoom by factor around a point in SVG units; by default around the drawn node
    * nearest the centre of the view, so zooming in never lands on empty paper. */
-  zoom(factor, px, py) {
+  zoom(factor, px, py, live = false) {
     if (!this.box) return;
     const b = this.box;
     let x = px;
@@ -195,14 +186,14 @@ export class PanZoom {
       if (c) {
         // bring that node to the centre, then zoom around it
         this.box = { ...b, x: x - b.w / 2, y: y - b.h / 2 };
-        return this.zoom(factor, x, y);
+        return this.zoom(factor, x, y, live);
       }
     }
     const widest = Math.max(this.home.w, (this.home.h * b.w) / b.h) * 1.5;
     const w = Math.min(Math.max(b.w / factor, this.size.w / MAX_SCALE), widest);
     const f = b.w / w;
     this.box = { x: x - (x - b.x) / f, y: y - (y - b.y) / f, w, h: b.h / f };
-    this.apply();
+    this.apply(live);
   }
 
   /** SVG units per screen pixel and the SVG point under a client position. */
@@ -217,7 +208,7 @@ export class PanZoom {
     if (!this.svg || !this.box) return;
     e.preventDefault();
     const p = this.toSvg(e.clientX, e.clientY);
-    this.zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, p?.x, p?.y);
+    this.zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, p?.x, p?.y, true);
   }
 
   onDown(e) {
@@ -241,7 +232,7 @@ export class PanZoom {
       this.container.classList.add("dragging");
     }
     this.box = { ...d.box, x: d.box.x - dx * d.scale, y: d.box.y - dy * d.scale };
-    this.apply();
+    this.apply(true);
   }
 
   onUp(e) {
