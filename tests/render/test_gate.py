@@ -95,3 +95,27 @@ def test_every_kind_of_drawing_passes_the_same_gate(
     with pytest.raises(RenderBusy):
         run(other.png_async(DOT, 6))
     assert other.gate.admitted == 1  # the refused ones left nothing behind
+
+
+def test_svg_is_laid_out_by_a_lean_dot_and_png_by_the_full_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.render import lean, renderer
+
+    folder = lean.lean_plugins()
+    assert folder is not None  # graphviz is installed here: the lean plugin folder exists
+    names = {p.name.split(".so")[0] for p in Path(folder).glob("libgvplugin_*")}
+    assert names == {"libgvplugin_core", "libgvplugin_dot_layout"}  # no pango, no cairo
+    seen: list[str | None] = []
+    real = renderer.execute.run_check
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append((kwargs.get("env") or {}).get("GVBINDIR"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(renderer.execute, "run_check", spy)
+    drawing = Renderer(cache_size=0)
+    assert "<svg" in drawing.svg(DOT, 6) and drawing.png(DOT, 6).startswith(b"\x89PNG")
+    assert seen == [folder, None]
+    monkeypatch.setattr(renderer, "lean_env", lambda: None)  # no lean dot: the usual one
+    assert "<svg" in drawing.svg(DOT, 6) and seen[-1] is None
