@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from app.budget import NODES, REBUILDS, Budget
-from app.engine import EngineError, Value, maximum, minimum, power
+from app.engine import EngineError, Value, apply
 from app.lang import DEFAULT_LIMITS, Limits, Program, SourceError, parse
 from app.lang.ast import Assign, Binary, Call, Expr, FuncDef, Name, Num, Unary, postorder
 from app.lang.lint import lint
+from app.ops import CALLS
 
 DEFAULT_OUTPUT_NAME = "output"
 GRAD_CHECK_RTOL = 1e-6
@@ -60,20 +61,6 @@ class Built:
         return {name: v.grad for name, v in {**self.inputs, **self.named}.items()}
 
 
-_UNARY = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "abs": Value.abs,
-    "sin": Value.sin,
-    "cos": Value.cos,
-}
-_BINARY = {"max": maximum, "min": minimum, "pow": power}
-
-
 class _Evaluator:
     def __init__(self, program: Program) -> None:
         self.program = program
@@ -95,25 +82,15 @@ class _Evaluator:
         if isinstance(node, Name):
             return env[node.id]
         if isinstance(node, Unary):
-            return -done.pop()
+            return apply(node.op, done.pop())
         if isinstance(node, Binary):
             b, a = done.pop(), done.pop()
-            op = node.op
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            if op == "/":
-                return a / b
-            return power(a, b)
+            return apply(node.op, a, b)
         args = done[len(done) - len(node.args) :]
         del done[len(done) - len(node.args) :]
-        if node.func in _UNARY:
-            return _UNARY[node.func](args[0])
-        if node.func in _BINARY:
-            return _BINARY[node.func](args[0], args[1])
+        builtin = CALLS.get(node.func)
+        if builtin is not None:
+            return apply(builtin.name, *args)
         return self.call(self.program.functions[node.func], tuple(args), node)
 
     def call(self, func: FuncDef, args: tuple[Value, ...], site: Call) -> Value:

@@ -10,11 +10,12 @@
 
 from app.engine.autodiff import backward, topological_order, zero_grad
 from app.engine.errors import EngineError
-from app.engine.value import Value, maximum, minimum, power
+from app.engine.value import Value, apply, maximum, minimum, power
 
 __all__ = [
     "EngineError",
     "Value",
+    "apply",
     "backward",
     "maximum",
     "minimum",

@@ -9,10 +9,13 @@ counting alone (no work for the cyclic garbage collector).
 from __future__ import annotations
 
 import math
+import operator
+from collections.abc import Callable
 from typing import Any, Union, final
 
 from app.engine import autodiff
 from app.engine.errors import EngineError
+from app.ops import OPS, Scalar, Undefined
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -214,69 +217,45 @@ class Value:
     def __rpow__(self, other: Number) -> Value:
         return power(_make(float(other), "const"), self)
 
-    # ----- functions --------------------------------------------------------------
+    # ----- functions: forward and local derivative from the table (app.ops) -------
     def exp(self) -> Value:
         """Return e**self."""
-        a = self.data
-        try:
-            out = math.exp(a)
-        except OverflowError:
-            raise EngineError("exp", (a,), "result overflows a float") from None
-        return _make(out, "exp", self, None, out)
+        return _unary("exp", self)
 
     def log(self) -> Value:
         """Return the natural logarithm; the operand must be > 0."""
-        a = self.data
-        if a <= 0.0:
-            raise EngineError("log", (a,), "operand must be > 0")
-        return _make(math.log(a), "log", self, None, 1.0 / a)
+        return _unary("log", self)
 
     def sqrt(self) -> Value:
         """Return the square root; the operand must be >= 0 (the slope at 0 is inf)."""
-        a = self.data
-        if a < 0.0:
-            raise EngineError("sqrt", (a,), "operand must be >= 0")
-        out = math.sqrt(a)
-        return _make(out, "sqrt", self, None, 0.5 / out if out else _INF)
+        return _unary("sqrt", self)
 
     def tanh(self) -> Value:
         """Return the hyperbolic tangent."""
-        t = math.tanh(self.data)
-        return _make(t, "tanh", self, None, 1.0 - t * t)
+        return _unary("tanh", self)
 
     def sigmoid(self) -> Value:
         """Return 1 / (1 + e**-self), computed without overflow."""
-        a = self.data
-        if a >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-a))
-        else:
-            e = math.exp(a)
-            s = e / (1.0 + e)
-        return _make(s, "sigmoid", self, None, s * (1.0 - s))
+        return _unary("sigmoid", self)
 
     def relu(self) -> Value:
         """Return max(self, 0); the slope at 0 is taken as 0, as in PyTorch."""
-        a = self.data
-        return _make(a if a > 0.0 else 0.0, "relu", self, None, 1.0 if a > 0.0 else 0.0)
+        return _unary("relu", self)
 
     def abs(self) -> Value:
         """Return |self|; the slope at 0 is taken as 0 (sign(0)), as in PyTorch."""
-        a = self.data
-        slope = 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
-        return _make(abs(a), "abs", self, None, slope)
+        return _unary("abs", self)
 
     def __abs__(self) -> Value:
-        return self.abs()
+        return _unary("abs", self)
 
     def sin(self) -> Value:
         """Return the sine (radians)."""
-        a = self.data
-        return _make(math.sin(a), "sin", self, None, math.cos(a))
+        return _unary("sin", self)
 
     def cos(self) -> Value:
         """Return the cosine (radians)."""
-        a = self.data
-        return _make(math.cos(a), "cos", self, None, -math.sin(a))
+        return _unary("cos", self)
 
     # ----- autodiff ---------------------------------------------------------------
     def backward(self, seed: float = 1.0) -> None:
@@ -319,23 +298,56 @@ def power(base: Operand, exponent: Operand) -> Value:
 
 def maximum(a: Operand, b: Operand) -> Value:
     """Return the larger of a and b; on a tie each receives half the gradient."""
-    x = a if isinstance(a, Value) else _make(float(a), "const")
-    y = b if isinstance(b, Value) else _make(float(b), "const")
-    if x.data == y.data:
-        return _make(x.data, "max", x, y, 0.5, 0.5)
-    first = x.data > y.data
-    if first:
-        return _make(x.data, "max", x, y, 1.0, 0.0)
-    return _make(y.data, "max", x, y, 0.0, 1.0)
+    return _binary("max", a, b)
 
 
 def minimum(a: Operand, b: Operand) -> Value:
     """Return the smaller of a and b; on a tie each receives half the gradient."""
+    return _binary("min", a, b)
+
+
+_SCALAR: dict[str, Scalar] = {name: op.scalar for name, op in OPS.items() if op.scalar}
+
+
+def _unary(name: str, x: Value) -> Value:
+    """Return the node of the one-input function name of the table at x."""
+    a = x.data
+    try:
+        out, slope = _SCALAR[name](a)
+    except Undefined as exc:
+        raise EngineError(name, (a,), str(exc)) from None
+    return _make(_checked(name, out, (a,)), name, x, None, slope)
+
+
+def _binary(name: str, a: Operand, b: Operand) -> Value:
+    """Return the node of the two-input function name of the table at (a, b)."""
     x = a if isinstance(a, Value) else _make(float(a), "const")
     y = b if isinstance(b, Value) else _make(float(b), "const")
-    if x.data == y.data:
-        return _make(x.data, "min", x, y, 0.5, 0.5)
-    first = x.data < y.data
-    if first:
-        return _make(x.data, "min", x, y, 1.0, 0.0)
-    return _make(y.data, "min", x, y, 0.0, 1.0)
+    try:
+        out, da, db = _SCALAR[name](x.data, y.data)
+    except Undefined as exc:
+        raise EngineError(name, (x.data, y.data), str(exc)) from None
+    return _make(_checked(name, out, (x.data, y.data)), name, x, y, da, db)
+
+
+_OPERATORS: dict[str, Callable[..., Value]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "^": power,
+    "neg": operator.neg,
+}
+
+
+def apply(name: str, *operands: Operand) -> Value:
+    """Return the node of the table's operation name (see app.ops.OPS) on the operands."""
+    op = OPS.get(name)
+    if op is None:
+        raise ValueError(f"no operation {name!r}")
+    if len(operands) != op.arity:
+        raise TypeError(f"{name} takes {op.arity} operand(s), got {len(operands)}")
+    args = [v if isinstance(v, Value) else _make(float(v), "const") for v in operands]
+    if op.scalar is None:
+        return _OPERATORS[name](*args)
+    return _unary(name, args[0]) if op.arity == 1 else _binary(name, args[0], args[1])

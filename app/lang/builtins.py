@@ -1,18 +1,7 @@
-"""The built-in functions of the language and their arities."""
+"""The built-in functions of the language and their arities, read from the op table."""
 
 from __future__ import annotations
 
-BUILTINS: dict[str, int] = {
-    "exp": 1,
-    "log": 1,
-    "sqrt": 1,
-    "tanh": 1,
-    "sigmoid": 1,
-    "relu": 1,
-    "abs": 1,
-    "sin": 1,
-    "cos": 1,
-    "max": 2,
-    "min": 2,
-    "pow": 2,
-}
+from app.ops import CALLS
+
+BUILTINS: dict[str, int] = {name: op.arity for name, op in CALLS.items()}

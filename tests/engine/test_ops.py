@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from app.engine import EngineError, Value, maximum, minimum, power
+from app.engine import EngineError, Value, apply, maximum, minimum, power
+from app.ops import OPS
 
 UnaryOp = Callable[[Value], Value]
 
@@ -175,3 +176,40 @@ def test_power_slope_at_zero(b: float, slope: float) -> None:
     x = Value(0.0)
     (x**b).backward()
     assert x.grad == slope
+
+
+# The op table (app/ops.py): every operation in it is built by the engine, named as the
+# table names it, and has a row in the tables above (a new op fails here until it has one).
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_every_op_of_the_table_has_a_value_and_slopes_matching_finite_differences(
+    name: str,
+) -> None:
+    op = OPS[name]
+    args = [Value(x) for x in op.example]
+    out = apply(name, *args)
+    assert out.op == name and out.inputs == tuple(args)
+    if op.scalar is not None:
+        assert (out.data, *out.local_grads) == op.scalar(*op.example)
+    out.backward()
+    for k, arg in enumerate(args):
+
+        def at(t: float, k: int = k) -> float:
+            xs = [Value(x) for x in op.example]
+            xs[k] = Value(t)
+            return apply(name, *xs).data
+
+        numeric = central_difference(at, op.example[k])
+        assert arg.grad == pytest.approx(numeric, rel=1e-6, abs=1e-8)
+
+
+def test_every_op_of_the_table_has_a_row_in_the_specification_tables() -> None:
+    made = {make(Value(x)).op for _, make, x, _ in UNARY}
+    made |= {make(Value(x), Value(y)).op for _, make, x, y, _ in BINARY}
+    assert set(OPS) <= made
+
+
+def test_apply_names_what_it_cannot_do() -> None:
+    with pytest.raises(ValueError, match="no operation 'nope'"):
+        apply("nope", Value(1.0))
+    with pytest.raises(TypeError, match="exp takes 1 operand"):
+        apply("exp", Value(1.0), Value(2.0))
