@@ -107,6 +107,8 @@ def test_the_pages_options_are_the_apis(client: TestClient) -> None:
     compact = page(client, "a*b", a=1, b=2, compact="true")
     assert 'class="node op"' not in compact and "not a number" not in compact
     assert '<option value="true" selected>' in compact
+    huge = page(client, "a", a="1.5e308")  # no slider range computed on the server to overflow
+    assert 'value="1.5e+308"' in huge
     for hostile in ("²", "99999999999", "-1", "1e3"):
         assert "not a number" not in page(client, "a", a=1, precision=hostile)
 
