@@ -46,6 +46,7 @@ class Op:
     example: tuple[float, ...]  # a point where it is defined and smooth (for the tests)
     kink: Callable[..., float] | None = None  # its sign says the piece the inputs are on
     singular: bool = False  # a local derivative may be inf or nan where the op is defined
+    infix: bool = False  # the grammar writes it between its two operands (a + b)
 
 
 def _exp(x: float) -> tuple[float, float]:
@@ -136,21 +137,22 @@ _TABLE = (
     # The grammar's operators (scalar None: Value's own operators + - * / ** and unary -).
     Op("+", 2, "+", call=None, scalar=None,
        array=lambda np, a, b: np.add(a, b),
-       slopes=(Slope(1.0), Slope(1.0)), example=(2.0, 3.0)),
+       slopes=(Slope(1.0), Slope(1.0)), example=(2.0, 3.0), infix=True),
     Op("-", 2, "−", call=None, scalar=None,
        array=lambda np, a, b: np.subtract(a, b),
-       slopes=(Slope(1.0), Slope(-1.0)), example=(2.0, 3.0)),
+       slopes=(Slope(1.0), Slope(-1.0)), example=(2.0, 3.0), infix=True),
     Op("*", 2, "×", call=None, scalar=None,
        array=lambda np, a, b: np.multiply(a, b),
-       slopes=(Slope(lambda np, b: b, _B), Slope(lambda np, a: a, _A)), example=(2.0, 3.0)),
+       slopes=(Slope(lambda np, b: b, _B), Slope(lambda np, a: a, _A)), example=(2.0, 3.0),
+       infix=True),
     Op("/", 2, "÷", call=None, scalar=None,
        array=lambda np, a, b: np.divide(a, b),
        slopes=(Slope(lambda np, b: 1.0 / b, _B), Slope(lambda np, out, b: -out / b, ("out", "b"))),
-       example=(3.0, 4.0), singular=True),
+       example=(3.0, 4.0), singular=True, infix=True),
     Op("^", 2, "^", call="pow", scalar=None,
        array=lambda np, a, b: np.power(a, b),
        slopes=(Slope(_np_dpower_base, _AB), Slope(_np_dpower_exp, ("a", "out"))),
-       example=(1.5, 2.5), singular=True),
+       example=(1.5, 2.5), singular=True, infix=True),
     Op("neg", 1, "−x", call=None, scalar=None,
        array=lambda np, a: np.negative(a),
        slopes=(Slope(-1.0),), example=(1.5,)),

@@ -316,7 +316,9 @@ def _unary(name: str, x: Value) -> Value:
         out, slope = _SCALAR[name](a)
     except Undefined as exc:
         raise EngineError(name, (a,), str(exc)) from None
-    return _make(_checked(name, out, (a,)), name, x, None, slope)
+    if out - out != 0.0:
+        raise EngineError(name, (a,), "result is not a finite number")
+    return _make(out, name, x, None, slope)
 
 
 def _binary(name: str, a: Operand, b: Operand) -> Value:
@@ -327,7 +329,9 @@ def _binary(name: str, a: Operand, b: Operand) -> Value:
         out, da, db = _SCALAR[name](x.data, y.data)
     except Undefined as exc:
         raise EngineError(name, (x.data, y.data), str(exc)) from None
-    return _make(_checked(name, out, (x.data, y.data)), name, x, y, da, db)
+    if out - out != 0.0:
+        raise EngineError(name, (x.data, y.data), "result is not a finite number")
+    return _make(out, name, x, y, da, db)
 
 
 _OPERATORS: dict[str, Callable[..., Value]] = {
