@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +26,8 @@ from app.render import (
 from app.web.errors import ProblemError
 from app.web.parse_cache import ParseCache
 from app.web.schemas.common import DrawOptions
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -65,6 +67,19 @@ class Services:
         built = evaluate(self.parse(source), values, self.limits, budget)
         return Computed(built, export_graph(built, expand_calls=expand))
 
+    def small(self, source: str, expand: bool = False) -> bool:
+        """True when the program may run on the event loop: a short text (parsed here) whose
+        node count, user functions expanded, is small, and no expanded calls to export."""
+        if expand or len(source) > self.settings.inline_threshold:
+            return False
+        return self.parse(source).node_count <= self.settings.inline_nodes
+
+    async def offload(self, source: str, expand: bool, work: Callable[[], _T]) -> _T:
+        """Run work() here when the program is small, else in the thread pool."""
+        if self.small(source, expand):
+            return work()
+        return await run_in_threadpool(work)
+
     async def compute(
         self,
         source: str,
@@ -72,15 +87,11 @@ class Services:
         expand: bool,
         budget: Budget | None = None,
     ) -> Computed:
-        """compute_now, on the event loop only when it is small: a long text is parsed in
-        the thread pool, and a program of many nodes (its expansion counted) is run there."""
+        """compute_now, on the event loop only when the program is small (see small())."""
         budget = budget or self.budget()
-        if len(source) > self.settings.inline_threshold:
-            return await run_in_threadpool(self.compute_now, source, values, expand, budget)
-        program = self.parse(source)
-        if program.node_count > self.settings.inline_nodes or expand:
-            return await run_in_threadpool(self.compute_now, source, values, expand, budget)
-        return self.compute_now(source, values, expand, budget)
+        return await self.offload(
+            source, expand, lambda: self.compute_now(source, values, expand, budget)
+        )
 
     async def svg(self, dot: str, graph: Graph, budget: Budget | None = None) -> str:
         """Draw dot off the event loop; raise ProblemError when it cannot be drawn."""

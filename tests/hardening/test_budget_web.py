@@ -90,17 +90,29 @@ def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     moved: list[str] = []
+    sending: list[str] = []
     real = deps.run_in_threadpool
 
     async def spy(func: Any, *args: Any) -> Any:
-        moved.append(args[0])
+        moved.append(sending[-1])
         return await real(func, *args)
 
     monkeypatch.setattr(deps, "run_in_threadpool", spy)
     with client(inline_nodes=500) as c:
-        assert c.post("/api/evaluate", json={"expression": NESTED, "values": {"a": 1}}).is_success
-        assert c.post("/api/evaluate", json=NORMAL).is_success
-    assert moved == [NESTED]
+        for name, body in (
+            ("nested", {"expression": NESTED, "values": {"a": 1}}),
+            ("normal", NORMAL),
+        ):
+            sending.append(name)
+            assert c.post("/api/evaluate", json=body).is_success
+            assert c.get(
+                "/api/graph.svg",
+                params={
+                    "expression": body["expression"],
+                    **{k: str(v) for k, v in body["values"].items()},
+                },
+            ).status_code in (200, 422)
+    assert "nested" in moved and "normal" not in moved
 
 
 def test_a_client_that_stalls_its_body_gets_408_and_others_are_served() -> None:

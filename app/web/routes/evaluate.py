@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
-from app.web.deps import Services, answer, dot_text, get_services
+from app.web.deps import Computed, Services, answer, dot_text, get_services
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.evaluate import EvaluateRequest, EvaluateResponse
-from app.web.steptext import INLINE_STEPS, add_step_texts
+from app.web.steptext import add_step_texts
 
 router = APIRouter(prefix="/api", tags=["evaluate"])
 
@@ -33,15 +32,24 @@ async def evaluate_program(
     its values and gradients, with `svg_error` saying why there is no picture.
     """
     budget = services.budget()
-    computed = await services.compute(body.expression, body.values, body.expand_calls, budget)
-    result = answer(computed, body.precision)
-    if len(computed.graph.steps) > INLINE_STEPS:  # words for a big graph: off the event loop
-        await run_in_threadpool(add_step_texts, result["steps"], computed.graph, body.precision)
-    else:
+
+    def work() -> tuple[dict[str, Any], Computed, str | None]:
+        """Everything but the layout, in one go: on the event loop only for small programs."""
+        computed = services.compute_now(body.expression, body.values, body.expand_calls, budget)
+        result = answer(computed, body.precision)
         add_step_texts(result["steps"], computed.graph, body.precision)
-    if body.svg:
+        dot = None
+        if body.svg:
+            try:
+                dot = dot_text(computed, body, budget)
+            except ProblemError as exc:
+                result["svg"] = None
+                result["svg_error"] = exc.detail
+        return result, computed, dot
+
+    result, computed, dot = await services.offload(body.expression, body.expand_calls, work)
+    if dot is not None:
         try:
-            dot = dot_text(computed, body, budget)
             result["svg"] = await services.svg(dot, computed.graph, budget)
         except ProblemError as exc:
             result["svg"] = None

@@ -37,6 +37,8 @@ class NodeOut(BaseModel):
     grad: JSONFloat = Field(description="d(output)/d(this node).")
     kind: str = Field(description="input, constant, intermediate, output or call.")
     label: str = Field(description="What the drawing shows for the operation.")
+    value_text: str = Field(description="The value exactly as drawn, at the request's precision.")
+    grad_text: str = Field(description="The gradient exactly as drawn, at the request's precision.")
     group: str | None = Field(None, description="The call node whose expanded body holds it.")
 
 
