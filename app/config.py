@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch and /api/optimize
 
+    # Training runs at once per process (each may hold BUDGET_BYTES), and how many may wait
+    # for a turn; more get 503 with Retry-After.
+    train_concurrency: int = 1
+    train_queue: int = 4
     optimize_max_rows: int = 100_000
     optimize_max_steps: int = 100_000
     optimize_max_history: int = 10_000  # recorded history points

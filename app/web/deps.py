@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from app.budget import Budget
 from app.build import Built, evaluate
 from app.config import Settings
+from app.gate import WorkGate
 from app.graph import Graph, export_graph, graph_to_json, json_number
 from app.render import (
     DotOptions,
@@ -49,6 +50,7 @@ class Services:
             max_nodes=settings.budget_draw_nodes,
             cache_size=settings.render_cache_size,
         )
+        self.train_gate = WorkGate(settings.train_concurrency, settings.train_queue)
         self.parse = ParseCache(self.limits, settings.parse_cache_size, settings.parse_cache_nodes)
 
     def budget(self) -> Budget:
@@ -109,9 +111,14 @@ def drawing_problem(exc: RenderError) -> ProblemError:
         return ProblemError(422, "Drawing took too long", str(exc), "render-timeout")
     if isinstance(exc, RenderBusy):
         wait = exc.retry_after
-        busy = ProblemError(503, "Drawing busy", str(exc), "render-busy", retry_after=wait)
-        busy.headers = {"Retry-After": str(wait)}
-        return busy
+        return ProblemError(
+            503,
+            "Drawing busy",
+            str(exc),
+            "render-busy",
+            headers={"Retry-After": str(wait)},
+            retry_after=wait,
+        )
     return ProblemError(503, "Drawing unavailable", str(exc), "render-unavailable")
 
 

@@ -26,7 +26,13 @@ class ProblemError(Exception):
     """Raise from any route to answer with a problem+json body."""
 
     def __init__(
-        self, status: int, title: str, detail: str, slug: str = "invalid-request", **extra: Any
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        slug: str = "invalid-request",
+        headers: Mapping[str, str] | None = None,  # e.g. Retry-After for a 503
+        **extra: Any,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -34,7 +40,7 @@ class ProblemError(Exception):
         self.detail = detail
         self.slug = slug
         self.extra = extra
-        self.headers: Mapping[str, str] | None = None  # e.g. Retry-After for a 503
+        self.headers = headers
 
 
 def _plain(x: Any) -> Any:

@@ -197,3 +197,19 @@ def test_the_picture_is_the_per_example_graph_with_a_reduction_node(client: Test
 def test_no_picture_unless_asked(client: TestClient) -> None:
     answer = client.post("/api/optimize", json={"dataset": "noisy-line"}).json()
     assert answer["svg"] is None and answer["graph"] is not None
+
+
+def test_training_runs_pass_one_gate_and_a_full_queue_is_a_503_with_retry_after() -> None:
+    # Each run may hold BUDGET_BYTES, so runs at once are bounded per process; with no
+    # place left (here: none at all) the answer is 503 with Retry-After, never a pile-up.
+    from app.gate import WorkGate
+
+    with TestClient(create_app(Settings(access_log=False))) as c:
+        c.app.state.services.train_gate = WorkGate(workers=1, queue=0)  # type: ignore[attr-defined]
+        with c.app.state.services.train_gate.slot(wait=1.0):  # type: ignore[attr-defined]
+            busy = c.post("/api/optimize", json=LINE)
+        assert busy.status_code == 503
+        assert busy.headers["content-type"].startswith("application/problem+json")
+        assert int(busy.headers["retry-after"]) >= 1
+        assert busy.json()["type"].endswith("/training-busy")
+        assert c.post("/api/optimize", json=LINE).status_code == 200  # the place is free again

@@ -49,7 +49,8 @@ class _Json(Response):
 
 
 def _unprocessable(exc: GradingError, **where: Any) -> ProblemError:
-    return ProblemError(422, "Invalid grading request", exc.message, exc.slug, **where, **exc.extra)
+    extra: dict[str, Any] = {**where, **exc.extra}
+    return ProblemError(422, "Invalid grading request", exc.message, exc.slug, **extra)
 
 
 def _meta(answers: list[AnswerIn], ofs: list[str]) -> list[dict[str, Any]]:

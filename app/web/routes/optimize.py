@@ -10,6 +10,7 @@ from pydantic_core import to_json
 
 from app.build import MissingValuesError
 from app.config import Settings
+from app.gate import Busy
 from app.graph import Graph
 from app.lang import Limits
 from app.render import Renderer, RenderError, to_dot
@@ -82,8 +83,19 @@ def optimize(body: OptimizeRequest, request: Request) -> Response:
     )
     services = request.app.state.services
     draw = drawer(services.renderer) if body.svg else None
+    budget = services.budget()
     try:
-        result = run(req, limits, bounds_from(settings), draw, services.budget())
+        with services.train_gate.slot(wait=max(0.0, budget.seconds_left())):
+            result = run(req, limits, bounds_from(settings), draw, budget)
+    except Busy as exc:
+        raise ProblemError(
+            503,
+            "Training busy",
+            f"other training runs are using this server; try again in {exc.retry_after} s",
+            "training-busy",
+            headers={"Retry-After": str(exc.retry_after)},
+            retry_after=exc.retry_after,
+        ) from None
     except MissingValuesError as exc:
         raise ProblemError(
             422,

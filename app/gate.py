@@ -1,0 +1,116 @@
+"""A bounded resource: at most `workers` jobs at once and `queue` more waiting.
+
+The drawing gate (every `dot` run of a process, app/render/gate.py) and the training gate
+(app/web) are both one of these. A job that finds the queue full, or waits longer than it
+may, gets the gate's `busy` error carrying a Retry-After estimate in seconds (a 503).
+Stdlib only.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+QUEUE_PER_WORKER = 4
+
+
+def usable_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """Return the CPUs this process may use: its affinity, capped by a cgroup v2 quota."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    try:
+        quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus)
+
+
+class Busy(Exception):
+    """Every worker is busy and the queue is full: try again after retry_after seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"the server is busy; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class WorkGate:
+    """A semaphore of `workers` jobs with a bounded queue of `queue` waiting ones."""
+
+    def __init__(self, workers: int, queue: int, busy: Callable[[int], Exception] = Busy) -> None:
+        self.busy = busy
+        self.workers = max(1, workers)
+        self.queue = max(0, queue)
+        self.capacity = self.workers + self.queue
+        self.admitted = 0  # running + waiting
+        self.running = 0
+        self.refused = 0
+        self.mean_seconds = 1.0  # a running mean of one dot run, for Retry-After
+        self._cond = threading.Condition()
+        self._executor: ThreadPoolExecutor | None = None
+
+    def retry_after(self) -> int:
+        """Return whole seconds after which a refused drawing may find room."""
+        rounds = max(1, self.admitted) / self.workers
+        return min(60, max(1, math.ceil(self.mean_seconds * rounds)))
+
+    def admit(self) -> None:
+        """Take a place (running or queued), or raise RenderBusy when there is none."""
+        with self._cond:
+            if self.admitted >= self.capacity:
+                self.refused += 1
+                raise self.busy(self.retry_after())
+            self.admitted += 1
+
+    def leave(self) -> None:
+        """Give the place taken by admit() back."""
+        with self._cond:
+            self.admitted -= 1
+
+    @contextmanager
+    def turn(self, wait: float) -> Iterator[None]:
+        """Run the body as one of the workers (admitted first); RenderBusy after `wait` s."""
+        deadline = time.monotonic() + wait
+        with self._cond:
+            while self.running >= self.workers:
+                left = deadline - time.monotonic()
+                timed_out = left <= 0 or not self._cond.wait(left)
+                if timed_out and self.running >= self.workers:
+                    self.refused += 1
+                    raise self.busy(self.retry_after())
+            self.running += 1
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            seconds = time.monotonic() - started
+            with self._cond:
+                self.running -= 1
+                self.mean_seconds = 0.8 * self.mean_seconds + 0.2 * seconds
+                self._cond.notify()
+
+    @contextmanager
+    def slot(self, wait: float) -> Iterator[None]:
+        """admit(), then turn(wait), then leave(): one dot run from a plain thread."""
+        self.admit()
+        try:
+            with self.turn(wait):
+                yield
+        finally:
+            self.leave()
+
+    def executor(self) -> ThreadPoolExecutor:
+        """Return the threads for admitted async drawings (one per place: none queue)."""
+        with self._cond:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(self.capacity, thread_name_prefix="gate")
+            return self._executor
