@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from app.budget import Budget, BudgetLimits
+from app.budget import DEFAULT_BUDGET_LIMITS, Budget, BudgetLimits
 from app.build import MissingValuesError, evaluate
 from app.cli.common import UsageError, add_program_arguments, read_program, report_input_error
 from app.engine import EngineError
@@ -43,7 +43,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-constants", action="store_true", help="fold constants into op nodes")
     p.add_argument("--no-legend", action="store_true", help="leave out the legend")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds allowed for dot")
-    p.add_argument("--max-nodes", type=int, default=2000, help="largest graph to draw")
+    p.add_argument(
+        "--max-nodes",
+        type=int,
+        default=DEFAULT_BUDGET_LIMITS.draw_nodes,
+        help="most nodes dot may lay out (default: the drawing budget, %(default)s)",
+    )
     p.set_defaults(func=run)
 
 
