@@ -286,3 +286,13 @@ def test_phone_and_dark_layouts_keep_the_big_graph_and_the_table_usable(
             page.screenshot(path=screenshots / f"mlp-phone-{scheme}-table.png")
         finally:
             context.close()
+
+
+def test_a_links_precision_holds_for_patched_numbers(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_page(page, server, "y = x / 3", x=1, precision=3)
+    page.fill("#in-x", "2")
+    output = page.evaluate("document.querySelector('#values-body tr.kind-output').dataset.node")
+    expect(page.locator(f'#graph > svg g[id="{output}"] text').nth(-3)).to_have_text("0.667")
+    expect(page).to_have_url(re.compile(r"precision=3"))

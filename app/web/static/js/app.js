@@ -15,7 +15,8 @@ import { Stepper, stateAt } from "./stepper.js";
 
 const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 250;
-const PRECISION = 4;
+// Digits in the drawing: the page's (its fields in the drawing are sized for them).
+const PRECISION = Number($("opt-precision")?.value) || 4;
 
 const editor = new Editor($("expression"), $("gutter"), $("backdrop"), $("cursor-pos"));
 const graphBox = $("graph");
@@ -46,6 +47,7 @@ function options() {
     constants: $("opt-constants").checked,
     expand_calls: $("opt-expand-calls").checked,
     compact: compact === "true" ? true : compact === "false" ? false : "auto",
+    precision: PRECISION,
   };
 }
 
@@ -72,7 +74,7 @@ async function evaluate() {
   const draw = structure !== state.drawn || opts.local_grads || opts.expand_calls;
   if (draw) graphBox.classList.add("loading");
   try {
-    let body = { expression, values: valuesFor(expression), svg: draw, precision: PRECISION, ...opts };
+    let body = { expression, values: valuesFor(expression), svg: draw, ...opts };
     let answer = await post("/api/evaluate", body);
     const missing = !answer.ok && Array.isArray(answer.json.missing) ? answer.json.missing : [];
     if (missing.length) {

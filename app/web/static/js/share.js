@@ -12,6 +12,7 @@ export function queryString(expression, values, inputs, options) {
   if (options.expand_calls) params.set("expand_calls", "true");
   if (!options.constants) params.set("constants", "false");
   if (options.compact !== "auto") params.set("compact", String(options.compact));
+  if (options.precision !== 4) params.set("precision", String(options.precision));
   return params.toString();
 }
 
