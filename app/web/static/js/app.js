@@ -48,6 +48,7 @@ function options() {
     expand_calls: $("opt-expand-calls").checked,
     compact: compact === "true" ? true : compact === "false" ? false : "auto",
     precision: PRECISION,
+    legend: $("opt-legend")?.value !== "false",
   };
 }
 

@@ -13,6 +13,7 @@ export function queryString(expression, values, inputs, options) {
   if (!options.constants) params.set("constants", "false");
   if (options.compact !== "auto") params.set("compact", String(options.compact));
   if (options.precision !== 4) params.set("precision", String(options.precision));
+  if (options.legend === false) params.set("legend", "false");
   return params.toString();
 }
 
