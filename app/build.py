@@ -27,11 +27,10 @@ class EvalError(SourceError):
 class MissingValuesError(ValueError):
     """Input values are missing; names every one of them."""
 
-    def __init__(self, missing: list[str]) -> None:
+    def __init__(self, missing: list[str], hint: str = "") -> None:
         self.missing = missing
-        super().__init__(
-            "missing input value" + ("s" if len(missing) > 1 else "") + " for " + ", ".join(missing)
-        )
+        message = "missing input value" + ("s" if len(missing) > 1 else "") + " for "
+        super().__init__(message + ", ".join(missing) + (f" ({hint})" if hint else ""))
 
 
 @dataclass(frozen=True)

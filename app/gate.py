@@ -38,9 +38,11 @@ def usable_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
 class Busy(Exception):
     """Every worker is busy and the queue is full: try again after retry_after seconds."""
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"the server is busy; try again in {retry_after} s")
+    def __init__(self, retry_after: int, what: str = "") -> None:
+        kind = f" with other {what} runs" if what else ""
+        super().__init__(f"the server is busy{kind}; try again in {retry_after} s")
         self.retry_after = retry_after
+        self.what = what
 
 
 class WorkGate:

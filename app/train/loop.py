@@ -84,7 +84,9 @@ def prepare(
         raise TrainingError(f"names given both as parameters and as columns: {', '.join(both)}")
     missing = [n for n in program.inputs if n not in params and n not in data]
     if missing:
-        raise MissingValuesError(missing)
+        raise MissingValuesError(
+            missing, "every program input must be a parameter or a data column"
+        )
     warnings = [f"column '{c}' is not used by the program" for c in data if c not in program.inputs]
     warnings += [
         f"parameter '{p}' is not used by the program" for p in params if p not in program.inputs

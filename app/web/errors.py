@@ -16,7 +16,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.budget import BudgetExceeded
 from app.build import MissingValuesError
 from app.engine import EngineError
+from app.gate import Busy
+from app.grading import GradingError
 from app.lang import SourceError
+from app.train.optimizer import TrainingError
+from app.train.run import TooMuchWork
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://chainrule.dev/problems/"
@@ -134,6 +138,23 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BudgetExceeded)
     async def _budget(_: Request, exc: BudgetExceeded) -> Response:
         return budget_problem(exc)
+
+    @app.exception_handler(GradingError)
+    async def _grading(_: Request, exc: GradingError) -> Response:
+        extra: dict[str, Any] = exc.extra
+        return problem(422, "Invalid grading request", exc.message, exc.slug, **extra)
+
+    @app.exception_handler(TrainingError)
+    async def _training(_: Request, exc: TrainingError) -> Response:
+        if isinstance(exc, TooMuchWork):
+            return problem(422, "Too much work", str(exc), "too-much-work")
+        return problem(422, "Invalid training request", str(exc), "invalid-training")
+
+    @app.exception_handler(Busy)
+    async def _busy(_: Request, exc: Busy) -> Response:
+        slug = f"{exc.what}-busy" if exc.what else "busy"
+        headers = {"Retry-After": str(exc.retry_after)}
+        return problem(503, "Busy", str(exc), slug, headers=headers, retry_after=exc.retry_after)
 
     @app.exception_handler(EngineError)
     async def _engine(_: Request, exc: EngineError) -> Response:

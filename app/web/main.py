@@ -8,12 +8,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.config import Settings, get_settings
-from app.web.deps import Services
 from app.web.errors import install_error_handlers
 from app.web.middleware import AccessLog, BodySizeLimit, SecurityHeaders
 from app.web.protocol import BodyReadTimeout, HeadAsGet
 from app.web.routes import docs, evaluate, examples, grade, graph, health, optimize, pages
 from app.web.schemas.common import PROBLEM_RESPONSES
+from app.web.services import Services
 
 DESCRIPTION = (
     "Parse a small math program, run reverse-mode autodiff, and draw the computation "

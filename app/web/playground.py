@@ -19,9 +19,9 @@ from app.engine import EngineError
 from app.lang import SourceError
 from app.render import DotOptions, RenderError, fmt, to_dot
 from app.render.style import Compact
-from app.web.deps import Computed, Services
 from app.web.errors import ProblemError
 from app.web.schemas.common import DrawOptions
+from app.web.services import Computed, Services
 from app.web.steptext import step_texts
 
 DEFAULT_PROGRAM = "c = a + b\nd = b + 1\ne = c * d"

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.lang import DEFAULT_LIMITS, ParseError
-from app.web import deps
+from app.web import services as web_services
 from app.web.main import create_app
 from app.web.parse_cache import ParseCache
 from tests.support.server import running_server
@@ -91,13 +91,13 @@ def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
 ) -> None:
     moved: list[str] = []
     sending: list[str] = []
-    real = deps.run_in_threadpool
+    real = web_services.run_in_threadpool
 
     async def spy(func: Any, *args: Any) -> Any:
         moved.append(sending[-1])
         return await real(func, *args)
 
-    monkeypatch.setattr(deps, "run_in_threadpool", spy)
+    monkeypatch.setattr(web_services, "run_in_threadpool", spy)
     with client(inline_nodes=500) as c:
         for name, body in (
             ("nested", {"expression": NESTED, "values": {"a": 1}}),

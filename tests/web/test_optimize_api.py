@@ -205,8 +205,9 @@ def test_training_runs_pass_one_gate_and_a_full_queue_is_a_503_with_retry_after(
     from app.gate import WorkGate
 
     with TestClient(create_app(Settings(access_log=False))) as c:
-        c.app.state.services.train_gate = WorkGate(workers=1, queue=0)  # type: ignore[attr-defined]
-        with c.app.state.services.train_gate.slot(wait=1.0):  # type: ignore[attr-defined]
+        services = c.app.state.services  # type: ignore[attr-defined]
+        services.train_gate = WorkGate(workers=1, queue=0, busy=services.train_gate.busy)
+        with services.train_gate.slot(wait=1.0):
             busy = c.post("/api/optimize", json=LINE)
         assert busy.status_code == 503
         assert busy.headers["content-type"].startswith("application/problem+json")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.web.deps import Computed, Services, answer, dot_text, get_services
+from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.evaluate import EvaluateRequest, EvaluateResponse
+from app.web.services import Computed, answer, dot_text
 from app.web.steptext import add_step_texts
 
 router = APIRouter(prefix="/api", tags=["evaluate"])
@@ -23,9 +24,7 @@ router = APIRouter(prefix="/api", tags=["evaluate"])
     responses=PROBLEM_RESPONSES,
     summary="Evaluate a program: value, every gradient, the graph",
 )
-async def evaluate_program(
-    body: EvaluateRequest, services: Annotated[Services, Depends(get_services)]
-) -> Response:
+async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Response:
     """Run the forward and backward pass; with `svg`, also draw the graph.
 
     A graph over the drawing limit, or one that takes too long to draw, still gets

@@ -4,53 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic_core import to_json
 
-from app.budget import Budget
 from app.grading import Grader, GradingError, Problem, label
 from app.grading.formats import render
-from app.lang import Limits
-from app.web.errors import ProblemError
+from app.web.deps import ServicesDep
+from app.web.responses import JSONBytes
 from app.web.schemas.grade import AnswerIn, BatchRequest, GradeRequest, ProblemIn
 from app.web.schemas.grade_results import GRADE_RESULT_EXAMPLE, AnyGradeResult, BatchResult
+from app.web.services import Services
 
 router = APIRouter(prefix="/api", tags=["grading"])
 
 
-def _limits(request: Request) -> Limits:
-    limits: Limits = request.app.state.settings.limits()
-    return limits
+def _problem(body: ProblemIn, services: Services) -> Problem:
+    """Build the problem; all its grading work is charged to this request's budget.
 
-
-def _budget(request: Request) -> Budget:
-    budget: Budget = request.app.state.services.budget()
-    return budget
-
-
-def _problem(body: ProblemIn, request: Request) -> Problem:
-    """Build the problem; all its grading work is charged to this request's budget."""
-    try:
-        return Problem(
-            body.expression, body.values, body.options(), _limits(request), _budget(request)
-        )
-    except GradingError as exc:
-        raise _unprocessable(exc) from None
-
-
-class _Json(Response):
-    """A JSON response serialised by pydantic-core (several times faster than json.dumps)."""
-
-    media_type = "application/json"
-
-    def render(self, content: Any) -> bytes:
-        return to_json(content)
-
-
-def _unprocessable(exc: GradingError, **where: Any) -> ProblemError:
-    extra: dict[str, Any] = {**where, **exc.extra}
-    return ProblemError(422, "Invalid grading request", exc.message, exc.slug, **extra)
+    A malformed problem raises GradingError: a 422 from the error handlers.
+    """
+    return Problem(body.expression, body.values, body.options(), services.limits, services.budget())
 
 
 def _meta(answers: list[AnswerIn], ofs: list[str]) -> list[dict[str, Any]]:
@@ -70,18 +43,15 @@ def _meta(answers: list[AnswerIn], ofs: list[str]) -> list[dict[str, Any]]:
     responses={200: {"content": {"application/json": {"example": GRADE_RESULT_EXAMPLE}}}},
     summary="Grade one list of answers (chainrule's, Gradescope's or PrairieLearn's shape)",
 )
-def grade(body: GradeRequest, request: Request) -> Response:
+def grade(body: GradeRequest, services: ServicesDep) -> Response:
     """Grade numbers and formulas for values and derivatives of the program's nodes.
 
     `format` picks the results shape: chainrule (default), gradescope or prairielearn.
     """
-    grader = Grader(_problem(body, request))
-    try:
-        ofs = grader.check(body.answers)
-        result = grader.grade(body.answers)
-    except GradingError as exc:
-        raise _unprocessable(exc) from None
-    return _Json(render(result, body.format, _meta(body.answers, ofs), body.visibility))
+    grader = Grader(_problem(body, services))
+    ofs = grader.check(body.answers)
+    result = grader.grade(body.answers)
+    return JSONBytes(render(result, body.format, _meta(body.answers, ofs), body.visibility))
 
 
 @router.post(
@@ -89,9 +59,9 @@ def grade(body: GradeRequest, request: Request) -> Response:
     response_model=BatchResult,
     summary="Grade many submissions against one problem, built once",
 )
-def grade_batch(body: BatchRequest, request: Request) -> Response:
+def grade_batch(body: BatchRequest, services: ServicesDep) -> Response:
     """Grade every submission; results come back in submission order."""
-    grader = Grader(_problem(body.problem, request))
+    grader = Grader(_problem(body.problem, services))
     results: list[dict[str, Any]] = []
     for index, sub in enumerate(body.submissions):
         try:
@@ -100,6 +70,7 @@ def grade_batch(body: BatchRequest, request: Request) -> Response:
                 meta = _meta(sub.answers, grader.check(sub.answers))
                 result = render(result, body.format, meta)
         except GradingError as exc:
-            raise _unprocessable(exc, submission=index, id=sub.id) from None
+            exc.extra.update(submission=index, id=sub.id)  # which submission: the handler's 422
+            raise
         results.append({"id": sub.id, **result})
-    return _Json({"results": results})
+    return JSONBytes({"results": results})

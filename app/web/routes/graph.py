@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from app.web.deps import Services, dot_text, etag_of, get_services
+from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES, DrawOptions, Rankdir
+from app.web.services import dot_text, etag_of
 
 router = APIRouter(prefix="/api", tags=["graph"])
 
@@ -91,7 +92,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 )
 async def graph_svg(
     request: Request,
-    services: Annotated[Services, Depends(get_services)],
+    services: ServicesDep,
     expression: Annotated[
         str,
         Query(

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic_core import to_json
 
-from app.build import MissingValuesError
 from app.config import Settings
-from app.gate import Busy
 from app.graph import Graph
-from app.lang import Limits
 from app.render import Renderer, RenderError, to_dot
 from app.train.datasets import DATASETS, Dataset
-from app.train.optimizer import TrainingError
-from app.train.run import Bounds, Drawer, RunRequest, TooMuchWork, run
+from app.train.run import Bounds, Drawer, RunRequest, run
+from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
+from app.web.responses import JSONBytes
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.optimize import DatasetData, DatasetOut, OptimizeRequest, OptimizeResponse
 
@@ -45,20 +42,13 @@ def drawer(renderer: Renderer) -> Drawer:
     return draw
 
 
-class _Json(Response):
-    media_type = "application/json"
-
-    def render(self, content: Any) -> bytes:
-        return to_json(content)
-
-
 @router.post(
     "/optimize",
     response_model=OptimizeResponse,
     responses=PROBLEM_RESPONSES,
     summary="Fit parameters by gradient descent (gd, momentum or adam)",
 )
-def optimize(body: OptimizeRequest, request: Request) -> Response:
+def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
     """Train the parameters of a per-example loss over the data, reduced by mean or sum.
 
     Every program input must be a parameter or a data column (422 lists the missing
@@ -68,8 +58,6 @@ def optimize(body: OptimizeRequest, request: Request) -> Response:
     stops being finite ends the run early with `diverged: true`, a message, and the
     history up to there.
     """
-    settings = request.app.state.settings
-    limits: Limits = settings.limits()
     req = RunRequest(
         expression=body.expression,
         params=body.params,
@@ -81,35 +69,11 @@ def optimize(body: OptimizeRequest, request: Request) -> Response:
         steps=body.steps,
         record_every=body.record_every,
     )
-    services = request.app.state.services
     draw = drawer(services.renderer) if body.svg else None
     budget = services.budget()
-    try:
-        with services.train_gate.slot(wait=max(0.0, budget.seconds_left())):
-            result = run(req, limits, bounds_from(settings), draw, budget)
-    except Busy as exc:
-        raise ProblemError(
-            503,
-            "Training busy",
-            f"other training runs are using this server; try again in {exc.retry_after} s",
-            "training-busy",
-            headers={"Retry-After": str(exc.retry_after)},
-            retry_after=exc.retry_after,
-        ) from None
-    except MissingValuesError as exc:
-        raise ProblemError(
-            422,
-            "Missing inputs",
-            "every program input must be a parameter or a data column; missing: "
-            + ", ".join(exc.missing),
-            "missing-values",
-            missing=exc.missing,
-        ) from None
-    except TooMuchWork as exc:
-        raise ProblemError(422, "Too much work", str(exc), "too-much-work") from None
-    except TrainingError as exc:
-        raise ProblemError(422, "Invalid training request", str(exc), "invalid-training") from None
-    return _Json(result)
+    with services.train_gate.slot(wait=max(0.0, budget.seconds_left())):
+        result = run(req, services.limits, bounds_from(services.settings), draw, budget)
+    return JSONBytes(result)
 
 
 def _describe(ds: Dataset) -> dict[str, Any]:

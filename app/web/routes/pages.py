@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.examples import EXAMPLES
 from app.render import RenderError, to_dot
-from app.web.deps import answer, drawing_problem, get_services
+from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.playground import (
     DEFAULT_VALUE,
@@ -25,6 +25,7 @@ from app.web.playground import (
     read_state,
     steps_links,
 )
+from app.web.services import answer, drawing_problem
 
 WEB = Path(__file__).resolve().parents[1]  # app/web: templates/ and static/ ship in the wheel
 STATIC_DIR = WEB / "static"
@@ -35,9 +36,8 @@ router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 
 @router.get("/", response_class=HTMLResponse)
-async def index(request: Request) -> HTMLResponse:
+async def index(request: Request, services: ServicesDep) -> HTMLResponse:
     """The playground, with the program and values of the URL computed and drawn."""
-    services = await get_services(request)
     state = read_state(request.query_params)
     outcome = await page_result(services, state)
     if state.bad_values and "error" not in outcome:
@@ -87,11 +87,10 @@ MEDIA = {"png": "image/png", "dot": "text/vnd.graphviz; charset=utf-8", "json": 
 
 
 @router.get("/export/graph.{kind}")
-async def export(request: Request, kind: str) -> Response:
+async def export(request: Request, kind: str, services: ServicesDep) -> Response:
     """Download the view of the query as PNG, DOT or JSON (the API's evaluate answer)."""
     if kind not in MEDIA:
         raise ProblemError(404, "Not found", f"no export as '{kind[:16]}'", "http")
-    services = await get_services(request)
     state = read_state(request.query_params)
     budget = services.budget()
     expand = state.options.expand_calls

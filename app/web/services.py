@@ -1,0 +1,168 @@
+"""The application's services (the Renderer, the gates, a parse cache) and the helpers
+that compute, export and draw a program for the routes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+
+from app.budget import Budget
+from app.build import Built, evaluate
+from app.config import Settings
+from app.gate import Busy, WorkGate
+from app.graph import Graph, export_graph, graph_to_json, json_number
+from app.render import (
+    DotOptions,
+    GraphTooLarge,
+    RenderBusy,
+    Renderer,
+    RenderError,
+    RenderTimeout,
+    to_dot,
+)
+from app.web.errors import ProblemError
+from app.web.parse_cache import ParseCache
+from app.web.schemas.common import DrawOptions
+
+_T = TypeVar("_T")
+
+
+@dataclass
+class Computed:
+    """A program evaluated at some values, and its exported graph."""
+
+    built: Built
+    graph: Graph
+
+
+class Services:
+    """What the routes share: settings, the Renderer and a cache of parsed programs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.limits = settings.limits()
+        self.renderer = Renderer(
+            timeout=settings.budget_dot_seconds,
+            max_nodes=settings.budget_draw_nodes,
+            cache_size=settings.render_cache_size,
+        )
+        self.train_gate = WorkGate(
+            settings.train_concurrency, settings.train_queue, busy=partial(Busy, what="training")
+        )
+        self.parse = ParseCache(self.limits, settings.parse_cache_size, settings.parse_cache_nodes)
+
+    def budget(self) -> Budget:
+        """Return a fresh work budget for one request."""
+        return Budget(self.settings.budget_limits())
+
+    def compute_now(
+        self,
+        source: str,
+        values: Mapping[str, float],
+        expand: bool,
+        budget: Budget | None = None,
+    ) -> Computed:
+        """Parse (cached), run forward and backward, export the graph (on this thread)."""
+        budget = budget or self.budget()
+        built = evaluate(self.parse(source), values, self.limits, budget)
+        return Computed(built, export_graph(built, expand_calls=expand))
+
+    def small(self, source: str, expand: bool = False) -> bool:
+        """True when the program may run on the event loop: a short text (parsed here) whose
+        node count, user functions expanded, is small, and no expanded calls to export."""
+        if expand or len(source) > self.settings.inline_threshold:
+            return False
+        return self.parse(source).node_count <= self.settings.inline_nodes
+
+    async def offload(self, source: str, expand: bool, work: Callable[[], _T]) -> _T:
+        """Run work() here when the program is small, else in the thread pool."""
+        if self.small(source, expand):
+            return work()
+        return await run_in_threadpool(work)
+
+    async def compute(
+        self,
+        source: str,
+        values: Mapping[str, float],
+        expand: bool,
+        budget: Budget | None = None,
+    ) -> Computed:
+        """compute_now, on the event loop only when the program is small (see small())."""
+        budget = budget or self.budget()
+        return await self.offload(
+            source, expand, lambda: self.compute_now(source, values, expand, budget)
+        )
+
+    async def svg(self, dot: str, graph: Graph, budget: Budget | None = None) -> str:
+        """Draw dot off the event loop; raise ProblemError when it cannot be drawn."""
+        try:
+            return await self.renderer.svg_async(dot, len(graph.nodes), budget or self.budget())
+        except RenderError as exc:
+            raise drawing_problem(exc) from None
+
+
+def drawing_problem(exc: RenderError) -> ProblemError:
+    """Return the problem for a drawing that failed (422; 503 with Retry-After when busy)."""
+    if isinstance(exc, GraphTooLarge):
+        return ProblemError(422, "Graph too large to draw", str(exc), "graph-too-large")
+    if isinstance(exc, RenderTimeout):
+        return ProblemError(422, "Drawing took too long", str(exc), "render-timeout")
+    if isinstance(exc, RenderBusy):
+        wait = exc.retry_after
+        return ProblemError(
+            503,
+            "Drawing busy",
+            str(exc),
+            "render-busy",
+            headers={"Retry-After": str(wait)},
+            retry_after=wait,
+        )
+    return ProblemError(503, "Drawing unavailable", str(exc), "render-unavailable")
+
+
+def dot_options(options: DrawOptions) -> DotOptions:
+    """Return the renderer's options for the request's drawing options."""
+    return DotOptions(
+        rankdir=options.rankdir,
+        local_grads=options.local_grads,
+        precision=options.precision,
+        expand_calls=options.expand_calls,
+        constants=options.constants,
+        legend=options.legend,
+        compact=options.compact,
+    )
+
+
+def dot_text(computed: Computed, options: DrawOptions, budget: Budget | None = None) -> str:
+    """Return the DOT text of a computed graph (ProblemError, before any work, if too big)."""
+    try:
+        return to_dot(computed.graph, dot_options(options), budget)
+    except GraphTooLarge as exc:
+        raise drawing_problem(exc) from None
+
+
+def etag_of(text: str) -> str:
+    """Return a strong ETag for a drawing, from its DOT text."""
+    return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def answer(computed: Computed, precision: int = 4) -> dict[str, Any]:
+    """Return the JSON body of POST /api/evaluate (without the drawing); each node's
+    value_text and grad_text are the numbers its drawing shows at precision."""
+    built = computed.built
+    graph = graph_to_json(computed.graph, precision)
+    return {
+        "output": built.output_name,
+        "output_id": graph["output"],
+        "value": json_number(built.output.data),
+        "gradients": {k: json_number(g) for k, g in built.gradients().items()},
+        "nodes": graph["nodes"],
+        "edges": graph["edges"],
+        "steps": graph["steps"],
+        "warnings": list(built.warnings),
+    }
