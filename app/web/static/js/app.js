@@ -168,10 +168,10 @@ async function showError(problem, expression) {
   if (/\/(domain|budget)$/.test(problem.type || "")) {
     if (!state.inputsOf.has(expression)) {
       const asked = await post("/api/evaluate", { expression, values: {} });
-      state.inputsOf.set(expression, asked.ok ? inputNames(asked.json, expression) : asked.json.missing || []);
+      state.inputsOf.set(expression, asked.ok ? inputNames(asked.json, expression) : asked.json.missing || null);
     }
-    if (expression === editor.value) {
-      const names = state.inputsOf.get(expression);
+    const names = state.inputsOf.get(expression);
+    if (names && expression === editor.value) {
       for (const name of names) if (!state.values.has(name)) state.values.set(name, DEFAULT_VALUE);
       inputs.sync(names);
     }
