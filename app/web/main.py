@@ -13,6 +13,7 @@ from app.web.middleware import AccessLog, BodySizeLimit, SecurityHeaders
 from app.web.protocol import BodyReadTimeout, HeadAsGet
 from app.web.routes import docs, evaluate, examples, grade, graph, health, optimize, pages
 from app.web.schemas.common import PROBLEM_RESPONSES
+from app.web.schemas.service import VERSION
 from app.web.services import Services
 
 DESCRIPTION = (
@@ -31,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="chainrule",
-        version=health.VERSION,
+        version=VERSION,
         summary="The chain rule at work: values, gradients and the computation graph.",
         description=DESCRIPTION,
         docs_url=None,

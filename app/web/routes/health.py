@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from app.render import graphviz_version
-
-try:
-    VERSION = version("chainrule")  # pyproject.toml's, as installed
-except PackageNotFoundError:  # running from a source tree that was never installed
-    VERSION = "0+unknown"
+from app.web.schemas.service import VERSION, Health
 
 router = APIRouter(prefix="/api", tags=["health"])
-
-
-class Health(BaseModel):
-    """Service status."""
-
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"status": "ok", "version": VERSION, "graphviz": "2.43.0"}]}
-    )
-
-    status: str = Field(description='"ok", or "unavailable" when graphviz is missing.')
-    version: str = Field(description="The chainrule version.")
-    graphviz: str | None = Field(description="The version of graphviz `dot`, or null.")
 
 
 @router.get(
