@@ -261,7 +261,9 @@ def test_slow_drawings_time_out() -> None:
     start = time.perf_counter()
     with pytest.raises(RenderTimeout, match=r"longer than 0\.05 s"):
         Renderer(timeout=0.05).svg(to_dot(graph), len(graph.nodes))
-    assert time.perf_counter() - start < 1.0
+    # The bound only tells a stopped dot from one left running (600 ops take seconds):
+    # generous, so a busy machine cannot fail it. Speed is bench/render.py's to measure.
+    assert time.perf_counter() - start < 10.0
 
 
 def test_async_svg_and_png() -> None:

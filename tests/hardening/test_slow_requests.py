@@ -1,5 +1,10 @@
 """A slow drawing does not starve other requests: while `dot` lays out a big graph, fast
-evaluate calls on the same single-worker server keep answering quickly."""
+evaluate calls on the same single-worker server keep answering.
+
+The property is qualitative (calls are answered *during* the drawing, none waits for it
+to finish), so the bounds are generous; how fast they answer under every attack is what
+bench/abuse.py measures, as a ratio to a quiet server.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,9 @@ FAST = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}}
 
 def test_fast_requests_are_not_stalled_by_a_slow_render() -> None:
     with (
-        running_server({"CHAINRULE_BUDGET_DOT_SECONDS": "60"}) as base,
+        running_server(
+            {"CHAINRULE_BUDGET_DOT_SECONDS": "60", "CHAINRULE_BUDGET_WALL_SECONDS": "60"}
+        ) as base,
         httpx.Client(base_url=base, timeout=60) as client,
     ):
         client.post("/api/evaluate", json=FAST)  # warm up
@@ -35,7 +42,8 @@ def test_fast_requests_are_not_stalled_by_a_slow_render() -> None:
 
         def render_big() -> None:
             t = time.perf_counter()
-            r = httpx.get(f"{base}/api/graph.svg", params={"expression": BIG, "x": 1}, timeout=60)
+            params = {"expression": BIG, "x": 1, "compact": "false"}  # the slow, classic layout
+            r = httpx.get(f"{base}/api/graph.svg", params=params, timeout=60)
             slow["seconds"] = time.perf_counter() - t
             slow["status"] = r.status_code
 
@@ -51,11 +59,11 @@ def test_fast_requests_are_not_stalled_by_a_slow_render() -> None:
         thread.join()
 
     assert slow["status"] == 200
-    assert len(during) >= 10, f"only {len(during)} fast calls fit in the slow render"
+    assert len(during) >= 3, f"only {len(during)} fast calls fit in the slow render"
     worst = max(during)
-    # Every fast call finished in a small fraction of the slow render's time: none waited
-    # for it. (Stalled calls would each take about as long as the render itself.)
-    assert worst < slow["seconds"] / 4, (worst, slow["seconds"])
+    # No fast call waited for the drawing: a stalled one would take about as long as the
+    # drawing itself. Half of it is a bound no busy machine reaches by chance.
+    assert worst < slow["seconds"] / 2, (worst, slow["seconds"])
     print(
         f"slow render {slow['seconds']:.2f} s; {len(during)} evaluate calls during it: "
         f"median {statistics.median(during) * 1e3:.1f} ms, max {worst * 1e3:.1f} ms "
