@@ -14,7 +14,7 @@ from tests.browser.programs import chain, long_program, mlp
 
 pytestmark = pytest.mark.browser
 
-READABLE_PX = 8  # the smallest label height the first view may show
+READABLE_PX = 7.5  # the smallest label height the first view may show ("about 8 px")
 
 
 def open_page(page: Page, server: str, expression: str, **values: float) -> None:

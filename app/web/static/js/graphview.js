@@ -5,7 +5,7 @@ import { Culler } from "./culling.js";
 import { makeMinimap } from "./minimap.js";
 import { SVG_NS } from "./sanitize.js";
 
-const READABLE = 0.75; // screen px per SVG unit: 11-unit labels at least ~8 px tall
+const READABLE = 0.7; // screen px per SVG unit: 11-unit labels at least ~8 px (7.7) tall
 const MAX_SCALE = 6; // the closest zoom: labels ~66 px tall
 const MINIMAP_W = 176; // px: the overview's width (11rem)
 
@@ -95,7 +95,8 @@ export class PanZoom {
   /** Keep the box inside the drawing (with a margin) as far as its size allows. */
   clamp(b) {
     const H = this.home;
-    const fix = (pos, len, lo, full) => (len >= full ? lo + (full - len) / 2 : Math.min(Math.max(pos, lo - len / 4), lo + full - len + len / 4));
+    const m = 0.05; // a little paper around the drawing, no more
+    const fix = (pos, len, lo, full) => (len >= full ? lo + (full - len) / 2 : Math.min(Math.max(pos, lo - len * m), lo + full - len + len * m));
     return { ...b, x: fix(b.x, b.w, H.x, H.w), y: fix(b.y, b.h, H.y, H.h) };
   }
 

@@ -65,6 +65,7 @@ function gradSum(parts) {
 
 /** The backward steps, one item per step, one line per text line. */
 export function buildSteps(list, data) {
+  list.classList.toggle("long", data.steps.length > 100); // off-screen steps skip layout
   const items = list.children;
   const same = items.length === data.steps.length
     && data.steps.every((step, i) => items[i].dataset.node === step.node && items[i].children.length === (step.text || []).length);
