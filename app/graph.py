@@ -13,11 +13,13 @@ from typing import NamedTuple
 
 from app.build import Built, FunctionCall
 from app.engine import Value, topological_order
+from app.ops import OPS
 
 KINDS = ("input", "constant", "intermediate", "output", "call")
 
-# How each engine op is shown in an op node; anything else is shown as it is.
-OP_LABELS = {"*": "×", "-": "−", "/": "÷", "neg": "−x", "^": "^", "=": "="}
+# How each engine op is shown in an op node (the op table's symbols); anything else
+# ("=", "call") is shown as it is.
+OP_LABELS = {name: op.symbol for name, op in OPS.items()}
 
 
 class GraphNode(NamedTuple):

@@ -13,11 +13,21 @@ from hypothesis import strategies as st
 from app.build import build, evaluate
 from app.engine import EngineError
 from app.lang import parse
+from app.ops import OPS, Op
 from app.train.compiler import compile_tape
 
 INPUTS = ("a", "b", "x")
-UNARY = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos", "-")
-BINARY = ("+", "-", "*", "/", "^", "max", "min")
+UNARY = tuple(op for op in OPS.values() if op.arity == 1)
+BINARY = tuple(op for op in OPS.values() if op.arity == 2)
+
+
+def written(op: Op, *args: str) -> str:
+    """How the language writes op on args: a call, an infix operator, or unary minus."""
+    if op.infix:
+        return f"({args[0]} {op.name} {args[1]})"
+    if op.call is None:  # neg
+        return f"(-{args[0]})"
+    return f"{op.call}({', '.join(args)})"
 
 
 def expressions() -> st.SearchStrategy[str]:
@@ -28,14 +38,8 @@ def expressions() -> st.SearchStrategy[str]:
     )
 
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        unary = st.tuples(st.sampled_from(UNARY), inner).map(
-            lambda t: f"(-{t[1]})" if t[0] == "-" else f"{t[0]}({t[1]})"
-        )
-        binary = st.tuples(st.sampled_from(BINARY), inner, inner).map(
-            lambda t: (
-                f"{t[0]}({t[1]}, {t[2]})" if t[0] in ("max", "min") else f"({t[1]} {t[0]} {t[2]})"
-            )
-        )
+        unary = st.tuples(st.sampled_from(UNARY), inner).map(lambda t: written(*t))
+        binary = st.tuples(st.sampled_from(BINARY), inner, inner).map(lambda t: written(*t))
         return st.one_of(unary, binary)
 
     return st.recursive(leaves, extend, max_leaves=8)
@@ -90,6 +94,22 @@ def test_tape_matches_value_engine_row_by_row(source: str, values: list[tuple[fl
         for n in program.inputs:
             got = float(np.broadcast_to(grads[n], (len(rows),))[i])
             assert close(got, want_grads[n]), (source, rows[i], n, got, want_grads[n])
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_every_op_of_the_table_runs_on_the_tape_as_in_the_engine(name: str) -> None:
+    op = OPS[name]
+    names = ("a", "b")[: op.arity]
+    source = written(op, *names)
+    at = dict(zip(names, op.example, strict=True))
+    want = reference(source, at)
+    assert want is not None
+    tape = compile_tape(build(parse(source), at), params=names)
+    bound = tape.bind({})
+    assert close(float(bound.forward(at)), want[0])
+    grads = bound.gradients(1.0)
+    for n in names:
+        assert close(float(grads[n]), want[1][n]), (n, grads[n], want[1][n])
 
 
 def test_data_only_work_is_done_once_at_bind() -> None:

@@ -8,6 +8,7 @@ from app.budget import NODES, REBUILDS, Budget
 from app.build import Built, build
 from app.engine import EngineError, Value, topological_order
 from app.lang import ParseError, Program
+from app.ops import OPS
 
 Point = dict[str, float]
 
@@ -19,7 +20,6 @@ MIN_STEP = 0.2
 ATTEMPTS_PER_SAMPLE = 3
 SHRINK = 0.8
 MIN_SCALE = 0.01  # smaller steps would round (to 4 digits) back to the given values
-_PIECEWISE = frozenset({"relu", "abs", "max", "min"})
 
 
 def _sign(x: float) -> int | None:
@@ -27,14 +27,14 @@ def _sign(x: float) -> int | None:
 
 
 def pieces(built: Built) -> list[int | None]:
-    """Return which side of its kink each relu/abs/max/min node is on (None: on the kink)."""
+    """Return which side of its kink each node with one is on (None: on it); see app.ops."""
     roots = (built.output, *built.named.values())
     top = Value(0.0, "roots", roots, tuple(0.0 for _ in roots))
     out: list[int | None] = []
     for node in topological_order(top):
-        if node.op in _PIECEWISE:
-            x = node.inputs[0].data
-            out.append(_sign(x if len(node.inputs) == 1 else x - node.inputs[1].data))
+        op = OPS.get(node.op)
+        if op is not None and op.kink is not None:
+            out.append(_sign(op.kink(*(x.data for x in node.inputs))))
     return out
 
 

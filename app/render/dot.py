@@ -32,6 +32,7 @@ import re
 
 from app.budget import Budget
 from app.graph import Graph, GraphEdge, GraphNode, fmt
+from app.ops import OPS
 from app.render.size import check_drawable, count, is_compact, shown_nodes
 from app.render.style import (
     DotOptions,
@@ -44,7 +45,7 @@ from app.render.style import (
 )
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
-_INFIX = {"+", "−", "×", "÷", "^"}
+_INFIX = {op.symbol for op in OPS.values() if op.infix}
 _PLAIN = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
 
 

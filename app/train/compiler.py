@@ -15,6 +15,7 @@ import numpy as np
 
 from app.build import Built, FunctionCall
 from app.engine import Value, topological_order
+from app.ops import OPS
 from app.train.plan import dead_after, peak_columns
 from app.train.tape import Instr, Tape
 from app.train.tape_ops import Fwd, Local, Rule, backward_rule, forward_rule
@@ -68,7 +69,7 @@ class _Compiler:
         consts = tuple(self.tape.consts.get(s) for s in ins)
         fwd = forward_rule(node.op, ins, consts)
         rules = backward_rule(node.op, ins, consts, len(self.kind))
-        return self.emit(node.op, ins, fwd, rules, diff, node.op in ("^", "sqrt", "/", "log"))
+        return self.emit(node.op, ins, fwd, rules, diff, OPS[node.op].singular)
 
     def call(self, node: Value, ins: tuple[int, ...], diff: bool) -> int:
         """Inline a user function's body, or use its declared derivative formulas."""

@@ -11,18 +11,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.build import evaluate
+from app.ops import CALLS, OPS
 from app.web.main import create_app
 
 NAMES = ("a", "b", "w1", "x_2")
 ATOMS = st.sampled_from(NAMES) | st.sampled_from(["0", "1", "2.5", "1e-3", ".5", "3"])
-FUNCS = ["exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos"]
+FUNCS = [name for name, op in CALLS.items() if op.arity == 1]
+FUNCS2 = [name for name, op in CALLS.items() if op.arity == 2]
+INFIX = [op.name for op in OPS.values() if op.infix] + ["**"]
 
 
 def grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    ops = st.sampled_from(["+", "-", "*", "/", "^", "**"])
+    ops = st.sampled_from(INFIX)
     binary = st.tuples(inner, ops, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})")
     call = st.tuples(st.sampled_from(FUNCS), inner).map(lambda t: f"{t[0]}({t[1]})")
-    call2 = st.tuples(st.sampled_from(["max", "min", "pow"]), inner, inner).map(
+    call2 = st.tuples(st.sampled_from(FUNCS2), inner, inner).map(
         lambda t: f"{t[0]}({t[1]}, {t[2]})"
     )
     neg = inner.map(lambda s: f"-{s}")
