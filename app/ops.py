@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 Scalar = Callable[..., tuple[float, ...]]  # (x[, y]) -> (out, d out/dx[, d out/dy])
 Array = Callable[..., Any]  # (np, *arrays) -> array
@@ -24,16 +23,14 @@ class Undefined(ArithmeticError):
     """A scalar rule has no finite real result here; the engine adds the op and operands."""
 
 
-@dataclass(frozen=True, slots=True)
-class Slope:
+class Slope(NamedTuple):
     """One local derivative on the tape: a constant, or f(np, *values) of the values it reads."""
 
     value: float | Array
     reads: tuple[str, ...] = ()  # which of "a" (first input), "b" (second), "out" f takes
 
 
-@dataclass(frozen=True, slots=True)
-class Op:
+class Op(NamedTuple):
     """One operation: name (a node's .op), arity, the language's name, picture, rules."""
 
     name: str
