@@ -90,6 +90,21 @@ def slot(text: str, precision: int, size: float = 11.0) -> str:
     return f'<td {SLOT_ATTR} width="{width}" height="{height}" align="left">{html_text(text)}</td>'
 
 
+def min_width(text: str, size: float = 11.0, per_char: float = 0.62) -> int:
+    """Return a cell's least width for text in a wide font: browsers without Helvetica
+    (DejaVu Sans) draw text wider than dot measured it, and it must not run into the
+    next cell. Bold text wants per_char 0.7."""
+    return math.ceil(per_char * len(text) * size) + 4
+
+
+def word(text: str, size: float = 11.0) -> str:
+    """Return a cell for a fixed word ("value", "grad"), wide enough in any font."""
+    return f'<td width="{min_width(text, size)}" align="left">{text}</td>'
+
+
+VALUE_WORD, GRAD_WORD = word("value"), word("grad")
+
+
 @lru_cache(maxsize=8192)
 def value_label(
     name: str | None, op: str, value: str, grad: str, precision: int, compact: bool
@@ -99,10 +114,13 @@ def value_label(
     The operation (`op`, "" for none) is written only in the compact drawing, which also
     has no separators; the last four texts are always value, V, grad, G.
     """
-    cells = [f"<td><b>{html_text(name)}</b></td>"] if name else []
+    cells = []
+    if name:
+        width = min_width(name, per_char=0.7)
+        cells.append(f'<td width="{width}" align="left"><b>{html_text(name)}</b></td>')
     if compact and op:
-        cells.append(f"<td><i>{html_text(op)}</i></td>")
-    fields = f"<td>value</td>{slot(value, precision)}<td>grad</td>{slot(grad, precision)}"
+        cells.append(f'<td width="{min_width(op)}" align="left"><i>{html_text(op)}</i></td>')
+    fields = f"{VALUE_WORD}{slot(value, precision)}{GRAD_WORD}{slot(grad, precision)}"
     sep = "" if compact else "<vr/>"
     return CELLS + "".join(c + sep for c in cells) + fields + "</tr></table>"
 
@@ -143,9 +161,13 @@ def legend_lines(present: set[str], op: bool = True) -> list[str]:
     for key in LEGEND:
         if key in present:
             fill, _, _ = STYLES[key]
-            cells.append(f'<td bgcolor="{fill}" border="1" cellpadding="3">{key}</td>')
+            width = min_width(key, 9.0) + 4
+            cells.append(
+                f'<td bgcolor="{fill}" border="1" cellpadding="3" width="{width}">{key}</td>'
+            )
     if op:
-        cells.append(f'<td bgcolor="{OP_FILL}" border="1" cellpadding="3">op</td>')
+        width = min_width("op", 9.0) + 4
+        cells.append(f'<td bgcolor="{OP_FILL}" border="1" cellpadding="3" width="{width}">op</td>')
     table = (
         '<table border="0" cellborder="1" cellspacing="3" cellpadding="2"><tr>'
         + "".join(cells)
