@@ -16,7 +16,9 @@ WORKDIR /src
 RUN python3 -m venv /opt/venv
 COPY pyproject.toml README.md ./
 COPY app ./app
-# templates/ and static/ live in app/web/ and ship in the wheel as package data.
+# The wheel maps the top-level templates/ and static/ into app/web/ (pyproject, hatchling).
+COPY templates ./templates
+COPY static ./static
 RUN /opt/venv/bin/python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . \
     && /opt/venv/bin/python -m pip install --no-cache-dir /wheels/chainrule-*.whl \
     && /opt/venv/bin/python -m pip uninstall -y -q pip setuptools wheel 2>/dev/null

@@ -3,7 +3,7 @@
 # (used by gradescope/make_zip.sh and prairielearn/install.sh). With CHAINRULE_WHEEL=path,
 # copy that wheel instead. Builds from a copy of the sources, so the repository gets no
 # build/ or egg-info litter. Needs python3 with pip (PYTHON=... to choose another); pip
-# fetches setuptools from PyPI for the build, as any isolated build does.
+# fetches the build backend (hatchling) from PyPI, as any isolated build does.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 out="${1:?usage: build-wheel.sh DIR}"
@@ -14,6 +14,7 @@ if [ -n "${CHAINRULE_WHEEL:-}" ]; then
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cp -R "$repo/pyproject.toml" "$repo/README.md" "$repo/app" "$work/"
+cp -R "$repo/pyproject.toml" "$repo/README.md" "$repo/LICENSE" "$repo/app" "$repo/templates" \
+  "$repo/static" "$work/"
 find "$work" -name __pycache__ -prune -exec rm -rf {} +
 "${PYTHON:-python3}" -m pip wheel -q --no-deps --disable-pip-version-check -w "$out" "$work"

@@ -4,7 +4,6 @@ POST / (the plain form, redirected to its shareable GET URL), downloads, and /st
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -15,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.examples import EXAMPLES
 from app.render import RenderError, to_dot
+from app.web.assets import STATIC_DIR, TEMPLATES_DIR
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.playground import (
@@ -27,9 +27,7 @@ from app.web.playground import (
 )
 from app.web.services import answer, drawing_problem
 
-WEB = Path(__file__).resolve().parents[1]  # app/web: templates/ and static/ ship in the wheel
-STATIC_DIR = WEB / "static"
-templates = Jinja2Templates(directory=WEB / "templates")
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
 router = APIRouter(include_in_schema=False)
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
