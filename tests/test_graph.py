@@ -4,6 +4,7 @@ backward pass as steps a learner can follow."""
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
 from app.build import evaluate
 from app.graph import Graph, GraphNode, export_graph, graph_to_json
@@ -11,6 +12,11 @@ from app.graph import Graph, GraphNode, export_graph, graph_to_json
 
 def graph_of(source: str, expand: bool = False, **values: float) -> Graph:
     return export_graph(evaluate(source, values), expand_calls=expand)
+
+
+def rows(data: dict[str, object], key: str) -> list[dict[str, Any]]:
+    """The JSON list data[key] (nodes, edges or steps): a list of JSON objects."""
+    return cast(list[dict[str, Any]], data[key])
 
 
 def by_name(graph: Graph) -> dict[str, GraphNode]:
@@ -103,7 +109,7 @@ def test_json_has_no_non_finite_literals() -> None:
     g = graph_of("sqrt(x) + pow(a, b)", x=0, a=-2, b=2)
     data = graph_to_json(g)
     text = json.dumps(data, allow_nan=False)  # would raise on inf or nan
-    values = {n["name"]: n["grad"] for n in data["nodes"] if n["name"]}  # type: ignore[attr-defined, index]
+    values = {n["name"]: n["grad"] for n in rows(data, "nodes") if n["name"]}
     assert values["x"] == "inf" and values["b"] == "nan" and values["a"] == -4.0
     assert '"local_grad": "inf"' in text
 
@@ -111,7 +117,7 @@ def test_json_has_no_non_finite_literals() -> None:
 def test_json_shape() -> None:
     data = graph_to_json(graph_of("a*a", a=3))
     assert set(data) == {"output", "nodes", "edges", "steps"}
-    assert data["nodes"][0] == {  # type: ignore[index]
+    assert rows(data, "nodes")[0] == {
         "id": "n0",
         "name": "a",
         "op": "",
@@ -123,7 +129,7 @@ def test_json_shape() -> None:
         "label": "a",
         "group": None,
     }
-    assert data["steps"] == [  # type: ignore[comparison-overlap]
+    assert rows(data, "steps") == [
         {
             "node": "n1",
             "grad": 1.0,
@@ -179,7 +185,9 @@ def test_a_name_given_to_a_named_value_is_a_copy_node() -> None:
 
 def test_value_and_grad_texts_follow_the_precision() -> None:
     graph = graph_of("y = x / 3", x=1)
-    texts = {n["name"]: (n["value_text"], n["grad_text"]) for n in graph_to_json(graph, 6)["nodes"]}  # type: ignore[attr-defined, index]
+    texts = {
+        n["name"]: (n["value_text"], n["grad_text"]) for n in rows(graph_to_json(graph, 6), "nodes")
+    }
     assert texts["x"] == ("1", "0.333333") and texts["y"] == ("0.333333", "1")
-    nodes = graph_to_json(graph_of("sqrt(x)", x=0))["nodes"]
-    assert [(n["value_text"], n["grad_text"]) for n in nodes] == [("0", "inf"), ("0", "1")]  # type: ignore[index, union-attr]
+    nodes = rows(graph_to_json(graph_of("sqrt(x)", x=0)), "nodes")
+    assert [(n["value_text"], n["grad_text"]) for n in nodes] == [("0", "inf"), ("0", "1")]

@@ -123,7 +123,7 @@ def prairielearn_errors(doc: Any) -> list[str]:
         errors += _check(test, PL_TEST, f"tests[{i}]")
         if isinstance(test, dict) and "name" not in test:
             errors.append(f"tests[{i}].name: required")
-        points = test.get("points") if isinstance(test, dict) else None
+        points: Any = test.get("points") if isinstance(test, dict) else None
         if _ok("number", points) and not 0 <= points <= test.get("max_points", math.inf):
             errors.append(f"tests[{i}].points: not within [0, max_points]")
     return errors

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.lang import DEFAULT_LIMITS, ParseError
@@ -19,7 +20,7 @@ from app.web.main import create_app
 from app.web.parse_cache import ParseCache
 from tests.support.server import running_server
 
-NORMAL = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}}
+NORMAL: dict[str, Any] = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}}
 # 150 characters that expand to ~3,000 nodes: def f(x) = x, nested three times.
 NESTED = (
     "def f(x) = x\n"
@@ -91,7 +92,7 @@ def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
 ) -> None:
     moved: list[str] = []
     sending: list[str] = []
-    real = web_services.run_in_threadpool
+    real = run_in_threadpool  # what app.web.services calls; the spy stands in for it there
 
     async def spy(func: Any, *args: Any) -> Any:
         moved.append(sending[-1])
@@ -99,10 +100,11 @@ def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
 
     monkeypatch.setattr(web_services, "run_in_threadpool", spy)
     with client(inline_nodes=500) as c:
-        for name, body in (
+        cases: tuple[tuple[str, dict[str, Any]], ...] = (
             ("nested", {"expression": NESTED, "values": {"a": 1}}),
             ("normal", NORMAL),
-        ):
+        )
+        for name, body in cases:
             sending.append(name)
             assert c.post("/api/evaluate", json=body).is_success
             assert c.get(

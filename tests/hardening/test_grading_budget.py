@@ -18,7 +18,7 @@ from app.grading import Answer, Grader, Options, Problem
 from app.grading.sampling import ATTEMPTS_PER_SAMPLE
 from app.web.main import create_app
 
-SEED = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}}
+SEED: dict[str, Any] = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}}
 
 
 @pytest.fixture(scope="module")

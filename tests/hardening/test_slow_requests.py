@@ -42,7 +42,11 @@ def test_fast_requests_are_not_stalled_by_a_slow_render() -> None:
 
         def render_big() -> None:
             t = time.perf_counter()
-            params = {"expression": BIG, "x": 1, "compact": "false"}  # the slow, classic layout
+            params: dict[str, str | int] = {
+                "expression": BIG,
+                "x": 1,
+                "compact": "false",
+            }  # the slow, classic layout
             r = httpx.get(f"{base}/api/graph.svg", params=params, timeout=60)
             slow["seconds"] = time.perf_counter() - t
             slow["status"] = r.status_code
@@ -50,7 +54,7 @@ def test_fast_requests_are_not_stalled_by_a_slow_render() -> None:
         thread = threading.Thread(target=render_big)
         thread.start()
         time.sleep(0.2)  # the render is under way
-        during = []
+        during: list[float] = []
         while thread.is_alive() and len(during) < 5_000:
             t = time.perf_counter()
             answer = client.post("/api/evaluate", json=FAST)

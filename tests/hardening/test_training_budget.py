@@ -63,7 +63,9 @@ def traced_peak(fn: Callable[[], object]) -> int:
 def problem_for(source: str, rows: int) -> TrainingProblem:
     program = parse(source)
     rng = np.random.default_rng(7)
-    data = {c: rng.uniform(0.5, 2.0, rows) for c in ("x", "y") if c in program.inputs}
+    data: dict[str, list[float]] = {  # lists, as the web layer's JSON columns arrive
+        c: rng.uniform(0.5, 2.0, rows).tolist() for c in ("x", "y") if c in program.inputs
+    }
     params = {n: 0.3 for n in program.inputs if n not in data}
     return prepare(program, params, data, Budget(UNLIMITED))
 

@@ -68,10 +68,10 @@ def blocked() -> Iterator[tuple[Renderer, threading.Event]]:
     renderer, release, started = Renderer(gate=gate), threading.Event(), threading.Event()
     real = renderer._run_dot
 
-    def held(text: str, fmt: str, timeout: float) -> bytes:
+    def held(dot: str, fmt: str, timeout: float) -> bytes:
         started.set()
         release.wait(10)
-        return real(text, fmt, timeout)
+        return real(dot, fmt, timeout)
 
     renderer._run_dot = held  # type: ignore[method-assign]
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -100,6 +100,8 @@ def test_every_kind_of_drawing_passes_the_same_gate(
 def test_svg_is_laid_out_by_a_lean_dot_and_png_by_the_full_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from graphviz.backend import execute  # the module app.render.renderer runs dot through
+
     from app.render import lean, renderer
 
     folder = lean.lean_plugins()
@@ -107,13 +109,13 @@ def test_svg_is_laid_out_by_a_lean_dot_and_png_by_the_full_one(
     names = {p.name.split(".so")[0] for p in Path(folder).glob("libgvplugin_*")}
     assert names == {"libgvplugin_core", "libgvplugin_dot_layout"}  # no pango, no cairo
     seen: list[str | None] = []
-    real = renderer.execute.run_check
+    real = execute.run_check
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         seen.append((kwargs.get("env") or {}).get("GVBINDIR"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(renderer.execute, "run_check", spy)
+    monkeypatch.setattr(execute, "run_check", spy)
     drawing = Renderer(cache_size=0)
     assert "<svg" in drawing.svg(DOT, 6) and drawing.png(DOT, 6).startswith(b"\x89PNG")
     assert seen == [folder, None]

@@ -111,7 +111,7 @@ def batch(client: TestClient, submissions: list[dict[str, Any]], **problem: Any)
 
 
 def test_batch_results_in_submission_order(client: TestClient) -> None:
-    subs = [
+    subs: list[dict[str, Any]] = [
         {"id": "ann", "answers": [{"name": "de/db", "wrt": "b", "answer": 5}]},
         {"id": 17, "answers": [{"name": "de/db", "wrt": "b", "answer": "2*b"}]},
         {"id": "cy", "answers": [{"name": "de/db", "wrt": "b", "answer": "c + d"}]},
@@ -125,7 +125,10 @@ def test_batch_results_in_submission_order(client: TestClient) -> None:
 
 
 def test_batch_matches_single_requests(client: TestClient) -> None:
-    answers = [{"name": "x", "wrt": "c", "answer": "2*b"}, {"name": "y", "wrt": "d", "answer": 3}]
+    answers: list[dict[str, Any]] = [
+        {"name": "x", "wrt": "c", "answer": "2*b"},
+        {"name": "y", "wrt": "d", "answer": 3},
+    ]
     one = batch(client, [{"id": "s", "answers": answers}], seed=4, reveal=False).json()
     single = grade(client, answers, seed=4, reveal=False)
     assert one["results"][0] == {"id": "s", **single}
@@ -165,7 +168,7 @@ def test_batch_builds_the_problem_once(client: TestClient, monkeypatch: pytest.M
 
 
 def test_format_gradescope_keeps_to_gradescopes_keys(client: TestClient) -> None:
-    answers = [
+    answers: list[dict[str, Any]] = [
         {"name": "de/dc", "wrt": "c", "answer": "d", "number": "1", "visibility": "hidden"},
         {"name": "de/db", "wrt": "b", "answer": "c + (d", "tags": ["t"]},
     ]
@@ -179,7 +182,7 @@ def test_format_gradescope_keeps_to_gradescopes_keys(client: TestClient) -> None
 
 
 def test_format_prairielearn_scores_a_fraction_and_keeps_gradable(client: TestClient) -> None:
-    answers = [
+    answers: list[dict[str, Any]] = [
         {"name": "de/dc", "wrt": "c", "answer": "d", "points": 3},
         {"name": "de/db", "wrt": "b", "answer": "c + (d"},
     ]

@@ -6,12 +6,13 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from app.web.assets import STATIC_DIR
 from app.web.main import create_app
-from app.web.routes import pages
 
 SEED = "c = a + b\nd = b + 1\ne = c * d"
 
@@ -23,7 +24,7 @@ def client() -> Iterator[TestClient]:
 
 
 def page(client: TestClient, expression: str, **values: object) -> str:
-    response = client.get("/?" + urlencode({"expression": expression, **values}))
+    response: httpx.Response = client.get("/?" + urlencode({"expression": expression, **values}))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     return response.text
@@ -172,6 +173,6 @@ def test_static_files_are_served(client: TestClient) -> None:
     for path in ("css/app.css", "js/app.js", "js/boot.js"):
         response = client.get(f"/static/{path}")
         assert response.status_code == 200, path
-    js = "".join(client.get(f"/static/js/{f.name}").text for f in pages.STATIC_DIR.glob("js/*.js"))
+    js = "".join(client.get(f"/static/js/{f.name}").text for f in STATIC_DIR.glob("js/*.js"))
     for forbidden in ("eval(", "new Function", "innerHTML", "outerHTML", "insertAdjacentHTML"):
         assert forbidden not in js
