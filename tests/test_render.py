@@ -73,6 +73,7 @@ def test_numbers_are_compact_with_significant_digits(x: float, precision: int, s
     assert fmt(x, precision) == shown
 
 
+@pytest.mark.graphviz
 def test_seed_figure_svg_has_every_value_gradient_and_id() -> None:
     graph = graph_of(SEED, a=2, b=1)
     svg, groups = draw(graph)
@@ -100,6 +101,7 @@ def by_name(graph: Graph, name: str) -> GraphNode:
     return next(n for n in graph.nodes if n.name == name)
 
 
+@pytest.mark.graphviz
 def test_polynomial_and_a_times_a() -> None:
     _, groups = draw(graph_of("x*x*x + x + x", x=4))
     assert "x value 4 grad 50" in [text(g) for g in groups.values()]
@@ -109,6 +111,7 @@ def test_polynomial_and_a_times_a() -> None:
     assert dot.count(f'"{by_name(graph, "a").id}" -> "op-{graph.output}"') == 2
 
 
+@pytest.mark.graphviz
 def test_local_gradients_label_edges_only_when_asked() -> None:
     graph = graph_of(SEED, a=2, b=1)
     _, groups = draw(graph, local_grads=True)
@@ -117,6 +120,7 @@ def test_local_gradients_label_edges_only_when_asked() -> None:
     assert "∂" not in draw(graph)[0]
 
 
+@pytest.mark.graphviz
 def test_direction_precision_legend_and_constants_options() -> None:
     graph = graph_of("y = x / 3", x=1)
     assert "rankdir=LR" in to_dot(graph) and "rankdir=TB" in to_dot(graph, DotOptions("TB"))
@@ -128,12 +132,14 @@ def test_direction_precision_legend_and_constants_options() -> None:
     assert text(groups[f"op-{graph.output}"]) == "÷ 3"
 
 
+@pytest.mark.graphviz
 def test_infinity_and_nan_are_shown_as_such() -> None:
     _, groups = draw(graph_of("sqrt(x) + pow(a, b)", x=0, a=-2, b=2))
     shown = [text(g) for g in groups.values()]
     assert "x value 0 grad inf" in shown and "b value 2 grad nan" in shown
 
 
+@pytest.mark.graphviz
 def test_a_call_draws_as_one_op_node_or_an_expanded_cluster() -> None:
     collapsed, groups = draw(graph_of(P3, a=2))
     call = next(n for n in graph_of(P3, a=2).nodes if n.kind == "call")
@@ -149,6 +155,7 @@ def test_a_call_draws_as_one_op_node_or_an_expanded_cluster() -> None:
     assert len([g for g in groups.values() if "bind" in g.get("class", "")]) == 1
 
 
+@pytest.mark.graphviz
 def test_a_long_edge_draws_a_dashed_copy_of_its_source_near_its_target() -> None:
     graph = chain(30)  # x, w... used by every line: edges from level 0 to level 30
     x = by_name(graph, "x")
@@ -179,6 +186,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.graphviz
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_names_are_escaped(name: str) -> None:
     graph = Graph(
@@ -210,12 +218,14 @@ def test_ids_that_are_not_plain_are_refused() -> None:
         to_dot(Graph((node,), (), node.id, ()))
 
 
+@pytest.mark.graphviz
 def test_rendering_is_deterministic() -> None:
     one, two = to_dot(graph_of(P3, True, a=2)), to_dot(graph_of(P3, True, a=2))
     assert one == two
     assert Renderer().svg(one, 20) == Renderer().svg(two, 20)
 
 
+@pytest.mark.graphviz
 def test_repeated_drawings_come_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     renderer, dot = Renderer(cache_size=2), to_dot(graph_of(SEED, a=2, b=1))
     first = renderer.svg(dot, 6)
@@ -224,6 +234,7 @@ def test_repeated_drawings_come_from_the_cache(monkeypatch: pytest.MonkeyPatch) 
     assert (renderer.hits, renderer.misses) == (1, 1)
 
 
+@pytest.mark.graphviz
 def test_the_cache_is_bounded() -> None:
     renderer = Renderer(cache_size=2)
     dots = [to_dot(graph_of("a * b" + " + a" * i, a=i, b=1)) for i in range(3)]
@@ -256,6 +267,7 @@ def test_too_large_graphs_are_refused_before_dot_runs(monkeypatch: pytest.Monkey
         run_coroutine(renderer.svg_async("digraph {}", 6))
 
 
+@pytest.mark.graphviz
 def test_slow_drawings_time_out() -> None:
     graph = chain(600)
     start = time.perf_counter()
@@ -266,6 +278,7 @@ def test_slow_drawings_time_out() -> None:
     assert time.perf_counter() - start < 10.0
 
 
+@pytest.mark.graphviz
 def test_async_svg_and_png() -> None:
     renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
     assert run_coroutine(renderer.svg_async(dot, 6)) == Renderer().svg(dot, 6)
@@ -278,11 +291,13 @@ def test_a_missing_dot_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> 
         Renderer().svg("digraph { a }", 1)
 
 
+@pytest.mark.graphviz
 def test_graphviz_version() -> None:
     version = graphviz_version()
     assert version is not None and re.fullmatch(r"\d+\.\d+(\.\d+)*", version)
 
 
+@pytest.mark.graphviz
 def test_concurrent_requests_for_one_drawing_run_dot_once(monkeypatch: pytest.MonkeyPatch) -> None:
     renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
     real = renderer._run_dot

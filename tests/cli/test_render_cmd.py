@@ -27,6 +27,7 @@ def drawn_texts(svg: str) -> list[str]:
     return texts + [f"{a} {b}" for a, b in itertools.pairwise(texts)]
 
 
+@pytest.mark.graphviz
 def test_svg_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "graph.svg"
     status, out, err = run(["render", "(a+b)*(b+1)", "a=2", "b=1", "-o", str(target)], capsys)
@@ -36,6 +37,7 @@ def test_svg_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         assert word in texts
 
 
+@pytest.mark.graphviz
 def test_svg_to_standard_output_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["render", "x*x*x + x + x", "x=4"], capsys)
     assert status == 0
@@ -57,6 +59,7 @@ def test_json_graph(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["edges"] == [{"source": "n0", "target": "n1", "local_grad": "inf", "kind": "input"}]
 
 
+@pytest.mark.graphviz
 def test_format_follows_the_file_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png, dot = tmp_path / "g.png", tmp_path / "g.gv"
     assert run(["render", "exp(x)", "x=0", "-o", str(png)], capsys)[0] == 0

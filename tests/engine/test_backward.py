@@ -75,6 +75,7 @@ def test_backward_seed_scales_every_gradient() -> None:
     assert x.grad == 3.0
 
 
+@pytest.mark.slow
 def test_million_node_chain_at_default_recursion_limit() -> None:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(1000)

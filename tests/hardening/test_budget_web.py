@@ -56,7 +56,11 @@ def test_the_same_budget_guards_the_svg_route_and_the_page() -> None:
         assert "budget" in page.text
 
 
-@pytest.mark.parametrize("path", ["/", "/api/health", "/api/examples", "/docs"])
+@pytest.mark.parametrize(
+    "path",
+    # /api/health answers 503 when Graphviz is missing
+    ["/", pytest.param("/api/health", marks=pytest.mark.graphviz), "/api/examples", "/docs"],
+)
 def test_head_answers_like_get_without_a_body(path: str) -> None:
     with client() as c:
         get, head = c.get(path), c.head(path)
@@ -87,6 +91,7 @@ def test_the_parse_cache_is_bounded_by_nodes_and_keeps_no_failure() -> None:
     assert "a +" not in cache._entries
 
 
+@pytest.mark.graphviz
 def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -117,6 +122,7 @@ def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
     assert "nested" in moved and "normal" not in moved
 
 
+@pytest.mark.graphviz
 def test_a_client_that_stalls_its_body_gets_408_and_others_are_served() -> None:
     env = {"CHAINRULE_BODY_READ_TIMEOUT": "1"}
     with running_server(env) as base:

@@ -90,6 +90,7 @@ def test_valid_programs_agree_with_the_engine(
         assert got == leaf.grad or (got != got and leaf.grad != leaf.grad), name
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source=mutated(), values=VALUES)
 def test_mutated_programs_never_cause_a_server_error(

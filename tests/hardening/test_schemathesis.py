@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from app.config import Settings
 from app.web.main import create_app
+
+# Every operation, drawings included, over many generated requests: tens of seconds.
+pytestmark = [pytest.mark.slow, pytest.mark.graphviz]
 
 # The body-size limit is tested on its own (tests/hardening/test_hostile_inputs.py); here
 # it is raised so that a too-long generated array meets validation, not the 413.

@@ -82,6 +82,7 @@ def blocked() -> Iterator[tuple[Renderer, threading.Event]]:
         assert first.result().lstrip().startswith("<?xml")
 
 
+@pytest.mark.graphviz
 def test_every_kind_of_drawing_passes_the_same_gate(
     blocked: tuple[Renderer, threading.Event],
 ) -> None:
@@ -97,6 +98,7 @@ def test_every_kind_of_drawing_passes_the_same_gate(
     assert other.gate.admitted == 1  # the refused ones left nothing behind
 
 
+@pytest.mark.graphviz
 def test_svg_is_laid_out_by_a_lean_dot_and_png_by_the_full_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -39,6 +39,7 @@ def test_the_skeleton_does_not_depend_on_the_values() -> None:
     assert split(to_dot(graph_of(NEURON, AT)))[0] != split(to_dot(graph_of("x1*w1", AT)))[0]
 
 
+@pytest.mark.graphviz
 @pytest.mark.parametrize(
     "options", [DotOptions(), DotOptions(compact=True, local_grads=True, precision=7)]
 )
@@ -54,6 +55,7 @@ def test_a_relabelled_layout_is_the_drawing_dot_makes_of_those_values(
     assert (renderer.hits, renderer.misses) == (1, 1)
 
 
+@pytest.mark.graphviz
 @pytest.mark.parametrize("compact", [False, True])
 @pytest.mark.parametrize("precision", [2, 4, 9])
 def test_each_value_node_ends_with_value_and_grad_texts_of_the_json(
@@ -68,6 +70,7 @@ def test_each_value_node_ends_with_value_and_grad_texts_of_the_json(
         assert last == ["value", node["value_text"], "grad", node["grad_text"]]
 
 
+@pytest.mark.graphviz
 def test_compact_writes_the_operation_in_the_value_node() -> None:
     graph = graph_of(NEURON, AT)
     drawn = groups(Renderer().svg(to_dot(graph, DotOptions(compact=True)), 20))
@@ -92,6 +95,7 @@ def test_auto_draws_compactly_above_sixty_operations() -> None:
     assert '"op-' not in to_dot(small, DotOptions(compact=True))
 
 
+@pytest.mark.graphviz
 def test_a_big_compact_drawing_takes_at_most_1500_bytes_per_node() -> None:
     graph = graph_of(chain(300), {"x": 1.0})
     svg = Renderer().svg(to_dot(graph), len(graph.nodes))

@@ -34,6 +34,7 @@ def client() -> Iterator[TestClient]:
         yield c
 
 
+@pytest.mark.slow
 def test_the_nested_call_attack_is_refused_before_any_drawing(client: TestClient) -> None:
     svg = client.get("/api/graph.svg", params=ATTACK)
     assert svg.status_code == 422 and svg.json()["type"].endswith("/graph-too-large")
@@ -52,6 +53,7 @@ def test_the_nested_call_attack_is_refused_before_any_drawing(client: TestClient
     assert page.status_code == 200 and "limited to 3000" in page.text
 
 
+@pytest.mark.graphviz
 def test_evaluate_gives_the_drawn_texts_at_the_requested_precision(client: TestClient) -> None:
     body = {"expression": "y = x / 3", "values": {"x": 1}, "precision": 6, "svg": True}
     answer = client.post("/api/evaluate", json=body).json()
@@ -60,6 +62,7 @@ def test_evaluate_gives_the_drawn_texts_at_the_requested_precision(client: TestC
     assert ">0.333333</text>" in answer["svg"]
 
 
+@pytest.mark.graphviz
 def test_compact_is_an_option_of_the_api(client: TestClient) -> None:
     params = {"expression": "tanh(a*b)", "a": "1", "b": "2"}
     assert 'class="node op"' in client.get("/api/graph.svg", params=params).text
@@ -69,6 +72,7 @@ def test_compact_is_an_option_of_the_api(client: TestClient) -> None:
     assert 'class="node op"' not in client.post("/api/evaluate", json=body).json()["svg"]
 
 
+@pytest.mark.graphviz
 def test_a_full_drawing_queue_answers_503_with_retry_after(client: TestClient) -> None:
     renderer = client.app.state.services.renderer  # type: ignore[attr-defined]
     full = DotGate(workers=1, queue=0)

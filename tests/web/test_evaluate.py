@@ -60,6 +60,7 @@ def test_values_for_unused_names_are_warnings(client: TestClient) -> None:
     assert any("zzz" in w for w in body["warnings"])
 
 
+@pytest.mark.graphviz
 def test_svg_is_drawn_on_request(client: TestClient) -> None:
     body = post(client, SEED, values={"a": 2, "b": 1}, svg=True, rankdir="TB")
     assert "<svg" in str(body["svg"]) and "svg_error" not in body
@@ -76,6 +77,7 @@ def test_a_graph_over_the_drawing_limit_still_answers_with_a_reason() -> None:
     assert body["svg"] is None and "limited to 3" in body["svg_error"]
 
 
+@pytest.mark.graphviz
 def test_a_drawing_that_times_out_still_answers_with_a_reason() -> None:
     with TestClient(create_app(Settings(budget_dot_seconds=1e-6, access_log=False))) as c:
         response = c.post(

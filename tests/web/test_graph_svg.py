@@ -19,6 +19,7 @@ def client() -> Iterator[TestClient]:
         yield c
 
 
+@pytest.mark.graphviz
 def test_the_drawing_is_svg_with_an_etag_and_cache_control(client: TestClient) -> None:
     response = client.get("/api/graph.svg", params=SEED)
     assert response.status_code == 200
@@ -29,12 +30,14 @@ def test_the_drawing_is_svg_with_an_etag_and_cache_control(client: TestClient) -
     assert etag.startswith('"') and etag.endswith('"') and len(etag) > 10
 
 
+@pytest.mark.graphviz
 def test_the_drawing_shows_the_values(client: TestClient) -> None:
     text = client.get("/api/graph.svg", params=SEED).text
     assert ">6</text>" in text and ">5</text>" in text  # the output's value, b's gradient
     assert "<script" not in text.lower()
 
 
+@pytest.mark.graphviz
 def test_a_matching_if_none_match_gets_304_without_a_body(client: TestClient) -> None:
     etag = client.get("/api/graph.svg", params=SEED).headers["etag"]
     for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
@@ -44,11 +47,13 @@ def test_a_matching_if_none_match_gets_304_without_a_body(client: TestClient) ->
         assert response.headers["etag"] == etag
 
 
+@pytest.mark.graphviz
 def test_a_stale_etag_gets_the_drawing(client: TestClient) -> None:
     response = client.get("/api/graph.svg", params=SEED, headers={"if-none-match": '"stale"'})
     assert response.status_code == 200 and "<svg" in response.text
 
 
+@pytest.mark.graphviz
 def test_different_values_or_options_give_different_etags(client: TestClient) -> None:
     base = client.get("/api/graph.svg", params=SEED).headers["etag"]
     other_value = client.get("/api/graph.svg", params={**SEED, "a": "3"}).headers["etag"]
@@ -56,6 +61,7 @@ def test_different_values_or_options_give_different_etags(client: TestClient) ->
     assert len({base, other_value, other_layout}) == 3
 
 
+@pytest.mark.graphviz
 def test_the_same_request_gets_the_same_etag(client: TestClient) -> None:
     first = client.get("/api/graph.svg", params=SEED).headers["etag"]
     assert client.get("/api/graph.svg", params=SEED).headers["etag"] == first
@@ -95,6 +101,7 @@ def test_a_graph_over_the_drawing_limit_is_a_422() -> None:
     assert response.json()["type"].endswith("/graph-too-large")
 
 
+@pytest.mark.graphviz
 def test_constants_and_legend_can_be_left_out(client: TestClient) -> None:
     params = {"expression": "(a+b)*(b+1)", "a": "2", "b": "1"}
     full = client.get("/api/graph.svg", params=params).text
@@ -106,6 +113,7 @@ def test_constants_and_legend_can_be_left_out(client: TestClient) -> None:
     assert "+ 1" in bare  # the hidden constant is written into its op node
 
 
+@pytest.mark.graphviz
 def test_evaluate_honours_the_constants_option(client: TestClient) -> None:
     body = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}, "svg": True}
     full = client.post("/api/evaluate", json=body).json()["svg"]

@@ -26,6 +26,7 @@ def client() -> Iterator[TestClient]:
         yield c
 
 
+@pytest.mark.graphviz
 def test_health_reports_the_versions(client: TestClient) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
@@ -56,6 +57,7 @@ def test_the_gallery_lists_each_example_once(client: TestClient) -> None:
         assert entry["title"] and entry["explanation"] and "\n" not in entry["explanation"]
 
 
+@pytest.mark.graphviz
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])
 def test_every_example_evaluates_and_draws(client: TestClient, example: object) -> None:
     from app.examples import Example

@@ -173,6 +173,7 @@ def test_an_unknown_dataset_is_a_404_problem(client: TestClient) -> None:
     assert "noisy-line" in answer.json()["detail"]
 
 
+@pytest.mark.graphviz
 def test_the_picture_is_the_per_example_graph_with_a_reduction_node(client: TestClient) -> None:
     answer = client.post("/api/optimize", json={"dataset": "noisy-line", "svg": True}).json()
     kinds = {n["name"]: n["kind"] for n in answer["graph"]["nodes"] if n["name"]}

@@ -39,6 +39,7 @@ def cells(html: str, name: str) -> list[str]:
     return [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
 
 
+@pytest.mark.graphviz
 def test_a_share_link_renders_values_gradients_and_the_graph(client: TestClient) -> None:
     html = page(client, "(a+b)*(b+1)", a=2, b=1)
     assert cells(html, "a")[:3] == ["input", "2", "2"]
@@ -87,6 +88,7 @@ def test_the_step_text_is_the_apis(client: TestClient) -> None:
     assert "∂y/∂(3 · x) = −1;" in words  # not "−1 = -1"
 
 
+@pytest.mark.slow
 def test_a_long_program_writes_its_first_steps_and_links_to_the_rest(
     client: TestClient,
 ) -> None:
@@ -150,6 +152,7 @@ def test_the_form_posts_back_to_its_shareable_url(client: TestClient) -> None:
     assert cells(client.get(location).text, "a")[2] == "4"
 
 
+@pytest.mark.graphviz
 def test_downloads_give_png_dot_and_json(client: TestClient) -> None:
     query = urlencode({"expression": "a * b + 1", "a": 2, "b": 3, "constants": "false"})
     png = client.get(f"/export/graph.png?{query}")
