@@ -42,8 +42,8 @@ class BudgetLimits:
     tape_work: int = 400_000_000
     bytes: int = 160 * 1024 * 1024
     draw_nodes: int = 3_000
-    dot_seconds: float = 5.0
-    wall_seconds: float = 5.0
+    dot_seconds: float = 4.0
+    wall_seconds: float = 4.0
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -48,7 +48,7 @@ class Settings(BaseSettings):
 
     render_cache_size: int = 256
 
-    body_read_timeout: float = 10.0  # seconds a client may pause while sending a body (408)
+    body_read_timeout: float = 5.0  # seconds a client may pause while sending a body (408)
     keep_alive_timeout: int = 5  # uvicorn closes an idle keep-alive connection after it
     public_origin: str = ""  # e.g. https://chainrule.example.edu: the share link's origin
     svg_max_age: int = 3_600  # Cache-Control max-age of GET /api/graph.svg, in seconds
