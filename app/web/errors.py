@@ -66,6 +66,24 @@ def problem_body(status: int, title: str, detail: str, slug: str, **extra: Any) 
     return json.dumps(_plain({**body, **extra}), allow_nan=False).encode()
 
 
+def closing_problem(
+    status: int, title: str, detail: str, slug: str, **extra: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the two ASGI messages of a problem+json answer that closes the connection
+    (for middleware that must answer before the app, e.g. a body too large or too slow)."""
+    body = problem_body(status, title, detail, slug, **extra)
+    start = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", PROBLEM_JSON.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ],
+    }
+    return start, {"type": "http.response.body", "body": body}
+
+
 def problem(
     status: int,
     title: str,

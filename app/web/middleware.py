@@ -11,7 +11,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.web.errors import PROBLEM_JSON, problem_body
+from app.web.errors import PROBLEM_JSON, closing_problem, problem_body
 
 ACCESS_LOGGER = "chainrule.access"
 
@@ -37,17 +37,7 @@ class BodyTooLarge(HTTPException):
 
 def _too_large_response(limit: int) -> tuple[Message, Message]:
     detail = f"request body is larger than the limit of {limit:,} bytes"
-    body = problem_body(413, "Request body too large", detail, "body-too-large", limit=limit)
-    start: Message = {
-        "type": "http.response.start",
-        "status": 413,
-        "headers": [
-            (b"content-type", PROBLEM_JSON.encode()),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-        ],
-    }
-    return start, {"type": "http.response.body", "body": body}
+    return closing_problem(413, "Request body too large", detail, "body-too-large", limit=limit)
 
 
 class BodySizeLimit:

@@ -7,7 +7,7 @@ import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.web.errors import PROBLEM_JSON, problem_body
+from app.web.errors import closing_problem
 
 
 class HeadAsGet:
@@ -75,14 +75,4 @@ class BodyReadTimeout:
 
     def _timeout_response(self) -> tuple[Message, Message]:
         detail = f"no part of the request body arrived for {self.timeout:g} s"
-        body = problem_body(408, "Request timeout", detail, "request-timeout")
-        start: Message = {
-            "type": "http.response.start",
-            "status": 408,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-        return start, {"type": "http.response.body", "body": body}
+        return closing_problem(408, "Request timeout", detail, "request-timeout")
