@@ -36,8 +36,8 @@ def graph_of(source: str, expand: bool = False, **values: float) -> Graph:
     return export_graph(evaluate(source, values), expand_calls=expand)
 
 
-def draw(graph: Graph, **options: object) -> tuple[str, dict[str, ET.Element]]:
-    svg = Renderer().svg(to_dot(graph, DotOptions(**options)), len(graph.nodes))  # type: ignore[arg-type]
+def draw(graph: Graph, **options: Any) -> tuple[str, dict[str, ET.Element]]:
+    svg = Renderer().svg(to_dot(graph, DotOptions(**options)), len(graph.nodes))
     root = ET.fromstring(svg)
     return svg, {g.get("id", ""): g for g in root.iter(f"{SVG}g")}
 

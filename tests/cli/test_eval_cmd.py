@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -54,10 +55,8 @@ def test_program_from_stdin(
     assert out.startswith("e = 6\n")
 
 
-def test_program_from_file(
-    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "p.txt"  # type: ignore[operator]
+def test_program_from_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.txt"
     path.write_text("relu(x)")
     _, out, _ = run(["eval", "-f", str(path), "x=-10"], capsys)
     assert out.splitlines() == ["output = 0", "doutput/dx = 0"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from app.grading import Answer, Grader, Options, Problem, Result
@@ -10,8 +12,8 @@ SEED = "c = a + b\nd = b + 1\ne = c * d"
 AT = {"a": 2.0, "b": 1.0}
 
 
-def grade(*answers: Answer, **options: object) -> Result:
-    problem = Problem(SEED, AT, Options(**options))  # type: ignore[arg-type]
+def grade(*answers: Answer, **options: Any) -> Result:
+    problem = Problem(SEED, AT, Options(**options))
     return Grader(problem).grade(list(answers))
 
 

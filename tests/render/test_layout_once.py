@@ -4,6 +4,7 @@ skeleton is cached, and new values are written into it; the browser's SVG contra
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import Any, cast
 
 import pytest
 
@@ -64,7 +65,8 @@ def test_each_value_node_ends_with_value_and_grad_texts_of_the_json(
     graph = graph_of(NEURON, ELSEWHERE)
     svg = Renderer().svg(to_dot(graph, DotOptions(compact=compact, precision=precision)), 20)
     drawn = groups(svg)
-    for node in graph_to_json(graph, precision)["nodes"]:  # type: ignore[attr-defined]
+    nodes = cast(list[dict[str, Any]], graph_to_json(graph, precision)["nodes"])
+    for node in nodes:
         assert "value" in drawn[node["id"]].get("class", "").split()
         last = texts(drawn[node["id"]])[-4:]
         assert last == ["value", node["value_text"], "grad", node["grad_text"]]

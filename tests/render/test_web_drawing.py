@@ -4,8 +4,10 @@ gate, answers 503 with Retry-After when it is full, and gives value_text/grad_te
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.config import Settings
@@ -74,7 +76,7 @@ def test_compact_is_an_option_of_the_api(client: TestClient) -> None:
 
 @pytest.mark.graphviz
 def test_a_full_drawing_queue_answers_503_with_retry_after(client: TestClient) -> None:
-    renderer = client.app.state.services.renderer  # type: ignore[attr-defined]
+    renderer = cast(FastAPI, client.app).state.services.renderer
     full = DotGate(workers=1, queue=0)
     full.admit()  # the one place is taken
     gate, renderer.gate = renderer.gate, full

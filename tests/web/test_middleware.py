@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -49,9 +50,9 @@ def client() -> Iterator[TestClient]:
     ],
 )
 def test_every_response_has_the_security_headers(
-    client: TestClient, method: str, path: str, kwargs: dict[str, object]
+    client: TestClient, method: str, path: str, kwargs: dict[str, Any]
 ) -> None:
-    response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+    response = client.request(method, path, **kwargs)
     for name, value in EXPECTED.items():
         assert response.headers[name] == value
     csp = response.headers["content-security-policy"]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.config import Settings
@@ -206,7 +207,7 @@ def test_training_runs_pass_one_gate_and_a_full_queue_is_a_503_with_retry_after(
     from app.gate import WorkGate
 
     with TestClient(create_app(Settings(access_log=False))) as c:
-        services = c.app.state.services  # type: ignore[attr-defined]
+        services = cast(FastAPI, c.app).state.services
         services.train_gate = WorkGate(workers=1, queue=0, busy=services.train_gate.busy)
         with services.train_gate.slot(wait=1.0):
             busy = c.post("/api/optimize", json=LINE)
