@@ -20,7 +20,7 @@ from app.lang import SourceError
 from app.render import DotOptions, RenderError, fmt, to_dot
 from app.render.style import Compact
 from app.web.errors import ProblemError
-from app.web.schemas.common import DrawOptions
+from app.web.schemas.common import QUERY_OPTIONS
 from app.web.services import Computed, Services
 from app.web.steptext import step_texts
 
@@ -34,7 +34,7 @@ TABLE_DIGITS = 6  # the table's digits, as the script's fmt() writes them (stati
 PAGE_STEPS = 200  # backward steps written into one page; a link pages through the rest
 # Query parameters that are options, not input values: the API's drawing options (by the
 # same names), the program, and the page's own.
-OPTIONS = frozenset(("expression", *DrawOptions.model_fields, "view", "steps_from"))
+OPTIONS = QUERY_OPTIONS | {"view", "steps_from"}  # the page's own two
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 DIGITS = re.compile(r"[0-9]{1,6}")
 

@@ -11,21 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
-from app.web.schemas.common import PROBLEM_RESPONSES, DrawOptions, Rankdir
+from app.web.schemas.common import PROBLEM_RESPONSES, QUERY_OPTIONS, DrawOptions, Rankdir
 from app.web.services import dot_text, etag_of
 
 router = APIRouter(prefix="/api", tags=["graph"])
 
-OPTIONS = (
-    "expression",
-    "rankdir",
-    "local_grads",
-    "precision",
-    "expand_calls",
-    "constants",
-    "legend",
-    "compact",
-)
+OPTIONS = QUERY_OPTIONS
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 SVG_MEDIA = "image/svg+xml"

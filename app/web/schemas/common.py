@@ -65,7 +65,7 @@ class DrawOptions(BaseModel):
     )
 
 
-class Problem(BaseModel):
+class ProblemDetails(BaseModel):
     """An error as application/problem+json (RFC 9457), with positions for input errors."""
 
     model_config = ConfigDict(
@@ -101,9 +101,9 @@ class Problem(BaseModel):
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {
-        "model": Problem,
+        "model": ProblemDetails,
         "description": text,
-        "content": {PROBLEM_MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "content": {PROBLEM_MEDIA: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}},
     }
     for status, text in (
         (400, "The request body could not be read (not JSON, or the wrong content type)."),
@@ -111,3 +111,8 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
         (422, "The program or the request is invalid, or the computation failed."),
     )
 }
+
+
+# The query parameters of a drawing's URL that are not input values (/api/graph.svg, the
+# page and its exports): the program and the drawing options, by the API's names.
+QUERY_OPTIONS = frozenset(("expression", *DrawOptions.model_fields))
