@@ -15,21 +15,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository's root
+from tests.support.server import running_process
 
 ROOT = Path(__file__).resolve().parent.parent
 NORMAL = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}}
@@ -202,54 +201,6 @@ def attacks() -> list[Attack]:
     ]
 
 
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@contextmanager
-def server(workers: int) -> Iterator[tuple[str, int]]:
-    """Run `chainrule serve`'s app under uvicorn; yield (base URL, PID); stop it by PID."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "app.web.main:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
-    env = {**os.environ, "CHAINRULE_ACCESS_LOG": "false"}
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield base, proc.pid
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def tree_rss_mb(pid: int) -> float:
     """Return the resident memory of pid and its children, in MB (from /proc)."""
     pids = [pid]
@@ -344,7 +295,7 @@ def main() -> int:
     chosen = [a for a in attacks() if not args.only or any(o in a.name for o in args.only)]
     failed = False
     for workers in args.workers:
-        with server(workers) as (base, pid):
+        with running_process(workers=workers) as (base, pid):
             stop = threading.Event()
             quiet_plain = statistics.median(latencies(base, NORMAL, 2.0, stop))
             quiet_drawn = statistics.median(latencies(base, DRAWN, 1.0, stop))

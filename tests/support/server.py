@@ -27,6 +27,16 @@ def free_port() -> int:
 @contextmanager
 def running_server(env: dict[str, str] | None = None, workers: int = 1) -> Iterator[str]:
     """Run `uvicorn --factory app.web.main:create_app`; yield its base URL; stop it by PID."""
+    with running_process(env, workers) as (base, _pid):
+        yield base
+
+
+@contextmanager
+def running_process(
+    env: dict[str, str] | None = None, workers: int = 1
+) -> Iterator[tuple[str, int]]:
+    """running_server, yielding (base URL, the uvicorn process's PID) (bench/abuse.py reads
+    its memory)."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", "app.web.main:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
@@ -47,7 +57,7 @@ def running_server(env: dict[str, str] | None = None, workers: int = 1) -> Itera
                 if time.monotonic() > deadline:
                     raise RuntimeError("uvicorn did not answer within 30 s") from None
                 time.sleep(0.1)
-        yield base
+        yield base, proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
