@@ -18,10 +18,10 @@ from app.budget import BudgetExceeded
 from app.build import MissingValuesError
 from app.cli.common import EXIT_INPUT_ERROR, report_input_error
 from app.engine import EngineError
-from app.grading import Answer, Grader, GradingError, Problem, Result, label
+from app.grading import Grader, GradingError, Problem, Result, label
 from app.grading import spec as specs
 from app.grading.formats import FORMATS, render
-from app.grading.questions import merge
+from app.grading.questions import answer_to, merge
 from app.lang import SourceError
 
 MAX_PROBLEM_CHARS = 1_000_000
@@ -143,10 +143,7 @@ def _grade_free(grader: Grader, entries: list[Any]) -> Graded:
     empty = specs.ProblemSpec("", {}, grader.problem.options)
     try:
         questions = [specs.question(e, f"answers.{i}", ["answer"]) for i, e in enumerate(entries)]
-        answers = [
-            Answer(q.name, e.get("answer"), q.of, q.wrt, q.points, q.expect, q.rtol, q.atol)
-            for q, e in zip(questions, entries, strict=True)
-        ]
+        answers = [answer_to(q, e.get("answer")) for q, e in zip(questions, entries, strict=True)]
         return Graded(grader.grade(answers), [], True)
     except ValueError as exc:  # GradingError is one: an unknown node, a duplicate name
         message = exc.message if isinstance(exc, GradingError) else str(exc)

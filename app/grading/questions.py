@@ -17,6 +17,12 @@ class Named(Protocol):
     def answer(self) -> object: ...
 
 
+def answer_to(question: QuestionLike, raw: object) -> Answer:
+    """Return the Answer to question given the raw answer (the question sets the rest)."""
+    q = question
+    return Answer(q.name, raw, q.of, q.wrt, q.points, q.expect, q.rtol, q.atol)
+
+
 def merge(
     questions: Sequence[QuestionLike], answers: Sequence[Named]
 ) -> tuple[list[Answer], list[str]]:
@@ -26,9 +32,6 @@ def merge(
     supplies the answer, so a student cannot change what is asked or what it is worth.
     """
     given = {a.name: a.answer for a in answers}
-    merged = [
-        Answer(q.name, given.get(q.name), q.of, q.wrt, q.points, q.expect, q.rtol, q.atol)
-        for q in questions
-    ]
+    merged = [answer_to(q, given.get(q.name)) for q in questions]
     asked = {q.name for q in questions}
     return merged, [a.name for a in answers if a.name not in asked]
