@@ -17,7 +17,6 @@ from app.render import fmt
 
 MINUS = "\u2212"  # one minus sign throughout: numbers and formulas alike
 MAX_TEXT = 28
-INLINE_STEPS = 500  # more steps than this are put in words on a worker thread
 MAX_PARTS = 6  # a total of more contributions is written first + second + … + last
 PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "^": 4, "**": 4}
 SYMBOL = {"*": "·", "-": MINUS, "/": "/", "+": "+", "^": "^", "**": "^"}

@@ -7,12 +7,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES, QUERY_OPTIONS, DrawOptions, Rankdir
-from app.web.services import dot_text, etag_of
+from app.web.services import Computed, dot_text, etag_of
 
 router = APIRouter(prefix="/api", tags=["graph"])
 
@@ -20,7 +19,6 @@ OPTIONS = QUERY_OPTIONS
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 SVG_MEDIA = "image/svg+xml"
-INLINE_DOT_NODES = 300  # about 10 ms of DOT writing; bigger graphs write it in a thread
 
 
 def query_values(request: Request) -> dict[str, float]:
@@ -125,11 +123,13 @@ async def graph_svg(
         compact="auto" if compact == "auto" else compact == "true",
     )
     budget = services.budget()
-    computed = await services.compute(expression, values, expand_calls, budget)
-    if len(computed.graph.nodes) > INLINE_DOT_NODES:  # a big DOT is written off the loop
-        dot = await run_in_threadpool(dot_text, computed, options, budget)
-    else:
-        dot = dot_text(computed, options, budget)
+
+    def work() -> tuple[Computed, str]:
+        """Compute and write the DOT in one go: on the event loop only for small programs."""
+        computed = services.compute_now(expression, values, expand_calls, budget)
+        return computed, dot_text(computed, options, budget)
+
+    computed, dot = await services.offload(expression, expand_calls, work)
     etag = etag_of(dot)
     headers = {
         "ETag": etag,
