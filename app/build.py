@@ -76,6 +76,7 @@ class _Evaluator:
         return done[0]
 
     def node(self, node: Expr, env: Mapping[str, Value], done: list[Value]) -> Value:
+        """Return the Value of one syntax node whose children are the last ones in done."""
         if isinstance(node, Num):
             return Value(node.value, "const")
         if isinstance(node, Name):

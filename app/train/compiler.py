@@ -39,6 +39,7 @@ class _Compiler:
             (self.tape.params if k == "live" else self.tape.columns)[name] = s
 
     def new(self, kind: str, const: Any = None, rowish: bool = False) -> int:
+        """Return a new slot of kind "const", "static" or "live"."""
         self.kind.append(kind)
         self.rowish.append(rowish)
         s = len(self.kind) - 1
@@ -54,6 +55,7 @@ class _Compiler:
         return self.slot[root]
 
     def node(self, node: Value, diff: bool) -> int:
+        """Return the slot holding node's value, emitting its instruction first."""
         if node.op == "const":
             return self.new("const", node.data)
         if node.op == "":
@@ -94,6 +96,7 @@ class _Compiler:
         safe: bool,
         uses: tuple[int, ...] | None = None,
     ) -> int:
+        """Append one instruction to the data-only or the per-step part of the tape."""
         uses = ins if uses is None else uses
         kind = "live" if any(self.kind[s] == "live" for s in ins) else "static"
         out = self.new(kind, rowish=any(self.rowish[s] for s in uses))
