@@ -7,6 +7,11 @@ whether a local derivative can be infinite at the edge of its domain. Standard l
 and no imports from `app`, so `app.lang` and `app.engine` may both read it; the tape passes
 NumPy in as `np`. To add an operation, add an `Op` to `OPS` (and its tests: see
 tests/engine/test_ops.py, which fails until the new op has a row).
+
+Each row's `scalar` rule is the engine's forward and local derivatives (the grammar's operators
+too: `Value`'s operators are made from their rows), and its `array`/`slopes` are the tape's,
+written as the same formulas, so that rounding, underflow and overflow happen alike in both
+(tests/train/test_tape_ops.py checks every op at the edges of the floats).
 """
 
 from __future__ import annotations
@@ -19,8 +24,49 @@ Scalar = Callable[..., tuple[float, ...]]  # (x[, y]) -> (out, d out/dx[, d out/
 Array = Callable[..., Any]  # (np, *arrays) -> array
 
 
+# The nodes that are not operations of the table, by the `.op` they carry.
+INPUT = ""  # an input leaf: a name the program reads (its value given by the caller)
+CONSTANT = "const"  # a number written in the program (a leaf that is never varied)
+ALIAS = "="  # a named line that is another node under a new name (b = a)
+CALL = "call"  # a call of a user function (def f(x) = ...): one node, expandable
+
+
+def is_input(op: str) -> bool:
+    """True for the op of an input leaf."""
+    return op == INPUT
+
+
+def is_constant(op: str) -> bool:
+    """True for the op of a written number."""
+    return op == CONSTANT
+
+
+def is_leaf(op: str) -> bool:
+    """True for the op of a node made from no other node (an input or a constant)."""
+    return op in (INPUT, CONSTANT)
+
+
+def is_alias(op: str) -> bool:
+    """True for the op of a named line that only renames another node."""
+    return op == ALIAS
+
+
+def is_call(op: str) -> bool:
+    """True for the op of a user function call."""
+    return op == CALL
+
+
+def is_operation(op: str) -> bool:
+    """True for the op of a row of the table (+, exp, max, ...)."""
+    return op in OPS
+
+
 class Undefined(ArithmeticError):
     """A scalar rule has no finite real result here; the engine adds the op and operands."""
+
+
+class Overflow(Undefined):
+    """The result is real but too large for a float (constant folding takes it as inf)."""
 
 
 class Slope(NamedTuple):
@@ -37,7 +83,7 @@ class Op(NamedTuple):
     arity: int
     symbol: str  # how an op node of the picture shows it
     call: str | None  # the language's function name (None: an operator of the grammar)
-    scalar: Scalar | None  # forward and local derivatives on floats (None: Value's operator)
+    scalar: Scalar  # forward and local derivatives on floats (the engine's)
     array: Array  # forward on arrays: array(np, a[, b])
     slopes: tuple[Slope, ...]  # the tape's local derivative with respect to each input
     example: tuple[float, ...]  # a point where it is defined and smooth (for the tests)
@@ -46,11 +92,79 @@ class Op(NamedTuple):
     infix: bool = False  # the grammar writes it between its two operands (a + b)
 
 
+def _add(x: float, y: float) -> tuple[float, float, float]:
+    return x + y, 1.0, 1.0
+
+
+def _sub(x: float, y: float) -> tuple[float, float, float]:
+    return x - y, 1.0, -1.0
+
+
+def _mul(x: float, y: float) -> tuple[float, float, float]:
+    return x * y, y, x
+
+
+def _div(x: float, y: float) -> tuple[float, float, float]:
+    if y == 0.0:
+        raise Undefined("division by zero")
+    out = x / y
+    return out, 1.0 / y, -out / y
+
+
+def _neg(x: float) -> tuple[float, float]:
+    return -x, -1.0
+
+
+def _pow_or_inf(x: float, k: float) -> float:
+    """Return x**k, or the signed inf it overflows to (x**k is real here: see power_rule)."""
+    try:
+        out: float = x**k
+    except OverflowError:
+        return math.inf if x > 0.0 or k % 2.0 == 0.0 else -math.inf
+    return out
+
+
+def power_rule(x: float, k: float, constant_exponent: bool = False) -> tuple[float, float, float]:
+    """Return (x**k, d/dx, d/dk): every edge case of power, for the engine and the tape.
+
+    d/dx is k * x**(k-1), computed as such (not as k * x**k / x, whose x**k may underflow to
+    0 where the slope does not), an IEEE inf where it overflows; at x = 0 it is 0 for k = 0,
+    inf for k < 1, 1 for k = 1 and 0 above. d/dk is x**k * ln x, 0 at x = 0, and NaN at a
+    negative base (x**k is not real around k) unless the exponent is a written constant,
+    which is never varied: 0 then.
+    """
+    if x == 0.0 and k < 0.0:
+        raise Undefined("zero cannot be raised to a negative power")
+    if x < 0.0 and not k.is_integer():
+        raise Undefined("a negative base needs an integer exponent")
+    try:
+        out = x**k
+    except OverflowError:
+        raise Overflow("result overflows a float") from None
+    if k == 0.0:
+        d_base = 0.0
+    elif x == 0.0:
+        d_base = math.inf if k < 1.0 else (1.0 if k == 1.0 else 0.0)
+    else:
+        d_base = k * _pow_or_inf(x, k - 1.0)
+    if x > 0.0:
+        d_exp = out * math.log(x)
+    elif x == 0.0 or constant_exponent:
+        d_exp = 0.0
+    else:
+        d_exp = math.nan
+    return out, d_base, d_exp
+
+
+def _power(x: float, k: float) -> tuple[float, float, float]:
+    return power_rule(x, k)
+
+
 def _exp(x: float) -> tuple[float, float]:
     try:
         out = math.exp(x)
     except OverflowError:
-        raise Undefined("result overflows a float") from None
+        raise Overflow("result overflows a float") from None
     return out, out
 
 
@@ -98,6 +212,9 @@ def _extreme(larger: bool) -> Scalar:
     return rule
 
 
+_A, _B, _OUT, _AB = ("a",), ("b",), ("out",), ("a", "b")
+
+
 def _np_sigmoid(np: Any, x: Any) -> Any:
     e = np.exp(-np.abs(x))
     return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -109,13 +226,34 @@ def np_dsqrt(np: Any, root: Any) -> Any:
 
 
 def _np_dpower_base(np: Any, x: Any, k: Any) -> Any:
-    d = k * np.power(x, k - 1.0)
-    return np.where(k == 0.0, 0.0, np.where((x == 0.0) & (k < 1.0), np.inf, d))
+    d = k * np.power(x, k - 1.0)  # as power_rule: 0 for k = 0; at x = 0 inf, 1 or 0
+    at_zero = np.where(k < 1.0, np.inf, np.where(k == 1.0, 1.0, 0.0))
+    return np.where(k == 0.0, 0.0, np.where(x == 0.0, at_zero, d))
 
 
 def _np_dpower_exp(np: Any, x: Any, out: Any) -> Any:
     safe = np.where(x > 0.0, x, 1.0)
     return np.where(x > 0.0, out * np.log(safe), np.where(x == 0, 0.0, np.nan))
+
+
+def constant_power(k: float) -> tuple[Array, Slope]:
+    """Return x**k on arrays for a written constant k and its slope, as `power_rule` has them.
+
+    The usual exponents take the short ways (x*x, 1/x, sqrt: NumPy's general power is slow);
+    each slope is the scalar rule's k * x**(k-1) written for that k.
+    """
+    forms: dict[float, tuple[Array, Slope]] = {
+        0.0: (lambda np, x: np.ones_like(x), Slope(0.0)),
+        1.0: (lambda np, x: x, Slope(1.0)),
+        2.0: (lambda np, x: x * x, Slope(lambda np, x: 2.0 * x, _A)),
+        3.0: (lambda np, x: x * x * x, Slope(lambda np, x: 3.0 * (x * x), _A)),
+        -1.0: (lambda np, x: 1.0 / x, Slope(lambda np, x: -1.0 / (x * x), _A)),
+        -2.0: (lambda np, x: 1.0 / (x * x), Slope(lambda np, x: _np_dpower_base(np, x, -2.0), _A)),
+        0.5: (lambda np, x: np.sqrt(x), Slope(np_dsqrt, _OUT)),
+    }
+    if k in forms:
+        return forms[k]
+    return (lambda np, x: np.power(x, k)), Slope(lambda np, x: _np_dpower_base(np, x, k), _A)
 
 
 def _np_tie(larger: bool, first: bool) -> Array:
@@ -127,33 +265,31 @@ def _np_tie(larger: bool, first: bool) -> Array:
     return slope
 
 
-_A, _B, _OUT, _AB = ("a",), ("b",), ("out",), ("a", "b")
-
 # fmt: off
 _TABLE = (
-    # The grammar's operators (scalar None: Value's own operators + - * / ** and unary -).
-    Op("+", 2, "+", call=None, scalar=None,
+    # The grammar's operators (Value's + - * / ** and unary - are made from these rows).
+    Op("+", 2, "+", call=None, scalar=_add,
        array=lambda np, a, b: np.add(a, b),
        slopes=(Slope(1.0), Slope(1.0)), example=(2.0, 3.0), infix=True),
-    Op("-", 2, "−", call=None, scalar=None,
+    Op("-", 2, "−", call=None, scalar=_sub,
        array=lambda np, a, b: np.subtract(a, b),
        slopes=(Slope(1.0), Slope(-1.0)), example=(2.0, 3.0), infix=True),
-    Op("*", 2, "×", call=None, scalar=None,
+    Op("*", 2, "×", call=None, scalar=_mul,
        array=lambda np, a, b: np.multiply(a, b),
        slopes=(Slope(lambda np, b: b, _B), Slope(lambda np, a: a, _A)), example=(2.0, 3.0),
        infix=True),
-    Op("/", 2, "÷", call=None, scalar=None,
+    Op("/", 2, "÷", call=None, scalar=_div,
        array=lambda np, a, b: np.divide(a, b),
        slopes=(Slope(lambda np, b: 1.0 / b, _B), Slope(lambda np, out, b: -out / b, ("out", "b"))),
        example=(3.0, 4.0), singular=True, infix=True),
-    Op("^", 2, "^", call="pow", scalar=None,
+    Op("^", 2, "^", call="pow", scalar=_power,
        array=lambda np, a, b: np.power(a, b),
        slopes=(Slope(_np_dpower_base, _AB), Slope(_np_dpower_exp, ("a", "out"))),
        example=(1.5, 2.5), singular=True, infix=True),
-    Op("neg", 1, "−x", call=None, scalar=None,
+    Op("neg", 1, "−x", call=None, scalar=_neg,
        array=lambda np, a: np.negative(a),
        slopes=(Slope(-1.0),), example=(1.5,)),
-    # Functions: the engine applies their scalar rule (Value.exp(), ..., maximum, minimum).
+    # Functions: Value.exp(), ..., maximum, minimum and apply() call their scalar rule.
     Op("exp", 1, "exp", call="exp", scalar=_exp,
        array=lambda np, a: np.exp(a),
        slopes=(Slope(lambda np, out: out, _OUT),), example=(0.7,)),

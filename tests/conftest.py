@@ -4,8 +4,11 @@
   on a machine without Chromium, a Docker engine or Graphviz's `dot` (so `./dev check` runs
   without OS packages), but CI installs all three, so a skip there means something is
   missing, not that the check passed.
-- Hypothesis runs derandomized (the same examples every run, no example database), so a
-  landing is reproducible; runs elsewhere keep exploring new examples.
+- Hypothesis runs derandomized everywhere by default (profile "repeat": the same examples
+  every run, no example database), so `./dev check` and CI pass or fail alike and a landing is
+  reproducible. New examples are the separate lane `./dev explore` (HYPOTHESIS_PROFILE=explore:
+  random examples, failures kept in .hypothesis/ and replayed first). Either way a failure
+  prints the falsifying example and the blob that reproduces it.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ STRICT = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 HAS_DOT = shutil.which("dot") is not None
 
-settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
-if STRICT:
-    settings.load_profile("ci")
+PROFILES = ("repeat", "explore")
+settings.register_profile("repeat", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeat"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -3,10 +3,14 @@ what `./dev check` runs, the licence matches pyproject, the changelog names the 
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -33,6 +37,25 @@ def test_the_changelog_has_the_released_version() -> None:
     assert f"## {version}" in (ROOT / "CHANGELOG.md").read_text()
 
 
+BUILTIN_MARKERS = {"parametrize", "skip", "skipif", "xfail", "usefixtures", "filterwarnings"}
+MARKER = re.compile(r"pytest\.mark\.([A-Za-z_][A-Za-z0-9_]*)|get_closest_marker\(\"(\w+)\"\)")
+
+
 def test_every_test_marker_in_use_is_declared() -> None:
     declared = {m.split(":")[0] for m in PYPROJECT["tool"]["pytest"]["ini_options"]["markers"]}
-    assert {"browser", "docker", "slow", "bench"} <= declared
+    used = set()
+    for path in (ROOT / "tests").rglob("*.py"):
+        for mark, looked_up in MARKER.findall(path.read_text()):
+            used.add(mark or looked_up)
+    assert {"browser", "docker", "slow", "graphviz"} <= used  # the scan finds them
+    assert used - BUILTIN_MARKERS <= declared, used - BUILTIN_MARKERS - declared
+
+
+def test_property_tests_draw_the_same_examples_unless_exploring() -> None:
+    repeat = settings.get_profile("repeat")
+    assert repeat.derandomize and repeat.database is None and repeat.print_blob
+    explore = settings.get_profile("explore")
+    assert not explore.derandomize and explore.print_blob
+    loaded = os.environ.get("HYPOTHESIS_PROFILE", "repeat")
+    current = settings.default
+    assert current is not None and current.derandomize == (loaded == "repeat")

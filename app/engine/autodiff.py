@@ -1,7 +1,7 @@
 """Topological order and the reverse pass, both iterative (no recursion limit).
 
-Both read a node's inputs from its slots (see `Value`): `a` and `b` with local
-derivatives `ga` and `gb` for one or two inputs, the tuple pair `nary` otherwise.
+Both read a node's inputs from its slots (see `Value`): `first` and `second` with local
+derivatives `d_first` and `d_second` for one or two inputs, the tuple pair `many` otherwise.
 """
 
 from __future__ import annotations
@@ -40,23 +40,23 @@ def topological_order(root: Value) -> list[Value]:
         if node in seen:
             continue
         see(node)
-        a = node.a
-        if a is not None:  # inputs pushed right to left, so the left one is emitted first
+        first = node.first
+        if first is not None:  # inputs pushed right to left, so the left one is emitted first
             push(node)
             push(None)
-            b = node.b
-            if b is not None and b not in seen:
-                push(b)
-            if a not in seen:
-                push(a)
+            second = node.second
+            if second is not None and second not in seen:
+                push(second)
+            if first not in seen:
+                push(first)
             continue
-        nary = node.nary
-        if nary is None:
+        many = node.many
+        if many is None:
             emit(node)
             continue
         push(node)
         push(None)
-        for child in reversed(nary[0]):
+        for child in reversed(many[0]):
             if child not in seen:
                 push(child)
     return order
@@ -66,29 +66,35 @@ def backward(root: Value, seed: float = 1.0) -> list[Value]:
     """Add d(root)/d(node) * seed to every node's grad; return the topological order used.
 
     Each node is visited once, in reverse topological order. This pass's gradients are
-    computed apart from what `.grad` already holds and then added, so calling it twice
-    doubles every gradient (PyTorch's accumulation rule) and never double-counts.
+    summed in each node's `pass_grad` apart from what `.grad` already holds and then added,
+    so calling it twice doubles every gradient (PyTorch's accumulation rule) and never
+    double-counts. `pass_grad` is 0 outside the pass: a node sets it back when visited (every
+    node that receives a share is visited after the nodes that give it one).
     """
     order = topological_order(root)
-    for node in order:
-        node.pending = 0.0
-    root.pending = seed
-    for node in reversed(order):
-        g = node.pending
-        node.grad += g
-        if g == 0.0:
-            continue
-        a = node.a
-        if a is not None:
-            a.pending += g * node.ga
-            b = node.b
-            if b is not None:
-                b.pending += g * node.gb
-            continue
-        nary = node.nary
-        if nary is not None:
-            for child, local in zip(nary[0], nary[1], strict=True):
-                child.pending += g * local
+    root.pass_grad = seed
+    try:
+        for node in reversed(order):
+            g = node.pass_grad
+            if g == 0.0:
+                continue
+            node.pass_grad = 0.0
+            node.grad += g
+            first = node.first
+            if first is not None:
+                first.pass_grad += g * node.d_first
+                second = node.second
+                if second is not None:
+                    second.pass_grad += g * node.d_second
+                continue
+            many = node.many
+            if many is not None:
+                for child, local in zip(many[0], many[1], strict=True):
+                    child.pass_grad += g * local
+    except BaseException:  # interrupted: leave no share behind for the next pass
+        for node in order:
+            node.pass_grad = 0.0
+        raise
     return order
 
 

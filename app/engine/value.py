@@ -1,45 +1,37 @@
 """Value: a scalar that remembers how it was computed.
 
-Every operation has the same shape: compute the forward value, compute the local
-derivative with respect to each input, and return a new node holding both. No closures
-are stored, so a node holds no reference to itself and graphs are freed by reference
-counting alone (no work for the cyclic garbage collector).
+Every operation has the same shape, read from its row of the op table (`app.ops.OPS`):
+compute the forward value and the local derivative with respect to each input, and return
+a new node holding both. No closures are stored, so a node holds no reference to itself and
+graphs are freed by reference counting alone (no work for the cyclic garbage collector).
 """
 
 from __future__ import annotations
 
-import math
-import operator
 from collections.abc import Callable
 from typing import Any, Union, final
 
 from app.engine import autodiff
 from app.engine.errors import EngineError
-from app.ops import OPS, Scalar, Undefined
+from app.ops import ALIAS, CALL, CONSTANT, INPUT, OPS, Undefined, power_rule
 
 Number = int | float
 Operand = Union["Value", int, float]
+Pair = tuple[tuple["Value", ...], tuple[float, ...]]
 
-_INF = math.inf
+NOT_FINITE = "result is not a finite number"
 _new = object.__new__
-
-
-def _checked(op: str, out: float, operands: tuple[float, ...]) -> float:
-    """Return out if it is finite, else raise EngineError for op."""
-    if out - out != 0.0:  # true only for inf and nan
-        raise EngineError(op, operands, "result is not a finite number")
-    return out
 
 
 def _make(
     data: float,
     op: str,
-    a: Value | None = None,
-    b: Value | None = None,
-    ga: float = 0.0,
-    gb: float = 0.0,
-    nary: tuple[tuple[Value, ...], tuple[float, ...]] | None = None,
-    name: str | None = None,
+    first: Value | None,
+    second: Value | None,
+    d_first: float,
+    d_second: float,
+    many: Pair | None,
+    name: str | None,
     v: Value | None = None,
 ) -> Value:
     """Return a node with every slot set: the one way a Value is built.
@@ -53,13 +45,47 @@ def _make(
     v.op = op
     v.name = name
     v.detail = None
-    v.a = a
-    v.b = b
-    v.ga = ga
-    v.gb = gb
-    v.nary = nary
-    v.pending = 0.0
+    v.first = first
+    v.second = second
+    v.d_first = d_first
+    v.d_second = d_second
+    v.many = many
+    v.pass_grad = 0.0
     return v
+
+
+def _operand(x: Operand) -> Value:
+    """Return x if it is a Value, else a constant leaf holding the number x."""
+    if isinstance(x, Value):
+        return x
+    return _make(x if type(x) is float else float(x), CONSTANT, None, None, 0.0, 0.0, None, None)
+
+
+def _infix(name: str) -> tuple[Callable[[Value, Operand], Value], Callable[[Value, Number], Value]]:
+    """Return the operator of the table's row name and its reflected form (2 + x)."""
+    rule = OPS[name].scalar
+
+    def operator(self: Value, other: Operand) -> Value:
+        if type(other) is Value:
+            o = other
+        elif type(other) is float:  # a number operand becomes a constant leaf
+            o = _make(other, CONSTANT, None, None, 0.0, 0.0, None, None)
+        else:
+            o = _operand(other)
+        x = self.data
+        y = o.data
+        try:
+            out, d_self, d_other = rule(x, y)
+        except Undefined as exc:
+            raise EngineError(name, (x, y), str(exc)) from None
+        if out - out != 0.0:  # true only for inf and nan
+            raise EngineError(name, (x, y), NOT_FINITE)
+        return _make(out, name, self, o, d_self, d_other, None, None)
+
+    def reflected(self: Value, other: Number) -> Value:
+        return operator(_operand(other), self)
+
+    return operator, reflected
 
 
 @final
@@ -67,70 +93,95 @@ class Value:
     """A scalar node: its value, its gradient, and the ordered inputs it was made from.
 
     Read the inputs through `.inputs` and `.local_grads`. Inside, a node made from one or
-    two nodes keeps them in the slots `a` and `b` (`b` None for one input) and their local
-    derivatives in `ga` and `gb`, so that an operation allocates one object the garbage
-    collector tracks instead of three. Any other number of inputs (a user function call)
-    is the pair of tuples `nary`, with `a` None; a leaf has `a` and `nary` None. Every slot
-    is always set (unused ones to None or 0.0: it costs no memory), by `_make`; `pending`
-    belongs to `backward`.
+    two nodes keeps them in the slots `first` and `second` (`second` None for one input) and
+    their local derivatives in `d_first` and `d_second`, so that an operation allocates one
+    object the garbage collector tracks instead of three. Any other number of inputs (a user
+    function call) is the pair of tuples `many`, with `first` None; a leaf has `first` and
+    `many` None. Every slot is always set (unused ones to None or 0.0: it costs no memory),
+    by `_make`; `pass_grad` is backward's (0 outside it) and `detail` the builder's.
     """
 
-    __slots__ = ("a", "b", "data", "detail", "ga", "gb", "grad", "name", "nary", "op", "pending")
+    __slots__ = (
+        "d_first",
+        "d_second",
+        "data",
+        "detail",
+        "first",
+        "grad",
+        "many",
+        "name",
+        "op",
+        "pass_grad",
+        "second",
+    )
 
     data: float
     grad: float
-    op: str
+    op: str  # the table's operation, or INPUT, CONSTANT, ALIAS, CALL (app.ops)
     name: str | None
-    detail: Any
-    a: Value | None
-    b: Value | None
-    ga: float
-    gb: float
-    nary: tuple[tuple[Value, ...], tuple[float, ...]] | None
-    pending: float
+    detail: Any  # what the builder attaches (a user function call's body)
+    first: Value | None
+    second: Value | None
+    d_first: float
+    d_second: float
+    many: Pair | None
+    pass_grad: float
 
     def __init__(
         self,
         data: Number,
-        op: str = "",
+        op: str = INPUT,
         inputs: tuple[Value, ...] = (),
         local_grads: tuple[float, ...] = (),
         name: str | None = None,
     ) -> None:
+        """Make a leaf (no inputs), or a node with one local derivative per input."""
         x = data if type(data) is float else float(data)
         if not inputs and not local_grads:  # a leaf: an input or a constant
+            if op not in (INPUT, CONSTANT):
+                raise ValueError(f"a node with no inputs is an input or a constant, not {op!r}")
             _make(x, op, None, None, 0.0, 0.0, None, name, self)
             return
+        if op in (INPUT, CONSTANT):
+            raise ValueError(f"a node made from inputs needs an operation, not {op!r}")
         n = len(inputs)
-        if n != len(local_grads) or n > 2:
-            _make(x, op, None, None, 0.0, 0.0, (inputs, local_grads), name, self)
-        elif n == 1:
-            _make(x, op, inputs[0], None, local_grads[0], 0.0, None, name, self)
+        if n != len(local_grads):
+            raise ValueError(
+                f"one local derivative per input is required: {n} input(s), "
+                f"{len(local_grads)} local derivative(s)"
+            )
+        if not all(isinstance(v, Value) for v in inputs):
+            raise TypeError("every input of a Value must be a Value")
+        grads = tuple(float(g) for g in local_grads)
+        if n == 1:
+            _make(x, op, inputs[0], None, grads[0], 0.0, None, name, self)
+        elif n == 2:
+            _make(x, op, inputs[0], inputs[1], grads[0], grads[1], None, name, self)
         else:
-            _make(x, op, inputs[0], inputs[1], local_grads[0], local_grads[1], None, name, self)
+            _make(x, op, None, None, 0.0, 0.0, (tuple(inputs), grads), name, self)
 
     @property
     def inputs(self) -> tuple[Value, ...]:
         """The nodes this one was made from, in operand order (a * a gives (a, a))."""
-        a = self.a
-        if a is None:
-            nary = self.nary
-            return () if nary is None else nary[0]
-        b = self.b
-        return (a,) if b is None else (a, b)
+        first = self.first
+        if first is None:
+            many = self.many
+            return () if many is None else many[0]
+        second = self.second
+        return (first,) if second is None else (first, second)
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(input) for each input, in the order of `inputs`."""
-        if self.a is None:
-            nary = self.nary
-            return () if nary is None else nary[1]
-        return (self.ga,) if self.b is None else (self.ga, self.gb)
+        if self.first is None:
+            many = self.many
+            return () if many is None else many[1]
+        return (self.d_first,) if self.second is None else (self.d_first, self.d_second)
 
     @classmethod
     def constant(cls, x: Number) -> Value:
         """Return a constant leaf (a number written in a formula)."""
-        return cls(x, "const")
+        return cls(x, CONSTANT)
 
     @classmethod
     def node(
@@ -139,74 +190,45 @@ class Value:
         """Return a custom operation node with the given value and local derivatives."""
         if len(inputs) != len(local_grads):
             raise ValueError("one local derivative per input is required")
-        return cls(
-            _checked(op, float(data), tuple(v.data for v in inputs)),
-            op,
-            inputs,
-            tuple(float(g) for g in local_grads),
-        )
+        x = float(data)
+        if x - x != 0.0:
+            raise EngineError(op, tuple(v.data for v in inputs), NOT_FINITE)
+        return cls(x, op, inputs, local_grads)
+
+    # ----- what kind of node this is (app.ops names the kinds) ---------------------
+    @property
+    def is_input(self) -> bool:
+        """True for an input leaf (a name the program reads)."""
+        return self.op == INPUT
 
     @property
-    def is_leaf(self) -> bool:
-        """True for inputs and constants (nodes made from no other node)."""
-        return self.a is None and self.nary is None
+    def is_constant(self) -> bool:
+        """True for a written number."""
+        return self.op == CONSTANT
+
+    @property
+    def is_alias(self) -> bool:
+        """True for a named line that only renames another node (b = a)."""
+        return self.op == ALIAS
+
+    @property
+    def is_call(self) -> bool:
+        """True for a user function call (its body is in `detail`)."""
+        return self.op == CALL
 
     def __repr__(self) -> str:
         label = f", name={self.name!r}" if self.name else ""
         op = f", op={self.op!r}" if self.op else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{op}{label})"
 
-    # ----- arithmetic -------------------------------------------------------------
-    # The finiteness check `out - out != 0.0` (true only for inf and nan) is written out in
-    # the hot operations rather than calling _checked: it is the same test, one call fewer.
-    def __add__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else _make(float(other), "const")
-        a, b = self.data, o.data
-        out = a + b
-        if out - out != 0.0:
-            raise EngineError("+", (a, b), "result is not a finite number")
-        return _make(out, "+", self, o, 1.0, 1.0)
-
-    def __radd__(self, other: Number) -> Value:
-        return _make(float(other), "const") + self
-
-    def __sub__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else _make(float(other), "const")
-        a, b = self.data, o.data
-        out = a - b
-        if out - out != 0.0:
-            raise EngineError("-", (a, b), "result is not a finite number")
-        return _make(out, "-", self, o, 1.0, -1.0)
-
-    def __rsub__(self, other: Number) -> Value:
-        return _make(float(other), "const") - self
-
-    def __mul__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else _make(float(other), "const")
-        a, b = self.data, o.data
-        out = a * b
-        if out - out != 0.0:
-            raise EngineError("*", (a, b), "result is not a finite number")
-        return _make(out, "*", self, o, b, a)
-
-    def __rmul__(self, other: Number) -> Value:
-        return _make(float(other), "const") * self
-
-    def __truediv__(self, other: Operand) -> Value:
-        o = other if isinstance(other, Value) else _make(float(other), "const")
-        a, b = self.data, o.data
-        if b == 0.0:
-            raise EngineError("/", (a, b), "division by zero")
-        out = a / b
-        if out - out != 0.0:
-            raise EngineError("/", (a, b), "result is not a finite number")
-        return _make(out, "/", self, o, 1.0 / b, -out / b)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        return _make(float(other), "const") / self
+    # ----- arithmetic: the grammar's operators, each from its row of the table -------
+    __add__, __radd__ = _infix("+")
+    __sub__, __rsub__ = _infix("-")
+    __mul__, __rmul__ = _infix("*")
+    __truediv__, __rtruediv__ = _infix("/")
 
     def __neg__(self) -> Value:
-        return _make(-self.data, "neg", self, None, -1.0)
+        return _unary("neg", self)
 
     def __pos__(self) -> Value:
         return self
@@ -215,7 +237,7 @@ class Value:
         return power(self, other)
 
     def __rpow__(self, other: Number) -> Value:
-        return power(_make(float(other), "const"), self)
+        return power(_operand(other), self)
 
     # ----- functions: forward and local derivative from the table (app.ops) -------
     def exp(self) -> Value:
@@ -268,32 +290,17 @@ class Value:
 
 
 def power(base: Operand, exponent: Operand) -> Value:
-    """Return base**exponent; either may be a Value (d/db = a**b * ln a)."""
-    a_v = base if isinstance(base, Value) else _make(float(base), "const")
-    b_v = exponent if isinstance(exponent, Value) else _make(float(exponent), "const")
-    a, b = a_v.data, b_v.data
-    if a == 0.0 and b < 0.0:
-        raise EngineError("^", (a, b), "zero cannot be raised to a negative power")
-    if a < 0.0 and not b.is_integer():
-        raise EngineError("^", (a, b), "a negative base needs an integer exponent")
+    """Return base**exponent; either may be a Value (d/db = a**b * ln a); see power_rule."""
+    x_v = _operand(base)
+    k_v = _operand(exponent)
+    x, k = x_v.data, k_v.data
     try:
-        out = a**b
-    except OverflowError:
-        raise EngineError("^", (a, b), "result overflows a float") from None
-    _checked("^", out, (a, b))
-    if b == 0.0:
-        d_base = 0.0
-    elif a == 0.0:  # b > 0 here: the slope of x**b at 0 is inf, 1 or 0
-        d_base = _INF if b < 1.0 else (1.0 if b == 1.0 else 0.0)
-    else:
-        d_base = b * (out / a)  # = b * a**(b-1), which may overflow where a**b does not
-    if a > 0.0:
-        d_exp = out * math.log(a)
-    elif a == 0.0 or b_v.op == "const":
-        d_exp = 0.0  # limit from the right at 0; a written constant exponent is not varied
-    else:
-        d_exp = math.nan  # a**b is not real-valued around a negative base
-    return _make(out, "^", a_v, b_v, d_base, d_exp)
+        out, d_base, d_exp = power_rule(x, k, k_v.op == CONSTANT)
+    except Undefined as exc:
+        raise EngineError("^", (x, k), str(exc)) from None
+    if out - out != 0.0:
+        raise EngineError("^", (x, k), NOT_FINITE)
+    return _make(out, "^", x_v, k_v, d_base, d_exp, None, None)
 
 
 def maximum(a: Operand, b: Operand) -> Value:
@@ -306,42 +313,29 @@ def minimum(a: Operand, b: Operand) -> Value:
     return _binary("min", a, b)
 
 
-_SCALAR: dict[str, Scalar] = {name: op.scalar for name, op in OPS.items() if op.scalar}
-
-
 def _unary(name: str, x: Value) -> Value:
-    """Return the node of the one-input function name of the table at x."""
+    """Return the node of the one-input operation name of the table at x."""
     a = x.data
     try:
-        out, slope = _SCALAR[name](a)
+        out, slope = OPS[name].scalar(a)
     except Undefined as exc:
         raise EngineError(name, (a,), str(exc)) from None
     if out - out != 0.0:
-        raise EngineError(name, (a,), "result is not a finite number")
-    return _make(out, name, x, None, slope)
+        raise EngineError(name, (a,), NOT_FINITE)
+    return _make(out, name, x, None, slope, 0.0, None, None)
 
 
 def _binary(name: str, a: Operand, b: Operand) -> Value:
-    """Return the node of the two-input function name of the table at (a, b)."""
-    x = a if isinstance(a, Value) else _make(float(a), "const")
-    y = b if isinstance(b, Value) else _make(float(b), "const")
+    """Return the node of the two-input operation name of the table at (a, b)."""
+    x = _operand(a)
+    y = _operand(b)
     try:
-        out, da, db = _SCALAR[name](x.data, y.data)
+        out, da, db = OPS[name].scalar(x.data, y.data)
     except Undefined as exc:
         raise EngineError(name, (x.data, y.data), str(exc)) from None
     if out - out != 0.0:
-        raise EngineError(name, (x.data, y.data), "result is not a finite number")
-    return _make(out, name, x, y, da, db)
-
-
-_OPERATORS: dict[str, Callable[..., Value]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "^": power,
-    "neg": operator.neg,
-}
+        raise EngineError(name, (x.data, y.data), NOT_FINITE)
+    return _make(out, name, x, y, da, db, None, None)
 
 
 def apply(name: str, *operands: Operand) -> Value:
@@ -351,7 +345,8 @@ def apply(name: str, *operands: Operand) -> Value:
         raise ValueError(f"no operation {name!r}")
     if len(operands) != op.arity:
         raise TypeError(f"{name} takes {op.arity} operand(s), got {len(operands)}")
-    args = [v if isinstance(v, Value) else _make(float(v), "const") for v in operands]
-    if op.scalar is None:
-        return _OPERATORS[name](*args)
-    return _unary(name, args[0]) if op.arity == 1 else _binary(name, args[0], args[1])
+    if name == "^":  # a written constant exponent is not varied (see power_rule)
+        return power(*operands)
+    if op.arity == 1:
+        return _unary(name, _operand(operands[0]))
+    return _binary(name, *operands)

@@ -1,11 +1,26 @@
-"""Constant sub-expressions folded while parsing, so `9^9^9` is refused before computing."""
+"""Constant sub-expressions folded while parsing, so `9^9^9` is refused before computing.
+
+A constant's value is its op's forward from the op table (app.ops): the same rule the engine
+computes with. Where that overflows the value is inf; where it has none, NaN.
+"""
 
 from __future__ import annotations
 
 import math
 
-from app.lang.ast import Binary, Expr, Unary
+from app.lang.ast import Binary, Call, Expr, Unary
 from app.lang.errors import ParseError
+from app.ops import CALLS, OPS, Overflow, Undefined
+
+
+def _forward(op: str, *operands: float) -> float:
+    """Return op's value at the operands as the table computes it (inf, NaN where it has none)."""
+    try:
+        return OPS[op].scalar(*operands)[0]
+    except Overflow:
+        return math.inf
+    except Undefined:
+        return math.nan
 
 
 class ConstantFolder:
@@ -20,29 +35,21 @@ class ConstantFolder:
         """Remember a number literal."""
         self.consts[id(node)] = value
 
-    def fold(self, node: Unary | Binary) -> None:
+    def fold(self, node: Unary | Binary | Call) -> None:
         """Remember the value of a constant sub-expression (for the exponent limit)."""
+        operands: tuple[Expr, ...]
         if isinstance(node, Unary):
-            v = self.consts.get(id(node.operand))
-            if v is not None:
-                self.consts[id(node)] = -v
+            op, operands = node.op, (node.operand,)
+        elif isinstance(node, Binary):
+            op, operands = node.op, (node.left, node.right)
+        elif node.func in CALLS:  # a built-in function (a user function is not folded)
+            op, operands = CALLS[node.func].name, node.args
+        else:
             return
-        a, b = self.consts.get(id(node.left)), self.consts.get(id(node.right))
-        if a is None or b is None:
-            return
-        try:
-            value = {
-                "+": lambda: a + b,
-                "-": lambda: a - b,
-                "*": lambda: a * b,
-                "/": lambda: a / b,
-                "^": lambda: float(a**b),
-            }[node.op]()
-        except (OverflowError, ZeroDivisionError, TypeError):
-            value = math.inf if node.op == "^" else math.nan
-        if isinstance(value, complex):
-            value = math.nan
-        self.consts[id(node)] = value
+        values = [self.consts.get(id(x)) for x in operands]
+        known = [v for v in values if v is not None]
+        if len(known) == len(values):
+            self.consts[id(node)] = _forward(op, *known)
 
     def check_exponent(self, exponent: Expr) -> None:
         """Reject a constant exponent larger than the limit before anything is computed."""

@@ -257,7 +257,9 @@ class Parser:
                 kind="limit",
             )
         cur.count(name.start, 1 + size)
-        return Call(name.text, tuple(args), name.start, close.end)
+        node = Call(name.text, tuple(args), name.start, close.end)
+        self.constants.fold(node)
+        return node
 
 
 def parse(source: str, limits: Limits = DEFAULT_LIMITS) -> Program:

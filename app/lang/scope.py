@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 
 from app.lang.ast import FuncDef
-from app.lang.builtins import BUILTINS
 from app.lang.errors import ParseError
+from app.ops import CALLS
 
 
 class Scope:
@@ -28,7 +28,7 @@ class Scope:
 
     def use(self, name: str, start: int, end: int) -> None:
         """Record a reference to name (an input unless assigned or a parameter)."""
-        if name in BUILTINS or name in self.functions:
+        if name in CALLS or name in self.functions:
             raise self._fail(f"'{name}' is a function: call it as {name}(...)", start, end)
         if self.params is not None:
             if name not in self.params:
@@ -82,7 +82,7 @@ class Scope:
             raise self._fail(f"'{name}' is already used as a value name", start, end)
 
     def _check_new_name(self, name: str, start: int, end: int) -> None:
-        if name in BUILTINS:
+        if name in CALLS:
             raise self._fail(f"'{name}' is a built-in function and cannot be redefined", start, end)
         if name in self.functions:
             raise self._fail(f"'{name}' is a function name", start, end)
@@ -93,12 +93,12 @@ class Scope:
             raise self._fail(
                 f"'{func}' calls itself: recursion is not allowed", start, end, kind="recursion"
             )
-        if func in BUILTINS:
-            want = BUILTINS[func]
+        if func in CALLS:
+            want = CALLS[func].arity
         elif func in self.functions:
             want = len(self.functions[func].params)
         else:
-            known = [*BUILTINS, *self.functions]
+            known = [*CALLS, *self.functions]
             close = difflib.get_close_matches(func, known, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise self._fail(f"unknown function '{func}'{hint}", start, end, kind="unknown")

@@ -1,10 +1,10 @@
 """The tape's operations over NumPy arrays: forward rules and local derivatives per op.
 
 The rules are the op table's (`app.ops.OPS`: each op's `array` forward and `slopes`), bound
-here to NumPy and to the tape's slots. Powers with a constant exponent take fast paths (x*x,
-x*x*x, 1/x, sqrt) instead of NumPy's general power, and a product with a constant factor has
-that constant as its local derivative. A local derivative says which slots it reads, so the
-tape can free every column backward does not need.
+here to NumPy and to the tape's slots. A power with a constant exponent takes the table's
+`constant_power` forms (x*x, 1/x, sqrt instead of NumPy's general power), and a product with
+a constant factor has that constant as its local derivative. A local derivative says which
+slots it reads, so the tape can free every column backward does not need.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from app.ops import OPS, Slope, np_dsqrt
+from app.ops import OPS, Slope, constant_power
 
 Fwd = Callable[[list[Any]], Any]
 Local = float | Fwd  # a constant local derivative, or one read from the slots
@@ -27,40 +27,6 @@ class Rule(NamedTuple):
     reads: tuple[int, ...] = ()
 
 
-def _power_const(a: int, k: float) -> Fwd:
-    """Return x**k for a constant k, avoiding NumPy's slow general power path."""
-    if k == 0.0:
-        return lambda v: np.ones_like(v[a])
-    if k == 1.0:
-        return lambda v: v[a]
-    if k == 2.0:
-        return lambda v: v[a] * v[a]
-    if k == 3.0:
-        return lambda v: v[a] * v[a] * v[a]
-    if k == -1.0:
-        return lambda v: 1.0 / v[a]
-    if k == -2.0:
-        return lambda v: 1.0 / (v[a] * v[a])
-    if k == 0.5:
-        return lambda v: np.sqrt(v[a])
-    return lambda v: np.power(v[a], k)
-
-
-def _dpower_const(a: int, out: int, k: float) -> Rule:
-    """Return d(x**k)/dx for a constant k (0 for k = 0, as the engine does)."""
-    if k in (0.0, 1.0):
-        return Rule(k)
-    if k == 0.5:
-        return Rule(lambda v: np_dsqrt(np, v[out]), (out,))
-    if k == 2.0:
-        return Rule(lambda v: 2.0 * v[a], (a,))
-    if k == 3.0:
-        return Rule(lambda v: 3.0 * (v[a] * v[a]), (a,))
-    if k == -1.0:
-        return Rule(lambda v: -1.0 / (v[a] * v[a]), (a,))
-    return Rule(lambda v: k * np.power(v[a], k - 1.0), (a,))
-
-
 def _spec(op: str) -> Any:
     spec = OPS.get(op)
     if spec is None:
@@ -71,12 +37,13 @@ def _spec(op: str) -> Any:
 def forward_rule(op: str, ins: tuple[int, ...], consts: tuple[Any, ...]) -> Fwd:
     """Return the forward function of op reading its inputs from slots ins."""
     f = _spec(op).array
+    if op == "^" and consts[1] is not None:
+        f = constant_power(float(consts[1]))[0]
+        ins = ins[:1]
     if len(ins) == 1:
         (a,) = ins
         return lambda v: f(np, v[a])
     a, b = ins
-    if op == "^" and consts[1] is not None:
-        return _power_const(a, float(consts[1]))
     return lambda v: f(np, v[a], v[b])
 
 
@@ -105,8 +72,8 @@ def backward_rule(
             la = Rule(float(cb)) if cb is not None else Rule(lambda v: v[b], (b,))
             lb = Rule(float(ca)) if ca is not None else Rule(lambda v: v[a], (a,))
             return (la, lb)
-    if op == "^" and consts[1] is not None:
-        return (_dpower_const(ins[0], out, float(consts[1])), Rule(0.0))
     slots = dict(zip(("a", "b"), ins, strict=False))
     slots["out"] = out
+    if op == "^" and consts[1] is not None:  # the exponent is a constant: never varied
+        return (_rule(constant_power(float(consts[1]))[1], slots), Rule(0.0))
     return tuple(_rule(s, slots) for s in spec.slopes)

@@ -52,7 +52,7 @@ def test_the_same_budget_guards_the_svg_route_and_the_page() -> None:
         svg = c.get("/api/graph.svg", params={"expression": NESTED, "a": "1"})
         assert svg.status_code == 422 and svg.json()["budget"] == "nodes"
         page = c.get("/", params={"expression": NESTED, "a": "1"})
-        assert page.status_code in (200, 422)
+        assert page.status_code == 200  # the page shows the problem in place of the picture
         assert "budget" in page.text
 
 
@@ -112,13 +112,16 @@ def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
         for name, body in cases:
             sending.append(name)
             assert c.post("/api/evaluate", json=body).is_success
-            assert c.get(
-                "/api/graph.svg",
-                params={
-                    "expression": body["expression"],
-                    **{k: str(v) for k, v in body["values"].items()},
-                },
-            ).status_code in (200, 422)
+            assert (
+                c.get(
+                    "/api/graph.svg",
+                    params={
+                        "expression": body["expression"],
+                        **{k: str(v) for k, v in body["values"].items()},
+                    },
+                ).status_code
+                == 200
+            )
     assert "nested" in moved and "normal" not in moved
 
 

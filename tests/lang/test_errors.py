@@ -131,3 +131,22 @@ def test_only_ascii_digits_and_letters_are_accepted() -> None:
     for source, char in [("x+\uff11", "U+FF11"), ("\u0663", "U+0663"), ("x\u00b2", "U+00B2")]:
         with pytest.raises(ParseError, match=re.escape(char)):
             parse(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("x^(10^400)", "too large to show"),  # the table's ^ overflows: inf
+        ("x^exp(7)", "1096.63"),  # a built-in function of constants is folded too
+        ("x^(-(2000))", "-2000"),
+        ("x^max(1001, 2)", "1001"),
+    ],
+)
+def test_constant_exponents_are_folded_with_the_op_tables_forward(source: str, shown: str) -> None:
+    with pytest.raises(ParseError, match=f"constant exponent {re.escape(shown)} exceeds"):
+        parse(source)
+
+
+@pytest.mark.parametrize("source", ["x^(0^-1)", "x^(1/0)", "x^((-8)^(1/3))", "x^sqrt(-1)"])
+def test_a_constant_with_no_value_is_left_to_the_engine_to_refuse(source: str) -> None:
+    parse(source)  # NaN is no exponent size; evaluating it names the operation at its place

@@ -209,3 +209,16 @@ def test_with_a_data_column_freed_columns_change_nothing(
         for p in tape.params:
             got = float(np.broadcast_to(grads[p], (n,))[i])
             assert close(got, ref[1][p]), (source, rows[i], p, got, ref[1][p])
+
+
+def test_an_underflow_in_a_slope_gives_the_engine_and_the_tape_one_answer() -> None:
+    # Found by hypothesis: at the smallest normal float a^2 underflows to 0, so sqrt(a^2) is
+    # computed as sqrt(0) = 0 with slope inf (the true value is |a|, its slope 1). Both follow
+    # the chain rule on the numbers computed: inf × (2a = 4.45e-308, which does not underflow)
+    # = inf. Before, the engine took 2a as 2 * a^2 / a = 0 (inf × 0 = NaN) and the tape as 2a.
+    a = 2.2250738585072014e-308
+    source = "sqrt(a ^ 2)"
+    built = evaluate(source, {"a": a})
+    assert (built.output.data, built.inputs["a"].grad) == (0.0, math.inf)
+    _, out, grads = tape_per_row(source, {"a": np.array([a, a])}, {"a": a})
+    assert list(out) == [0.0, 0.0] and list(grads["a"]) == [math.inf, math.inf]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.grading.results_specs import gradescope_errors
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "gradescope"
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
+from tests.examples.test_gradescope import chainrule_command
 from tests.grading.results_specs import prairielearn_errors
-from tests.test_examples_gradescope import chainrule_command
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "prairielearn"
 QUESTION = EXAMPLE / "questions" / "chainruleSeed"
 GRADE = EXAMPLE / "serverFilesCourse" / "chainrule" / "grade.sh"

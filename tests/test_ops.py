@@ -1,0 +1,88 @@
+"""A row of the op table is all an operation needs: the engine, the language, the tape and
+constant folding pick it up (CONTRIBUTING: "How to add an operation")."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from app.build import build, evaluate
+from app.engine import Value, apply
+from app.lang import ParseError, parse
+from app.ops import CALLS, OPS, Op, Slope
+from app.train.compiler import compile_tape
+
+
+def _softplus(x: float) -> tuple[float, float]:
+    if x > 0.0:  # log(1 + e^x) without overflow
+        return x + math.log1p(math.exp(-x)), 1.0 / (1.0 + math.exp(-x))
+    return math.log1p(math.exp(x)), math.exp(x) / (1.0 + math.exp(x))
+
+
+SOFTPLUS = Op(
+    "softplus",
+    1,
+    "softplus",
+    call="softplus",
+    scalar=_softplus,
+    array=lambda np, a: np.logaddexp(0.0, a),
+    slopes=(Slope(lambda np, a: 1.0 / (1.0 + np.exp(-a)), ("a",)),),
+    example=(0.3,),
+)
+
+
+@pytest.fixture
+def softplus(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The table with one more row, as a contributor would add it to app/ops.py."""
+    monkeypatch.setitem(OPS, "softplus", SOFTPLUS)
+    monkeypatch.setitem(CALLS, "softplus", SOFTPLUS)
+    yield
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@pytest.mark.usefixtures("softplus")
+def test_the_engine_applies_a_new_row() -> None:
+    x = Value(0.3)
+    y = apply("softplus", x)
+    y.backward()
+    assert (y.op, y.data, x.grad) == ("softplus", math.log1p(math.exp(0.3)), sigmoid(0.3))
+
+
+@pytest.mark.usefixtures("softplus")
+def test_the_language_calls_a_new_row_and_the_builder_differentiates_it() -> None:
+    built = evaluate("y = softplus(2*x)", {"x": 0.5})
+    assert built.output.data == pytest.approx(math.log1p(math.e))
+    assert built.inputs["x"].grad == pytest.approx(2 * sigmoid(1.0))
+    with pytest.raises(ParseError, match="softplus"):
+        parse("softplus(x, x)")  # its arity is the row's
+
+
+@pytest.mark.usefixtures("softplus")
+def test_the_tape_runs_a_new_row_as_the_engine_does() -> None:
+    program = parse("softplus(w * x)")
+    tape = compile_tape(build(program, {"w": 1.0, "x": 1.0}), params=["w"])
+    xs = np.array([-2.0, 0.5, 3.0])
+    bound = tape.bind({"x": xs})
+    out = bound.forward({"w": 0.7})
+    grad = float(bound.gradients(np.ones(3))["w"])
+    want = [evaluate(program, {"w": 0.7, "x": float(x)}) for x in xs]
+    assert out == pytest.approx([b.output.data for b in want], rel=1e-12)
+    assert grad == pytest.approx(sum(b.inputs["w"].grad for b in want), rel=1e-12)
+
+
+@pytest.mark.usefixtures("softplus")
+def test_constant_folding_computes_a_new_row_with_its_forward() -> None:
+    parse("x^softplus(3)")  # about 3.05: within the exponent limit
+    with pytest.raises(ParseError, match="constant exponent 2000 exceeds the limit"):
+        parse("x^softplus(2000)")  # folded with the row's forward: softplus(2000) = 2000
+
+
+def test_without_the_row_the_name_is_unknown() -> None:
+    with pytest.raises(ParseError, match="unknown function 'softplus'"):
+        parse("softplus(x)")
