@@ -30,7 +30,6 @@ BYTES = Resource("bytes", "bytes", "the memory held by the request's arrays")
 DRAW = Resource("draw_nodes", "nodes", "the nodes of one drawing")
 DOT = Resource("dot_seconds", "s", "the time `dot` takes to lay out one drawing")
 WALL = Resource("wall_seconds", "s", "the wall-clock time of one request")
-RESOURCES = (NODES, REBUILDS, TAPE, BYTES, DRAW, DOT, WALL)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.budget import DEFAULT_BUDGET_LIMITS as _B
 from app.budget import BudgetLimits
+from app.lang import DEFAULT_LIMITS as _L
 from app.lang import Limits
 
 
@@ -22,10 +23,13 @@ class Settings(BaseSettings):
     log_level: str = "info"
     cors_origins: list[str] = []
 
-    max_length: int = 20_000
-    max_depth: int = 200
-    max_nodes: int = 50_000
-    max_exponent: float = 1_000.0
+    # The language's limits (app/lang/limits.py holds them and their defaults).
+    max_length: int = _L.max_length
+    max_depth: int = _L.max_depth
+    max_nodes: int = _L.max_nodes
+    max_exponent: float = _L.max_exponent
+    max_call_depth: int = _L.max_call_depth
+    max_name_length: int = _L.max_name_length
     # One request's work budget (app/budget.py says what each counts).
     budget_nodes: int = _B.nodes
     budget_rebuilds: int = _B.rebuilds
@@ -65,6 +69,8 @@ class Settings(BaseSettings):
             max_depth=self.max_depth,
             max_nodes=self.max_nodes,
             max_exponent=self.max_exponent,
+            max_call_depth=self.max_call_depth,
+            max_name_length=self.max_name_length,
         )
 
     def budget_limits(self) -> BudgetLimits:

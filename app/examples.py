@@ -96,8 +96,3 @@ EXAMPLES: tuple[Example, ...] = (
         {"w": 2.0, "x": 3.0, "y": 5.0},
     ),
 )
-
-
-def find(example_id: str) -> Example | None:
-    """Return the example with this id, or None."""
-    return next((e for e in EXAMPLES if e.id == example_id), None)

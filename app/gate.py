@@ -56,17 +56,20 @@ class WorkGate:
         self.admitted = 0  # running + waiting
         self.running = 0
         self.refused = 0
-        self.mean_seconds = 1.0  # a running mean of one dot run, for Retry-After
+        self.mean_seconds = 1.0  # a running mean of one job's seconds, for Retry-After
         self._cond = threading.Condition()
         self._executor: ThreadPoolExecutor | None = None
 
     def retry_after(self) -> int:
-        """Return whole seconds after which a refused drawing may find room."""
+        """Return whole seconds after which a refused job may find room (for Retry-After)."""
         rounds = max(1, self.admitted) / self.workers
         return min(60, max(1, math.ceil(self.mean_seconds * rounds)))
 
     def admit(self) -> None:
-        """Take a place (running or queued), or raise RenderBusy when there is none."""
+        """Take a place (running or waiting), or raise the gate's busy error when none is left.
+
+        Every admit() is paired with one leave(); turn() runs the job in between.
+        """
         with self._cond:
             if self.admitted >= self.capacity:
                 self.refused += 1
@@ -74,13 +77,17 @@ class WorkGate:
             self.admitted += 1
 
     def leave(self) -> None:
-        """Give the place taken by admit() back."""
+        """Give back the place taken by admit() (after the job's turn, or instead of it)."""
         with self._cond:
             self.admitted -= 1
 
     @contextmanager
     def turn(self, wait: float) -> Iterator[None]:
-        """Run the body as one of the workers (admitted first); RenderBusy after `wait` s."""
+        """Run the body as one of the `workers` running jobs, waiting at most `wait` seconds.
+
+        The caller has been admitted; when no worker frees up in time, raise the gate's busy
+        error (the place stays taken until leave()).
+        """
         deadline = time.monotonic() + wait
         with self._cond:
             while self.running >= self.workers:
@@ -102,7 +109,7 @@ class WorkGate:
 
     @contextmanager
     def slot(self, wait: float) -> Iterator[None]:
-        """admit(), then turn(wait), then leave(): one dot run from a plain thread."""
+        """admit(), then turn(wait), then leave(): one whole job from a plain thread."""
         self.admit()
         try:
             with self.turn(wait):
@@ -111,7 +118,7 @@ class WorkGate:
             self.leave()
 
     def executor(self) -> ThreadPoolExecutor:
-        """Return the threads for admitted async drawings (one per place: none queue)."""
+        """Return the threads for admitted async jobs (one per place, so none queues there)."""
         with self._cond:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(self.capacity, thread_name_prefix="gate")

@@ -23,6 +23,18 @@ NOT_FINITE = "result is not a finite number"
 _new = object.__new__
 
 
+@final
+class Extra:
+    """What few nodes carry: a name, the builder's detail, inputs other than one or two."""
+
+    __slots__ = ("detail", "many", "name")
+
+    def __init__(self, name: str | None, many: Pair | None = None, detail: Any = None) -> None:
+        self.name = name
+        self.many = many  # the inputs and their local derivatives, as two tuples
+        self.detail = detail
+
+
 def _make(
     data: float,
     op: str,
@@ -30,8 +42,7 @@ def _make(
     second: Value | None,
     d_first: float,
     d_second: float,
-    many: Pair | None,
-    name: str | None,
+    extra: Extra | None,
     v: Value | None = None,
 ) -> Value:
     """Return a node with every slot set: the one way a Value is built.
@@ -43,14 +54,12 @@ def _make(
     v.data = data
     v.grad = 0.0
     v.op = op
-    v.name = name
-    v.detail = None
     v.first = first
     v.second = second
     v.d_first = d_first
     v.d_second = d_second
-    v.many = many
     v.pass_grad = 0.0
+    v.extra = extra
     return v
 
 
@@ -58,7 +67,7 @@ def _operand(x: Operand) -> Value:
     """Return x if it is a Value, else a constant leaf holding the number x."""
     if isinstance(x, Value):
         return x
-    return _make(x if type(x) is float else float(x), CONSTANT, None, None, 0.0, 0.0, None, None)
+    return _make(x if type(x) is float else float(x), CONSTANT, None, None, 0.0, 0.0, None)
 
 
 def _infix(name: str) -> tuple[Callable[[Value, Operand], Value], Callable[[Value, Number], Value]]:
@@ -69,7 +78,7 @@ def _infix(name: str) -> tuple[Callable[[Value, Operand], Value], Callable[[Valu
         if type(other) is Value:
             o = other
         elif type(other) is float:  # a number operand becomes a constant leaf
-            o = _make(other, CONSTANT, None, None, 0.0, 0.0, None, None)
+            o = _make(other, CONSTANT, None, None, 0.0, 0.0, None)
         else:
             o = _operand(other)
         x = self.data
@@ -80,7 +89,7 @@ def _infix(name: str) -> tuple[Callable[[Value, Operand], Value], Callable[[Valu
             raise EngineError(name, (x, y), str(exc)) from None
         if out - out != 0.0:  # true only for inf and nan
             raise EngineError(name, (x, y), NOT_FINITE)
-        return _make(out, name, self, o, d_self, d_other, None, None)
+        return _make(out, name, self, o, d_self, d_other, None)
 
     def reflected(self: Value, other: Number) -> Value:
         return operator(_operand(other), self)
@@ -95,21 +104,21 @@ class Value:
     Read the inputs through `.inputs` and `.local_grads`. Inside, a node made from one or
     two nodes keeps them in the slots `first` and `second` (`second` None for one input) and
     their local derivatives in `d_first` and `d_second`, so that an operation allocates one
-    object the garbage collector tracks instead of three. Any other number of inputs (a user
-    function call) is the pair of tuples `many`, with `first` None; a leaf has `first` and
-    `many` None. Every slot is always set (unused ones to None or 0.0: it costs no memory),
-    by `_make`; `pass_grad` is backward's (0 outside it) and `detail` the builder's.
+    object the garbage collector tracks instead of three. What few nodes have is in `extra`
+    (None for most operation nodes): a name, the builder's `detail`, and any other number of
+    inputs (a user function call) as the pair of tuples `many`, with `first` None; a leaf has
+    `first` None and no `many`. Every slot is always set, by `_make` (the fewer slots, the
+    less a node costs to make, free and trace for the garbage collector); `pass_grad` is
+    backward's (0 outside it).
     """
 
     __slots__ = (
         "d_first",
         "d_second",
         "data",
-        "detail",
+        "extra",
         "first",
         "grad",
-        "many",
-        "name",
         "op",
         "pass_grad",
         "second",
@@ -118,14 +127,12 @@ class Value:
     data: float
     grad: float
     op: str  # the table's operation, or INPUT, CONSTANT, ALIAS, CALL (app.ops)
-    name: str | None
-    detail: Any  # what the builder attaches (a user function call's body)
     first: Value | None
     second: Value | None
     d_first: float
     d_second: float
-    many: Pair | None
     pass_grad: float
+    extra: Extra | None
 
     def __init__(
         self,
@@ -140,7 +147,7 @@ class Value:
         if not inputs and not local_grads:  # a leaf: an input or a constant
             if op not in (INPUT, CONSTANT):
                 raise ValueError(f"a node with no inputs is an input or a constant, not {op!r}")
-            _make(x, op, None, None, 0.0, 0.0, None, name, self)
+            _make(x, op, None, None, 0.0, 0.0, None if name is None else Extra(name), self)
             return
         if op in (INPUT, CONSTANT):
             raise ValueError(f"a node made from inputs needs an operation, not {op!r}")
@@ -153,19 +160,20 @@ class Value:
         if not all(isinstance(v, Value) for v in inputs):
             raise TypeError("every input of a Value must be a Value")
         grads = tuple(float(g) for g in local_grads)
+        extra = None if name is None else Extra(name)
         if n == 1:
-            _make(x, op, inputs[0], None, grads[0], 0.0, None, name, self)
+            _make(x, op, inputs[0], None, grads[0], 0.0, extra, self)
         elif n == 2:
-            _make(x, op, inputs[0], inputs[1], grads[0], grads[1], None, name, self)
+            _make(x, op, inputs[0], inputs[1], grads[0], grads[1], extra, self)
         else:
-            _make(x, op, None, None, 0.0, 0.0, (tuple(inputs), grads), name, self)
+            _make(x, op, None, None, 0.0, 0.0, Extra(name, (tuple(inputs), grads)), self)
 
     @property
     def inputs(self) -> tuple[Value, ...]:
         """The nodes this one was made from, in operand order (a * a gives (a, a))."""
         first = self.first
         if first is None:
-            many = self.many
+            many = None if self.extra is None else self.extra.many
             return () if many is None else many[0]
         second = self.second
         return (first,) if second is None else (first, second)
@@ -174,9 +182,35 @@ class Value:
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(input) for each input, in the order of `inputs`."""
         if self.first is None:
-            many = self.many
+            many = None if self.extra is None else self.extra.many
             return () if many is None else many[1]
         return (self.d_first,) if self.second is None else (self.d_first, self.d_second)
+
+    @property
+    def name(self) -> str | None:
+        """The name the program gives this node (an input, a named line), or None."""
+        extra = self.extra
+        return None if extra is None else extra.name
+
+    @name.setter
+    def name(self, name: str | None) -> None:
+        if self.extra is None:
+            self.extra = Extra(name)
+        else:
+            self.extra.name = name
+
+    @property
+    def detail(self) -> Any:
+        """What the builder attached (a user function call's body), or None."""
+        extra = self.extra
+        return None if extra is None else extra.detail
+
+    @detail.setter
+    def detail(self, detail: Any) -> None:
+        if self.extra is None:
+            self.extra = Extra(None, None, detail)
+        else:
+            self.extra.detail = detail
 
     @classmethod
     def constant(cls, x: Number) -> Value:
@@ -300,7 +334,7 @@ def power(base: Operand, exponent: Operand) -> Value:
         raise EngineError("^", (x, k), str(exc)) from None
     if out - out != 0.0:
         raise EngineError("^", (x, k), NOT_FINITE)
-    return _make(out, "^", x_v, k_v, d_base, d_exp, None, None)
+    return _make(out, "^", x_v, k_v, d_base, d_exp, None)
 
 
 def maximum(a: Operand, b: Operand) -> Value:
@@ -322,7 +356,7 @@ def _unary(name: str, x: Value) -> Value:
         raise EngineError(name, (a,), str(exc)) from None
     if out - out != 0.0:
         raise EngineError(name, (a,), NOT_FINITE)
-    return _make(out, name, x, None, slope, 0.0, None, None)
+    return _make(out, name, x, None, slope, 0.0, None)
 
 
 def _binary(name: str, a: Operand, b: Operand) -> Value:
@@ -335,7 +369,7 @@ def _binary(name: str, a: Operand, b: Operand) -> Value:
         raise EngineError(name, (x.data, y.data), str(exc)) from None
     if out - out != 0.0:
         raise EngineError(name, (x.data, y.data), NOT_FINITE)
-    return _make(out, name, x, y, da, db, None, None)
+    return _make(out, name, x, y, da, db, None)
 
 
 def apply(name: str, *operands: Operand) -> Value:

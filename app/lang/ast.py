@@ -104,13 +104,6 @@ class Program:
     output: str | None = None
     node_count: int = 0
 
-    @property
-    def output_expr(self) -> Expr:
-        """The expression of the last statement."""
-        last = self.statements[-1]
-        assert not isinstance(last, FuncDef)
-        return last.expr
-
 
 def children(node: Expr) -> tuple[Expr, ...]:
     """Return the sub-expressions of node, left to right."""

@@ -23,7 +23,8 @@ class Limits:
     def __post_init__(self) -> None:
         if not 1 <= self.max_depth <= MAX_CONFIGURABLE_DEPTH:
             raise ValueError(f"max_depth must be between 1 and {MAX_CONFIGURABLE_DEPTH}")
-        if self.max_length < 1 or self.max_nodes < 1 or self.max_exponent <= 0:
+        counts = (self.max_length, self.max_nodes, self.max_call_depth, self.max_name_length)
+        if min(counts) < 1 or self.max_exponent <= 0:
             raise ValueError("limits must be positive")
 
 
