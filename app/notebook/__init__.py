@@ -6,8 +6,8 @@ The public face is the top-level package `chainrule` (a thin facade over this on
 from app.notebook.api import check, draw, register_display
 from app.notebook.check import CannotCheck, CheckResult, Mismatch
 from app.notebook.drawing import GRAPHVIZ_MISSING, Drawing
+from app.notebook.order import NotANode
 from app.notebook.program import Evaluated, evaluate
-from app.notebook.walk import NotANode
 
 __all__ = [
     "GRAPHVIZ_MISSING",

@@ -17,7 +17,8 @@ from app.budget import Budget
 from app.engine import EngineError, Value, apply
 from app.graph import OP_LABELS, fmt
 from app.notebook.drawing import Drawing, graph_of, options
-from app.notebook.walk import Node, Walked, walk
+from app.notebook.order import Node
+from app.notebook.walk import Walked, walk
 from app.ops import OPS
 from app.render.style import html_text, style_key
 

@@ -9,42 +9,18 @@ per node, and numbers nodes in a topological order that does not depend on `id()
 
 from __future__ import annotations
 
-import hashlib
 import math
 import types
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.budget import NODES, Budget
 from app.engine import Value
 from app.notebook.learner_ops import REFLECTED, Const, op_of
+from app.notebook.order import Node, NotANode, ordered
 
 _BATCH = 1024  # nodes walked between budget charges
 SQUARES = frozenset({"+", "*"})  # two-operand ops an engine may write with one operand twice
-
-
-@dataclass
-class Node:
-    """One node of a walked graph: its numbers, its operation and its operand indices."""
-
-    value: float
-    grad: float
-    op: str  # chainrule's op name ("+", "^", "exp", ...), "" a leaf, "const", or as written
-    written: str  # how the engine itself names the operation ("__mul__", "ReLU", "**2")
-    inputs: list[int] = field(default_factory=list)
-    name: str | None = None
-    local_grads: tuple[float, ...] | None = None  # known for chainrule's own Values
-    from_set: int = 0  # how many of the operands came from a set (micrograd's _prev)
-
-    @property
-    def unordered(self) -> bool:
-        """True when the engine kept the operands in a set (their order is unknown)."""
-        return self.from_set > 1
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for a node made from no other node."""
-        return not self.inputs
 
 
 @dataclass
@@ -58,10 +34,6 @@ class Walked:
     def root(self) -> int:
         """The index of the root node."""
         return len(self.nodes) - 1
-
-
-class NotANode(TypeError):
-    """The object is not a node of an autograd engine chainrule can read."""
 
 
 def number(obj: object, attr: str) -> float:
@@ -162,12 +134,6 @@ def _children(obj: object) -> tuple[str, str, list[object], bool, str]:
     return method, method, operands, False, "closure-style"
 
 
-def _signature(node: Node, child_sigs: list[str]) -> str:
-    sigs = sorted(child_sigs) if node.unordered else child_sigs
-    text = f"{node.written}|{node.value!r}|{node.grad!r}|{','.join(sigs)}"
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
-
-
 def walk(
     root: object, names: Mapping[str, object] | None = None, budget: Budget | None = None
 ) -> Walked:
@@ -207,46 +173,4 @@ def walk(
         node = Node(value_of(obj), number(obj, "grad"), op, written, [], name, local, from_set)
         found[id(obj)] = (obj, node, operands)
         todo.extend(o for o in operands if id(o) not in found)
-    return Walked(_ordered(root, found), "+".join(sorted(engines)))
-
-
-def _ordered(root: object, found: dict[int, tuple[object, Node, list[object]]]) -> list[Node]:
-    """Number the nodes in a depth-first post-order from root; set operands by content."""
-    sig: dict[int, str] = {}
-    open_: set[int] = set()
-    stack: list[tuple[int, bool]] = [(id(root), False)]
-    while stack:  # pass 2: content signatures, bottom-up (independent of id())
-        key, ready = stack.pop()
-        if key in sig:
-            continue
-        _, node, operands = found[key]
-        if ready:
-            sig[key] = _signature(node, [sig[id(o)] for o in operands])
-            open_.discard(key)
-            continue
-        if key in open_:
-            raise NotANode("the graph has a cycle: a node is among its own operands")
-        open_.add(key)
-        stack.append((key, True))
-        stack.extend((id(o), False) for o in operands if id(o) not in sig)
-    index: dict[int, int] = {}
-    out: list[Node] = []
-    stack = [(id(root), False)]
-    while stack:  # pass 3: the post-order that numbers them
-        key, ready = stack.pop()
-        _, node, operands = found[key]
-        if ready:
-            if key not in index:
-                node.inputs = [index[id(o)] for o in operands]
-                index[key] = len(out)
-                out.append(node)
-            continue
-        if key in index:
-            continue
-        stack.append((key, True))
-        if node.unordered:  # a set's operands in an order of their content, not of id()
-            n = node.from_set
-            operands[:n] = sorted(operands[:n], key=lambda o: sig[id(o)])
-        keys = [id(o) for o in operands]
-        stack.extend((k, False) for k in reversed(keys) if k not in index)
-    return out
+    return Walked(ordered(root, found), "+".join(sorted(engines)))

@@ -16,8 +16,8 @@ _TEXT = re.compile(r"<text[^>]*>([^<]*)</text>")
 
 def notebook(*cells: str) -> Any:
     """Return a notebook of code cells."""
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in cells]  # type: ignore[no-untyped-call]
     return nb
 
 
