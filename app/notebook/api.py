@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -78,11 +79,10 @@ def value_bundle(value: Value) -> dict[str, str]:
 
 def register_display() -> bool:
     """Show chainrule Values as drawings in the running IPython kernel (if there is one)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
+    ipython = sys.modules.get("IPython")  # a running kernel has imported it already
+    if ipython is None:
         return False
-    shell = get_ipython()
+    shell = ipython.get_ipython()
     if shell is None:
         return False
     shell.display_formatter.mimebundle_formatter.for_type(Value, value_bundle)
