@@ -20,7 +20,7 @@ from app.notebook.drawing import Drawing, graph_of, options
 from app.notebook.order import Node
 from app.notebook.walk import Walked, walk
 from app.ops import OPS
-from app.render.style import html_text, style_key
+from app.render.style import html_text, min_width, style_key
 
 RTOL = 1e-6
 ATOL = 1e-9
@@ -99,7 +99,10 @@ def describe(nodes: list[Node], i: int) -> str:
 
     n = nodes[i]
     if n.is_leaf:
-        return f"{short(i)} ({'constant' if n.op == 'const' else 'input'})"
+        kind = "constant" if n.op == "const" else "input"
+        return (
+            f"{short(i)} ({kind})" if n.name or n.op == "const" else f"n{i} ({kind} {fmt(n.value)})"
+        )
     args = [short(j) for j in n.inputs]
     op = OPS.get(n.op)
     symbol = OP_LABELS.get(n.op, n.written or n.op)
@@ -135,6 +138,17 @@ def _rebuild(nodes: list[Node], i: int, built: list[Value], rtol: float, atol: f
     )
 
 
+def _cell(text: str, bold: bool = False) -> str:
+    """A cell wide enough for its text in any font (browsers draw wider than dot measures)."""
+    width = min_width(text, 10.0, 0.7 if bold else 0.62)
+    inner = f"<b>{html_text(text)}</b>" if bold else html_text(text)
+    return f'<td align="left" width="{width}">{inner}</td>'
+
+
+def _row(what: str, whose: str, number: str) -> str:
+    return f"<tr>{_cell(what)}{_cell(whose)}{_cell(number, bold=True)}</tr>"
+
+
 def _marks(walked: Walked, found: list[Mismatch]) -> list[str]:
     graph = graph_of(walked)
     by_id = {n.id: n for n in graph.nodes}
@@ -147,10 +161,9 @@ def _marks(walked: Walked, found: list[Mismatch]) -> list[str]:
         if "grad" in m.wrong:
             rows.append(("grad", m.grad, m.expected))
         cells = "".join(
-            f"<tr><td align='left'>{what}: yours <b>{html_text(fmt(mine))}</b></td></tr>"
-            f"<tr><td align='left'>expected <b>{html_text(fmt(want))}</b></td></tr>"
+            _row(what, "yours", fmt(mine)) + _row("", "expected", fmt(want))
             for what, mine, want in rows
-        ).replace("'", '"')
+        )
         note = f"wrong-{m.node}"
         out += [
             f'"{m.node}" [color="{WRONG}" penwidth=3 class="value {css} wrong"]',

@@ -54,3 +54,11 @@ def plain(outputs: list[Any]) -> str:
 def stream(outputs: list[Any], name: str) -> str:
     """Return what a cell printed to stdout or stderr."""
     return "".join(o["text"] for o in outputs if o.get("name") == name)
+
+
+EXAMPLE = ROOT / "examples" / "notebooks" / "chainrule.ipynb"
+
+
+def run_example(cwd: Path) -> Any:
+    """Execute the example notebook in a fresh kernel started in cwd; return it."""
+    return run(nbformat.read(EXAMPLE, as_version=4), cwd=cwd)  # type: ignore[no-untyped-call]

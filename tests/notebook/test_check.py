@@ -31,7 +31,7 @@ def test_the_double_counting_engine_is_caught_at_the_nodes_below_the_shared_one(
     result = chainrule.check(y, names={"x": x, "y": y})
     assert not result.ok
     wrong = {m.description: m for m in result.mismatches}
-    assert set(wrong) == {"x (input)", "n1 (input)"}  # x and the 1: m and y are right
+    assert set(wrong) == {"x (input)", "n1 (input 1)"}  # x and the 1: m and y are right
     assert wrong["x (input)"].grad == pytest.approx(2 * truth)
     assert wrong["x (input)"].expected == pytest.approx(truth)
     assert wrong["x (input)"].wrong == ("grad",)

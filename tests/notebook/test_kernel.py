@@ -57,7 +57,7 @@ def test_check_marks_the_double_counting_engine_and_passes_a_correct_one() -> No
     )
     (svg,) = svgs(wrong)
     assert svg.count('class="node value input wrong"') == 2  # x and the 1: both marked
-    assert " ".join(texts(svg)).count("grad: yours 16 expected 8") == 2
+    assert " ".join(texts(svg)).count("grad yours 16 expected 8") == 2
     assert "check failed: 2 of 4 nodes disagree" in plain(wrong)
     assert "x (input): grad 16, expected 8" in plain(wrong)
     (svg,) = svgs(right)
