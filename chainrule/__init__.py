@@ -17,7 +17,7 @@ gradients with chainrule's and marks what disagrees; `%load_ext chainrule` adds 
 
 from typing import Any
 
-from app.engine import (  # max, min, pow: the language's names for maximum, ...)
+from app.engine import (  # max, min, pow: the language's names of maximum, minimum, power
     EngineError,
     Value,
     apply,

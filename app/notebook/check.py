@@ -115,6 +115,8 @@ def _rebuild(nodes: list[Node], i: int, built: list[Value], rtol: float, atol: f
     n = nodes[i]
     if n.is_leaf:
         return Value(n.value, "const" if n.op == "const" else "")
+    if n.op == "=" and len(n.inputs) == 1:  # a program's name for a node: the same number
+        return Value.node(built[n.inputs[0]].data, "=", (built[n.inputs[0]],), (1.0,))
     op = OPS.get(n.op)
     if op is None:
         raise CannotCheck(

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from app.budget import NODES, Budget
+from app.build import FunctionCall
 from app.engine import Value
 from app.notebook.learner_ops import REFLECTED, Const, op_of
 from app.notebook.order import Node, NotANode, ordered
@@ -122,7 +123,8 @@ def _from_closure(obj: object) -> tuple[str, list[object]]:
 def _children(obj: object) -> tuple[str, str, list[object], bool, str]:
     """Return (op, written, operands, unordered, engine kind) of one node."""
     if isinstance(obj, Value):
-        return obj.op, obj.op, list(obj.inputs), False, "chainrule"
+        call = obj.detail.function if isinstance(obj.detail, FunctionCall) else obj.op
+        return obj.op, call, list(obj.inputs), False, "chainrule"
     for attr in ("_prev", "_children"):
         raw = getattr(obj, attr, None)
         if raw is not None and isinstance(raw, Iterable):
@@ -158,7 +160,7 @@ def walk(
         if isinstance(obj, Const):
             found[id(obj)] = (obj, Node(obj.value, math.nan, "const", "const"), [])
             continue
-        written, _, operands, unordered, engine = _children(obj)
+        written, shown, operands, unordered, engine = _children(obj)
         engines.add(engine)
         op, extra = op_of(written, len(operands)) if engine != "chainrule" else (written, [])
         from_set = len(operands) if unordered else 0
@@ -170,7 +172,7 @@ def walk(
             own = getattr(obj, "label", None) or own
         name = own if isinstance(own, str) and own else label.get(id(obj))
         local = obj.local_grads if isinstance(obj, Value) else None
-        node = Node(value_of(obj), number(obj, "grad"), op, written, [], name, local, from_set)
+        node = Node(value_of(obj), number(obj, "grad"), op, shown, [], name, local, from_set)
         found[id(obj)] = (obj, node, operands)
         todo.extend(o for o in operands if id(o) not in found)
     return Walked(ordered(root, found), "+".join(sorted(engines)))
