@@ -115,6 +115,11 @@ def _from_closure(obj: object) -> tuple[str, list[object]]:
     else:  # unknown maker: the node-like cells, `self` first
         names = sorted(cells, key=lambda n: (n != "self", fn.__code__.co_freevars.index(n)))
         operands = [cells[n] for n in names if cells[n] is not obj and is_node(cells[n])]
+    if not operands:  # operands kept together: `parts = (self, other)`
+        for held in cells.values():
+            if isinstance(held, list | tuple) and held and all(is_node(h) for h in held):
+                operands = [h for h in held if h is not obj]
+                break
     if method in REFLECTED:
         operands.reverse()
     return method, [_operand(o) for o in operands]
@@ -140,6 +145,11 @@ def walk(
     root: object, names: Mapping[str, object] | None = None, budget: Budget | None = None
 ) -> Walked:
     """Return the graph under root; raise NotANode for anything that is not a node."""
+    if hasattr(root, "grad_fn"):
+        raise NotANode(
+            "chainrule reads autograd engines written in Python (micrograd-style or "
+            "closure-style); for a PyTorch tensor's graph use torchviz's make_dot"
+        )
     if not is_node(root):
         raise NotANode(
             f"chainrule cannot draw a {type(root).__name__}: it needs a chainrule Value or a "

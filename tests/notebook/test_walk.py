@@ -119,3 +119,39 @@ def test_a_cycle_is_refused() -> None:
     a._children = (b,)
     with pytest.raises(NotANode, match="cycle"):
         walk(b, {})
+
+
+class Kept:
+    """Closure-style, its operands kept together in one tuple the closure reads."""
+
+    def __init__(self, val: float) -> None:
+        self.val, self.grad = val, 0.0
+        self.backward: object = None
+
+    def __mul__(self, other: Kept) -> Kept:
+        out = Kept(self.val * other.val)
+        pair = (self, other)
+
+        def backward() -> None:
+            for node, partner in zip(pair, reversed(pair), strict=True):
+                node.grad += partner.val * out.grad
+
+        out.backward = backward
+        return out
+
+
+def test_operands_kept_in_one_tuple_of_the_closure_are_found() -> None:
+    a, b = Kept(2.0), Kept(5.0)
+    assert [(n.op, n.inputs, n.value) for n in walk(a * b, {}).nodes] == [
+        ("", [], 2.0),
+        ("", [], 5.0),
+        ("*", [0, 1], 10.0),
+    ]
+
+
+def test_a_torch_style_tensor_is_sent_to_the_right_tool() -> None:
+    class Tensor:
+        data, grad, grad_fn = 1.0, None, object()
+
+    with pytest.raises(NotANode, match="torchviz"):
+        chainrule.draw(Tensor())
