@@ -15,7 +15,7 @@ from itertools import permutations
 
 from app.budget import Budget
 from app.engine import EngineError, Value, apply
-from app.graph import OP_LABELS, fmt
+from app.graph import OP_LABELS, Graph, fmt
 from app.notebook.drawing import Drawing, graph_of, options
 from app.notebook.order import Node
 from app.notebook.walk import Walked, walk
@@ -151,8 +151,7 @@ def _row(what: str, whose: str, number: str) -> str:
     return f"<tr>{_cell(what)}{_cell(whose)}{_cell(number, bold=True)}</tr>"
 
 
-def _marks(walked: Walked, found: list[Mismatch]) -> list[str]:
-    graph = graph_of(walked)
+def _marks(graph: Graph, found: list[Mismatch]) -> list[str]:
     by_id = {n.id: n for n in graph.nodes}
     out = []
     for m in found:
@@ -200,7 +199,8 @@ def check_walked(walked: Walked, rtol: float = RTOL, atol: float = ATOL) -> Chec
     result = CheckResult(not found, found, len(nodes), walked.engine, rtol, atol, notes)
     opts, _ = options()
     title = f"check of a {walked.engine} graph of {len(nodes)} nodes"
-    result.drawing = Drawing(graph_of(walked), title, opts, _marks(walked, found))
+    graph = graph_of(walked)
+    result.drawing = Drawing(graph, title, opts, _marks(graph, found))
     return result
 
 

@@ -8,6 +8,7 @@ closure-style engine is known by the method that made the closure ("__mul__", "t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.ops import OPS
 
@@ -53,6 +54,25 @@ def _normal(written: str) -> str:
     return _ALIASES.get(key, "")
 
 
+@lru_cache(maxsize=1024)
+def _parsed(written: str, operands: int) -> tuple[str, float | None]:
+    """Return (op name, the exponent written in it or None); see op_of."""
+    if operands == 0:
+        return "", None
+    text = written.strip()
+    for prefix in ("**", "^"):
+        rest = text[len(prefix) :]
+        if text.startswith(prefix) and rest and operands == 1:
+            try:
+                return "^", float(rest)
+            except ValueError:
+                break
+    name = _normal(text)
+    if name == "-" and operands == 1:
+        return "neg", None
+    return (name or text or "?"), None
+
+
 def op_of(written: str, operands: int) -> tuple[str, list[object]]:
     """Return (chainrule op name, extra constant operands) for an engine's written op.
 
@@ -60,22 +80,5 @@ def op_of(written: str, operands: int) -> tuple[str, list[object]]:
     is "^" with the exponent as an extra constant operand. Anything unknown is kept as
     written (check says it cannot check it; draw shows it as the engine names it).
     """
-    if operands == 0:
-        return "", []
-    text = written.strip()
-    for prefix in ("**", "^"):
-        rest = text[len(prefix) :]
-        if text.startswith(prefix) and rest and operands == 1:
-            try:
-                return "^", [Const(float(rest))]
-            except ValueError:
-                break
-    name = _normal(text)
-    if name == "-" and operands == 1:
-        return "neg", []
-    return (name or text or "?"), []
-
-
-def known(op: str) -> bool:
-    """True when op is an operation of chainrule's table (so it can be checked)."""
-    return op in OPS
+    name, exponent = _parsed(written, operands)
+    return name, ([] if exponent is None else [Const(exponent)])

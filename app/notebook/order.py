@@ -8,7 +8,7 @@ so the same graph built twice is numbered, and drawn, the same.
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from dataclasses import dataclass, field
 
 Found = dict[int, tuple[object, "Node", list[object]]]
@@ -42,75 +42,88 @@ class NotANode(TypeError):
     """The object is not a node of an autograd engine chainrule can read."""
 
 
-def _signature(node: Node, child_sigs: list[str]) -> str:
+def _key(x: float) -> tuple[bool, float]:
+    """A float as a hashable key the same in every process (hash(nan) is per object)."""
+    return (True, x) if x == x else (False, 0.0)
+
+
+def _signature(node: Node, child_sigs: list[int]) -> int:
     sigs = sorted(child_sigs) if node.unordered else child_sigs
-    return _hash(f"{node.written}|{node.value!r}|{node.grad!r}|{','.join(sigs)}")
+    written = zlib.crc32(node.written.encode())  # str hashes differ between processes
+    return hash((written, _key(node.value), _key(node.grad), tuple(sigs)))
 
 
-def _hash(text: str) -> str:
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+def _signatures(post: list[int], found: Found) -> dict[int, int]:
+    """Return each node's content signature, bottom-up: its op, numbers and operands'."""
+    sig: dict[int, int] = {}
+    for key in post:  # operands before their users
+        _, node, operands = found[key]
+        sig[key] = _signature(node, [sig[id(o)] for o in operands])
+    return sig
 
 
-def _signatures(root: object, found: Found) -> dict[int, str]:
-    """Return each node's content signature, bottom-up (in a post-order: operands first)."""
-    sig: dict[int, str] = {}
+def _contexts(post: list[int], sig: dict[int, int], found: Found) -> dict[int, int]:
+    """Return each node's context signature, top-down: the users it feeds, and where."""
+    uses: dict[int, list[int]] = {}
+    ctx: dict[int, int] = {}
+    for key in reversed(post):  # every user comes before the nodes it uses
+        ctx[key] = hash(tuple(sorted(uses.get(key, ()))))
+        _, node, operands = found[key]
+        for slot, o in enumerate(operands):
+            where = -1 if node.unordered and slot < node.from_set else slot
+            uses.setdefault(id(o), []).append(hash((ctx[key], sig[key], where)))
+    return ctx
+
+
+def _post_order(root: object, found: Found) -> list[int]:
+    """Return the keys in a depth-first post-order from root; raise NotANode on a cycle."""
+    post: list[int] = []
+    done: set[int] = set()
     open_: set[int] = set()
     stack: list[tuple[int, bool]] = [(id(root), False)]
     while stack:
         key, ready = stack.pop()
-        if key in sig:
+        if key in done:
             continue
-        _, node, operands = found[key]
         if ready:
-            sig[key] = _signature(node, [sig[id(o)] for o in operands])
+            done.add(key)
             open_.discard(key)
+            post.append(key)
             continue
         if key in open_:
             raise NotANode("the graph has a cycle: a node is among its own operands")
         open_.add(key)
         stack.append((key, True))
-        stack.extend((id(o), False) for o in operands if id(o) not in sig)
-    return sig
-
-
-def _contexts(sig: dict[int, str], found: Found) -> dict[int, str]:
-    """Return each node's context signature, top-down: where and how it is used."""
-    uses: dict[int, list[str]] = {}
-    ctx: dict[int, str] = {}
-    for key in reversed(sig):  # every user comes before the nodes it uses
-        ctx[key] = _hash(",".join(sorted(uses.get(key, []))))
-        _, node, operands = found[key]
-        for slot, o in enumerate(operands):
-            where = "*" if node.unordered and slot < node.from_set else str(slot)
-            uses.setdefault(id(o), []).append(_hash(f"{ctx[key]}|{sig[key]}|{where}"))
-    return ctx
+        stack.extend((id(o), False) for o in reversed(found[key][2]) if id(o) not in done)
+    return post
 
 
 def ordered(root: object, found: Found) -> list[Node]:
     """Number the nodes in a depth-first post-order from root; a set's operands ordered by
     content, then by where they are used, then by number: never by id()."""
-    sig = _signatures(root, found)
-    ctx = _contexts(sig, found)
-    index: dict[int, int] = {}
+    post = _post_order(root, found)  # in operand order; a set's operands as Python gave them
+    if any(found[k][1].unordered for k in post):
+        sig = _signatures(post, found)
+        ctx = _contexts(post, sig, found)
+        index: dict[int, int] = {}
 
-    def rank(o: object) -> tuple[str, str, int]:
-        return sig[id(o)], ctx[id(o)], index.get(id(o), -1)
+        def rank(o: object) -> tuple[int, int, int]:
+            return sig[id(o)], ctx[id(o)], index.get(id(o), -1)
 
-    out: list[Node] = []
-    stack = [(id(root), False)]
-    while stack:
-        key, ready = stack.pop()
-        _, node, operands = found[key]
-        if node.unordered:
-            operands[: node.from_set] = sorted(operands[: node.from_set], key=rank)
-        if ready:
-            if key not in index:
-                node.inputs = [index[id(o)] for o in operands]
-                index[key] = len(out)
-                out.append(node)
-            continue
-        if key in index:
-            continue
-        stack.append((key, True))
-        stack.extend((id(o), False) for o in reversed(operands) if id(o) not in index)
+        for key in post:  # settle every set's order, then number again by it
+            node, operands = found[key][1], found[key][2]
+            if node.unordered:
+                operands[: node.from_set] = sorted(operands[: node.from_set], key=rank)
+        post = _post_order(root, found)
+        index.update((k, i) for i, k in enumerate(post))
+        for key in post:  # equal operands of a set: by their numbers
+            node, operands = found[key][1], found[key][2]
+            if node.unordered:
+                operands[: node.from_set] = sorted(operands[: node.from_set], key=rank)
+    number = {k: i for i, k in enumerate(post)}
+    out = []
+    for key in post:
+        node, operands = found[key][1], found[key][2]
+        node.inputs = [number[id(o)] for o in operands]
+        out.append(node)
     return out

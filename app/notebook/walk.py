@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.budget import NODES, Budget
@@ -132,7 +132,7 @@ def _children(obj: object) -> tuple[str, str, list[object], bool, str]:
         return obj.op, call, list(obj.inputs), False, "chainrule"
     for attr in ("_prev", "_children"):
         raw = getattr(obj, attr, None)
-        if raw is not None and isinstance(raw, Iterable):
+        if isinstance(raw, set | frozenset | list | tuple):
             written = str(getattr(obj, "_op", "") or "")
             items = list(raw)
             unordered = isinstance(raw, set | frozenset)

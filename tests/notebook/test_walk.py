@@ -4,7 +4,9 @@ seeds' Scalar, and chainrule's own; iteratively, with ids that do not depend on 
 from __future__ import annotations
 
 import gc
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from micrograd.engine import Value as Micro
@@ -15,6 +17,8 @@ from app.notebook.learner_ops import op_of
 from app.notebook.order import NotANode
 from app.notebook.walk import walk
 from tests.notebook.engines import Ordered, Recursive, Tiny, backprop
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def shape(root: object) -> list[tuple[str, str, list[int], float, float]]:
@@ -155,3 +159,23 @@ def test_a_torch_style_tensor_is_sent_to_the_right_tool() -> None:
 
     with pytest.raises(NotANode, match="torchviz"):
         chainrule.draw(Tensor())
+
+
+def test_the_drawing_is_the_same_in_processes_with_different_hash_seeds() -> None:
+    code = (
+        "import chainrule\n"
+        "from tests.notebook.test_walk import build_micrograd\n"
+        "print(chainrule.draw(build_micrograd(), names={}).dot())\n"
+    )
+    dots = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(dots) == 1
