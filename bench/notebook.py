@@ -31,9 +31,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from micrograd.engine import Value as Micro  # noqa: E402
+from micrograd.engine import Value as Micro
 
-import chainrule  # noqa: E402
+import chainrule
 
 TARGET = 20.0
 
@@ -79,8 +79,8 @@ def main() -> int:
         dot = best(lambda g=graph: chainrule.draw(g, names={}))  # walk + its Graph
         ratio = check / peer
         missed |= n >= 10_000 and ratio > TARGET
-        row = f"| {nodes:,} | {peer * 1e3:.1f} | {check * 1e3:.1f} | {ratio:.2f} | {dot * 1e3:.1f} |"
-        print(row)
+        ms = [f"{t * 1e3:.1f}" for t in (peer, check)]
+        print(f"| {nodes:,} | {ms[0]} | {ms[1]} | {ratio:.2f} | {dot * 1e3:.1f} |")
     small = neuron(300)
     drawing = chainrule.draw(small, names={})
     drawing.svg()  # the first drawing lays out; the next of the same structure is cached
