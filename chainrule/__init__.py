@@ -12,7 +12,8 @@
 `draw(root)` draws a Value, an evaluated program or a node of your own engine
 (micrograd-style or closure-style); `check(root)` recomputes that engine's values and
 gradients with chainrule's and marks what disagrees; `%load_ext chainrule` adds the
-`%%chainrule a=2 b=1` cell magic. The code lives in `app` (this package only names it).
+`%%chainrule a=2 b=1` cell magic; `sliders(program, a=2, b=1)` (with anywidget) a slider
+per input that updates the drawing in place. The code lives in `app` (this package only names it).
 """
 
 from typing import Any
@@ -43,6 +44,7 @@ from app.notebook import (
     draw,
     evaluate,
     register_display,
+    sliders,
 )
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "minimum",
     "pow",
     "power",
+    "sliders",
     "topological_order",
     "zero_grad",
 ]

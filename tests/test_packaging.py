@@ -108,7 +108,7 @@ def test_the_wheel_in_a_fresh_venv_outside_the_checkout_gives_import_chainrule(
     )
     (wheel,) = wheels.glob("chainrule-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"chainrule/__init__.py", "app/notebook/__init__.py"} <= names
+    assert {"chainrule/__init__.py", "app/notebook/__init__.py", "app/notebook/sliders.js"} <= names
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = str(venv / "bin" / "python")
     subprocess.run(

@@ -8,6 +8,7 @@ from app.notebook.check import CannotCheck, CheckResult, Mismatch
 from app.notebook.drawing import GRAPHVIZ_MISSING, Drawing
 from app.notebook.order import NotANode
 from app.notebook.program import Evaluated, evaluate
+from app.notebook.widget import sliders
 
 __all__ = [
     "GRAPHVIZ_MISSING",
@@ -21,4 +22,5 @@ __all__ = [
     "draw",
     "evaluate",
     "register_display",
+    "sliders",
 ]

@@ -86,3 +86,12 @@ def test_importing_chainrule_makes_values_draw_without_the_extension() -> None:
     (outputs,) = run_cells("from chainrule import Value\nValue(1.5) * 2")
     (svg,) = svgs(outputs)
     assert "value 3" in numbers(svg)
+
+
+def test_sliders_display_as_a_widget_with_the_drawing_in_its_state() -> None:
+    (outputs,) = run_cells(
+        "import chainrule\nw = chainrule.sliders('e = (a+b)*(b+1)', a=2, b=1)\n"
+        "w.values = {'a': 2.0, 'b': 3.0}\nw"
+    )
+    (view,) = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o["data"]]
+    assert view["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
