@@ -103,3 +103,7 @@ def test_the_magic_reports_bad_flags_and_values_without_a_traceback(
     assert "missing input value for a" in capsys.readouterr().err
     drawing = chainrule_cell("a=2 --ops", "a + 1")
     assert drawing is not None and drawing.opts.rankdir == "LR"
+    drawing = chainrule_cell("a=2 --rankdir TB --lines", "a + 1")
+    assert drawing is not None and drawing.opts.rankdir == "TB"
+    assert getattr(drawing.opts, "level", "lines") == "lines"
+    assert hasattr(drawing.opts, "level") or "no 'level' option" in drawing.text()
