@@ -9,6 +9,7 @@ so the same graph built twice is numbered, and drawn, the same.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 Found = dict[int, tuple[object, "Node", list[object]]]
@@ -100,26 +101,31 @@ def _post_order(root: object, found: Found) -> list[int]:
 
 def ordered(root: object, found: Found) -> list[Node]:
     """Number the nodes in a depth-first post-order from root; a set's operands ordered by
-    content, then by where they are used, then by number: never by id()."""
+    content, then (if still tied) by where they are used, then by number: never by id()."""
     post = _post_order(root, found)  # in operand order; a set's operands as Python gave them
-    if any(found[k][1].unordered for k in post):
+    sets = [found[k] for k in post if found[k][1].unordered]
+    if sets:
         sig = _signatures(post, found)
-        ctx = _contexts(post, sig, found)
+        ctx: dict[int, int] = {}
         index: dict[int, int] = {}
 
         def rank(o: object) -> tuple[int, int, int]:
-            return sig[id(o)], ctx[id(o)], index.get(id(o), -1)
+            return sig[id(o)], ctx.get(id(o), 0), index.get(id(o), -1)
 
-        for key in post:  # settle every set's order, then number again by it
-            node, operands = found[key][1], found[key][2]
-            if node.unordered:
-                operands[: node.from_set] = sorted(operands[: node.from_set], key=rank)
+        def settle(key: Callable[[object], object]) -> bool:
+            """Sort every set's operands by rank; return whether any are tied by key."""
+            tied = False
+            for _, node, operands in sets:
+                head = operands[: node.from_set] = sorted(operands[: node.from_set], key=rank)
+                tied = tied or len({key(o) for o in head}) < len(head)
+            return tied
+
+        if settle(lambda o: sig[id(o)]):  # equal content: tell them apart by their uses
+            ctx.update(_contexts(post, sig, found))
+            if settle(lambda o: (sig[id(o)], ctx[id(o)])):  # and still: by their numbers
+                index.update((k, i) for i, k in enumerate(_post_order(root, found)))
+                settle(lambda o: None)
         post = _post_order(root, found)
-        index.update((k, i) for i, k in enumerate(post))
-        for key in post:  # equal operands of a set: by their numbers
-            node, operands = found[key][1], found[key][2]
-            if node.unordered:
-                operands[: node.from_set] = sorted(operands[: node.from_set], key=rank)
     number = {k: i for i, k in enumerate(post)}
     out = []
     for key in post:
