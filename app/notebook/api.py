@@ -72,9 +72,8 @@ def check(
 
 def value_bundle(value: Value) -> dict[str, str]:
     """The notebook display of a chainrule Value: its graph (text: the Value's repr)."""
-    bundle = draw(value, names={})._repr_mimebundle_()
-    bundle["text/plain"] = repr(value) + "\n" + bundle["text/plain"]
-    return bundle
+    drawing = draw(value, names={})
+    return drawing.bundle(f"{value!r}\n{drawing.text()}")
 
 
 def register_display() -> bool:

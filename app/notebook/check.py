@@ -81,10 +81,9 @@ class CheckResult:
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         """The drawing with the wrong nodes marked, and the verdict as text."""
-        bundle = self.drawing._repr_mimebundle_() if self.drawing else {}
-        extra = bundle.get("text/plain", "").partition("\n(")[2]
-        bundle["text/plain"] = self.text() + (f"\n({extra}" if extra else "")
-        return bundle
+        if self.drawing is None:
+            return {"text/plain": self.text()}
+        return self.drawing.bundle(self.text())
 
     def __repr__(self) -> str:
         return self.text()

@@ -164,13 +164,19 @@ class Drawing:
         """Return the text summary (what a terminal shows)."""
         return "\n".join([summary(self.graph, self.title), *self.notes])
 
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        """The notebook display: the SVG drawing and a text summary (text only without dot)."""
+    def bundle(self, text: str | None = None) -> dict[str, str]:
+        """Return the notebook display: the SVG and a text twin (text, by default the
+        summary); only the text, saying why, when there is no picture."""
+        words = self.text() if text is None else text
         try:
             svg = self.svg()
         except RenderError as exc:  # dot missing, over the drawing budget, too slow
-            return {"text/plain": f"{self.text()}\n({exc})"}
-        return {"image/svg+xml": svg, "text/plain": self.text()}
+            return {"text/plain": f"{words}\n({exc})"}
+        return {"image/svg+xml": svg, "text/plain": words}
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """The notebook display: the SVG drawing and a text summary (text only without dot)."""
+        return self.bundle()
 
     def __repr__(self) -> str:
         return self.text()
