@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import permutations
+from pathlib import Path
 
 from app.budget import Budget
 from app.engine import EngineError, Value, apply
@@ -78,6 +79,11 @@ class CheckResult:
                 f"with chainrule ({tol})"
             )
         return "\n".join([head, *(f"  {m}" for m in self.mismatches), *self.notes])
+
+    def save(self, path: str | Path) -> Path:
+        """Write the marked drawing to path: .svg, .png, .pdf or .dot (by its suffix)."""
+        assert self.drawing is not None
+        return self.drawing.save(path)
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         """The drawing with the wrong nodes marked, and the verdict as text."""

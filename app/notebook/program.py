@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from app.build import Built
@@ -74,6 +75,10 @@ class Evaluated:
             ]
             lines.append(f"{k}. grad {names[step.node]} = {fmt(step.grad)}: " + "; ".join(parts))
         return lines
+
+    def save(self, path: str | Path) -> Path:
+        """Write the drawing to path: .svg, .png, .pdf or .dot (by its suffix)."""
+        return self.draw().save(path)
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         """The drawing, and the output with its gradients as text."""

@@ -48,6 +48,14 @@ def test_a_drawing_is_svg_and_text_and_saves_as_svg_png_pdf_and_dot(tmp_path: Pa
         assert path.read_bytes().startswith(head), suffix
     with pytest.raises(ValueError, match=r"cannot save as '\.jpg'"):
         drawing.save(tmp_path / "g.jpg")
+    run = chainrule.evaluate("e = (a+b)*(b+1)", a=2, b=1)
+    assert run.save(tmp_path / "e.pdf").read_bytes().startswith(b"%PDF")
+    x2 = Tiny(3.0)
+    z = x2 - Tiny(1.0)
+    z.backward()
+    x2.grad = 5.0
+    marked = chainrule.check(z).save(tmp_path / "check.svg").read_text(encoding="utf-8")
+    assert 'class="node value input wrong"' in marked
 
 
 def test_without_dot_the_display_is_text_that_says_how_to_install_graphviz() -> None:
