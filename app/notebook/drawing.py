@@ -178,5 +178,12 @@ class Drawing:
         """The notebook display: the SVG drawing and a text summary (text only without dot)."""
         return self.bundle()
 
+    def _repr_svg_(self) -> str | None:
+        """The SVG alone, for tools that ask only for it (None: no picture, see the text)."""
+        try:
+            return self.svg()
+        except RenderError:
+            return None
+
     def __repr__(self) -> str:
         return self.text()
