@@ -129,3 +129,18 @@ def test_the_wheel_in_a_fresh_venv_outside_the_checkout_gives_import_chainrule(
         text=True,
     )
     assert done.returncode == 0 and "imported" in done.stdout, done.stderr[-2000:]
+
+
+def test_the_editable_install_gives_import_chainrule_from_the_checkout(tmp_path: Path) -> None:
+    """./dev installs with `pip install -e`: run from elsewhere, chainrule is the checkout's."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import chainrule, app; print(chainrule.__file__, app.__file__)"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    facade, app = done.stdout.split()
+    assert facade == str(ROOT / "chainrule" / "__init__.py")
+    assert app == str(ROOT / "app" / "__init__.py")
