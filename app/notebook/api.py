@@ -70,9 +70,10 @@ def check(
     return checking.check(root, rtol, atol, caller_names() if names is None else names, budget)
 
 
-def value_bundle(value: Value) -> dict[str, str]:
-    """The notebook display of a chainrule Value: its graph (text: the Value's repr)."""
-    drawing = draw(value, names={})
+def value_bundle(value: Value, names: Mapping[str, object] | None = None) -> dict[str, str]:
+    """The notebook display of a chainrule Value: its graph, nodes named by the notebook's
+    variables (text: the Value's repr, then the summary)."""
+    drawing = draw(value, names=names or {})
     return drawing.bundle(f"{value!r}\n{drawing.text()}")
 
 
@@ -84,5 +85,6 @@ def register_display() -> bool:
     shell = ipython.get_ipython()
     if shell is None:
         return False
-    shell.display_formatter.mimebundle_formatter.for_type(Value, value_bundle)
+    formatter = shell.display_formatter.mimebundle_formatter
+    formatter.for_type(Value, lambda value: value_bundle(value, shell.user_ns))
     return True

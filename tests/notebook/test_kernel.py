@@ -88,6 +88,14 @@ def test_importing_chainrule_makes_values_draw_without_the_extension() -> None:
     assert "value 3" in numbers(svg)
 
 
+def test_a_displayed_value_names_its_nodes_by_the_notebooks_variables() -> None:
+    (outputs,) = run_cells(
+        "import chainrule\nw = chainrule.Value(-3.0)\nn = w * 2 + 1\nout = n.relu()\nout"
+    )
+    (svg,) = svgs(outputs)
+    assert {"w", "n", "out"} <= set(texts(svg))
+
+
 def test_sliders_display_as_a_widget_with_the_drawing_in_its_state() -> None:
     (outputs,) = run_cells(
         "import chainrule\nw = chainrule.sliders('e = (a+b)*(b+1)', a=2, b=1)\n"
