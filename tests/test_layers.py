@@ -90,3 +90,28 @@ def test_only_train_imports_numpy() -> None:
         if path.relative_to(APP).parts[0] == "train":
             continue
         assert not any(n.split(".")[0] == "numpy" for n in imports_of(path)), path
+
+
+FACADE = APP.parent / "chainrule"
+
+
+def test_the_chainrule_package_is_a_facade_over_app_and_nothing_in_app_imports_it() -> None:
+    facade = sorted(FACADE.rglob("*.py"))
+    assert facade, "chainrule/ is missing"
+    for path in facade:
+        for name in imports_of(path):
+            assert name.split(".")[0] in STDLIB | {"app", "__future__"}, (path, name)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defs = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)]
+        assert [d.name for d in defs] == ["load_ipython_extension"], path  # names only
+    for path in APP.rglob("*.py"):
+        assert not any(n.split(".")[0] == "chainrule" for n in imports_of(path)), path
+
+
+def test_only_the_notebook_layer_imports_ipython_and_nothing_below_imports_it() -> None:
+    for path in APP.rglob("*.py"):
+        rel = path.relative_to(APP)
+        names = imports_of(path)
+        if rel.parts[0] != "notebook":
+            assert not any(n.split(".")[0] == "IPython" for n in names), path
+            assert not any(n.startswith("app.notebook") for n in names), path

@@ -74,3 +74,73 @@ def test_the_installed_wheel_serves_the_page_with_its_templates_and_static_files
         text=True,
     )
     assert done.returncode == 0 and "served" in done.stdout, done.stderr[-2000:]
+
+
+NOTEBOOK_FROM_THE_WHEEL = """
+import chainrule, app
+assert chainrule.__file__.startswith({venv!r}), chainrule.__file__
+assert app.__file__.startswith({venv!r}), app.__file__
+a, b = chainrule.Value(2.0), chainrule.Value(1.0)
+e = (a + b) * (b + 1)
+e.backward()
+assert (e.data, a.grad, b.grad) == (6.0, 2.0, 5.0)
+assert chainrule.evaluate("(a+b)*(b+1)", a=2, b=1).gradients == {{"a": 2.0, "b": 5.0}}
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+shell.run_line_magic("load_ext", "chainrule")
+drawing = shell.run_cell_magic("chainrule", "a=2 b=1", "e = (a+b)*(b+1)")
+assert "image/svg+xml" in drawing._repr_mimebundle_()
+print("imported")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.graphviz
+def test_the_wheel_in_a_fresh_venv_outside_the_checkout_gives_import_chainrule(
+    tmp_path: Path,
+) -> None:
+    wheels, venv = tmp_path / "wheels", tmp_path / "venv"
+    pip = [sys.executable, "-m", "pip"]
+    subprocess.run(
+        [*pip, "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = wheels.glob("chainrule-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"chainrule/__init__.py", "app/notebook/__init__.py", "app/notebook/sliders.js"} <= names
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run(
+        [*pip, "--python", python, "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    # Its dependencies come from this venv's site-packages, appended after the fresh venv's
+    # own (a path line in a .pth: the checkout's editable-install .pth there is not read).
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "deps.pth").write_text("\n".join(deps) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [python, "-c", NOTEBOOK_FROM_THE_WHEEL.format(venv=str(venv))],
+        cwd=tmp_path,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and "imported" in done.stdout, done.stderr[-2000:]
+
+
+def test_the_editable_install_gives_import_chainrule_from_the_checkout(tmp_path: Path) -> None:
+    """./dev installs with `pip install -e`: run from elsewhere, chainrule is the checkout's."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import chainrule, app; print(chainrule.__file__, app.__file__)"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    facade, app = done.stdout.split()
+    assert facade == str(ROOT / "chainrule" / "__init__.py")
+    assert app == str(ROOT / "app" / "__init__.py")
