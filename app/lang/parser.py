@@ -34,7 +34,7 @@ class Parser:
 
     def __init__(self, source: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.cur = TokenCursor(source, limits)
-        self.source = source
+        self.source = source = self.cur.source  # its line breaks normalised
         self.limits = limits
         self.depth = 0
         self.scope = Scope(source)

@@ -17,6 +17,7 @@ from app.budget import BudgetExceeded
 from app.build import MissingValuesError
 from app.engine import EngineError
 from app.lang import SourceError
+from app.lang.text import normalize_breaks
 from app.render import DotOptions, RenderError, fmt, to_dot
 from app.render.style import Compact
 from app.web.errors import ProblemError
@@ -109,7 +110,8 @@ def read_state(params: Any) -> PageState:
         else:
             bad.append(key)
     steps_from = _whole(params.get("steps_from"), 0)
-    return PageState(str(expression), values, options, bad, steps_from)
+    # The language's one rule for line breaks, so the page shows the lines it computes.
+    return PageState(normalize_breaks(str(expression)), values, options, bad, steps_from)
 
 
 def _compact(text: Any) -> Compact:
