@@ -16,7 +16,6 @@ from typing import Any
 
 _CHUNK = 256 * 1024  # split a chunk at a time: bounded extra memory, the GIL let go between
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-_PAIRS = (b"[]", b"{}")
 
 
 @dataclass(frozen=True)
@@ -61,21 +60,23 @@ def check(data: bytes, limits: JSONLimits = DEFAULT_JSON_LIMITS) -> None:
     (json.loads then reports the syntax error at its position).
     """
     structure = outside_strings(data)
-    containers = structure.count(b"[") + structure.count(b"{")
-    items = structure.count(b",") + containers
+    brackets = structure.translate(None, _NOT_BRACKETS)
+    _check_depth(brackets, limits.max_depth)
+    items = structure.count(b",") + len(brackets) // 2
     if items > limits.max_items:
         raise JSONTooComplex("items", limits.max_items, f"about {items:,} items")
-    brackets = structure.translate(None, _NOT_BRACKETS)
-    for _ in range(limits.max_depth):
-        if not brackets:
-            return
+
+
+def _check_depth(brackets: bytes, max_depth: int) -> None:
+    """Pair off the innermost brackets max_depth times: any pair left is one level more."""
+    for _ in range(max_depth):
         shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
         if len(shorter) == len(brackets):
-            return  # unpaired brackets: a syntax error, json.loads says where
+            return  # nothing left, or unpaired brackets: a syntax error json.loads places
         brackets = shorter
-    if brackets and (b"[]" in brackets or b"{}" in brackets):
-        found = f"nested more than {limits.max_depth} levels deep"
-        raise JSONTooComplex("levels", limits.max_depth, found)
+    if b"[]" in brackets or b"{}" in brackets:
+        found = f"nested more than {max_depth} levels deep"
+        raise JSONTooComplex("levels", max_depth, found)
 
 
 def loads(data: bytes | str, limits: JSONLimits = DEFAULT_JSON_LIMITS) -> Any:

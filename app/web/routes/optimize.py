@@ -12,13 +12,14 @@ from app.graph import Graph
 from app.render import Renderer, RenderError, to_dot
 from app.train.datasets import DATASETS, Dataset
 from app.train.run import Bounds, Drawer, RunRequest, run
+from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.responses import JSONBytes
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.optimize import DatasetData, DatasetOut, OptimizeRequest, OptimizeResponse
 
-router = APIRouter(prefix="/api", tags=["optimize"])
+router = APIRouter(prefix="/api", tags=["optimize"], route_class=BoundedJSONRoute)
 
 
 def bounds_from(settings: Settings) -> Bounds:
