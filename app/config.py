@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     inline_nodes: int = 2_000  # programs of more nodes (calls expanded) run in a threadpool
     parse_cache_size: int = 512  # parsed programs kept, keyed by their source text
     parse_cache_nodes: int = 250_000  # ... holding at most this many nodes (~200 B each)
+    parse_cache_bytes: int = 48 * 1024 * 1024  # ... and this many bytes (as CPython holds them)
     access_log: bool = True  # one JSON line per request on the "chainrule.access" logger
 
     def limits(self) -> Limits:
