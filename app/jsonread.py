@@ -11,10 +11,16 @@ Gradescope and PrairieLearn runners) goes through it. Stdlib only.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from app.lang.numbers import underflows
+
 _CHUNK = 256 * 1024  # split a chunk at a time: bounded extra memory, the GIL let go between
+# An exponent small enough that a float might underflow to 0 (only then is each float read
+# through a check: the slow path).
+_TINY = re.compile(rb"[eE]-0*(?:3[0-9][0-9]|[4-9][0-9][0-9]|[0-9]{4,})")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
@@ -53,11 +59,26 @@ def outside_strings(data: bytes) -> bytes:
     return b"".join(out)
 
 
-def check(data: bytes, limits: JSONLimits = DEFAULT_JSON_LIMITS) -> None:
+class JSONNumberError(ValueError):
+    """A number in the JSON that no float holds (it would silently become 0)."""
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if underflows(text, value):
+        raise JSONNumberError(
+            f"the number {text[:40]} is too small for a float: it would be 0 "
+            "(the smallest is about 5e-324; write 0 if 0 is meant)"
+        )
+    return value
+
+
+def check(data: bytes, limits: JSONLimits = DEFAULT_JSON_LIMITS) -> bytes:
     """Raise JSONTooComplex when data nests deeper or holds more items than limits allow.
 
     Brackets inside strings are not counted; an unpaired bracket counts as one more level
-    (json.loads then reports the syntax error at its position).
+    (json.loads then reports the syntax error at its position). Returns the structure: the
+    data without its strings' contents.
     """
     structure = outside_strings(data)
     brackets = structure.translate(None, _NOT_BRACKETS)
@@ -65,6 +86,7 @@ def check(data: bytes, limits: JSONLimits = DEFAULT_JSON_LIMITS) -> None:
     items = structure.count(b",") + len(brackets) // 2
     if items > limits.max_items:
         raise JSONTooComplex("items", limits.max_items, f"about {items:,} items")
+    return structure
 
 
 def _check_depth(brackets: bytes, max_depth: int) -> None:
@@ -80,10 +102,13 @@ def _check_depth(brackets: bytes, max_depth: int) -> None:
 
 
 def loads(data: bytes | str, limits: JSONLimits = DEFAULT_JSON_LIMITS) -> Any:
-    """Return the decoded JSON; JSONTooComplex over the limits, ValueError if not JSON."""
+    """Return the decoded JSON; JSONTooComplex over the limits, JSONNumberError for a number
+    that would become 0, ValueError if not JSON."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-    check(raw, limits)
+    structure = check(raw, limits)
     try:
+        if _TINY.search(structure):
+            return json.loads(raw, parse_float=_float)
         return json.loads(raw)
     except RecursionError:  # not reached within the limits; never a traceback
         found = f"nested more than {limits.max_depth} levels deep"

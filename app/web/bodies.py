@@ -15,18 +15,29 @@ from fastapi import HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from app.jsonread import DEFAULT_JSON_LIMITS, JSONLimits, JSONTooComplex, loads
+from app.jsonread import DEFAULT_JSON_LIMITS, JSONLimits, JSONNumberError, JSONTooComplex, loads
 
 INLINE_BYTES = 64 * 1024  # smaller bodies are decoded on the loop (a thread hop costs more)
 
 
-class BodyTooComplex(HTTPException):
-    """A JSON body over the parse-cost limit (answered as 413 problem+json, which names it)."""
+class BodyRefused(HTTPException):
+    """A JSON body refused before validation (answered as problem+json: status, slug, extra).
 
-    def __init__(self, exc: JSONTooComplex) -> None:
-        super().__init__(413, f"request body: {exc}")
-        self.what = exc.what
-        self.limit = exc.limit
+    An HTTPException, so FastAPI's body reading passes it on instead of a generic 400.
+    """
+
+    def __init__(self, status: int, title: str, detail: str, slug: str, **extra: Any) -> None:
+        super().__init__(status, detail)
+        self.title = title
+        self.slug = slug
+        self.extra = extra
+
+
+def too_complex(exc: JSONTooComplex) -> BodyRefused:
+    """Return the 413 for a body over the parse-cost limit."""
+    detail = f"request body: {exc}"
+    title = "Request body too complex"
+    return BodyRefused(413, title, detail, "body-too-complex", limit=exc.limit, unit=exc.what)
 
 
 def json_limits(request: Request) -> JSONLimits:
@@ -41,7 +52,8 @@ class BoundedJSONRequest(Request):
     """A Request whose json() is bounded by the parse-cost limit and off the loop when big."""
 
     async def json(self) -> Any:
-        """Return the decoded body; BodyTooComplex over the limits."""
+        """Return the decoded body; BodyRefused over the limits or for a number that would
+        become 0."""
         if not hasattr(self, "_json"):
             body = await self.body()
             limits = json_limits(self)
@@ -51,7 +63,9 @@ class BoundedJSONRequest(Request):
                 else:
                     self._json = await run_in_threadpool(loads, body, limits)
             except JSONTooComplex as exc:
-                raise BodyTooComplex(exc) from None
+                raise too_complex(exc) from None
+            except JSONNumberError as exc:
+                raise BodyRefused(422, "Invalid request", str(exc), "validation") from None
         return self._json
 
 

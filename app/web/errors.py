@@ -21,7 +21,7 @@ from app.grading import GradingError
 from app.lang import SourceError
 from app.train.optimizer import TrainingError
 from app.train.run import TooMuchWork
-from app.web.bodies import BodyTooComplex
+from app.web.bodies import BodyRefused
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://chainrule.dev/problems/"
@@ -198,16 +198,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _engine(_: Request, exc: EngineError) -> Response:
         return problem(422, "Cannot compute the program", str(exc), "domain")
 
-    @app.exception_handler(BodyTooComplex)
-    async def _too_complex(_: Request, exc: BodyTooComplex) -> Response:
-        return problem(
-            413,
-            "Request body too complex",
-            str(exc.detail),
-            "body-too-complex",
-            limit=exc.limit,
-            unit=exc.what,
-        )
+    @app.exception_handler(BodyRefused)
+    async def _refused(_: Request, exc: BodyRefused) -> Response:
+        return problem(exc.status_code, exc.title, str(exc.detail), exc.slug, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> Response:

@@ -72,7 +72,7 @@ def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
     )
     draw = drawer(services.renderer) if body.svg else None
     budget = services.budget()
-    with services.train_gate.slot(wait=max(0.0, budget.seconds_left())):
+    with services.train_gate.slot_within(budget.seconds_left()):  # queued too long: 503
         result = run(req, services.limits, bounds_from(services.settings), draw, budget)
     return JSONBytes(result)
 
