@@ -6,7 +6,6 @@ errors are problem+json. The same runs in the compose stack (tests/deploy/test_c
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ import httpx
 import pytest
 
 from app.config import Settings
-from tests.support.nginx import Proxy, nginx_binary, running_nginx
+from tests.support.nginx import NGINX_ERRORS, Proxy, long_program, nginx_binary, raw, running_nginx
 from tests.support.server import running_process
 
 pytestmark = [
@@ -47,16 +46,6 @@ def both_replicas_answer(proxy: Proxy, upstreams: set[str], n: int = 20) -> Coun
             seen[r.headers["x-upstream"]] += 1
     assert set(seen) == upstreams, seen  # neither replica was marked failed
     return seen
-
-
-def long_program(chars: int) -> str:
-    """A program of about `chars` characters, every one escaped in a URL (%XX)."""
-    lines: list[str] = []
-    size = 0
-    while size < chars - 20:
-        lines.append(f"v{len(lines)}=(a*{len(lines)})^1")
-        size += len(lines[-1]) + 1
-    return "\n".join([*lines, "v0"])
 
 
 @pytest.mark.parametrize("chars", [3_000, 6_000, 19_900])
@@ -115,40 +104,12 @@ def test_the_apps_own_503_does_not_mark_its_replica_failed(
     both_replicas_answer(nginx, upstreams)
 
 
-def raw(proxy: Proxy, request: bytes) -> tuple[int, dict[str, str], bytes]:
-    """Send raw bytes; return the status, headers and body of nginx's answer."""
-    host, port = proxy.base_url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as s:
-        s.sendall(request)
-        data = b""
-        while chunk := s.recv(65536):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
-    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, body
-
-
-@pytest.mark.parametrize(
-    ("request_bytes", "status"),
-    [
-        (b"GET /?x=" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 414),
-        (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 70_000 + b"\r\n\r\n", 400),
-        (b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\nConnection: close\r\n\r\n", 400),
-        (b"TRACE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
-        (
-            b"POST /api/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: 300000\r\n"
-            b"Connection: close\r\n\r\n",
-            413,
-        ),
-    ],
-    ids=["414 long URL", "400 long header", "400 bad header", "405 TRACE", "413 body"],
-)
+@pytest.mark.parametrize(("request_bytes", "status"), NGINX_ERRORS.values(), ids=NGINX_ERRORS)
 def test_nginx_own_errors_are_problem_json(
     proxy: tuple[Proxy, set[str]], request_bytes: bytes, status: int
 ) -> None:
     nginx, _ = proxy
-    got, headers, body = raw(nginx, request_bytes)
+    got, headers, body = raw(nginx.base_url, request_bytes)
     assert got == status
     assert headers["content-type"].startswith("application/problem+json"), (headers, body[:200])
     problem = httpx.Response(status, content=body).json()

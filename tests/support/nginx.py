@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -103,3 +104,41 @@ def running_nginx(upstreams: Sequence[str], limits: bool = False) -> Iterator[Pr
             proc.kill()
             proc.wait()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def long_program(chars: int) -> str:
+    """A program of about `chars` characters, every one escaped in a URL (%XX)."""
+    lines: list[str] = []
+    size = 0
+    while size < chars - 20:
+        lines.append(f"v{len(lines)}=(a*{len(lines)})^1")
+        size += len(lines[-1]) + 1
+    return "\n".join([*lines, "v0"])
+
+
+def raw(base_url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send raw bytes; return the status, headers and body of nginx's answer."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, body
+
+
+# Requests nginx answers itself, and the status it must answer each with (problem+json).
+def _request(line: bytes, *headers: bytes) -> bytes:
+    return b"\r\n".join([line, b"Host: x", b"Connection: close", *headers]) + b"\r\n\r\n"
+
+
+NGINX_ERRORS: dict[str, tuple[bytes, int]] = {
+    "414 long URL": (_request(b"GET /?x=" + b"a" * 70_000 + b" HTTP/1.1"), 414),
+    "400 long header": (_request(b"GET / HTTP/1.1", b"X-Big: " + b"b" * 70_000), 400),
+    "400 bad header": (_request(b"GET / HTTP/1.1", b"Bad Header"), 400),
+    "405 TRACE": (_request(b"TRACE / HTTP/1.1"), 405),
+    "413 body": (_request(b"POST /api/evaluate HTTP/1.1", b"Content-Length: 300000"), 413),
+}
