@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from app.lang.numbers import underflows
@@ -89,16 +90,25 @@ def check(data: bytes, limits: JSONLimits = DEFAULT_JSON_LIMITS) -> bytes:
     return structure
 
 
+@lru_cache(maxsize=4)
+def _openers(count: int) -> re.Pattern[bytes]:
+    return re.compile(rb"[\[{]{%d}" % count)
+
+
 def _check_depth(brackets: bytes, max_depth: int) -> None:
-    """Pair off the innermost brackets max_depth times: any pair left is one level more."""
+    """Pair off the innermost brackets max_depth times: any pair left is one level more.
+    A run of more than max_depth opening brackets ends it at once (the usual bomb)."""
+    too_deep = JSONTooComplex("levels", max_depth, f"nested more than {max_depth} levels deep")
+    run = _openers(max_depth + 1)
     for _ in range(max_depth):
+        if run.search(brackets):
+            raise too_deep
         shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
         if len(shorter) == len(brackets):
             return  # nothing left, or unpaired brackets: a syntax error json.loads places
         brackets = shorter
     if b"[]" in brackets or b"{}" in brackets:
-        found = f"nested more than {max_depth} levels deep"
-        raise JSONTooComplex("levels", max_depth, found)
+        raise too_deep
 
 
 def loads(data: bytes | str, limits: JSONLimits = DEFAULT_JSON_LIMITS) -> Any:

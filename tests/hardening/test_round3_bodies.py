@@ -128,3 +128,20 @@ def test_brackets_and_commas_inside_strings_do_not_count() -> None:
     text = json.dumps({"s": "[" * 100 + "," * 500 + '\\"[', "t": ["]" * 40]})
     check(text.encode(), JSONLimits(max_depth=3, max_items=10))
     assert loads(text, JSONLimits(max_depth=3, max_items=10))["t"] == ["]" * 40]
+
+
+def test_a_large_valid_body_is_validated_once_and_graded(server: tuple[str, int]) -> None:
+    base, _ = server
+    answer = {"name": "v", "of": "e", "answer": 0}
+    subs = [{"id": f"s{i}", "answers": [{**answer, "answer": 2 + i % 2}]} for i in range(1_000)]
+    problem = {"expression": "e = a * b  # " + "x" * 19_000, "values": {"a": 1, "b": 2}}
+    body = {"problem": problem, "submissions": subs}
+    payload = json.dumps(body).encode()
+    assert len(payload) > 64 * 1024  # decoded and validated on a worker thread
+    with httpx.Client(base_url=base, timeout=60) as c:
+        r = c.post(
+            "/api/grade/batch", content=payload, headers={"content-type": "application/json"}
+        )
+    assert r.status_code == 200, r.text[:300]
+    scores = [x["score"] for x in r.json()["results"]]
+    assert scores == [1.0 if i % 2 == 0 else 0.0 for i in range(1_000)]
