@@ -41,6 +41,9 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 256 * 1024
     max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch and /api/optimize
+    # The parse-cost limit of a JSON body, checked on its bytes before decoding (413).
+    json_max_depth: int = 32
+    json_max_items: int = 1_000_000
 
     # Training runs at once per process (each may hold BUDGET_BYTES), and how many may wait
     # for a turn; more get 503 with Retry-After.
@@ -60,6 +63,7 @@ class Settings(BaseSettings):
     inline_nodes: int = 2_000  # programs of more nodes (calls expanded) run in a threadpool
     parse_cache_size: int = 512  # parsed programs kept, keyed by their source text
     parse_cache_nodes: int = 250_000  # ... holding at most this many nodes (~200 B each)
+    parse_cache_bytes: int = 48 * 1024 * 1024  # ... and this many bytes (as CPython holds them)
     access_log: bool = True  # one JSON line per request on the "chainrule.access" logger
 
     def limits(self) -> Limits:

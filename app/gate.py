@@ -17,7 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.budget import WALL, BudgetExceeded
+
 QUEUE_PER_WORKER = 4
+# A job that waited at least this share of its wall-clock budget for a turn and then ran
+# out of wall time was stopped by the queue, not by its own work: the busy error (503).
+QUEUED_SHARE = 0.1
 
 
 def usable_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
@@ -116,6 +121,24 @@ class WorkGate:
                 yield
         finally:
             self.leave()
+
+    @contextmanager
+    def slot_within(self, seconds_left: float) -> Iterator[None]:
+        """slot() for a job that must finish within seconds_left (its wall-clock budget).
+
+        It waits for a turn only while a typical run (the running mean) still fits after the
+        wait; and if it waited for a good part of its budget and then runs out of wall time,
+        that is the queue's doing: the busy error (503 with Retry-After), not a 422.
+        """
+        queued = time.monotonic()
+        with self.slot(max(0.0, seconds_left - self.mean_seconds)):
+            waited = time.monotonic() - queued
+            try:
+                yield
+            except BudgetExceeded as exc:
+                if exc.resource is WALL and waited >= QUEUED_SHARE * seconds_left:
+                    raise self.busy(self.retry_after()) from exc
+                raise
 
     def executor(self) -> ThreadPoolExecutor:
         """Return the threads for admitted async jobs (one per place, so none queues there)."""

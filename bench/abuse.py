@@ -1,14 +1,16 @@
-"""Each attack of issue 10 against a real uvicorn, with a normal user measured meanwhile.
+"""Each attack of issues 10 and 20 against a real uvicorn, with a normal user measured meanwhile;
+then the proxy attacks through deploy/nginx.conf (the machine's nginx) in front of two replicas.
 
-    python bench/abuse.py [--workers 1 2] [--only NAME ...] [--probe-seconds 3]
+    python bench/abuse.py [--workers 1 2] [--only NAME ...] [--probe-seconds 3] [--no-nginx]
 
 For every attack: the attack request's status and time, the server's peak RSS growth (the
 uvicorn process tree, sampled every 20 ms), and the median latency of a normal
 `(a+b)*(b+1)` evaluate (and of a small drawing) sent during the attack, as a ratio to the
 same measured quietly before. Targets: every attack answered or refused within 6 s; peak
 RSS growth <= 300 MB per worker; normal evaluate median during an attack <= 5x quiet and
-<= 1 s with drawing. Loopback only; every loop is bounded in count and time; the server is
-stopped by its PID.
+<= 1 s with drawing. Through nginx: 0 failed normal requests during and for 6 s after
+each single client's attack. Loopback only; every loop is bounded in count and time; the
+servers are stopped by their PIDs.
 """
 
 from __future__ import annotations
@@ -18,16 +20,20 @@ import json
 import random
 import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository's root
+from tests.support.nginx import NGINX_ERRORS, long_program, nginx_binary, raw, running_nginx
 from tests.support.server import running_process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,16 +207,149 @@ def attacks() -> list[Attack]:
     ]
 
 
+def raw_post(path: str, body: bytes) -> Callable[[httpx.Client, int], httpx.Response]:
+    """Send body bytes as JSON (bodies json.dumps would take long to build, or cannot)."""
+    headers = {"content-type": "application/json"}
+    return lambda c, _i: c.post(path, content=body, headers=headers)
+
+
+def batch_with(answer: str, submissions: int = 1) -> bytes:
+    """A grading batch whose every submission's one answer is the raw JSON `answer`."""
+    subs = ",".join(
+        f'{{"id": "s{i}", "answers": [{{"name": "x", "answer": {answer}}}]}}'
+        for i in range(submissions)
+    )
+    problem = '{"expression": "e = (a + b) * (b + 1)", "values": {"a": 2, "b": 1}}'
+    return f'{{"problem": {problem}, "submissions": [{subs}]}}'.encode()
+
+
+def deep_answers_file(_c: httpx.Client, _i: int) -> httpx.Response:
+    """`chainrule grade --format gradescope` on an answers.json nested 100,000 deep: 200 when
+    it writes a results file and no traceback, else 500."""
+    with tempfile.TemporaryDirectory() as tmp:
+        problem, answers, out = (Path(tmp) / n for n in ("p.json", "a.json", "r/results.json"))
+        problem.write_text(json.dumps({"expression": "e = a * b", "values": {"a": 1, "b": 2}}))
+        answers.write_text('{"answers": [{"name": "x", "answer": ' + "[" * 100_000 + "]}]}")
+        cmd = [sys.executable, "-m", "app.cli", "grade", "--format", "gradescope", "-o", str(out)]
+        done = subprocess.run(
+            [*cmd, str(problem), str(answers)], cwd=ROOT, capture_output=True, text=True
+        )
+        ok = out.exists() and "Traceback" not in done.stderr
+        return httpx.Response(200 if ok else 500)
+
+
+def drawings_flood(c: httpx.Client, i: int) -> httpx.Response:
+    """150 distinct 300-op drawings, one after another (the layout cache's memory); the
+    answer carries the slowest single request's time."""
+    last, slowest = c.get("/api/health"), 0.0
+    for k in range(150):
+        terms = " - ".join(f"x{j % 7}" for j in range(300 + k + 150 * i))
+        started = time.perf_counter()
+        last = c.post(
+            "/api/evaluate",
+            json={
+                "expression": terms,
+                "values": {f"x{j}": -1.5 - j for j in range(7)},
+                "svg": True,
+            },
+        )
+        slowest = max(slowest, time.perf_counter() - started)
+    return httpx.Response(last.status_code, headers={"x-slowest": f"{slowest:.6f}"})
+
+
+def queued_training(c: httpx.Client, _i: int) -> httpx.Response:
+    """One of several training runs at once, each too long to finish in the wall budget."""
+    rows = list(range(2_000))
+    run = {
+        "expression": "(w*x - y)^2",
+        "params": {"w": 0},
+        "data": {"x": rows, "y": rows},
+        "steps": 20_000,
+        "lr": 1e-9,
+    }
+    return c.post("/api/optimize", json=run)
+
+
+def round3_attacks() -> list[Attack]:
+    """The attacks of issue 20 (items 2 and 4-8; item 1's are proxy_attacks, item 3 is the
+    PNG export's, measured by its own rows above and in bench/render.py)."""
+    seed = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}}
+    return [
+        Attack(
+            "r3-2 batch of 2.7M empty [] (7.8 MB)",
+            raw_post("/api/grade/batch", batch_with("[" + ",".join(["[]"] * 2_700_000) + "]")),
+        ),
+        Attack(
+            "r3-2 batch, answers 900 deep x 2,000",
+            raw_post("/api/grade/batch", batch_with("[" * 900 + "]" * 900, 2_000)),
+        ),
+        Attack(
+            "r3-2 optimize, 900k invalid cells",
+            post_json("/api/optimize", {**OPT, "data": {"x": ["a"] * 900_000, "y": [1]}}),
+        ),
+        Attack("r3-2 batch, 100k validation errors", raw_post("/api/grade/batch", invalid_batch())),
+        Attack(
+            "r3-4 answer that names the asked node",
+            post_json("/api/grade", {**seed, "answers": [{"name": "x", "answer": "e"}]}),
+        ),
+        Attack("r3-5 CLI answers.json 100k deep", deep_answers_file),
+        Attack("r3-6 layout cache: 150 distinct drawings", drawings_flood),
+        Attack(
+            "r3-7 bidi control in a comment",
+            post_json("/api/evaluate", {**seed, "expression": "e = a # \u202e b\n"}),
+        ),
+        Attack(
+            "r3-8 graph.svg a=1_000",
+            lambda c, _i: c.get("/api/graph.svg", params={"expression": "a", "a": "1_000"}),
+        ),
+        Attack(
+            "r3-8 program with 1e-400",
+            post_json("/api/evaluate", {**seed, "expression": "a * 1e-400"}),
+        ),
+        Attack("r3-8 six training runs at once", queued_training, copies=6),
+    ]
+
+
+OPT = {"expression": "(w*x - y)^2", "params": {"w": 0}}
+
+
+def invalid_batch() -> bytes:
+    """1,000 submissions of 100 answers, each answer's points not a number: 100k errors."""
+    answers = ",".join(f'{{"name": "q{i}", "answer": 1, "points": "many"}}' for i in range(100))
+    subs = ",".join(f'{{"id": "s{i}", "answers": [{answers}]}}' for i in range(1_000))
+    problem = '{"expression": "e = a * b", "values": {"a": 1, "b": 2}}'
+    return f'{{"problem": {problem}, "submissions": [{subs}]}}'.encode()
+
+
+def get(path: str, **params: str) -> Callable[[httpx.Client, int], httpx.Response]:
+    """GET path with params."""
+    return lambda c, _i: c.get(path, params=params)
+
+
+def post_json(path: str, body: object) -> Callable[[httpx.Client, int], httpx.Response]:
+    """POST body as JSON."""
+    return lambda c, _i: c.post(path, json=body)
+
+
+def descendants(pid: int) -> list[int]:
+    """Return pid and every process below it: workers and their `dot` children (which any
+    thread may start, so every thread's children are read)."""
+    found, stack = [], [pid]
+    while stack and len(found) < 1_000:
+        p = stack.pop()
+        found.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                stack += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
 def tree_rss_mb(pid: int) -> float:
-    """Return the resident memory of pid and its children, in MB (from /proc)."""
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        pass
+    """Return the resident memory of pid and all its descendants, in MB (from /proc)."""
     total = 0
-    for p in pids:
+    for p in descendants(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -285,14 +424,191 @@ def run_attack(
     }
 
 
+@dataclass
+class ProxyAttack:
+    """One client's attack through nginx: `send(base_url)` returns (status, seconds) of each
+    request it made."""
+
+    name: str
+    send: Callable[[str], list[tuple[int, float]]]
+
+
+Request = Callable[[httpx.Client], httpx.Response]
+Timed = list[tuple[int, float]]
+
+
+def _timed(request: Callable[[], int]) -> tuple[int, float]:
+    t = time.perf_counter()
+    return request(), time.perf_counter() - t
+
+
+def _repeat(n: int, request: Request) -> Callable[[str], Timed]:
+    def send(base: str) -> Timed:
+        with httpx.Client(base_url=base, timeout=60) as c:
+            return [_timed(lambda: request(c).status_code) for _ in range(n)]
+
+    return send
+
+
+def _at_once(n: int, request: Request) -> Callable[[str], Timed]:
+    def send(base: str) -> Timed:
+        out: Timed = []
+
+        def one() -> None:
+            with httpx.Client(base_url=base, timeout=60) as c:
+                out.append(_timed(lambda: request(c).status_code))
+
+        threads = [threading.Thread(target=one) for _ in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        return out
+
+    return send
+
+
+def proxy_attacks() -> list[ProxyAttack]:
+    """The attacks of issue 20 item 1 (and 8's nginx pages), each from one client."""
+    short, full = long_program(3_000), "y = a*0 # " + "*" * 19_990
+
+    # Not the 413 case: it declares a body it never sends, and nginx waits for it (lingering).
+    pages = [r for name, (r, _) in NGINX_ERRORS.items() if not name.startswith("413")]
+
+    def nginx_errors(base: str) -> Timed:
+        return [_timed(partial(lambda r: raw(base, r)[0], r)) for r in pages * 10]
+
+    return [
+        ProxyAttack(
+            "r3-1 form POST, 3,000-char program x 10",
+            _repeat(10, lambda c: c.post("/", data={"expression": short, "a": "2", "view": "1"})),
+        ),
+        ProxyAttack(
+            "r3-1 form POST, 20,000-char program x 10",
+            _repeat(10, lambda c: c.post("/", data={"expression": full, "a": "2", "view": "1"})),
+        ),
+        ProxyAttack(
+            "r3-1 share link, 20,000 chars x 10",
+            _repeat(10, lambda c: c.get("/", params={"expression": full, "a": "2"})),
+        ),
+        ProxyAttack("r3-1 the app's 503s: 14 training runs", _at_once(14, queued_training_c)),
+        ProxyAttack("r3-8 nginx's own 4xx pages x 40", nginx_errors),
+    ]
+
+
+def queued_training_c(c: httpx.Client) -> httpx.Response:
+    """queued_training for a client of its own."""
+    return queued_training(c, 0)
+
+
+def run_proxy_attack(
+    base: str, pids: list[int], attack: ProxyAttack, quiet: float, after: float = 6.0
+) -> dict[str, object]:
+    """Send one client's attack through nginx while a normal user evaluates, and for `after`
+    seconds more; count the normal requests that failed."""
+    got: list[tuple[int, float]] = []
+    done = threading.Event()
+    before = sum(tree_rss_mb(p) for p in pids)
+    peak = [before]
+
+    def attacker() -> None:
+        try:
+            got.extend(attack.send(base))
+        except (httpx.HTTPError, OSError):
+            got.append((0, float("nan")))
+
+    def sampler() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], sum(tree_rss_mb(p) for p in pids))
+            time.sleep(0.05)
+
+    during: list[float] = []
+    failed = [0, 0]  # during, after
+    thread, watch = threading.Thread(target=attacker), threading.Thread(target=sampler)
+    watch.start()
+    thread.start()
+    with httpx.Client(base_url=base, timeout=30) as c:
+        end: float | None = None
+        while end is None or time.monotonic() < end:
+            if end is None and not thread.is_alive():
+                end = time.monotonic() + after
+            t = time.perf_counter()
+            try:
+                ok = c.post("/api/evaluate", json=NORMAL).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if end is None:
+                during.append(time.perf_counter() - t)
+            failed[end is not None] += not ok
+            time.sleep(0.01)
+    thread.join()
+    done.set()
+    watch.join()
+    statuses = ",".join(str(x) for x in sorted({status for status, _ in got}))
+    return {
+        "attack": attack.name,
+        "status": statuses,
+        "seconds": max((t for _, t in got), default=float("nan")),  # the slowest request
+        "rss_growth_mb": peak[0] - before,
+        "normal_ratio": statistics.median(during) / quiet if during else float("nan"),
+        "failed": failed,
+    }
+
+
+def main_proxy(chosen: list[ProxyAttack], probe: float) -> bool:
+    """Run the proxy attacks through nginx in front of two replicas; print; True if all met."""
+    if nginx_binary() is None:
+        print("\nnginx: not installed, proxy attacks skipped")
+        return True
+    ok_all = True
+    with running_process() as (one, pid1), running_process() as (two, pid2):
+        upstreams = [one.removeprefix("http://"), two.removeprefix("http://")]
+        with running_nginx(upstreams) as proxy:
+            stop = threading.Event()
+            quiet = statistics.median(latencies(proxy.base_url, NORMAL, probe, stop))
+            print(
+                f"\nnginx (deploy/nginx.conf, no rate limits) in front of 2 replicas x 1 worker: "
+                f"quiet evaluate {quiet * 1e3:.2f} ms"
+            )
+            print(
+                f"{'attack':44} {'status':>9} {'time s':>7} {'RSS +MB':>8} "
+                f"{'normal x':>9} {'failed':>9}  verdict"
+            )
+            for attack in chosen:
+                row = run_proxy_attack(proxy.base_url, [pid1, pid2], attack, quiet)
+                failed = row["failed"]
+                assert isinstance(failed, list)
+                ok = (
+                    float(row["seconds"]) <= LIMIT_SECONDS  # type: ignore[arg-type]
+                    and float(row["rss_growth_mb"]) <= 2 * RSS_LIMIT_MB  # type: ignore[arg-type]
+                    # nan: over before a normal request could overlap it
+                    and not float(row["normal_ratio"]) > 5.0  # type: ignore[arg-type]
+                    and sum(failed) == 0
+                    and "502" not in str(row["status"])
+                    and "500" not in str(row["status"])
+                )
+                ok_all &= ok
+                print(
+                    f"{row['attack']:44} {row['status']:>9} {row['seconds']:7.2f} "
+                    f"{row['rss_growth_mb']:8.0f} {row['normal_ratio']:9.2f} "
+                    f"{f'{failed[0]}+{failed[1]}':>9}  {'ok' if ok else 'MISSED'}"
+                )
+            too_big = proxy.error_log().count("too big header")
+            print(f"nginx error log: {too_big} 'upstream sent too big header'")
+            ok_all &= too_big == 0
+    return ok_all
+
+
 def main() -> int:
     """Run every attack against 1 and 2 workers; print a table; exit 1 if a target fails."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--only", nargs="*", default=None, help="attacks whose name has this")
     parser.add_argument("--probe-seconds", type=float, default=3.0)
+    parser.add_argument("--no-nginx", action="store_true", help="skip the attacks through nginx")
     args = parser.parse_args()
-    chosen = [a for a in attacks() if not args.only or any(o in a.name for o in args.only)]
+    every = attacks() + round3_attacks()
+    chosen = [a for a in every if not args.only or any(o in a.name for o in args.only)]
     failed = False
     for workers in args.workers:
         with running_process(workers=workers) as (base, pid):
@@ -322,6 +638,9 @@ def main() -> int:
                     f"{row['rss_growth_mb']:8.0f} {row['normal_ratio']:9.2f} "
                     f"{row['drawn_ms']:9.1f}  {'ok' if ok else 'MISSED'}"
                 )
+    proxied = [a for a in proxy_attacks() if not args.only or any(o in a.name for o in args.only)]
+    if proxied and not args.no_nginx:
+        failed |= not main_proxy(proxied, min(args.probe_seconds, 2.0))
     print(json.dumps({"all_targets_met": not failed}))
     return 1 if failed else 0
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
 from app.build import MissingValuesError
 from app.engine import EngineError
 from app.lang import SourceError
+from app.lang.numbers import read_number
 
 EXIT_INPUT_ERROR = 2
 
@@ -78,12 +78,9 @@ def parse_values(items: list[str]) -> dict[str, float]:
         if not eq or not name.strip().isidentifier():
             raise UsageError(f"expected NAME=VALUE, got {item!r}")
         try:
-            value = float(text)
-        except ValueError:
-            raise UsageError(f"value of {name} is not a number: {text!r}") from None
-        if not math.isfinite(value):
-            raise UsageError(f"value of {name} must be finite, got {text!r}")
-        values[name.strip()] = value
+            values[name.strip()] = read_number(text, f"value of {name}")  # the one reader
+        except ValueError as exc:
+            raise UsageError(f"{exc}, got {text!r}") from None
     return values
 
 

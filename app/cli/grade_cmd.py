@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -20,8 +21,9 @@ from app.cli.common import EXIT_INPUT_ERROR, report_input_error
 from app.engine import EngineError
 from app.grading import Grader, GradingError, Problem, Result, label
 from app.grading import spec as specs
-from app.grading.formats import FORMATS, render
+from app.grading.formats import FORMATS, Format, could_not_grade, render
 from app.grading.questions import answer_to, merge
+from app.jsonread import loads
 from app.lang import SourceError
 
 MAX_PROBLEM_CHARS = 1_000_000
@@ -73,7 +75,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def read_json(path: str, limit: int) -> Any:
-    """Return the JSON in a file ('-': standard input); ValueError if too long or not JSON."""
+    """Return the JSON in a file ('-': standard input); ValueError if too long, nested too
+    deep, too many items or not JSON (app/jsonread.py: never a RecursionError)."""
     if path == "-":
         text = sys.stdin.read(limit + 1)
     else:
@@ -81,7 +84,7 @@ def read_json(path: str, limit: int) -> Any:
             text = fh.read(limit + 1)
     if len(text) > limit:
         raise ValueError(f"{path} is longer than {limit:,} characters")
-    return json.loads(text)
+    return loads(text)
 
 
 def load_problem(path: str, params_path: str | None = None) -> tuple[Grader, specs.ProblemSpec]:
@@ -174,23 +177,47 @@ def write(text: str, output: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Grade and print (or write) the results JSON; a malformed problem exits with status 2."""
+    """Grade and print (or write) the results JSON. Whatever fails, the results are written:
+    a malformed problem (exit status 2) or anything unexpected (exit status 1) gives the
+    platform's "could not grade" answer, and a one-line message on stderr, no traceback."""
+    fmt: Format = args.format
     try:
         grader, spec = load_problem(args.problem, args.params)
     except (SourceError, MissingValuesError, EngineError) as exc:
+        _failed(args, None, EXIT_INPUT_ERROR)
         return report_input_error(exc)
     except (ValueError, OSError, BudgetExceeded) as exc:  # GradingError is a ValueError
         message = exc.message if isinstance(exc, GradingError) else str(exc)
-        print(f"error: {args.problem}: {message}", file=sys.stderr)
-        return EXIT_INPUT_ERROR
-    graded = grade_file(grader, spec, args.answers)
-    shaped = render(
-        graded.result,
-        args.format,
-        meta(grader, spec),
-        spec.visibility,
-        graded.errors,
-        graded.readable,
-    )
-    write(json.dumps(shaped, indent=args.indent, ensure_ascii=False), args.output)
+        return _failed(args, f"{args.problem}: {message}", EXIT_INPUT_ERROR)
+    except Exception as exc:  # a bug, or the machine: still an answer for the platform
+        return _failed(args, f"{args.problem}: cannot be read ({type(exc).__name__})", 1)
+    try:
+        graded = grade_file(grader, spec, args.answers)
+        shaped = render(
+            graded.result,
+            fmt,
+            meta(grader, spec),
+            spec.visibility,
+            graded.errors,
+            graded.readable,
+        )
+        text = json.dumps(shaped, indent=args.indent, ensure_ascii=False)
+    except Exception as exc:
+        logging.getLogger("chainrule.grade").debug("grading failed", exc_info=True)
+        return _failed(args, f"{args.answers}: cannot be graded ({type(exc).__name__})", 1)
+    write(text, args.output)
     return 0
+
+
+def _failed(args: argparse.Namespace, message: str | None, status: int) -> int:
+    """Write the platform's "could not grade" answer to the results file (-o; nothing on
+    standard output), say why on stderr, return status."""
+    if message is not None:
+        print(f"error: {message}", file=sys.stderr)
+    if args.output is None:
+        return status
+    try:
+        write(json.dumps(could_not_grade(args.format), indent=args.indent), args.output)
+    except OSError as exc:
+        print(f"error: cannot write the results: {exc}", file=sys.stderr)
+    return status

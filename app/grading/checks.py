@@ -10,7 +10,7 @@ from app.budget import NODES
 from app.grading.answers import MAX_FORMULA
 from app.grading.formulas import Mismatch, Tolerance, compile_formula, first_mismatch, value_at
 from app.grading.problem import Problem, label
-from app.lang import Limits, ParseError
+from app.lang import Limits, ParseError, Program
 
 FORMULA_MAX_NODES = 2_000  # one formula answer, its user functions expanded
 FORMULA_CACHE_SIZE = 4096
@@ -93,6 +93,9 @@ class Checker:
             formula = compile_formula(text, list(self.problem.names), self.limits)
         except ParseError as exc:
             return _unreadable(label(of, wrt), exc)
+        refused = self._mentions(of, wrt, formula)
+        if refused is not None:
+            return refused
         if formula.inputs:
             return Verdict(
                 False,
@@ -122,6 +125,9 @@ class Checker:
             formula = compile_formula(text, list(p.names), self.limits)
         except ParseError as exc:
             return _unreadable(what, exc)
+        refused = self._mentions(of, wrt, formula)
+        if refused is not None:
+            return refused
         points = [p.given, *p.points()]
         truths = [p.truth(of, wrt), *p.truth_at(of, wrt, also)]
         cost = max(1, formula.node_count) * len(points)
@@ -130,6 +136,21 @@ class Checker:
         if miss is None:
             return Verdict(True, f"correct: {text} is {what} ({self._checked(truths[1:])})")
         return Verdict(False, self._explain(what, text, miss, miss.point is p.given))
+
+    def _mentions(self, of: str, wrt: str | None, formula: Program) -> Verdict | None:
+        """The failing verdict for a formula that uses the node asked about, or a node
+        computed from it (its answer would be the question itself), else None."""
+        for name in formula.inputs:
+            if self.problem.computed_from(name, of):
+                why = "the node asked about" if name == of else f"computed from {of}"
+                inputs = [n for n in self.problem.inputs if n != of]
+                hint = f" such as {', '.join(inputs[:8])}" if inputs else ""
+                return Verdict(
+                    False,
+                    f"the answer for {label(of, wrt)} may not use {name} ({why}): write it "
+                    f"with the nodes {of} is computed from{hint}",
+                )
+        return None
 
     def _checked(self, truths: list[float | None]) -> str:
         asked = self.problem.options.samples

@@ -47,9 +47,18 @@ PRAIRIELEARN_TOP_KEYS = ("gradable", "score", "message", "output", "format_error
 PRAIRIELEARN_TEST_KEYS = ("name", "description", "points", "max_points", "message", "output")
 
 
-def summary(result: Result) -> str:
-    """Return one line for the whole submission: its score and how many answers passed."""
-    tests = result["tests"]
+COULD_NOT_GRADE = (
+    "The autograder could not grade this submission: please tell course staff, who can "
+    "read the grading log."
+)
+
+
+def summary(result: Result, shown: Sequence[bool] | None = None) -> str:
+    """Return one line for the whole submission: its score and how many answers passed.
+
+    shown (one per test) leaves out of the count the tests the student is not shown.
+    """
+    tests = [t for t, s in zip(result["tests"], shown or repeat(True), strict=False) if s]
     passed = sum(t["status"] == "passed" for t in tests)
     line = f"score {_num(result['score'])} of {_num(result['max_score'])}"
     if tests:
@@ -84,7 +93,9 @@ def gradescope(
 ) -> Result:
     """Return Gradescope's results.json: only its documented keys, output_format "text"."""
     tests = []
+    shown = []
     for t, m in zip(result["tests"], meta or repeat({}), strict=False):
+        shown.append((m.get("visibility") or visibility or "visible") == "visible")
         test: Result = {
             "name": t["name"],
             "score": t["score"],
@@ -103,7 +114,7 @@ def gradescope(
         tests.append(test)
     out: Result = {
         "score": result["score"],
-        "output": summary(result),
+        "output": summary(result, shown),  # shown now: never counts a hidden test
         "output_format": "text",
         "tests": tests,
         "extra_data": {"max_score": result["max_score"], "gradable": result["gradable"]},
@@ -151,6 +162,23 @@ def prairielearn(
     if errors or format_errors:
         out["format_errors"] = [*errors, *format_errors]
     return out
+
+
+def could_not_grade(fmt: Format, message: str = COULD_NOT_GRADE) -> Result:
+    """Return the platform's answer for a submission the autograder could not grade
+    (PrairieLearn: not gradable, so the attempt does not count; Gradescope: score 0 and
+    the message, the autograder itself not shown as broken)."""
+    if fmt == "gradescope":
+        return {
+            "score": 0.0,
+            "output": message,
+            "output_format": "text",
+            "tests": [],
+            "extra_data": {"gradable": False},
+        }
+    if fmt == "prairielearn":
+        return {"gradable": False, "score": 0.0, "message": message, "output": "", "tests": []}
+    return {"score": 0.0, "max_score": 0.0, "gradable": False, "tests": [], "output": message}
 
 
 def _num(x: float) -> str:

@@ -88,6 +88,7 @@ class Problem:
         self._grads: dict[str, dict[str, float]] = {}
         self._points: list[Point] | None = None
         self._grads_at: dict[str, list[dict[str, float] | None]] = {}
+        self._computed_from: dict[tuple[str, str], bool] = {}
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -134,6 +135,21 @@ class Problem:
             self.budget.charge(NODES, self.size, f"differentiating {of}")
             grads = self._grads[of] = gradients(self.built, self.node(of, "of"), self.names)
         return grads[wrt]
+
+    def computed_from(self, name: str, of: str) -> bool:
+        """True when the node called name is of or is computed from it (an answer about of
+        may not use it: that would be the question's own answer)."""
+        if name == of:
+            return True
+        if name not in self.names:
+            return False
+        key = (name, of)
+        found = self._computed_from.get(key)
+        if found is None:
+            self.budget.charge(NODES, self.size, f"checking what {name} is computed from")
+            target = self.node(of, "of")
+            found = self._computed_from[key] = target in set(topological_order(self.names[name]))
+        return found
 
     def points(self) -> list[Point]:
         """Return the seeded random points near the given values (drawn once)."""

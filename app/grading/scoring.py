@@ -9,6 +9,7 @@ from app.grading.answers import Expect, Reading, Unreadable, read
 from app.grading.checks import NO_ANSWER, Checker, Verdict
 from app.grading.formulas import Tolerance
 from app.grading.problem import GradingError, Problem, label
+from app.lang.text import visible
 
 Result = dict[str, Any]
 
@@ -124,7 +125,7 @@ class Grader:
             "score": points if passed else 0.0,
             "max_score": points,
             "status": "passed" if passed else "failed",
-            "output": verdict.output,
+            "output": visible(verdict.output),  # never a bidi control or odd line break raw
             "gradable": verdict.readable,
         }
         if verdict.error is not None:

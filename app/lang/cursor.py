@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.lang.errors import ParseError
 from app.lang.limits import Limits
+from app.lang.text import prepare
 from app.lang.tokens import Tok, Token, tokenize
 
 
@@ -11,7 +12,6 @@ class TokenCursor:
     """The tokens of one source text and a position in them, within the limits."""
 
     def __init__(self, source: str, limits: Limits) -> None:
-        self.source = source
         self.limits = limits
         if len(source) > limits.max_length:
             raise ParseError(
@@ -20,6 +20,7 @@ class TokenCursor:
                 limits.max_length,
                 kind="limit",
             )
+        self.source = source = prepare(source)  # one kind of line break, no bidi controls
         self.tokens = tokenize(source, limits.max_name_length)
         self.i = 0
         self.nodes = 0

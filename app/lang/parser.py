@@ -21,6 +21,7 @@ from app.lang.constants import ConstantFolder
 from app.lang.cursor import TokenCursor
 from app.lang.errors import ParseError
 from app.lang.limits import DEFAULT_LIMITS, Limits
+from app.lang.numbers import underflows
 from app.lang.scope import Scope
 from app.lang.tokens import Tok, Token
 
@@ -34,7 +35,7 @@ class Parser:
 
     def __init__(self, source: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.cur = TokenCursor(source, limits)
-        self.source = source
+        self.source = source = self.cur.source  # its line breaks normalised
         self.limits = limits
         self.depth = 0
         self.scope = Scope(source)
@@ -192,6 +193,13 @@ class Parser:
             value = float(t.text)
             if math.isinf(value):
                 raise cur.error("number is too large for a float", t, kind="limit")
+            if underflows(t.text, value):
+                raise cur.error(
+                    f"{t.text} is too small for a float: it would be 0 "
+                    "(the smallest is about 5e-324; write 0 if 0 is meant)",
+                    t,
+                    kind="limit",
+                )
             cur.count(t.start)
             num = Num(value, t.text, t.start, t.end)
             self.constants.number(num, value)

@@ -21,6 +21,7 @@ import graphviz
 from graphviz.backend import dot_command, execute
 
 from app.budget import Budget
+from app.held import ENTRY_OVERHEAD, held_bytes
 from app.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
 from app.render.gate import DotGate, default_gate
 from app.render.lean import lean_env
@@ -215,7 +216,7 @@ class Renderer:
         return out
 
     def _store(self, key: tuple[str, str], out: str | bytes) -> None:
-        size = len(out) + len(key[1])
+        size = held_bytes(out) + held_bytes(key[1]) + ENTRY_OVERHEAD  # bytes, not characters
         if size > self.cache_bytes or self.cache_size <= 0:
             return
         with self._lock:
@@ -225,4 +226,4 @@ class Renderer:
             self._size += size
             while len(self._cache) > self.cache_size or self._size > self.cache_bytes:
                 old_key, old = self._cache.popitem(last=False)
-                self._size -= len(old) + len(old_key[1])
+                self._size -= held_bytes(old) + held_bytes(old_key[1]) + ENTRY_OVERHEAD

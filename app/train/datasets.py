@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.lang.numbers import NUMBER, underflows
+
 Columns = dict[str, list[float]]
 
 
@@ -129,7 +131,7 @@ def parse_csv(text: str, max_rows: int = 100_000) -> dict[str, Sequence[float]]:
 
 
 _CHUNK = 4096  # rows held as text at a time
-_NUMBER = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
+_NUMBER = re.compile(rf"\s*{NUMBER}\s*", re.ASCII)  # the language's one number syntax
 
 
 def _append(
@@ -147,6 +149,12 @@ def _append(
             i = next(i for i, x in enumerate(values) if not math.isfinite(x))
             where = f"CSV line {lines[i]}, column {name!r}"
             raise ValueError(f"{where}: {_quote(cells[i].strip())} is not finite")
+        if 0.0 in values:  # rare: only then look for a tiny number read as 0 (1e-400)
+            tiny = [i for i, x in enumerate(values) if underflows(cells[i], x)]
+            if tiny:
+                where = f"CSV line {lines[tiny[0]]}, column {name!r}"
+                cell = _quote(cells[tiny[0]].strip())
+                raise ValueError(f"{where}: {cell} is too small for a float: it would be 0")
         col.extend(values)
     chunk.clear()
     lines.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -21,9 +21,14 @@ from app.grading import GradingError
 from app.lang import SourceError
 from app.train.optimizer import TrainingError
 from app.train.run import TooMuchWork
+from app.web.bodies import MAX_ERRORS as BODY_MAX_ERRORS
+from app.web.bodies import BodyInvalid, BodyRefused
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://chainrule.dev/problems/"
+MAX_ERRORS = BODY_MAX_ERRORS  # validation errors listed in one answer (loc, msg clipped)
+MAX_LOC = 12
+MAX_MSG = 200
 
 
 class ProblemError(Exception):
@@ -127,15 +132,34 @@ def budget_problem(exc: BudgetExceeded) -> Response:
     )
 
 
+def _loc(loc: Any) -> list[str | int]:
+    parts = [p if isinstance(p, int) else str(p)[:64] for p in list(loc or ())[:MAX_LOC]]
+    return parts + (["..."] if len(loc or ()) > MAX_LOC else [])
+
+
 def validation_problem(exc: RequestValidationError) -> Response:
-    """Return the 422 for a request that does not match its schema (no input echoed)."""
+    """Return the 422 for a request that does not match its schema: the first MAX_ERRORS
+    errors (loc, msg, type; never the input), and how many there were in all."""
+    found = exc.errors()
+    return errors_problem(found[:MAX_ERRORS], len(found))
+
+
+def errors_problem(found: Sequence[Mapping[str, Any]], count: int) -> Response:
+    """Return the 422 listing the first MAX_ERRORS of count validation errors."""
     errors = [
-        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
-        for e in exc.errors()
+        {
+            "loc": _loc(e.get("loc")),
+            "msg": str(e.get("msg", ""))[:MAX_MSG],
+            "type": str(e.get("type"))[:64],
+        }
+        for e in found[:MAX_ERRORS]
     ]
     first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(p) for p in first["loc"])
-    return problem(422, "Invalid request", f"{where}: {first['msg']}", "validation", errors=errors)
+    detail = f"{where}: {first['msg']}"
+    if count > MAX_ERRORS:
+        detail += f" (and {count - 1:,} more errors; the first {MAX_ERRORS} are listed)"
+    return problem(422, "Invalid request", detail, "validation", errors=errors, error_count=count)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -177,6 +201,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(EngineError)
     async def _engine(_: Request, exc: EngineError) -> Response:
         return problem(422, "Cannot compute the program", str(exc), "domain")
+
+    @app.exception_handler(BodyInvalid)
+    async def _invalid(_: Request, exc: BodyInvalid) -> Response:
+        return errors_problem(exc.errors, exc.count)
+
+    @app.exception_handler(BodyRefused)
+    async def _refused(_: Request, exc: BodyRefused) -> Response:
+        return problem(exc.status_code, exc.title, str(exc.detail), exc.slug, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> Response:

@@ -4,7 +4,6 @@ server."""
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,8 @@ from app.budget import BudgetExceeded
 from app.build import MissingValuesError
 from app.engine import EngineError
 from app.lang import SourceError
+from app.lang.numbers import read_number
+from app.lang.text import normalize_breaks
 from app.render import DotOptions, RenderError, fmt, to_dot
 from app.render.style import Compact
 from app.web.errors import ProblemError
@@ -101,15 +102,12 @@ def read_state(params: Any) -> PageState:
         if key in OPTIONS or not NAME.fullmatch(key):
             continue
         try:
-            x = float(str(text).strip())
+            values[key] = read_number(str(text))  # the language's one number reader
         except ValueError:
-            x = math.nan
-        if math.isfinite(x):
-            values[key] = x
-        else:
             bad.append(key)
     steps_from = _whole(params.get("steps_from"), 0)
-    return PageState(str(expression), values, options, bad, steps_from)
+    # The language's one rule for line breaks, so the page shows the lines it computes.
+    return PageState(normalize_breaks(str(expression)), values, options, bad, steps_from)
 
 
 def _compact(text: Any) -> Compact:

@@ -54,7 +54,12 @@ class Services:
         self.train_gate = WorkGate(
             settings.train_concurrency, settings.train_queue, busy=partial(Busy, what="training")
         )
-        self.parse = ParseCache(self.limits, settings.parse_cache_size, settings.parse_cache_nodes)
+        self.parse = ParseCache(
+            self.limits,
+            settings.parse_cache_size,
+            settings.parse_cache_nodes,
+            settings.parse_cache_bytes,
+        )
 
     def budget(self) -> Budget:
         """Return a fresh work budget for one request."""

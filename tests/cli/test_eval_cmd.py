@@ -71,8 +71,24 @@ def test_program_from_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         ),
         (["eval", "a*b"], "error: missing input values for a, b\n"),
         (["eval", "log(a)", "a=-1"], "1:1: log(-1.0): operand must be > 0\nlog(a)\n^^^^^^\n"),
-        (["eval", "a", "a=x"], "error: value of a is not a number: 'x'\n"),
-        (["eval", "a", "a=inf"], "error: value of a must be finite, got 'inf'\n"),
+        (
+            ["eval", "a", "a=x"],
+            "error: value of a must be a finite number, written like 2, -0.5 or 1e-3, got 'x'\n",
+        ),
+        (
+            ["eval", "a", "a=inf"],
+            "error: value of a must be a finite number, written like 2, -0.5 or 1e-3, got 'inf'\n",
+        ),
+        (
+            ["eval", "a", "a=1_000"],
+            "error: value of a must be a finite number, written like 2, -0.5 or 1e-3, "
+            "got '1_000'\n",
+        ),
+        (
+            ["eval", "a", "a=1e-400"],
+            "error: value of a is too small for a float: it would be 0 "
+            "(the smallest is about 5e-324), got '1e-400'\n",
+        ),
         (["eval", "a=1"], "error: give a program: an EXPR argument or -f FILE\n"),
         (
             ["eval", "-f", "/nonexistent/file"],

@@ -11,11 +11,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 
 from tests.deploy.conftest import APP_IMAGE, Engine, Images, Stack
+from tests.support.nginx import NGINX_ERRORS, long_program, raw
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
@@ -137,6 +139,44 @@ def test_a_one_mib_batch_passes_nginx_to_the_app(stack: Stack) -> None:
     assert r.status_code == 200, r.text[:500]
     results = r.json()["results"]
     assert len(results) == 560 and all(x["score"] == x["max_score"] == 1 for x in results)
+
+
+def evaluations_reach_both_replicas(stack: Stack, n: int = 20) -> None:
+    """n evaluates through nginx all succeed, answered by both replicas (none marked failed)."""
+    expected = {f"{stack.address(c)}:8000" for c in stack.containers("app")}
+    seen: Counter[str] = Counter()
+    with httpx.Client(base_url=stack.base_url, timeout=30) as client:
+        for _ in range(n):
+            r = client.post("/api/evaluate", json=PROBLEM)
+            assert r.status_code == 200, r.text[:300]
+            seen[r.headers["x-upstream"]] += 1
+    assert set(seen) == expected, seen
+
+
+@pytest.mark.parametrize("chars", [3_000, 19_900])
+def test_form_posts_of_long_programs_never_take_a_replica_out(stack: Stack, chars: int) -> None:
+    # Issue 20: two such posts used to make nginx mark both replicas failed for ~5 s.
+    form = {"expression": long_program(chars), "a": "2", "view": "1"}
+    with httpx.Client(base_url=stack.base_url, timeout=30) as client:
+        for _ in range(4):
+            r = client.post("/", data=form)
+            assert r.status_code == 200, r.text[:300]
+    evaluations_reach_both_replicas(stack)
+
+
+def test_a_share_link_as_long_as_the_app_accepts_passes_nginx(stack: Stack) -> None:
+    program = "y = a*0 # " + "*" * 19_990  # 20,000 characters, each one %XX in the URL
+    r = httpx.get(f"{stack.base_url}/?{urlencode({'expression': program, 'a': '2'})}", timeout=30)
+    assert r.status_code == 200, r.text[:300]
+    evaluations_reach_both_replicas(stack)
+
+
+@pytest.mark.parametrize(("request_bytes", "status"), NGINX_ERRORS.values(), ids=NGINX_ERRORS)
+def test_nginx_own_errors_are_problem_json(stack: Stack, request_bytes: bytes, status: int) -> None:
+    got, headers, body = raw(stack.base_url, request_bytes)
+    assert got == status
+    assert headers["content-type"].startswith("application/problem+json"), (headers, body[:200])
+    assert json.loads(body)["status"] == status
 
 
 @dataclass

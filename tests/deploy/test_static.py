@@ -101,3 +101,20 @@ def test_base_image_script_is_shellcheck_clean() -> None:
     script = REPO / "deploy" / "build-base-image.sh"
     proc = subprocess.run([shellcheck, str(script)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
+
+
+def test_nginx_url_and_header_buffers_match_what_the_app_accepts_and_sends() -> None:
+    import re
+
+    from app.config import Settings
+    from app.web.routes.pages import MAX_LOCATION
+
+    conf = (REPO / "deploy" / "nginx.conf").read_text()
+    large = re.search(r"large_client_header_buffers (\d+) (\d+)k;", conf)
+    assert large, "nginx.conf sets large_client_header_buffers"
+    # A share link: the program URL-encoded (at most 3 bytes per ASCII character) and more.
+    assert int(large.group(2)) * 1024 >= 3 * Settings().max_length + 4096
+    upstream = re.search(r"proxy_buffer_size (\d+)k;", conf)
+    assert upstream, "nginx.conf sets proxy_buffer_size"
+    assert int(upstream.group(1)) * 1024 >= MAX_LOCATION * 3 + 4096  # Location + the rest
+    assert "http_503" not in re.findall(r"proxy_next_upstream [^;]*;", conf).__str__()

@@ -80,10 +80,12 @@ def test_a_single_json_file_of_another_name_is_the_submission(tmp_path: Path) ->
     assert written["score"] == 0.5
 
 
-def test_a_malformed_problem_fails_the_autograder(tmp_path: Path) -> None:
+def test_a_malformed_problem_still_writes_a_could_not_grade_result(tmp_path: Path) -> None:
     problem = tmp_path / "problem.json"
     problem.write_text(json.dumps({"expression": "e = c *", "values": {}}))
     done = run_autograder(tmp_path, EXAMPLE / "submission", CHAINRULE_PROBLEM=str(problem))
     assert done.returncode == 2
     assert "1:8: expected an expression" in done.stderr
-    assert not (tmp_path / "results" / "results.json").exists()
+    written = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert written["score"] == 0 and written["tests"] == []
+    assert "could not grade" in written["output"] and not gradescope_errors(written)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
@@ -15,7 +16,7 @@ from app.web.schemas.evaluate import EvaluateRequest, EvaluateResponse
 from app.web.services import Computed, answer, dot_text
 from app.web.steptext import add_step_texts
 
-router = APIRouter(prefix="/api", tags=["evaluate"])
+router = APIRouter(prefix="/api", tags=["evaluate"], route_class=BoundedJSONRoute)
 
 
 @router.post(

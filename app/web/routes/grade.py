@@ -9,13 +9,14 @@ from fastapi.responses import Response
 
 from app.grading import Grader, GradingError, Problem, label
 from app.grading.formats import render
+from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
 from app.web.responses import JSONBytes
 from app.web.schemas.grade import AnswerIn, BatchRequest, GradeRequest, ProblemIn
 from app.web.schemas.grade_results import GRADE_RESULT_EXAMPLE, AnyGradeResult, BatchResult
 from app.web.services import Services
 
-router = APIRouter(prefix="/api", tags=["grading"])
+router = APIRouter(prefix="/api", tags=["grading"], route_class=BoundedJSONRoute)
 
 
 def _problem(body: ProblemIn, services: Services) -> Problem:

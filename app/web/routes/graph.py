@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from app.lang.numbers import read_number
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES, QUERY_OPTIONS, DrawOptions, Rankdir
@@ -17,7 +18,6 @@ router = APIRouter(prefix="/api", tags=["graph"])
 
 OPTIONS = QUERY_OPTIONS
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 SVG_MEDIA = "image/svg+xml"
 
 
@@ -31,16 +31,10 @@ def query_values(request: Request) -> dict[str, float]:
             raise ProblemError(
                 422, "Invalid request", f"'{key[:64]}' is not a name", "validation", field=key[:64]
             )
-        x = float(text) if NUMBER.fullmatch(text.strip()) else float("nan")
-        if x != x or x in (float("inf"), float("-inf")):
-            raise ProblemError(
-                422,
-                "Invalid request",
-                f"the value of '{key}' must be a finite number",
-                "validation",
-                field=key,
-            )
-        values[key] = x
+        try:
+            values[key] = read_number(text, f"the value of '{key}'")  # the one reader
+        except ValueError as exc:
+            raise ProblemError(422, "Invalid request", str(exc), "validation", field=key) from None
     return values
 
 

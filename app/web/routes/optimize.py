@@ -12,13 +12,14 @@ from app.graph import Graph
 from app.render import Renderer, RenderError, to_dot
 from app.train.datasets import DATASETS, Dataset
 from app.train.run import Bounds, Drawer, RunRequest, run
+from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.responses import JSONBytes
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.optimize import DatasetData, DatasetOut, OptimizeRequest, OptimizeResponse
 
-router = APIRouter(prefix="/api", tags=["optimize"])
+router = APIRouter(prefix="/api", tags=["optimize"], route_class=BoundedJSONRoute)
 
 
 def bounds_from(settings: Settings) -> Bounds:
@@ -71,7 +72,7 @@ def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
     )
     draw = drawer(services.renderer) if body.svg else None
     budget = services.budget()
-    with services.train_gate.slot(wait=max(0.0, budget.seconds_left())):
+    with services.train_gate.slot_within(budget.seconds_left()):  # queued too long: 503
         result = run(req, services.limits, bounds_from(services.settings), draw, budget)
     return JSONBytes(result)
 

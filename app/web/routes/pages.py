@@ -1,5 +1,6 @@
 """The playground page: GET / (rendered on the server, so links work without JavaScript),
-POST / (the plain form, redirected to its shareable GET URL), downloads, and /static."""
+POST / (the plain form: redirected to its shareable GET URL when that is short, else the
+page itself), downloads, and /static."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from app.web.errors import ProblemError
 from app.web.playground import (
     DEFAULT_VALUE,
     FD_MAX_INPUTS,
+    PageState,
     number_text,
     page_result,
     read_state,
@@ -33,10 +35,20 @@ router = APIRouter(include_in_schema=False)
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 
+# The longest Location a redirect carries: well inside every proxy's response-header buffer
+# (nginx's proxy_buffer_size; a header over it is "upstream sent too big header", which
+# counts as the replica failing). A longer view is answered as the page itself.
+MAX_LOCATION = 2_000
+
+
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request, services: ServicesDep) -> HTMLResponse:
     """The playground, with the program and values of the URL computed and drawn."""
-    state = read_state(request.query_params)
+    return await page(request, services, read_state(request.query_params))
+
+
+async def page(request: Request, services: ServicesDep, state: PageState) -> HTMLResponse:
+    """The playground page of a view (its share link in the page)."""
     outcome = await page_result(services, state)
     if state.bad_values and "error" not in outcome:
         outcome["error"] = {"message": "not a number: " + ", ".join(state.bad_values)}
@@ -73,12 +85,16 @@ async def index(request: Request, services: ServicesDep) -> HTMLResponse:
     return templates.TemplateResponse(request, "index.html", context)
 
 
-@router.post("/")
-async def index_form(request: Request) -> RedirectResponse:
-    """The form without JavaScript: answer with the shareable GET URL of the same view."""
+@router.post("/", response_model=None)
+async def index_form(request: Request, services: ServicesDep) -> HTMLResponse | RedirectResponse:
+    """The form without JavaScript: a 303 to the shareable GET URL of the same view when
+    that URL is short (MAX_LOCATION), else the page itself, whose share link is that URL."""
     form = await request.form()
     state = read_state(form)
-    return RedirectResponse(f"/?{state.query()}", status_code=303)
+    location = f"/?{state.query()}"
+    if len(location) <= MAX_LOCATION:
+        return RedirectResponse(location, status_code=303)
+    return await page(request, services, state)
 
 
 MEDIA = {"png": "image/png", "dot": "text/vnd.graphviz; charset=utf-8", "json": "application/json"}
