@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,8 @@ def context_for(browser: Browser) -> Iterator[Any]:
     made: list[BrowserContext] = []
 
     def make(dark: bool = False, phone: bool = False) -> BrowserContext:
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 800}
+        size = (390, 844) if phone else (1280, 800)
+        viewport = ViewportSize(width=size[0], height=size[1])
         ctx = browser.new_context(
             color_scheme="dark" if dark else "light", viewport=viewport, device_scale_factor=1
         )

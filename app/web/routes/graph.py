@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.web.deps import ServicesDep
+from app.web.error_image import accepts_image, error_image
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES, QUERY_OPTIONS, DrawOptions, Rankdir
 from app.web.services import Computed, dot_text, etag_of
@@ -112,30 +113,37 @@ async def graph_svg(
     If-None-Match for a 304. The drawing's size is checked before anything is drawn; the
     layout is reused for any values of the same program (`dot` runs once per structure).
     """
-    values = query_values(request)
-    options = DrawOptions(
-        rankdir=rankdir,
-        local_grads=local_grads,
-        precision=precision,
-        expand_calls=expand_calls,
-        constants=constants,
-        legend=legend,
-        compact="auto" if compact == "auto" else compact == "true",
-    )
-    budget = services.budget()
+    try:
+        values = query_values(request)
+        options = DrawOptions(
+            rankdir=rankdir,
+            local_grads=local_grads,
+            precision=precision,
+            expand_calls=expand_calls,
+            constants=constants,
+            legend=legend,
+            compact="auto" if compact == "auto" else compact == "true",
+        )
+        budget = services.budget()
 
-    def work() -> tuple[Computed, str]:
-        """Compute and write the DOT in one go: on the event loop only for small programs."""
-        computed = services.compute_now(expression, values, expand_calls, budget)
-        return computed, dot_text(computed, options, budget)
+        def work() -> tuple[Computed, str]:
+            """Compute and write the DOT in one go: on the event loop only for small programs."""
+            computed = services.compute_now(expression, values, expand_calls, budget)
+            return computed, dot_text(computed, options, budget)
 
-    computed, dot = await services.offload(expression, expand_calls, work)
-    etag = etag_of(dot)
-    headers = {
-        "ETag": etag,
-        "Cache-Control": f"public, max-age={services.settings.svg_max_age}",
-    }
-    if _matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    svg = await services.svg(dot, computed.graph, budget)
-    return Response(svg, media_type=SVG_MEDIA, headers=headers)
+        computed, dot = await services.offload(expression, expand_calls, work)
+        etag = etag_of(dot)
+        headers = {
+            "ETag": etag,
+            "Cache-Control": f"public, max-age={services.settings.svg_max_age}",
+        }
+        if _matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+        svg = await services.svg(dot, computed.graph, budget)
+        return Response(svg, media_type=SVG_MEDIA, headers=headers)
+    except Exception as exc:
+        # An <img> (or any client asking for an image) gets a picture of the problem.
+        image = await error_image(request, exc) if accepts_image(request) else None
+        if image is None:
+            raise
+        return image
