@@ -87,7 +87,7 @@ export class Stepper {
   announce() {
     if (!this.live) return;
     const item = this.list?.children[this.index];
-    const words = item ? [...item.children].map((s) => s.textContent.trim()).filter(Boolean) : [];
+    const words = item ? [...item.children].map((s) => s.textContent.replace(/\s+/g, " ").trim()).filter(Boolean) : [];
     const head = `Step ${this.index + 1} of ${this.count}`;
     this.live.textContent = words.length ? `${head}: ${words.join("; ")}` : head;
   }
