@@ -68,8 +68,10 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
                     "<text>grad 2</text>\n</g>\n...\n</g>\n</svg>",
                 }
             },
-            "description": 'The drawing. Embed it: <img src="/api/graph.svg?expression='
-            '(a%2Bb)*(b%2B1)&a=2&b=1">.',
+            "description": 'The drawing. Embed it: <img alt="the computation graph of '
+            '(a+b)*(b+1)" src="/api/graph.svg?expression=(a%2Bb)*(b%2B1)&a=2&b=1">. '
+            "A client that accepts images (an `<img>`) is answered an SVG image of the problem "
+            "when the program cannot be drawn, under the problem's status.",
         },
         304: {"description": "Not modified: the If-None-Match ETag is still current."},
         **PROBLEM_RESPONSES,
