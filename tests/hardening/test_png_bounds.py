@@ -28,6 +28,7 @@ from tests.browser.programs import chain
 
 pytestmark = pytest.mark.graphviz
 ROOT = Path(__file__).resolve().parents[2]
+SLOW_MACHINE: dict[str, Any] = {"budget_dot_seconds": 60, "budget_wall_seconds": 60}
 CHAIN = chain(300)  # 150 lines, 300 operations: 602 drawn nodes
 
 
@@ -45,24 +46,25 @@ def chain_dot() -> tuple[str, int]:
 
 def test_the_png_of_a_300_operation_chain_stays_within_the_pixel_budget() -> None:
     dot, count = chain_dot()
-    width, height = png_size(Renderer(cache_size=4).png(dot, count))
+    width, height = png_size(Renderer(timeout=60, cache_size=4).png(dot, count))
     assert width * height <= DEFAULT_BUDGET_LIMITS.draw_pixels
     assert max(width, height) <= 32_000
     small = Budget(BudgetLimits(draw_pixels=1_000_000))
-    width, height = png_size(Renderer(cache_size=4).png(dot, count, small, scale=4))
+    width, height = png_size(Renderer(timeout=60, cache_size=4).png(dot, count, small, scale=4))
     assert width * height <= 1_000_000
 
 
 def test_a_scale_asks_for_more_pixels_within_the_budget() -> None:
     dot = to_dot(export_graph(evaluate("(a+b)*(b+1)", {"a": 2, "b": 1})), DotOptions())
-    renderer = Renderer(cache_size=4)
+    renderer = Renderer(timeout=60, cache_size=4)
     w1, h1 = png_size(renderer.png(dot, 6))
     w3, h3 = png_size(renderer.png(dot, 6, scale=3))
     assert w3 == pytest.approx(3 * w1, rel=0.05) and h3 == pytest.approx(3 * h1, rel=0.05)
 
 
 def test_through_http_the_png_export_is_bounded_and_says_its_scale() -> None:
-    with TestClient(create_app(Settings(access_log=False, budget_draw_pixels=2_000_000))) as c:
+    settings = Settings(access_log=False, budget_draw_pixels=2_000_000, **SLOW_MACHINE)
+    with TestClient(create_app(settings)) as c:
         answer = c.get("/export/graph.png", params={"expression": CHAIN, "x": 1, "scale": 4})
     assert answer.status_code == 200, answer.text
     width, height = png_size(answer.content)
@@ -87,7 +89,7 @@ def test_a_drawing_over_the_memory_limit_is_a_clear_render_error() -> None:
     """Real dot under a 64 MiB address space cannot start its PNG renderer: refused, named."""
     dot, count = chain_dot()
     with pytest.raises(RenderError, match=r"memory limit of 64 MiB .*RENDER_DOT_MEMORY"):
-        Renderer(cache_size=4, memory=64 * 2**20).png(dot, count)
+        Renderer(timeout=60, cache_size=4, memory=64 * 2**20).png(dot, count)
 
 
 def test_the_dot_child_of_the_chain_png_stays_small() -> None:
@@ -97,7 +99,7 @@ def test_the_dot_child_of_the_chain_png_stays_small() -> None:
         "from tests.hardening.test_png_bounds import chain_dot\n"
         "from app.render import Renderer\n"
         "dot, n = chain_dot()\n"
-        "png = Renderer(cache_size=4).png(dot, n)\n"
+        "png = Renderer(timeout=60, cache_size=4).png(dot, n)\n"
         "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "print(json.dumps({'kib': peak, 'size': struct.unpack('>II', png[16:24])}))\n"
     )
