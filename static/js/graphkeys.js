@@ -77,6 +77,7 @@ export class GraphKeys {
     this.vertical = null; // the drawing runs top to bottom (null: not measured yet)
     box.setAttribute("role", "application");
     box.setAttribute("aria-roledescription", "computation graph");
+    if (box.ownerDocument.getElementById("graph-keys")) box.setAttribute("aria-describedby", "graph-keys");
     // capture on the panel: plain arrows move between nodes before graphview pans with them
     (box.parentElement || box).addEventListener("keydown", (e) => e.target === box && this.onKey(e), true);
     box.addEventListener("focus", () => this.onFocus());
@@ -102,13 +103,18 @@ export class GraphKeys {
     this.siblings = null;
     const ids = [...this.nodes.keys()];
     this.vertical = null; // measured at the first key (the layout is in view by then)
-    for (const [id, node] of this.nodes) {
-      node.g.setAttribute("role", "img");
-      node.g.setAttribute("aria-label", describe(this.nodes, id));
-    }
+    for (const node of this.nodes.values()) node.g.setAttribute("role", "img");
     this.label(svg, ids);
+    // every node's name, after the picture is painted (not on the way to the first picture)
+    clearTimeout(this.naming);
+    this.naming = setTimeout(() => this.nameAll(), 0);
     if (!this.nodes.has(this.active)) this.active = null;
     this.show(this.active, false);
+  }
+
+  /** Name every node from what its drawing shows now (numbers are patched in place). */
+  nameAll() {
+    for (const id of this.nodes.keys()) this.nodes.get(id).g.setAttribute("aria-label", describe(this.nodes, id));
   }
 
   /** Give the SVG a <title> and a <desc> saying what the picture holds. */
@@ -143,7 +149,9 @@ export class GraphKeys {
 
   /** Focus came to the graph: show a focused node (the selected one, else the output). */
   onFocus() {
-    if (this.active || this.nodes.size === 0) return;
+    if (this.nodes.size === 0) return;
+    this.nameAll(); // the values may have changed since the drawing was named
+    if (this.active) return;
     const selected = this.svg?.querySelector("g.node.selected");
     const start = selected && this.nodes.has(selected.id) ? selected.id : this.output();
     this.show(start, true);

@@ -38,6 +38,8 @@ function prepare() {
   figure.className = "print-only";
   const caption = document.createElement("figcaption");
   caption.textContent = "Each box: the node's name, its value and its gradient (d output / d node).";
+  // a long chain fits the page's width only as a thin line: say how to print it readably
+  if (box && box.w > 6 * box.h) caption.textContent += " The drawing is wide: choose Direction \"Top to bottom\", or download the PDF, for a readable print.";
   figure.append(copy, caption);
   $("graph").after(figure);
 }

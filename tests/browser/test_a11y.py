@@ -90,6 +90,10 @@ def test_the_playground_while_stepping(context_for: Any, server: str, dark: bool
     assert_clean(page)  # the steps not yet reached and the blank gradients included
     page.click("#step-last")
     assert_clean(page)
+    page.focus("#graph")  # the graph by keyboard: an active node named for screen readers
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#graph g.kbd-focus")).to_have_count(1)
+    assert_clean(page)
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
