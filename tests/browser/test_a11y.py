@@ -17,6 +17,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
+from tests.browser.programs import long_program
+
 pytestmark = pytest.mark.browser
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -93,6 +95,23 @@ def test_the_playground_while_stepping(context_for: Any, server: str, dark: bool
     page.focus("#graph")  # the graph by keyboard: an active node named for screen readers
     page.keyboard.press("ArrowLeft")
     expect(page.locator("#graph g.kbd-focus")).to_have_count(1)
+    assert_clean(page)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_a_real_size_program_loaded_stepped_and_broken(
+    context_for: Any, server: str, phone: bool
+) -> None:
+    """68 lines: the steps, the table and the error box scroll; each is reachable."""
+    page = context_for(phone=phone).new_page()
+    page.goto(server + "/?" + urlencode({"expression": long_program(68), "w": 1, "x": 2, "y": 3}))
+    expect(page.locator("#values-body tr").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert_clean(page)
+    page.click("#step-first")
+    assert_clean(page)
+    page.locator("#expression").fill(long_program(68) + "\nz = (w *")
+    expect(page.locator("#error-box")).to_be_visible()
     assert_clean(page)
 
 

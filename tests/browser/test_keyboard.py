@@ -82,6 +82,8 @@ def test_the_stepper_keeps_focus_at_both_ends_and_steps_by_arrow_keys(
     page.focus("#step-last")
     page.keyboard.press("Enter")
     assert focused(page) == "step-last"
+    page.keyboard.press("Tab")  # on in reading order: the list of steps (it scrolls)
+    assert focused(page) == "steps"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('#values-body') !== null")
 
