@@ -29,6 +29,7 @@ TAPE = Resource("tape_work", "cell-steps", "rows × steps × tape length in trai
 BYTES = Resource("bytes", "bytes", "the memory held by the request's arrays")
 DRAW = Resource("draw_nodes", "nodes", "the nodes of one drawing")
 DOT = Resource("dot_seconds", "s", "the time `dot` takes to lay out one drawing")
+PIXELS = Resource("draw_pixels", "pixels", "the pixels of one bitmap (PNG) drawing")
 WALL = Resource("wall_seconds", "s", "the wall-clock time of one request")
 
 
@@ -43,6 +44,7 @@ class BudgetLimits:
     draw_nodes: int = 3_000
     dot_seconds: float = 4.0
     wall_seconds: float = 4.0
+    draw_pixels: int = 16_000_000  # a PNG is drawn at a lower scale rather than larger
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -51,6 +53,9 @@ class BudgetLimits:
 
 
 DEFAULT_BUDGET_LIMITS = BudgetLimits()
+# Not a request's budget but each `dot` child's: the address space it may map (RLIMIT_AS),
+# so a drawing cannot take more memory than this whatever it is (setting RENDER_DOT_MEMORY).
+DOT_MEMORY = 512 * 1024 * 1024
 
 
 def _amount(x: float, unit: str) -> str:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.budget import DEFAULT_BUDGET_LIMITS as _B
-from app.budget import BudgetLimits
+from app.budget import DOT_MEMORY, BudgetLimits
 from app.lang import DEFAULT_LIMITS as _L
 from app.lang import Limits
 
@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     budget_draw_nodes: int = _B.draw_nodes
     budget_dot_seconds: float = _B.dot_seconds
     budget_wall_seconds: float = _B.wall_seconds
+    budget_draw_pixels: int = _B.draw_pixels
 
     max_body_bytes: int = 256 * 1024
     max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch and /api/optimize
@@ -54,6 +55,8 @@ class Settings(BaseSettings):
     optimize_max_history: int = 10_000  # recorded history points
 
     render_cache_size: int = 256
+    # Address space each `dot` child may map (RLIMIT_AS, bytes; 0: no limit).
+    render_dot_memory: int = DOT_MEMORY
 
     body_read_timeout: float = 5.0  # seconds a client may pause while sending a body (408)
     keep_alive_timeout: int = 5  # uvicorn closes an idle keep-alive connection after it
@@ -87,6 +90,7 @@ class Settings(BaseSettings):
             draw_nodes=self.budget_draw_nodes,
             dot_seconds=self.budget_dot_seconds,
             wall_seconds=self.budget_wall_seconds,
+            draw_pixels=self.budget_draw_pixels,
         )
 
 

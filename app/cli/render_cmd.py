@@ -1,4 +1,4 @@
-"""`chainrule render`: draw the computation graph as SVG, PNG, DOT or JSON."""
+"""`chainrule render`: draw the computation graph as SVG, PNG, PDF, DOT or JSON."""
 
 from __future__ import annotations
 
@@ -14,21 +14,31 @@ from app.engine import EngineError
 from app.graph import export_graph, graph_to_json
 from app.lang import ParseError
 from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, to_dot
+from app.render.bitmap import MAX_SCALE
 
-FORMATS = ("svg", "png", "dot", "json")
-_BY_SUFFIX = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot", ".json": "json"}
+FORMATS = ("svg", "png", "pdf", "dot", "json")
+_BY_SUFFIX = {
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".json": "json",
+}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the render subcommand."""
     p = sub.add_parser(
         "render",
-        help="draw the computation graph (svg, png, dot or json)",
+        help="draw the computation graph (svg, png, pdf, dot or json)",
         description="Evaluate a program and draw its computation graph: one box per value "
         "(name, value, gradient) and one small node per operation.",
         epilog="examples:\n  chainrule render '(a+b)*(b+1)' a=2 b=1 -o graph.svg\n"
         "  chainrule render 'x*x*x + x + x' x=4 --format dot --local-grads\n"
-        "  chainrule render -f program.txt a=2 --expand --rankdir TB -o graph.png",
+        "  chainrule render -f program.txt a=2 --expand --rankdir TB -o graph.png\n"
+        "  chainrule render '(a+b)*(b+1)' a=2 b=1 --scale 3 -o slide.png   # 288 dpi\n"
+        "  chainrule render '(a+b)*(b+1)' a=2 b=1 -o handout.pdf",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_program_arguments(p)
@@ -42,7 +52,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--expand", action="store_true", help="draw user function bodies")
     p.add_argument("--no-constants", action="store_true", help="fold constants into op nodes")
     p.add_argument("--no-legend", action="store_true", help="leave out the legend")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds allowed for dot")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_BUDGET_LIMITS.dot_seconds,
+        help="seconds allowed for dot (default: the drawing budget, %(default)s)",
+    )
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="PNG resolution: SCALE × 96 dpi (default 1), drawn smaller if it would have "
+        f"more than the pixel budget ({DEFAULT_BUDGET_LIMITS.draw_pixels:,} pixels)",
+    )
     p.add_argument(
         "--max-nodes",
         type=int,
@@ -66,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if not 1 <= args.precision <= 17:
             raise UsageError("--precision must be between 1 and 17")
+        if not 0 < args.scale <= MAX_SCALE:
+            raise UsageError(f"--scale must be above 0 and at most {MAX_SCALE:g}")
         source, values = read_program(args)
         built = evaluate(source, values)
     except (ParseError, MissingValuesError, EngineError, UsageError, ValueError, OSError) as exc:
@@ -81,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
         expand_calls=args.expand,
         legend=not args.no_legend,
     )
-    renderer = Renderer(timeout=args.timeout, max_nodes=args.max_nodes, cache_size=0)
+    # the layout is kept for the PNG, which is sized from it
+    renderer = Renderer(timeout=args.timeout, max_nodes=args.max_nodes, cache_size=2)
     try:
         if fmt == "json":
             data: str | bytes = json.dumps(graph_to_json(graph), indent=2) + "\n"
@@ -91,19 +116,33 @@ def run(args: argparse.Namespace) -> int:
                 data = dot
             elif fmt == "svg":
                 data = renderer.svg(dot, len(graph.nodes))
+            elif fmt == "pdf":
+                data = renderer.pdf(dot, len(graph.nodes))
             else:
-                data = renderer.png(dot, len(graph.nodes))
+                data = _png(renderer, dot, len(graph.nodes), args.scale)
     except RenderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, GraphTooLarge) else 1
     return _write(args.output, data)
 
 
+def _png(renderer: Renderer, dot: str, count: int, scale: float) -> bytes:
+    """Draw the PNG at scale, saying on stderr when the pixel budget drew it smaller."""
+    bitmap = renderer.bitmap(renderer.svg(dot, count), scale, None)
+    if bitmap.scale < scale * 0.999:
+        print(
+            f"note: drawn at scale {bitmap.scale:.3g} ({bitmap.width} × {bitmap.height} px): "
+            f"scale {scale:g} would exceed the pixel budget",
+            file=sys.stderr,
+        )
+    return renderer.png(dot, count, None, scale)
+
+
 def _write(output: str | None, data: str | bytes) -> int:
     if output is None or output == "-":
         if isinstance(data, bytes):
             if sys.stdout.isatty():
-                print("error: PNG is binary: give -o FILE", file=sys.stderr)
+                print("error: PNG and PDF are binary: give -o FILE", file=sys.stderr)
                 return 2
             sys.stdout.flush()
             sys.stdout.buffer.write(data)

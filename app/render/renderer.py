@@ -14,14 +14,21 @@ import subprocess
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import cast
 
 import graphviz
 from graphviz.backend import dot_command, execute
 
-from app.budget import Budget
+from app.budget import DOT_MEMORY, PIXELS, Budget
 from app.held import ENTRY_OVERHEAD, held_bytes
+from app.render.bitmap import (
+    Bitmap,
+    address_space_limit,
+    bitmap_for,
+    layout_size,
+    pdf_args,
+)
 from app.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
 from app.render.gate import DotGate, default_gate
 from app.render.lean import lean_env
@@ -30,6 +37,7 @@ from app.render.slots import fill, slim, split
 
 INSTALL_HINT = "install the OS package 'graphviz' (apt-get install graphviz)"
 _SCRIPT = re.compile("<script", re.IGNORECASE)
+_NO_MEMORY = re.compile(r"memory|alloc|Resource temporarily unavailable|Cannot create", re.I)
 INLINE_DOT = 32_768  # shorter DOT is looked up in the cache on the caller's thread
 
 __all__ = ["GraphTooLarge", "RenderBusy", "RenderError", "RenderTimeout", "Renderer"]
@@ -54,8 +62,10 @@ class Renderer:
         cache_size: int = 256,
         cache_bytes: int = 64 * 1024 * 1024,
         gate: DotGate | None = None,
+        memory: int = DOT_MEMORY,
     ) -> None:
         self.timeout = timeout
+        self.memory = memory  # RLIMIT_AS of every dot child, bytes (0: unlimited)
         self.max_nodes = max_nodes
         self.cache_size = cache_size
         self.cache_bytes = cache_bytes
@@ -74,10 +84,23 @@ class Renderer:
         skeleton, numbers = split(dot)
         return fill(cast(str, self._render(skeleton, "svg", budget)), numbers)
 
-    def png(self, dot: str, node_count: int, budget: Budget | None = None) -> bytes:
-        """Return the PNG drawing of dot (cached by the whole DOT text)."""
+    def bitmap(self, layout: str, scale: float, budget: Budget | None) -> Bitmap:
+        """Return the PNG size for a drawing laid out as layout (SVG) at scale, bounded by
+        the budget's pixels."""
+        pixels = int((budget or Budget()).limit(PIXELS))
+        return bitmap_for(*layout_size(layout), scale, pixels)
+
+    def png(
+        self, dot: str, node_count: int, budget: Budget | None = None, scale: float = 1.0
+    ) -> bytes:
+        """Return the PNG drawing of dot at scale (pixels bounded before dot runs)."""
+        bitmap = self.bitmap(self.svg(dot, node_count, budget), scale, budget)
+        return cast(bytes, self._render(dot, "png", budget, extra=bitmap.args()))
+
+    def pdf(self, dot: str, node_count: int, budget: Budget | None = None) -> bytes:
+        """Return the PDF drawing of dot (one page of at most 200 inches a side)."""
         self.check_size(node_count, budget)
-        return cast(bytes, self._render(dot, "png", budget))
+        return cast(bytes, self._render(dot, "pdf", budget, extra=pdf_args()))
 
     async def svg_async(self, dot: str, node_count: int, budget: Budget | None = None) -> str:
         """Return svg(dot, node_count), with any `dot` run in a gate thread (off the loop).
@@ -94,26 +117,41 @@ class Renderer:
             return hit
         return cast(str, await self._in_gate(dot, "svg", budget))
 
-    async def png_async(self, dot: str, node_count: int, budget: Budget | None = None) -> bytes:
-        """Return png(dot, node_count) from a gate thread (never the general thread pool)."""
-        self.check_size(node_count, budget)
-        return cast(bytes, await self._in_gate(dot, "png", budget))
+    async def png_async(
+        self, dot: str, node_count: int, budget: Budget | None = None, scale: float = 1.0
+    ) -> tuple[bytes, Bitmap]:
+        """Return png(dot, node_count, scale) and its size, drawn in gate threads: the
+        layout first (usually cached), then the PNG at a size fixed from it."""
+        layout = await self.svg_async(dot, node_count, budget)
+        bitmap = self.bitmap(layout, scale, budget)
+        png = await self._in_gate(dot, "png", budget, bitmap.args())
+        return cast(bytes, png), bitmap
 
-    async def _in_gate(self, dot: str, fmt: str, budget: Budget | None) -> str | bytes:
+    async def pdf_async(self, dot: str, node_count: int, budget: Budget | None = None) -> bytes:
+        """Return pdf(dot, node_count) from a gate thread."""
+        self.check_size(node_count, budget)
+        return cast(bytes, await self._in_gate(dot, "pdf", budget, pdf_args()))
+
+    async def _in_gate(
+        self, dot: str, fmt: str, budget: Budget | None, extra: tuple[str, ...] = ()
+    ) -> str | bytes:
         """Take a place at the gate (RenderBusy at once if none), then draw in its thread."""
         self.gate.admit()
         loop = asyncio.get_running_loop()
+        work = partial(self._admitted, dot, fmt, budget, extra)
         try:
-            job = loop.run_in_executor(self.gate.executor(), self._admitted, dot, fmt, budget)
+            job = loop.run_in_executor(self.gate.executor(), work)
         except BaseException:
             self.gate.leave()
             raise
         return await job
 
-    def _admitted(self, dot: str, fmt: str, budget: Budget | None) -> str | bytes:
+    def _admitted(
+        self, dot: str, fmt: str, budget: Budget | None, extra: tuple[str, ...] = ()
+    ) -> str | bytes:
         try:
             if fmt != "svg":
-                return self._render(dot, fmt, budget, admitted=True)
+                return self._render(dot, fmt, budget, admitted=True, extra=extra)
             skeleton, numbers = split(dot)
             return fill(cast(str, self._render(skeleton, "svg", budget, admitted=True)), numbers)
         finally:
@@ -144,11 +182,16 @@ class Renderer:
             self._size = 0
 
     def _render(
-        self, dot: str, fmt: str, budget: Budget | None, admitted: bool = False
+        self,
+        dot: str,
+        fmt: str,
+        budget: Budget | None,
+        admitted: bool = False,
+        extra: tuple[str, ...] = (),
     ) -> str | bytes:
         """Return the cached drawing, or wait for the same drawing already under way, or
         draw it: concurrent requests for one uncached picture run `dot` once."""
-        key = (fmt, dot)
+        key = (" ".join((fmt, *extra)), dot)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
@@ -168,10 +211,10 @@ class Renderer:
             wait = max(0.0, budget.seconds_left()) if budget is not None else self.timeout
             if admitted:
                 with self.gate.turn(wait):
-                    out = self._draw(dot, fmt, timeout)
+                    out = self._draw(dot, fmt, timeout, extra)
             else:
                 with self.gate.slot(wait):
-                    out = self._draw(dot, fmt, timeout)
+                    out = self._draw(dot, fmt, timeout, extra)
         except BaseException as exc:
             mine.set_exception(exc)
             raise
@@ -183,8 +226,8 @@ class Renderer:
             with self._lock:
                 del self._inflight[key]
 
-    def _draw(self, dot: str, fmt: str, timeout: float) -> str | bytes:
-        raw = self._run_dot(dot, fmt, timeout)
+    def _draw(self, dot: str, fmt: str, timeout: float, extra: tuple[str, ...]) -> str | bytes:
+        raw = self._run_dot(dot, fmt, timeout, *extra)
         if fmt != "svg":
             return raw
         out = slim(raw.decode("utf-8"))
@@ -192,8 +235,9 @@ class Renderer:
             raise RenderError("refusing SVG output that contains a script element")
         return out
 
-    def _run_dot(self, dot: str, fmt: str, timeout: float) -> bytes:
-        cmd = dot_command.command("dot", fmt)
+    def _run_dot(self, dot: str, fmt: str, timeout: float, *extra: str) -> bytes:
+        cmd = [*dot_command.command("dot", fmt), *extra]
+        limit = partial(address_space_limit, self.memory) if self.memory > 0 else None
         try:
             proc = execute.run_check(
                 cmd,
@@ -202,6 +246,7 @@ class Renderer:
                 quiet=True,
                 timeout=timeout,
                 env=lean_env() if fmt == "svg" else None,
+                preexec_fn=limit,  # RLIMIT_AS in the child, before dot is exec'd
             )
         except subprocess.TimeoutExpired:  # subprocess.run has killed dot already
             raise RenderTimeout(
@@ -211,6 +256,11 @@ class Renderer:
             raise RenderError(f"graphviz 'dot' was not found: {INSTALL_HINT}") from None
         except graphviz.CalledProcessError as exc:
             detail = (exc.stderr or b"").decode("utf-8", "replace").strip()
+            if self.memory > 0 and (exc.returncode < 0 or _NO_MEMORY.search(detail)):
+                raise RenderError(
+                    f"dot stopped: drawing this needs more than its memory limit of "
+                    f"{self.memory / 2**20:,.0f} MiB (setting CHAINRULE_RENDER_DOT_MEMORY)"
+                ) from None
             raise RenderError(f"dot failed: {detail[:500]}") from None
         out: bytes = proc.stdout
         return out

@@ -50,6 +50,7 @@ class Services:
             timeout=settings.budget_dot_seconds,
             max_nodes=settings.budget_draw_nodes,
             cache_size=settings.render_cache_size,
+            memory=settings.render_dot_memory,
         )
         self.train_gate = WorkGate(
             settings.train_concurrency, settings.train_queue, busy=partial(Busy, what="training")

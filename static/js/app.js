@@ -12,6 +12,7 @@ import { DEFAULT_VALUE, Inputs } from "./inputs.js";
 import { buildSteps, buildTable, showTableAt, showTableOverflow } from "./results.js";
 import { queryString, updateLinks, wireCopy } from "./share.js";
 import { Stepper, stateAt } from "./stepper.js";
+import { attachGraphKeys } from "./graphkeys.js";
 
 const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 250;
@@ -302,5 +303,6 @@ if (served && !graphBox.classList.contains("stale")) {
   drawing.adopt(served, output ? output.dataset.node : null);
   state.drawn = JSON.stringify([editor.value, options()]);
 }
+attachGraphKeys(graphBox, panZoom); // the graph by keyboard and screen reader (issue 18)
 loadExamples();
 evaluate();

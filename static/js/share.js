@@ -22,7 +22,10 @@ export function updateLinks(query) {
   $("share-url").value = new URL(`/?${query}`, window.location.href).href;
   history.replaceState(null, "", `/?${query}`);
   $("dl-svg").href = `/api/graph.svg?${query}`;
-  for (const kind of ["png", "dot", "json"]) $(`dl-${kind}`).href = `/export/graph.${kind}?${query}`;
+  for (const kind of ["png", "pdf", "dot", "json"]) $(`dl-${kind}`).href = `/export/graph.${kind}?${query}`;
+  const print = $("dl-png-print"); // its scale is the server's (pages.py PRINT_SCALE)
+  const scale = new URL(print.href, window.location.href).searchParams.get("scale");
+  print.href = `/export/graph.png?${query}&scale=${scale}`;
 }
 
 /** The copy button: the clipboard, or a selected field to copy by hand. */

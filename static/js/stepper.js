@@ -19,21 +19,48 @@ export function stateAt(data, i) {
   return { received, grads };
 }
 
-/** Buttons first / back / next / play / last over n steps; onChange(i) shows step i. */
+/** Buttons first / back / next / play / last over n steps; onChange(i) shows step i.
+ * A control at its end is aria-disabled, not disabled, so keyboard focus stays on it; the
+ * arrow keys (and Home / End) step while any control of the stepper has focus; every step
+ * is announced in the live region (its words read from the list of steps on the page). */
 export class Stepper {
-  constructor(buttons, onChange, delay = 900) {
+  constructor(buttons, onChange, delay = 900, doc = document) {
     this.buttons = buttons;
     this.onChange = onChange;
     this.delay = delay;
     this.count = 0;
     this.index = -1;
     this.timer = null;
-    buttons.first.addEventListener("click", () => this.go(0));
-    buttons.back.addEventListener("click", () => this.go(Math.max(0, this.index - 1)));
-    buttons.next.addEventListener("click", () => this.go(Math.min(this.count - 1, this.index + 1)));
-    buttons.last.addEventListener("click", () => this.go(this.count - 1));
-    buttons.play.addEventListener("click", () => (this.timer ? this.stop() : this.play()));
+    this.live = doc.getElementById("step-live");
+    this.list = doc.getElementById("steps");
+    const on = (button, action) =>
+      button.addEventListener("click", () => {
+        if (button.getAttribute("aria-disabled") !== "true") action();
+      });
+    on(buttons.first, () => this.go(0));
+    on(buttons.back, () => this.go(Math.max(0, this.index - 1)));
+    on(buttons.next, () => this.go(Math.min(this.count - 1, this.index + 1)));
+    on(buttons.last, () => this.go(this.count - 1));
+    on(buttons.play, () => (this.timer ? this.stop() : this.play()));
+    buttons.first.parentElement?.addEventListener("keydown", (e) => this.onKey(e));
     this.update();
+  }
+
+  /** Arrow keys step (right/down: next, left/up: back), Home / End go to either end. */
+  onKey(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || this.count === 0) return;
+    const last = this.count - 1;
+    const to = {
+      ArrowRight: Math.min(last, this.index + 1),
+      ArrowDown: Math.min(last, this.index + 1),
+      ArrowLeft: Math.max(0, this.index - 1),
+      ArrowUp: Math.max(0, this.index - 1),
+      Home: 0,
+      End: last,
+    }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    this.go(to);
   }
 
   /** A new graph: leave stepping when the number of steps changes, else stay put. */
@@ -53,6 +80,16 @@ export class Stepper {
     this.index = i;
     this.update();
     this.onChange(this.index);
+    this.announce();
+  }
+
+  /** Say the step in words: "Step 3 of 7: grad c = 2; ∂e/∂c = d = 2". */
+  announce() {
+    if (!this.live) return;
+    const item = this.list?.children[this.index];
+    const words = item ? [...item.children].map((s) => s.textContent.replace(/\s+/g, " ").trim()).filter(Boolean) : [];
+    const head = `Step ${this.index + 1} of ${this.count}`;
+    this.live.textContent = words.length ? `${head}: ${words.join("; ")}` : head;
   }
 
   play() {
@@ -76,10 +113,11 @@ export class Stepper {
   update() {
     const { first, back, next, last, play } = this.buttons;
     const none = this.count === 0;
-    first.disabled = none || this.index === 0;
-    back.disabled = none || this.index <= 0;
-    next.disabled = none || this.index >= this.count - 1;
-    last.disabled = none || this.index === this.count - 1;
-    play.disabled = none;
+    const off = (button, yes) => button.setAttribute("aria-disabled", String(Boolean(yes)));
+    off(first, none || this.index === 0);
+    off(back, none || this.index <= 0);
+    off(next, none || this.index >= this.count - 1);
+    off(last, none || this.index === this.count - 1);
+    off(play, none);
   }
 }

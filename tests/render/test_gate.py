@@ -68,10 +68,10 @@ def blocked() -> Iterator[tuple[Renderer, threading.Event]]:
     renderer, release, started = Renderer(gate=gate), threading.Event(), threading.Event()
     real = renderer._run_dot
 
-    def held(dot: str, fmt: str, timeout: float) -> bytes:
+    def held(dot: str, fmt: str, timeout: float, *extra: str) -> bytes:
         started.set()
         release.wait(10)
-        return real(dot, fmt, timeout)
+        return real(dot, fmt, timeout, *extra)
 
     renderer._run_dot = held  # type: ignore[method-assign]
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -120,6 +120,6 @@ def test_svg_is_laid_out_by_a_lean_dot_and_png_by_the_full_one(
     monkeypatch.setattr(execute, "run_check", spy)
     drawing = Renderer(cache_size=0)
     assert "<svg" in drawing.svg(DOT, 6) and drawing.png(DOT, 6).startswith(b"\x89PNG")
-    assert seen == [folder, None]
+    assert seen == [folder, folder, None]  # a PNG is sized from its (lean) layout first
     monkeypatch.setattr(renderer, "lean_env", lambda: None)  # no lean dot: the usual one
     assert "<svg" in drawing.svg(DOT, 6) and seen[-1] is None

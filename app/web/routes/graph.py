@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from app.lang.numbers import read_number
 from app.web.deps import ServicesDep
+from app.web.error_image import accepts_image, error_image
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES, QUERY_OPTIONS, DrawOptions, Rankdir
 from app.web.services import Computed, dot_text, etag_of
@@ -61,8 +62,10 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
                     "<text>grad 2</text>\n</g>\n...\n</g>\n</svg>",
                 }
             },
-            "description": 'The drawing. Embed it: <img src="/api/graph.svg?expression='
-            '(a%2Bb)*(b%2B1)&a=2&b=1">.',
+            "description": 'The drawing. Embed it: <img alt="the computation graph of '
+            '(a+b)*(b+1)" src="/api/graph.svg?expression=(a%2Bb)*(b%2B1)&a=2&b=1">. '
+            "A client that accepts images (an `<img>`) is answered an SVG image of the problem "
+            "when the program cannot be drawn, under the problem's status.",
         },
         304: {"description": "Not modified: the If-None-Match ETag is still current."},
         **PROBLEM_RESPONSES,
@@ -106,30 +109,37 @@ async def graph_svg(
     If-None-Match for a 304. The drawing's size is checked before anything is drawn; the
     layout is reused for any values of the same program (`dot` runs once per structure).
     """
-    values = query_values(request)
-    options = DrawOptions(
-        rankdir=rankdir,
-        local_grads=local_grads,
-        precision=precision,
-        expand_calls=expand_calls,
-        constants=constants,
-        legend=legend,
-        compact="auto" if compact == "auto" else compact == "true",
-    )
-    budget = services.budget()
+    try:
+        values = query_values(request)
+        options = DrawOptions(
+            rankdir=rankdir,
+            local_grads=local_grads,
+            precision=precision,
+            expand_calls=expand_calls,
+            constants=constants,
+            legend=legend,
+            compact="auto" if compact == "auto" else compact == "true",
+        )
+        budget = services.budget()
 
-    def work() -> tuple[Computed, str]:
-        """Compute and write the DOT in one go: on the event loop only for small programs."""
-        computed = services.compute_now(expression, values, expand_calls, budget)
-        return computed, dot_text(computed, options, budget)
+        def work() -> tuple[Computed, str]:
+            """Compute and write the DOT in one go: on the event loop only for small programs."""
+            computed = services.compute_now(expression, values, expand_calls, budget)
+            return computed, dot_text(computed, options, budget)
 
-    computed, dot = await services.offload(expression, expand_calls, work)
-    etag = etag_of(dot)
-    headers = {
-        "ETag": etag,
-        "Cache-Control": f"public, max-age={services.settings.svg_max_age}",
-    }
-    if _matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    svg = await services.svg(dot, computed.graph, budget)
-    return Response(svg, media_type=SVG_MEDIA, headers=headers)
+        computed, dot = await services.offload(expression, expand_calls, work)
+        etag = etag_of(dot)
+        headers = {
+            "ETag": etag,
+            "Cache-Control": f"public, max-age={services.settings.svg_max_age}",
+        }
+        if _matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+        svg = await services.svg(dot, computed.graph, budget)
+        return Response(svg, media_type=SVG_MEDIA, headers=headers)
+    except Exception as exc:
+        # An <img> (or any client asking for an image) gets a picture of the problem.
+        image = await error_image(request, exc) if accepts_image(request) else None
+        if image is None:
+            raise
+        return image

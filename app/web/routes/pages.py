@@ -5,6 +5,7 @@ page itself), downloads, and /static."""
 from __future__ import annotations
 
 import json
+import math
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -12,9 +13,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 
 from app.examples import EXAMPLES
 from app.render import RenderError, to_dot
+from app.render.bitmap import png_pixels
 from app.web.assets import STATIC_DIR, TEMPLATES_DIR
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
@@ -71,7 +74,8 @@ async def page(request: Request, services: ServicesDep, state: PageState) -> HTM
         "share_url": f"{base}?{query}",
         "downloads": {
             "svg": f"/api/graph.svg?{state.query(api=True)}",
-            **{kind: f"/export/graph.{kind}?{query}" for kind in ("png", "dot", "json")},
+            **{kind: f"/export/graph.{kind}?{query}" for kind in ("png", "pdf", "dot", "json")},
+            "png_print": f"/export/graph.png?{query}&scale={PRINT_SCALE}",
         },
         "examples": [
             {
@@ -97,27 +101,59 @@ async def index_form(request: Request, services: ServicesDep) -> HTMLResponse | 
     return await page(request, services, state)
 
 
-MEDIA = {"png": "image/png", "dot": "text/vnd.graphviz; charset=utf-8", "json": "application/json"}
+MEDIA = {
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "dot": "text/vnd.graphviz; charset=utf-8",
+    "json": "application/json",
+}
+PRINT_SCALE = 3  # the page's high-resolution PNG link: 288 dpi, for slides and print
+SCALE_RANGE = (0.25, 8.0)  # ?scale= of a PNG (the pixel budget may draw it smaller)
+
+
+def export_scale(params: QueryParams) -> float:
+    """Return the PNG scale of ?scale= (1 when absent); a 422 when it is not in range."""
+    text = params.get("scale")
+    if text is None:
+        return 1.0
+    try:
+        scale = float(text)
+    except ValueError:
+        scale = math.nan
+    low, high = SCALE_RANGE
+    if not low <= scale <= high:
+        detail = f"scale must be a number from {low:g} to {high:g}"
+        raise ProblemError(422, "Invalid request", detail, "validation", field="scale")
+    return scale
 
 
 @router.get("/export/graph.{kind}")
 async def export(request: Request, kind: str, services: ServicesDep) -> Response:
-    """Download the view of the query as PNG, DOT or JSON (the API's evaluate answer)."""
+    """Download the view of the query as PNG (?scale=N for N × 96 dpi, within the pixel
+    budget), PDF, DOT or JSON (the API's evaluate answer)."""
     if kind not in MEDIA:
         raise ProblemError(404, "Not found", f"no export as '{kind[:16]}'", "http")
-    state = read_state(request.query_params)
+    params = request.query_params
+    scale = export_scale(params)
+    state = read_state(QueryParams([(k, v) for k, v in params.multi_items() if k != "scale"]))
     budget = services.budget()
     expand = state.options.expand_calls
     computed = await services.compute(state.expression, state.values, expand, budget)
     body: bytes | str
+    headers = {"Content-Disposition": f'attachment; filename="chainrule.{kind}"'}
     if kind == "json":
         body = json.dumps(answer(computed, state.options.precision), indent=2, allow_nan=False)
     else:
-        try:  # the size is checked before the DOT is built; PNG is drawn at the one gate
+        count = len(computed.graph.nodes)
+        try:  # the size is checked before the DOT is built; PNG and PDF at the one gate
             body = await run_in_threadpool(to_dot, computed.graph, state.options, budget)
             if kind == "png":
-                body = await services.renderer.png_async(body, len(computed.graph.nodes), budget)
+                body, bitmap = await services.renderer.png_async(body, count, budget, scale)
+                headers["X-Chainrule-Scale"] = f"{bitmap.scale:.4g}"
+                width, height = png_pixels(body)
+                headers["X-Chainrule-Pixels"] = f"{width}x{height}"
+            elif kind == "pdf":
+                body = await services.renderer.pdf_async(body, count, budget)
         except RenderError as exc:
             raise drawing_problem(exc) from None
-    headers = {"Content-Disposition": f'attachment; filename="chainrule.{kind}"'}
     return Response(body, media_type=MEDIA[kind], headers=headers)
