@@ -42,6 +42,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--expand", action="store_true", help="draw user function bodies")
     p.add_argument("--no-constants", action="store_true", help="fold constants into op nodes")
     p.add_argument("--no-legend", action="store_true", help="leave out the legend")
+    p.add_argument(
+        "--level",
+        choices=("auto", "lines", "ops"),
+        default="auto",
+        help="one box per line and call, every operation, or auto (by size; default)",
+    )
     p.add_argument("--timeout", type=float, default=30.0, help="seconds allowed for dot")
     p.add_argument(
         "--max-nodes",
@@ -80,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         precision=args.precision,
         expand_calls=args.expand,
         legend=not args.no_legend,
+        level=args.level,
     )
     renderer = Renderer(timeout=args.timeout, max_nodes=args.max_nodes, cache_size=0)
     try:

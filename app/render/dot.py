@@ -33,7 +33,8 @@ import re
 from app.budget import Budget
 from app.graph import Graph, GraphEdge, GraphNode, fmt
 from app.ops import OPS
-from app.render.size import check_drawable, count, is_compact, shown_nodes
+from app.render.size import check_drawable, count, is_compact, resolve_level, shown_nodes
+from app.render.units import lines_dot
 from app.render.style import (
     DotOptions,
     html_text,
@@ -55,6 +56,10 @@ def to_dot(graph: Graph, options: DotOptions | None = None, budget: Budget | Non
     Raises GraphTooLarge, before building anything, when the drawing is over the budget.
     """
     opts = options or DotOptions()
+    if resolve_level(graph, opts) == "lines":
+        labels = {n.id: n.label for n in graph.nodes}
+        _fold_constants(graph, {n.id: n for n in graph.nodes}, labels)
+        return lines_dot(graph, opts, opts.expand, budget, labels)
     shown_list = shown_nodes(graph, opts)
     compact = is_compact(shown_list, opts)
     check_drawable(count(shown_list, opts, compact), budget)

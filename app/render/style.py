@@ -41,13 +41,15 @@ OP_FILL = "#e5e7eb"
 
 
 Compact = Literal["auto"] | bool
+Level = Literal["auto", "lines", "ops"]
 COMPACT_ABOVE = 60  # "auto" draws compactly above this many operations
 
 
 @dataclass(frozen=True)
 class DotOptions:
     """How to draw: direction, edge labels, constants, digits, expanded calls, legend,
-    compact (the operation inside the value node: True, False, or "auto" by size)."""
+    compact (the operation inside the value node: True, False, or "auto" by size), level
+    ("lines": one box per line and call; "ops": every operation; "auto": by size)."""
 
     rankdir: Literal["LR", "TB"] = "LR"
     local_grads: bool = False
@@ -55,8 +57,10 @@ class DotOptions:
     precision: int = 4
     expand_calls: bool = False
     legend: bool = True
-    max_edge_span: int = 6  # a longer edge gets a copy of its source drawn near its target
+    max_edge_span: int = 0  # > 0: a longer edge gets a copy of its source near its target
     compact: Compact = "auto"
+    level: Level = "ops"  # "lines": lines and calls as units; "auto": by size (API default)
+    expand: tuple[str, ...] = ()  # units drawn open at the lines level (node ids)
 
 
 def html_text(text: str) -> str:

@@ -18,7 +18,7 @@ from app.build import MissingValuesError
 from app.engine import EngineError
 from app.lang import SourceError
 from app.render import DotOptions, RenderError, fmt, to_dot
-from app.render.style import Compact
+from app.render.style import Compact, Level
 from app.web.errors import ProblemError
 from app.web.schemas.common import QUERY_OPTIONS
 from app.web.services import Computed, Services
@@ -61,6 +61,7 @@ class PageState:
         params += [("legend", "false")] if not o.legend else []
         params += [("precision", str(o.precision))] if o.precision != 4 else []
         params += [("compact", str(o.compact).lower())] if o.compact != "auto" else []
+        params += [("level", o.level)] if o.level != "auto" else []
         if not api and self.steps_from:
             params.append(("steps_from", str(self.steps_from)))
         return urlencode(params)
@@ -84,7 +85,7 @@ def read_state(params: Any) -> PageState:
     """Read a PageState from query (or form) parameters; never raises for user text."""
     expression = params.get("expression")
     if expression is None:
-        return PageState(DEFAULT_PROGRAM, dict(DEFAULT_VALUES), DotOptions())
+        return PageState(DEFAULT_PROGRAM, dict(DEFAULT_VALUES), DotOptions(level="auto"))
     view = params.get("view") is not None
     options = DotOptions(
         rankdir="TB" if params.get("rankdir") == "TB" else "LR",
@@ -94,6 +95,7 @@ def read_state(params: Any) -> PageState:
         expand_calls=_flag(params, "expand_calls", False, view),
         legend=_flag(params, "legend", True, False),  # the form has no legend box
         compact=_compact(params.get("compact")),
+        level=_level(params.get("level")),
     )
     values: dict[str, float] = {}
     bad: list[str] = []
@@ -116,6 +118,12 @@ def _compact(text: Any) -> Compact:
     """The drawing: "true" compact, "false" value and op nodes, anything else "auto"."""
     word = str(text).lower() if text is not None else "auto"
     return True if word == "true" else False if word == "false" else "auto"
+
+
+def _level(text: Any) -> Level:
+    """The level: "lines" or "ops" as asked, anything else "auto"."""
+    word = str(text).lower() if text is not None else "auto"
+    return "lines" if word == "lines" else "ops" if word == "ops" else "auto"
 
 
 def _whole(text: Any, default: int) -> int:

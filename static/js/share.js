@@ -14,6 +14,7 @@ export function queryString(expression, values, inputs, options) {
   if (options.compact !== "auto") params.set("compact", String(options.compact));
   if (options.precision !== 4) params.set("precision", String(options.precision));
   if (options.legend === false) params.set("legend", "false");
+  if (options.level && options.level !== "auto") params.set("level", options.level);
   return params.toString();
 }
 

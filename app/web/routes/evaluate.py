@@ -8,14 +8,41 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from app.graph import fmt, json_number
+from app.render.size import resolve_level
+from app.units import build_units, units_json
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.evaluate import EvaluateRequest, EvaluateResponse
-from app.web.services import Computed, answer, dot_text
+from app.web.services import Computed, answer, dot_options, dot_text
 from app.web.steptext import add_step_texts
 
 router = APIRouter(prefix="/api", tags=["evaluate"])
+
+
+def numbers(computed: Computed, precision: int) -> dict[str, Any]:
+    """The lean answer to a value change: every node's numbers, in node order (nK is k)."""
+    nodes = computed.graph.nodes
+    built = computed.built
+    return {
+        "output": built.output_name,
+        "output_id": computed.graph.output,
+        "value": json_number(built.output.data),
+        "values": [json_number(n.value) for n in nodes],
+        "grads": [json_number(n.grad) for n in nodes],
+        "value_texts": [fmt(n.value, precision) for n in nodes],
+        "grad_texts": [fmt(n.grad, precision) for n in nodes],
+        "warnings": list(built.warnings),
+    }
+
+
+def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
+    """The level drawn for these options and, at the lines level, its units and edges."""
+    level = resolve_level(computed.graph, dot_options(body))
+    if level != "lines":
+        return {"level": level, "units": [], "unit_edges": []}
+    return {"level": level, **units_json(build_units(computed.graph))}
 
 
 @router.post(
@@ -28,14 +55,17 @@ async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Resp
     """Run the forward and backward pass; with `svg`, also draw the graph.
 
     A graph over the drawing limit, or one that takes too long to draw, still gets
-    its values and gradients, with `svg_error` saying why there is no picture.
+    its values and gradients, with `svg_error` saying why there is no picture. With
+    `numbers_only`, the answer is the numbers alone (see the request's field).
     """
     budget = services.budget()
 
     def work() -> tuple[dict[str, Any], Computed, str | None]:
         """Everything but the layout, in one go: on the event loop only for small programs."""
         computed = services.compute_now(body.expression, body.values, body.expand_calls, budget)
-        result = answer(computed, body.precision)
+        if body.numbers_only:
+            return numbers(computed, body.precision), computed, None
+        result = answer(computed, body.precision) | picture(computed, body)
         add_step_texts(result["steps"], computed.graph, body.precision)
         dot = None
         if body.svg:

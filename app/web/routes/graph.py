@@ -10,7 +10,13 @@ from fastapi.responses import Response
 
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
-from app.web.schemas.common import PROBLEM_RESPONSES, QUERY_OPTIONS, DrawOptions, Rankdir
+from app.web.schemas.common import (
+    PROBLEM_RESPONSES,
+    QUERY_OPTIONS,
+    DrawOptions,
+    Level,
+    Rankdir,
+)
 from app.web.services import Computed, dot_text, etag_of
 
 router = APIRouter(prefix="/api", tags=["graph"])
@@ -19,6 +25,7 @@ OPTIONS = QUERY_OPTIONS
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 SVG_MEDIA = "image/svg+xml"
+NODE = re.compile(r"n[0-9]{1,7}")
 
 
 def query_values(request: Request) -> dict[str, float]:
@@ -105,6 +112,13 @@ async def graph_svg(
         Literal["auto", "true", "false"],
         Query(description='Operations inside value nodes: "auto" (above 60 operations).'),
     ] = "auto",
+    level: Annotated[
+        Level,
+        Query(description='"lines" (a box per line and call), "ops", or "auto" (by size).'),
+    ] = "auto",
+    expand: Annotated[
+        str, Query(max_length=2000, description="Units drawn open: node ids, comma-separated.")
+    ] = "",
 ) -> Response:
     """Every other query parameter is an input value: `?expression=a*b&a=2&b=3`.
 
@@ -121,6 +135,8 @@ async def graph_svg(
         constants=constants,
         legend=legend,
         compact="auto" if compact == "auto" else compact == "true",
+        level=level,
+        expand=[x for x in expand.split(",") if NODE.fullmatch(x)][:200],
     )
     budget = services.budget()
 

@@ -43,6 +43,8 @@ Values = Annotated[
 ]
 
 Rankdir = Literal["LR", "TB"]
+Level = Literal["auto", "lines", "ops"]
+NODE_ID = r"^n[0-9]{1,7}$"
 
 
 class DrawOptions(BaseModel):
@@ -62,6 +64,18 @@ class DrawOptions(BaseModel):
         "auto",
         description="Write each operation inside its value node (one node per operation): "
         'true, false, or "auto" (compact above 60 operations).',
+    )
+    level: Level = Field(
+        "auto",
+        description='"lines": one box per named line and user-function call (inputs used '
+        'once listed inside); "ops": every operation; "auto": operations while that '
+        "drawing fits a 1280x800 view legibly, else lines.",
+    )
+    expand: list[Annotated[str, StringConstraints(pattern=NODE_ID)]] = Field(
+        default_factory=list,
+        max_length=200,
+        description="At the lines level, the units (node ids) drawn open, operation by "
+        "operation.",
     )
 
 
