@@ -36,7 +36,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--format", choices=FORMATS, help="output format (default: from FILE's suffix, else svg)"
     )
-    p.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout direction")
+    p.add_argument(
+        "--rankdir",
+        choices=("auto", "LR", "TB"),
+        default="auto",
+        help="layout direction (default auto: by the drawing's shape)",
+    )
     p.add_argument("--local-grads", action="store_true", help="label edges with ∂out/∂in")
     p.add_argument("--precision", type=int, default=4, help="significant digits (default 4)")
     p.add_argument("--expand", action="store_true", help="draw user function bodies")

@@ -66,6 +66,20 @@ def resolve_level(graph: Graph, opts: DotOptions) -> str:
         return opts.level
     if opts.expand_calls:
         return "ops"  # function bodies were asked for: they are drawn operation by operation
+    fits = _fits(graph, opts)
+    return "ops" if fits[opts.rankdir if opts.rankdir != "auto" else "any"] else "lines"
+
+
+def resolve_rankdir(graph: Graph, opts: DotOptions) -> str:
+    """Return the op-level direction: as asked, or ("auto") top down when only that fits."""
+    if opts.rankdir != "auto":
+        return opts.rankdir
+    fits = _fits(graph, opts)
+    return "TB" if fits["TB"] and not fits["LR"] else "LR"
+
+
+def _fits(graph: Graph, opts: DotOptions) -> dict[str, bool]:
+    """Whether the op-level drawing fits the first view legibly, each way (estimated)."""
     shown = shown_nodes(graph, opts)
     ids = {n.id for n in shown}
     depth = {n.id: 0 for n in shown}
@@ -76,8 +90,6 @@ def resolve_level(graph: Graph, opts: DotOptions) -> str:
     for d in depth.values():
         width[d] = width.get(d, 0) + 1
     levels, widest = len(width), max(width.values(), default=0)
-    if opts.rankdir == "TB":
-        fits = levels * LEVEL_TB <= FIT_PT[1] and widest * NODE_W <= FIT_PT[0]
-    else:
-        fits = levels * LEVEL_LR <= FIT_PT[0] and widest * NODE_H <= FIT_PT[1]
-    return "ops" if fits else "lines"
+    tb = levels * LEVEL_TB <= FIT_PT[1] and widest * NODE_W <= FIT_PT[0]
+    lr = levels * LEVEL_LR <= FIT_PT[0] and widest * NODE_H <= FIT_PT[1]
+    return {"TB": tb, "LR": lr, "any": tb or lr}

@@ -13,12 +13,14 @@ from collections.abc import Iterable
 
 from app.budget import Budget
 from app.graph import Graph, GraphNode, fmt
+from app.render.arrange import OPEN_SIZE, arrange
 from app.render.size import check_drawable
 from app.render.style import (
     GRAD_WORD,
     STYLES,
     VALUE_WORD,
     DotOptions,
+    field_width,
     html_text,
     legend_lines,
     min_width,
@@ -28,8 +30,8 @@ from app.render.style import (
 )
 from app.units import Unit, Units, build_units
 
+TRUNK_USES = 5
 ROW = '<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
-SMALL = 9.0
 
 
 def drawn_id(units: Units, expanded: set[str], nid: str) -> str:
@@ -44,21 +46,26 @@ def lines_count(units: Units, expanded: set[str]) -> int:
     return len(units.units) + len(units.shared) + extra
 
 
+def _first_column(unit: Unit, by_id: dict[str, GraphNode]) -> tuple[list[str], int]:
+    names = [by_id[i].name or i for i in unit.inside]
+    return names, max(min_width(n, per_char=0.7) for n in [*names, unit.name])
+
+
 def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
     """Return a unit's HTML-like label: name = formula, its inputs, then value and grad."""
     node = by_id[unit.id]
     p = precision
-    head = f"<b>{html_text(unit.name)}</b> = <i>{html_text(unit.formula)}</i>"
-    width = min_width(f"{unit.name} = {unit.formula}", per_char=0.66)
-    rows = [f'<tr><td colspan="5" align="left" width="{width}">{head}</td></tr>']
-    for i in unit.inside:
+    names, first = _first_column(unit, by_id)
+    rows = [
+        f'<tr><td align="left" width="{first}"><b>{html_text(unit.name)}</b></td>'
+        f'<td colspan="4" align="left" width="{min_width("= " + unit.formula)}">'
+        f"<i>= {html_text(unit.formula)}</i></td></tr>"
+    ]
+    for i, name in zip(unit.inside, names, strict=True):
         leaf = by_id[i]
-        name = html_text(leaf.name or i)
         rows.append(
-            f'<tr><td align="left" width="{min_width(leaf.name or i, SMALL, 0.7)}">'
-            f'<font point-size="{SMALL:g}">{name}</font></td>'
-            f"{_small_word('value')}{slot(fmt(leaf.value, p), p, SMALL)}"
-            f"{_small_word('grad')}{slot(fmt(leaf.grad, p), p, SMALL)}</tr>"
+            f'<tr><td align="left">{html_text(name)}</td>{VALUE_WORD}'
+            f"{slot(fmt(leaf.value, p), p)}{GRAD_WORD}{slot(fmt(leaf.grad, p), p)}</tr>"
         )
     rows.append(
         f"<tr><td></td>{VALUE_WORD}{slot(fmt(node.value, p), p)}"
@@ -67,11 +74,34 @@ def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
     return ROW + "".join(rows) + "</table>"
 
 
-def _small_word(text: str) -> str:
-    return (
-        f'<td width="{min_width(text, SMALL)}" align="left">'
-        f'<font point-size="{SMALL:g}">{text}</font></td>'
+def unit_size(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> tuple[float, float]:
+    """Return the estimated (width, height) in points of a collapsed unit's box."""
+    _, first = _first_column(unit, by_id)
+    numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
+    width = first + max(numbers, min_width("= " + unit.formula)) + 16
+    return float(width), 19.0 * (2 + len(unit.inside)) + 10
+
+
+def shared_node(node: GraphNode, opts: DotOptions) -> str:
+    """Return the DOT line of an input used by several units: its name above its numbers."""
+    fill, style, pen = STYLES[style_key(node)]
+    p = opts.precision
+    label = (
+        f'{ROW}<tr><td colspan="4" align="left"><b>{html_text(node.name or node.id)}</b></td>'
+        f"</tr><tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
+        f"{slot(fmt(node.grad, p), p)}</tr></table>"
     )
+    return (
+        f'"{node.id}" [id="{node.id}" class="value {node.kind} shared" shape=box '
+        f'style="filled{style}" fillcolor="{fill}" penwidth={pen} margin="0.06,0.03" '
+        f"label=<{label}>]"
+    )
+
+
+def shared_size(node: GraphNode, precision: int) -> tuple[float, float]:
+    """Return the estimated (width, height) in points of a shared input's box."""
+    numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
+    return float(max(numbers, min_width(node.name or "", per_char=0.7)) + 12), 48.0
 
 
 def unit_node(unit: Unit, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
@@ -101,16 +131,25 @@ def lines_dot(
     check_drawable(lines_count(units, open_), budget)
     by_id = {n.id: n for n in graph.nodes}
     labels = labels or {n.id: n.label for n in graph.nodes}
+    sizes = {
+        u.id: OPEN_SIZE if u.id in open_ else unit_size(u, by_id, opts.precision)
+        for u in units.units
+    }
+    shared = {i: shared_size(by_id[i], opts.precision) for i in units.shared}
+    layout = arrange(units, sizes, shared, opts.rankdir)
     lines = [
         "digraph chainrule {",
-        f'graph [rankdir={"TB" if opts.rankdir == "TB" else "LR"} fontname="Helvetica" '
-        "nodesep=0.2 ranksep=0.3 newrank=true]",
+        f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
+        "nodesep=0.2 ranksep=0.3 newrank=true"
+        + (" concentrate=true" if _many_uses(units) else "")
+        # wrapped rows keep their reading order: no second crossing-minimisation pass
+        + (" remincross=false mclimit=0.01]" if layout.rows else "]"),
         'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
     ]
     present = set()
     for i in units.shared:
-        lines.append(value_node(by_id[i], opts, op=""))
+        lines.append(shared_node(by_id[i], opts))
         present.add(style_key(by_id[i]))
     for unit in units.units:
         present.add(style_key(by_id[unit.id]))
@@ -119,7 +158,7 @@ def lines_dot(
             continue
         lines.append(
             f'subgraph "cluster_{unit.id}" {{ id="cluster-{unit.id}" class="unit-open" '
-            f'label=<{html_text(unit.name)} = {html_text(unit.formula)}> fontsize=10 '
+            f"label=<{html_text(unit.name)} = {html_text(unit.formula)}> fontsize=11 "
             'style="rounded,filled" fillcolor="#f8fafc" color="#64748b"'
         )
         for i in unit.inside:
@@ -127,7 +166,34 @@ def lines_dot(
         for m in unit.members:
             lines.append(value_node(by_id[m], opts, op=labels[m]))
         lines.append("}")
+    lines += _edges(graph, units, open_, by_id)
+    rows = [list(r) for r in layout.rows]
+    if opts.legend:
+        lines += legend_lines(present, op=False)
+        if rows:
+            rows[-1].append("legend-key")
+    for row in rows:  # a wrapped layout: each row one rank, read left to right
+        lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
+        lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in zip(row, row[1:], strict=False)]
+    for above, below in zip(rows, rows[1:], strict=False):
+        lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=20]')  # left-aligned
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _many_uses(units: Units) -> bool:
+    """True when an input has TRUNK_USES uses or more: its edges run as one trunk, then
+    split (a picture narrower by the loops that edges would make around the rows)."""
+    uses: dict[str, int] = {}
+    for source, _, _ in units.edges:
+        uses[source] = uses.get(source, 0) + 1
+    return any(uses.get(i, 0) >= TRUNK_USES for i in units.shared)
+
+
+def _edges(graph: Graph, units: Units, open_: set[str], by_id: dict[str, GraphNode]) -> list[str]:
+    """One edge per (drawn source, drawn target) pair: `u-nS-nT`."""
     seen: set[tuple[str, str]] = set()
+    lines = []
     for e in graph.edges:
         if e.kind != "input":
             continue
@@ -135,11 +201,8 @@ def lines_dot(
         if src.group is not None or dst.group is not None or src.kind == "constant":
             continue
         a, b = drawn_id(units, open_, e.source), drawn_id(units, open_, e.target)
-        if a == b or (a, b) in seen or a not in units.owner and a not in by_id:
+        if a == b or (a, b) in seen:
             continue
         seen.add((a, b))
         lines.append(f'"{a}" -> "{b}" [id="u-{a}-{b}" class="edge"]')
-    if opts.legend:
-        lines += legend_lines(present, op=False)
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return lines

@@ -18,7 +18,7 @@ from app.build import MissingValuesError
 from app.engine import EngineError
 from app.lang import SourceError
 from app.render import DotOptions, RenderError, fmt, to_dot
-from app.render.style import Compact, Level
+from app.render.style import Compact, Level, Rankdir
 from app.web.errors import ProblemError
 from app.web.schemas.common import QUERY_OPTIONS
 from app.web.services import Computed, Services
@@ -54,7 +54,7 @@ class PageState:
         o = self.options
         params: list[tuple[str, str]] = [("expression", self.expression)]
         params += [(k, number_text(v)) for k, v in self.values.items()]
-        params += [("rankdir", o.rankdir)] if o.rankdir != "LR" else []
+        params += [("rankdir", o.rankdir)] if o.rankdir != "auto" else []
         params += [("local_grads", "true")] if o.local_grads else []
         params += [("expand_calls", "true")] if o.expand_calls else []
         params += [("constants", "false")] if not o.constants else []
@@ -85,10 +85,12 @@ def read_state(params: Any) -> PageState:
     """Read a PageState from query (or form) parameters; never raises for user text."""
     expression = params.get("expression")
     if expression is None:
-        return PageState(DEFAULT_PROGRAM, dict(DEFAULT_VALUES), DotOptions(level="auto"))
+        return PageState(
+            DEFAULT_PROGRAM, dict(DEFAULT_VALUES), DotOptions(level="auto", rankdir="auto")
+        )
     view = params.get("view") is not None
     options = DotOptions(
-        rankdir="TB" if params.get("rankdir") == "TB" else "LR",
+        rankdir=_rankdir(params.get("rankdir")),
         local_grads=_flag(params, "local_grads", False, view),
         constants=_flag(params, "constants", True, view),
         precision=min(max(_whole(params.get("precision"), 4), 1), 12),
@@ -118,6 +120,11 @@ def _compact(text: Any) -> Compact:
     """The drawing: "true" compact, "false" value and op nodes, anything else "auto"."""
     word = str(text).lower() if text is not None else "auto"
     return True if word == "true" else False if word == "false" else "auto"
+
+
+def _rankdir(text: Any) -> Rankdir:
+    """The direction: "LR" or "TB" as asked, anything else "auto" (by the drawing's shape)."""
+    return "TB" if text == "TB" else "LR" if text == "LR" else "auto"
 
 
 def _level(text: Any) -> Level:

@@ -46,7 +46,7 @@ function options() {
   const rankdir = document.querySelector("input[name=rankdir]:checked");
   const compact = $("opt-compact").value;
   return {
-    rankdir: rankdir ? rankdir.value : "LR",
+    rankdir: rankdir ? rankdir.value : "auto",
     local_grads: $("opt-local-grads").checked,
     constants: $("opt-constants").checked,
     expand_calls: $("opt-expand-calls").checked,

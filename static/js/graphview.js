@@ -5,7 +5,7 @@ import { Culler } from "./culling.js";
 import { makeMinimap } from "./minimap.js";
 import { SVG_NS } from "./sanitize.js";
 
-const READABLE = 9 / 11; // screen px per SVG unit: 11-unit labels at least 9 px tall
+const READABLE = 9.05 / 11; // screen px per SVG unit: 11-unit labels at least 9 px tall
 const MAX_SCALE = 6; // the closest zoom: labels ~66 px tall
 const MINIMAP_W = 176; // px: the overview's width (11rem)
 

@@ -102,7 +102,7 @@ async def graph_svg(
             },
         ),
     ],
-    rankdir: Rankdir = "LR",
+    rankdir: Rankdir = "auto",
     local_grads: bool = False,
     precision: Annotated[int, Query(ge=1, le=12)] = 4,
     expand_calls: bool = False,
