@@ -98,9 +98,9 @@ def build_units(graph: Graph) -> Units:
         formula = graph.formulas.get(root) or _call_text(node, inputs_of, by_id)
         ins = tuple(sorted(inside.get(root, []), key=lambda r: int(r[1:])))
         units.append(Unit(root, name, shorten(formula), tuple(members[root]), ins, locals_[root]))
-        for source, local in locals_[root].items():
+        for source, d in locals_[root].items():
             if source not in ins:
-                edges.append((source, root, local))
+                edges.append((source, root, d))
     edges.sort(key=lambda e: (int(e[1][1:]), int(e[0][1:])))
     return Units(tuple(units), tuple(sorted(shared, key=lambda r: int(r[1:]))), tuple(edges), owner)
 

@@ -42,7 +42,6 @@ from app.render.size import (
     resolve_rankdir,
     shown_nodes,
 )
-from app.render.units import lines_dot
 from app.render.style import (
     DotOptions,
     html_text,
@@ -52,6 +51,7 @@ from app.render.style import (
     style_key,
     value_node,
 )
+from app.render.units import lines_dot
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 _INFIX = {op.symbol for op in OPS.values() if op.infix}

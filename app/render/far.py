@@ -96,11 +96,13 @@ def _edge(
     """One far edge: out of the input's side, along its bus, into the use, arrowhead."""
     if top_down:
         sy, ty = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
-        d = f"M{a[2]:.1f},{sy:.1f} L{bus_x:.1f},{sy:.1f} L{bus_x:.1f},{ty:.1f} L{b[2] + 6:.1f},{ty:.1f}"
+        d = f"M{a[2]:.1f},{sy:.1f} L{bus_x:.1f},{sy:.1f} L{bus_x:.1f},{ty:.1f}"
+        d += f" L{b[2] + 6:.1f},{ty:.1f}"
         tip = f"{b[2] + 6:.1f},{ty - 3:.1f} {b[2]:.1f},{ty:.1f} {b[2] + 6:.1f},{ty + 3:.1f}"
     else:
         sx, tx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
-        d = f"M{sx:.1f},{a[3]:.1f} L{sx:.1f},{bus_y:.1f} L{tx:.1f},{bus_y:.1f} L{tx:.1f},{b[3] + 6:.1f}"
+        d = f"M{sx:.1f},{a[3]:.1f} L{sx:.1f},{bus_y:.1f} L{tx:.1f},{bus_y:.1f}"
+        d += f" L{tx:.1f},{b[3] + 6:.1f}"
         tip = f"{tx - 3:.1f},{b[3] + 6:.1f} {tx:.1f},{b[3]:.1f} {tx + 3:.1f},{b[3] + 6:.1f}"
     return (
         f'<g id="{eid}" class="edge far">\n<title>{source}&#45;&gt;{target}</title>\n'

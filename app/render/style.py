@@ -180,6 +180,5 @@ def legend_lines(present: set[str], op: bool = True) -> list[str]:
         + "</tr></table>"
     )
     # a plain node, not a cluster: a cluster sends dot down its slower cluster layout
-    return [
-        f'"legend-key" [id="legend-key" class="legend" shape=plain fontsize={LEGEND_PT:g} label=<{table}>]'
-    ]
+    look = f"shape=plain fontsize={LEGEND_PT:g}"
+    return [f'"legend-key" [id="legend-key" class="legend" {look} label=<{table}>]']

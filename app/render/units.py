@@ -9,6 +9,7 @@ the compact op-level picture (the same numbers), with edges from what it uses.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from app.budget import Budget
@@ -174,8 +175,8 @@ def lines_dot(
             rows[-1].append("legend-key")
     for row in rows:  # a wrapped layout: each row one rank, read left to right
         lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
-        lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in zip(row, row[1:], strict=False)]
-    for above, below in zip(rows, rows[1:], strict=False):
+        lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(row)]
+    for above, below in itertools.pairwise(rows):
         lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=20]')  # left-aligned
     lines.append("}")
     return "\n".join(lines) + "\n"

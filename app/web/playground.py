@@ -172,7 +172,7 @@ def _rows(services: Services, state: PageState, computed: Computed) -> list[dict
                 "value_text": fmt(n.value, p),
                 "grad_text": fmt(n.grad, p),
                 "fd_text": "" if fd is None else fmt(fd, 6),
-                "diff_text": "" if fd is None else fmt(abs(fd - n.grad), 2),
+                "diff_text": "" if fd is None or n.grad is None else fmt(abs(fd - n.grad), 2),
             }
         )
     return rows
