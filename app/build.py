@@ -210,13 +210,16 @@ def evaluate(
     values: Mapping[str, float],
     limits: Limits = DEFAULT_LIMITS,
     budget: Budget | None = None,
+    warn: bool = True,
 ) -> Built:
     """Parse (if needed), run forward and backward; gradients are on the returned graph.
 
-    The warnings also name lines that never reach the output and likely misspellings.
+    The warnings also name lines that never reach the output and likely misspellings
+    (unless warn is False: a value change on a program whose warnings are known).
     """
     program = source if isinstance(source, Program) else parse(source, limits)
     built = build(program, values, budget)
     built.output.backward()
-    built.warnings[:0] = lint(program)
+    if warn:
+        built.warnings[:0] = lint(program)
     return built

@@ -170,6 +170,13 @@ def export_graph(built: Built, expand_calls: bool = False) -> Graph:
     )
 
 
+def numbers(built: Built) -> tuple[list[float], list[float | None]]:
+    """Return every node's value and gradient in the order of export_graph's ids (node k is
+    nK; calls not expanded), without building the graph: a value change's lean answer."""
+    order = topological_order(built.output)
+    return [v.data for v in order], [None if v.op == "const" else v.grad for v in order]
+
+
 def _formulas(built: Built, ids: dict[Value, str]) -> dict[str, str]:
     """Return the source text of each named line's expression (and the output's), by id."""
     source = built.program.source

@@ -132,8 +132,10 @@ function showNumbers(lean) {
     n.grad_text = lean.grad_texts[k];
   });
   data.value = lean.value;
-  requestAnimationFrame(() => setTimeout(() => buildTable(tableBody, data, inputs.names), 0));
-  $("steps").classList.add("updating");
+  requestAnimationFrame(() => setTimeout(() => {
+    buildTable(tableBody, data, inputs.names);
+    $("steps").classList.add("updating");
+  }, 0));
   state.refresh = setTimeout(() => evaluate(true), 400);
 }
 

@@ -42,7 +42,7 @@ export function drawnEdges(svg, data, drawnId) {
 export function sumText(name, parts, total) {
   const texts = parts.map((p) => fmt(p, 4));
   const shown = texts.length > 6 ? [...texts.slice(0, 2), `… (${texts.length} parts) …`, texts.at(-1)] : texts;
-  return `grad ${name} = ${shown.join(" + ")} = ${fmt(total, 4)}`;
+  return `grad ${name} = ${shown.join(" + ").replace(/\+ -/g, "− ")} = ${fmt(total, 4)}`;
 }
 
 export class Selection {
