@@ -85,6 +85,7 @@ async function evaluate(full = false) {
   const lean = !draw && full === false && state.data !== null;
   if (draw) graphBox.classList.add("loading");
   clearTimeout(state.refresh);
+  state.refreshing?.abort(); // a value change never waits for the full answer of the last one
   try {
     let body = { expression, values: valuesFor(expression), svg: draw, ...opts };
     if (lean) body = { ...body, numbers_only: true };
@@ -119,6 +120,24 @@ function evaluateSoon() {
   debounceTimer = setTimeout(evaluate, DEBOUNCE_MS);
 }
 
+/** The full answer (steps, contributions) for the values on screen, without a drawing;
+ * abandoned as soon as the values change again. */
+async function refreshFull() {
+  const expression = editor.value;
+  const seq = state.seq;
+  const control = new AbortController();
+  state.refreshing = control;
+  try {
+    const body = { expression, values: valuesFor(expression), svg: false, ...options() };
+    const answer = await post("/api/evaluate", body, control.signal);
+    if (answer.ok && seq === state.seq && state.refreshing === control) showResult(answer.json, expression, null);
+  } catch {
+    /* abandoned for newer values, or the server is away: the next change asks again */
+  } finally {
+    if (state.refreshing === control) state.refreshing = null;
+  }
+}
+
 /** A numbers-only answer: patch the drawing, the output and the table; the steps and the
  * contributions come with the full answer asked for once the values rest. */
 function showNumbers(lean) {
@@ -135,8 +154,9 @@ function showNumbers(lean) {
   requestAnimationFrame(() => setTimeout(() => {
     buildTable(tableBody, data, inputs.names);
     $("steps").classList.add("updating");
+    updateLinks(queryString(editor.value, state.values, inputs.names, options()));
   }, 0));
-  state.refresh = setTimeout(() => evaluate(true), 400);
+  state.refresh = setTimeout(refreshFull, 400);
 }
 
 function setStatus(text) {

@@ -168,6 +168,8 @@ export class PanZoom {
     const c = this.centreOf(id);
     const b = this.box;
     if (!c || !b) return;
+    const H = this.home;
+    if (H && b.x <= H.x + 1 && b.y <= H.y + 1 && b.x + b.w >= H.x + H.w - 1 && b.y + b.h >= H.y + H.h - 1) return; // all in view
     const mx = b.w * 0.1;
     const my = b.h * 0.1;
     if (c.x > b.x + mx && c.x < b.x + b.w - mx && c.y > b.y + my && c.y < b.y + b.h - my) return;
