@@ -8,11 +8,12 @@ graphviz; `app.render` turns a `Graph` into DOT and SVG.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from app.build import Built, FunctionCall
 from app.engine import Value, topological_order
+from app.lang.ast import Assign, ExprStmt
 from app.ops import OPS
 
 KINDS = ("input", "constant", "intermediate", "output", "call")
@@ -29,7 +30,7 @@ class GraphNode(NamedTuple):
     name: str | None
     op: str
     value: float
-    grad: float
+    grad: float | None  # None for a constant: a number written in the program has none
     kind: str
     label: str
     group: str | None = None  # id of the call node whose expanded body holds this node
@@ -68,6 +69,7 @@ class Graph:
     edges: tuple[GraphEdge, ...]
     output: str
     steps: tuple[Step, ...]
+    formulas: dict[str, str] = field(default_factory=dict)  # node id -> its line's text
 
 
 def op_label(node: Value) -> str:
@@ -109,12 +111,14 @@ class _Exporter:
             if v in ids:
                 continue
             ids[v] = nid = f"n{len(self.nodes)}"
-            grad = v.grad * scale if group is not None else v.grad
+            grad: float | None = v.grad * scale if group is not None else v.grad
+            if v.op == "const":
+                grad = None
             self.nodes.append(
                 GraphNode(nid, v.name, v.op, v.data, grad, _kind(v, output), op_label(v), group)
             )
             if v.op == "call" and isinstance(v.detail, FunctionCall):
-                self.calls.append((v, grad))
+                self.calls.append((v, v.grad * scale if group is not None else v.grad))
         for v in order:
             for child, local in zip(v.inputs, v.local_grads, strict=True):
                 self.edges.append(GraphEdge(ids[child], ids[v], local))
@@ -143,6 +147,7 @@ def _steps(order: list[Value], ids: dict[Value, str]) -> tuple[Step, ...]:
         contributions = tuple(
             Contribution(ids[child], local, g * local if g != 0.0 else 0.0)
             for child, local in zip(v.inputs, v.local_grads, strict=True)
+            if child.op != "const"  # a constant carries no gradient
         )
         steps.append(Step(ids[v], g, contributions))
     return tuple(steps)
@@ -157,16 +162,49 @@ def export_graph(built: Built, expand_calls: bool = False) -> Graph:
     if expand_calls:
         exporter.expand()
     return Graph(
-        tuple(exporter.nodes), tuple(exporter.edges), ids[built.output], _steps(order, ids)
+        tuple(exporter.nodes),
+        tuple(exporter.edges),
+        ids[built.output],
+        _steps(order, ids),
+        _formulas(built, ids),
     )
 
 
-def fmt(x: float, precision: int = 4) -> str:
-    """Return x with `precision` significant digits, compact ("1.5e6"), or inf/-inf/nan.
+def numbers(built: Built) -> tuple[list[float], list[float | None]]:
+    """Return every node's value and gradient in the order of export_graph's ids (node k is
+    nK; calls not expanded), without building the graph: a value change's lean answer."""
+    order = topological_order(built.output)
+    return [v.data for v in order], [None if v.op == "const" else v.grad for v in order]
+
+
+def _formulas(built: Built, ids: dict[Value, str]) -> dict[str, str]:
+    """Return the source text of each named line's expression (and the output's), by id."""
+    source = built.program.source
+    out: dict[str, str] = {}
+    for stmt in built.program.statements:
+        if isinstance(stmt, Assign):
+            node = built.named.get(stmt.name)
+        elif isinstance(stmt, ExprStmt):
+            node = built.output
+        else:
+            continue
+        if node is not None and node in ids:
+            out[ids[node]] = " ".join(source[stmt.expr.start : stmt.expr.end].split())
+    return out
+
+
+NO_GRAD = "—"  # what a constant shows for its gradient (it has none)
+
+
+def fmt(x: float | None, precision: int = 4) -> str:
+    """Return x with `precision` significant digits, compact ("1.5e6"), or inf/-inf/nan;
+    NO_GRAD for None (a constant's gradient).
 
     The one rule for numbers shown to people: the drawing's value and grad fields and the
     `value_text`/`grad_text` of the JSON graph are this, at the request's precision.
     """
+    if x is None:
+        return NO_GRAD
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -178,9 +216,9 @@ def fmt(x: float, precision: int = 4) -> str:
     return f"{mantissa}e{int(exponent)}" if e else text
 
 
-def json_number(x: float) -> float | str:
+def json_number(x: float | None) -> float | str | None:
     """Return x, or "inf", "-inf", "nan" for a non-finite x (JSON has no such numbers)."""
-    if math.isfinite(x):
+    if x is None or math.isfinite(x):
         return x
     if math.isnan(x):
         return "nan"

@@ -10,6 +10,15 @@ For chains of N operations (tests/browser/programs.chain), against a real uvicor
 - SVG bytes per drawn node, and the evaluate answer's size without the drawing.
 Targets (issue 12): value change <= 150 ms median at 600 ops and <= 60 ms at 50 ops; a drag
 of 20 moves redraws >= 15 times.
+
+    python bench/playground.py --first-view [--repeats 15]
+
+The first-view table (issue 16), for programs a course writes (an MLP, an RNN with shared
+weights, softmax cross-entropy, neurons as user functions, two 60-line programs) at
+1280x800: the level drawn, the share of the drawing's labels inside the view at >= 9 px,
+copies drawn, and the value-change latency at 600 operations, for an input used once (the
+chain's x) and for a weight used by every line (w), at the automatic level and at the op
+level. Targets: 100% of labels up to ~60 lines, 0 copies, <= 50 ms at 600 ops.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import json
 import shutil
 import statistics
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -29,7 +39,16 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: E402
-from tests.browser.programs import chain  # noqa: E402
+from tests.browser.programs import (  # noqa: E402
+    chain,
+    long_program,
+    mlp,
+    neurons,
+    rnn,
+    shared_chain,
+    softmax_xent,
+    wide_program,
+)
 from tests.support.server import running_server  # noqa: E402
 
 # In the page: submit a program, then wait for a drawing whose output node is drawn.
@@ -133,6 +152,106 @@ def measure(page: Page, base: str, ops: int, repeats: int, gap: int) -> dict[str
     return row
 
 
+# The share of the drawing's texts inside the view and at least 9 px tall on screen.
+LABELS = """() => {
+  const f = document.getElementById('graph').getBoundingClientRect();
+  const texts = [...document.querySelectorAll('#graph > svg g.node text')];
+  const ok = texts.filter((t) => {
+    const r = t.getBoundingClientRect();
+    const px = parseFloat(t.getAttribute('font-size') || '11') * t.getScreenCTM().a;
+    return r.width > 0 && px >= 8.95 && r.left >= f.left - 1 && r.right <= f.right + 1
+      && r.top >= f.top - 1 && r.bottom <= f.bottom + 1;
+  });
+  return [ok.length, texts.length,
+    document.querySelectorAll('#graph > svg g.copy').length,
+    document.getElementById('level-toggle').dataset.level];
+}"""
+
+# Type a value into a field; wait until the output's drawn value changes.
+TYPE_VALUE = """async ([name, x, id]) => {
+  const texts = () => document.querySelectorAll(`#graph > svg g[id="${id}"] text`);
+  const before = [...texts()].at(-3).textContent;
+  const field = document.getElementById(`in-${name}`);
+  const t0 = performance.now();
+  field.value = String(x);
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+  while ([...texts()].at(-3).textContent === before) {
+    await new Promise((r) => requestAnimationFrame(r));
+    if (performance.now() - t0 > 30000) return null;
+  }
+  return performance.now() - t0;
+}"""
+
+
+def first_view_programs() -> list[tuple[str, str, dict[str, float]]]:
+    """The programs of the first-view table: (label, program, values)."""
+    out = [("home page", "c = a + b\nd = b + 1\ne = c * d", {"a": 2.0, "b": 1.0})]
+    for label, (program, values) in (
+        ("softmax cross-entropy", softmax_xent()),
+        ("2-4-1 MLP by hand", mlp()),
+        ("10-step RNN, shared w, u", rnn()),
+        ("neurons as user functions", neurons()),
+        ("60 lines, wide", wide_program(60)),
+    ):
+        out.append((label, program, values))
+    out.append(("60 lines, a chain", long_program(60), {"w": 0.5, "x": 2.0, "y": 3.0}))
+    return out
+
+
+def open_view(page: Page, base: str, program: str, values: dict[str, float], **opts: str) -> None:
+    """Open the page on a program and wait until it is drawn and idle."""
+    query = urllib.parse.urlencode({"expression": program, **values, **opts})
+    page.goto(f"{base}/?{query}")
+    page.wait_for_selector("#graph > svg", timeout=120_000)
+    page.wait_for_function(
+        "!document.getElementById('graph').classList.contains('loading')", timeout=120_000
+    )
+    page.wait_for_timeout(1500)
+
+
+def latency(page: Page, base: str, program: str, name: str, repeats: int, **opts: str) -> float:
+    """Median ms from a value typed into `name`'s field to the output's new drawn value."""
+    values = {"x": 1.0, "w": 0.999}
+    open_view(page, base, program, {k: v for k, v in values.items() if k in program}, **opts)
+    out = page.evaluate("document.querySelector('#values-body tr.kind-output').dataset.node")
+    times = []
+    for k in range(repeats):
+        page.wait_for_timeout(900)  # idle: the full answer after the last change is in
+        t = page.evaluate(TYPE_VALUE, [name, values[name] - 0.0001 * (k + 1), out])
+        if t is not None:
+            times.append(t)
+    return statistics.median(times)
+
+
+def first_view(repeats: int) -> None:
+    """Measure and print the first-view table."""
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with running_server() as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        print("| program | lines | level | labels visible >= 9 px | copies drawn |")
+        print("|---|---|---|---|---|")
+        for label, program, values in first_view_programs():
+            open_view(page, base, program, values)
+            ok, total, copies, level = page.evaluate(LABELS)
+            lines = program.count("\n") + 1
+            print(
+                f"| {label} | {lines} | {level} | {100 * ok / total:.0f}% ({ok}/{total}) "
+                f"| {copies} |"
+            )
+        print()
+        print("| value change at 600 ops | level | median ms |")
+        print("|---|---|---|")
+        for label, program, name in (
+            ("x, used once", chain(600), "x"),
+            ("w, used by every line", shared_chain(600), "w"),
+        ):
+            for level in ("auto", "ops"):
+                ms = latency(page, base, program, name, repeats, level=level)
+                print(f"| {label} | {level} | {ms:.0f} |")
+        browser.close()
+
+
 def fmt_ms(x: float | None) -> str:
     return "—" if x is None else f"{x:.0f}"
 
@@ -143,7 +262,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,200,600,1000")
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--drag-ms", type=int, default=150, help="between slider moves")
+    parser.add_argument("--first-view", action="store_true", help="the first-view table only")
     args = parser.parse_args()
+    if args.first_view:
+        first_view(args.repeats)
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     rows = []

@@ -101,8 +101,20 @@ def test_steps_run_backwards_and_add_up_to_every_gradient() -> None:
         for c in step.contributions:
             received[c.target] = received.get(c.target, 0.0) + c.product
     for n in g.nodes:
-        if n.id != g.output:
+        if n.kind == "constant":  # a number written in the program carries no gradient
+            assert n.grad is None and n.id not in received, n
+        elif n.id != g.output:
             assert received[n.id] == n.grad, n
+
+
+def test_a_constant_carries_no_gradient_in_the_graph_or_its_json() -> None:
+    g = graph_of("y = x^2", x=3.0)
+    two = next(n for n in g.nodes if n.kind == "constant")
+    assert two.grad is None
+    data = graph_to_json(g)
+    node = next(n for n in data["nodes"] if n["id"] == two.id)  # type: ignore[attr-defined]
+    assert node["grad"] is None and node["grad_text"] == "—"
+    assert all(c.target != two.id for s in g.steps for c in s.contributions)
 
 
 def test_json_has_no_non_finite_literals() -> None:

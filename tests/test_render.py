@@ -156,10 +156,21 @@ def test_a_call_draws_as_one_op_node_or_an_expanded_cluster() -> None:
 
 
 @pytest.mark.graphviz
-def test_a_long_edge_draws_a_dashed_copy_of_its_source_near_its_target() -> None:
-    graph = chain(30)  # x, w... used by every line: edges from level 0 to level 30
+def test_a_shared_input_is_drawn_once_with_an_edge_to_each_use() -> None:
+    graph = chain(30)  # x used by every line: edges from level 0 to level 30
     x = by_name(graph, "x")
     _, groups = draw(graph)
+    assert not [g for g in groups.values() if "copy" in g.get("class", "").split()]
+    into = [g for g in groups.values() if re.fullmatch(r"e\d+", g.get("id", ""))]
+    assert len(into) == len(graph.edges)
+    assert len([e for e in graph.edges if e.source == x.id]) > 10
+
+
+@pytest.mark.graphviz
+def test_copies_of_a_long_edges_source_are_drawn_only_when_asked() -> None:
+    graph = chain(30)
+    x = by_name(graph, "x")
+    _, groups = draw(graph, max_edge_span=6)
     copies = [g for g in groups.values() if f"copy-of-{x.id}" in g.get("class", "").split()]
     into_ops = [e for e in graph.edges if e.source == x.id]
     assert 0 < len(copies) < len(into_ops)
@@ -167,7 +178,7 @@ def test_a_long_edge_draws_a_dashed_copy_of_its_source_near_its_target() -> None
     assert all(text(c) == text(groups[x.id]) == original for c in copies)
     edges = [g for g in groups.values() if "edge" in g.get("class", "").split()]
     assert len([g for g in edges if re.fullmatch(r"e\d+", g.get("id", ""))]) == len(graph.edges)
-    assert "copy" not in to_dot(graph, DotOptions(max_edge_span=0))
+    assert "copy" not in to_dot(graph, DotOptions())
 
 
 def test_a_leaf_used_once_is_drawn_beside_its_user_without_copies() -> None:

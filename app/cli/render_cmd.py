@@ -46,12 +46,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--format", choices=FORMATS, help="output format (default: from FILE's suffix, else svg)"
     )
-    p.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout direction")
+    p.add_argument(
+        "--rankdir",
+        choices=("auto", "LR", "TB"),
+        default="auto",
+        help="layout direction (default auto: by the drawing's shape)",
+    )
     p.add_argument("--local-grads", action="store_true", help="label edges with ∂out/∂in")
     p.add_argument("--precision", type=int, default=4, help="significant digits (default 4)")
     p.add_argument("--expand", action="store_true", help="draw user function bodies")
     p.add_argument("--no-constants", action="store_true", help="fold constants into op nodes")
     p.add_argument("--no-legend", action="store_true", help="leave out the legend")
+    p.add_argument(
+        "--level",
+        choices=("auto", "lines", "ops"),
+        default="auto",
+        help="one box per line and call, every operation, or auto (by size; default)",
+    )
     p.add_argument(
         "--timeout",
         type=float,
@@ -104,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
         precision=args.precision,
         expand_calls=args.expand,
         legend=not args.no_legend,
+        level=args.level,
     )
     # the layout is kept for the PNG, which is sized from it
     renderer = Renderer(timeout=args.timeout, max_nodes=args.max_nodes, cache_size=2)

@@ -30,6 +30,13 @@ class ConstantFolder:
         self.source = source
         self.max_exponent = max_exponent
         self.consts: dict[int, float] = {}
+        self._kept: list[Expr] = []
+
+    def alias(self, old: Expr, new: Expr) -> None:
+        """new is old with the span of its parentheses: the same constant, if it is one."""
+        self._kept.append(old)  # ids stay unique while both are remembered
+        if id(old) in self.consts:
+            self.consts[id(new)] = self.consts[id(old)]
 
     def number(self, node: Expr, value: float) -> None:
         """Remember a number literal."""

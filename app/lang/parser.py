@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from app.lang.ast import (
@@ -231,8 +232,13 @@ class Parser:
                     cur.tok,
                     kind="paren",
                 )
-            cur.advance()
-            return inner
+            close = cur.advance()
+            if isinstance(inner, (Num, Name)):
+                return inner
+            # an operation in parentheses spans them: an error underlines "(1/3)" whole
+            wrapped = dataclasses.replace(inner, start=t.start, end=close.end)
+            self.constants.alias(inner, wrapped)
+            return wrapped
         if t.kind is Tok.OP and t.text == ")":
             raise cur.error("unmatched ')'", t, kind="paren")
         raise cur.error(f"expected an expression, found {cur.describe(t)}", t)

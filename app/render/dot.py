@@ -33,7 +33,15 @@ import re
 from app.budget import Budget
 from app.graph import Graph, GraphEdge, GraphNode, fmt
 from app.ops import OPS
-from app.render.size import check_drawable, count, is_compact, shown_nodes
+from app.render.far import FAR_SPAN, comment
+from app.render.size import (
+    check_drawable,
+    count,
+    is_compact,
+    resolve_level,
+    resolve_rankdir,
+    shown_nodes,
+)
 from app.render.style import (
     DotOptions,
     html_text,
@@ -43,6 +51,7 @@ from app.render.style import (
     style_key,
     value_node,
 )
+from app.render.units import lines_dot
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 _INFIX = {op.symbol for op in OPS.values() if op.infix}
@@ -55,6 +64,10 @@ def to_dot(graph: Graph, options: DotOptions | None = None, budget: Budget | Non
     Raises GraphTooLarge, before building anything, when the drawing is over the budget.
     """
     opts = options or DotOptions()
+    if resolve_level(graph, opts) == "lines":
+        labels = {n.id: n.label for n in graph.nodes}
+        _fold_constants(graph, {n.id: n for n in graph.nodes}, labels)
+        return lines_dot(graph, opts, opts.expand, budget, labels)
     shown_list = shown_nodes(graph, opts)
     compact = is_compact(shown_list, opts)
     check_drawable(count(shown_list, opts, compact), budget)
@@ -69,19 +82,24 @@ def to_dot(graph: Graph, options: DotOptions | None = None, budget: Budget | Non
         _fold_constants(graph, by_id, labels)
     lines = [
         "digraph chainrule {",
-        f'graph [rankdir={"TB" if opts.rankdir == "TB" else "LR"} fontname="Helvetica" '
+        f'graph [rankdir={resolve_rankdir(graph, opts)} fontname="Helvetica" '
         "nodesep=0.25 ranksep=0.35 newrank=true]",
         'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
     ]
     lines += _node_lines(graph, shown_list, expanded, labels, opts, compact)
-    depth = _depths(graph) if opts.max_edge_span > 0 else {}
+    depth = _depths(graph)
+    far: list[tuple[str, str, str]] = []
     for i, e in enumerate(graph.edges):
         if e.source not in shown or e.target not in shown:
             continue
         if e.kind == "input" and e.target not in expanded:
             label, source = _edge_label(e, by_id, opts), e.source
-            if depth and depth[e.target] - depth[e.source] > opts.max_edge_span:
+            span = depth[e.target] - depth[e.source]
+            if by_id[e.source].kind == "input" and span > FAR_SPAN and not opts.max_edge_span:
+                far.append((f"e{i}", e.source, e.target if compact else f"op-{e.target}"))
+                continue  # routed after the layout, beside the drawing
+            if opts.max_edge_span and span > opts.max_edge_span:
                 source = f"{e.source}-copy-e{i}"  # a long edge: draw its source again
                 op = "" if compact else None
                 lines.append(value_node(by_id[e.source], opts, copy=source, op=op))
@@ -91,6 +109,8 @@ def to_dot(graph: Graph, options: DotOptions | None = None, budget: Budget | Non
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge bind" style=dashed]')
         elif e.kind == "result" and e.target in expanded:
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge result" style=dashed]')
+    if far:
+        lines.append(f"graph [{comment(far)}]")
     if opts.legend:
         lines += legend_lines({style_key(n) for n in shown_list}, op=not compact)
     lines.append("}")

@@ -48,3 +48,48 @@ def check_drawable(count: int, budget: Budget | None = None) -> None:
         (budget or Budget()).need(DRAW, count, "drawing")
     except BudgetExceeded as exc:
         raise GraphTooLarge(count, exc.limit) from None
+
+
+# The first view at 1280x800: the graph panel is about 780x480 px, and 11-point labels
+# are at least 9 px tall at 0.82 px per point: the op-level drawing must fit in FIT_PT.
+FIT_PT = (940.0, 570.0)
+# What one level of the op-level drawing takes (measured on dot's output): left to right
+# a value node, an op node and the gaps; top down a value and an op row; a node's height.
+LEVEL_LR, LEVEL_TB, NODE_H, NODE_W = 275.0, 95.0, 45.0, 230.0
+
+
+def resolve_level(graph: Graph, opts: DotOptions) -> str:
+    """Return the level to draw: as asked, or ("auto") "ops" while the op-level drawing
+    fits the first view legibly (estimated from its levels, before any layout), else
+    "lines"; "ops" when function bodies are asked for (expand_calls)."""
+    if opts.level != "auto":
+        return opts.level
+    if opts.expand_calls:
+        return "ops"  # function bodies were asked for: they are drawn operation by operation
+    fits = _fits(graph, opts)
+    return "ops" if fits[opts.rankdir if opts.rankdir != "auto" else "any"] else "lines"
+
+
+def resolve_rankdir(graph: Graph, opts: DotOptions) -> str:
+    """Return the op-level direction: as asked, or ("auto") top down when only that fits."""
+    if opts.rankdir != "auto":
+        return opts.rankdir
+    fits = _fits(graph, opts)
+    return "TB" if fits["TB"] and not fits["LR"] else "LR"
+
+
+def _fits(graph: Graph, opts: DotOptions) -> dict[str, bool]:
+    """Whether the op-level drawing fits the first view legibly, each way (estimated)."""
+    shown = shown_nodes(graph, opts)
+    ids = {n.id for n in shown}
+    depth = {n.id: 0 for n in shown}
+    for e in graph.edges:
+        if e.source in ids and e.target in ids:
+            depth[e.target] = max(depth[e.target], depth[e.source] + 1)
+    width: dict[int, int] = {}
+    for d in depth.values():
+        width[d] = width.get(d, 0) + 1
+    levels, widest = len(width), max(width.values(), default=0)
+    tb = levels * LEVEL_TB <= FIT_PT[1] and widest * NODE_W <= FIT_PT[0]
+    lr = levels * LEVEL_LR <= FIT_PT[0] and widest * NODE_H <= FIT_PT[1]
+    return {"TB": tb, "LR": lr, "any": tb or lr}

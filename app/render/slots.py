@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from app.render.far import route
 from app.render.style import SLOT_ATTR
 
 _CELL = re.compile(rf"(<td {re.escape(SLOT_ATTR)}[^>]*>)([^<]*)(</td>)")
@@ -51,8 +52,9 @@ def fill(layout: str, numbers: list[str]) -> str:
 
 
 def slim(svg: str) -> str:
-    """Return dot's SVG without comments and with the font family said once (inherited)."""
-    out = _COMMENT.sub("", svg)
+    """Return dot's SVG with its far edges drawn (app/render/far.py), without comments and
+    with the font family said once (inherited)."""
+    out = _COMMENT.sub("", route(svg))
     if _FAMILY in out and _GRAPH in out:
         out = out.replace(_FAMILY, "").replace(_GRAPH, _GRAPH + _FAMILY, 1)
     return out

@@ -38,25 +38,31 @@ LEGEND = (
     "reduction",
 )
 OP_FILL = "#e5e7eb"
+LEGEND_PT = 11.0  # as the labels: legible (9 px) wherever they are
 
 
 Compact = Literal["auto"] | bool
+Level = Literal["auto", "lines", "ops"]
+Rankdir = Literal["auto", "LR", "TB"]
 COMPACT_ABOVE = 60  # "auto" draws compactly above this many operations
 
 
 @dataclass(frozen=True)
 class DotOptions:
     """How to draw: direction, edge labels, constants, digits, expanded calls, legend,
-    compact (the operation inside the value node: True, False, or "auto" by size)."""
+    compact (the operation inside the value node: True, False, or "auto" by size), level
+    ("lines": one box per line and call; "ops": every operation; "auto": by size)."""
 
-    rankdir: Literal["LR", "TB"] = "LR"
+    rankdir: Rankdir = "LR"
     local_grads: bool = False
     constants: bool = True
     precision: int = 4
     expand_calls: bool = False
     legend: bool = True
-    max_edge_span: int = 6  # a longer edge gets a copy of its source drawn near its target
+    max_edge_span: int = 0  # > 0: a longer edge gets a copy of its source near its target
     compact: Compact = "auto"
+    level: Level = "ops"  # "lines": lines and calls as units; "auto": by size (API default)
+    expand: tuple[str, ...] = ()  # units drawn open at the lines level (node ids)
 
 
 def html_text(text: str) -> str:
@@ -161,12 +167,12 @@ def legend_lines(present: set[str], op: bool = True) -> list[str]:
     for key in LEGEND:
         if key in present:
             fill, _, _ = STYLES[key]
-            width = min_width(key, 9.0) + 4
+            width = min_width(key, LEGEND_PT) + 4
             cells.append(
                 f'<td bgcolor="{fill}" border="1" cellpadding="3" width="{width}">{key}</td>'
             )
     if op:
-        width = min_width("op", 9.0) + 4
+        width = min_width("op", LEGEND_PT) + 4
         cells.append(f'<td bgcolor="{OP_FILL}" border="1" cellpadding="3" width="{width}">op</td>')
     table = (
         '<table border="0" cellborder="1" cellspacing="3" cellpadding="2"><tr>'
@@ -174,4 +180,5 @@ def legend_lines(present: set[str], op: bool = True) -> list[str]:
         + "</tr></table>"
     )
     # a plain node, not a cluster: a cluster sends dot down its slower cluster layout
-    return [f'"legend-key" [id="legend-key" class="legend" shape=plain fontsize=9 label=<{table}>]']
+    look = f"shape=plain fontsize={LEGEND_PT:g}"
+    return [f'"legend-key" [id="legend-key" class="legend" {look} label=<{table}>]']

@@ -19,7 +19,7 @@ from app.lang import SourceError
 from app.lang.numbers import read_number
 from app.lang.text import normalize_breaks
 from app.render import DotOptions, RenderError, fmt, to_dot
-from app.render.style import Compact
+from app.render.style import Compact, Level, Rankdir
 from app.web.errors import ProblemError
 from app.web.schemas.common import QUERY_OPTIONS
 from app.web.services import Computed, Services
@@ -55,13 +55,14 @@ class PageState:
         o = self.options
         params: list[tuple[str, str]] = [("expression", self.expression)]
         params += [(k, number_text(v)) for k, v in self.values.items()]
-        params += [("rankdir", o.rankdir)] if o.rankdir != "LR" else []
+        params += [("rankdir", o.rankdir)] if o.rankdir != "auto" else []
         params += [("local_grads", "true")] if o.local_grads else []
         params += [("expand_calls", "true")] if o.expand_calls else []
         params += [("constants", "false")] if not o.constants else []
         params += [("legend", "false")] if not o.legend else []
         params += [("precision", str(o.precision))] if o.precision != 4 else []
         params += [("compact", str(o.compact).lower())] if o.compact != "auto" else []
+        params += [("level", o.level)] if o.level != "auto" else []
         if not api and self.steps_from:
             params.append(("steps_from", str(self.steps_from)))
         return urlencode(params)
@@ -85,16 +86,19 @@ def read_state(params: Any) -> PageState:
     """Read a PageState from query (or form) parameters; never raises for user text."""
     expression = params.get("expression")
     if expression is None:
-        return PageState(DEFAULT_PROGRAM, dict(DEFAULT_VALUES), DotOptions())
+        return PageState(
+            DEFAULT_PROGRAM, dict(DEFAULT_VALUES), DotOptions(level="auto", rankdir="auto")
+        )
     view = params.get("view") is not None
     options = DotOptions(
-        rankdir="TB" if params.get("rankdir") == "TB" else "LR",
+        rankdir=_rankdir(params.get("rankdir")),
         local_grads=_flag(params, "local_grads", False, view),
         constants=_flag(params, "constants", True, view),
         precision=min(max(_whole(params.get("precision"), 4), 1), 12),
         expand_calls=_flag(params, "expand_calls", False, view),
         legend=_flag(params, "legend", True, False),  # the form has no legend box
         compact=_compact(params.get("compact")),
+        level=_level(params.get("level")),
     )
     values: dict[str, float] = {}
     bad: list[str] = []
@@ -114,6 +118,17 @@ def _compact(text: Any) -> Compact:
     """The drawing: "true" compact, "false" value and op nodes, anything else "auto"."""
     word = str(text).lower() if text is not None else "auto"
     return True if word == "true" else False if word == "false" else "auto"
+
+
+def _rankdir(text: Any) -> Rankdir:
+    """The direction: "LR" or "TB" as asked, anything else "auto" (by the drawing's shape)."""
+    return "TB" if text == "TB" else "LR" if text == "LR" else "auto"
+
+
+def _level(text: Any) -> Level:
+    """The level: "lines" or "ops" as asked, anything else "auto"."""
+    word = str(text).lower() if text is not None else "auto"
+    return "lines" if word == "lines" else "ops" if word == "ops" else "auto"
 
 
 def _whole(text: Any, default: int) -> int:
@@ -155,7 +170,7 @@ def _rows(services: Services, state: PageState, computed: Computed) -> list[dict
                 "value_text": fmt(n.value, p),
                 "grad_text": fmt(n.grad, p),
                 "fd_text": "" if fd is None else fmt(fd, 6),
-                "diff_text": "" if fd is None else fmt(abs(fd - n.grad), 2),
+                "diff_text": "" if fd is None or n.grad is None else fmt(abs(fd - n.grad), 2),
             }
         )
     return rows

@@ -141,6 +141,8 @@ def dot_options(options: DrawOptions) -> DotOptions:
         constants=options.constants,
         legend=options.legend,
         compact=options.compact,
+        level=options.level,
+        expand=tuple(options.expand),
     )
 
 

@@ -23,7 +23,7 @@ SYMBOL = {"*": "·", "-": MINUS, "/": "/", "+": "+", "^": "^", "**": "^"}
 SIMPLE = re.compile(r"[\w.\u2212]+")
 
 
-def num(x: float, precision: int) -> str:
+def num(x: float | None, precision: int) -> str:
     """A number as the steps show it: `precision` digits, one minus sign."""
     return fmt(x, precision).replace("-", MINUS)
 
@@ -101,7 +101,7 @@ class GraphIndex:
         return ""
 
 
-def _total(parts: list[float], total: float, precision: int) -> str:
+def _total(parts: list[float], total: float | None, precision: int) -> str:
     texts = [num(p, precision) for p in parts]
     if len(texts) > MAX_PARTS:
         texts = [texts[0], texts[1], f"… ({len(texts)} parts) …", texts[-1]]

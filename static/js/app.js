@@ -6,6 +6,8 @@
 import { getJson, post } from "./api.js";
 import { Editor } from "./editor.js";
 import { Drawing } from "./drawing.js";
+import { wireFind } from "./find.js";
+import { Selection } from "./selection.js";
 import { FiniteDifferences } from "./fd.js";
 import { fmt } from "./format.js";
 import { DEFAULT_VALUE, Inputs } from "./inputs.js";
@@ -36,6 +38,8 @@ const state = {
   selected: null,
   drawn: null, // the structure (program and options) of the drawing on screen
   inputsOf: new Map(), // program text -> its inputs (asked when it cannot be computed)
+  expand: new Set(), // lines level: the units drawn open
+  refresh: null, // timer: the full answer after numbers-only ones (steps, contributions)
 };
 const inputs = new Inputs($("inputs"), $("no-inputs"), state.values, () => evaluate());
 
@@ -43,13 +47,15 @@ function options() {
   const rankdir = document.querySelector("input[name=rankdir]:checked");
   const compact = $("opt-compact").value;
   return {
-    rankdir: rankdir ? rankdir.value : "LR",
+    rankdir: rankdir ? rankdir.value : "auto",
     local_grads: $("opt-local-grads").checked,
     constants: $("opt-constants").checked,
     expand_calls: $("opt-expand-calls").checked,
     compact: compact === "true" ? true : compact === "false" ? false : "auto",
     precision: PRECISION,
     legend: $("opt-legend")?.value !== "false",
+    level: $("opt-level")?.value || "auto",
+    expand: [...state.expand].sort(),
   };
 }
 
@@ -62,7 +68,7 @@ function valuesFor(text) {
 
 // ----- evaluating ---------------------------------------------------------------------
 /** Evaluate now (at most one request in flight; a newer edit is sent when it returns). */
-async function evaluate() {
+async function evaluate(full = false) {
   if (state.inflight) {
     state.queued = true;
     return;
@@ -70,13 +76,20 @@ async function evaluate() {
   state.inflight = true;
   const seq = ++state.seq;
   const expression = editor.value;
+  if (state.program !== undefined && state.program !== expression) state.expand.clear();
+  state.program = expression;
   const opts = options();
   const structure = JSON.stringify([expression, opts]);
   // Edge labels and expanded calls carry numbers outside the patched fields: redraw those.
   const draw = structure !== state.drawn || opts.local_grads || opts.expand_calls;
+  // A value change on the drawing on screen: numbers only (the rest follows when idle).
+  const lean = !draw && full === false && state.data !== null;
   if (draw) graphBox.classList.add("loading");
+  clearTimeout(state.refresh);
+  state.refreshing?.abort(); // a value change never waits for the full answer of the last one
   try {
     let body = { expression, values: valuesFor(expression), svg: draw, ...opts };
+    if (lean) body = { ...body, numbers_only: true };
     let answer = await post("/api/evaluate", body);
     const missing = !answer.ok && Array.isArray(answer.json.missing) ? answer.json.missing : [];
     if (missing.length) {
@@ -87,7 +100,8 @@ async function evaluate() {
     }
     if (seq < state.shown) return; // stale
     state.shown = seq;
-    if (answer.ok) showResult(answer.json, expression, draw ? structure : null);
+    if (answer.ok && lean) showNumbers(answer.json);
+    else if (answer.ok) showResult(answer.json, expression, draw ? structure : null);
     else await showError(answer.json, expression);
   } catch (err) {
     setStatus(`Cannot reach the server (${err.message}).`);
@@ -107,6 +121,45 @@ function evaluateSoon() {
   debounceTimer = setTimeout(evaluate, DEBOUNCE_MS);
 }
 
+/** The full answer (steps, contributions) for the values on screen, without a drawing;
+ * abandoned as soon as the values change again. */
+async function refreshFull() {
+  const expression = editor.value;
+  const seq = state.seq;
+  const control = new AbortController();
+  state.refreshing = control;
+  try {
+    const body = { expression, values: valuesFor(expression), svg: false, ...options() };
+    const answer = await post("/api/evaluate", body, control.signal);
+    if (answer.ok && seq === state.seq && state.refreshing === control) showResult(answer.json, expression, null);
+  } catch {
+    /* abandoned for newer values, or the server is away: the next change asks again */
+  } finally {
+    if (state.refreshing === control) state.refreshing = null;
+  }
+}
+
+/** A numbers-only answer: patch the drawing, the output and the table; the steps and the
+ * contributions come with the full answer asked for once the values rest. */
+function showNumbers(lean) {
+  const data = state.data;
+  drawing.patchLean(lean);
+  $("output-value").textContent = fmt(lean.value);
+  data.nodes.forEach((n, k) => {
+    n.value = lean.values[k];
+    n.grad = lean.grads[k];
+    n.value_text = lean.value_texts[k];
+    n.grad_text = lean.grad_texts[k];
+  });
+  data.value = lean.value;
+  requestAnimationFrame(() => setTimeout(() => {
+    buildTable(tableBody, data, inputs.names);
+    $("steps").classList.add("updating");
+    updateLinks(queryString(editor.value, state.values, inputs.names, options()));
+  }, 0));
+  state.refresh = setTimeout(refreshFull, 400);
+}
+
 function setStatus(text) {
   $("status").textContent = text;
 }
@@ -123,7 +176,7 @@ function showResult(data, expression, structure) {
   editor.setError(null);
   $("error-box").hidden = true;
   $("editor").classList.remove("has-error");
-  for (const el of [graphBox, $("steps"), $("values-table")]) el.classList.remove("stale");
+  for (const el of [graphBox, $("steps"), $("values-table")]) el.classList.remove("stale", "updating");
   setStatus("");
   const names = inputNames(data, expression);
   inputs.sync(names);
@@ -136,16 +189,22 @@ function showResult(data, expression, structure) {
   if (structure !== null) {
     drawing.draw(data, options().rankdir);
     state.drawn = structure;
+    wireUnits();
+    if (state.opened) drawing.panZoom.reveal(state.opened);
+    state.opened = null;
   } else {
     drawing.patch(data);
   }
+  drawing.setUnits(data);
+  showLevel(data);
   const rest = () => {
     if (state.data !== data) return; // a newer answer is shown (and does this itself)
     buildTable(tableBody, data, names);
     buildSteps($("steps"), data);
     stepper.reset(data.steps.length);
     if (stepper.index >= 0) showStep(stepper.index);
-    restoreSelection();
+    selection.show();
+    markRow(selection.id, false);
     updateLinks(queryString(expression, state.values, names, options()));
     fd.schedule(data, expression, names, valuesFor(expression));
   };
@@ -160,6 +219,7 @@ async function showError(problem, expression) {
   $("error-message").textContent = problem.detail || problem.title || "error";
   $("error-snippet").textContent = problem.snippet || "";
   $("error-box").hidden = false;
+  $("output-line").hidden = true; // the output shown must be the program's in the editor
   $("editor").classList.toggle("has-error", Boolean(problem.line));
   editor.setError(problem.line ? { line: problem.line, column: problem.column, length: problem.length || 1 } : null);
   for (const el of [graphBox, $("steps"), $("values-table")]) el.classList.add("stale");
@@ -169,10 +229,11 @@ async function showError(problem, expression) {
   if (/\/(domain|budget)$/.test(problem.type || "")) {
     if (!state.inputsOf.has(expression)) {
       const asked = await post("/api/evaluate", { expression, values: {} });
-      state.inputsOf.set(expression, asked.ok ? inputNames(asked.json, expression) : asked.json.missing || null);
+      // not computable without values either, and none missing: the program has no inputs
+      state.inputsOf.set(expression, asked.ok ? inputNames(asked.json, expression) : asked.json.missing || []);
     }
-    const names = state.inputsOf.get(expression);
-    if (names && expression === editor.value) {
+    const names = state.inputsOf.get(expression) || [];
+    if (expression === editor.value) {
       for (const name of names) if (!state.values.has(name)) state.values.set(name, DEFAULT_VALUE);
       inputs.sync(names);
     }
@@ -203,41 +264,94 @@ function showStep(i) {
   $("step-counter").textContent = `Step ${i + 1} of ${data.steps.length}: ${step.label || step.node} passes its gradient to its inputs.`;
 }
 
-// ----- selection: graph node <-> table row ------------------------------------------
-function select(id, scroll) {
-  state.selected = id;
-  restoreSelection(scroll);
-}
+// ----- selection, units, find ---------------------------------------------------------
+const selection = new Selection(graphBox, drawing, $("selection-sum"), () => state.data);
 
-function restoreSelection(scroll = false) {
-  const id = state.selected;
-  for (const el of document.querySelectorAll(".selected")) el.classList.remove("selected");
-  if (!id) return;
-  graphBox.querySelector(`svg g[id="${id}"]`)?.classList.add("selected");
-  const tr = tableBody.querySelector(`tr[data-node="${id}"]`);
+function markRow(id, scroll) {
+  for (const tr of tableBody.querySelectorAll("tr.selected")) tr.classList.remove("selected");
+  const tr = id && tableBody.querySelector(`tr[data-node="${id}"]`);
   if (tr) {
     tr.classList.add("selected");
     if (scroll) tr.scrollIntoView({ block: "nearest" });
   }
 }
+graphBox.addEventListener("chainrule:selected", (e) => markRow(e.detail.id, e.detail.source === "graph"));
+
+function selectNode(id, source) {
+  graphBox.dispatchEvent(new CustomEvent("chainrule:select", { detail: { id, source }, bubbles: true }));
+}
+
+/** Open or close a unit of the lines level (drawn anew, the view kept on it). */
+function toggleUnit(id) {
+  if (state.expand.has(id)) state.expand.delete(id);
+  else state.expand.add(id);
+  state.opened = id;
+  return evaluate();
+}
+
+/** Open the unit a node is drawn inside (find): resolves once it is drawn. */
+async function openUnitOf(id) {
+  const unit = drawing.owner.get(id);
+  if (!unit || unit === id || state.expand.has(unit) || !graphBox.querySelector(`svg g.unit[id="${unit}"]`)) return;
+  state.expand.add(unit);
+  state.opened = unit;
+  await evaluate();
+}
+
+/** Units are buttons: Enter opens or closes one, as a click does. */
+function wireUnits() {
+  for (const g of graphBox.querySelectorAll("svg g.node.unit, svg g.cluster.unit-open")) {
+    const id = g.id.replace(/^cluster-/, "");
+    const root = g.classList.contains("cluster") ? graphBox.querySelector(`svg g.node[id="${id}"]`) : g;
+    if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "0");
+    root.dataset.unit = id;
+  }
+}
+graphBox.addEventListener("chainrule:toggle", (e) => toggleUnit(e.detail.id));
+graphBox.addEventListener("keydown", (e) => {
+  const g = e.target.closest?.("g[data-unit]");
+  if (g && e.key === "Enter") {
+    e.preventDefault();
+    toggleUnit(g.dataset.unit);
+  }
+});
 
 graphBox.addEventListener("click", (e) => {
   if (panZoom.consumeDrag()) return;
   const g = e.target.closest("g.node");
   if (!g) return;
   const id = g.id.startsWith("op-") ? g.id.slice(3) : g.id;
-  if (/^n\d+$/.test(id)) select(id, true);
+  if (!/^n\d+$/.test(id)) return;
+  selectNode(id, "graph");
+  if (g.dataset.unit) toggleUnit(g.dataset.unit);
 });
 tableBody.addEventListener("click", (e) => {
   const tr = e.target.closest("tr");
-  if (tr) select(tr.dataset.node, false);
+  if (tr) selectNode(tr.dataset.node, "table");
 });
 tableBody.addEventListener("keydown", (e) => {
   const tr = e.target.closest("tr");
   if (tr && (e.key === "Enter" || e.key === " ")) {
     e.preventDefault();
-    select(tr.dataset.node, false);
+    selectNode(tr.dataset.node, "table");
   }
+});
+wireFind($("graph-find"), $("find-status"), graphBox, () => state.data, openUnitOf);
+
+/** The whole-graph toggle: lines <-> operations, from the level drawn. */
+function showLevel(data) {
+  const button = $("level-toggle");
+  if (!button) return;
+  button.hidden = !data.svg && !graphBox.querySelector(":scope > svg");
+  const lines = data.level === "lines";
+  button.textContent = lines ? "Show every operation" : "Show lines and calls";
+  button.setAttribute("aria-pressed", String(lines));
+  button.dataset.level = data.level || "ops";
+}
+$("level-toggle")?.addEventListener("click", () => {
+  $("opt-level").value = $("level-toggle").dataset.level === "lines" ? "ops" : "lines";
+  state.expand.clear();
+  evaluate();
 });
 
 // ----- examples ----------------------------------------------------------------------
@@ -288,7 +402,13 @@ $("playground").addEventListener("submit", (e) => {
 });
 $("zoom-in").addEventListener("click", () => panZoom.zoom(1.25));
 $("zoom-out").addEventListener("click", () => panZoom.zoom(1 / 1.25));
-$("zoom-fit").addEventListener("click", () => panZoom.fit());
+$("zoom-fit").addEventListener("click", () => {
+  // Fit never shrinks text below legibility: it shows the lines level instead.
+  if (!panZoom.fitsLegibly() && state.data?.level === "ops") {
+    $("opt-level").value = "lines";
+    evaluate();
+  } else panZoom.fit();
+});
 $("graph-full").addEventListener("click", () => setFullWindow(!$("graph-panel").classList.contains("full-window")));
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape" && $("graph-panel").classList.contains("full-window")) setFullWindow(false);
@@ -301,6 +421,7 @@ const served = graphBox.querySelector(":scope > svg");
 if (served && !graphBox.classList.contains("stale")) {
   const output = tableBody.querySelector("tr.kind-output");
   drawing.adopt(served, output ? output.dataset.node : null);
+  wireUnits();
   state.drawn = JSON.stringify([editor.value, options()]);
 }
 attachGraphKeys(graphBox, panZoom); // the graph by keyboard and screen reader (issue 18)

@@ -1,10 +1,44 @@
 // The drawing on screen: the server's SVG shown once per structure, its numbers patched in
 // place on a value change (the SVG contract: in g#nK the last four texts are "value",
-// value_text, "grad", grad_text), and the backward pass highlighted step by step.
+// value_text, "grad", grad_text; a lines-level unit lists the inputs inside it first, in
+// the order of its in_nJ classes), and the backward pass highlighted step by step.
 
 import { fmt } from "./format.js";
 import { PanZoom } from "./graphview.js";
 import { sanitizeSvg } from "./sanitize.js";
+
+/** The number fields of one drawn box: [{ id, value, grad }], the box's own last. */
+export function fieldsOf(g) {
+  const texts = g.querySelectorAll("text");
+  const quads = [];
+  for (let i = 0; i + 3 < texts.length; i++) {
+    if (texts[i].textContent === "value" && texts[i + 2].textContent === "grad") {
+      quads.push({ value: texts[i + 1], grad: texts[i + 3] });
+      i += 3;
+    }
+  }
+  if (!quads.length) return [];
+  const inside = [...g.classList].filter((c) => /^in_n\d+$/.test(c)).map((c) => c.slice(3));
+  const own = quads.pop();
+  const out = quads.slice(-inside.length || quads.length).map((q, k) => ({ ...q, id: inside[k] })).filter((q) => q.id);
+  const copyOf = [...g.classList].find((c) => c.startsWith("copy-of-"));
+  out.push({ ...own, id: copyOf ? copyOf.slice(8) : g.id });
+  return out;
+}
+
+/** Write new numbers into a drawing in container: nodes are [{ id, value_text, grad_text }]
+ * (the /live page patches a datapoint's drawing with it each snapshot). */
+export function patchNumbers(container, nodes) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  for (const g of container.querySelectorAll("svg g.node.value")) {
+    for (const f of fieldsOf(g)) {
+      const n = byId.get(f.id);
+      if (!n) continue;
+      if (f.value.textContent !== n.value_text) f.value.textContent = n.value_text;
+      if (f.grad.textContent !== n.grad_text) f.grad.textContent = n.grad_text;
+    }
+  }
+}
 
 export class Drawing {
   /** box holds the SVG; note says why there is no picture; precision as the server's. */
@@ -15,9 +49,9 @@ export class Drawing {
     this.panZoom = new PanZoom(box);
     this.fields = new Map(); // node id -> [field] of its boxes: { g, value, grad, prefix, want }
     this.byBox = new Map(); // <g> -> its field
+    this.owner = new Map(); // node id -> the drawn box showing it (lines level)
     this.panZoom.culler.onShow = (g) => {
-      const f = this.byBox.get(g);
-      if (f && f.dirty) this.write(f);
+      for (const f of this.byBox.get(g) || []) if (f.dirty) this.write(f);
     };
   }
 
@@ -62,7 +96,8 @@ export class Drawing {
     }
     this.note.hidden = true;
     const previous = this.svg;
-    const shape = data.nodes.map((n) => n.id + n.op).join(",") + rankdir;
+    this.setUnits(data);
+    const shape = data.nodes.map((n) => n.id + n.op).join(",") + rankdir + (data.level || "") + (data.units || []).length;
     const sameShape = Boolean(previous) && previous.dataset.shape === shape;
     svg.dataset.shape = shape;
     this.panZoom.show(svg, sameShape, data.output_id);
@@ -80,32 +115,61 @@ export class Drawing {
     this.fields.clear();
     this.byBox.clear();
     for (const g of svg.querySelectorAll("g.node.value")) {
-      const copyOf = [...g.classList].find((c) => c.startsWith("copy-of-"));
-      const id = copyOf ? copyOf.slice(8) : g.id;
-      const texts = g.querySelectorAll("text");
-      const n = texts.length;
-      let f = null;
-      if (n >= 4 && texts[n - 4].textContent === "value" && texts[n - 2].textContent === "grad") {
-        f = { value: texts[n - 3], grad: texts[n - 1], prefix: "" };
-      } else {
+      const found = fieldsOf(g);
+      if (!found.length) {
         // an older drawing: "value 2" and "grad 5" in one text each
-        const v = [...texts].find((t) => t.textContent.startsWith("value "));
-        const gr = [...texts].find((t) => t.textContent.startsWith("grad "));
-        if (v && gr) f = { value: v, grad: gr, prefix: " " };
+        const texts = [...g.querySelectorAll("text")];
+        const v = texts.find((t) => t.textContent.startsWith("value "));
+        const gr = texts.find((t) => t.textContent.startsWith("grad "));
+        if (v && gr) found.push({ id: g.id, value: v, grad: gr, prefix: " " });
       }
-      if (!f) continue;
-      f.g = g;
-      f.gradText = f.grad.textContent;
-      f.want = { value: f.value.textContent, grad: f.gradText, pending: false };
-      f.dirty = false;
-      this.byBox.set(g, f);
-      if (!this.fields.has(id)) this.fields.set(id, []);
-      this.fields.get(id).push(f);
+      const mine = [];
+      for (const f of found) {
+        f.prefix = f.prefix || "";
+        f.g = g;
+        f.gradText = f.grad.textContent;
+        f.want = { value: f.value.textContent, grad: f.gradText, pending: false };
+        f.dirty = false;
+        mine.push(f);
+        if (!this.fields.has(f.id)) this.fields.set(f.id, []);
+        this.fields.get(f.id).push(f);
+      }
+      this.byBox.set(g, mine);
     }
   }
 
   text(n, key) {
     return n[`${key}_text`] ?? fmt(n[key], this.precision);
+  }
+
+  /** The lean answer to a value change: numbers in node order (node k is id nK). */
+  patchLean(lean) {
+    for (const [id, fields] of this.fields) {
+      const k = Number(id.slice(1));
+      const value = lean.value_texts[k];
+      const grad = lean.grad_texts[k];
+      if (value === undefined) continue;
+      for (const f of fields) {
+        f.gradText = f.prefix ? `grad ${grad}` : grad;
+        f.want = { value: f.prefix ? `value ${value}` : value, grad: f.gradText, pending: false };
+        this.write(f);
+      }
+    }
+  }
+
+  /** The box that shows node id: itself, or (lines level) the unit it is drawn in. */
+  drawnId(id) {
+    if (this.svg?.querySelector(`g.node[id="${id}"]`)) return id;
+    return this.owner.get(id) || id;
+  }
+
+  /** Learn which unit shows each node of a lines-level answer. */
+  setUnits(data) {
+    this.owner = new Map();
+    for (const u of data.units || []) {
+      for (const m of u.members) this.owner.set(m, u.id);
+      for (const i of u.inside) this.owner.set(i, u.id);
+    }
   }
 
   /** New values on the drawing on screen: only the numbers change, nothing is laid out. */
@@ -128,9 +192,14 @@ export class Drawing {
     const svg = this.svg;
     if (!svg) return;
     for (const g of svg.querySelectorAll(".step-current, .step-target, .step-edge")) g.classList.remove("step-current", "step-target", "step-edge");
-    svg.querySelector(`g[id="${step.node}"]`)?.classList.add("step-current");
+    const current = this.drawnId(step.node); // inside a collapsed unit: the unit
+    svg.querySelector(`g[id="${current}"]`)?.classList.add("step-current");
     svg.querySelector(`g[id="op-${step.node}"]`)?.classList.add("step-current");
-    for (const c of step.contributions) svg.querySelector(`g[id="${c.target}"]`)?.classList.add("step-target");
+    for (const c of step.contributions) {
+      const t = this.drawnId(c.target);
+      if (t !== current) svg.querySelector(`g[id="${t}"]`)?.classList.add("step-target");
+    }
+    for (const g of svg.querySelectorAll(`g.edge[id$="-${current}"]`)) g.classList.add("step-edge");
     data.edges.forEach((e, k) => {
       if (e.target === step.node && (e.kind || "input") === "input") svg.querySelector(`g[id="e${k}"]`)?.classList.add("step-edge");
     });
@@ -142,6 +211,6 @@ export class Drawing {
         this.write(f);
       }
     }
-    this.panZoom.reveal(step.node);
+    this.panZoom.reveal(current);
   }
 }

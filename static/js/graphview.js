@@ -5,7 +5,7 @@ import { Culler } from "./culling.js";
 import { makeMinimap } from "./minimap.js";
 import { SVG_NS } from "./sanitize.js";
 
-const READABLE = 0.7; // screen px per SVG unit: 11-unit labels at least ~8 px (7.7) tall
+const READABLE = 9.05 / 11; // screen px per SVG unit: 11-unit labels at least 9 px tall
 const MAX_SCALE = 6; // the closest zoom: labels ~66 px tall
 const MINIMAP_W = 176; // px: the overview's width (11rem)
 
@@ -139,8 +139,22 @@ export class PanZoom {
     }
   }
 
+  /** True if the whole drawing fits the view with its labels legible. */
+  fitsLegibly() {
+    return this.fitScale() >= READABLE;
+  }
+
+  /** Show the whole drawing, or, when that would make its text illegible, as much of it as
+   * fits at the least legible size, centred. */
   fit() {
-    if (this.home) this.box = { ...this.home };
+    if (!this.home) return;
+    if (this.fitsLegibly()) this.box = { ...this.home };
+    else {
+      const w = this.size.w / READABLE;
+      const h = this.size.h / READABLE;
+      const c = { x: this.home.x + this.home.w / 2, y: this.home.y + this.home.h / 2 };
+      this.box = this.clamp({ x: c.x - w / 2, y: c.y - h / 2, w, h });
+    }
     this.apply();
   }
 
@@ -154,6 +168,8 @@ export class PanZoom {
     const c = this.centreOf(id);
     const b = this.box;
     if (!c || !b) return;
+    const H = this.home;
+    if (H && b.x <= H.x + 1 && b.y <= H.y + 1 && b.x + b.w >= H.x + H.w - 1 && b.y + b.h >= H.y + H.h - 1) return; // all in view
     const mx = b.w * 0.1;
     const my = b.h * 0.1;
     if (c.x > b.x + mx && c.x < b.x + b.w - mx && c.y > b.y + my && c.y < b.y + b.h - my) return;

@@ -7,13 +7,14 @@ export function queryString(expression, values, inputs, options) {
   const params = new URLSearchParams();
   params.set("expression", expression);
   for (const name of inputs) if (values.has(name)) params.set(name, String(values.get(name)));
-  if (options.rankdir !== "LR") params.set("rankdir", options.rankdir);
+  if (options.rankdir !== "auto") params.set("rankdir", options.rankdir);
   if (options.local_grads) params.set("local_grads", "true");
   if (options.expand_calls) params.set("expand_calls", "true");
   if (!options.constants) params.set("constants", "false");
   if (options.compact !== "auto") params.set("compact", String(options.compact));
   if (options.precision !== 4) params.set("precision", String(options.precision));
   if (options.legend === false) params.set("legend", "false");
+  if (options.level && options.level !== "auto") params.set("level", options.level);
   return params.toString();
 }
 

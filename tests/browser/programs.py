@@ -32,3 +32,61 @@ def mlp() -> tuple[str, dict[str, float]]:
     lines.append("out = v1*h1 + v2*h2 + v3*h3 + v4*h4 + c")
     lines.append("loss = (out - t)^2")
     return "\n".join(lines), values
+
+
+def rnn(steps: int = 10) -> tuple[str, dict[str, float]]:
+    """A recurrent net unrolled by hand: h_t = tanh(w*h_(t-1) + u*x_t), w and u shared."""
+    lines = ["h0 = tanh(u*x0)"]
+    lines += [f"h{t} = tanh(w*h{t - 1} + u*x{t})" for t in range(1, steps)]
+    lines.append(f"loss = (h{steps - 1} - y)^2")
+    values = {f"x{t}": round(0.1 * (t % 5) - 0.2, 2) for t in range(steps)}
+    return "\n".join(lines), values | {"w": 0.5, "u": 0.8, "y": 0.3}
+
+
+def softmax_xent() -> tuple[str, dict[str, float]]:
+    """Softmax cross-entropy over 3 logits, the true class first."""
+    program = "\n".join(
+        [
+            "e1 = exp(z1)",
+            "e2 = exp(z2)",
+            "e3 = exp(z3)",
+            "s = e1 + e2 + e3",
+            "p1 = e1 / s",
+            "loss = -log(p1)",
+        ]
+    )
+    return program, {"z1": 2.0, "z2": 1.0, "z3": 0.1}
+
+
+def neurons() -> tuple[str, dict[str, float]]:
+    """A 2-2-1 net whose neurons are user functions."""
+    program = "\n".join(
+        [
+            "def neuron(a, b, wa, wb, c) = tanh(wa*a + wb*b + c)",
+            "h1 = neuron(x1, x2, w11, w12, b1)",
+            "h2 = neuron(x1, x2, w21, w22, b2)",
+            "out = neuron(h1, h2, v1, v2, c)",
+            "loss = (out - t)^2",
+        ]
+    )
+    values = {"x1": 0.5, "x2": -1.0, "w11": 0.1, "w12": -0.2, "b1": 0.05}
+    values |= {"w21": 0.2, "w22": -0.4, "b2": 0.1, "v1": 0.3, "v2": 0.1, "c": 0.0, "t": 1.0}
+    return program, values
+
+
+def wide_program(lines: int = 60) -> tuple[str, dict[str, float]]:
+    """A 60-line program as a course writes one: 58 features of two inputs, then a sum."""
+    out = []
+    for k in range(lines - 2):
+        out.append(f"f{k} = w{k % 6} * x{k % 3} + {0.1 * (k % 7):g}")
+    out.append("s = " + " + ".join(f"f{k}" for k in range(0, lines - 2, 2)))
+    out.append("loss = s * s")
+    values = {f"w{k}": 0.1 * (k + 1) for k in range(6)} | {f"x{k}": 1.0 - k for k in range(3)}
+    return "\n".join(out), values
+
+
+def shared_chain(ops: int) -> str:
+    """A chain of `ops` operations, two per line, each line using the weight w."""
+    lines = ["t0 = x"]
+    lines += [f"t{k} = t{k - 1} * w + 0.01" for k in range(1, ops // 2 + 1)]
+    return "\n".join(lines)

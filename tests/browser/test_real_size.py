@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 READABLE_PX = 7.5  # the smallest label height the first view may show ("about 8 px")
 
 
-def open_page(page: Page, server: str, expression: str, **values: float) -> None:
+def open_page(page: Page, server: str, expression: str, **values: float | str) -> None:
     page.goto(server + "/?" + urlencode({"expression": expression, **values}))
     expect(page.locator("#graph > svg")).to_have_count(1, timeout=60_000)
     page.wait_for_function("!document.getElementById('graph').classList.contains('loading')")
@@ -78,7 +78,7 @@ def test_a_value_change_patches_the_numbers_without_a_new_picture(
 def test_the_first_view_of_a_big_graph_is_readable_and_shows_the_output(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
-    open_page(page, server, chain(600), x=1)
+    open_page(page, server, chain(600), x=1, level="ops")  # the op level (auto: lines)
     assert label_px(page) >= READABLE_PX
     output_id = page.evaluate("document.querySelector('#values-body tr.kind-output').dataset.node")
     assert in_view(page, f'#graph > svg g[id="{output_id}"]')

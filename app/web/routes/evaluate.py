@@ -9,14 +9,44 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.web.bodies import BoundedJSONRoute
+from app.budget import Budget
+from app.build import evaluate
+from app.graph import fmt, json_number, numbers
+from app.render.size import resolve_level
+from app.units import build_units, units_json
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.evaluate import EvaluateRequest, EvaluateResponse
-from app.web.services import Computed, answer, dot_text
+from app.web.services import Computed, Services, answer, dot_options, dot_text
 from app.web.steptext import add_step_texts
 
 router = APIRouter(prefix="/api", tags=["evaluate"], route_class=BoundedJSONRoute)
+
+
+def lean_answer(services: Services, body: EvaluateRequest, budget: Budget) -> dict[str, Any]:
+    """The lean answer to a value change: every node's numbers, in node order (nK is k)."""
+    program = services.parse(body.expression)
+    built = evaluate(program, body.values, services.limits, budget, warn=False)
+    values, grads = numbers(built)
+    p = body.precision
+    return {
+        "output": built.output_name,
+        "output_id": f"n{len(values) - 1}",
+        "value": json_number(built.output.data),
+        "values": [json_number(v) for v in values],
+        "grads": [json_number(g) for g in grads],
+        "value_texts": [fmt(v, p) for v in values],
+        "grad_texts": [fmt(g, p) for g in grads],
+    }
+
+
+def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
+    """The level drawn for these options and, at the lines level, its units and edges."""
+    level = resolve_level(computed.graph, dot_options(body))
+    if level != "lines":
+        return {"level": level, "units": [], "unit_edges": []}
+    return {"level": level, **units_json(build_units(computed.graph))}
 
 
 @router.post(
@@ -29,14 +59,21 @@ async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Resp
     """Run the forward and backward pass; with `svg`, also draw the graph.
 
     A graph over the drawing limit, or one that takes too long to draw, still gets
-    its values and gradients, with `svg_error` saying why there is no picture.
+    its values and gradients, with `svg_error` saying why there is no picture. With
+    `numbers_only`, the answer is the numbers alone (see the request's field).
     """
     budget = services.budget()
+
+    if body.numbers_only and not body.expand_calls:
+        lean = await services.offload(
+            body.expression, False, lambda: lean_answer(services, body, budget)
+        )
+        return Response(json.dumps(lean, allow_nan=False), media_type="application/json")
 
     def work() -> tuple[dict[str, Any], Computed, str | None]:
         """Everything but the layout, in one go: on the event loop only for small programs."""
         computed = services.compute_now(body.expression, body.values, body.expand_calls, budget)
-        result = answer(computed, body.precision)
+        result = answer(computed, body.precision) | picture(computed, body)
         add_step_texts(result["steps"], computed.graph, body.precision)
         dot = None
         if body.svg:

@@ -12,7 +12,13 @@ from app.lang.numbers import read_number
 from app.web.deps import ServicesDep
 from app.web.error_image import accepts_image, error_image
 from app.web.errors import ProblemError
-from app.web.schemas.common import PROBLEM_RESPONSES, QUERY_OPTIONS, DrawOptions, Rankdir
+from app.web.schemas.common import (
+    PROBLEM_RESPONSES,
+    QUERY_OPTIONS,
+    DrawOptions,
+    Level,
+    Rankdir,
+)
 from app.web.services import Computed, dot_text, etag_of
 
 router = APIRouter(prefix="/api", tags=["graph"])
@@ -20,6 +26,7 @@ router = APIRouter(prefix="/api", tags=["graph"])
 OPTIONS = QUERY_OPTIONS
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 SVG_MEDIA = "image/svg+xml"
+NODE = re.compile(r"n[0-9]{1,7}")
 
 
 def query_values(request: Request) -> dict[str, float]:
@@ -92,7 +99,7 @@ async def graph_svg(
             },
         ),
     ],
-    rankdir: Rankdir = "LR",
+    rankdir: Rankdir = "auto",
     local_grads: bool = False,
     precision: Annotated[int, Query(ge=1, le=12)] = 4,
     expand_calls: bool = False,
@@ -102,6 +109,13 @@ async def graph_svg(
         Literal["auto", "true", "false"],
         Query(description='Operations inside value nodes: "auto" (above 60 operations).'),
     ] = "auto",
+    level: Annotated[
+        Level,
+        Query(description='"lines" (a box per line and call), "ops", or "auto" (by size).'),
+    ] = "auto",
+    expand: Annotated[
+        str, Query(max_length=2000, description="Units drawn open: node ids, comma-separated.")
+    ] = "",
 ) -> Response:
     """Every other query parameter is an input value: `?expression=a*b&a=2&b=3`.
 
@@ -119,6 +133,8 @@ async def graph_svg(
             constants=constants,
             legend=legend,
             compact="auto" if compact == "auto" else compact == "true",
+            level=level,
+            expand=[x for x in expand.split(",") if NODE.fullmatch(x)][:200],
         )
         budget = services.budget()
 

@@ -42,7 +42,9 @@ Values = Annotated[
     ),
 ]
 
-Rankdir = Literal["LR", "TB"]
+Rankdir = Literal["auto", "LR", "TB"]
+Level = Literal["auto", "lines", "ops"]
+NODE_ID = r"^n[0-9]{1,7}$"
 
 
 class DrawOptions(BaseModel):
@@ -50,7 +52,12 @@ class DrawOptions(BaseModel):
 
     model_config = ConfigDict(strict=True)
 
-    rankdir: Rankdir = Field("LR", description="Layout direction: left to right or top down.")
+    rankdir: Rankdir = Field(
+        "auto",
+        description='Layout direction: left to right, top down, or "auto" (by the '
+        "drawing's shape: the one that fits a 1280x800 view; long lines-level chains wrap "
+        "into rows).",
+    )
     local_grads: bool = Field(False, description="Label every edge with its local derivative.")
     precision: int = Field(4, ge=1, le=12, description="Significant digits shown in labels.")
     expand_calls: bool = Field(
@@ -62,6 +69,17 @@ class DrawOptions(BaseModel):
         "auto",
         description="Write each operation inside its value node (one node per operation): "
         'true, false, or "auto" (compact above 60 operations).',
+    )
+    level: Level = Field(
+        "auto",
+        description='"lines": one box per named line and user-function call (inputs used '
+        'once listed inside); "ops": every operation; "auto": operations while that '
+        "drawing fits a 1280x800 view legibly, else lines.",
+    )
+    expand: list[Annotated[str, StringConstraints(pattern=NODE_ID)]] = Field(
+        default_factory=list,
+        max_length=200,
+        description="At the lines level, the units (node ids) drawn open, operation by operation.",
     )
 
 

@@ -25,6 +25,12 @@ class EvaluateRequest(DrawOptions):
     expression: str = Field(description="The program: statements separated by newlines or ';'.")
     values: Values = Field(default_factory=dict)
     svg: bool = Field(False, description="Also draw the graph as SVG (in `svg`).")
+    numbers_only: bool = Field(
+        False,
+        description="Answer only the numbers (a value change on an unchanged program): "
+        "`values`, `grads`, `value_texts`, `grad_texts` in node order (node k is id nK), "
+        "no nodes, edges, steps or drawing.",
+    )
 
 
 class NodeOut(BaseModel):
@@ -34,7 +40,10 @@ class NodeOut(BaseModel):
     name: str | None = Field(description="The input or assigned name, if any.")
     op: str = Field(description='The engine operation ("" for an input, "const", "+", ...).')
     value: JSONFloat
-    grad: JSONFloat = Field(description="d(output)/d(this node).")
+    grad: JSONFloat | None = Field(
+        description="d(output)/d(this node); null for a constant (a number written in the "
+        "program carries no gradient)."
+    )
     kind: str = Field(description="input, constant, intermediate, output or call.")
     label: str = Field(description="What the drawing shows for the operation.")
     value_text: str = Field(description="The value exactly as drawn, at the request's precision.")
@@ -70,6 +79,25 @@ class StepOut(BaseModel):
         default_factory=list,
         description="The step in words: its gradient, then what it adds to each input.",
     )
+
+
+class UnitOut(BaseModel):
+    """One box of the lines-level picture: a named line or a user-function call."""
+
+    id: str = Field(description="The node the line names (its value and gradient).")
+    name: str
+    formula: str = Field(description="The line's formula as written (shortened if long).")
+    members: list[str] = Field(description="Its operations' node ids (the unit's own first).")
+    inside: list[str] = Field(description="Inputs used by this unit only, listed inside it.")
+
+
+class PictureEdgeOut(BaseModel):
+    """An edge of the lines-level picture: source is used by the unit target."""
+
+    id: str = Field(description='The edge\'s id in the SVG ("u-nS-nT").')
+    source: str
+    target: str
+    local_grad: JSONFloat = Field(description="d(target unit)/d(source), through its line.")
 
 
 class EvaluateResponse(BaseModel):
@@ -122,6 +150,11 @@ class EvaluateResponse(BaseModel):
     edges: list[EdgeOut]
     steps: list[StepOut] = Field(description="The backward pass, one step per operation.")
     warnings: list[str] = Field(description="Unused values, declared derivatives that disagree.")
+    level: str = Field("ops", description='The level drawn (or to draw): "lines" or "ops".')
+    units: list[UnitOut] = Field(default_factory=list, description="The lines level's boxes.")
+    unit_edges: list[PictureEdgeOut] = Field(
+        default_factory=list, description="The lines level's edges."
+    )
     svg: str | None = Field(None, description="The drawing, when `svg` was asked for.")
     svg_error: str | None = Field(
         None, description="Why there is no drawing (graph too large, drawing took too long)."

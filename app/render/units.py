@@ -1,0 +1,209 @@
+"""DOT text for the lines level: one box per unit (line or call), shared inputs once.
+
+Each unit is `<g id="nK" class="node value unit ...">` (nK: the node its line names), so
+the SVG contract holds: its last four texts are "value", value_text, "grad", grad_text.
+Inputs listed inside a unit come before, each as name, "value", V, "grad", G, in the order
+of the unit's `in_nJ` classes. An expanded unit is a cluster of its operations drawn as in
+the compact op-level picture (the same numbers), with edges from what it uses.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+from app.budget import Budget
+from app.graph import Graph, GraphNode, fmt
+from app.render.arrange import OPEN_SIZE, arrange
+from app.render.size import check_drawable
+from app.render.style import (
+    GRAD_WORD,
+    STYLES,
+    VALUE_WORD,
+    DotOptions,
+    field_width,
+    html_text,
+    legend_lines,
+    min_width,
+    slot,
+    style_key,
+    value_node,
+)
+from app.units import Unit, Units, build_units
+
+TRUNK_USES = 5
+ROW = '<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
+
+
+def drawn_id(units: Units, expanded: set[str], nid: str) -> str:
+    """Return the id of the box that shows node nid at the lines level."""
+    owner = units.owner.get(nid, nid)
+    return nid if owner in expanded else owner
+
+
+def lines_count(units: Units, expanded: set[str]) -> int:
+    """Return how many nodes `dot` lays out for this lines-level picture."""
+    extra = sum(len(u.members) + len(u.inside) - 1 for u in units.units if u.id in expanded)
+    return len(units.units) + len(units.shared) + extra
+
+
+def _first_column(unit: Unit, by_id: dict[str, GraphNode]) -> tuple[list[str], int]:
+    names = [by_id[i].name or i for i in unit.inside]
+    return names, max(min_width(n, per_char=0.7) for n in [*names, unit.name])
+
+
+def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
+    """Return a unit's HTML-like label: name = formula, its inputs, then value and grad."""
+    node = by_id[unit.id]
+    p = precision
+    names, first = _first_column(unit, by_id)
+    rows = [
+        f'<tr><td align="left" width="{first}"><b>{html_text(unit.name)}</b></td>'
+        f'<td colspan="4" align="left" width="{min_width("= " + unit.formula)}">'
+        f"<i>= {html_text(unit.formula)}</i></td></tr>"
+    ]
+    for i, name in zip(unit.inside, names, strict=True):
+        leaf = by_id[i]
+        rows.append(
+            f'<tr><td align="left">{html_text(name)}</td>{VALUE_WORD}'
+            f"{slot(fmt(leaf.value, p), p)}{GRAD_WORD}{slot(fmt(leaf.grad, p), p)}</tr>"
+        )
+    rows.append(
+        f"<tr><td></td>{VALUE_WORD}{slot(fmt(node.value, p), p)}"
+        f"{GRAD_WORD}{slot(fmt(node.grad, p), p)}</tr>"
+    )
+    return ROW + "".join(rows) + "</table>"
+
+
+def unit_size(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> tuple[float, float]:
+    """Return the estimated (width, height) in points of a collapsed unit's box."""
+    _, first = _first_column(unit, by_id)
+    numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
+    width = first + max(numbers, min_width("= " + unit.formula)) + 16
+    return float(width), 19.0 * (2 + len(unit.inside)) + 10
+
+
+def shared_node(node: GraphNode, opts: DotOptions) -> str:
+    """Return the DOT line of an input used by several units: its name above its numbers."""
+    fill, style, pen = STYLES[style_key(node)]
+    p = opts.precision
+    label = (
+        f'{ROW}<tr><td colspan="4" align="left"><b>{html_text(node.name or node.id)}</b></td>'
+        f"</tr><tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
+        f"{slot(fmt(node.grad, p), p)}</tr></table>"
+    )
+    return (
+        f'"{node.id}" [id="{node.id}" class="value {node.kind} shared" shape=box '
+        f'style="filled{style}" fillcolor="{fill}" penwidth={pen} margin="0.06,0.03" '
+        f"label=<{label}>]"
+    )
+
+
+def shared_size(node: GraphNode, precision: int) -> tuple[float, float]:
+    """Return the estimated (width, height) in points of a shared input's box."""
+    numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
+    return float(max(numbers, min_width(node.name or "", per_char=0.7)) + 12), 48.0
+
+
+def unit_node(unit: Unit, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
+    """Return the DOT line of a collapsed unit."""
+    node = by_id[unit.id]
+    key = style_key(node)
+    fill, style, pen = STYLES[key]
+    css = " ".join(["value unit", "intermediate named" if key == "named" else key])
+    css += "".join(f" in_{i}" for i in unit.inside)
+    label = unit_label(unit, by_id, opts.precision)
+    return (
+        f'"{unit.id}" [id="{unit.id}" class="{css}" shape=box style="filled,rounded{style}" '
+        f'fillcolor="{fill}" penwidth={pen} margin="0.08,0.04" label=<{label}>]'
+    )
+
+
+def lines_dot(
+    graph: Graph,
+    opts: DotOptions,
+    expanded: Iterable[str] = (),
+    budget: Budget | None = None,
+    labels: dict[str, str] | None = None,
+) -> str:
+    """Return DOT text of the lines-level picture (units collapsed unless in expanded)."""
+    units = build_units(graph)
+    open_ = {u for u in expanded if u in {x.id for x in units.units}}
+    check_drawable(lines_count(units, open_), budget)
+    by_id = {n.id: n for n in graph.nodes}
+    labels = labels or {n.id: n.label for n in graph.nodes}
+    sizes = {
+        u.id: OPEN_SIZE if u.id in open_ else unit_size(u, by_id, opts.precision)
+        for u in units.units
+    }
+    shared = {i: shared_size(by_id[i], opts.precision) for i in units.shared}
+    layout = arrange(units, sizes, shared, opts.rankdir)
+    lines = [
+        "digraph chainrule {",
+        f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
+        "nodesep=0.2 ranksep=0.3 newrank=true"
+        + (" concentrate=true" if _many_uses(units) else "")
+        # wrapped rows keep their reading order: no second crossing-minimisation pass
+        + (" remincross=false mclimit=0.01]" if layout.rows else "]"),
+        'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
+        'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
+    ]
+    present = set()
+    for i in units.shared:
+        lines.append(shared_node(by_id[i], opts))
+        present.add(style_key(by_id[i]))
+    for unit in units.units:
+        present.add(style_key(by_id[unit.id]))
+        if unit.id not in open_:
+            lines.append(unit_node(unit, by_id, opts))
+            continue
+        lines.append(
+            f'subgraph "cluster_{unit.id}" {{ id="cluster-{unit.id}" class="unit-open" '
+            f"label=<{html_text(unit.name)} = {html_text(unit.formula)}> fontsize=11 "
+            'style="rounded,filled" fillcolor="#f8fafc" color="#64748b"'
+        )
+        for i in unit.inside:
+            lines.append(value_node(by_id[i], opts, op=""))
+        for m in unit.members:
+            lines.append(value_node(by_id[m], opts, op=labels[m]))
+        lines.append("}")
+    lines += _edges(graph, units, open_, by_id)
+    rows = [list(r) for r in layout.rows]
+    if opts.legend:
+        lines += legend_lines(present, op=False)
+        if rows:
+            rows[-1].append("legend-key")
+    for row in rows:  # a wrapped layout: each row one rank, read left to right
+        lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
+        lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(row)]
+    for above, below in itertools.pairwise(rows):
+        lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=20]')  # left-aligned
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _many_uses(units: Units) -> bool:
+    """True when an input has TRUNK_USES uses or more: its edges run as one trunk, then
+    split (a picture narrower by the loops that edges would make around the rows)."""
+    uses: dict[str, int] = {}
+    for source, _, _ in units.edges:
+        uses[source] = uses.get(source, 0) + 1
+    return any(uses.get(i, 0) >= TRUNK_USES for i in units.shared)
+
+
+def _edges(graph: Graph, units: Units, open_: set[str], by_id: dict[str, GraphNode]) -> list[str]:
+    """One edge per (drawn source, drawn target) pair: `u-nS-nT`."""
+    seen: set[tuple[str, str]] = set()
+    lines = []
+    for e in graph.edges:
+        if e.kind != "input":
+            continue
+        src, dst = by_id[e.source], by_id[e.target]
+        if src.group is not None or dst.group is not None or src.kind == "constant":
+            continue
+        a, b = drawn_id(units, open_, e.source), drawn_id(units, open_, e.target)
+        if a == b or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        lines.append(f'"{a}" -> "{b}" [id="u-{a}-{b}" class="edge"]')
+    return lines

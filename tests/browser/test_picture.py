@@ -1,0 +1,242 @@
+"""The picture explains at real size: lines and calls as units, shared inputs drawn once,
+find and follow any node, stepping marked in every drawing (real Chromium, 1280x800)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, expect
+
+from tests.browser.programs import mlp, neurons, rnn, shared_chain, softmax_xent
+
+pytestmark = pytest.mark.browser
+
+LEGIBLE_PX = 9.0
+
+
+def open_page(page: Page, server: str, expression: str, **values: float | str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(server + "/?" + urlencode({"expression": expression, **values}))
+    expect(page.locator("#graph > svg")).to_have_count(1, timeout=60_000)
+    page.wait_for_function("!document.getElementById('graph').classList.contains('loading')")
+    expect(page.locator("#level-toggle")).to_be_visible(timeout=30_000)
+
+
+def label_px(page: Page) -> float:
+    return float(page.evaluate("document.querySelector('#graph > svg').getScreenCTM().a * 11"))
+
+
+def whole_in_view(page: Page) -> bool:
+    """True if every drawn box is inside the graph's frame on screen."""
+    return bool(
+        page.evaluate(
+            """() => {
+                const f = document.getElementById('graph').getBoundingClientRect();
+                return [...document.querySelectorAll('#graph > svg g.node')].every((g) => {
+                    const r = g.getBoundingClientRect();
+                    return r.left >= f.left - 1 && r.right <= f.right + 1
+                        && r.top >= f.top - 1 && r.bottom <= f.bottom + 1;
+                });
+            }"""
+        )
+    )
+
+
+def texts(page: Page, node_id: str) -> list[str]:
+    return [
+        t.strip()
+        for t in page.locator(f'#graph > svg g.node[id="{node_id}"] text').all_text_contents()
+    ]
+
+
+def node_named(page: Page, name: str) -> str:
+    return str(
+        page.evaluate(
+            "(name) => [...document.querySelectorAll('#values-body tr')]"
+            ".find((tr) => tr.querySelector('th').textContent === name).dataset.node",
+            name,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "program",
+    [mlp(), rnn(), softmax_xent(), neurons()],
+    ids=["mlp", "rnn", "softmax", "neurons"],
+)
+def test_the_first_view_shows_lines_and_calls_whole_and_legible(
+    page: Page,
+    server: str,
+    screenshots: Path,
+    console_errors: list[str],
+    program: tuple[str, dict[str, float]],
+    request: pytest.FixtureRequest,
+) -> None:
+    source, values = program
+    open_page(page, server, source, **values)
+    assert page.locator("#level-toggle").get_attribute("data-level") == "lines"
+    named = [line.split(" = ")[0] for line in source.split("\n") if " = " in line]
+    named = [n for n in named if not n.startswith("def ")]
+    for name in named:  # one box per named line, its formula in it
+        expect(page.locator("#graph > svg g.node.unit", has_text=name).first).to_be_visible()
+    assert not page.locator("#graph > svg g.copy").count()  # no dashed copies
+    assert label_px(page) >= LEGIBLE_PX
+    page.locator("#graph-panel").screenshot(path=screenshots / f"picture-{request.node.name}.png")
+    assert whole_in_view(page)
+
+
+def test_an_rnns_shared_weight_is_drawn_once_and_its_edges_sum_to_its_gradient(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    source, values = rnn()
+    open_page(page, server, source, **values)
+    w = node_named(page, "w")
+    assert page.locator(f'#graph > svg g.node[id="{w}"]').count() == 1
+    edges = page.locator(f'#graph > svg g.edge[id^="u-{w}-"]')
+    assert edges.count() == 9  # h1..h9 use w
+    page.locator(f'#graph > svg g.node[id="{w}"]').click()
+    expect(page.locator("#selection-sum")).to_be_visible()
+    labels = page.locator("#graph > svg text.contribution-label").all_text_contents()
+    assert len(labels) == 9
+    grad = texts(page, w)[-1]
+    assert (page.locator("#selection-sum").text_content() or "").endswith(f"= {grad}")
+    total = sum(float(x) for x in labels)
+    assert total == pytest.approx(float(grad), rel=2e-3, abs=1e-6)
+    assert page.locator("#graph > svg g.edge.path-edge").count() >= 9  # paths to the output
+    expect(page.locator(f'#values-body tr[data-node="{w}"]')).to_have_class(re.compile("selected"))
+    page.locator("#graph-panel").screenshot(path=screenshots / "picture-rnn-follow-w.png")
+
+
+def test_a_unit_opens_in_place_and_closes_and_the_toggle_switches_levels(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    source, values = mlp()
+    open_page(page, server, source, **values)
+    h1 = node_named(page, "h1")
+    before = texts(page, h1)[-4:]
+    page.locator(f'#graph > svg g.node.unit[id="{h1}"]').click()
+    expect(page.locator(f'#graph > svg g.cluster[id="cluster-{h1}"]')).to_have_count(1)
+    # the operations of h1 drawn in place, with the same numbers
+    assert texts(page, h1)[-4:] == before
+    assert page.locator(f'#graph > svg g.cluster[id="cluster-{h1}"]').count() == 1
+    page.locator("#graph-panel").screenshot(path=screenshots / "picture-mlp-h1-open.png")
+    page.locator(f'#graph > svg g.node[id="{h1}"]').click()  # its own box closes it again
+    expect(page.locator(f'#graph > svg g.node.unit[id="{h1}"]')).to_have_count(1)
+    # Enter on a focused unit opens it too
+    page.locator(f'#graph > svg g.node.unit[id="{h1}"]').focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f'#graph > svg g.cluster[id="cluster-{h1}"]')).to_have_count(1)
+    page.click("#level-toggle")
+    expect(page.locator("#level-toggle")).to_have_attribute("data-level", "ops")
+    assert not page.locator("#graph > svg g.node.unit").count()
+    expect(page).to_have_url(re.compile(r"level=ops"))
+    page.reload()
+    expect(page.locator("#level-toggle")).to_have_attribute("data-level", "ops", timeout=30_000)
+
+
+def test_find_centres_and_opens_the_unit_a_name_is_in(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    source, values = mlp()
+    open_page(page, server, source, **values)
+    page.fill("#graph-find", "w32")
+    page.press("#graph-find", "Enter")
+    w32 = node_named(page, "w32")
+    box = page.locator(f'#graph > svg g.node[id="{w32}"]')
+    expect(box).to_have_class(re.compile(r"\bselected\b"))
+    frame = page.locator("#graph").bounding_box()
+    b = box.bounding_box()
+    assert frame is not None and b is not None
+    assert frame["x"] <= b["x"] + b["width"] / 2 <= frame["x"] + frame["width"]
+    assert frame["y"] <= b["y"] + b["height"] / 2 <= frame["y"] + frame["height"]
+    page.fill("#graph-find", "nothing_here")
+    page.press("#graph-find", "Enter")
+    expect(page.locator("#find-status")).to_contain_text("No node named")
+    page.locator("#graph-panel").screenshot(path=screenshots / "picture-find-w32.png")
+
+
+def test_stepping_marks_the_unit_holding_the_current_operation(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    source, values = softmax_xent()
+    open_page(page, server, source, **values)
+    page.click("#step-first")
+    page.click("#step-next")  # the step of -log(p1)'s log: inside the unit "loss"
+    current = page.locator("#graph > svg g.node.step-current")
+    expect(current).to_have_count(1)
+    width = current.locator("path, polygon").first.evaluate(
+        "(el) => parseFloat(getComputedStyle(el).strokeWidth)"
+    )
+    assert width >= 3
+    assert current.first.get_attribute("id") == node_named(page, "loss")
+    page.locator("#graph-panel").screenshot(path=screenshots / "picture-softmax-step.png")
+
+
+def test_a_constant_has_no_gradient_anywhere(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_page(page, server, "c = a + b\nd = b + 1\ne = c * d", a=2, b=1)
+    one = page.locator("#graph > svg g.node.constant")
+    expect(one).to_have_count(1)
+    assert texts(page, str(one.get_attribute("id")))[-1] == "—"
+    assert all("grad 1 " not in t for t in page.locator("#steps").all_text_contents())
+
+
+def test_a_value_change_asks_for_numbers_only_even_for_a_weight_used_everywhere(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    program = shared_chain(600)
+    open_page(page, server, program, x=1, w=0.999, level="ops")
+    bodies: list[dict[str, object]] = []
+
+    def on_request(request: Request) -> None:
+        if request.url.endswith("/api/evaluate") and request.post_data:
+            bodies.append(json.loads(request.post_data))
+
+    page.on("request", on_request)
+    page.fill("#in-w", "0.998")
+    answer = page.request.post(
+        server + "/api/evaluate",
+        data={"expression": program, "values": {"x": 1, "w": 0.998}, "level": "ops"},
+    ).json()
+    out = answer["output_id"]
+    node = next(n for n in answer["nodes"] if n["id"] == out)
+    expect(page.locator(f'#graph > svg g[id="{out}"] text').nth(-3)).to_have_text(
+        node["value_text"]
+    )
+    assert bodies[0].get("numbers_only") is True
+    # then, once the values rest, the full answer (the steps' words) without a drawing
+    page.wait_for_timeout(1500)
+    assert any(b.get("numbers_only") is not True and b["svg"] is False for b in bodies)
+
+
+def test_errors_tell_the_truth(page: Page, server: str, console_errors: list[str]) -> None:
+    open_page(page, server, "q = x / y", x=1, y=1)
+    page.locator("#expression").fill("r = (-8)^(1/3)")
+    expect(page.locator("#error-message")).to_contain_text("negative base")
+    expect(page.locator("#inputs .input-row")).to_have_count(0)  # x, y are not its inputs
+    expect(page.locator("#output-line")).to_be_hidden()  # "q = 1" is not this program's
+    mark = page.locator("#backdrop mark").text_content()
+    assert mark == "(-8)^(1/3)"
+    page.locator("#expression").fill("log(sigmoid(-800))")
+    expect(page.locator("#error-message")).to_contain_text("sigmoid(-800) underflows to 0")
+
+
+def test_the_phone_shows_a_legible_lines_picture(
+    browser: Browser, server: str, screenshots: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        source, values = rnn()
+        page.goto(server + "/?" + urlencode({"expression": source, **values}))
+        expect(page.locator("#graph > svg g.node.unit").first).to_be_visible(timeout=60_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert label_px(page) >= LEGIBLE_PX
+        page.locator("#graph-panel").screenshot(path=screenshots / "picture-rnn-phone.png")
+    finally:
+        context.close()

@@ -1,0 +1,91 @@
+"""The lines level in real SVG: the contract of each box, expansion, levels, far edges."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from app.build import evaluate
+from app.graph import export_graph, fmt
+from app.render import DotOptions, Renderer, to_dot
+from app.render.size import resolve_level
+from tests.browser.programs import mlp, rnn, shared_chain
+
+SVG = "{http://www.w3.org/2000/svg}"
+pytestmark = pytest.mark.graphviz
+
+
+def groups(svg: str) -> dict[str, ET.Element]:
+    return {g.get("id", ""): g for g in ET.fromstring(svg).iter(f"{SVG}g")}
+
+
+def texts(g: ET.Element) -> list[str]:
+    return ["".join(t.itertext()).strip() for t in g.iter(f"{SVG}text")]
+
+
+def test_each_unit_ends_with_its_own_numbers_after_those_of_its_inputs() -> None:
+    source, values = mlp()
+    g = export_graph(evaluate(source, values))
+    svg = Renderer().svg(to_dot(g, DotOptions(level="lines", rankdir="auto")), len(g.nodes))
+    by_id = {n.id: n for n in g.nodes}
+    boxes = groups(svg)
+    units = [b for b in boxes.values() if "unit" in (b.get("class") or "").split()]
+    assert len(units) == 6
+    for box in units:
+        node = by_id[box.get("id", "")]
+        words = texts(box)
+        assert words[-4:] == ["value", fmt(node.value), "grad", fmt(node.grad)]
+        inside = [c[3:] for c in (box.get("class") or "").split() if c.startswith("in_")]
+        for k, i in enumerate(inside):  # the inputs listed inside, in the classes' order
+            at = words.index("value") + 5 * k
+            assert words[at - 1 : at + 4] == [
+                by_id[i].name,
+                "value",
+                fmt(by_id[i].value),
+                "grad",
+                fmt(by_id[i].grad),
+            ]
+    assert not [b for b in boxes.values() if "copy" in (b.get("class") or "")]
+
+
+def test_an_open_unit_draws_its_operations_in_a_cluster_with_the_same_numbers() -> None:
+    source, values = mlp()
+    g = export_graph(evaluate(source, values))
+    h1 = next(n for n in g.nodes if n.name == "h1")
+    dot = to_dot(g, DotOptions(level="lines", expand=(h1.id,)))
+    boxes = groups(Renderer().svg(dot, len(g.nodes)))
+    assert f"cluster-{h1.id}" in boxes
+    assert texts(boxes[h1.id])[-4:] == ["value", fmt(h1.value), "grad", fmt(h1.grad)]
+    assert "unit" not in (boxes[h1.id].get("class") or "")
+
+
+def test_auto_keeps_small_programs_op_level_and_draws_big_ones_by_lines() -> None:
+    seed = export_graph(evaluate("c = a + b\nd = b + 1\ne = c * d", {"a": 2, "b": 1}))
+    assert resolve_level(seed, DotOptions(level="auto")) == "ops"
+    source, values = mlp()
+    assert resolve_level(export_graph(evaluate(source, values)), DotOptions(level="auto")) == (
+        "lines"
+    )
+
+
+def test_a_long_rnn_wraps_into_rows_that_read_in_order() -> None:
+    source, values = rnn()
+    g = export_graph(evaluate(source, values))
+    dot = to_dot(g, DotOptions(level="lines", rankdir="auto"))
+    rows = re.findall(r"\{rank=same; ([^}]*)\}", dot)
+    assert len(rows) >= 3 and "rankdir=TB" in dot
+
+
+def test_an_input_used_all_along_a_long_chain_is_drawn_once_with_a_bus() -> None:
+    g = export_graph(evaluate(shared_chain(200), {"x": 1, "w": 0.999}))
+    w = next(n for n in g.nodes if n.name == "w")
+    dot = to_dot(g, DotOptions(level="ops"))
+    assert "comment=" in dot
+    boxes = groups(Renderer().svg(dot, len(g.nodes)))
+    far = [b for b in boxes.values() if "far" in (b.get("class") or "").split()]
+    uses = [i for i, e in enumerate(g.edges) if e.source == w.id]
+    drawn = [i for i in uses if f"e{i}" in boxes]
+    assert far and len(drawn) == len(uses)  # an edge to each use: near ones by dot, far a bus
+    assert not [b for b in boxes.values() if "copy" in (b.get("class") or "")]

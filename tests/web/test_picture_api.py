@@ -1,0 +1,89 @@
+"""The level option and the lean answer, through HTTP; errors that say where they came from."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.cli import main
+from app.web.main import create_app
+from tests.browser.programs import mlp, shared_chain
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app()) as c:
+        yield c
+
+
+@pytest.mark.graphviz
+def test_graph_svg_draws_the_level_asked_and_auto_by_size(client: TestClient) -> None:
+    program, values = mlp()
+    query = {"expression": program, **values}
+    lines = client.get("/api/graph.svg", params={**query, "level": "lines"}).text
+    ops = client.get("/api/graph.svg", params={**query, "level": "ops"}).text
+    auto = client.get("/api/graph.svg", params=query).text
+    assert 'class="node value unit' in lines and 'class="node value unit' not in ops
+    assert auto == lines  # the MLP's op drawing does not fit a 1280x800 view legibly
+    seed = client.get("/api/graph.svg", params={"expression": "a*b + 1", "a": 2, "b": 3}).text
+    assert "unit" not in seed
+
+
+@pytest.mark.graphviz
+def test_evaluate_says_which_level_it_drew_and_lists_the_units(client: TestClient) -> None:
+    program, values = mlp()
+    body = {"expression": program, "values": values, "svg": True}
+    answer = client.post("/api/evaluate", json=body).json()
+    assert answer["level"] == "lines"
+    assert [u["name"] for u in answer["units"]] == ["h1", "h2", "h3", "h4", "out", "loss"]
+    svg = answer["svg"].replace("&#45;", "-")  # dot writes "-" in ids as &#45;
+    assert all(f'id="{e["id"]}"' in svg for e in answer["unit_edges"])
+
+
+def test_a_value_change_gets_numbers_only(client: TestClient) -> None:
+    program = shared_chain(600)
+    body = {"expression": program, "values": {"x": 1, "w": 0.998}}
+    full = client.post("/api/evaluate", json=body).json()
+    lean_raw = client.post("/api/evaluate", json=body | {"numbers_only": True}).content
+    lean = json.loads(lean_raw)
+    assert set(lean) >= {"values", "grads", "value_texts", "grad_texts", "value"}
+    assert "nodes" not in lean and "steps" not in lean
+    for k, n in enumerate(full["nodes"]):
+        assert n["id"] == f"n{k}"
+        assert (lean["value_texts"][k], lean["grad_texts"][k]) == (n["value_text"], n["grad_text"])
+    full_size = len(client.post("/api/evaluate", json=body).content)
+    assert len(lean_raw) < full_size / 4
+
+
+def test_a_constant_has_no_gradient_in_the_api(client: TestClient) -> None:
+    answer = client.post("/api/evaluate", json={"expression": "x^2", "values": {"x": 3}}).json()
+    two = next(n for n in answer["nodes"] if n["kind"] == "constant")
+    assert two["grad"] is None and two["grad_text"] == "—"
+
+
+def test_errors_span_their_parentheses_and_say_where_a_zero_came_from(
+    client: TestClient,
+) -> None:
+    problem = client.post("/api/evaluate", json={"expression": "r = (-8)^(1/3)"}).json()
+    assert (problem["column"], problem["length"]) == (5, len("(-8)^(1/3)"))
+    problem = client.post("/api/evaluate", json={"expression": "log(sigmoid(-800))"}).json()
+    assert "sigmoid(-800) underflows to 0" in problem["detail"]
+
+
+def test_the_page_and_its_share_link_keep_the_level(client: TestClient) -> None:
+    page = client.get("/", params={"expression": "y = a*b", "a": 1, "b": 2, "level": "lines"})
+    assert '<option value="lines" selected>' in page.text
+    assert "level=lines" in page.text
+
+
+@pytest.mark.graphviz
+def test_the_cli_renders_a_level(capsys: pytest.CaptureFixture[str]) -> None:
+    program, values = mlp()
+    args = ["render", program, *(f"{k}={v}" for k, v in values.items()), "--format", "dot"]
+    assert main([*args, "--level", "lines"]) == 0
+    assert 'class="value unit' in capsys.readouterr().out
+    assert main([*args, "--level", "ops"]) == 0
+    assert "unit" not in capsys.readouterr().out
