@@ -27,6 +27,7 @@ def bounds_from(settings: Settings) -> Bounds:
         max_rows=settings.optimize_max_rows,
         max_steps=settings.optimize_max_steps,
         max_history=settings.optimize_max_history,
+        max_params=settings.optimize_max_params,
     )
 
 
@@ -87,6 +88,7 @@ def _describe(ds: Dataset) -> dict[str, Any]:
         "reduce": ds.reduce,
         "lr": ds.lr,
         "steps": ds.steps,
+        "classes": ds.classes,
     }
 
 
