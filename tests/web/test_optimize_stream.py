@@ -250,3 +250,23 @@ def test_a_client_that_leaves_stops_the_run_and_frees_the_turn() -> None:
         time.sleep(1.0)
         assert cpu_seconds(pid) - before < 0.1  # ... so the server is idle
         assert http.post(base + "/api/optimize", json={**MOONS, "steps": 1}).status_code == 200
+
+
+def test_the_plane_datasets_are_listed_apart_from_the_fits(client: TestClient) -> None:
+    fits = [d["name"] for d in client.get("/api/datasets").json()]
+    plane = {d["name"]: d for d in client.get("/api/datasets?kind=plane").json()}
+    assert fits == ["noisy-line", "sin"]
+    assert set(plane) == {"moons", "circles", "xor", "spirals", "blobs"}
+    assert plane["spirals"]["classes"] == 3 and plane["moons"]["columns"] == ["x1", "x2", "c0", "c1"]
+    assert len(client.get("/api/datasets?kind=all").json()) == 7
+
+
+def test_the_network_endpoint_writes_the_program(client: TestClient) -> None:
+    query = {"hidden": "3", "classes": 3, "loss": "softmax", "activation": "relu", "seed": 4}
+    net = client.get("/api/network", params=query).json()
+    assert net["predict"] == ["o0", "o1", "o2"] and net["columns"][-1] == "c2"
+    assert "def neuron2(x1, x2, w1, w2, b) = relu(w1*x1 + w2*x2 + b)" in net["expression"]
+    again = client.get("/api/network", params=query).json()
+    assert again == net
+    bad = client.get("/api/network", params={"hidden": "40"})
+    assert bad.status_code == 422 and "1 to 16" in bad.json()["detail"]
