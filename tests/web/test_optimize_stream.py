@@ -257,7 +257,8 @@ def test_the_plane_datasets_are_listed_apart_from_the_fits(client: TestClient) -
     plane = {d["name"]: d for d in client.get("/api/datasets?kind=plane").json()}
     assert fits == ["noisy-line", "sin"]
     assert set(plane) == {"moons", "circles", "xor", "spirals", "blobs"}
-    assert plane["spirals"]["classes"] == 3 and plane["moons"]["columns"] == ["x1", "x2", "c0", "c1"]
+    assert plane["spirals"]["classes"] == 3
+    assert plane["moons"]["columns"] == ["x1", "x2", "c0", "c1"]
     assert len(client.get("/api/datasets?kind=all").json()) == 7
 
 
