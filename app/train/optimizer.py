@@ -45,7 +45,8 @@ class Optimizer:
     """The state of one run's optimizer (momentum and Adam's moments); step() updates theta.
 
     state() is what a client sends back to resume a run exactly where it was (stateless:
-    any replica can continue it); a state of another optimizer is ignored (fresh start).
+    any replica can continue it); a state of another optimizer is ignored (fresh start),
+    and a parameter it does not name (added to the program meanwhile) starts from 0.
     """
 
     def __init__(
@@ -65,13 +66,13 @@ class Optimizer:
         self.t = t
         for key in MOMENTS[self.c.optimizer]:
             given = state.get(key) or {}
-            if not isinstance(given, Mapping) or set(given) != set(names):
-                raise TrainingError(f"state.{key} must give a number for every parameter")
-            for k in names:
-                x = given[k]
+            if not isinstance(given, Mapping):
+                raise TrainingError(f"state.{key} must map parameters to numbers")
+            for k in names:  # a parameter the state does not name (a new one) starts at 0
+                x = given.get(k, 0.0)
                 if not isinstance(x, int | float) or not math.isfinite(x):
                     raise TrainingError(f"state.{key}.{k} must be a finite number")
-            getattr(self, key).update({k: float(given[k]) for k in names})
+                getattr(self, key)[k] = float(x)
 
     def state(self) -> dict[str, Any]:
         """Return the optimizer's state as JSON-ready data (what resume() needs)."""

@@ -175,10 +175,17 @@ async function once(steps, every) {
 // ----- controls ----------------------------------------------------------------------
 function setPlaying(on) {
   state.playing = on;
-  $("live-play").disabled = on;
+  buttons();
+}
+
+/** Play, Step and the settings wait while training runs or a request is on its way. */
+function buttons() {
+  const on = state.playing;
+  const waiting = state.busy && !on;
+  $("live-play").disabled = on || waiting;
   $("live-pause").disabled = !on;
-  $("live-step-button").disabled = on;
-  for (const id of ["live-optimizer", "live-lr", "live-every", "live-data", "live-build"]) $(id).disabled = on;
+  $("live-step-button").disabled = on || waiting;
+  for (const id of ["live-optimizer", "live-lr", "live-every", "live-data", "live-build"]) $(id).disabled = on || waiting;
   $("live").classList.toggle("is-playing", on);
 }
 
@@ -225,10 +232,12 @@ async function step() {
 
 async function busy(work) {
   state.busy = true;
+  buttons();
   try {
     await work();
   } finally {
     state.busy = false;
+    buttons();
   }
 }
 

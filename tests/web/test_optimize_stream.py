@@ -97,6 +97,23 @@ def test_a_state_of_another_optimizer_starts_that_optimizer_afresh(client: TestC
     assert resumed[-1]["state"]["t"] == 5
 
 
+def test_a_state_without_a_new_parameter_starts_its_moments_at_zero(client: TestClient) -> None:
+    body = {"expression": "(w*x - y)^2", "data": {"x": [1, 2], "y": [2, 4]}}
+    one = lines(client, **body, params={"w": 0.0}, optimizer="adam", steps=3, every=3)[-1]
+    more = "(w*x + k - y)^2"
+    params = {**one["params"], "k": 0.0}
+    resumed = lines(
+        client,
+        **{**body, "expression": more},
+        params=params,
+        optimizer="adam",
+        steps=1,
+        state=one["state"],
+        start=3,
+    )[-1]
+    assert set(resumed["state"]["m"]) == {"w", "k"} and resumed["state"]["t"] == 4
+
+
 def test_the_trace_is_the_graph_api_evaluate_draws_at_that_point(client: TestClient) -> None:
     snapshot = lines(client, **MOONS, steps=3, every=3, trace=TRACE)[1]
     program = client.get("/api/datasets/moons").json()["expression"]
@@ -176,7 +193,7 @@ def test_refusals_come_before_the_stream_as_problems(client: TestClient) -> None
     assert "nope" in no_line["detail"]
     short = refusal(client, 422, **MOONS, steps=1, trace={"x1": 0, "x2": 0, "c0": 1})
     assert "c1" in short["detail"]
-    assert refusal(client, 422, **MOONS, steps=1, state={"optimizer": "adam", "t": 1})["detail"]
+    assert refusal(client, 422, **MOONS, steps=1, state={"optimizer": "adam", "t": -1})["detail"]
     assert refusal(client, 422, **MOONS, steps=1, expression="w *")["line"] == 1
 
 
