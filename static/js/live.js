@@ -20,7 +20,7 @@ const state = {
   built: "", expression: "", predict: ["out"], init: {}, params: {}, opt: null, step: 0,
   trace: null, playing: false, loop: null, controller: null, latest: null, frame: 0, restart: false, busy: false,
 };
-const stats = { applied: 0, total: 0, max: 0, received: 0 };
+const stats = { applied: 0, total: 0, max: 0, received: 0, times: [] }; // apply times (ms) for bench/live.py
 window.__live = { state, stats };
 
 const plane = new Plane($("live-boundary"));
@@ -104,6 +104,7 @@ function render() {
   stats.applied++;
   stats.total += dt;
   stats.max = Math.max(stats.max, dt);
+  if (stats.times.length < 10000) stats.times.push(dt);
 }
 
 function traceText() {
