@@ -27,12 +27,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.budget import Budget, BudgetLimits  # noqa: E402
-from app.lang import parse  # noqa: E402
-from app.train.datasets import get_dataset  # noqa: E402
-from app.train.loop import prepare, train  # noqa: E402
-from app.train.optimizer import TrainConfig  # noqa: E402
-from tests.support.server import running_process  # noqa: E402
+from app.budget import Budget, BudgetLimits
+from app.lang import parse
+from app.train.datasets import get_dataset
+from app.train.loop import prepare, train
+from app.train.optimizer import TrainConfig
+from tests.support.server import running_process
 
 N = 32
 H = 4 / N / 2
@@ -148,20 +148,23 @@ def main() -> int:
     with running_process(env) as (base, pid):
         snaps, delay, size = snapshots_per_second(base, args.steps)
         tape = tape_steps_per_second(args.steps)
-        rows.append(("snapshots/s, 2-8-8-1 tanh, 200 points, every step", f"{snaps:.0f}", ">= 30", snaps >= 30))
+        what = "snapshots/s, 2-8-8-1 tanh, 200 points, every step"
+        rows.append((what, f"{snaps:.0f}", ">= 30", snaps >= 30))
         rows.append(("  peer: bare tape steps/s (no snapshots)", f"{tape:.0f}", "", None))
         rows.append(("  snapshot/step ratio", f"{snaps / tape:.2f}", "", None))
         rows.append(("  first line after (ms)", f"{delay * 1000:.0f}", "", None))
         rows.append(("  bytes per line", f"{size:,}", "", None))
         if not args.no_browser:
             median, p95, most, count = page_apply_ms(base, args.seconds)
-            rows.append((f"page apply ms per snapshot, median ({count} applied)", f"{median:.1f}", "", None))
+            what = f"page apply ms per snapshot, median ({count} applied)"
+            rows.append((what, f"{median:.1f}", "", None))
             rows.append(("page apply ms per snapshot, p95", f"{p95:.1f}", "<= 30", p95 <= 30))
             rows.append(("page apply ms per snapshot, max", f"{most:.1f}", "", None))
         for label, share in cpu_after_disconnect(base, pid):
             late = label.startswith(("1-", "0.5-"))
             target = "< 0.05 cores" if late else ""
-            rows.append((f"server CPU (cores) {label}", f"{share:.3f}", target, (share < 0.05) if late else None))
+            verdict = (share < 0.05) if late else None
+            rows.append((f"server CPU (cores) {label}", f"{share:.3f}", target, verdict))
     width = max(len(r[0]) for r in rows)
     print(f"# bench/live.py  (load average {load:.1f} at the start; 2 cores)")
     print(f"| {'measure':<{width}} | value | target | verdict |")
