@@ -50,12 +50,11 @@ def graph_numbers(page: Page) -> str:
 
 def layout_of(page: Page) -> str:
     """The drawing's geometry (the node boxes' paths), which patching must not change."""
-    return str(
-        page.eval_on_selector(
-            GRAPH,
-            "g => [...g.querySelectorAll('svg g.node > path, svg g.node > polygon')].map(p => p.getAttribute('d') || p.getAttribute('points')).join('|')",
-        )
+    script = (
+        "g => [...g.querySelectorAll('svg g.node > path, svg g.node > polygon')]"
+        ".map(p => p.getAttribute('d') || p.getAttribute('points')).join('|')"
     )
+    return str(page.eval_on_selector(GRAPH, script))
 
 
 def test_opens_ready_to_play_with_the_default_data_and_network(
