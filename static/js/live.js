@@ -388,11 +388,20 @@ function nearest(x, y) {
   return best;
 }
 
+/** Trace the point (x, y): the graph's inputs; its class is the nearest data point's. */
+function traceAt(x, y) {
+  const i = nearest(x, y);
+  state.trace = { x, y, cls: state.kind === "plane" && i >= 0 ? state.points[i].cls : 0 };
+  plane.trace = state.trace;
+  plane.draw();
+  refresh();
+}
+
 function onPlane(x, y) {
   const mode = document.querySelector('input[name="live-click"]:checked').value;
   if (mode === "trace") {
-    const i = nearest(x, y);
-    state.trace = { x, y, cls: state.kind === "plane" && i >= 0 ? state.points[i].cls : 0 };
+    traceAt(x, y);
+    return;
   } else if (mode === "remove") {
     const i = nearest(x, y);
     if (i < 0 || state.points.length <= 1) return;
@@ -457,11 +466,24 @@ async function init() {
     onPlane(x, y);
   });
   canvas.addEventListener("keydown", (e) => {
-    if (e.key !== "Enter" && e.key !== " ") return;
-    e.preventDefault();
-    const r = canvas.getBoundingClientRect();
-    const { x, y } = plane.toData(r.left + r.width / 2, r.top + r.height / 2);
-    onPlane(x, y);
+    // the keyboard's way: arrows move the traced point, Enter does what a click there does
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    const { x0, x1, y0, y1 } = state.extent;
+    if (moves[e.key] && state.trace) {
+      e.preventDefault();
+      const [dx, dy] = moves[e.key];
+      const t = state.trace;
+      const x = Math.min(x1, Math.max(x0, t.x + (dx * (x1 - x0)) / 40));
+      const y = Math.min(y1, Math.max(y0, t.y + (dy * (y1 - y0)) / 40));
+      clearTimeout(state.keyTimer);
+      state.trace = { ...t, x, y };
+      plane.trace = state.trace;
+      plane.draw();
+      state.keyTimer = setTimeout(() => traceAt(x, y), 250);
+    } else if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      onPlane(state.trace.x, state.trace.y);
+    }
   });
   for (const radio of document.querySelectorAll('input[name="live-click"]')) {
     radio.addEventListener("change", () => {

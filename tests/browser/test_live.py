@@ -140,6 +140,16 @@ def test_clicking_the_plane_picks_the_traced_datapoint(
     shown = graph_numbers(page).split("|")
     assert any(s == f"{trace['x']:.4g}" for s in shown)
     page.screenshot(path=str(screenshots / "live-picked.png"))
+    # the keyboard's way: arrows move the traced point (by 1/40 of the plane per press)
+    page.focus(BOUNDARY)
+    for key in ("ArrowLeft", "ArrowLeft", "ArrowDown"):
+        page.keyboard.press(key)
+    page.wait_for_function(
+        "x => Math.abs(window.__live.state.trace.x - x) < 1e-9", arg=trace["x"] - 0.2
+    )
+    moved = page.evaluate("() => window.__live.state.trace")
+    assert moved["y"] == pytest.approx(trace["y"] - 0.1)
+    expect(page.locator("#live-trace-where")).to_contain_text(f"x2 = {moved['y']:.3g}")
 
 
 def test_points_clicked_in_are_trained_on_and_kept_in_the_url(
