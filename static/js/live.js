@@ -2,9 +2,9 @@
 // sends a snapshot per step; the page keeps the last one (params + optimizer state) and
 // sends it back to go on, so pausing, stepping and changing settings are new requests.
 
-import { getJson } from "./api.js";
 import { fmt } from "./format.js";
 import { LossChart } from "./live-chart.js";
+import { PLANE, columns, curveExtent, fetchDataset, grid, nearest, traceValues } from "./live-data.js";
 import { TraceGraph } from "./live-graph.js";
 import { Plane } from "./live-plane.js";
 import { DEFAULTS, decodePoints, encodePoints, readUrl, writeUrl } from "./live-state.js";
@@ -13,7 +13,6 @@ import { stream } from "./live-stream.js";
 const $ = (id) => document.getElementById(id);
 const CHUNK = 200; // steps per request while playing (each request is one training turn)
 const GRID = window.matchMedia("(max-width: 40rem)").matches ? 24 : 32;
-const PLANE = { x0: -2, x1: 2, y0: -2, y1: 2 };
 
 const state = {
   data: "moons", kind: "plane", classes: 2, points: [], pointsEdited: false, extent: PLANE,
@@ -30,32 +29,6 @@ const graph = new TraceGraph($("live-graph"), $("live-graph-note"), $("live-bw-c
 });
 
 // ----- what is sent ------------------------------------------------------------------
-function columns() {
-  if (state.kind === "curve") return { x: state.points.map((p) => p.x), y: state.points.map((p) => p.y) };
-  const cols = { x1: state.points.map((p) => p.x), x2: state.points.map((p) => p.y) };
-  for (let k = 0; k < state.classes; k++) cols[`c${k}`] = state.points.map((p) => (p.cls === k ? 1 : 0));
-  return cols;
-}
-
-function traceValues() {
-  const t = state.trace;
-  if (state.kind === "curve") return { x: t.x, y: t.y };
-  const out = { x1: t.x, x2: t.y };
-  for (let k = 0; k < state.classes; k++) out[`c${k}`] = t.cls === k ? 1 : 0;
-  return out;
-}
-
-function grid() {
-  if (state.kind === "curve") return [{ column: "x", lo: state.extent.x0, hi: state.extent.x1, n: 120 }];
-  // the grid's points are the centres of the plane's cells (the picture's pixels)
-  const hx = (PLANE.x1 - PLANE.x0) / GRID / 2;
-  const hy = (PLANE.y1 - PLANE.y0) / GRID / 2;
-  return [
-    { column: "x1", lo: PLANE.x0 + hx, hi: PLANE.x1 - hx, n: GRID },
-    { column: "x2", lo: PLANE.y0 + hy, hi: PLANE.y1 - hy, n: GRID },
-  ];
-}
-
 function lr() {
   const v = Number($("live-lr").value);
   return Number.isFinite(v) && v > 0 ? v : 0.01;
@@ -63,8 +36,8 @@ function lr() {
 
 function body(steps, every) {
   return {
-    expression: state.expression, params: state.params, data: columns(), optimizer: $("live-optimizer").value,
-    lr: lr(), steps, every, start: state.step, state: state.opt, trace: traceValues(), grid: grid(), predict: state.predict,
+    expression: state.expression, params: state.params, data: columns(state), optimizer: $("live-optimizer").value,
+    lr: lr(), steps, every, start: state.step, state: state.opt, trace: traceValues(state), grid: grid(state, GRID), predict: state.predict,
   };
 }
 
@@ -88,7 +61,7 @@ function render() {
   if (s.grid) {
     const values = state.predict.map((name) => s.grid[name]);
     if (state.kind === "curve") {
-      const a = grid()[0];
+      const a = grid(state, GRID)[0];
       const xs = values[0].map((_, i) => a.lo + ((a.hi - a.lo) * i) / (a.n - 1));
       plane.grid = { values, xs };
     } else plane.grid = { values, n: [GRID, GRID] };
@@ -218,7 +191,7 @@ async function afterPause() {
   render();
   $("live-status").textContent = `Paused at step ${state.step}.`;
   saveUrl();
-  await graph.explain(state.expression, { ...state.params, ...traceValues() });
+  await graph.explain(state.expression, { ...state.params, ...traceValues(state) });
 }
 
 async function step() {
@@ -267,7 +240,7 @@ async function reset(toStep = 0) {
   render();
   $("live-status").textContent = state.step ? `At step ${state.step}.` : "Ready: press Play.";
   saveUrl();
-  await graph.explain(state.expression, { ...state.params, ...traceValues() });
+  await graph.explain(state.expression, { ...state.params, ...traceValues(state) });
 }
 
 function startingParams() {
@@ -277,7 +250,7 @@ function startingParams() {
 }
 
 async function ensureGraph() {
-  await graph.draw(state.expression, { ...state.params, ...traceValues() });
+  await graph.draw(state.expression, { ...state.params, ...traceValues(state) });
   if (state.latest) graph.patch(state.latest.trace);
 }
 
@@ -300,38 +273,23 @@ async function refresh() {
   if (state.busy) return;
   await busy(() => once(0, 1));
   render();
-  await graph.explain(state.expression, { ...state.params, ...traceValues() });
+  await graph.explain(state.expression, { ...state.params, ...traceValues(state) });
 }
 
 // ----- data and the network ------------------------------------------------------------
 async function loadData(name, urlPoints) {
-  const ds = await getJson(`/api/datasets/${encodeURIComponent(name)}`);
-  if (!ds) throw new Error(`no dataset ${name}`);
+  const ds = await fetchDataset(name);
   state.data = name;
   state.classes = ds.classes;
-  state.kind = ds.classes ? "plane" : "curve";
-  let points;
-  if (ds.classes) {
-    points = ds.data.x1.map((x, i) => ({ x, y: ds.data.x2[i], cls: [...Array(ds.classes).keys()].find((k) => ds.data[`c${k}`][i] === 1) }));
-  } else points = ds.data.x.map((x, i) => ({ x, y: ds.data.y[i], cls: 0 }));
+  state.kind = ds.kind;
   state.pointsEdited = Boolean(urlPoints);
-  state.points = urlPoints ? decodePoints(urlPoints) : points;
-  state.extent = ds.classes ? PLANE : curveExtent(points);
+  state.points = urlPoints ? decodePoints(urlPoints) : ds.points;
+  state.extent = ds.classes ? PLANE : curveExtent(ds.points);
   plane.setData(state.kind, state.points, state.extent);
   $("live-data-info").textContent = `${ds.description}.`;
   $("live-add2-label").hidden = ds.classes !== 3;
-  for (const v of ["add1"]) document.querySelector(`input[value="${v}"]`).parentElement.hidden = !ds.classes;
+  document.querySelector('input[value="add1"]').parentElement.hidden = !ds.classes;
   $("live-plane-caption").textContent = ds.classes ? "The model over the plane, with the data" : "The fitted curve, with the data";
-}
-
-function curveExtent(points) {
-  const xs = points.map((p) => p.x);
-  const ys = points.map((p) => p.y);
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
-  const px = (x1 - x0) * 0.04 || 1;
-  const py = (y1 - y0) * 0.12 || 1;
-  return { x0: x0 - px, x1: x1 + px, y0: y0 - py, y1: y1 + py };
 }
 
 function presetFor(name, classes) {
@@ -374,23 +332,9 @@ function saveUrl() {
   writeUrl(settings());
 }
 
-function nearest(x, y) {
-  let best = -1;
-  let d = Infinity;
-  const { x0, x1, y0, y1 } = state.extent;
-  state.points.forEach((p, i) => {
-    const e = ((p.x - x) / (x1 - x0)) ** 2 + ((p.y - y) / (y1 - y0)) ** 2;
-    if (e < d) {
-      d = e;
-      best = i;
-    }
-  });
-  return best;
-}
-
 /** Trace the point (x, y): the graph's inputs; its class is the nearest data point's. */
 function traceAt(x, y) {
-  const i = nearest(x, y);
+  const i = nearest(state, x, y);
   state.trace = { x, y, cls: state.kind === "plane" && i >= 0 ? state.points[i].cls : 0 };
   plane.trace = state.trace;
   plane.draw();
@@ -403,7 +347,7 @@ function onPlane(x, y) {
     traceAt(x, y);
     return;
   } else if (mode === "remove") {
-    const i = nearest(x, y);
+    const i = nearest(state, x, y);
     if (i < 0 || state.points.length <= 1) return;
     state.points.splice(i, 1);
     state.pointsEdited = true;
