@@ -288,3 +288,12 @@ def test_the_network_endpoint_writes_the_program(client: TestClient) -> None:
     assert again == net
     bad = client.get("/api/network", params={"hidden": "40"})
     assert bad.status_code == 422 and "1 to 16" in bad.json()["detail"]
+
+
+def test_the_live_page_carries_its_hooks_and_is_linked(client: TestClient) -> None:
+    page = client.get("/live")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for hook in ("play", "pause", "step", "reset", "loss", "boundary", "graph"):
+        assert f'data-testid="live-{hook}"' in page.text
+    assert 'src="/static/js/live.js"' in page.text
+    assert 'href="/live"' in client.get("/").text
