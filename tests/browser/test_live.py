@@ -88,6 +88,16 @@ def test_play_changes_the_views_and_pause_freezes_them(
     assert playing[0] != before[0] and playing[1] != before[1] and playing[2] != before[2]
     assert playing[3] == before[3]  # numbers patched in place: no new layout
     page.screenshot(path=str(screenshots / "live-playing.png"))
+    # a click while playing traces the new point and training goes on from where it was
+    at = step_of(page)
+    page.locator(BOUNDARY).click(position={"x": 20, "y": 20})
+    page.wait_for_function("() => window.__live.state.trace.x < -1.8")
+    page.wait_for_function(f"() => window.__live.state.step > {at + 10}", timeout=30_000)
+    page.wait_for_function(
+        "() => Object.values(window.__live.state.latest.trace.nodes).some("
+        "n => n[0] === window.__live.state.trace.x)"
+    )
+    expect(page.locator(PAUSE)).to_be_enabled()
     page.click(PAUSE)
     expect(page.locator(PLAY)).to_be_enabled()
     expect(page.locator("#live-status")).to_contain_text("Paused at step")
