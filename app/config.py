@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     optimize_max_rows: int = 100_000
     optimize_max_steps: int = 100_000
     optimize_max_history: int = 10_000  # recorded history points
+    optimize_max_params: int = 1_000  # parameters of one run (the work budget bounds the rest)
+    # POST /api/optimize/stream: one request's wall clock (it holds a training turn while it
+    # streams), its snapshots and grid points; the page resumes in a new request after it.
+    live_wall_seconds: float = 20.0
+    live_max_snapshots: int = 2_000
+    live_max_grid: int = 4_096
 
     render_cache_size: int = 256
     # Address space each `dot` child may map (RLIMIT_AS, bytes; 0: no limit).

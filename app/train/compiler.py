@@ -114,11 +114,19 @@ def _slot_reader(s: int) -> Callable[[list[Any]], Any]:
     return lambda v: v[s]
 
 
-def compile_tape(built: Built, params: Collection[str] = ()) -> Tape:
-    """Compile a built graph; names in params vary per step, other inputs are data columns."""
+def compile_tape(built: Built, params: Collection[str] = (), keep: Collection[str] = ()) -> Tape:
+    """Compile a built graph; names in params vary per step, other inputs are data columns.
+
+    The named nodes in keep (a model's outputs) stay readable after forward (tape.named).
+    """
     c = _Compiler(built, params)
     out = c.graph(built.output, True)
     tape = c.tape
+    for name in keep:
+        node = built.named.get(name)
+        if node is None or node not in c.slot:
+            raise TapeError(f"the program has no line '{name} = ...' that the loss uses")
+        tape.named[name] = c.slot[node]
     tape.n_slots = len(c.kind)
     tape.output = out
     tape.backward.reverse()
@@ -129,6 +137,7 @@ def compile_tape(built: Built, params: Collection[str] = ()) -> Tape:
 def _plan(tape: Tape, rowish: list[bool]) -> None:
     """Give each instruction its free list and the tape its peak column count."""
     keep = {tape.output, *tape.consts, *tape.params.values(), *tape.columns.values()}
+    keep.update(tape.named.values())
     keep.update(s for s, r in enumerate(rowish) if not r)  # scalars cost nothing to keep
     keep.update(s for ins in tape.backward for s in ins.reads)
     resident = keep | {s for ins in tape.live for s in ins.uses}

@@ -1,4 +1,8 @@
-"""Built-in datasets, each with a program, starting parameters and settings that suit it."""
+"""Built-in datasets, each with a program, starting parameters and settings that suit it.
+
+The seeds' 1-D fits (a noisy line, sin(x)) and seeded 2-D classification sets for the
+live page (moons, circles, XOR, spirals, blobs), each with the builder's default network.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.lang.numbers import NUMBER, underflows
+from app.train.network import NetworkSpec, init_params, write_program
 
 Columns = dict[str, list[float]]
 
@@ -30,6 +35,7 @@ class Dataset:
     reduce: str = "mean"
     lr: float = 0.01
     steps: int = 100
+    classes: int = 0  # 0: regression; else one-hot columns c0, c1, ... beside x1, x2
 
     @property
     def rows(self) -> int:
@@ -75,7 +81,82 @@ def sine() -> Dataset:
     )
 
 
-DATASETS: dict[str, Callable[[], Dataset]] = {"noisy-line": noisy_line, "sin": sine}
+PLANE_ROWS = 200
+PLANE_SEED = 7
+
+
+def _plane(name: str, description: str, x: np.ndarray, labels: np.ndarray) -> Dataset:
+    """A 2-D classification set: columns x1, x2 and one-hot c0..c{k-1}; the default network."""
+    k = int(labels.max()) + 1
+    spec = NetworkSpec(classes=k, loss="logistic" if k == 2 else "softmax")
+    columns: Columns = {"x1": np.round(x[:, 0], 4).tolist(), "x2": np.round(x[:, 1], 4).tolist()}
+    for c in range(k):
+        columns[f"c{c}"] = (labels == c).astype(float).tolist()
+    return Dataset(
+        name, description, columns, write_program(spec), init_params(spec), "mean", 0.1, 500, k
+    )
+
+
+def moons(n: int = PLANE_ROWS, seed: int = PLANE_SEED) -> Dataset:
+    """Two interleaved half circles with Gaussian noise (0.1), shifted to centre 0."""
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    t = rng.uniform(0, math.pi, n)
+    upper = np.arange(n) < half
+    x = np.where(upper, np.cos(t), 1 - np.cos(t)) - 0.5
+    y = np.where(upper, np.sin(t), 0.5 - np.sin(t)) - 0.25
+    pts = np.stack([x, y], axis=1) * 1.2 + rng.normal(0, 0.1, (n, 2))
+    return _plane("moons", f"{n} points of two interleaved half moons", pts, (~upper).astype(int))
+
+
+def circles(n: int = PLANE_ROWS, seed: int = PLANE_SEED) -> Dataset:
+    """A disc of one class inside a ring of the other."""
+    rng = np.random.default_rng(seed)
+    labels = (np.arange(n) >= n // 2).astype(int)
+    r = np.where(labels == 0, rng.uniform(0, 0.6, n), rng.uniform(1.0, 1.5, n))
+    t = rng.uniform(0, 2 * math.pi, n)
+    pts = np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
+    return _plane("circles", f"{n} points: a disc inside a ring", pts, labels)
+
+
+def xor(n: int = PLANE_ROWS, seed: int = PLANE_SEED) -> Dataset:
+    """Points in the four quadrants; the class is whether x1 and x2 have the same sign."""
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(-1.5, 1.5, (n, 2))
+    pts += np.sign(pts) * 0.1  # a gap along the axes
+    labels = (pts[:, 0] * pts[:, 1] < 0).astype(int)
+    return _plane("xor", f"{n} points of the XOR pattern (the sign of x1·x2)", pts, labels)
+
+
+def spirals(n: int = PLANE_ROWS, seed: int = PLANE_SEED, k: int = 3) -> Dataset:
+    """Three interleaved spiral arms, one class each."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % k
+    r = rng.uniform(0.1, 1.5, n)
+    t = labels * 2 * math.pi / k + r * 2.6 + rng.normal(0, 0.12, n)
+    pts = np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
+    return _plane("spirals", f"{n} points on three spiral arms (3 classes)", pts, labels)
+
+
+def blobs(n: int = PLANE_ROWS, seed: int = PLANE_SEED, k: int = 3) -> Dataset:
+    """Three Gaussian clusters, one class each."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % k
+    angle = labels * 2 * math.pi / k + math.pi / 2
+    centres = np.stack([np.cos(angle), np.sin(angle)], axis=1) * 0.9
+    pts = centres + rng.normal(0, 0.35, (n, 2))
+    return _plane("blobs", f"{n} points in three Gaussian blobs (3 classes)", pts, labels)
+
+
+DATASETS: dict[str, Callable[[], Dataset]] = {
+    "noisy-line": noisy_line,
+    "sin": sine,
+    "moons": moons,
+    "circles": circles,
+    "xor": xor,
+    "spirals": spirals,
+    "blobs": blobs,
+}
 
 
 def get_dataset(name: str) -> Dataset:

@@ -11,7 +11,7 @@ and peak bytes before it binds, and its wall-clock time is checked after every s
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +19,7 @@ import numpy as np
 from app.budget import BYTES, TAPE, Budget
 from app.build import Built, MissingValuesError, build
 from app.lang import Program
-from app.train.compiler import compile_tape
+from app.train.compiler import TapeError, compile_tape
 from app.train.optimizer import Optimizer, TrainConfig, TrainingError
 from app.train.plan import ROW_BYTES
 from app.train.tape import Tape
@@ -73,8 +73,12 @@ def prepare(
     params: Mapping[str, float],
     data: Mapping[str, Sequence[float]],
     budget: Budget | None = None,
+    keep: Sequence[str] = (),
 ) -> TrainingProblem:
-    """Check params and columns against the program's inputs; charge the data; compile."""
+    """Check params and columns against the program's inputs; charge the data; compile.
+
+    The named nodes in keep (a model's outputs) can be read after each forward pass.
+    """
     budget = budget or Budget()
     for name, x in params.items():
         if not math.isfinite(x):
@@ -109,12 +113,48 @@ def prepare(
             raise TrainingError(f"column '{c}' must be a list of finite numbers")
     used = {p: float(x) for p, x in params.items() if p in program.inputs}
     first = build(program, {**used, **{c: float(col[0]) for c, col in columns.items()}}, budget)
-    tape = compile_tape(first, used)
+    try:
+        tape = compile_tape(first, used, keep)
+    except TapeError as exc:
+        raise TrainingError(str(exc)) from None
     return TrainingProblem(program, used, columns, first, tape, rows, warnings + first.warnings)
 
 
 def _finite(loss: float, grads: Mapping[str, float]) -> bool:
     return math.isfinite(loss) and all(math.isfinite(g) for g in grads.values())
+
+
+def trajectory(
+    problem: TrainingProblem,
+    config: TrainConfig,
+    theta: dict[str, float],
+    opt: Optimizer,
+    budget: Budget,
+) -> Iterator[tuple[int, float, dict[str, float]]]:
+    """Yield (t, loss, grads) at theta for t = 0..config.steps, stepping theta in between.
+
+    The one trajectory of every run (answered at once or streamed). It stops after a loss
+    or gradient that is not finite, and raises BudgetExceeded once past the wall clock.
+    The caller has charged the run's work (problem.charge).
+    """
+    bound = problem.tape.bind(problem.columns, budget)
+    mean = config.reduce == "mean"
+    for t in range(config.steps + 1):
+        loss, grads = bound.loss_and_grad(theta, mean)
+        if budget.seconds_left() < 0:
+            budget.check_time(f"training, after step {t} of {config.steps}")
+        yield t, loss, grads
+        if t == config.steps or not _finite(loss, grads):
+            return
+        opt.step(theta, grads)
+
+
+def diverged_message(t: int, loss: float, grads: Mapping[str, float]) -> str:
+    """Return why a run stopped at step t (its loss or a gradient not finite)."""
+    what = "loss" if not math.isfinite(loss) else "gradient"
+    return f"diverged: the {what} became {_show(loss, grads)} at step {t}; " + (
+        "try a smaller lr" if t else "the starting point has no finite loss"
+    )
 
 
 def train(
@@ -127,37 +167,23 @@ def train(
     """
     budget = budget or Budget()
     problem.charge(config.steps, budget)
-    bound = problem.tape.bind(problem.columns, budget)
     theta = dict(problem.params)
     names = list(theta)
-    mean = config.reduce == "mean"
     history: dict[str, list[float]] = {"step": [], "loss": [], **{k: [] for k in names}}
     opt = Optimizer(config, names)
     last: tuple[dict[str, float], float, dict[str, float]] | None = None
-
-    def record(step: int, loss: float) -> None:
-        history["step"].append(step)
-        history["loss"].append(loss)
-        for k in names:
-            history[k].append(theta[k])
-
-    for t in range(config.steps + 1):
-        loss, grads = bound.loss_and_grad(theta, mean)
-        if budget.seconds_left() < 0:
-            budget.check_time(f"training, after step {t} of {config.steps}")
+    loss, grads = math.nan, dict[str, float]()
+    for t, loss, grads in trajectory(problem, config, theta, opt, budget):
         if not _finite(loss, grads):
-            what = "loss" if not math.isfinite(loss) else "gradient"
-            message = f"diverged: the {what} became {_show(loss, grads)} at step {t}; " + (
-                "try a smaller lr" if t else "the starting point has no finite loss"
-            )
+            message = diverged_message(t, loss, grads)
             params, loss0, grads0 = last if last else (theta, loss, grads)
             return TrainResult(params, loss0, grads0, history, True, message, t)
         last = (dict(theta), loss, grads)
         if t % config.record_every == 0 or t == config.steps:
-            record(t, loss)
-        if t == config.steps:
-            break
-        opt.step(theta, grads)
+            history["step"].append(t)
+            history["loss"].append(loss)
+            for k in names:
+                history[k].append(theta[k])
     return TrainResult(dict(theta), loss, grads, history, False, None, config.steps)
 
 

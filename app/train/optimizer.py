@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 OPTIMIZERS = ("gd", "momentum", "adam")
+MOMENTS = {"gd": (), "momentum": ("m",), "adam": ("m", "v")}  # the state each one carries
 REDUCTIONS = ("mean", "sum")
 
 
@@ -40,13 +42,44 @@ class TrainConfig:
 
 
 class Optimizer:
-    """The state of one run's optimizer (momentum and Adam's moments); step() updates theta."""
+    """The state of one run's optimizer (momentum and Adam's moments); step() updates theta.
 
-    def __init__(self, config: TrainConfig, names: Sequence[str]) -> None:
+    state() is what a client sends back to resume a run exactly where it was (stateless:
+    any replica can continue it); a state of another optimizer is ignored (fresh start),
+    and a parameter it does not name (added to the program meanwhile) starts from 0.
+    """
+
+    def __init__(
+        self, config: TrainConfig, names: Sequence[str], state: Mapping[str, Any] | None = None
+    ) -> None:
         self.c = config
         self.t = 0
         self.m = dict.fromkeys(names, 0.0)
         self.v = dict.fromkeys(names, 0.0)
+        if state is not None and state.get("optimizer") == config.optimizer:
+            self._load(state, names)
+
+    def _load(self, state: Mapping[str, Any], names: Sequence[str]) -> None:
+        t = state.get("t", 0)
+        if not isinstance(t, int) or isinstance(t, bool) or t < 0:
+            raise TrainingError("state.t must be a whole number >= 0")
+        self.t = t
+        for key in MOMENTS[self.c.optimizer]:
+            given = state.get(key) or {}
+            if not isinstance(given, Mapping):
+                raise TrainingError(f"state.{key} must map parameters to numbers")
+            for k in names:  # a parameter the state does not name (a new one) starts at 0
+                x = given.get(k, 0.0)
+                if not isinstance(x, int | float) or not math.isfinite(x):
+                    raise TrainingError(f"state.{key}.{k} must be a finite number")
+                getattr(self, key)[k] = float(x)
+
+    def state(self) -> dict[str, Any]:
+        """Return the optimizer's state as JSON-ready data (what resume() needs)."""
+        out: dict[str, Any] = {"optimizer": self.c.optimizer, "t": self.t}
+        for key in MOMENTS[self.c.optimizer]:
+            out[key] = dict(getattr(self, key))
+        return out
 
     def step(self, theta: dict[str, float], grads: Mapping[str, float]) -> None:
         """Move theta one step against grads."""

@@ -36,6 +36,7 @@ class Bounds:
     max_rows: int = 100_000
     max_steps: int = 100_000
     max_history: int = 10_000
+    max_params: int = 1_000
 
 
 @dataclass
@@ -54,9 +55,10 @@ class RunRequest:
     warnings: list[str] = field(default_factory=list)
 
 
-def _resolve(
+def resolve(
     req: RunRequest, max_rows: int
 ) -> tuple[str, dict[str, float], Mapping[str, Sequence[float]], TrainConfig]:
+    """Return the program text, params, columns and settings a request (or its dataset) gives."""
     ds: Dataset | None = None
     if req.dataset is not None:
         if req.data is not None:
@@ -92,7 +94,9 @@ def _resolve(
 
 
 def check_bounds(problem: TrainingProblem, config: TrainConfig, bounds: Bounds) -> None:
-    """Raise TooMuchWork when a run would have too many rows, steps or history entries."""
+    """Raise TooMuchWork when a run would have too many rows, params, steps or history points."""
+    if len(problem.params) > bounds.max_params:
+        raise TooMuchWork(f"{len(problem.params)} parameters; the limit is {bounds.max_params}")
     if problem.rows > bounds.max_rows:
         raise TooMuchWork(f"{problem.rows} rows of data; the limit is {bounds.max_rows}")
     if config.steps > bounds.max_steps:
@@ -123,7 +127,7 @@ def run(
     """
     bounds = bounds or Bounds()
     budget = budget or Budget()
-    expression, params, data, config = _resolve(req, bounds.max_rows)
+    expression, params, data, config = resolve(req, bounds.max_rows)
     problem = prepare(parse(expression, limits), params, data, budget)
     check_bounds(problem, config, bounds)
     result = train(problem, config, budget)

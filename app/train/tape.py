@@ -50,6 +50,7 @@ class Tape:
     consts: dict[int, Any] = field(default_factory=dict)
     params: dict[str, int] = field(default_factory=dict)
     columns: dict[str, int] = field(default_factory=dict)
+    named: dict[str, int] = field(default_factory=dict)  # kept named nodes (compile keep=)
     static: list[Instr] = field(default_factory=list)  # depends on data only
     live: list[Instr] = field(default_factory=list)  # depends on parameters
     backward: list[Instr] = field(default_factory=list)  # differentiable live ops, reversed
@@ -151,6 +152,10 @@ class Bound:
                 gs = gs.sum()
             out[name] = gs
         return out
+
+    def read(self, name: str) -> Any:
+        """Return a kept named node's values after forward (one per row, or a scalar)."""
+        return self.values[self.tape.named[name]]
 
     def loss_and_grad(
         self, params: Mapping[str, float], mean: bool

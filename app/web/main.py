@@ -11,7 +11,7 @@ from app.config import Settings, get_settings
 from app.web.errors import install_error_handlers
 from app.web.middleware import AccessLog, BodySizeLimit, SecurityHeaders
 from app.web.protocol import BodyReadTimeout, HeadAsGet
-from app.web.routes import docs, evaluate, examples, grade, graph, health, optimize, pages
+from app.web.routes import docs, evaluate, examples, grade, graph, health, live, optimize, pages
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.service import VERSION
 from app.web.services import Services
@@ -24,7 +24,7 @@ DESCRIPTION = (
 
 
 # Routes whose bodies carry many submissions or a data set.
-BULK_PATHS = frozenset({"/api/grade/batch", "/api/optimize"})
+BULK_PATHS = frozenset({"/api/grade/batch", "/api/optimize", "/api/optimize/stream"})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(examples.router)
     for api in (evaluate.router, graph.router, grade.router, optimize.router):
         app.include_router(api, responses=PROBLEM_RESPONSES)
+    app.include_router(live.router)
     app.include_router(pages.router)
     return app
 

@@ -49,14 +49,20 @@ class BodyReadTimeout:
             await self.app(scope, receive, send)
             return
         timed_out = False
+        body_done = False
 
         async def timed_receive() -> Message:
-            nonlocal timed_out
+            nonlocal timed_out, body_done
+            if body_done:  # after the body only a disconnect can come: wait as long as it takes
+                return await receive()
             try:
-                return await asyncio.wait_for(receive(), self.timeout)
+                message = await asyncio.wait_for(receive(), self.timeout)
             except TimeoutError:
                 timed_out = True
                 raise ReadTimeout from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
 
         async def replacing_send(message: Message) -> None:
             # Whatever the app answers to a body that stopped coming (FastAPI says 400,

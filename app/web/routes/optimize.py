@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -28,6 +28,7 @@ def bounds_from(settings: Settings) -> Bounds:
         max_rows=settings.optimize_max_rows,
         max_steps=settings.optimize_max_steps,
         max_history=settings.optimize_max_history,
+        max_params=settings.optimize_max_params,
     )
 
 
@@ -88,13 +89,17 @@ def _describe(ds: Dataset) -> dict[str, Any]:
         "reduce": ds.reduce,
         "lr": ds.lr,
         "steps": ds.steps,
+        "classes": ds.classes,
     }
 
 
 @router.get("/datasets", response_model=list[DatasetOut], summary="The built-in datasets")
-def datasets() -> list[DatasetOut]:
-    """List the built-in datasets with the program and settings that suit each."""
-    return [DatasetOut(**_describe(make())) for make in DATASETS.values()]
+def datasets(kind: Literal["fit", "plane", "all"] = "fit") -> list[DatasetOut]:
+    """List the built-in datasets with the program and settings that suit each: the 1-D
+    fits (kind=fit, the default), the 2-D classification sets of /live (plane), or all."""
+    found = [make() for make in DATASETS.values()]
+    chosen = [d for d in found if kind == "all" or (d.classes > 0) == (kind == "plane")]
+    return [DatasetOut(**_describe(d)) for d in chosen]
 
 
 @router.get(

@@ -11,7 +11,9 @@ from app.web.schemas.common import FiniteNumber, Identifier, JSONFloat
 
 MAX_ROWS = 100_000
 MAX_STEPS = 100_000
+MAX_PARAMS = 10_000  # the schema's ceiling; the real limit is CHAINRULE_OPTIMIZE_MAX_PARAMS
 
+DatasetName = Literal["noisy-line", "sin", "moons", "circles", "xor", "spirals", "blobs"]
 Column = Annotated[list[FiniteNumber], Field(min_length=1, max_length=MAX_ROWS)]
 
 
@@ -43,7 +45,10 @@ class OptimizeRequest(BaseModel):
         None, description="The per-example loss, e.g. (w*x - y)^2; a dataset supplies one."
     )
     params: dict[Identifier, FiniteNumber] | None = Field(
-        None, max_length=100, description="Parameters to fit, with their initial values."
+        None,
+        max_length=MAX_PARAMS,
+        description="Parameters to fit, with their initial values (at most the setting "
+        "CHAINRULE_OPTIMIZE_MAX_PARAMS, 1,000 by default; the work budget bounds the rest).",
     )
     data: dict[Identifier, Column] | str | None = Field(
         None,
@@ -51,7 +56,7 @@ class OptimizeRequest(BaseModel):
         "header row of names and plain decimal numbers (digits, a point, an exponent; a bad "
         "one is a 422 naming its line and column).",
     )
-    dataset: Literal["noisy-line", "sin"] | None = Field(
+    dataset: DatasetName | None = Field(
         None, description="A built-in dataset instead of data (see GET /api/datasets)."
     )
     reduce: Literal["mean", "sum"] | None = Field(
@@ -142,6 +147,7 @@ class DatasetOut(BaseModel):
     reduce: str
     lr: float
     steps: int
+    classes: int = Field(0, description="0 for regression; else one-hot columns c0, c1, ...")
 
 
 class DatasetData(DatasetOut):
@@ -156,3 +162,93 @@ class DatasetData(DatasetOut):
     )
 
     data: dict[str, list[float]]
+
+
+class AxisIn(BaseModel):
+    """One axis of the grid the model is evaluated on: a data column from lo to hi."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    column: Identifier
+    lo: FiniteNumber
+    hi: FiniteNumber
+    n: int = Field(32, ge=2, le=256, description="Points along the axis.")
+
+
+class StateIn(BaseModel):
+    """An optimizer's state, as a snapshot sent it: send it back to resume exactly there."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    optimizer: Literal["gd", "momentum", "adam"]
+    t: int = Field(ge=0, description="Optimizer steps taken so far (Adam's bias correction).")
+    m: dict[Identifier, FiniteNumber] | None = Field(None, max_length=MAX_PARAMS)
+    v: dict[Identifier, FiniteNumber] | None = Field(None, max_length=MAX_PARAMS)
+
+
+class OptimizeStreamRequest(OptimizeRequest):
+    """/api/optimize's body plus how often to report and what the live views need."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "dataset": "moons",
+                    "optimizer": "adam",
+                    "lr": 0.03,
+                    "steps": 100,
+                    "every": 10,
+                    "trace": {"x1": 0.5, "x2": 0.25, "c0": 1, "c1": 0},
+                    "grid": [
+                        {"column": "x1", "lo": -2, "hi": 2, "n": 24},
+                        {"column": "x2", "lo": -2, "hi": 2, "n": 24},
+                    ],
+                    "predict": ["out"],
+                }
+            ]
+        },
+    )
+
+    every: int = Field(1, ge=1, description="Send a snapshot every this many steps.")
+    start: int = Field(0, ge=0, description="The step the params are at (when resuming).")
+    state: StateIn | None = Field(
+        None, description="The optimizer state of the snapshot to resume from."
+    )
+    trace: dict[Identifier, FiniteNumber] | None = Field(
+        None,
+        max_length=64,
+        description="The traced datapoint: a value for every data column the program reads.",
+    )
+    grid: list[AxisIn] = Field(
+        default_factory=list, max_length=2, description="One axis (a curve) or two (a plane)."
+    )
+    predict: list[Identifier] = Field(
+        default_factory=list,
+        max_length=16,
+        description="Named lines of the program evaluated on the grid (the model's outputs).",
+    )
+    precision: int = Field(4, ge=1, le=12, description="Significant digits of the trace texts.")
+
+
+class NetworkOut(BaseModel):
+    """A network written as a program, with seeded starting parameters."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "expression": "# A 2-1 network ...\nout = wo_1*x1 + wo_2*x2 + bo\n"
+                    "s = c1 - c0  # the label as +1 or -1\nloss = log(1 + exp(-s*out))\n",
+                    "params": {"wo_1": 0.31, "wo_2": -0.5, "bo": 0.0},
+                    "predict": ["out"],
+                    "columns": ["x1", "x2", "c0", "c1"],
+                }
+            ]
+        }
+    )
+
+    expression: str
+    params: dict[str, float]
+    predict: list[str] = Field(description="The named lines holding the model's outputs.")
+    columns: list[str] = Field(description="The data columns the program reads.")

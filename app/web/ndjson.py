@@ -1,0 +1,115 @@
+"""A streamed answer of JSON lines, produced on a thread of its own, stopped on disconnect.
+
+The producer (a plain iterator of JSON-ready objects, e.g. a training run) runs in one
+thread and hands each line to the event loop; at most `window` lines wait unsent, so a
+slow reader slows the run down instead of filling memory. A client that goes away sets
+`cancelled` (the producer checks it every step) and the thread ends; `on_close` runs
+once, whatever happened (it gives the training turn back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+MEDIA = "application/x-ndjson"
+_END = b""
+
+
+def line(obj: Any) -> bytes:
+    """Return obj as one compact JSON line (non-finite floats as strings)."""
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False).encode() + b"\n"
+
+
+class NDJSONStream(Response):
+    """An ASGI response streaming the producer's objects, one JSON line each."""
+
+    media_type = MEDIA
+
+    def __init__(
+        self,
+        produce: Callable[[threading.Event], Iterator[Any]],
+        on_close: Callable[[], None] = lambda: None,
+        window: int = 4,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(media_type=MEDIA)
+        self.produce = produce
+        self.on_close = on_close
+        self.window = window
+        self.cancelled = threading.Event()
+        self.extra_headers = headers or {}
+
+    def _run(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[bytes]) -> None:
+        """The producer thread: put each line on the queue, waiting for room in the window."""
+        room = self.room
+        try:
+            for obj in self.produce(self.cancelled):
+                while not room.acquire(timeout=0.05):
+                    if self.cancelled.is_set():
+                        return
+                if self.cancelled.is_set():
+                    return
+                loop.call_soon_threadsafe(queue.put_nowait, line(obj))
+        except Exception:  # a bug, not the client's doing: end the stream with a line saying so
+            logging.getLogger("chainrule.error").exception("stream failed")
+            failure = {"done": True, "complete": False, "error": "the server could not go on"}
+            loop.call_soon_threadsafe(queue.put_nowait, line(failure))
+        finally:
+            loop.call_soon_threadsafe(queue.put_nowait, _END)
+            self.on_close()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send the lines as they come; stop the producer when the client disconnects."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[bytes] = asyncio.Queue()
+        self.room = threading.Semaphore(self.window)
+        headers = [
+            (b"content-type", MEDIA.encode()),
+            (b"cache-control", b"no-store"),
+            (b"x-accel-buffering", b"no"),
+            *((k.lower().encode(), v.encode()) for k, v in self.extra_headers.items()),
+        ]
+        thread = threading.Thread(target=self._run, args=(loop, queue), daemon=True)
+
+        async def watch() -> None:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    self.cancelled.set()
+                    return
+
+        watcher = asyncio.create_task(watch())
+        started = False
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            thread.start()
+            started = True
+            while True:
+                getter = asyncio.ensure_future(queue.get())
+                finished, _ = await asyncio.wait(
+                    {getter, watcher}, return_when=asyncio.FIRST_COMPLETED
+                )
+                if getter not in finished:
+                    getter.cancel()
+                    return
+                chunk = getter.result()
+                if chunk == _END:
+                    break
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                self.room.release()
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except OSError:  # the client went away while a line was being sent
+            pass
+        finally:
+            self.cancelled.set()
+            watcher.cancel()
+            if not started:
+                self.on_close()

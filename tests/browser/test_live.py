@@ -1,0 +1,277 @@
+"""The /live page in a real Chromium: it opens ready, plays, pauses, steps and resets; the
+boundary and the datapoint's graph change while playing and not while paused; clicks pick
+the traced datapoint and add points; the URL carries the state; a phone layout."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+PLAY, PAUSE, STEP, RESET = (f"[data-testid=live-{k}]" for k in ("play", "pause", "step", "reset"))
+LOSS, BOUNDARY, GRAPH = (
+    "[data-testid=live-loss]",
+    "[data-testid=live-boundary]",
+    "[data-testid=live-graph]",
+)
+
+
+def open_live(page: Page, server: str, query: str = "") -> None:
+    page.goto(f"{server}/live{query}")
+    expect(page.locator("html")).to_have_attribute("data-live-ready", "true", timeout=30_000)
+    expect(page.locator(f"{GRAPH} svg g.node").first).to_be_attached()
+
+
+def step_of(page: Page) -> int:
+    return int(page.locator("#live-step").inner_text().split()[-1])
+
+
+def loss_of(page: Page) -> str:
+    return page.locator(LOSS).inner_text()
+
+
+def plane_pixels(page: Page) -> str:
+    return str(page.eval_on_selector(BOUNDARY, "c => c.toDataURL()"))
+
+
+def graph_numbers(page: Page) -> str:
+    """Every number the datapoint's drawing shows, in order."""
+    return str(
+        page.eval_on_selector(
+            GRAPH, "g => [...g.querySelectorAll('svg text')].map(t => t.textContent).join('|')"
+        )
+    )
+
+
+def layout_of(page: Page) -> str:
+    """The drawing's geometry (the node boxes' paths), which patching must not change."""
+    script = (
+        "g => [...g.querySelectorAll('svg g.node > path, svg g.node > polygon')]"
+        ".map(p => p.getAttribute('d') || p.getAttribute('points')).join('|')"
+    )
+    return str(page.eval_on_selector(GRAPH, script))
+
+
+def test_opens_ready_to_play_with_the_default_data_and_network(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_live(page, server)
+    expect(page.locator("#live-data")).to_have_value("moons")
+    expect(page.locator("#live-program")).to_have_value(
+        re.compile(r"def neuron2\(x1, x2, w1, w2, b\)")
+    )
+    expect(page.locator(LOSS)).to_have_text(re.compile(r"loss \d"))
+    assert step_of(page) == 0
+    expect(page.locator(PLAY)).to_be_enabled()
+    expect(page.locator(PAUSE)).to_be_disabled()
+    assert page.locator(f"{GRAPH} svg g.node").count() > 20
+    expect(page.locator("#live-trace-where")).to_contain_text("its loss is")
+    page.screenshot(path=str(screenshots / "live-start.png"))
+
+
+def test_play_changes_the_views_and_pause_freezes_them(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_live(page, server)
+    before = (loss_of(page), plane_pixels(page), graph_numbers(page), layout_of(page))
+    page.click(PLAY)
+    expect(page.locator(PAUSE)).to_be_enabled()
+    page.wait_for_function("() => window.__live.state.step >= 30", timeout=30_000)
+    playing = (loss_of(page), plane_pixels(page), graph_numbers(page), layout_of(page))
+    assert playing[0] != before[0] and playing[1] != before[1] and playing[2] != before[2]
+    assert playing[3] == before[3]  # numbers patched in place: no new layout
+    page.screenshot(path=str(screenshots / "live-playing.png"))
+    # a click while playing traces the new point and training goes on from where it was
+    at = step_of(page)
+    page.locator(BOUNDARY).click(position={"x": 20, "y": 20})
+    page.wait_for_function("() => window.__live.state.trace.x < -1.8")
+    page.wait_for_function(f"() => window.__live.state.step > {at + 10}", timeout=30_000)
+    page.wait_for_function(
+        "() => Object.values(window.__live.state.latest.trace.nodes).some("
+        "n => n[0] === window.__live.state.trace.x)"
+    )
+    expect(page.locator(PAUSE)).to_be_enabled()
+    page.click(PAUSE)
+    expect(page.locator(PLAY)).to_be_enabled()
+    expect(page.locator("#live-status")).to_contain_text("Paused at step")
+    paused = (step_of(page), loss_of(page), plane_pixels(page), graph_numbers(page))
+    time.sleep(1.0)
+    assert (step_of(page), loss_of(page), plane_pixels(page), graph_numbers(page)) == paused
+    assert paused[0] >= 30
+
+
+def test_step_moves_one_optimizer_step_and_reset_goes_back(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_live(page, server)
+    start = loss_of(page)
+    for expected in (1, 2, 3):
+        page.click(STEP)
+        expect(page.locator("#live-step")).to_have_text(f"step {expected}")
+    assert loss_of(page) != start
+    page.select_option("#live-optimizer", "gd")  # changeable while paused
+    page.fill("#live-lr", "0.5")
+    page.click(STEP)
+    expect(page.locator("#live-step")).to_have_text("step 4")
+    page.click(RESET)
+    expect(page.locator("#live-step")).to_have_text("step 0")
+    expect(page.locator(LOSS)).to_have_text(start)
+
+
+def test_clicking_the_plane_picks_the_traced_datapoint(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_live(page, server)
+    box = page.locator(BOUNDARY).bounding_box()
+    assert box is not None
+    layout = layout_of(page)
+    # three quarters across, one quarter down: x1 = 1, x2 = 1 on the plane [-2, 2]²
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    expect(page.locator("#live-trace-where")).to_contain_text(
+        re.compile(r"x1 = 1\b|x1 = 0\.99|x1 = 1\.0")
+    )
+    trace = page.evaluate("() => window.__live.state.trace")
+    assert trace["x"] == pytest.approx(1, abs=0.03) and trace["y"] == pytest.approx(1, abs=0.03)
+    # the graph's inputs are the clicked coordinates (the texts as the server formats them)
+    page.wait_for_function(
+        "t => Object.values(window.__live.state.latest.trace.nodes).some(n => n[0] === t)",
+        arg=trace["x"],
+    )
+    assert layout_of(page) == layout
+    page.click("#live-zoom-fit")  # boxes off screen are written when they come into view
+    shown = graph_numbers(page).split("|")
+    assert any(s == f"{trace['x']:.4g}" for s in shown)
+    page.screenshot(path=str(screenshots / "live-picked.png"))
+    # the keyboard's way: arrows move the traced point (by 1/40 of the plane per press)
+    page.focus(BOUNDARY)
+    for key in ("ArrowLeft", "ArrowLeft", "ArrowDown"):
+        page.keyboard.press(key)
+    page.wait_for_function(
+        "x => Math.abs(window.__live.state.trace.x - x) < 1e-9", arg=trace["x"] - 0.2
+    )
+    moved = page.evaluate("() => window.__live.state.trace")
+    assert moved["y"] == pytest.approx(trace["y"] - 0.1)
+    expect(page.locator("#live-trace-where")).to_contain_text(f"x2 = {moved['y']:.3g}")
+
+
+def test_points_clicked_in_are_trained_on_and_kept_in_the_url(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_live(page, server)
+    assert page.evaluate("() => window.__live.state.points.length") == 200
+    page.check("input[name=live-click][value=add1]")
+    plane = page.locator(BOUNDARY)
+    plane.click(position={"x": 10, "y": 10})
+    plane.click(position={"x": 30, "y": 12})
+    assert page.evaluate("() => window.__live.state.points.length") == 202
+    page.check("input[name=live-click][value=remove]")
+    plane.click(position={"x": 30, "y": 12})
+    assert page.evaluate("() => window.__live.state.points.length") == 201
+    page.click(STEP)
+    expect(page.locator("#live-step")).to_have_text("step 1")
+    assert "points=" in page.url
+    open_live(page, server, "?" + page.url.split("?", 1)[1])
+    assert page.evaluate("() => window.__live.state.points.length") == 201
+    corner = page.evaluate("() => window.__live.state.points.at(-1)")
+    assert corner["cls"] == 1 and corner["x"] < -1.8 and corner["y"] > 1.8
+
+
+def test_the_url_round_trips_the_state(page: Page, server: str, console_errors: list[str]) -> None:
+    open_live(page, server)
+    page.select_option("#live-data", "circles")
+    expect(page.locator("#live-data-info")).to_contain_text("ring")
+    page.fill("#live-hidden", "4")
+    page.select_option("#live-activation", "relu")
+    page.fill("#live-seed", "3")
+    page.click("#live-build")
+    expect(page.locator("#live-program")).to_have_value(re.compile(r"relu\(w1\*x1"))
+    page.select_option("#live-optimizer", "momentum")
+    page.fill("#live-lr", "0.1")
+    for _ in range(3):
+        page.click(STEP)
+    expect(page.locator("#live-step")).to_have_text("step 3")
+    url, loss, program = page.url, loss_of(page), page.locator("#live-program").input_value()
+    assert "data=circles" in url and "step=3" in url and "opt=momentum" in url
+    page.goto("about:blank")
+    open_live(page, server, "?" + url.split("?", 1)[1])
+    expect(page.locator("#live-step")).to_have_text("step 3")
+    expect(page.locator(LOSS)).to_have_text(loss)  # the same trajectory, run again
+    assert page.locator("#live-program").input_value() == program
+    assert page.locator("#live-optimizer").input_value() == "momentum"
+    assert page.locator("#live-lr").input_value() == "0.1"
+
+
+def test_an_edited_program_is_trained_and_kept_in_the_url(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_live(page, server, "?data=xor&hidden=-")
+    program = page.locator("#live-program").input_value()
+    assert "def neuron" not in program  # no hidden layer: logistic regression
+    edited = program.replace(
+        "loss = log(1 + exp(-s*out))", "loss = log(1 + exp(-s*out)) + 0.01*k^2"
+    )
+    page.fill("#live-program", edited)
+    page.click(STEP)
+    expect(page.locator("#live-step")).to_have_text("step 1")
+    assert page.evaluate("() => 'k' in window.__live.state.params")  # a new parameter, from 0
+    assert "program=" in page.url
+
+
+def test_paused_the_datapoint_backward_pass_can_be_stepped(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_live(page, server)
+    page.click(STEP)
+    expect(page.locator("#live-bw-counter")).to_contain_text("backward steps")
+    page.click("#live-bw-next")
+    expect(page.locator("#live-bw-counter")).to_contain_text("Step 1 of")
+    expect(page.locator(f"{GRAPH} svg g.step-current").first).to_be_attached()
+    page.click("#live-bw-next")
+    expect(page.locator("#live-bw-counter")).to_contain_text("Step 2 of")
+    page.screenshot(path=str(screenshots / "live-backward.png"))
+    page.click(PLAY)
+    expect(page.locator(f"{GRAPH} svg g.step-current")).to_have_count(0)
+    page.click(PAUSE)
+
+
+def test_a_curve_fit_on_the_same_page(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_live(page, server, "?data=sin")
+    expect(page.locator("#live-plane-caption")).to_have_text("The fitted curve, with the data")
+    expect(page.locator("#live-program")).to_have_value(re.compile(r"loss = \(pred - y\)\^2"))
+    start = float(loss_of(page).split()[-1])
+    page.click(PLAY)
+    page.wait_for_function("() => window.__live.state.step >= 100", timeout=60_000)
+    page.click(PAUSE)
+    expect(page.locator(PLAY)).to_be_enabled()
+    assert float(loss_of(page).split()[-1]) < start
+    page.screenshot(path=str(screenshots / "live-sin.png"))
+
+
+def test_a_phone_layout(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_live(page, server)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390
+    for hook in (PLAY, PAUSE, STEP, RESET, BOUNDARY):
+        box = page.locator(hook).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.locator(BOUNDARY).bounding_box()["width"] > 300  # type: ignore[index]
+    page.click(PLAY)
+    page.wait_for_function("() => window.__live.state.step >= 10", timeout=30_000)
+    page.click(PAUSE)
+    page.screenshot(path=str(screenshots / "live-phone.png"))
+    page.screenshot(path=str(screenshots / "live-phone-full.png"), full_page=True)
