@@ -49,13 +49,16 @@ export class LossChart {
       ctx.fillText("Press Play or Step to start", 10 * dpr, h / 2);
       return;
     }
-    const pos = this.losses.filter((v) => v > 0);
-    const lo = pos.length ? Math.min(...pos) : 1e-12;
-    const hi = Math.max(...this.losses, lo * 10);
-    const log = pos.length === n && hi / lo > 100;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of this.losses) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const log = lo > 0 && hi / lo > 100; // a log axis once the loss spans two decades
     const ty = log ? (v) => Math.log10(v) : (v) => v;
     const y0 = log ? ty(lo) : Math.min(0, lo);
-    const y1 = ty(hi);
+    const y1 = log ? ty(hi) : hi > y0 ? hi : y0 + 1;
     const s0 = this.steps[0];
     const s1 = Math.max(this.steps[n - 1], s0 + 1);
     const left = 56 * dpr;
@@ -68,7 +71,7 @@ export class LossChart {
     ctx.strokeRect(left, top, w - left - 8 * dpr, bottom - top);
     ctx.globalAlpha = 1;
     ctx.textAlign = "right";
-    ctx.fillText(fmt(hi, 3), left - 4 * dpr, top + font);
+    ctx.fillText(fmt(log ? hi : y1, 3), left - 4 * dpr, top + font);
     ctx.fillText(fmt(log ? lo : y0, 3), left - 4 * dpr, bottom);
     ctx.textAlign = "left";
     ctx.fillText(`step ${s0}`, left, h - 4 * dpr);
