@@ -8,12 +8,12 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.web.bodies import BoundedJSONRoute
 from app.budget import Budget
 from app.build import evaluate
 from app.graph import fmt, json_number, numbers
 from app.render.size import resolve_level
 from app.units import build_units, units_json
+from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
