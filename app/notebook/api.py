@@ -11,9 +11,10 @@ from app.budget import Budget
 from app.build import Built
 from app.engine import Value
 from app.notebook import check as checking
-from app.notebook.drawing import Drawing, Level, graph_of, options
+from app.notebook.drawing import Drawing, graph_of, options
 from app.notebook.program import Evaluated
 from app.notebook.walk import walk
+from app.render.style import Level
 
 
 def caller_names(depth: int = 2) -> dict[str, object]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from app.budget import Budget
 from app.graph import OP_LABELS, Graph, GraphEdge, GraphNode, fmt
@@ -19,6 +19,7 @@ from app.notebook.walk import Walked
 from app.ops import OPS
 from app.render import DotOptions, Renderer, RenderError, drawn_count, graphviz_version, to_dot
 from app.render.renderer import INSTALL_HINT
+from app.render.style import Level
 
 GRAPHVIZ_MISSING = (
     "no drawing: graphviz's `dot` program is not installed. "
@@ -27,19 +28,9 @@ GRAPHVIZ_MISSING = (
 )
 SUMMARY_LINES = 40  # the text summary lists at most this many nodes
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
-Level = Literal["lines", "ops", "auto"]
 
 
-class NotebookRenderer(Renderer):
-    """The project's renderer, also writing PDF (for `.save("g.pdf")`)."""
-
-    def pdf(self, dot: str, node_count: int, budget: Budget | None = None) -> bytes:
-        """Return the PDF drawing of dot (bounded like svg and png)."""
-        self.check_size(node_count, budget)
-        return cast(bytes, self._render(dot, "pdf", budget))
-
-
-RENDERER = NotebookRenderer(timeout=30.0, cache_size=64, cache_bytes=16 * 1024 * 1024)
+RENDERER = Renderer(timeout=30.0, cache_size=64, cache_bytes=16 * 1024 * 1024)
 
 
 def options(
@@ -47,18 +38,12 @@ def options(
     level: Level | None = None,
     **more: Any,
 ) -> tuple[DotOptions, list[str]]:
-    """Return drawing options and notes on any asked for that this drawing cannot honour.
-
-    `level` (lines | ops | auto) is passed on when the project's DotOptions has it.
-    """
-    notes: list[str] = []
+    """Return drawing options (level: lines | ops | auto, else the drawing's default) and
+    notes on any asked for that this drawing cannot honour (none today)."""
     opts = DotOptions(rankdir=rankdir, **more)
     if level is not None:
-        if "level" in {f.name for f in fields(DotOptions)}:
-            opts = replace(opts, level=level)  # type: ignore[call-arg]
-        elif level != "ops":
-            notes.append(f"level={level!r}: this chainrule draws op by op (no 'level' option)")
-    return opts, notes
+        opts = replace(opts, level=level)
+    return opts, []
 
 
 def graph_of(walked: Walked) -> Graph:

@@ -10,7 +10,8 @@ from app.build import Built
 from app.build import evaluate as build_and_backward
 from app.engine import Value
 from app.graph import Graph, export_graph, fmt
-from app.notebook.drawing import Drawing, Level, options
+from app.notebook.drawing import Drawing, options
+from app.render.style import Level
 
 
 @dataclass

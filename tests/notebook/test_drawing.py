@@ -90,13 +90,10 @@ def test_over_the_drawing_budget_the_display_says_so_and_keeps_the_numbers() -> 
     assert "value -4000, grad 1" in bundle["text/plain"]
 
 
-def test_the_level_option_is_passed_on_or_said_to_be_unavailable() -> None:
+def test_the_level_option_is_passed_on() -> None:
     opts, notes = options("TB", "lines")
     assert opts.rankdir == "TB"
-    if hasattr(opts, "level"):
-        assert opts.level == "lines" and notes == []
-    else:
-        assert notes == ["level='lines': this chainrule draws op by op (no 'level' option)"]
+    assert opts.level == "lines" and notes == []
     assert options("LR", "ops")[1] == []  # op by op is what it draws anyway
 
 
@@ -113,5 +110,4 @@ def test_the_magic_reports_bad_flags_and_values_without_a_traceback(
     assert drawing is not None and drawing.opts.rankdir == "LR"
     drawing = chainrule_cell("a=2 --rankdir TB --lines", "a + 1")
     assert drawing is not None and drawing.opts.rankdir == "TB"
-    assert getattr(drawing.opts, "level", "lines") == "lines"
-    assert hasattr(drawing.opts, "level") or "no 'level' option" in drawing.text()
+    assert drawing.opts.level == "lines"
