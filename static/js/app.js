@@ -300,7 +300,8 @@ async function openUnitOf(id) {
 
 /** Units are buttons: Enter opens or closes one, as a click does. */
 function wireUnits() {
-  for (const g of graphBox.querySelectorAll("svg g.node.unit, svg g.cluster.unit-open")) {
+  // the drawing only: the overview (also an svg in #graph) is hidden from the focus
+  for (const g of graphBox.querySelectorAll(":scope > svg g.node.unit, :scope > svg g.cluster.unit-open")) {
     const id = g.id.replace(/^cluster-/, "");
     const root = g.classList.contains("cluster") ? graphBox.querySelector(`svg g.node[id="${id}"]`) : g;
     if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "0");
@@ -325,17 +326,7 @@ graphBox.addEventListener("click", (e) => {
   selectNode(id, "graph");
   if (g.dataset.unit) toggleUnit(g.dataset.unit);
 });
-tableBody.addEventListener("click", (e) => {
-  const tr = e.target.closest("tr");
-  if (tr) selectNode(tr.dataset.node, "table");
-});
-tableBody.addEventListener("keydown", (e) => {
-  const tr = e.target.closest("tr");
-  if (tr && (e.key === "Enter" || e.key === " ")) {
-    e.preventDefault();
-    selectNode(tr.dataset.node, "table");
-  }
-});
+// The table selects its row's node through graphkeys.js (the graph's accessible twin).
 wireFind($("graph-find"), $("find-status"), graphBox, () => state.data, openUnitOf);
 
 /** The whole-graph toggle: lines <-> operations, from the level drawn. */
