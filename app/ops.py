@@ -56,11 +56,6 @@ def is_call(op: str) -> bool:
     return op == CALL
 
 
-def is_operation(op: str) -> bool:
-    """True for the op of a row of the table (+, exp, max, ...)."""
-    return op in OPS
-
-
 class Undefined(ArithmeticError):
     """A scalar rule has no finite real result here; the engine adds the op and operands."""
 

@@ -329,7 +329,7 @@ def power(base: Operand, exponent: Operand) -> Value:
     k_v = _operand(exponent)
     x, k = x_v.data, k_v.data
     try:
-        out, d_base, d_exp = power_rule(x, k, k_v.op == CONSTANT)
+        out, d_base, d_exp = power_rule(x, k, k_v.is_constant)
     except Undefined as exc:
         raise EngineError("^", (x, k), str(exc)) from None
     if out - out != 0.0:

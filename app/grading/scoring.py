@@ -136,8 +136,8 @@ class Grader:
         """Check an answer (as read) as the question expects: number, formula or either."""
         if reading is None:
             return NO_ANSWER
-        what = label(of, answer.wrt)
         if isinstance(reading, Unreadable):
+            what = label(of, answer.wrt)
             return Verdict(False, f"the answer for {what} cannot be read: {reading.message}", False)
         checker = self._checker(answer)
         if isinstance(reading, float):

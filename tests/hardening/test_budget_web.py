@@ -112,16 +112,9 @@ def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
         for name, body in cases:
             sending.append(name)
             assert c.post("/api/evaluate", json=body).is_success
-            assert (
-                c.get(
-                    "/api/graph.svg",
-                    params={
-                        "expression": body["expression"],
-                        **{k: str(v) for k, v in body["values"].items()},
-                    },
-                ).status_code
-                == 200
-            )
+            values = {k: str(v) for k, v in body["values"].items()}
+            svg = c.get("/api/graph.svg", params={"expression": body["expression"], **values})
+            assert svg.status_code == 200, svg.text
     assert "nested" in moved and "normal" not in moved
 
 
