@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from app.budget import Budget
 from app.train.live import Axis, LiveBounds, LiveRequest, LiveRun
 from app.train.network import MAX_WIDTH, NetworkError, NetworkSpec, init_params, write_program
-from app.train.run import RunRequest
 from app.web.assets import TEMPLATES_DIR
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
@@ -61,16 +60,7 @@ def live_budget(services: Services) -> Budget:
 def live_request(body: OptimizeStreamRequest, services: Services) -> LiveRequest:
     """Return the streamed run a request body asks for."""
     settings = services.settings
-    run = RunRequest(
-        expression=body.expression,
-        params=body.params,
-        data=body.data,
-        dataset=body.dataset,
-        reduce=body.reduce,
-        optimizer=body.optimizer,
-        lr=body.lr,
-        steps=body.steps,
-    )
+    run = body.run_request()
     return LiveRequest(
         run,
         every=body.every,

@@ -11,7 +11,7 @@ from app.config import Settings
 from app.graph import Graph
 from app.render import Renderer, RenderError, to_dot
 from app.train.datasets import DATASETS, Dataset
-from app.train.run import Bounds, Drawer, RunRequest, run
+from app.train.run import Bounds, Drawer, run
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
@@ -60,17 +60,7 @@ def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
     stops being finite ends the run early with `diverged: true`, a message, and the
     history up to there.
     """
-    req = RunRequest(
-        expression=body.expression,
-        params=body.params,
-        data=body.data,
-        dataset=body.dataset,
-        reduce=body.reduce,
-        optimizer=body.optimizer,
-        lr=body.lr,
-        steps=body.steps,
-        record_every=body.record_every,
-    )
+    req = body.run_request(body.record_every)
     draw = drawer(services.renderer) if body.svg else None
     budget = services.budget()
     with services.train_gate.slot_within(budget.seconds_left()):  # queued too long: 503

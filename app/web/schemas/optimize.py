@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from app.train.run import RunRequest
 from app.web.schemas.common import FiniteNumber, Identifier, JSONFloat
 
 MAX_ROWS = 100_000
@@ -72,6 +73,21 @@ class OptimizeRequest(BaseModel):
         False,
         description="Also draw the per-example graph with its reduction node as SVG.",
     )
+
+    def run_request(self, record_every: int | None = None) -> RunRequest:
+        """Return the training run this body asks for (one trajectory: /api/optimize and
+        the stream both start from it)."""
+        return RunRequest(
+            expression=self.expression,
+            params=self.params,
+            data=self.data,
+            dataset=self.dataset,
+            reduce=self.reduce,
+            optimizer=self.optimizer,
+            lr=self.lr,
+            steps=self.steps,
+            record_every=record_every,
+        )
 
 
 OPTIMIZE_RESPONSE_EXAMPLE: JsonDict = {
