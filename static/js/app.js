@@ -6,8 +6,6 @@
 import { getJson, post } from "./api.js";
 import { Editor } from "./editor.js";
 import { Drawing } from "./drawing.js";
-import { wireFind } from "./find.js";
-import { Selection } from "./selection.js";
 import { FiniteDifferences } from "./fd.js";
 import { fmt } from "./format.js";
 import { DEFAULT_VALUE, Inputs } from "./inputs.js";
@@ -15,9 +13,12 @@ import { buildSteps, buildTable, showTableAt, showTableOverflow } from "./result
 import { queryString, updateLinks, wireCopy } from "./share.js";
 import { Stepper, stateAt } from "./stepper.js";
 import { attachGraphKeys } from "./graphkeys.js";
+import { wireGraph } from "./units.js";
 
 const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 250;
+// After a numbers-only answer, the full one (the steps' words) once the values rest this long.
+const REFRESH_MS = 1200;
 // Digits in the drawing: the page's (its fields in the drawing are sized for them).
 const PRECISION = Number($("opt-precision")?.value) || 4;
 
@@ -157,7 +158,7 @@ function showNumbers(lean) {
     $("steps").classList.add("updating");
     updateLinks(queryString(editor.value, state.values, inputs.names, options()));
   }, 0));
-  state.refresh = setTimeout(refreshFull, 400);
+  state.refresh = setTimeout(refreshFull, REFRESH_MS);
 }
 
 function setStatus(text) {
@@ -264,86 +265,8 @@ function showStep(i) {
   $("step-counter").textContent = `Step ${i + 1} of ${data.steps.length}: ${step.label || step.node} passes its gradient to its inputs.`;
 }
 
-// ----- selection, units, find ---------------------------------------------------------
-const selection = new Selection(graphBox, drawing, $("selection-sum"), () => state.data);
-
-function markRow(id, scroll) {
-  for (const tr of tableBody.querySelectorAll("tr.selected")) tr.classList.remove("selected");
-  const tr = id && tableBody.querySelector(`tr[data-node="${id}"]`);
-  if (tr) {
-    tr.classList.add("selected");
-    if (scroll) tr.scrollIntoView({ block: "nearest" });
-  }
-}
-graphBox.addEventListener("chainrule:selected", (e) => markRow(e.detail.id, e.detail.source === "graph"));
-
-function selectNode(id, source) {
-  graphBox.dispatchEvent(new CustomEvent("chainrule:select", { detail: { id, source }, bubbles: true }));
-}
-
-/** Open or close a unit of the lines level (drawn anew, the view kept on it). */
-function toggleUnit(id) {
-  if (state.expand.has(id)) state.expand.delete(id);
-  else state.expand.add(id);
-  state.opened = id;
-  return evaluate();
-}
-
-/** Open the unit a node is drawn inside (find): resolves once it is drawn. */
-async function openUnitOf(id) {
-  const unit = drawing.owner.get(id);
-  if (!unit || unit === id || state.expand.has(unit) || !graphBox.querySelector(`svg g.unit[id="${unit}"]`)) return;
-  state.expand.add(unit);
-  state.opened = unit;
-  await evaluate();
-}
-
-/** Units are buttons: Enter opens or closes one, as a click does. */
-function wireUnits() {
-  // the drawing only: the overview (also an svg in #graph) is hidden from the focus
-  for (const g of graphBox.querySelectorAll(":scope > svg g.node.unit, :scope > svg g.cluster.unit-open")) {
-    const id = g.id.replace(/^cluster-/, "");
-    const root = g.classList.contains("cluster") ? graphBox.querySelector(`svg g.node[id="${id}"]`) : g;
-    if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "0");
-    root.dataset.unit = id;
-  }
-}
-graphBox.addEventListener("chainrule:toggle", (e) => toggleUnit(e.detail.id));
-graphBox.addEventListener("keydown", (e) => {
-  const g = e.target.closest?.("g[data-unit]");
-  if (g && e.key === "Enter") {
-    e.preventDefault();
-    toggleUnit(g.dataset.unit);
-  }
-});
-
-graphBox.addEventListener("click", (e) => {
-  if (panZoom.consumeDrag()) return;
-  const g = e.target.closest("g.node");
-  if (!g) return;
-  const id = g.id.startsWith("op-") ? g.id.slice(3) : g.id;
-  if (!/^n\d+$/.test(id)) return;
-  selectNode(id, "graph");
-  if (g.dataset.unit) toggleUnit(g.dataset.unit);
-});
-// The table selects its row's node through graphkeys.js (the graph's accessible twin).
-wireFind($("graph-find"), $("find-status"), graphBox, () => state.data, openUnitOf);
-
-/** The whole-graph toggle: lines <-> operations, from the level drawn. */
-function showLevel(data) {
-  const button = $("level-toggle");
-  if (!button) return;
-  button.hidden = !data.svg && !graphBox.querySelector(":scope > svg");
-  const lines = data.level === "lines";
-  button.textContent = lines ? "Show every operation" : "Show lines and calls";
-  button.setAttribute("aria-pressed", String(lines));
-  button.dataset.level = data.level || "ops";
-}
-$("level-toggle")?.addEventListener("click", () => {
-  $("opt-level").value = $("level-toggle").dataset.level === "lines" ? "ops" : "lines";
-  state.expand.clear();
-  evaluate();
-});
+// ----- selection, units, find (static/js/units.js) -------------------------------------
+const { selection, markRow, wireUnits, showLevel } = wireGraph({ graphBox, tableBody, drawing, state, evaluate });
 
 // ----- examples ----------------------------------------------------------------------
 async function loadExamples() {
