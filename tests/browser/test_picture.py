@@ -211,7 +211,7 @@ def test_a_value_change_asks_for_numbers_only_even_for_a_weight_used_everywhere(
     assert bodies[0].get("numbers_only") is True
     # then, once the values rest, the full answer (the steps' words) without a drawing
     page.wait_for_timeout(3000)
-    assert any(b.get("numbers_only") is not True and b["svg"] is False for b in bodies)
+    assert any(b.get("numbers_only") is not True and b.get("svg") is False for b in bodies)
 
 
 def test_errors_tell_the_truth(page: Page, server: str, console_errors: list[str]) -> None:
