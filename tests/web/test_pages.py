@@ -100,7 +100,7 @@ def test_a_long_program_writes_its_first_steps_and_links_to_the_rest(
     assert link
     rest = client.get(link.group(1).replace("&amp;", "&")).text
     assert "Steps 201–400 of 2999." in rest
-    assert '<ol id="steps" class="steps" start="201">' in rest
+    assert re.search(r'<ol id="steps" [^>]*start="201">', rest)
 
 
 def test_the_pages_options_are_the_apis(client: TestClient) -> None:

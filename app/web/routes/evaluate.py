@@ -17,7 +17,7 @@ from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
-from app.web.schemas.evaluate import EvaluateRequest, EvaluateResponse
+from app.web.schemas.evaluate import EvaluateRequest, EvaluateResponse, NumbersResponse
 from app.web.services import Computed, Services, answer, dot_options, dot_text
 from app.web.steptext import add_step_texts
 
@@ -51,7 +51,7 @@ def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
 
 @router.post(
     "/evaluate",
-    response_model=EvaluateResponse,
+    response_model=EvaluateResponse | NumbersResponse,
     responses=PROBLEM_RESPONSES,
     summary="Evaluate a program: value, every gradient, the graph",
 )

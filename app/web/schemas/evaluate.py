@@ -159,3 +159,17 @@ class EvaluateResponse(BaseModel):
     svg_error: str | None = Field(
         None, description="Why there is no drawing (graph too large, drawing took too long)."
     )
+
+
+class NumbersResponse(BaseModel):
+    """The lean answer to `numbers_only`: every node's numbers in node order (node k is nK)."""
+
+    output: str = Field(description="The output's name.")
+    output_id: str = Field(description="The output node's id.")
+    value: JSONFloat = Field(description="The output's value.")
+    values: list[JSONFloat] = Field(description="Each node's value, in node order.")
+    grads: list[JSONFloat | None] = Field(
+        description="Each node's gradient d(output)/d(node); null for a written constant."
+    )
+    value_texts: list[str] = Field(description="The values as the drawing writes them.")
+    grad_texts: list[str] = Field(description="The gradients as the drawing writes them.")
