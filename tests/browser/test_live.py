@@ -8,8 +8,11 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
+
+from app.train.datasets import get_dataset
 
 pytestmark = pytest.mark.browser
 
@@ -243,20 +246,62 @@ def test_paused_the_datapoint_backward_pass_can_be_stepped(
     page.click(PAUSE)
 
 
-def test_a_curve_fit_on_the_same_page(
+def least_squares(dataset: str, powers: range) -> float:
+    """The smallest mean squared error of sum_k c_k x^k over the dataset (NumPy lstsq)."""
+    cols = get_dataset(dataset).columns
+    x, y = np.array(cols["x"]), np.array(cols["y"])
+    design = np.stack([x**k for k in powers], axis=1)
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    return float(np.mean((design @ coef - y) ** 2))
+
+
+def test_sin_is_fitted_by_the_seeds_cubic_and_the_curve_drawn(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     open_live(page, server, "?data=sin")
     expect(page.locator("#live-plane-caption")).to_have_text("The fitted curve, with the data")
-    expect(page.locator("#live-program")).to_have_value(re.compile(r"loss = \(pred - y\)\^2"))
-    start = float(loss_of(page).split()[-1])
+    expect(page.locator("#live-model")).to_have_value("cubic")
+    expect(page.locator("#live-hidden")).to_be_disabled()  # the network's settings do not apply
+    expect(page.locator("#live-program")).to_have_value(
+        re.compile(r"pred = a \+ b\*x \+ c\*x\^2 \+ d\*x\^3\n.*loss = \(pred - y\)\^2", re.S)
+    )
+    start, curve = float(loss_of(page).split()[-1]), plane_pixels(page)
+    page.click(PLAY)
+    page.wait_for_function("() => window.__live.state.step >= 400", timeout=60_000)
+    page.click(PAUSE)
+    expect(page.locator(PLAY)).to_be_enabled()
+    final = float(loss_of(page).split()[-1])
+    best = least_squares("sin", range(4))
+    assert final < start / 10
+    assert final == pytest.approx(best, rel=0.01)  # the loss shows 4 digits
+    assert plane_pixels(page) != curve  # the fitted curve is drawn anew
+    grid = page.evaluate("() => window.__live.state.latest.grid.pred")
+    assert len(grid) == 120 and max(grid) == pytest.approx(1.0, abs=0.1)  # sin's peak
+    page.screenshot(path=str(screenshots / "live-sin.png"))
+
+
+def test_the_noisy_line_is_fitted_by_w_times_x_and_a_network_stays_on_offer(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_live(page, server, "?data=noisy-line")
+    expect(page.locator("#live-model")).to_have_value("line")
+    expect(page.locator("#live-program")).to_have_value(re.compile(r"^pred = w\*x$", re.M))
+    expect(page.locator("#live-optimizer")).to_have_value("gd")
     page.click(PLAY)
     page.wait_for_function("() => window.__live.state.step >= 100", timeout=60_000)
     page.click(PAUSE)
     expect(page.locator(PLAY)).to_be_enabled()
-    assert float(loss_of(page).split()[-1]) < start
-    page.screenshot(path=str(screenshots / "live-sin.png"))
+    final = float(loss_of(page).split()[-1])
+    assert final == pytest.approx(least_squares("noisy-line", range(1, 2)), rel=0.001)
+    assert "model=line" in page.url
+    page.screenshot(path=str(screenshots / "live-line.png"))
+    page.select_option("#live-model", "network")
+    expect(page.locator("#live-program")).to_have_value(re.compile(r"def neuron1\(x1, w1, b\)"))
+    expect(page.locator("#live-hidden")).to_be_enabled()
+    expect(page.locator(LOSS)).to_have_text(re.compile(r"loss \d"))
+    expect(page.locator("#live-step")).to_have_text("step 0")
 
 
 def test_a_phone_layout(
