@@ -110,6 +110,51 @@ def test_play_changes_the_views_and_pause_freezes_them(
     assert paused[0] >= 30
 
 
+def seen_in_graph(page: Page) -> dict[str, float]:
+    """The drawing's boxes at least half in view (not the overview's), and the median
+    height of their texts."""
+    script = """g => {
+      const view = g.getBoundingClientRect();
+      const inView = (r) => {
+        const w = Math.min(r.right, view.right) - Math.max(r.left, view.left);
+        const h = Math.min(r.bottom, view.bottom) - Math.max(r.top, view.top);
+        return w > 0 && h > 0 && w * h >= 0.5 * r.width * r.height;
+      };
+      const boxes = [...g.querySelectorAll(':scope > svg g.node')]
+        .filter(n => inView(n.getBoundingClientRect()));
+      const heights = boxes.flatMap(n => [...n.querySelectorAll('text')])
+        .map(t => t.getBoundingClientRect().height).filter(h => h > 0).sort((a, b) => a - b);
+      return {boxes: boxes.length, text: heights[Math.floor(heights.length / 2)] || 0};
+    }"""
+    return dict(page.eval_on_selector(GRAPH, script))
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_the_datapoint_graph_opens_at_the_lines_level_legibly_and_is_patched_there(
+    page: Page, server: str, screenshots: Path, console_errors: list[str], size: tuple[int, int]
+) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_live(page, server)
+    expect(page.locator(GRAPH)).to_have_attribute("data-level", "lines")
+    page.locator(GRAPH).scroll_into_view_if_needed()
+    seen = seen_in_graph(page)
+    # more than the three boxes a phone showed in its wide-aspect box; labels >= 9 px
+    assert seen["boxes"] >= 4 and seen["text"] >= 9
+    page.locator(GRAPH).screenshot(path=str(screenshots / f"live-graph-{size[0]}.png"))
+    before, layout = graph_numbers(page), layout_of(page)
+    page.click(PLAY)
+    page.wait_for_function("() => window.__live.state.step >= 20", timeout=30_000)
+    assert graph_numbers(page) != before  # patched while playing, at the lines level
+    page.click(PAUSE)
+    expect(page.locator(PLAY)).to_be_enabled()
+    shown = graph_numbers(page).split("|")
+    latest = page.evaluate(
+        "() => { const t = window.__live.state.latest.trace; return t.nodes[t.output_id]; }"
+    )
+    assert latest[2] in shown  # the loss box shows the last snapshot's loss text
+    assert layout_of(page) == layout
+
+
 def test_step_moves_one_optimizer_step_and_reset_goes_back(
     page: Page, server: str, console_errors: list[str]
 ) -> None:
