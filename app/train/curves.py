@@ -22,8 +22,8 @@ class Curve:
 
 
 CURVES: dict[str, Curve] = {
-    "line": Curve("a line through 0, fitted by gradient descent", "w*x", ("w",)),
-    "cubic": Curve("a cubic polynomial", "a + b*x + c*x^2 + d*x^3", ("a", "b", "c", "d")),
+    "line": Curve("A line through 0 (no bias)", "w*x", ("w",)),
+    "cubic": Curve("A cubic polynomial", "a + b*x + c*x^2 + d*x^3", ("a", "b", "c", "d")),
 }
 CURVE_COLUMNS = ["x", "y"]
 CURVE_OUTPUTS = ["pred"]
@@ -35,7 +35,7 @@ def write_curve(name: str) -> str:
     return (
         "\n".join(
             [
-                f"# The model: {curve.title}, pred = {curve.pred}; squared error (regression).",
+                f"# {curve.title}; squared error (regression).",
                 f"pred = {curve.pred}",
                 "# loss of one example",
                 "loss = (pred - y)^2",
