@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch and /api/optimize
     # The parse-cost limit of a JSON body, checked on its bytes before decoding (413).
     json_max_depth: int = 32
-    json_max_items: int = 1_000_000
+    json_max_items: int = 2_000_000
 
     # Training runs at once per process (each may hold BUDGET_BYTES), and how many may wait
     # for a turn; more get 503 with Retry-After.

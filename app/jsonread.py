@@ -30,7 +30,7 @@ class JSONLimits:
     """The most a JSON document may hold: nesting depth, and items (values and members)."""
 
     max_depth: int = 32
-    max_items: int = 1_000_000
+    max_items: int = 2_000_000
 
 
 DEFAULT_JSON_LIMITS = JSONLimits()

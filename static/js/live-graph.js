@@ -30,6 +30,7 @@ export class TraceGraph {
       return false;
     }
     this.shape = expression;
+    this.box.dataset.level = answer.json.level || "ops"; // lines: a box per line or call
     this.drawing.draw(answer.json, "LR");
     this.data = null;
     this.stepper.reset(0);

@@ -1,14 +1,21 @@
 // The live page's state in its URL: data source (and edited points), network, program
-// (when edited), optimizer settings, seed, step and the traced datapoint.
+// (when edited), the model of a curve fit, optimizer settings, seed, step and the traced datapoint.
 
 export const DEFAULTS = {
   plane2: { hidden: "8,8", act: "tanh", loss: "logistic", opt: "adam", lr: "0.03" },
   plane3: { hidden: "8,8", act: "tanh", loss: "softmax", opt: "adam", lr: "0.03" },
-  "noisy-line": { hidden: "", act: "tanh", loss: "squared", opt: "gd", lr: "0.01" },
-  sin: { hidden: "8", act: "tanh", loss: "squared", opt: "adam", lr: "0.03" },
+  "noisy-line": { model: "line", hidden: "8", act: "tanh", loss: "squared" },
+  sin: { model: "cubic", hidden: "8", act: "tanh", loss: "squared" },
 };
 
-const KEYS = ["data", "points", "hidden", "act", "loss", "l2", "seed", "program", "opt", "lr", "every", "step", "trace"];
+/** The training settings each model of a curve opens with (the seeds' line: plain descent). */
+export const MODELS = {
+  line: { opt: "gd", lr: "0.01" },
+  cubic: { opt: "momentum", lr: "0.002" },
+  network: { opt: "adam", lr: "0.03" },
+};
+
+const KEYS = ["data", "points", "model", "hidden", "act", "loss", "l2", "seed", "program", "opt", "lr", "every", "step", "trace"];
 
 /** The URL's settings (absent ones are missing from the object). */
 export function readUrl(search = window.location.search) {

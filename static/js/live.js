@@ -7,7 +7,7 @@ import { LossChart } from "./live-chart.js";
 import { PLANE, columns, curveExtent, fetchDataset, grid, nearest, traceValues } from "./live-data.js";
 import { TraceGraph } from "./live-graph.js";
 import { Plane } from "./live-plane.js";
-import { DEFAULTS, decodePoints, encodePoints, readUrl, writeUrl } from "./live-state.js";
+import { DEFAULTS, MODELS, decodePoints, encodePoints, readUrl, writeUrl } from "./live-state.js";
 import { stream } from "./live-stream.js";
 
 const $ = (id) => document.getElementById(id);
@@ -159,7 +159,7 @@ function buttons() {
   $("live-play").disabled = on || waiting;
   $("live-pause").disabled = !on;
   $("live-step-button").disabled = on || waiting;
-  for (const id of ["live-optimizer", "live-lr", "live-every", "live-data", "live-build"]) $(id).disabled = on || waiting;
+  for (const id of ["live-optimizer", "live-lr", "live-every", "live-data", "live-build", "live-model"]) $(id).disabled = on || waiting;
   $("live").classList.toggle("is-playing", on);
 }
 
@@ -290,6 +290,19 @@ async function loadData(name, urlPoints) {
   $("live-add2-label").hidden = ds.classes !== 3;
   document.querySelector('input[value="add1"]').parentElement.hidden = !ds.classes;
   $("live-plane-caption").textContent = ds.classes ? "The model over the plane, with the data" : "The fitted curve, with the data";
+  $("live-model-label").hidden = Boolean(ds.classes);
+  $("live-model-hint").hidden = Boolean(ds.classes);
+}
+
+/** The model of the data: a curve fit's chosen one (line, cubic), else the network. */
+function model() {
+  return state.kind === "curve" ? $("live-model").value : "network";
+}
+
+/** The network's settings apply only when the model is the network. */
+function networkFields() {
+  const off = model() !== "network";
+  for (const id of ["live-hidden", "live-activation", "live-lossfn", "live-l2"]) $(id).disabled = off;
 }
 
 function presetFor(name, classes) {
@@ -301,6 +314,7 @@ async function writeProgram() {
   const q = new URLSearchParams({
     inputs: state.kind === "curve" ? "1" : "2", hidden, classes: String(state.kind === "curve" ? 0 : state.classes),
     activation: $("live-activation").value, loss: $("live-lossfn").value, l2: $("live-l2").value || "0", seed: $("live-seed").value || "0",
+    model: model(),
   });
   const response = await fetch(`/api/network?${q}`);
   const answer = await response.json();
@@ -320,7 +334,8 @@ async function writeProgram() {
 function settings() {
   const edited = state.expression !== state.built;
   return {
-    data: state.data, points: state.pointsEdited ? encodePoints(state.points) : null, hidden: $("live-hidden").value || "-",
+    data: state.data, points: state.pointsEdited ? encodePoints(state.points) : null,
+    model: state.kind === "curve" ? $("live-model").value : null, hidden: $("live-hidden").value || "-",
     act: $("live-activation").value, loss: $("live-lossfn").value, l2: $("live-l2").value, seed: $("live-seed").value,
     program: edited ? state.expression : null, opt: $("live-optimizer").value, lr: $("live-lr").value,
     every: $("live-every").value, step: state.step || null,
@@ -363,11 +378,14 @@ function onPlane(x, y) {
 async function chooseData(name, url = {}) {
   await loadData(name, url.points);
   const preset = presetFor(name, state.classes);
+  if (preset.model) $("live-model").value = url.model && url.model in MODELS ? url.model : preset.model;
+  const training = { ...preset, ...(state.kind === "curve" ? MODELS[$("live-model").value] : {}) };
   $("live-hidden").value = url.hidden !== undefined ? (url.hidden === "-" ? "" : url.hidden) : preset.hidden;
   $("live-activation").value = url.act || preset.act;
   $("live-lossfn").value = url.loss || preset.loss;
-  $("live-optimizer").value = url.opt || preset.opt;
-  $("live-lr").value = url.lr || preset.lr;
+  $("live-optimizer").value = url.opt || training.opt;
+  $("live-lr").value = url.lr || training.lr;
+  networkFields();
   $("live-l2").value = url.l2 || "0";
   $("live-seed").value = url.seed || "0";
   const t = url.trace ? url.trace.split(",").map(Number) : null;
@@ -395,6 +413,17 @@ async function init() {
   $("live-data").addEventListener("change", async () => {
     await chooseData($("live-data").value);
     await reset();
+  });
+  $("live-model").addEventListener("change", async () => {
+    const training = MODELS[$("live-model").value];
+    $("live-optimizer").value = training.opt;
+    $("live-lr").value = training.lr;
+    networkFields();
+    if (await writeProgram()) {
+      state.expression = $("live-program").value;
+      graph.forget();
+      await reset();
+    }
   });
   $("live-build").addEventListener("click", async () => {
     if (await writeProgram()) {

@@ -8,8 +8,11 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
+
+from app.train.datasets import get_dataset
 
 pytestmark = pytest.mark.browser
 
@@ -105,6 +108,51 @@ def test_play_changes_the_views_and_pause_freezes_them(
     time.sleep(1.0)
     assert (step_of(page), loss_of(page), plane_pixels(page), graph_numbers(page)) == paused
     assert paused[0] >= 30
+
+
+def seen_in_graph(page: Page) -> dict[str, float]:
+    """The drawing's boxes at least half in view (not the overview's), and the median
+    height of their texts."""
+    script = """g => {
+      const view = g.getBoundingClientRect();
+      const inView = (r) => {
+        const w = Math.min(r.right, view.right) - Math.max(r.left, view.left);
+        const h = Math.min(r.bottom, view.bottom) - Math.max(r.top, view.top);
+        return w > 0 && h > 0 && w * h >= 0.5 * r.width * r.height;
+      };
+      const boxes = [...g.querySelectorAll(':scope > svg g.node')]
+        .filter(n => inView(n.getBoundingClientRect()));
+      const heights = boxes.flatMap(n => [...n.querySelectorAll('text')])
+        .map(t => t.getBoundingClientRect().height).filter(h => h > 0).sort((a, b) => a - b);
+      return {boxes: boxes.length, text: heights[Math.floor(heights.length / 2)] || 0};
+    }"""
+    return dict(page.eval_on_selector(GRAPH, script))
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_the_datapoint_graph_opens_at_the_lines_level_legibly_and_is_patched_there(
+    page: Page, server: str, screenshots: Path, console_errors: list[str], size: tuple[int, int]
+) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_live(page, server)
+    expect(page.locator(GRAPH)).to_have_attribute("data-level", "lines")
+    page.locator(GRAPH).scroll_into_view_if_needed()
+    seen = seen_in_graph(page)
+    # more than the three boxes a phone showed in its wide-aspect box; labels >= 9 px
+    assert seen["boxes"] >= 4 and seen["text"] >= 9
+    page.locator(GRAPH).screenshot(path=str(screenshots / f"live-graph-{size[0]}.png"))
+    before, layout = graph_numbers(page), layout_of(page)
+    page.click(PLAY)
+    page.wait_for_function("() => window.__live.state.step >= 20", timeout=30_000)
+    assert graph_numbers(page) != before  # patched while playing, at the lines level
+    page.click(PAUSE)
+    expect(page.locator(PLAY)).to_be_enabled()
+    shown = graph_numbers(page).split("|")
+    latest = page.evaluate(
+        "() => { const t = window.__live.state.latest.trace; return t.nodes[t.output_id]; }"
+    )
+    assert latest[2] in shown  # the loss box shows the last snapshot's loss text
+    assert layout_of(page) == layout
 
 
 def test_step_moves_one_optimizer_step_and_reset_goes_back(
@@ -243,20 +291,62 @@ def test_paused_the_datapoint_backward_pass_can_be_stepped(
     page.click(PAUSE)
 
 
-def test_a_curve_fit_on_the_same_page(
+def least_squares(dataset: str, powers: range) -> float:
+    """The smallest mean squared error of sum_k c_k x^k over the dataset (NumPy lstsq)."""
+    cols = get_dataset(dataset).columns
+    x, y = np.array(cols["x"]), np.array(cols["y"])
+    design = np.stack([x**k for k in powers], axis=1)
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    return float(np.mean((design @ coef - y) ** 2))
+
+
+def test_sin_is_fitted_by_the_seeds_cubic_and_the_curve_drawn(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     open_live(page, server, "?data=sin")
     expect(page.locator("#live-plane-caption")).to_have_text("The fitted curve, with the data")
-    expect(page.locator("#live-program")).to_have_value(re.compile(r"loss = \(pred - y\)\^2"))
-    start = float(loss_of(page).split()[-1])
+    expect(page.locator("#live-model")).to_have_value("cubic")
+    expect(page.locator("#live-hidden")).to_be_disabled()  # the network's settings do not apply
+    expect(page.locator("#live-program")).to_have_value(
+        re.compile(r"pred = a \+ b\*x \+ c\*x\^2 \+ d\*x\^3\n.*loss = \(pred - y\)\^2", re.S)
+    )
+    start, curve = float(loss_of(page).split()[-1]), plane_pixels(page)
+    page.click(PLAY)
+    page.wait_for_function("() => window.__live.state.step >= 400", timeout=60_000)
+    page.click(PAUSE)
+    expect(page.locator(PLAY)).to_be_enabled()
+    final = float(loss_of(page).split()[-1])
+    best = least_squares("sin", range(4))
+    assert final < start / 10
+    assert final == pytest.approx(best, rel=0.01)  # the loss shows 4 digits
+    assert plane_pixels(page) != curve  # the fitted curve is drawn anew
+    grid = page.evaluate("() => window.__live.state.latest.grid.pred")
+    assert len(grid) == 120 and max(grid) == pytest.approx(1.0, abs=0.1)  # sin's peak
+    page.screenshot(path=str(screenshots / "live-sin.png"))
+
+
+def test_the_noisy_line_is_fitted_by_w_times_x_and_a_network_stays_on_offer(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_live(page, server, "?data=noisy-line")
+    expect(page.locator("#live-model")).to_have_value("line")
+    expect(page.locator("#live-program")).to_have_value(re.compile(r"^pred = w\*x$", re.M))
+    expect(page.locator("#live-optimizer")).to_have_value("gd")
     page.click(PLAY)
     page.wait_for_function("() => window.__live.state.step >= 100", timeout=60_000)
     page.click(PAUSE)
     expect(page.locator(PLAY)).to_be_enabled()
-    assert float(loss_of(page).split()[-1]) < start
-    page.screenshot(path=str(screenshots / "live-sin.png"))
+    final = float(loss_of(page).split()[-1])
+    assert final == pytest.approx(least_squares("noisy-line", range(1, 2)), rel=0.001)
+    assert "model=line" in page.url
+    page.screenshot(path=str(screenshots / "live-line.png"))
+    page.select_option("#live-model", "network")
+    expect(page.locator("#live-program")).to_have_value(re.compile(r"def neuron1\(x1, w1, b\)"))
+    expect(page.locator("#live-hidden")).to_be_enabled()
+    expect(page.locator(LOSS)).to_have_text(re.compile(r"loss \d"))
+    expect(page.locator("#live-step")).to_have_text("step 0")
 
 
 def test_a_phone_layout(

@@ -7,6 +7,7 @@ import pytest
 
 from app.build import evaluate
 from app.lang import parse
+from app.train.curves import curve_params, write_curve
 from app.train.datasets import DATASETS, get_dataset
 from app.train.network import NetworkError, NetworkSpec, init_names, init_params, write_program
 
@@ -91,3 +92,24 @@ def test_xor_labels_are_the_sign_of_the_product() -> None:
     ds = get_dataset("xor")
     x1, x2, c1 = (np.array(ds.columns[k]) for k in ("x1", "x2", "c1"))
     assert np.array_equal(c1 == 1, x1 * x2 < 0)
+
+
+@pytest.mark.parametrize(("name", "coefficients"), [("line", ["w"]), ("cubic", list("abcd"))])
+def test_the_seeds_curves_read_x_and_y_and_exactly_their_coefficients(
+    name: str, coefficients: list[str]
+) -> None:
+    program = parse(write_curve(name))
+    params = curve_params(name, seed=5)
+    assert list(params) == coefficients
+    assert all(-1 <= v <= 1 for v in params.values())
+    assert curve_params(name, seed=5) == params != curve_params(name, seed=6)
+    assert set(program.inputs) == {*coefficients, "x", "y"}
+    x, y = 0.5, 2.0
+    values = {**params, "x": x, "y": y}
+    pred = sum(params[c] * x**k for k, c in enumerate(coefficients, start=name == "line"))
+    assert evaluate(program, values).output.data == pytest.approx((pred - y) ** 2)
+
+
+def test_the_line_has_no_bias_as_in_the_seed() -> None:
+    assert "pred = w*x\n" in write_curve("line")
+    assert "pred = a + b*x + c*x^2 + d*x^3\n" in write_curve("cubic")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -277,6 +278,56 @@ def test_the_plane_datasets_are_listed_apart_from_the_fits(client: TestClient) -
     assert plane["spirals"]["classes"] == 3
     assert plane["moons"]["columns"] == ["x1", "x2", "c0", "c1"]
     assert len(client.get("/api/datasets?kind=all").json()) == 7
+
+
+def least_squares(x: np.ndarray, y: np.ndarray, powers: range) -> float:
+    """The smallest mean squared error of sum_k c_k x^k over the rows (NumPy lstsq)."""
+    design = np.stack([x**k for k in powers], axis=1)
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    return float(np.mean((design @ coef - y) ** 2))
+
+
+@pytest.mark.parametrize(
+    ("dataset", "model", "optimizer", "lr", "steps", "powers"),
+    [  # the live page's defaults for the seeds' fits (static/js/live-state.js MODELS)
+        ("noisy-line", "line", "gd", 0.01, 100, range(1, 2)),
+        ("sin", "cubic", "momentum", 0.002, 400, range(4)),
+    ],
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_seeds_curve_fits_stream_to_the_least_squares_loss(
+    client: TestClient,
+    dataset: str,
+    model: str,
+    optimizer: str,
+    lr: float,
+    steps: int,
+    powers: range,
+    seed: int,
+) -> None:
+    net = client.get("/api/network", params={"model": model, "seed": seed}).json()
+    assert net["predict"] == ["pred"] and net["columns"] == ["x", "y"]
+    cols = client.get(f"/api/datasets/{dataset}").json()["data"]
+    out = lines(  # as the page sends it: the rows as data, so the loss is their mean
+        client,
+        expression=net["expression"],
+        params=net["params"],
+        data=cols,
+        optimizer=optimizer,
+        lr=lr,
+        steps=steps,
+        every=steps // 4,
+        trace={"x": 1.0, "y": 1.0},
+        grid=[{"column": "x", "lo": -3, "hi": 3, "n": 7}],
+        predict=["pred"],
+    )
+    best = least_squares(np.array(cols["x"]), np.array(cols["y"]), powers)
+    losses = [s["loss"] for s in out[:-1]]
+    assert losses[0] > 10 * best and losses == sorted(losses, reverse=True)
+    assert out[-1]["loss"] == pytest.approx(best, rel=1e-3)
+    p = out[-1]["params"]
+    pred = p["w"] * 3 if model == "line" else p["a"] + 3 * p["b"] + 9 * p["c"] + 27 * p["d"]
+    assert out[-2]["grid"]["pred"][-1] == pytest.approx(pred, abs=5e-4)
 
 
 def test_the_network_endpoint_writes_the_program(client: TestClient) -> None:

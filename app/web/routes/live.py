@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from app.budget import Budget
+from app.train.curves import CURVE_COLUMNS, CURVE_OUTPUTS, curve_params, write_curve
 from app.train.live import Axis, LiveBounds, LiveRequest, LiveRun
 from app.train.network import MAX_WIDTH, NetworkError, NetworkSpec, init_params, write_program
 from app.web.assets import TEMPLATES_DIR
@@ -117,6 +118,7 @@ async def optimize_stream(body: OptimizeStreamRequest, services: ServicesDep) ->
 
 Activation = Literal["tanh", "relu", "sigmoid"]
 Loss = Literal["logistic", "softmax", "hinge", "squared"]
+Model = Literal["network", "line", "cubic"]
 
 
 @router.get(
@@ -134,9 +136,19 @@ async def network(
     loss: Loss = "logistic",
     l2: Annotated[float, Query(ge=0, le=10, allow_inf_nan=False)] = 0.0,
     seed: Annotated[int, Query(ge=0, le=2**31)] = 0,
+    model: Model = "network",
 ) -> NetworkOut:
     """The builder's program (a neuron function per fan-in, one line per neuron, the loss)
-    and its seeded starting parameters (Glorot-uniform weights, zero biases)."""
+    and its seeded starting parameters (Glorot-uniform weights, zero biases). `model` line
+    or cubic writes the seeds' curve fit instead (pred = w*x, or a + b*x + c*x^2 + d*x^3,
+    on columns x and y; only `seed` applies)."""
+    if model != "network":
+        return NetworkOut(
+            expression=write_curve(model),
+            params=curve_params(model, seed),
+            predict=CURVE_OUTPUTS,
+            columns=CURVE_COLUMNS,
+        )
     try:
         sizes = tuple(int(w) for w in hidden.split(",") if w)
         spec = NetworkSpec(inputs, sizes, classes, activation, loss, l2)
