@@ -39,7 +39,8 @@ const state = {
   selected: null,
   drawn: null, // the structure (program and options) of the drawing on screen
   inputsOf: new Map(), // program text -> its inputs (asked when it cannot be computed)
-  expand: new Set(), // lines level: the units drawn open
+  // lines level: the units drawn open (a share link's, from the page's field, on load)
+  expand: new Set(($("opt-expand")?.value || "").split(",").filter(Boolean)),
   refresh: null, // timer: the full answer after numbers-only ones (steps, contributions)
 };
 const inputs = new Inputs($("inputs"), $("no-inputs"), state.values, () => evaluate());

@@ -138,6 +138,32 @@ def test_a_unit_opens_in_place_and_closes_and_the_toggle_switches_levels(
     expect(page.locator("#level-toggle")).to_have_attribute("data-level", "ops", timeout=30_000)
 
 
+def test_open_boxes_are_kept_in_the_share_link_and_a_reload(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    source, values = mlp()
+    open_page(page, server, source, **values)
+    h1, h2 = node_named(page, "h1"), node_named(page, "h2")
+    for unit in (h1, h2):
+        page.locator(f'#graph > svg g.node.unit[id="{unit}"]').click()
+        expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
+    opened = ",".join(sorted((h1, h2)))
+    expect(page).to_have_url(re.compile("expand=" + re.escape(opened.replace(",", "%2C"))))
+    expect(page.locator("#share-url")).to_have_value(re.compile("expand="))
+    shared = page.locator("#share-url").input_value()
+    page.goto(shared)
+    for unit in (h1, h2):  # drawn open by the server, and still open once the script runs
+        expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
+    page.wait_for_function("!document.getElementById('graph').classList.contains('loading')")
+    page.wait_for_timeout(500)
+    for unit in (h1, h2):
+        expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
+    page.locator(f'#graph > svg g.node[id="{h1}"]').click()  # closing one drops it from the link
+    expect(page.locator(f'#graph > svg g.node.unit[id="{h1}"]')).to_have_count(1)
+    expect(page).to_have_url(re.compile(f"expand={h2}(&|$)"))
+    assert not console_errors
+
+
 def test_find_centres_and_opens_the_unit_a_name_is_in(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:

@@ -87,3 +87,20 @@ def test_the_cli_renders_a_level(capsys: pytest.CaptureFixture[str]) -> None:
     assert 'class="value unit' in capsys.readouterr().out
     assert main([*args, "--level", "ops"]) == 0
     assert "unit" not in capsys.readouterr().out
+
+
+@pytest.mark.graphviz
+def test_the_page_its_share_link_and_exports_keep_the_open_boxes(client: TestClient) -> None:
+    program, values = mlp()
+    body = {"expression": program, "values": values, "svg": False}
+    h1 = next(u["id"] for u in client.post("/api/evaluate", json=body).json()["units"])
+    query = {"expression": program, **values, "level": "lines", "expand": f"{h1},nope,n99999999"}
+    page = client.get("/", params=query).text.replace("&#45;", "-")  # dot's "-" in ids
+    assert f'id="cluster-{h1}"' in page  # the no-JS page draws the box open
+    assert f'name="expand" value="{h1}"' in page  # the form sends it on (bad words dropped)
+    assert f"expand={h1}" in page  # and the links (steps pages, downloads) keep it
+    closed = client.get("/", params={**query, "expand": ""}).text.replace("&#45;", "-")
+    assert f'id="cluster-{h1}"' not in closed and 'name="expand" value=""' in closed
+    assert f'id="cluster-{h1}"' in client.get("/export/graph.dot", params=query).text
+    svg = client.get("/api/graph.svg", params=query).text.replace("&#45;", "-")
+    assert f'id="cluster-{h1}"' in svg
