@@ -204,7 +204,10 @@ def _compute(services: Services, state: PageState) -> dict[str, Any]:
         state.values.setdefault(name, DEFAULT_VALUE)
     state.values = {k: v for k, v in state.values.items() if k in inputs}
     try:
-        computed = services.compute_now(state.expression, state.values, state.options.expand_calls)
+        o = state.options
+        computed = services.compute_now(
+            state.expression, state.values, o.expand_calls, None, o.expand
+        )
     except SourceError as exc:
         return {"error": _error(exc, state.expression), "inputs": inputs}
     except (EngineError, MissingValuesError, BudgetExceeded, ValueError) as exc:

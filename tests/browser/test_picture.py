@@ -164,6 +164,30 @@ def test_open_boxes_are_kept_in_the_share_link_and_a_reload(
     assert not console_errors
 
 
+def test_an_open_call_shows_its_body_and_follows_a_value_change(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    source, values = neurons()
+    open_page(page, server, source, **values)
+    h2 = node_named(page, "h2")
+    page.locator(f'#graph > svg g.node.unit[id="{h2}"]').click()
+    cluster = page.locator(f'#graph > svg g.cluster[id="cluster-{h2}"]')
+    expect(cluster).to_have_count(1)
+    ops = page.locator("#graph > svg g.node.value", has_text="tanh")
+    expect(ops).to_have_count(1)  # the body's tanh (the closed h1 and out hide theirs)
+    before = texts(page, str(ops.first.get_attribute("id")))[-4:]
+    assert before[:2] == texts(page, h2)[-4:][:2]  # the body's result is the call's value
+    page.locator("#graph-panel").screenshot(path=screenshots / "picture-neurons-h2-open.png")
+    field = page.locator("#in-w21")
+    field.fill("0.9")  # a value change redraws the open body with its new numbers
+    expect(page.locator(f'#graph > svg g.node[id="{h2}"] text').nth(-3)).not_to_have_text(
+        before[1], timeout=30_000
+    )
+    after = texts(page, str(ops.first.get_attribute("id")))[-4:]
+    assert after[1] == texts(page, h2)[-3] and after != before
+    assert not console_errors
+
+
 def test_find_centres_and_opens_the_unit_a_name_is_in(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:

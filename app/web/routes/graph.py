@@ -140,7 +140,9 @@ async def graph_svg(
 
         def work() -> tuple[Computed, str]:
             """Compute and write the DOT in one go: on the event loop only for small programs."""
-            computed = services.compute_now(expression, values, expand_calls, budget)
+            computed = services.compute_now(
+                expression, values, expand_calls, budget, options.expand
+            )
             return computed, dot_text(computed, options, budget)
 
         computed, dot = await services.offload(expression, expand_calls, work)
