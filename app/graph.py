@@ -8,6 +8,7 @@ graphviz; `app.render` turns a `Graph` into DOT and SVG.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -123,12 +124,15 @@ class _Exporter:
             for child, local in zip(v.inputs, v.local_grads, strict=True):
                 self.edges.append(GraphEdge(ids[child], ids[v], local))
 
-    def expand(self) -> None:
-        """Add each call's body as a group of nodes, nested calls included."""
-        done = 0
+    def expand(self, only: Collection[str] | None = None) -> None:
+        """Add each call's body as a group of nodes, nested calls included; with only, the
+        bodies of those top-level calls alone (an open unit of the lines level)."""
+        done, top = 0, len(self.calls)
         while done < len(self.calls):
             call, call_grad = self.calls[done]
             done += 1
+            if only is not None and (done > top or self.ids[call] not in only):
+                continue
             detail: FunctionCall = call.detail
             call_id = self.ids[call]
             body = [*detail.params, *topological_order(detail.body)]
@@ -153,14 +157,17 @@ def _steps(order: list[Value], ids: dict[Value, str]) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def export_graph(built: Built, expand_calls: bool = False) -> Graph:
-    """Return the graph of a built (forward and backward done) program."""
+def export_graph(
+    built: Built, expand_calls: bool = False, open_calls: Collection[str] = ()
+) -> Graph:
+    """Return the graph of a built (forward and backward done) program; the bodies of
+    every call (expand_calls), else of the top-level calls whose ids are in open_calls."""
     order = topological_order(built.output)
     exporter = _Exporter()
     exporter.add(order, built.output, 1.0, None)
     ids = dict(exporter.ids)
-    if expand_calls:
-        exporter.expand()
+    if expand_calls or open_calls:
+        exporter.expand(None if expand_calls else set(open_calls))
     return Graph(
         tuple(exporter.nodes),
         tuple(exporter.edges),

@@ -129,7 +129,8 @@ def lines_dot(
     """Return DOT text of the lines-level picture (units collapsed unless in expanded)."""
     units = build_units(graph)
     open_ = {u for u in expanded if u in {x.id for x in units.units}}
-    check_drawable(lines_count(units, open_), budget)
+    bodies = call_bodies(graph, open_)
+    check_drawable(lines_count(units, open_) + sum(map(len, bodies.values())), budget)
     by_id = {n.id: n for n in graph.nodes}
     labels = labels or {n.id: n.label for n in graph.nodes}
     sizes = {
@@ -166,8 +167,11 @@ def lines_dot(
             lines.append(value_node(by_id[i], opts, op=""))
         for m in unit.members:
             lines.append(value_node(by_id[m], opts, op=labels[m]))
+        for n in bodies.get(unit.id, []):  # an open call: its body's operations
+            lines.append(value_node(n, opts, op=labels[n.id] if n.op else ""))
         lines.append("}")
-    lines += _edges(graph, units, open_, by_id)
+    lines += _edges(graph, units, open_, bodies, by_id)
+    lines += _body_edges(graph, units, open_, bodies, by_id)
     rows = [list(r) for r in layout.rows]
     if opts.legend:
         lines += legend_lines(present, op=False)
@@ -191,7 +195,13 @@ def _many_uses(units: Units) -> bool:
     return any(uses.get(i, 0) >= TRUNK_USES for i in units.shared)
 
 
-def _edges(graph: Graph, units: Units, open_: set[str], by_id: dict[str, GraphNode]) -> list[str]:
+def _edges(
+    graph: Graph,
+    units: Units,
+    open_: set[str],
+    bodies: dict[str, list[GraphNode]],
+    by_id: dict[str, GraphNode],
+) -> list[str]:
     """One edge per (drawn source, drawn target) pair: `u-nS-nT`."""
     seen: set[tuple[str, str]] = set()
     lines = []
@@ -201,9 +211,43 @@ def _edges(graph: Graph, units: Units, open_: set[str], by_id: dict[str, GraphNo
         src, dst = by_id[e.source], by_id[e.target]
         if src.group is not None or dst.group is not None or src.kind == "constant":
             continue
+        if e.target in bodies:
+            continue  # an open call with its body drawn: its arguments bind to parameters
         a, b = drawn_id(units, open_, e.source), drawn_id(units, open_, e.target)
         if a == b or (a, b) in seen:
             continue
         seen.add((a, b))
         lines.append(f'"{a}" -> "{b}" [id="u-{a}-{b}" class="edge"]')
+    return lines
+
+
+def call_bodies(graph: Graph, open_: set[str]) -> dict[str, list[GraphNode]]:
+    """Return the body nodes (constants folded away) of each open call exported with one."""
+    bodies: dict[str, list[GraphNode]] = {}
+    for n in graph.nodes:
+        if n.group in open_ and n.kind != "constant":
+            bodies.setdefault(n.group, []).append(n)
+    return bodies
+
+
+def _body_edges(
+    graph: Graph,
+    units: Units,
+    open_: set[str],
+    bodies: dict[str, list[GraphNode]],
+    by_id: dict[str, GraphNode],
+) -> list[str]:
+    """An open call's body: its own edges, each argument to its parameter (dashed, as at
+    the op level), and its result to the call."""
+    inner = {n.id for body in bodies.values() for n in body}
+    lines = []
+    for i, e in enumerate(graph.edges):
+        if e.kind == "input" and e.source in inner and e.target in inner:
+            lines.append(f'"{e.source}" -> "{e.target}" [id="e{i}" class="edge"]')
+        elif e.kind == "bind" and e.target in inner and by_id[e.source].kind != "constant":
+            a = drawn_id(units, open_, e.source)
+            lines.append(f'"{a}" -> "{e.target}" [id="e{i}" class="edge bind" style=dashed]')
+        elif e.kind == "result" and e.source in inner:
+            style = 'class="edge result" style=dashed'
+            lines.append(f'"{e.source}" -> "{e.target}" [id="e{i}" {style}]')
     return lines

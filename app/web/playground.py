@@ -21,7 +21,7 @@ from app.lang.text import normalize_breaks
 from app.render import DotOptions, RenderError, fmt, to_dot
 from app.render.style import Compact, Level, Rankdir
 from app.web.errors import ProblemError
-from app.web.schemas.common import QUERY_OPTIONS
+from app.web.schemas.common import QUERY_OPTIONS, read_expand
 from app.web.services import Computed, Services
 from app.web.steptext import step_texts
 
@@ -63,6 +63,7 @@ class PageState:
         params += [("precision", str(o.precision))] if o.precision != 4 else []
         params += [("compact", str(o.compact).lower())] if o.compact != "auto" else []
         params += [("level", o.level)] if o.level != "auto" else []
+        params += [("expand", ",".join(o.expand))] if o.expand else []
         if not api and self.steps_from:
             params.append(("steps_from", str(self.steps_from)))
         return urlencode(params)
@@ -99,6 +100,7 @@ def read_state(params: Any) -> PageState:
         legend=_flag(params, "legend", True, False),  # the form has no legend box
         compact=_compact(params.get("compact")),
         level=_level(params.get("level")),
+        expand=tuple(read_expand(str(params.get("expand") or ""))),
     )
     values: dict[str, float] = {}
     bad: list[str] = []
@@ -202,7 +204,10 @@ def _compute(services: Services, state: PageState) -> dict[str, Any]:
         state.values.setdefault(name, DEFAULT_VALUE)
     state.values = {k: v for k, v in state.values.items() if k in inputs}
     try:
-        computed = services.compute_now(state.expression, state.values, state.options.expand_calls)
+        o = state.options
+        computed = services.compute_now(
+            state.expression, state.values, o.expand_calls, None, o.expand
+        )
     except SourceError as exc:
         return {"error": _error(exc, state.expression), "inputs": inputs}
     except (EngineError, MissingValuesError, BudgetExceeded, ValueError) as exc:

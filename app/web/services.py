@@ -4,7 +4,7 @@ that compute, export and draw a program for the routes."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -72,11 +72,13 @@ class Services:
         values: Mapping[str, float],
         expand: bool,
         budget: Budget | None = None,
+        open_units: Sequence[str] = (),
     ) -> Computed:
-        """Parse (cached), run forward and backward, export the graph (on this thread)."""
+        """Parse (cached), run forward and backward, export the graph (on this thread); the
+        bodies of the calls among open_units (lines-level boxes drawn open) come with it."""
         budget = budget or self.budget()
         built = evaluate(self.parse(source), values, self.limits, budget)
-        return Computed(built, export_graph(built, expand_calls=expand))
+        return Computed(built, export_graph(built, expand, open_units))
 
     def small(self, source: str, expand: bool = False) -> bool:
         """True when the program may run on the event loop: a short text (parsed here) whose
@@ -97,11 +99,12 @@ class Services:
         values: Mapping[str, float],
         expand: bool,
         budget: Budget | None = None,
+        open_units: Sequence[str] = (),
     ) -> Computed:
         """compute_now, on the event loop only when the program is small (see small())."""
         budget = budget or self.budget()
         return await self.offload(
-            source, expand, lambda: self.compute_now(source, values, expand, budget)
+            source, expand, lambda: self.compute_now(source, values, expand, budget, open_units)
         )
 
     async def svg(self, dot: str, graph: Graph, budget: Budget | None = None) -> str:

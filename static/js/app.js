@@ -39,7 +39,8 @@ const state = {
   selected: null,
   drawn: null, // the structure (program and options) of the drawing on screen
   inputsOf: new Map(), // program text -> its inputs (asked when it cannot be computed)
-  expand: new Set(), // lines level: the units drawn open
+  // lines level: the units drawn open (a share link's, from the page's field, on load)
+  expand: new Set(($("opt-expand")?.value || "").split(",").filter(Boolean)),
   refresh: null, // timer: the full answer after numbers-only ones (steps, contributions)
 };
 const inputs = new Inputs($("inputs"), $("no-inputs"), state.values, () => evaluate());
@@ -81,8 +82,10 @@ async function evaluate(full = false) {
   state.program = expression;
   const opts = options();
   const structure = JSON.stringify([expression, opts]);
-  // Edge labels and expanded calls carry numbers outside the patched fields: redraw those.
-  const draw = structure !== state.drawn || opts.local_grads || opts.expand_calls;
+  // Edge labels and expanded calls (an open call's body too) carry numbers outside the
+  // patched fields: redraw those.
+  const callOpen = opts.expand.some((id) => state.data?.nodes[Number(id.slice(1))]?.op === "call");
+  const draw = structure !== state.drawn || opts.local_grads || opts.expand_calls || callOpen;
   // A value change on the drawing on screen: numbers only (the rest follows when idle).
   const lean = !draw && full === false && state.data !== null;
   if (draw) graphBox.classList.add("loading");

@@ -15,6 +15,7 @@ export function queryString(expression, values, inputs, options) {
   if (options.precision !== 4) params.set("precision", String(options.precision));
   if (options.legend === false) params.set("legend", "false");
   if (options.level && options.level !== "auto") params.set("level", options.level);
+  if (options.expand?.length) params.set("expand", options.expand.join(","));
   return params.toString();
 }
 

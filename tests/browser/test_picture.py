@@ -138,6 +138,56 @@ def test_a_unit_opens_in_place_and_closes_and_the_toggle_switches_levels(
     expect(page.locator("#level-toggle")).to_have_attribute("data-level", "ops", timeout=30_000)
 
 
+def test_open_boxes_are_kept_in_the_share_link_and_a_reload(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    source, values = mlp()
+    open_page(page, server, source, **values)
+    h1, h2 = node_named(page, "h1"), node_named(page, "h2")
+    for unit in (h1, h2):
+        page.locator(f'#graph > svg g.node.unit[id="{unit}"]').click()
+        expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
+    opened = ",".join(sorted((h1, h2)))
+    expect(page).to_have_url(re.compile("expand=" + re.escape(opened.replace(",", "%2C"))))
+    expect(page.locator("#share-url")).to_have_value(re.compile("expand="))
+    shared = page.locator("#share-url").input_value()
+    page.goto(shared)
+    for unit in (h1, h2):  # drawn open by the server, and still open once the script runs
+        expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
+    page.wait_for_function("!document.getElementById('graph').classList.contains('loading')")
+    page.wait_for_timeout(500)
+    for unit in (h1, h2):
+        expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
+    page.locator(f'#graph > svg g.node[id="{h1}"]').click()  # closing one drops it from the link
+    expect(page.locator(f'#graph > svg g.node.unit[id="{h1}"]')).to_have_count(1)
+    expect(page).to_have_url(re.compile(f"expand={h2}(&|$)"))
+    assert not console_errors
+
+
+def test_an_open_call_shows_its_body_and_follows_a_value_change(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    source, values = neurons()
+    open_page(page, server, source, **values)
+    h2 = node_named(page, "h2")
+    page.locator(f'#graph > svg g.node.unit[id="{h2}"]').click()
+    cluster = page.locator(f'#graph > svg g.cluster[id="cluster-{h2}"]')
+    expect(cluster).to_have_count(1)
+    ops = page.locator("#graph > svg g.node.value", has_text="tanh")
+    expect(ops).to_have_count(1)  # the body's tanh (the closed h1 and out hide theirs)
+    before = texts(page, str(ops.first.get_attribute("id")))[-4:]
+    assert before[:2] == texts(page, h2)[-4:][:2]  # the body's result is the call's value
+    page.locator("#graph-panel").screenshot(path=screenshots / "picture-neurons-h2-open.png")
+    field = page.locator("#in-w21")
+    field.fill("0.9")  # a value change redraws the open body with its new numbers
+    expect(page.locator(f'#graph > svg g.node[id="{h2}"] text').nth(-3)).not_to_have_text(
+        before[1], timeout=30_000
+    )
+    after = texts(page, str(ops.first.get_attribute("id")))[-4:]
+    assert after[1] == texts(page, h2)[-3] and after != before
+    assert not console_errors
+
+
 def test_find_centres_and_opens_the_unit_a_name_is_in(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:

@@ -11,7 +11,7 @@ from app.build import evaluate
 from app.graph import export_graph, fmt
 from app.render import DotOptions, Renderer, to_dot
 from app.render.size import resolve_level
-from tests.browser.programs import mlp, rnn, shared_chain
+from tests.browser.programs import mlp, neurons, rnn, shared_chain
 
 SVG = "{http://www.w3.org/2000/svg}"
 pytestmark = pytest.mark.graphviz
@@ -59,6 +59,41 @@ def test_an_open_unit_draws_its_operations_in_a_cluster_with_the_same_numbers() 
     assert f"cluster-{h1.id}" in boxes
     assert texts(boxes[h1.id])[-4:] == ["value", fmt(h1.value), "grad", fmt(h1.grad)]
     assert "unit" not in (boxes[h1.id].get("class") or "")
+
+
+def test_an_open_call_draws_its_body_with_the_numbers_of_the_op_level_drawing() -> None:
+    source, values = neurons()
+    built = evaluate(source, values)
+    top = export_graph(built)
+    h2 = next(n for n in top.nodes if n.name == "h2")
+    g = export_graph(built, open_calls=(h2.id,))  # only the open call's body is exported
+    assert {n.group for n in g.nodes} == {None, h2.id}
+    boxes = groups(Renderer().svg(to_dot(g, DotOptions(level="lines", expand=(h2.id,))), 40))
+    drawn = {
+        i: texts(box)
+        for i, box in boxes.items()
+        if (box.get("class") or "").startswith("node") and i in {n.id for n in g.nodes}
+    }
+    # the op-level drawing of every call's body: the same operations with the same numbers
+    full = export_graph(built, expand_calls=True)
+    body = [n for n in full.nodes if n.group == h2.id and n.kind != "constant"]
+    assert [n.op for n in body] == ["", "", "", "", "", "*", "*", "+", "+", "tanh"]
+    shown = sorted(words[-4:] for i, words in drawn.items() if g.nodes[int(i[1:])].group)
+    assert shown == sorted(["value", fmt(n.value), "grad", fmt(n.grad)] for n in body)
+    tanh = next(n for n in body if n.op == "tanh")  # the body's result is the call's value
+    assert (fmt(tanh.value), fmt(tanh.grad)) == (fmt(h2.value), fmt(h2.grad))
+    assert texts(boxes[h2.id])[-4:] == ["value", fmt(h2.value), "grad", fmt(h2.grad)]
+    # inside the call's cluster, its arguments bound to the parameters, the result to the call
+    cluster = ET.tostring(boxes[f"cluster-{h2.id}"], encoding="unicode")
+    assert "neuron" in cluster
+    classes = {i: (b.get("class") or "") for i, b in boxes.items()}
+    edges = {i: c for i, c in classes.items() if "edge" in c}
+    assert sum("bind" in c for c in edges.values()) == 5
+    assert sum("result" in c for c in edges.values()) == 1
+    assert not [i for i in edges if i.startswith("u-") and i.endswith(f"-{h2.id}")]  # bound
+    # the other calls stay closed boxes
+    h1 = next(n for n in top.nodes if n.name == "h1")
+    assert "unit" in (boxes[h1.id].get("class") or "") and f"cluster-{h1.id}" not in boxes
 
 
 def test_auto_keeps_small_programs_op_level_and_draws_big_ones_by_lines() -> None:

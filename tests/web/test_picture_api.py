@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.cli import main
 from app.web.main import create_app
-from tests.browser.programs import mlp, shared_chain
+from tests.browser.programs import mlp, neurons, shared_chain
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +87,34 @@ def test_the_cli_renders_a_level(capsys: pytest.CaptureFixture[str]) -> None:
     assert 'class="value unit' in capsys.readouterr().out
     assert main([*args, "--level", "ops"]) == 0
     assert "unit" not in capsys.readouterr().out
+
+
+@pytest.mark.graphviz
+def test_the_page_its_share_link_and_exports_keep_the_open_boxes(client: TestClient) -> None:
+    program, values = mlp()
+    body = {"expression": program, "values": values, "svg": False}
+    h1 = next(u["id"] for u in client.post("/api/evaluate", json=body).json()["units"])
+    query = {"expression": program, **values, "level": "lines", "expand": f"{h1},nope,n99999999"}
+    page = client.get("/", params=query).text.replace("&#45;", "-")  # dot's "-" in ids
+    assert f'id="cluster-{h1}"' in page  # the no-JS page draws the box open
+    assert f'name="expand" value="{h1}"' in page  # the form sends it on (bad words dropped)
+    assert f"expand={h1}" in page  # and the links (steps pages, downloads) keep it
+    closed = client.get("/", params={**query, "expand": ""}).text.replace("&#45;", "-")
+    assert f'id="cluster-{h1}"' not in closed and 'name="expand" value=""' in closed
+    assert f'id="cluster-{h1}"' in client.get("/export/graph.dot", params=query).text
+    svg = client.get("/api/graph.svg", params=query).text.replace("&#45;", "-")
+    assert f'id="cluster-{h1}"' in svg
+
+
+@pytest.mark.graphviz
+def test_an_open_call_is_drawn_with_its_body_through_the_api(client: TestClient) -> None:
+    program, values = neurons()
+    body = {"expression": program, "values": values, "level": "lines"}
+    h2 = next(u["id"] for u in client.post("/api/evaluate", json=body).json()["units"][1:])
+    answer = client.post("/api/evaluate", json=body | {"svg": True, "expand": [h2]}).json()
+    inner = [n for n in answer["nodes"] if n["group"] == h2]
+    assert [n["op"] for n in inner if n["op"]] == ["*", "*", "+", "+", "tanh"]
+    svg = answer["svg"].replace("&#45;", "-")
+    assert all(f'id="{n["id"]}"' in svg for n in inner)
+    query = {"expression": program, **values, "level": "lines", "expand": h2}
+    assert svg.count("bind") == client.get("/api/graph.svg", params=query).text.count("bind") == 5

@@ -72,7 +72,9 @@ async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Resp
 
     def work() -> tuple[dict[str, Any], Computed, str | None]:
         """Everything but the layout, in one go: on the event loop only for small programs."""
-        computed = services.compute_now(body.expression, body.values, body.expand_calls, budget)
+        computed = services.compute_now(
+            body.expression, body.values, body.expand_calls, budget, body.expand
+        )
         result = answer(computed, body.precision) | picture(computed, body)
         add_step_texts(result["steps"], computed.graph, body.precision)
         dot = None

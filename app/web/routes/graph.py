@@ -18,6 +18,7 @@ from app.web.schemas.common import (
     DrawOptions,
     Level,
     Rankdir,
+    read_expand,
 )
 from app.web.services import Computed, dot_text, etag_of
 
@@ -26,7 +27,6 @@ router = APIRouter(prefix="/api", tags=["graph"])
 OPTIONS = QUERY_OPTIONS
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 SVG_MEDIA = "image/svg+xml"
-NODE = re.compile(r"n[0-9]{1,7}")
 
 
 def query_values(request: Request) -> dict[str, float]:
@@ -134,13 +134,15 @@ async def graph_svg(
             legend=legend,
             compact="auto" if compact == "auto" else compact == "true",
             level=level,
-            expand=[x for x in expand.split(",") if NODE.fullmatch(x)][:200],
+            expand=read_expand(expand),
         )
         budget = services.budget()
 
         def work() -> tuple[Computed, str]:
             """Compute and write the DOT in one go: on the event loop only for small programs."""
-            computed = services.compute_now(expression, values, expand_calls, budget)
+            computed = services.compute_now(
+                expression, values, expand_calls, budget, options.expand
+            )
             return computed, dot_text(computed, options, budget)
 
         computed, dot = await services.offload(expression, expand_calls, work)

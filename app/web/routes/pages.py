@@ -138,7 +138,9 @@ async def export(request: Request, kind: str, services: ServicesDep) -> Response
     state = read_state(QueryParams([(k, v) for k, v in params.multi_items() if k != "scale"]))
     budget = services.budget()
     expand = state.options.expand_calls
-    computed = await services.compute(state.expression, state.values, expand, budget)
+    computed = await services.compute(
+        state.expression, state.values, expand, budget, state.options.expand
+    )
     body: bytes | str
     headers = {"Content-Disposition": f'attachment; filename="chainrule.{kind}"'}
     if kind == "json":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -45,6 +46,13 @@ Values = Annotated[
 Rankdir = Literal["auto", "LR", "TB"]
 Level = Literal["auto", "lines", "ops"]
 NODE_ID = r"^n[0-9]{1,7}$"
+EXPAND_MAX = 200  # units drawn open in one picture
+_NODE = re.compile(NODE_ID)
+
+
+def read_expand(text: str) -> list[str]:
+    """Read the units drawn open from a query's "n3,n7" (other words dropped, never raises)."""
+    return [x for x in text.split(",") if _NODE.fullmatch(x)][:EXPAND_MAX]
 
 
 class DrawOptions(BaseModel):
@@ -78,7 +86,7 @@ class DrawOptions(BaseModel):
     )
     expand: list[Annotated[str, StringConstraints(pattern=NODE_ID)]] = Field(
         default_factory=list,
-        max_length=200,
+        max_length=EXPAND_MAX,
         description="At the lines level, the units (node ids) drawn open, operation by operation.",
     )
 
