@@ -164,6 +164,22 @@ class EvaluateResponse(BaseModel):
 class NumbersResponse(BaseModel):
     """The lean answer to `numbers_only`: every node's numbers in node order (node k is nK)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "output": "e",
+                    "output_id": "n5",
+                    "value": 6.0,
+                    "values": [2.0, 1.0, 3.0, 1.0, 2.0, 6.0],
+                    "grads": [2.0, 5.0, 2.0, None, 3.0, 1.0],
+                    "value_texts": ["2", "1", "3", "1", "2", "6"],
+                    "grad_texts": ["2", "5", "2", "—", "3", "1"],
+                }
+            ]
+        }
+    )
+
     output: str = Field(description="The output's name.")
     output_id: str = Field(description="The output node's id.")
     value: JSONFloat = Field(description="The output's value.")
