@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.lang.numbers import read_number
+from app.render.style import Level
 from app.web.deps import ServicesDep
 from app.web.error_image import accepts_image, error_image
 from app.web.errors import ProblemError
@@ -16,7 +17,6 @@ from app.web.schemas.common import (
     PROBLEM_RESPONSES,
     QUERY_OPTIONS,
     DrawOptions,
-    Level,
     Rankdir,
     read_expand,
 )

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.render.style import Level
+
 PROBLEM_MEDIA = "application/problem+json"
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -44,7 +46,6 @@ Values = Annotated[
 ]
 
 Rankdir = Literal["auto", "LR", "TB"]
-Level = Literal["auto", "lines", "ops"]
 NODE_ID = r"^n[0-9]{1,7}$"
 EXPAND_MAX = 200  # units drawn open in one picture
 _NODE = re.compile(NODE_ID)
