@@ -152,14 +152,18 @@ def measure(page: Page, base: str, ops: int, repeats: int, gap: int) -> dict[str
     return row
 
 
-# The share of the drawing's texts inside the view and at least 9 px tall on screen.
+# The share of the drawing's texts inside the view, not under the overview (minimap), and
+# at least 9 px tall on screen.
 LABELS = """() => {
   const f = document.getElementById('graph').getBoundingClientRect();
+  const mini = document.querySelector('#graph .minimap');
+  const m = mini && !mini.hidden ? mini.getBoundingClientRect() : null;
   const texts = [...document.querySelectorAll('#graph > svg g.node text')];
   const ok = texts.filter((t) => {
     const r = t.getBoundingClientRect();
     const px = parseFloat(t.getAttribute('font-size') || '11') * t.getScreenCTM().a;
-    return r.width > 0 && px >= 8.95 && r.left >= f.left - 1 && r.right <= f.right + 1
+    const under = m && r.right > m.left && r.left < m.right && r.bottom > m.top && r.top < m.bottom;
+    return r.width > 0 && px >= 8.95 && !under && r.left >= f.left - 1 && r.right <= f.right + 1
       && r.top >= f.top - 1 && r.bottom <= f.bottom + 1;
   });
   return [ok.length, texts.length,
