@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from app.graph import Graph, GraphNode, json_number
 
-MAX_FORMULA = 40  # characters of a formula shown in a unit, then "…"
+MAX_FORMULA = 32  # characters of a formula shown in a unit, then "…" (a unit in a row of
+# four, as wide as its numbers, at the first view of a 60-line program)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 
 from app.build import evaluate
 from app.graph import Graph, export_graph
-from app.units import build_units, shorten
+from app.units import MAX_FORMULA, build_units, shorten
 from tests.browser.programs import mlp, neurons, rnn
 
 
@@ -79,5 +79,6 @@ def test_a_call_is_a_unit_and_owns_its_argument_operations() -> None:
 
 
 def test_long_formulas_are_shortened() -> None:
-    assert shorten("x" * 50) == "x" * 39 + "…"
+    assert shorten("x" * 50) == "x" * (MAX_FORMULA - 1) + "…"
+    assert len(shorten("x" * 50)) == MAX_FORMULA == 32
     assert shorten("a + b") == "a + b"

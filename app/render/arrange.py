@@ -5,8 +5,11 @@ shows the whole picture with 11-point text at least 9 px tall when it can. Left 
 the units' levels (longest path between units) are columns; top down they are rows; a
 picture too long both ways is wrapped: the units, level by level, fill rows as wide as the
 view (one rank of a top-down drawing each, edges inside a row run left to right), rows
-stack like lines of text, the shared inputs in rows of their own above. The direction a
-user asked for is kept as asked.
+stack like lines of text, left-aligned, the shared inputs in rows of their own above. An
+edge between rows that are not next to each other is drawn after the layout in lanes of
+the gaps between rows and a bus at the right (app/render/far.py), so the rows keep the
+view's width: 37 boxes of a 60-line program fit 1280x800 with every label >= 9 px. The
+direction a user asked for is kept as asked.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from dataclasses import dataclass, field
 from app.render.size import FIT_PT
 from app.units import Units
 
-GAP_X, GAP_Y = 20.0, 40.0  # points between boxes along a row / between rows or ranks
+GAP_X, GAP_Y = 15.0, 22.0  # points between boxes along a row / between ranks (as dot's
+# nodesep and ranksep of the lines level); wrapped rows are ROW_GAP apart
+ROW_GAP = 18.0
 OPEN_SIZE = (400.0, 200.0)  # a unit drawn open, roughly
-ROW_FILL = 0.8  # a wrapped row is filled to this share of the view's width (edges curve
-# around the rows' ends)
+BUS = 40.0  # points right of a wrapped drawing: the lanes of edges between distant rows
 Size = tuple[float, float]
 
 
@@ -55,8 +59,8 @@ def arrange(
     rows = input_rows + unit_rows
     boxes = {**sizes, **shared}
     wrapped = (
-        max(_width(boxes[b] for b in r) for r in rows),
-        sum(max(boxes[b][1] for b in r) + GAP_Y for r in rows),
+        max(_width(boxes[b] for b in r) for r in rows) + BUS,
+        sum(max(boxes[b][1] for b in r) + ROW_GAP for r in rows),
     )
     scale = {k: _scale(s) for k, s in (("LR", lr), ("TB", tb), ("wrap", wrapped))}
     best = max(scale, key=lambda k: (scale[k], k != "wrap"))  # ties: not wrapped
@@ -92,9 +96,18 @@ def _fill(order: list[str], sizes: dict[str, Size]) -> list[list[str]]:
     width = 0.0
     for b in order:
         w = sizes[b][0] + GAP_X
-        if not rows or (rows[-1] and width + w > FIT_PT[0] * ROW_FILL):
+        if not rows or (rows[-1] and width + w - GAP_X > FIT_PT[0] - BUS):
             rows.append([])
             width = 0.0
         rows[-1].append(b)
         width += w
     return rows
+
+
+def roomiest(rows: list[list[str]], boxes: dict[str, Size], width: float) -> int:
+    """Return the row to add a box `width` wide to: the last if it fits there, else the
+    one with the most room left (a wrapped drawing stays as wide as the view)."""
+    used = [_width(boxes[b] for b in r) - GAP_X for r in rows]
+    if used[-1] + GAP_X + width <= FIT_PT[0] - BUS:
+        return len(rows) - 1
+    return min(range(len(rows)), key=lambda k: (used[k], -k))

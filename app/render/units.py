@@ -14,10 +14,13 @@ from collections.abc import Iterable
 
 from app.budget import Budget
 from app.graph import Graph, GraphNode, fmt
-from app.render.arrange import OPEN_SIZE, arrange
+from app.render.arrange import OPEN_SIZE, arrange, roomiest
+from app.render.far import comment
 from app.render.size import check_drawable
 from app.render.style import (
     GRAD_WORD,
+    LEGEND,
+    LEGEND_PT,
     STYLES,
     VALUE_WORD,
     DotOptions,
@@ -57,6 +60,13 @@ def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
     node = by_id[unit.id]
     p = precision
     names, first = _first_column(unit, by_id)
+    if not unit.inside:  # no column of input names: the numbers start at the left edge
+        head = (
+            f'<tr><td colspan="4" align="left" width="{_head_width(unit)}">'
+            f"<b>{html_text(unit.name)}</b><i>&#160;= {html_text(unit.formula)}</i></td></tr>"
+        )
+        own = f"<tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
+        return ROW + head + own + f"{slot(fmt(node.grad, p), p)}</tr></table>"
     rows = [
         f'<tr><td align="left" width="{first}"><b>{html_text(unit.name)}</b></td>'
         f'<td colspan="4" align="left" width="{min_width("= " + unit.formula)}">'
@@ -75,10 +85,17 @@ def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
     return ROW + "".join(rows) + "</table>"
 
 
+def _head_width(unit: Unit) -> int:
+    """The points of a unit's first row without inputs inside: bold name, " = formula"."""
+    return min_width(unit.name, per_char=0.7) + min_width("= " + unit.formula) - 2
+
+
 def unit_size(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> tuple[float, float]:
     """Return the estimated (width, height) in points of a collapsed unit's box."""
-    _, first = _first_column(unit, by_id)
     numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
+    if not unit.inside:
+        return float(max(numbers, _head_width(unit)) + 8), 19.0 * 2
+    _, first = _first_column(unit, by_id)
     width = first + max(numbers, min_width("= " + unit.formula)) + 16
     return float(width), 19.0 * (2 + len(unit.inside)) + 10
 
@@ -102,7 +119,7 @@ def shared_node(node: GraphNode, opts: DotOptions) -> str:
 def shared_size(node: GraphNode, precision: int) -> tuple[float, float]:
     """Return the estimated (width, height) in points of a shared input's box."""
     numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
-    return float(max(numbers, min_width(node.name or "", per_char=0.7)) + 12), 48.0
+    return float(max(numbers, min_width(node.name or "", per_char=0.7)) + 4), 36.0
 
 
 def unit_node(unit: Unit, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
@@ -142,7 +159,7 @@ def lines_dot(
     lines = [
         "digraph chainrule {",
         f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
-        "nodesep=0.2 ranksep=0.3 newrank=true"
+        f"nodesep=0.2 ranksep={0.25 if layout.rows else 0.3} newrank=true"
         + (" concentrate=true" if _many_uses(units) else "")
         # wrapped rows keep their reading order: no second crossing-minimisation pass
         + (" remincross=false mclimit=0.01]" if layout.rows else "]"),
@@ -170,20 +187,31 @@ def lines_dot(
         for n in bodies.get(unit.id, []):  # an open call: its body's operations
             lines.append(value_node(n, opts, op=labels[n.id] if n.op else ""))
         lines.append("}")
-    lines += _edges(graph, units, open_, bodies, by_id)
+    row_of = {b: k for k, r in enumerate(layout.rows) for b in r}
+    far: list[tuple[str, str, str]] = []
+    lines += _edges(graph, units, open_, bodies, by_id, row_of, far)
     lines += _body_edges(graph, units, open_, bodies, by_id)
+    if far:
+        lines.append(f"graph [{comment(far, rows=True)}]")
     rows = [list(r) for r in layout.rows]
     if opts.legend:
         lines += legend_lines(present, op=False)
         if rows:
-            rows[-1].append("legend-key")
+            boxes = {**sizes, **shared}
+            rows[roomiest(rows, boxes, legend_width(present))].append("legend-key")
     for row in rows:  # a wrapped layout: each row one rank, read left to right
         lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
         lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(row)]
     for above, below in itertools.pairwise(rows):
-        lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=20]')  # left-aligned
+        lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=1000]')  # left-aligned
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def legend_width(present: set[str]) -> float:
+    """Return the estimated width in points of the legend of these styles (no op)."""
+    keys = [k for k in LEGEND if k in present]
+    return float(sum(min_width(k, LEGEND_PT) + 14 for k in keys) + 3 * (len(keys) + 1))
 
 
 def _many_uses(units: Units) -> bool:
@@ -201,8 +229,11 @@ def _edges(
     open_: set[str],
     bodies: dict[str, list[GraphNode]],
     by_id: dict[str, GraphNode],
+    row_of: dict[str, int],
+    far: list[tuple[str, str, str]],
 ) -> list[str]:
-    """One edge per (drawn source, drawn target) pair: `u-nS-nT`."""
+    """One edge per (drawn source, drawn target) pair: `u-nS-nT`; in a drawing wrapped into
+    rows, one between rows not next to each other is left to far.route (added to far)."""
     seen: set[tuple[str, str]] = set()
     lines = []
     for e in graph.edges:
@@ -217,7 +248,11 @@ def _edges(
         if a == b or (a, b) in seen:
             continue
         seen.add((a, b))
-        lines.append(f'"{a}" -> "{b}" [id="u-{a}-{b}" class="edge"]')
+        if a in row_of and b in row_of and abs(row_of[a] - row_of[b]) > 1:
+            far.append((f"u-{a}-{b}", a, b))
+            continue
+        # wrapped: the rows' left alignment decides where boxes go, not the edges
+        lines.append(f'"{a}" -> "{b}" [id="u-{a}-{b}" class="edge"{" weight=0" if row_of else ""}]')
     return lines
 
 

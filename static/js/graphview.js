@@ -172,8 +172,12 @@ export class PanZoom {
     if (H && b.x <= H.x + 1 && b.y <= H.y + 1 && b.x + b.w >= H.x + H.w - 1 && b.y + b.h >= H.y + H.h - 1) return; // all in view
     const mx = b.w * 0.1;
     const my = b.h * 0.1;
-    if (c.x > b.x + mx && c.x < b.x + b.w - mx && c.y > b.y + my && c.y < b.y + b.h - my) return;
-    this.box = { ...b, x: c.x - b.w / 2, y: c.y - b.h / 2 };
+    const inX = c.x > b.x + mx && c.x < b.x + b.w - mx;
+    const inY = c.y > b.y + my && c.y < b.y + b.h - my;
+    if (inX && inY) return;
+    // move only across the side it is out of, and never off the drawing: a view as wide
+    // as the drawing stays so when the node is near its edge
+    this.box = this.clamp({ ...b, x: inX ? b.x : c.x - b.w / 2, y: inY ? b.y : c.y - b.h / 2 });
     this.apply();
   }
 

@@ -11,7 +11,15 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
-from tests.browser.programs import mlp, neurons, rnn, shared_chain, softmax_xent
+from tests.browser.programs import (
+    long_program,
+    mlp,
+    neurons,
+    rnn,
+    shared_chain,
+    softmax_xent,
+    wide_program,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +52,23 @@ def whole_in_view(page: Page) -> bool:
             }"""
         )
     )
+
+
+# Each drawn label: its height on screen (font size x the drawing's scale) and whether it
+# is inside the graph's frame across and down, not under the overview (as
+# bench/playground.py --first-view counts).
+LABEL_BOXES = """() => {
+  const f = document.getElementById('graph').getBoundingClientRect();
+  const mini = document.querySelector('#graph .minimap');
+  const m = mini && !mini.hidden ? mini.getBoundingClientRect() : null;
+  return [...document.querySelectorAll('#graph > svg g.node text')].map((t) => {
+    const r = t.getBoundingClientRect();
+    const px = parseFloat(t.getAttribute('font-size') || '11') * t.getScreenCTM().a;
+    const under = m && r.right > m.left && r.left < m.right && r.bottom > m.top && r.top < m.bottom;
+    return [px, r.left >= f.left - 1 && r.right <= f.right + 1,
+      !under && r.top >= f.top - 1 && r.bottom <= f.bottom + 1, t.textContent];
+  });
+}"""
 
 
 def texts(page: Page, node_id: str) -> list[str]:
@@ -87,6 +112,45 @@ def test_the_first_view_shows_lines_and_calls_whole_and_legible(
     assert label_px(page) >= LEGIBLE_PX
     page.locator("#graph-panel").screenshot(path=screenshots / f"picture-{request.node.name}.png")
     assert whole_in_view(page)
+
+
+def test_a_60_line_program_shows_every_label_at_9_px_in_the_first_view(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    source, values = wide_program(60)
+    open_page(page, server, source, **values)
+    assert page.locator("#level-toggle").get_attribute("data-level") == "lines"
+    labels = page.evaluate(LABEL_BOXES)
+    assert len(labels) > 200  # 31 lines reach the output, 6 shared inputs, the legend
+    small = [t for px, _, _, t in labels if px < LEGIBLE_PX - 0.05]
+    outside = [t for _, across, down, t in labels if not (across and down)]
+    expect(page.locator(".minimap")).to_be_hidden()  # the whole drawing is in view
+    page.screenshot(path=screenshots / "picture-60-lines-wide.png")  # the screen as it is
+    assert not small and not outside
+    assert not page.locator("#graph > svg g.copy").count()
+
+
+def test_a_60_line_chain_is_legible_as_wide_as_the_view_and_the_rest_one_scroll_away(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    # 59 lines in a chain are 16 rows of boxes 38 points tall: 957 points, the view 581
+    # (tests/render/test_lines.py): the first view is the rows around the output, every
+    # label legible, every row whole across, so the rest is up, never sideways.
+    open_page(page, server, long_program(60), w=0.5, x=2.0, y=3.0)
+    labels = page.evaluate(LABEL_BOXES)
+    assert all(px >= LEGIBLE_PX - 0.05 for px, _, _, _ in labels)
+    assert all(across for _, across, _, _ in labels)
+    shown = sum(1 for _, _, down, _ in labels if down)
+    page.screenshot(path=screenshots / "picture-60-lines-chain.png")
+    assert shown >= len(labels) / 2
+    page.locator("#graph").focus()
+    presses, top = 0, labels
+    while presses < 7 and not any(down and t == "w0" for _, _, down, t in top):
+        page.keyboard.press("Shift+ArrowUp")  # pans a tenth of the view's width up
+        presses += 1
+        top = page.evaluate(LABEL_BOXES)
+    assert presses <= 6 and all(across for _, across, _, _ in top)
+    assert sum(1 for _, _, down, _ in top if down) >= len(labels) / 2
 
 
 def test_an_rnns_shared_weight_is_drawn_once_and_its_edges_sum_to_its_gradient(

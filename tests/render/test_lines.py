@@ -11,7 +11,8 @@ from app.build import evaluate
 from app.graph import export_graph, fmt
 from app.render import DotOptions, Renderer, to_dot
 from app.render.size import resolve_level
-from tests.browser.programs import mlp, neurons, rnn, shared_chain
+from app.units import build_units
+from tests.browser.programs import mlp, neurons, rnn, shared_chain, wide_program
 
 SVG = "{http://www.w3.org/2000/svg}"
 pytestmark = pytest.mark.graphviz
@@ -124,3 +125,18 @@ def test_an_input_used_all_along_a_long_chain_is_drawn_once_with_a_bus() -> None
     drawn = [i for i in uses if f"e{i}" in boxes]
     assert far and len(drawn) == len(uses)  # an edge to each use: near ones by dot, far a bus
     assert not [b for b in boxes.values() if "copy" in (b.get("class") or "")]
+
+
+def test_a_60_line_program_fills_rows_as_wide_as_the_first_view_with_every_edge_drawn() -> None:
+    source, values = wide_program(60)
+    g = export_graph(evaluate(source, values))
+    svg = Renderer().svg(to_dot(g, DotOptions(level="auto", rankdir="auto")), len(g.nodes))
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert size is not None
+    # the graph panel at 1280x800 is 780x478 px: 948x581 points at 9 px per 11-point label
+    assert float(size[1]) <= 948 and float(size[2]) <= 581
+    boxes = groups(svg)
+    edges = build_units(g).edges
+    assert all(f"u-{s}-{t}" in boxes for s, t, _ in edges)  # near by dot, far in lanes
+    far = [b for b in boxes.values() if "far" in (b.get("class") or "").split()]
+    assert 0 < len(far) < len(edges)
