@@ -2,18 +2,15 @@
 // the answer is drawn as a loss curve, parameter traces and the fitted model over the data.
 
 import { getJson, post } from "./api.js";
-import { fmt } from "./format.js";
 import { drawFitChart, drawLossChart, drawParamChart, lossGrowth, results, short, showAnswer, showError } from "./train-results.js";
-import { gridProgram, gridValues, linspace, namesIn, readCsv, splitSquaredError } from "./train-model.js";
+import { namesIn, readCsv } from "./train-model.js";
 
 const $ = (id) => document.getElementById(id);
-const GRID_POINTS = 120;
+const GRID_POINTS = 120; // the fitted curve's points (the server evaluates the model there)
 const DEFAULT_INIT = "0";
-const MAX_DOTS = 500; // a scatter of more points is thinned evenly
 
 const state = {
   datasets: new Map(), // name → GET /api/datasets entry
-  datasetRows: new Map(), // name → Map of its columns, from GET /api/datasets/{name}
   inputs: [], // the loss program's inputs, in order
   inits: new Map(), // parameter → initial value text
   unticked: new Set(), // inputs the user chose not to fit
@@ -43,7 +40,6 @@ function showSource() {
     $("tr-csv-info").textContent = names.length ? `${rows} rows; columns ${names.join(", ")}` : "";
   }
   renderParams();
-  updateModelHint();
 }
 
 /** Ask the API for the loss program's inputs (a 422 lists the missing ones). */
@@ -134,93 +130,36 @@ function renderParams() {
 
 // ----- the model drawn over the data ------------------------------------------------------------
 
-/** { model, target } from the Model field, or read from a squared-error loss. */
-function modelSpec() {
-  const typed = $("tr-model").value.trim();
-  const split = splitSquaredError($("tr-loss").value);
-  const columns = dataColumns();
-  const target = split && columns.includes(split.target) ? split.target
-    : columns.includes("y") ? "y" : columns[columns.length - 1];
-  if (typed) return { model: typed, target };
-  return split ? { model: split.model, target: split.target } : null;
+const MODEL_HINT = "e.g. w*x";
+
+function updateModelHint(model = null) {
+  $("tr-model").placeholder = model ? `${model} (from the loss)` : MODEL_HINT;
 }
 
-function updateModelHint() {
-  const split = splitSquaredError($("tr-loss").value);
-  $("tr-model").placeholder = split ? `${split.model} (from the loss)` : "e.g. w*x";
-}
-
-/** The data's columns (a Map name → numbers): the CSV as typed, or the built-in dataset's rows. */
-async function dataColumnsValues() {
-  if (source() === "csv") return readCsv($("tr-csv").value).columns;
-  const name = $("tr-dataset").value;
-  if (!state.datasetRows.has(name)) {
-    const answer = await getJson(`/api/datasets/${encodeURIComponent(name)}`);
-    if (!answer) return new Map();
-    state.datasetRows.set(name, new Map(Object.entries(answer.data)));
-  }
-  return state.datasetRows.get(name);
-}
-
-function xRange(xName, columns) {
+/** What the fit needs from the form: the model typed (else the loss's) and the x range. */
+function fitRequest() {
+  const fit = { n: GRID_POINTS };
+  const model = $("tr-model").value.trim();
+  if (model) fit.model = model;
   const lo = $("tr-xmin").value.trim();
   const hi = $("tr-xmax").value.trim();
-  if (lo && hi) return [Number(lo), Number(hi)];
-  const xs = (columns.get(xName) || []).filter(Number.isFinite);
-  return xs.length ? [Math.min(...xs), Math.max(...xs)] : null;
+  if (lo && hi) Object.assign(fit, { lo: Number(lo), hi: Number(hi) });
+  return fit;
 }
 
-function thinned(xs, ys) {
-  const step = Math.max(1, Math.ceil(xs.length / MAX_DOTS));
-  const keep = (_, i) => i % step === 0;
-  return { x: xs.filter(keep), y: ys.filter(keep) };
-}
-
-/** Evaluate the model at a grid of x with the fitted params and draw it over the data. */
-async function drawFit(answer) {
-  const note = $("tr-fit-note");
-  const figure = $("tr-fit-figure");
+/** Plot the fitted model the answer brings (its grid, its predictions, the data's points). */
+function drawFit(answer) {
+  const fit = answer.fit;
   results.fit = null;
-  const spec = modelSpec();
-  const params = Object.keys(answer.params);
-  if (!spec) {
-    figure.hidden = true;
-    return;
-  }
-  figure.hidden = false;
-  const names = namesIn(spec.model);
-  const xs = dataColumns().filter((c) => c !== spec.target && names.has(c));
-  if (xs.length !== 1) {
+  $("tr-fit-figure").hidden = !fit || !fit.model;
+  if (!fit) return;
+  $("tr-fit-note").textContent = fit.note;
+  if (!$("tr-model").value.trim()) updateModelHint(fit.model);
+  if (!fit.x.length) {
     $("tr-fit-chart").replaceChildren();
-    note.textContent = `The fit is drawn for a model of one data column; ${spec.model} uses ${xs.length || "none"}.`;
     return;
   }
-  const xName = xs[0];
-  const columns = await dataColumnsValues();
-  const range = xRange(xName, columns);
-  if (!range || !range.every(Number.isFinite) || !(range[1] > range[0])) {
-    $("tr-fit-chart").replaceChildren();
-    note.textContent = "Give an x range (x from < x to) to draw the fitted curve.";
-    return;
-  }
-  const grid = linspace(range[0], range[1], GRID_POINTS);
-  const used = params.filter((p) => names.has(p));
-  const { ok, json } = await post("/api/evaluate", {
-    expression: gridProgram(spec.model, xName, used, grid),
-    values: Object.fromEntries(used.map((p) => [p, answer.params[p]])),
-  });
-  if (!ok) {
-    $("tr-fit-chart").replaceChildren();
-    note.textContent = `Cannot draw the model ${spec.model}: ${json.detail || json.title}`;
-    return;
-  }
-  const dots = columns.has(spec.target) && columns.has(xName)
-    ? thinned(columns.get(xName), columns.get(spec.target))
-    : null;
-  results.fit = { x: grid, y: gridValues(json, GRID_POINTS), dots, xName, target: spec.target, model: spec.model };
-  note.textContent = dots
-    ? `${spec.model} with the fitted parameters, over the data (${spec.target} against ${xName}).`
-    : `${spec.model} with the fitted parameters over ${fmt(range[0], 4)} ≤ ${xName} ≤ ${fmt(range[1], 4)}.`;
+  results.fit = { x: fit.x, y: fit.y.map((y) => (y === null ? NaN : y)), dots: fit.points, xName: fit.column, target: fit.target };
   drawFitChart();
 }
 
@@ -244,6 +183,7 @@ function requestBody() {
     lr: number("tr-lr"),
     steps: number("tr-steps"),
     svg: true,
+    fit: fitRequest(),
   };
   const every = number("tr-every");
   if (every !== null) body.record_every = every;
@@ -291,8 +231,7 @@ async function train(event) {
     }
     showError(null);
     showAnswer(json);
-    await drawFit(json);
-    if (run !== state.run) return;
+    drawFit(json);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     busy(false);
     const verdict = json.diverged ? "Diverged" : lossGrowth(json) ? "Diverging" : "Done";
@@ -335,6 +274,7 @@ function preset({ loss, params, dataset, optimizer, reduce, lr, steps }) {
   $("tr-steps").value = String(steps);
   $("tr-every").value = "";
   $("tr-model").value = "";
+  updateModelHint();
   $("tr-xmin").value = "";
   $("tr-xmax").value = "";
   showDatasetInfo();
@@ -373,7 +313,6 @@ function init() {
   $("train-form").addEventListener("submit", train);
   $("tr-loss").addEventListener("input", () => {
     clearTimeout(state.timer);
-    updateModelHint();
     state.timer = setTimeout(detectInputs, 300);
   });
   for (const radio of document.querySelectorAll('input[name="tr-source"]')) radio.addEventListener("change", showSource);

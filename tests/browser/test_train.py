@@ -210,3 +210,31 @@ def test_a_loss_that_grows_by_orders_of_magnitude_is_reported_as_diverging_once(
     assert svg is not None and box is not None and svg["width"] <= box["width"] + 1
     assert graph.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     page.locator("#train-panel").screenshot(path=screenshots / "train-diverging.png")
+
+
+def test_the_fit_is_the_servers_grid_plotted_and_a_typed_model_is_sent(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_panel(page, server)
+    page.click("#tr-preset-line")
+    with page.expect_request("**/api/optimize") as sent:
+        page.click("#tr-run")
+    body = sent.value.post_data_json
+    assert body["fit"] == {"n": 120}  # the model is the loss's: the server reads it
+    expect(page.locator("#tr-fit-chart polyline")).to_have_count(1)
+    expect(page.locator("#tr-model")).to_have_attribute("placeholder", "w*x (from the loss)")
+    expect(page.locator("#tr-fit-note")).to_have_text(
+        "w*x with the fitted parameters, over the data (y against x)."
+    )
+    # only /api/optimize was asked: no program of 120 calls evaluated to draw the curve
+    evaluated: list[str] = []
+    page.on("request", lambda r: evaluated.append(r.url) if "/api/evaluate" in r.url else None)
+    page.fill("#tr-model", "w*x + 1")
+    page.fill("#tr-xmin", "0")
+    page.fill("#tr-xmax", "2")
+    with page.expect_request("**/api/optimize") as sent:
+        page.click("#tr-run")
+    assert sent.value.post_data_json["fit"] == {"n": 120, "model": "w*x + 1", "lo": 0, "hi": 2}
+    expect(page.locator("#tr-fit-note")).to_contain_text("w*x + 1 with the fitted parameters")
+    assert len(points(page, "#tr-fit-chart polyline")) == 120
+    assert evaluated == []

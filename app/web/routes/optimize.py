@@ -9,12 +9,13 @@ from fastapi.responses import Response
 
 from app.config import Settings
 from app.graph import Graph
+from app.lang import SourceError
 from app.render import Renderer, RenderError, to_dot
 from app.train.datasets import DATASETS, Dataset
 from app.train.run import Bounds, Drawer, run
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
-from app.web.errors import ProblemError
+from app.web.errors import ProblemError, parse_error_problem
 from app.web.responses import JSONBytes
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.optimize import DatasetData, DatasetOut, OptimizeRequest, OptimizeResponse
@@ -58,8 +59,14 @@ def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
     work, bytes, wall-clock time: the CHAINRULE_BUDGET_* settings) answers 422 with
     type .../budget naming it, before it starts where that can be known. A loss that
     stops being finite ends the run early with `diverged: true`, a message, and the
-    history up to there.
+    history up to there. With `fit`, the answer's `fit` holds the fitted model's
+    predictions on a grid and the data's points, ready to plot.
     """
+    if body.fit is not None and body.fit.model:
+        try:  # the model's own mistakes point into the model, before any training
+            services.parse(body.fit.model)
+        except SourceError as exc:
+            return parse_error_problem(exc, field="fit.model")
     req = body.run_request(body.record_every)
     draw = drawer(services.renderer) if body.svg else None
     budget = services.budget()
