@@ -1,18 +1,7 @@
-// Text helpers for the Train panel: the names in a loss, CSV columns. (The fitted model is
-// read from the loss and evaluated on a grid by the server: /api/optimize's `fit`.)
+// CSV columns for the Train panel. (The loss's inputs come from POST /api/inputs; the fitted
+// model is read from the loss and evaluated on a grid by the server: /api/optimize's `fit`.)
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const NAMES = /[A-Za-z_][A-Za-z0-9_]*/g;
-
-/** The names in a text (numbers' exponents such as 1e-3 are not names). */
-export function namesIn(text) {
-  const out = new Set();
-  for (const m of text.matchAll(NAMES)) {
-    const before = text[m.index - 1] || "";
-    if (!/[0-9.]/.test(before)) out.add(m[0]);
-  }
-  return out;
-}
 
 /** Split a CSV line on commas, honouring double quotes. */
 function cells(line) {

@@ -3,7 +3,7 @@
 
 import { getJson, post } from "./api.js";
 import { drawFitChart, drawLossChart, drawParamChart, lossGrowth, results, short, showAnswer, showError } from "./train-results.js";
-import { namesIn, readCsv } from "./train-model.js";
+import { readCsv } from "./train-model.js";
 
 const $ = (id) => document.getElementById(id);
 const GRID_POINTS = 120; // the fitted curve's points (the server evaluates the model there)
@@ -42,26 +42,15 @@ function showSource() {
   renderParams();
 }
 
-/** Ask the API for the loss program's inputs (a 422 lists the missing ones). */
+/** Ask the API for the loss program's inputs (POST /api/inputs: parsed, not computed). */
 function detectInputs() {
   const text = $("tr-loss").value;
   const run = (async () => {
-    // Every name of the text at 1 usually computes (no 422 in the console); a program that
-    // cannot be computed there is asked without values, and the 422 lists its inputs.
-    const guess = Object.fromEntries([...namesIn(text)].map((n) => [n, 1]));
-    let { ok, json } = await post("/api/evaluate", { expression: text, values: guess });
-    if (!ok && (!json.line || /\/domain$/.test(json.type || ""))) ({ ok, json } = await post("/api/evaluate", { expression: text, values: {} }));
+    const { ok, json } = await post("/api/inputs", { expression: text });
     if (text !== $("tr-loss").value) return;
     state.detected = text;
-    if (ok) {
-      state.inputs = json.nodes.filter((n) => n.op === "" && !n.group && n.name).map((n) => n.name);
-      showLossError(null);
-    } else if (Array.isArray(json.missing)) {
-      state.inputs = json.missing;
-      showLossError(null);
-    } else {
-      showLossError(json);
-    }
+    if (ok) state.inputs = json.inputs.map((i) => i.name);
+    showLossError(ok ? null : json);
     renderParams();
     updateModelHint();
   })();

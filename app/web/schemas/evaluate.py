@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from app.web.schemas.common import DrawOptions, JSONFloat, Values
+from app.web.schemas.common import DrawOptions, FiniteNumber, JSONFloat, Values
 
 SEED_PROGRAM = "c = a + b\nd = b + 1\ne = c * d"
 
@@ -24,6 +24,11 @@ class EvaluateRequest(DrawOptions):
 
     expression: str = Field(description="The program: statements separated by newlines or ';'.")
     values: Values = Field(default_factory=dict)
+    default_value: FiniteNumber | None = Field(
+        None,
+        description="The value of every input `values` does not give (the answer's "
+        "`defaulted` names them); without it a missing value is a 422 listing them.",
+    )
     svg: bool = Field(False, description="Also draw the graph as SVG (in `svg`).")
     numbers_only: bool = Field(
         False,
@@ -31,6 +36,51 @@ class EvaluateRequest(DrawOptions):
         "`values`, `grads`, `value_texts`, `grad_texts` in node order (node k is id nK), "
         "no nodes, edges, steps or drawing.",
     )
+
+
+class InputOut(BaseModel):
+    """One input of the program, where it is first used."""
+
+    name: str
+    line: int = Field(description="1-based line of its first use.")
+    column: int = Field(description="1-based column of its first use.")
+
+
+class NoticeOut(BaseModel):
+    """A warning with a stable code to switch on (the text may change; the code does not)."""
+
+    code: str = Field(
+        description='"unused-value" (a value for a name the program does not use), '
+        '"unused-line", "misspelled-name", "declared-grad-mismatch", or "other".'
+    )
+    message: str = Field(description="The warning as `warnings` writes it.")
+
+
+INPUTS_EXAMPLE: JsonValue = [
+    {"name": "a", "line": 1, "column": 5},
+    {"name": "b", "line": 1, "column": 9},
+]
+
+
+class InputsRequest(BaseModel):
+    """A program whose inputs are asked for (it is parsed, not computed)."""
+
+    model_config = ConfigDict(
+        strict=True, extra="forbid", json_schema_extra={"examples": [{"expression": SEED_PROGRAM}]}
+    )
+
+    expression: str = Field(description="The program: statements separated by newlines or ';'.")
+
+
+class InputsResponse(BaseModel):
+    """The program's inputs in the order of first use, and its output's name."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"inputs": INPUTS_EXAMPLE, "output": "e"}]}
+    )
+
+    inputs: list[InputOut]
+    output: str | None = Field(description="The last statement's name (null: a bare expression).")
 
 
 class NodeOut(BaseModel):
@@ -135,6 +185,12 @@ class EvaluateResponse(BaseModel):
                         }
                     ],
                     "warnings": [],
+                    "notices": [],
+                    "inputs": [
+                        {"name": "a", "line": 1, "column": 2},
+                        {"name": "b", "line": 1, "column": 4},
+                    ],
+                    "defaulted": [],
                 }
             ]
         }
@@ -150,6 +206,15 @@ class EvaluateResponse(BaseModel):
     edges: list[EdgeOut]
     steps: list[StepOut] = Field(description="The backward pass, one step per operation.")
     warnings: list[str] = Field(description="Unused values, declared derivatives that disagree.")
+    notices: list[NoticeOut] = Field(
+        default_factory=list, description="The same warnings, each with its code."
+    )
+    inputs: list[InputOut] = Field(
+        default_factory=list, description="The program's inputs in the order of first use."
+    )
+    defaulted: list[str] = Field(
+        default_factory=list, description="The inputs that took `default_value`."
+    )
     level: str = Field("ops", description='The level drawn (or to draw): "lines" or "ops".')
     units: list[UnitOut] = Field(default_factory=list, description="The lines level's boxes.")
     unit_edges: list[PictureEdgeOut] = Field(
