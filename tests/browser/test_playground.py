@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
 pytestmark = pytest.mark.browser
 
@@ -256,10 +257,12 @@ def test_the_inputs_and_warnings_are_the_servers_not_read_from_the_text(
     page.goto(server + "/?" + urlencode({"expression": "x^2", "x": 3}))
     expect(page.locator(row(page, "x") + " .grad")).to_have_text("6")
     bodies: list[dict[str, object]] = []
-    page.on(
-        "request",
-        lambda r: bodies.append(r.post_data_json) if r.url.endswith("/api/evaluate") else None,
-    )
+
+    def on_request(request: Request) -> None:
+        if request.url.endswith("/api/evaluate") and request.post_data:
+            bodies.append(json.loads(request.post_data))
+
+    page.on("request", on_request)
     # a new input: one request (the server takes the default for it), its field in order
     type_program(page, "cc = zeta * x\nc")
     expect(page.locator("#inputs .input-row")).to_have_count(3)
