@@ -249,18 +249,19 @@ function clearResults() {
   showError(null);
 }
 
-function preset({ loss, params, dataset, optimizer, reduce, lr, steps }) {
+/** Start afresh from a built-in dataset: its loss, starting parameters and settings. */
+function preset(ds) {
   clearResults();
-  $("tr-loss").value = loss;
-  state.inits = new Map(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  $("tr-loss").value = ds.expression;
+  state.inits = new Map(Object.entries(ds.params).map(([k, v]) => [k, String(v)]));
   state.unticked = new Set();
   $("tr-log").checked = false;
   $("tr-source-dataset").checked = true;
-  if (state.datasets.has(dataset)) $("tr-dataset").value = dataset;
-  $("tr-optimizer").value = optimizer;
-  $("tr-reduce").value = reduce;
-  $("tr-lr").value = String(lr);
-  $("tr-steps").value = String(steps);
+  $("tr-dataset").value = ds.name;
+  $("tr-optimizer").selectedIndex = 0; // the API's default, gradient descent
+  $("tr-reduce").value = ds.reduce;
+  $("tr-lr").value = short(ds.lr, 6);
+  $("tr-steps").value = String(ds.steps);
   $("tr-every").value = "";
   $("tr-model").value = "";
   updateModelHint();
@@ -292,11 +293,6 @@ async function loadDatasets() {
   renderParams();
 }
 
-function seedW() {
-  const w = state.datasets.get("noisy-line")?.params?.w;
-  return Number.isFinite(w) ? w : 0.5;
-}
-
 function init() {
   $("train-panel").hidden = false;
   $("train-form").addEventListener("submit", train);
@@ -317,11 +313,12 @@ function init() {
     showSource();
   });
   $("tr-log").addEventListener("change", drawLossChart);
-  $("tr-preset-line").addEventListener("click", () =>
-    preset({ loss: "(w*x - y)^2", params: { w: seedW() }, dataset: "noisy-line", optimizer: "gd", reduce: "mean", lr: 0.01, steps: 100 }));
-  $("tr-preset-sin").addEventListener("click", () =>
-    preset({ loss: "(a + b*x + c*x^2 + d*x^3 - y)^2", params: state.datasets.get("sin")?.params || { a: 0, b: 0, c: 0, d: 0 },
-      dataset: "sin", optimizer: "gd", reduce: "sum", lr: "1e-6", steps: 2000 }));
+  for (const button of document.querySelectorAll(".train-presets button[data-dataset]")) {
+    button.addEventListener("click", () => {
+      const ds = state.datasets.get(button.dataset.dataset);
+      if (ds) preset(ds); // the list is loading still: nothing to start from yet
+    });
+  }
   let width = $("tr-results").clientWidth;
   new ResizeObserver(() => {
     const w = $("tr-results").clientWidth;

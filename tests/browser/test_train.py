@@ -249,3 +249,20 @@ def test_the_fit_is_the_servers_grid_plotted_and_a_typed_model_is_sent(
     expect(page.locator("#tr-fit-note")).to_contain_text("w*x + 1 with the fitted parameters")
     assert len(points(page, "#tr-fit-chart polyline")) == 120
     assert evaluated == []
+
+
+@pytest.mark.parametrize(("button", "name"), [("line", "noisy-line"), ("sin", "sin")])
+def test_a_preset_is_its_datasets_entry(
+    page: Page, server: str, console_errors: list[str], button: str, name: str
+) -> None:
+    ds = next(d for d in httpx.get(server + "/api/datasets").json() if d["name"] == name)
+    open_panel(page, server)
+    page.click(f"#tr-preset-{button}")
+    expect(page.locator("#tr-loss")).to_have_value(ds["expression"])
+    expect(page.locator("#tr-dataset")).to_have_value(name)
+    expect(page.locator("#tr-reduce")).to_have_value(ds["reduce"])
+    expect(page.locator("#tr-optimizer")).to_have_value("gd")
+    assert float(page.input_value("#tr-lr")) == ds["lr"]
+    expect(page.locator("#tr-steps")).to_have_value(str(ds["steps"]))
+    for param, value in ds["params"].items():
+        assert float(page.input_value(f"#tr-init-{param}")) == value
