@@ -3,7 +3,6 @@
 
 import { getJson, post } from "./api.js";
 import { drawFitChart, drawLossChart, drawParamChart, lossGrowth, results, short, showAnswer, showError } from "./train-results.js";
-import { readCsv } from "./train-model.js";
 
 const $ = (id) => document.getElementById(id);
 const GRID_POINTS = 120; // the fitted curve's points (the server evaluates the model there)
@@ -17,6 +16,9 @@ const state = {
   detected: "", // the loss text whose inputs are known
   pending: null, // the running input detection
   timer: 0,
+  csv: { text: null, columns: [] }, // the CSV text last read by the server, and its columns
+  csvPending: null,
+  csvTimer: 0,
   run: 0, // id of the newest run; a preset starts afresh, and an older run's answer is dropped
 };
 
@@ -24,9 +26,9 @@ const state = {
 
 const source = () => ($("tr-source-csv").checked ? "csv" : "dataset");
 
-/** The names of the data columns of the chosen data. */
+/** The names of the data columns of the chosen data (a CSV's as the server read it). */
 function dataColumns() {
-  if (source() === "csv") return readCsv($("tr-csv").value).names;
+  if (source() === "csv") return state.csv.text === $("tr-csv").value ? state.csv.columns : [];
   const ds = state.datasets.get($("tr-dataset").value);
   return ds ? ds.columns : [];
 }
@@ -35,11 +37,30 @@ function showSource() {
   const csv = source() === "csv";
   $("tr-csv-box").hidden = !csv;
   $("tr-dataset-box").hidden = csv;
-  if (csv) {
-    const { names, rows } = readCsv($("tr-csv").value);
-    $("tr-csv-info").textContent = names.length ? `${rows} rows; columns ${names.join(", ")}` : "";
-  }
   renderParams();
+  if (csv && state.csv.text !== $("tr-csv").value) readCsvSoon();
+}
+
+/** Read the CSV as /api/optimize will (POST /api/csv): its columns, or where it is wrong. */
+function readCsv() {
+  const text = $("tr-csv").value;
+  const run = (async () => {
+    const { ok, json } = text.trim() ? await post("/api/csv", { data: text }) : { ok: false, json: null };
+    if (text !== $("tr-csv").value) return;
+    state.csv = { text, columns: ok ? json.columns : [] };
+    $("tr-csv-info").textContent = ok
+      ? `${json.rows} rows; columns ${json.columns.join(", ")}`
+      : json ? json.detail || json.title : "";
+    $("tr-csv").classList.toggle("invalid", Boolean(!ok && json));
+    renderParams();
+  })();
+  state.csvPending = run.catch(() => {});
+  return state.csvPending;
+}
+
+function readCsvSoon() {
+  clearTimeout(state.csvTimer);
+  state.csvTimer = setTimeout(readCsv, 200);
 }
 
 /** Ask the API for the loss program's inputs (POST /api/inputs: parsed, not computed). */
@@ -197,6 +218,8 @@ async function train(event) {
   try {
     if (state.detected !== $("tr-loss").value) await detectInputs();
     else if (state.pending) await state.pending;
+    if (source() === "csv" && state.csv.text !== $("tr-csv").value) await readCsv();
+    else if (source() === "csv" && state.csvPending) await state.csvPending;
     const columns = dataColumns();
     if (columns.length && state.inputs.length && !columns.some((c) => state.inputs.includes(c))) {
       showError({

@@ -266,3 +266,22 @@ def test_a_preset_is_its_datasets_entry(
     expect(page.locator("#tr-steps")).to_have_value(str(ds["steps"]))
     for param, value in ds["params"].items():
         assert float(page.input_value(f"#tr-init-{param}")) == value
+
+
+def test_the_csv_is_read_by_the_server_and_its_mistake_shown_before_training(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_panel(page, server)
+    page.check("#tr-source-csv")
+    with page.expect_request("**/api/csv"):
+        page.fill("#tr-csv", "x,y\n0,1\n1,oops\n")
+    expect(page.locator("#tr-csv-info")).to_have_text(
+        "CSV line 3, column 'y': 'oops' is not a number"
+    )
+    expect(page.locator("#tr-csv")).to_have_class(re.compile(r"\binvalid\b"))
+    page.fill("#tr-csv", "x,y\n0,1\n1,3\n2,5\n")
+    expect(page.locator("#tr-csv-info")).to_have_text("3 rows; columns x, y")
+    expect(page.locator("#tr-csv")).not_to_have_class(re.compile(r"\binvalid\b"))
+    # x and y are the data's columns, so only w is a parameter
+    expect(page.locator("#tr-params .train-param.is-column")).to_have_count(2)
+    expect(page.locator("#tr-params input[type=text]")).to_have_count(1)

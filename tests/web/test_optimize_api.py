@@ -277,3 +277,35 @@ def test_the_fit_grid_is_bounded_and_charged_to_the_budget() -> None:
 def test_the_stream_refuses_fit(client: TestClient) -> None:
     response = client.post("/api/optimize/stream", json={**LINE, "fit": {}})
     assert response.status_code == 422
+
+
+# ----- POST /api/csv: the one CSV reader, for the form before training ----------------------------
+
+
+def test_csv_answers_the_columns_and_rows_optimize_would_read(client: TestClient) -> None:
+    response = client.post("/api/csv", json={"data": "\ufeffx, y\n0,1\n\n1,3e0\n"})
+    assert response.status_code == 200
+    assert response.json() == {"columns": ["x", "y"], "rows": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("x,y\n0,1\n1,z\n", 3, "y"),
+        ("x,y\n0,1\n1\n", 3, None),
+        ("\nx y\n1\n", 2, "x y"),
+        ("x,y\n0,1\n2,inf\n", 3, "y"),
+        ("x\n", None, None),
+    ],
+)
+def test_csv_refusals_name_their_line_and_column(
+    client: TestClient, text: str, line: int | None, column: str | None
+) -> None:
+    response = client.post("/api/csv", json={"data": text})
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["type"].endswith("/invalid-csv") and problem["field"] == "data"
+    assert problem.get("line") == line and problem.get("csv_column") == column
+    # the same text as optimize's data is refused with the same words
+    optimize = refused(client, expression="(w*x - y)^2", params={"w": 0}, data=text)
+    assert optimize["detail"] == problem["detail"]

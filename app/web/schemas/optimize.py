@@ -241,6 +241,25 @@ class DatasetData(DatasetOut):
     data: dict[str, list[float]]
 
 
+class CsvIn(BaseModel):
+    """CSV text to read as /api/optimize reads its `data`."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"data": "x,y\n0,1\n1,3\n2,5\n"}]}
+    )
+
+    data: str = Field(description="A header row of names, then rows of plain decimal numbers.")
+
+
+class CsvOut(BaseModel):
+    """What the CSV holds: its columns' names, in order, and its number of rows."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"columns": ["x", "y"], "rows": 3}]})
+
+    columns: list[str]
+    rows: int
+
+
 class AxisIn(BaseModel):
     """One axis of the grid the model is evaluated on: a data column from lo to hi."""
 
