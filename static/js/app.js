@@ -150,7 +150,7 @@ function showNumbers(lean) {
   });
   data.value = lean.value;
   requestAnimationFrame(() => setTimeout(() => {
-    buildTable(tableBody, data, inputs.names);
+    buildTable(tableBody, lean.rows);
     $("steps").classList.add("updating");
     updateLinks(queryString(editor.value, state.values, inputs.names, options()));
   }, 0));
@@ -191,14 +191,14 @@ function showResult(data, expression, structure) {
   showLevel(data);
   const rest = () => {
     if (state.data !== data) return; // a newer answer is shown (and does this itself)
-    buildTable(tableBody, data, names);
+    buildTable(tableBody, data.rows);
     buildSteps($("steps"), data);
     stepper.reset(data.steps.length);
     if (stepper.index >= 0) showStep(stepper.index);
     selection.show();
     markRow(selection.id, false);
     updateLinks(queryString(expression, state.values, names, options()));
-    fd.schedule(data, expression, names, Object.fromEntries(names.map((n) => [n, state.values.get(n)])));
+    fd.schedule(data, expression, Object.fromEntries(names.map((n) => [n, state.values.get(n)])));
   };
   // New numbers only: the picture is painted first, then the table and the steps follow.
   if (structure === null && stepper.index < 0) requestAnimationFrame(() => setTimeout(rest, 0));

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.budget import Budget
-from app.build import evaluate
+from app.build import Built, evaluate
 from app.graph import fmt, json_number, numbers
 from app.lang import Program
 from app.lang.ast import FuncDef, Name, postorder
@@ -30,6 +31,7 @@ from app.web.schemas.evaluate import (
 )
 from app.web.services import Computed, Services, answer, dot_options, dot_text
 from app.web.steptext import add_step_texts
+from app.web.table import built_rows, fd_check, graph_rows
 
 router = APIRouter(prefix="/api", tags=["evaluate"], route_class=BoundedJSONRoute)
 
@@ -65,7 +67,8 @@ def lean_answer(services: Services, body: EvaluateRequest, budget: Budget) -> di
     built = evaluate(program, given, services.limits, budget, warn=False)
     values, grads = numbers(built)
     p = body.precision
-    return {
+    check = {"check": checked(built, given, budget)} if body.check else {}
+    return check | {
         "output": built.output_name,
         "output_id": f"n{len(values) - 1}",
         "value": json_number(built.output.data),
@@ -73,7 +76,14 @@ def lean_answer(services: Services, body: EvaluateRequest, budget: Budget) -> di
         "grads": [json_number(g) for g in grads],
         "value_texts": [fmt(v, p) for v in values],
         "grad_texts": [fmt(g, p) for g in grads],
+        "rows": built_rows(built),
     }
+
+
+def checked(built: Built, values: Mapping[str, float], budget: Budget) -> dict[str, Any]:
+    """The numeric check of the gradients of every input of a computed program."""
+    grads = {name: v.grad for name, v in built.inputs.items()}
+    return fd_check(built.program, values, grads, budget)
 
 
 def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
@@ -116,6 +126,9 @@ async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Resp
         result["notices"] = [{"code": warning_code(w), "message": w} for w in warnings]
         result["inputs"] = inputs_json(computed.built.program)
         result["defaulted"] = defaulted
+        result["rows"] = graph_rows(computed.graph, list(computed.built.inputs))
+        if body.check:
+            result["check"] = checked(computed.built, values, budget)
         add_step_texts(result["steps"], computed.graph, body.precision)
         dot = None
         if body.svg:

@@ -30,6 +30,11 @@ class EvaluateRequest(DrawOptions):
         "`defaulted` names them); without it a missing value is a 422 listing them.",
     )
     svg: bool = Field(False, description="Also draw the graph as SVG (in `svg`).")
+    check: bool = Field(
+        False,
+        description="Also check every input's gradient by central finite differences "
+        "(`check`: two more builds per input, for at most 12 inputs).",
+    )
     numbers_only: bool = Field(
         False,
         description="Answer only the numbers (a value change on an unchanged program): "
@@ -44,6 +49,49 @@ class InputOut(BaseModel):
     name: str
     line: int = Field(description="1-based line of its first use.")
     column: int = Field(description="1-based column of its first use.")
+
+
+class RowOut(BaseModel):
+    """One row of the values table: an input or a named node, its numbers as text."""
+
+    id: str
+    name: str
+    kind: str | None = Field(None, description="input, named or output (absent: numbers only).")
+    value_text: str = Field(description="The value at the table's 6 significant digits.")
+    grad_text: str = Field(description="The gradient at the table's 6 significant digits.")
+
+
+class CheckedInput(BaseModel):
+    """One input's finite difference beside its gradient."""
+
+    name: str
+    fd: float | None = Field(description="(f(x+h) - f(x-h)) / 2h; null: no number nearby.")
+    fd_text: str = Field(description='The difference as the table writes it ("—" if none).')
+    diff_text: str = Field(description="|difference - gradient|, 2 digits ('' if none).")
+    bad: bool = Field(description="The two disagree by more than 1e-4 × max(1, |gradient|).")
+
+
+class CheckOut(BaseModel):
+    """The numeric check of the gradients, or why it was skipped."""
+
+    skipped: bool
+    note: str | None = Field(description="Why it was skipped (too many inputs, the budget).")
+    inputs: list[CheckedInput]
+
+
+CHECK_EXAMPLE: JsonValue = {
+    "skipped": False,
+    "note": None,
+    "inputs": [
+        {
+            "name": "a",
+            "fd": 2.0000000000575113,
+            "fd_text": "2",
+            "diff_text": "5.8e-11",
+            "bad": False,
+        }
+    ],
+}
 
 
 class NoticeOut(BaseModel):
@@ -191,6 +239,16 @@ class EvaluateResponse(BaseModel):
                         {"name": "b", "line": 1, "column": 4},
                     ],
                     "defaulted": [],
+                    "rows": [
+                        {
+                            "id": "n0",
+                            "name": "a",
+                            "kind": "input",
+                            "value_text": "2",
+                            "grad_text": "2",
+                        }
+                    ],
+                    "check": CHECK_EXAMPLE,
                 }
             ]
         }
@@ -215,6 +273,11 @@ class EvaluateResponse(BaseModel):
     defaulted: list[str] = Field(
         default_factory=list, description="The inputs that took `default_value`."
     )
+    rows: list[RowOut] = Field(
+        default_factory=list,
+        description="The values table: inputs in the order of first use, then named nodes.",
+    )
+    check: CheckOut | None = Field(None, description="The numeric check, when asked for.")
     level: str = Field("ops", description='The level drawn (or to draw): "lines" or "ops".')
     units: list[UnitOut] = Field(default_factory=list, description="The lines level's boxes.")
     unit_edges: list[PictureEdgeOut] = Field(
@@ -240,6 +303,7 @@ class NumbersResponse(BaseModel):
                     "grads": [2.0, 5.0, 2.0, None, 3.0, 1.0],
                     "value_texts": ["2", "1", "3", "1", "2", "6"],
                     "grad_texts": ["2", "5", "2", "—", "3", "1"],
+                    "rows": [{"id": "n0", "name": "a", "value_text": "2", "grad_text": "2"}],
                 }
             ]
         }
@@ -254,3 +318,5 @@ class NumbersResponse(BaseModel):
     )
     value_texts: list[str] = Field(description="The values as the drawing writes them.")
     grad_texts: list[str] = Field(description="The gradients as the drawing writes them.")
+    rows: list[RowOut] = Field(default_factory=list, description="The values table's rows.")
+    check: CheckOut | None = Field(None, description="The numeric check, when asked for.")
