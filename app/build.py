@@ -21,7 +21,7 @@ from app.lang.ast import (
     children,
     postorder,
 )
-from app.lang.lint import lint
+from app.lang.lint import Notice, lint
 from app.ops import CALLS
 
 DEFAULT_OUTPUT_NAME = "output"
@@ -140,8 +140,11 @@ class _Evaluator:
                 if not math.isclose(want, got, rel_tol=GRAD_CHECK_RTOL, abs_tol=1e-9):
                     at = ", ".join(f"{q.name}={q.data:g}" for q in params)
                     self.warnings.append(
-                        f"{func.name}: declared d/d{p} = {got:g} but the body's derivative "
-                        f"is {want:g} at {at}"
+                        Notice(
+                            "declared-grad-mismatch",
+                            f"{func.name}: declared d/d{p} = {got:g} but the body's derivative "
+                            f"is {want:g} at {at}",
+                        )
                     )
         node = Value.node(body.data, "call", args, local)
         node.detail = FunctionCall(func.name, params, body, func.grads is not None, grad_graphs)
@@ -167,8 +170,8 @@ def build(program: Program, values: Mapping[str, float], budget: Budget | None =
     missing = [name for name in program.inputs if name not in values]
     if missing:
         raise MissingValuesError(missing)
-    warnings = [
-        f"value given for '{k}', which the program does not use"
+    warnings: list[str] = [
+        Notice("unused-value", f"value given for '{k}', which the program does not use")
         for k in values
         if k not in program.inputs
     ]

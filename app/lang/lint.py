@@ -7,6 +7,23 @@ import difflib
 from app.lang.ast import Assign, FuncDef, Name, Program, postorder
 
 
+class Notice(str):
+    """A warning: its text (a str wherever text is wanted) and a stable code to switch on."""
+
+    code: str
+
+    def __new__(cls, code: str, text: str) -> Notice:
+        """Return the warning text carrying code (e.g. "unused-value")."""
+        notice = super().__new__(cls, text)
+        notice.code = code
+        return notice
+
+
+def warning_code(warning: str) -> str:
+    """Return a warning's code: its Notice code, or "other" for plain text."""
+    return getattr(warning, "code", "other")
+
+
 def _line(source: str, offset: int) -> int:
     return source.count("\n", 0, offset) + 1
 
@@ -35,16 +52,18 @@ def lint(program: Program) -> list[str]:
             continue
         reached.add(name)
         todo.extend(uses.get(name, ()))
-    warnings = []
+    warnings: list[str] = []
     for name, start in starts.items():
         if name not in reached:
-            warnings.append(
-                f"'{name}' (line {_line(program.source, start)}) is assigned but never used: "
-                f"it does not reach the output"
+            line = _line(program.source, start)
+            text = (
+                f"'{name}' (line {line}) is assigned but never used: it does not reach the output"
             )
+            warnings.append(Notice("unused-line", text))
     assigned = list(starts)
     for name in program.inputs:
         near = difflib.get_close_matches(name, assigned, n=1, cutoff=0.5)
         if near and near[0] not in reached:
-            warnings.append(f"'{name}' is an input (no line assigns it); did you mean '{near[0]}'?")
+            text = f"'{name}' is an input (no line assigns it); did you mean '{near[0]}'?"
+            warnings.append(Notice("misspelled-name", text))
     return warnings

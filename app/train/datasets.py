@@ -166,10 +166,19 @@ def get_dataset(name: str) -> Dataset:
     return DATASETS[name]()
 
 
+class CsvError(ValueError):
+    """CSV text that is not a table of numbers: the message, and the line and column at fault."""
+
+    def __init__(self, message: str, line: int | None = None, column: str | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
 def parse_csv(text: str, max_rows: int = 100_000) -> dict[str, Sequence[float]]:
     """Read CSV text with a header row of names into columns of finite numbers.
 
-    Every refusal is a ValueError naming the line (and the column) where it is. Numbers
+    Every refusal is a CsvError naming the line (and the column) where it is. Numbers
     are plain decimals (digits, one point, an exponent): no '_', 'inf', 'nan' or other
     scripts' digits. Rows are read a chunk at a time into 8-byte floats.
     """
@@ -184,30 +193,32 @@ def parse_csv(text: str, max_rows: int = 100_000) -> dict[str, Sequence[float]]:
             if len(row) <= 1 and not "".join(row).strip():
                 continue  # a blank line
             if names is None:
-                names = _header(row)
+                names = _header(row, reader.line_num)
                 columns = [array("d") for _ in names]
                 continue
             count += 1
             if count > max_rows:
-                raise ValueError(
+                raise CsvError(
                     f"CSV line {reader.line_num}: more than {max_rows:,} rows;"
-                    f" the limit is {max_rows}"
+                    f" the limit is {max_rows}",
+                    reader.line_num,
                 )
             if len(row) != len(names):
-                raise ValueError(
-                    f"CSV line {reader.line_num}: {len(row)} fields, expected {len(names)}"
+                raise CsvError(
+                    f"CSV line {reader.line_num}: {len(row)} fields, expected {len(names)}",
+                    reader.line_num,
                 )
             chunk.append(row)
             lines.append(reader.line_num)
             if len(chunk) == _CHUNK:
                 _append(names, columns, chunk, lines)
     except csv.Error as exc:
-        raise ValueError(f"CSV line {reader.line_num}: {exc}") from None
+        raise CsvError(f"CSV line {reader.line_num}: {exc}", reader.line_num) from None
     if names is None:
-        raise ValueError("CSV data is empty: give a header row of names, then rows")
+        raise CsvError("CSV data is empty: give a header row of names, then rows")
     _append(names, columns, chunk, lines)
     if not columns[0]:
-        raise ValueError("CSV data has a header but no rows")
+        raise CsvError("CSV data has a header but no rows")
     return dict(zip(names, columns, strict=True))
 
 
@@ -224,30 +235,31 @@ def _append(
         if not all(map(_NUMBER.fullmatch, cells)):
             i = next(i for i, c in enumerate(cells) if not _NUMBER.fullmatch(c))
             where = f"CSV line {lines[i]}, column {name!r}"
-            raise ValueError(f"{where}: {_quote(cells[i].strip())} is not a number")
+            raise CsvError(f"{where}: {_quote(cells[i].strip())} is not a number", lines[i], name)
         values = array("d", map(float, cells))
         if not all(map(math.isfinite, values)):
             i = next(i for i, x in enumerate(values) if not math.isfinite(x))
             where = f"CSV line {lines[i]}, column {name!r}"
-            raise ValueError(f"{where}: {_quote(cells[i].strip())} is not finite")
+            raise CsvError(f"{where}: {_quote(cells[i].strip())} is not finite", lines[i], name)
         if 0.0 in values:  # rare: only then look for a tiny number read as 0 (1e-400)
             tiny = [i for i, x in enumerate(values) if underflows(cells[i], x)]
             if tiny:
                 where = f"CSV line {lines[tiny[0]]}, column {name!r}"
                 cell = _quote(cells[tiny[0]].strip())
-                raise ValueError(f"{where}: {cell} is too small for a float: it would be 0")
+                message = f"{where}: {cell} is too small for a float: it would be 0"
+                raise CsvError(message, lines[tiny[0]], name)
         col.extend(values)
     chunk.clear()
     lines.clear()
 
 
-def _header(row: list[str]) -> list[str]:
+def _header(row: list[str], line: int) -> list[str]:
     names = [h.strip() for h in row]
     for h in names:
         if not h.isidentifier() or not h.isascii():
-            raise ValueError(f"CSV header: {_quote(h)} is not a name (letters, digits, _)")
+            raise CsvError(f"CSV header: {_quote(h)} is not a name (letters, digits, _)", line, h)
     if len(set(names)) != len(names):
-        raise ValueError("CSV header: a column name is repeated")
+        raise CsvError("CSV header: a column name is repeated", line)
     return names
 
 

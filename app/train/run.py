@@ -18,6 +18,7 @@ from app.build import build
 from app.graph import Graph, GraphEdge, GraphNode, export_graph, graph_to_json, json_number
 from app.lang import DEFAULT_LIMITS, Limits, parse
 from app.train.datasets import Dataset, get_dataset, parse_csv
+from app.train.fit import FitRequest, fitted_curve, model_program
 from app.train.loop import TrainingProblem, TrainResult, prepare, train
 from app.train.optimizer import TrainConfig, TrainingError
 
@@ -52,6 +53,7 @@ class RunRequest:
     lr: float | None = None
     steps: int | None = None
     record_every: int | None = None
+    fit: FitRequest | None = None  # also answer the fitted model's predictions on a grid
     warnings: list[str] = field(default_factory=list)
 
 
@@ -128,13 +130,19 @@ def run(
     bounds = bounds or Bounds()
     budget = budget or Budget()
     expression, params, data, config = resolve(req, bounds.max_rows)
-    problem = prepare(parse(expression, limits), params, data, budget)
+    program = parse(expression, limits)
+    model = model_program(program, req.fit, list(data), limits) if req.fit else None
+    problem = prepare(program, params, data, budget)
     check_bounds(problem, config, bounds)
     result = train(problem, config, budget)
     graph = picture(problem, result, config.reduce, budget)
     svg, svg_error = None, None
     if draw is not None:
         svg, svg_error = draw(graph) if graph is not None else (None, "no graph to draw")
+    fit = None
+    if req.fit is not None:
+        model_, target = model if model is not None else (None, None)
+        fit = fitted_curve(model_, target, req.fit, result.params, data, budget)
     return {
         "params": result.params,
         "loss": json_number(result.loss),
@@ -149,6 +157,7 @@ def run(
         "graph": picture_json(graph),
         "svg": svg,
         "svg_error": svg_error,
+        "fit": fit,
     }
 
 

@@ -24,15 +24,12 @@ from app.web.errors import ProblemError
 from app.web.schemas.common import QUERY_OPTIONS, read_expand
 from app.web.services import Computed, Services
 from app.web.steptext import step_texts
+from app.web.table import PAGE_STEPS, fd_check, graph_rows
 
 DEFAULT_PROGRAM = "c = a + b\nd = b + 1\ne = c * d"
 DEFAULT_VALUES = {"a": 2.0, "b": 1.0}
 DEFAULT_VALUE = 1.0
-# Inputs up to which each gradient gets a finite-difference check (two evaluations per
-# input); the page tells the script this value (data-fd-max), so there is one.
-FD_MAX_INPUTS = 12
-TABLE_DIGITS = 6  # the table's digits, as the script's fmt() writes them (static/js/format.js)
-PAGE_STEPS = 200  # backward steps written into one page; a link pages through the rest
+# The table's digits, the numeric check's limit and the steps per page: app/web/table.py.
 # Query parameters that are options, not input values: the API's drawing options (by the
 # same names), the program, and the page's own.
 OPTIONS = QUERY_OPTIONS | {"view", "steps_from"}  # the page's own two
@@ -138,44 +135,22 @@ def _whole(text: Any, default: int) -> int:
     return int(text) if text is not None and DIGITS.fullmatch(str(text)) else default
 
 
-def _fd(services: Services, state: PageState, name: str) -> float | None:
-    """Central finite difference d(output)/d(name), or None where it cannot be computed."""
-    x = state.values[name]
-    h = 1e-5 * max(1.0, abs(x))
-    try:
-        up = services.compute_now(state.expression, {**state.values, name: x + h}, False)
-        down = services.compute_now(state.expression, {**state.values, name: x - h}, False)
-    except (SourceError, EngineError, ValueError):
-        return None
-    return (up.built.output.data - down.built.output.data) / (2 * h)
-
-
-def _rows(services: Services, state: PageState, computed: Computed) -> list[dict[str, Any]]:
-    p = TABLE_DIGITS
-    rows = []
-    check = len(computed.built.inputs) <= FD_MAX_INPUTS
-    order = {name: i for i, name in enumerate(computed.built.inputs)}
-    last = len(order)
-    nodes = sorted(
-        computed.graph.nodes,
-        key=lambda n: order.get(n.name, last) if n.kind == "input" and n.name else last,
-    )
-    for n in nodes:
-        if n.name is None or n.group is not None:
-            continue
-        fd = _fd(services, state, n.name) if check and n.kind == "input" else None
-        rows.append(
-            {
-                "id": n.id,
-                "name": n.name,
-                "kind": n.kind,
-                "value_text": fmt(n.value, p),
-                "grad_text": fmt(n.grad, p),
-                "fd_text": "" if fd is None else fmt(fd, 6),
-                "diff_text": "" if fd is None or n.grad is None else fmt(abs(fd - n.grad), 2),
-            }
-        )
-    return rows
+def _rows(
+    services: Services, state: PageState, computed: Computed
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The table's rows and the numeric check, as /api/evaluate answers them (app/web/table.py),
+    each input's row carrying its check's texts."""
+    built = computed.built
+    rows = graph_rows(computed.graph, list(built.inputs))
+    grads = {name: v.grad for name, v in built.inputs.items()}
+    check = fd_check(built.program, state.values, grads, services.budget())
+    checked = {c["name"]: c for c in check["inputs"]}
+    for r in rows:
+        c = checked.get(r["name"]) if r["kind"] == "input" else None
+        r["fd_text"] = c["fd_text"] if c else ""
+        r["diff_text"] = c["diff_text"] if c else ""
+        r["fd_bad"] = bool(c and c["bad"])
+    return rows, check
 
 
 def _error(exc: SourceError, source: str) -> dict[str, Any]:
@@ -215,12 +190,15 @@ def _compute(services: Services, state: PageState) -> dict[str, Any]:
     count = len(computed.graph.steps)
     first = min(state.steps_from, max(0, count - 1))
     steps = step_texts(computed.graph, state.options.precision, first, first + PAGE_STEPS)
+    rows, check = _rows(services, state, computed)
     result = {
         "output": computed.built.output_name,
         "value_text": fmt(computed.built.output.data, state.options.precision),
         "warnings": computed.built.warnings,
-        "rows": _rows(services, state, computed),
-        "fd_skipped": len(computed.built.inputs) > FD_MAX_INPUTS,
+        "rows": rows,
+        "fd_skipped": check["skipped"],
+        "fd_note": check["note"],
+        "page_steps": PAGE_STEPS,
         "steps": steps,
         "steps_first": first + 1,
         "steps_last": first + len(steps),

@@ -61,11 +61,10 @@ function options() {
   };
 }
 
-function valuesFor(text) {
-  const names = new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g) || []);
-  const out = {};
-  for (const [k, v] of state.values) if (names.has(k)) out[k] = v;
-  return out;
+/** Every value the learner gave (the server names the program's inputs, takes the default
+ * for the others, and warns about the rest with code unused-value, which is not shown). */
+function givenValues() {
+  return Object.fromEntries(state.values);
 }
 
 // ----- evaluating ---------------------------------------------------------------------
@@ -92,16 +91,10 @@ async function evaluate(full = false) {
   clearTimeout(state.refresh);
   state.refreshing?.abort(); // a value change never waits for the full answer of the last one
   try {
-    let body = { expression, values: valuesFor(expression), svg: draw, ...opts };
+    let body = { expression, values: givenValues(), default_value: DEFAULT_VALUE, svg: draw, ...opts };
     if (lean) body = { ...body, numbers_only: true };
-    let answer = await post("/api/evaluate", body);
-    const missing = !answer.ok && Array.isArray(answer.json.missing) ? answer.json.missing : [];
-    if (missing.length) {
-      for (const name of missing) if (!state.values.has(name)) state.values.set(name, DEFAULT_VALUE);
-      state.inputsOf.set(expression, missing);
-      body = { ...body, values: valuesFor(expression) };
-      answer = await post("/api/evaluate", body);
-    }
+    const answer = await post("/api/evaluate", body);
+    for (const name of (answer.ok && answer.json.defaulted) || []) state.values.set(name, DEFAULT_VALUE);
     if (seq < state.shown) return; // stale
     state.shown = seq;
     if (answer.ok && lean) showNumbers(answer.json);
@@ -133,7 +126,7 @@ async function refreshFull() {
   const control = new AbortController();
   state.refreshing = control;
   try {
-    const body = { expression, values: valuesFor(expression), svg: false, ...options() };
+    const body = { expression, values: givenValues(), default_value: DEFAULT_VALUE, svg: false, ...options() };
     const answer = await post("/api/evaluate", body, control.signal);
     if (answer.ok && seq === state.seq && state.refreshing === control) showResult(answer.json, expression, null);
   } catch {
@@ -157,7 +150,7 @@ function showNumbers(lean) {
   });
   data.value = lean.value;
   requestAnimationFrame(() => setTimeout(() => {
-    buildTable(tableBody, data, inputs.names);
+    buildTable(tableBody, lean.rows);
     $("steps").classList.add("updating");
     updateLinks(queryString(editor.value, state.values, inputs.names, options()));
   }, 0));
@@ -168,12 +161,6 @@ function setStatus(text) {
   $("status").textContent = text;
 }
 
-function inputNames(data, expression) {
-  const names = data.nodes.filter((n) => n.op === "" && !n.group && n.name).map((n) => n.name);
-  const first = (name) => expression.search(new RegExp(`(^|[^A-Za-z0-9_])${name}(?![A-Za-z0-9_])`));
-  return names.sort((x, y) => first(x) - first(y));
-}
-
 // ----- results ----------------------------------------------------------------------
 function showResult(data, expression, structure) {
   state.data = data;
@@ -182,12 +169,13 @@ function showResult(data, expression, structure) {
   $("editor").classList.remove("has-error");
   for (const el of [graphBox, $("steps"), $("values-table")]) el.classList.remove("stale", "updating");
   setStatus("");
-  const names = inputNames(data, expression);
+  const names = data.inputs.map((i) => i.name); // in the order of first use
   inputs.sync(names);
   $("output-name").textContent = data.output;
   $("output-value").textContent = fmt(data.value);
   $("output-line").hidden = false;
-  const warnings = data.warnings.filter((w) => !/^value given for /.test(w));
+  // values kept for names of earlier programs are not the learner's mistake: not shown
+  const warnings = data.notices.filter((n) => n.code !== "unused-value").map((n) => n.message);
   $("warnings").textContent = warnings.join("; ");
   $("warnings").hidden = warnings.length === 0;
   if (structure !== null) {
@@ -203,14 +191,14 @@ function showResult(data, expression, structure) {
   showLevel(data);
   const rest = () => {
     if (state.data !== data) return; // a newer answer is shown (and does this itself)
-    buildTable(tableBody, data, names);
+    buildTable(tableBody, data.rows);
     buildSteps($("steps"), data);
     stepper.reset(data.steps.length);
     if (stepper.index >= 0) showStep(stepper.index);
     selection.show();
     markRow(selection.id, false);
     updateLinks(queryString(expression, state.values, names, options()));
-    fd.schedule(data, expression, names, valuesFor(expression));
+    fd.schedule(data, expression, Object.fromEntries(names.map((n) => [n, state.values.get(n)])));
   };
   // New numbers only: the picture is painted first, then the table and the steps follow.
   if (structure === null && stepper.index < 0) requestAnimationFrame(() => setTimeout(rest, 0));
@@ -229,12 +217,11 @@ async function showError(problem, expression) {
   for (const el of [graphBox, $("steps"), $("values-table")]) el.classList.add("stale");
   setStatus(state.data ? "Showing the last results that worked (dimmed)." : "");
   // A program that parses but cannot be computed at these values: show a field for every
-  // input, so the values can be changed (a request without values lists them all).
+  // input, so the values can be changed (the server names them: POST /api/inputs).
   if (/\/(domain|budget)$/.test(problem.type || "")) {
     if (!state.inputsOf.has(expression)) {
-      const asked = await post("/api/evaluate", { expression, values: {} });
-      // not computable without values either, and none missing: the program has no inputs
-      state.inputsOf.set(expression, asked.ok ? inputNames(asked.json, expression) : asked.json.missing || []);
+      const asked = await post("/api/inputs", { expression });
+      state.inputsOf.set(expression, asked.ok ? asked.json.inputs.map((i) => i.name) : []);
     }
     const names = state.inputsOf.get(expression) || [];
     if (expression === editor.value) {

@@ -12,34 +12,57 @@ function cell(text, className) {
   return td;
 }
 
-/** The rows of every input (in the order of names) and named node. */
-export function buildTable(body, data, names) {
-  const rows = data.nodes.filter((n) => n.name && !n.group);
-  const rank = (n) => (n.kind === "input" ? names.indexOf(n.name) : names.length);
-  rows.sort((a, b) => rank(a) - rank(b));
+/** The table's rows as the answer gives them (`rows`: inputs in the order of first use,
+ * then named nodes, the numbers already written): rebuilt when the rows change, else the
+ * texts are updated in place (and the numeric check of the old values is cleared). */
+export function buildTable(body, rows) {
   const trs = body.rows;
-  if (trs.length === rows.length && rows.every((n, i) => trs[i].dataset.node === n.id)) {
-    rows.forEach((n, i) => {
-      trs[i].querySelector(".value").textContent = fmt(n.value);
-      trs[i].querySelector(".grad").textContent = fmt(n.grad);
-      if (n.kind === "input") for (const td of trs[i].querySelectorAll(".fd, .diff")) td.textContent = "";
+  if (trs.length === rows.length && rows.every((r, i) => trs[i].dataset.node === r.id)) {
+    rows.forEach((r, i) => {
+      trs[i].querySelector(".value").textContent = r.value_text;
+      trs[i].querySelector(".grad").textContent = r.grad_text;
+      for (const td of trs[i].querySelectorAll(".fd, .diff")) td.textContent = "";
     });
     return;
   }
   body.replaceChildren(
-    ...rows.map((n) => {
+    ...rows.map((r) => {
       const tr = document.createElement("tr");
-      tr.dataset.node = n.id;
-      tr.className = `kind-${n.kind}`;
+      tr.dataset.node = r.id;
+      tr.className = `kind-${r.kind}`;
       tr.tabIndex = 0;
       const th = document.createElement("th");
       th.scope = "row";
-      th.textContent = n.name;
-      tr.append(th, cell(n.kind), cell(fmt(n.value), "num value"), cell(fmt(n.grad), "num grad"), cell("", "num fd"), cell("", "num diff"));
+      th.textContent = r.name;
+      tr.append(th, cell(r.kind), cell(r.value_text, "num value"), cell(r.grad_text, "num grad"), cell("", "num fd"), cell("", "num diff"));
       return tr;
     }),
   );
   requestAnimationFrame(showTableOverflow);
+}
+
+/** The numeric check as the answer gives it (`check`), written into the inputs' rows. */
+export function showCheck(body, check, rows, note) {
+  note.hidden = !check.note;
+  note.textContent = check.note || "";
+  const ids = new Map(rows.filter((r) => r.kind === "input").map((r) => [r.name, r.id]));
+  if (check.skipped) {
+    for (const td of body.querySelectorAll("tr.kind-input td.fd")) {
+      td.textContent = "–";
+      td.title = "skipped";
+    }
+    return;
+  }
+  for (const c of check.inputs) {
+    const tr = body.querySelector(`tr[data-node="${ids.get(c.name)}"]`);
+    if (!tr) continue;
+    const fd = tr.querySelector(".fd");
+    fd.textContent = c.fd_text;
+    fd.title = c.fd === null ? "cannot be computed near this value" : "";
+    const diff = tr.querySelector(".diff");
+    diff.textContent = c.diff_text;
+    diff.classList.toggle("fd-bad", c.bad);
+  }
 }
 
 /** On a narrow screen, say that the table scrolls sideways to more columns. */

@@ -2,24 +2,23 @@
 // the answer is drawn as a loss curve, parameter traces and the fitted model over the data.
 
 import { getJson, post } from "./api.js";
-import { fmt } from "./format.js";
 import { drawFitChart, drawLossChart, drawParamChart, lossGrowth, results, short, showAnswer, showError } from "./train-results.js";
-import { gridProgram, gridValues, linspace, namesIn, readCsv, splitSquaredError } from "./train-model.js";
 
 const $ = (id) => document.getElementById(id);
-const GRID_POINTS = 120;
+const GRID_POINTS = 120; // the fitted curve's points (the server evaluates the model there)
 const DEFAULT_INIT = "0";
-const MAX_DOTS = 500; // a scatter of more points is thinned evenly
 
 const state = {
   datasets: new Map(), // name → GET /api/datasets entry
-  datasetRows: new Map(), // name → Map of its columns, from GET /api/datasets/{name}
   inputs: [], // the loss program's inputs, in order
   inits: new Map(), // parameter → initial value text
   unticked: new Set(), // inputs the user chose not to fit
   detected: "", // the loss text whose inputs are known
   pending: null, // the running input detection
   timer: 0,
+  csv: { text: null, columns: [] }, // the CSV text last read by the server, and its columns
+  csvPending: null,
+  csvTimer: 0,
   run: 0, // id of the newest run; a preset starts afresh, and an older run's answer is dropped
 };
 
@@ -27,9 +26,9 @@ const state = {
 
 const source = () => ($("tr-source-csv").checked ? "csv" : "dataset");
 
-/** The names of the data columns of the chosen data. */
+/** The names of the data columns of the chosen data (a CSV's as the server read it). */
 function dataColumns() {
-  if (source() === "csv") return readCsv($("tr-csv").value).names;
+  if (source() === "csv") return state.csv.text === $("tr-csv").value ? state.csv.columns : [];
   const ds = state.datasets.get($("tr-dataset").value);
   return ds ? ds.columns : [];
 }
@@ -38,34 +37,41 @@ function showSource() {
   const csv = source() === "csv";
   $("tr-csv-box").hidden = !csv;
   $("tr-dataset-box").hidden = csv;
-  if (csv) {
-    const { names, rows } = readCsv($("tr-csv").value);
-    $("tr-csv-info").textContent = names.length ? `${rows} rows; columns ${names.join(", ")}` : "";
-  }
   renderParams();
-  updateModelHint();
+  if (csv && state.csv.text !== $("tr-csv").value) readCsvSoon();
 }
 
-/** Ask the API for the loss program's inputs (a 422 lists the missing ones). */
+/** Read the CSV as /api/optimize will (POST /api/csv): its columns, or where it is wrong. */
+function readCsv() {
+  const text = $("tr-csv").value;
+  const run = (async () => {
+    const { ok, json } = text.trim() ? await post("/api/csv", { data: text }) : { ok: false, json: null };
+    if (text !== $("tr-csv").value) return;
+    state.csv = { text, columns: ok ? json.columns : [] };
+    $("tr-csv-info").textContent = ok
+      ? `${json.rows} rows; columns ${json.columns.join(", ")}`
+      : json ? json.detail || json.title : "";
+    $("tr-csv").classList.toggle("invalid", Boolean(!ok && json));
+    renderParams();
+  })();
+  state.csvPending = run.catch(() => {});
+  return state.csvPending;
+}
+
+function readCsvSoon() {
+  clearTimeout(state.csvTimer);
+  state.csvTimer = setTimeout(readCsv, 200);
+}
+
+/** Ask the API for the loss program's inputs (POST /api/inputs: parsed, not computed). */
 function detectInputs() {
   const text = $("tr-loss").value;
   const run = (async () => {
-    // Every name of the text at 1 usually computes (no 422 in the console); a program that
-    // cannot be computed there is asked without values, and the 422 lists its inputs.
-    const guess = Object.fromEntries([...namesIn(text)].map((n) => [n, 1]));
-    let { ok, json } = await post("/api/evaluate", { expression: text, values: guess });
-    if (!ok && (!json.line || /\/domain$/.test(json.type || ""))) ({ ok, json } = await post("/api/evaluate", { expression: text, values: {} }));
+    const { ok, json } = await post("/api/inputs", { expression: text });
     if (text !== $("tr-loss").value) return;
     state.detected = text;
-    if (ok) {
-      state.inputs = json.nodes.filter((n) => n.op === "" && !n.group && n.name).map((n) => n.name);
-      showLossError(null);
-    } else if (Array.isArray(json.missing)) {
-      state.inputs = json.missing;
-      showLossError(null);
-    } else {
-      showLossError(json);
-    }
+    if (ok) state.inputs = json.inputs.map((i) => i.name);
+    showLossError(ok ? null : json);
     renderParams();
     updateModelHint();
   })();
@@ -134,93 +140,36 @@ function renderParams() {
 
 // ----- the model drawn over the data ------------------------------------------------------------
 
-/** { model, target } from the Model field, or read from a squared-error loss. */
-function modelSpec() {
-  const typed = $("tr-model").value.trim();
-  const split = splitSquaredError($("tr-loss").value);
-  const columns = dataColumns();
-  const target = split && columns.includes(split.target) ? split.target
-    : columns.includes("y") ? "y" : columns[columns.length - 1];
-  if (typed) return { model: typed, target };
-  return split ? { model: split.model, target: split.target } : null;
+const MODEL_HINT = "e.g. w*x";
+
+function updateModelHint(model = null) {
+  $("tr-model").placeholder = model ? `${model} (from the loss)` : MODEL_HINT;
 }
 
-function updateModelHint() {
-  const split = splitSquaredError($("tr-loss").value);
-  $("tr-model").placeholder = split ? `${split.model} (from the loss)` : "e.g. w*x";
-}
-
-/** The data's columns (a Map name → numbers): the CSV as typed, or the built-in dataset's rows. */
-async function dataColumnsValues() {
-  if (source() === "csv") return readCsv($("tr-csv").value).columns;
-  const name = $("tr-dataset").value;
-  if (!state.datasetRows.has(name)) {
-    const answer = await getJson(`/api/datasets/${encodeURIComponent(name)}`);
-    if (!answer) return new Map();
-    state.datasetRows.set(name, new Map(Object.entries(answer.data)));
-  }
-  return state.datasetRows.get(name);
-}
-
-function xRange(xName, columns) {
+/** What the fit needs from the form: the model typed (else the loss's) and the x range. */
+function fitRequest() {
+  const fit = { n: GRID_POINTS };
+  const model = $("tr-model").value.trim();
+  if (model) fit.model = model;
   const lo = $("tr-xmin").value.trim();
   const hi = $("tr-xmax").value.trim();
-  if (lo && hi) return [Number(lo), Number(hi)];
-  const xs = (columns.get(xName) || []).filter(Number.isFinite);
-  return xs.length ? [Math.min(...xs), Math.max(...xs)] : null;
+  if (lo && hi) Object.assign(fit, { lo: Number(lo), hi: Number(hi) });
+  return fit;
 }
 
-function thinned(xs, ys) {
-  const step = Math.max(1, Math.ceil(xs.length / MAX_DOTS));
-  const keep = (_, i) => i % step === 0;
-  return { x: xs.filter(keep), y: ys.filter(keep) };
-}
-
-/** Evaluate the model at a grid of x with the fitted params and draw it over the data. */
-async function drawFit(answer) {
-  const note = $("tr-fit-note");
-  const figure = $("tr-fit-figure");
+/** Plot the fitted model the answer brings (its grid, its predictions, the data's points). */
+function drawFit(answer) {
+  const fit = answer.fit;
   results.fit = null;
-  const spec = modelSpec();
-  const params = Object.keys(answer.params);
-  if (!spec) {
-    figure.hidden = true;
-    return;
-  }
-  figure.hidden = false;
-  const names = namesIn(spec.model);
-  const xs = dataColumns().filter((c) => c !== spec.target && names.has(c));
-  if (xs.length !== 1) {
+  $("tr-fit-figure").hidden = !fit || !fit.model;
+  if (!fit) return;
+  $("tr-fit-note").textContent = fit.note;
+  if (!$("tr-model").value.trim()) updateModelHint(fit.model);
+  if (!fit.x.length) {
     $("tr-fit-chart").replaceChildren();
-    note.textContent = `The fit is drawn for a model of one data column; ${spec.model} uses ${xs.length || "none"}.`;
     return;
   }
-  const xName = xs[0];
-  const columns = await dataColumnsValues();
-  const range = xRange(xName, columns);
-  if (!range || !range.every(Number.isFinite) || !(range[1] > range[0])) {
-    $("tr-fit-chart").replaceChildren();
-    note.textContent = "Give an x range (x from < x to) to draw the fitted curve.";
-    return;
-  }
-  const grid = linspace(range[0], range[1], GRID_POINTS);
-  const used = params.filter((p) => names.has(p));
-  const { ok, json } = await post("/api/evaluate", {
-    expression: gridProgram(spec.model, xName, used, grid),
-    values: Object.fromEntries(used.map((p) => [p, answer.params[p]])),
-  });
-  if (!ok) {
-    $("tr-fit-chart").replaceChildren();
-    note.textContent = `Cannot draw the model ${spec.model}: ${json.detail || json.title}`;
-    return;
-  }
-  const dots = columns.has(spec.target) && columns.has(xName)
-    ? thinned(columns.get(xName), columns.get(spec.target))
-    : null;
-  results.fit = { x: grid, y: gridValues(json, GRID_POINTS), dots, xName, target: spec.target, model: spec.model };
-  note.textContent = dots
-    ? `${spec.model} with the fitted parameters, over the data (${spec.target} against ${xName}).`
-    : `${spec.model} with the fitted parameters over ${fmt(range[0], 4)} ≤ ${xName} ≤ ${fmt(range[1], 4)}.`;
+  results.fit = { x: fit.x, y: fit.y.map((y) => (y === null ? NaN : y)), dots: fit.points, xName: fit.column, target: fit.target };
   drawFitChart();
 }
 
@@ -244,6 +193,7 @@ function requestBody() {
     lr: number("tr-lr"),
     steps: number("tr-steps"),
     svg: true,
+    fit: fitRequest(),
   };
   const every = number("tr-every");
   if (every !== null) body.record_every = every;
@@ -268,6 +218,8 @@ async function train(event) {
   try {
     if (state.detected !== $("tr-loss").value) await detectInputs();
     else if (state.pending) await state.pending;
+    if (source() === "csv" && state.csv.text !== $("tr-csv").value) await readCsv();
+    else if (source() === "csv" && state.csvPending) await state.csvPending;
     const columns = dataColumns();
     if (columns.length && state.inputs.length && !columns.some((c) => state.inputs.includes(c))) {
       showError({
@@ -291,8 +243,7 @@ async function train(event) {
     }
     showError(null);
     showAnswer(json);
-    await drawFit(json);
-    if (run !== state.run) return;
+    drawFit(json);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     busy(false);
     const verdict = json.diverged ? "Diverged" : lossGrowth(json) ? "Diverging" : "Done";
@@ -321,20 +272,22 @@ function clearResults() {
   showError(null);
 }
 
-function preset({ loss, params, dataset, optimizer, reduce, lr, steps }) {
+/** Start afresh from a built-in dataset: its loss, starting parameters and settings. */
+function preset(ds) {
   clearResults();
-  $("tr-loss").value = loss;
-  state.inits = new Map(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  $("tr-loss").value = ds.expression;
+  state.inits = new Map(Object.entries(ds.params).map(([k, v]) => [k, String(v)]));
   state.unticked = new Set();
   $("tr-log").checked = false;
   $("tr-source-dataset").checked = true;
-  if (state.datasets.has(dataset)) $("tr-dataset").value = dataset;
-  $("tr-optimizer").value = optimizer;
-  $("tr-reduce").value = reduce;
-  $("tr-lr").value = String(lr);
-  $("tr-steps").value = String(steps);
+  $("tr-dataset").value = ds.name;
+  $("tr-optimizer").selectedIndex = 0; // the API's default, gradient descent
+  $("tr-reduce").value = ds.reduce;
+  $("tr-lr").value = short(ds.lr, 6);
+  $("tr-steps").value = String(ds.steps);
   $("tr-every").value = "";
   $("tr-model").value = "";
+  updateModelHint();
   $("tr-xmin").value = "";
   $("tr-xmax").value = "";
   showDatasetInfo();
@@ -363,17 +316,11 @@ async function loadDatasets() {
   renderParams();
 }
 
-function seedW() {
-  const w = state.datasets.get("noisy-line")?.params?.w;
-  return Number.isFinite(w) ? w : 0.5;
-}
-
 function init() {
   $("train-panel").hidden = false;
   $("train-form").addEventListener("submit", train);
   $("tr-loss").addEventListener("input", () => {
     clearTimeout(state.timer);
-    updateModelHint();
     state.timer = setTimeout(detectInputs, 300);
   });
   for (const radio of document.querySelectorAll('input[name="tr-source"]')) radio.addEventListener("change", showSource);
@@ -389,11 +336,12 @@ function init() {
     showSource();
   });
   $("tr-log").addEventListener("change", drawLossChart);
-  $("tr-preset-line").addEventListener("click", () =>
-    preset({ loss: "(w*x - y)^2", params: { w: seedW() }, dataset: "noisy-line", optimizer: "gd", reduce: "mean", lr: 0.01, steps: 100 }));
-  $("tr-preset-sin").addEventListener("click", () =>
-    preset({ loss: "(a + b*x + c*x^2 + d*x^3 - y)^2", params: state.datasets.get("sin")?.params || { a: 0, b: 0, c: 0, d: 0 },
-      dataset: "sin", optimizer: "gd", reduce: "sum", lr: "1e-6", steps: 2000 }));
+  for (const button of document.querySelectorAll(".train-presets button[data-dataset]")) {
+    button.addEventListener("click", () => {
+      const ds = state.datasets.get(button.dataset.dataset);
+      if (ds) preset(ds); // the list is loading still: nothing to start from yet
+    });
+  }
   let width = $("tr-results").clientWidth;
   new ResizeObserver(() => {
     const w = $("tr-results").clientWidth;

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
 pytestmark = pytest.mark.browser
 
@@ -248,3 +249,35 @@ def test_zoom_buttons_change_the_view_and_fit_restores_it(
     assert zoomed_w < home_w  # zooming in shows less of the drawing
     page.click("#zoom-fit")
     assert svg.get_attribute("viewBox") == home
+
+
+def test_the_inputs_and_warnings_are_the_servers_not_read_from_the_text(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    page.goto(server + "/?" + urlencode({"expression": "x^2", "x": 3}))
+    expect(page.locator(row(page, "x") + " .grad")).to_have_text("6")
+    bodies: list[dict[str, object]] = []
+
+    def on_request(request: Request) -> None:
+        if request.url.endswith("/api/evaluate") and request.post_data:
+            bodies.append(json.loads(request.post_data))
+
+    page.on("request", on_request)
+    # a new input: one request (the server takes the default for it), its field in order
+    type_program(page, "cc = zeta * x\nc")
+    expect(page.locator("#inputs .input-row")).to_have_count(3)
+    names = page.locator("#inputs .input-row").evaluate_all("rs => rs.map(r => r.dataset.name)")
+    assert names == ["zeta", "x", "c"]
+    expect(page.locator("#in-zeta")).to_have_value("1")
+    assert not any(b.get("values") == {} for b in bodies)  # never asked again without values
+    assert all(b.get("default_value") == 1 for b in bodies if not b.get("numbers_only"))
+    # the value of x is kept for a later program: no warning for it, the others are shown
+    warnings = page.locator("#warnings")
+    expect(warnings).to_contain_text("'cc' (line 1) is assigned but never used")
+    type_program(page, "2*y")
+    expect(page.locator(row(page, "y") + " .grad")).to_have_text("2")
+    expect(warnings).to_be_hidden()
+    # a program that cannot be computed still gets its fields, from POST /api/inputs
+    with page.expect_request("**/api/inputs"):
+        type_program(page, "log(q - 5)")
+    expect(page.locator("#in-q")).to_be_visible()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from itertools import pairwise
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
 pytestmark = pytest.mark.browser
 
@@ -210,3 +211,77 @@ def test_a_loss_that_grows_by_orders_of_magnitude_is_reported_as_diverging_once(
     assert svg is not None and box is not None and svg["width"] <= box["width"] + 1
     assert graph.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     page.locator("#train-panel").screenshot(path=screenshots / "train-diverging.png")
+
+
+def test_the_fit_is_the_servers_grid_plotted_and_a_typed_model_is_sent(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_panel(page, server)
+    page.click("#tr-preset-line")
+    with page.expect_request("**/api/optimize") as sent:
+        page.click("#tr-run")
+    body = json.loads(sent.value.post_data or "{}")
+    assert body["fit"] == {"n": 120}  # the model is the loss's: the server reads it
+    expect(page.locator("#tr-fit-chart polyline")).to_have_count(1)
+    expect(page.locator("#tr-model")).to_have_attribute("placeholder", "w*x (from the loss)")
+    expect(page.locator("#tr-fit-note")).to_have_text(
+        "w*x with the fitted parameters, over the data (y against x)."
+    )
+    # only /api/optimize was asked: no program of 120 calls evaluated to draw the curve
+    evaluated: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if "/api/evaluate" in request.url:
+            evaluated.append(request.url)
+
+    page.on("request", on_request)
+    page.fill("#tr-model", "w*x + 1")
+    page.fill("#tr-xmin", "0")
+    page.fill("#tr-xmax", "2")
+    with page.expect_request("**/api/optimize") as sent:
+        page.click("#tr-run")
+    assert json.loads(sent.value.post_data or "{}")["fit"] == {
+        "n": 120,
+        "model": "w*x + 1",
+        "lo": 0,
+        "hi": 2,
+    }
+    expect(page.locator("#tr-fit-note")).to_contain_text("w*x + 1 with the fitted parameters")
+    assert len(points(page, "#tr-fit-chart polyline")) == 120
+    assert evaluated == []
+
+
+@pytest.mark.parametrize(("button", "name"), [("line", "noisy-line"), ("sin", "sin")])
+def test_a_preset_is_its_datasets_entry(
+    page: Page, server: str, console_errors: list[str], button: str, name: str
+) -> None:
+    ds = next(d for d in httpx.get(server + "/api/datasets").json() if d["name"] == name)
+    open_panel(page, server)
+    page.click(f"#tr-preset-{button}")
+    expect(page.locator("#tr-loss")).to_have_value(ds["expression"])
+    expect(page.locator("#tr-dataset")).to_have_value(name)
+    expect(page.locator("#tr-reduce")).to_have_value(ds["reduce"])
+    expect(page.locator("#tr-optimizer")).to_have_value("gd")
+    assert float(page.input_value("#tr-lr")) == ds["lr"]
+    expect(page.locator("#tr-steps")).to_have_value(str(ds["steps"]))
+    for param, value in ds["params"].items():
+        assert float(page.input_value(f"#tr-init-{param}")) == value
+
+
+def test_the_csv_is_read_by_the_server_and_its_mistake_shown_before_training(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_panel(page, server)
+    page.check("#tr-source-csv")
+    with page.expect_request("**/api/csv"):
+        page.fill("#tr-csv", "x,y\n0,1\n1,oops\n")
+    expect(page.locator("#tr-csv-info")).to_have_text(
+        "CSV line 3, column 'y': 'oops' is not a number"
+    )
+    expect(page.locator("#tr-csv")).to_have_class(re.compile(r"\binvalid\b"))
+    page.fill("#tr-csv", "x,y\n0,1\n1,3\n2,5\n")
+    expect(page.locator("#tr-csv-info")).to_have_text("3 rows; columns x, y")
+    expect(page.locator("#tr-csv")).not_to_have_class(re.compile(r"\binvalid\b"))
+    # x and y are the data's columns, so only w is a parameter
+    expect(page.locator("#tr-params .train-param.is-column")).to_have_count(2)
+    expect(page.locator("#tr-params input[type=text]")).to_have_count(1)

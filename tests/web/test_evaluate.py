@@ -163,3 +163,50 @@ def test_answers_never_contain_non_standard_json(client: TestClient) -> None:
 def test_options_must_have_their_json_types(client: TestClient, field: str, value: object) -> None:
     body = {"expression": "a", "values": {"a": 1}, field: value}
     assert client.post("/api/evaluate", json=body).status_code == 422
+
+
+# ----- what a page needs, answered: inputs with positions, coded warnings, default values -------
+
+
+def test_the_answer_names_the_inputs_in_order_of_first_use_with_positions(
+    client: TestClient,
+) -> None:
+    body = post(client, "c = b + a\nd = c * x", values={"a": 1, "b": 2, "x": 3})
+    assert body["inputs"] == [
+        {"name": "b", "line": 1, "column": 5},
+        {"name": "a", "line": 1, "column": 9},
+        {"name": "x", "line": 2, "column": 9},
+    ]
+
+
+def test_inputs_of_a_program_are_answered_without_computing_it(client: TestClient) -> None:
+    response = client.post("/api/inputs", json={"expression": "log(b - a) + a"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "inputs": [{"name": "b", "line": 1, "column": 5}, {"name": "a", "line": 1, "column": 9}],
+        "output": None,
+    }
+    assert client.post("/api/inputs", json={"expression": SEED}).json()["output"] == "e"
+    bad = client.post("/api/inputs", json={"expression": "c = b +"})
+    assert bad.status_code == 422 and (bad.json()["line"], bad.json()["column"]) == (1, 8)
+
+
+def test_every_warning_has_a_stable_code_beside_its_text(client: TestClient) -> None:
+    body = post(client, "cc = b + a\nc", values={"a": 1, "b": 1, "c": 1, "z": 1})
+    codes = {n["code"]: n["message"] for n in body["notices"]}
+    assert set(codes) == {"unused-line", "misspelled-name", "unused-value"}
+    assert codes["unused-value"] == "value given for 'z', which the program does not use"
+    assert [n["message"] for n in body["notices"]] == body["warnings"]
+    wrong = "def f(x) = x^2 grad 3*x\nf(a)"
+    mismatch = post(client, wrong, values={"a": 1})["notices"]
+    assert [n["code"] for n in mismatch] == ["declared-grad-mismatch"]
+
+
+def test_default_value_fills_the_inputs_not_given_and_names_them(client: TestClient) -> None:
+    body = post(client, "a * b + c", values={"b": 3}, default_value=2)
+    assert body["value"] == 8.0 and body["defaulted"] == ["a", "c"]
+    lean = post(client, "a * b + c", values={"b": 3}, default_value=2, numbers_only=True)
+    assert lean["value"] == 8.0
+    assert post(client, "a * b", values={"a": 1, "b": 1})["defaulted"] == []
+    missing = client.post("/api/evaluate", json={"expression": "a * b", "values": {"a": 1}})
+    assert missing.status_code == 422 and missing.json()["missing"] == ["b"]  # as before

@@ -216,3 +216,96 @@ def test_training_runs_pass_one_gate_and_a_full_queue_is_a_503_with_retry_after(
         assert int(busy.headers["retry-after"]) >= 1
         assert busy.json()["type"].endswith("/training-busy")
         assert c.post("/api/optimize", json=LINE).status_code == 200  # the place is free again
+
+
+# ----- the fitted model on a grid (`fit`): the page plots it and computes nothing --------------
+
+
+def test_fit_answers_the_losss_model_on_a_grid_with_the_fitted_params(client: TestClient) -> None:
+    result = ok(client, **LINE, lr=0.05, steps=200, fit={"n": 5})
+    fit = result["fit"]
+    assert (fit["model"], fit["column"], fit["target"]) == ("w*x", "x", "y")
+    assert fit["x"] == [1.0, 1.25, 1.5, 1.75, 2.0]  # the column's range by default
+    w = result["params"]["w"]
+    assert fit["y"] == pytest.approx([w * x for x in fit["x"]], rel=1e-12)
+    assert fit["points"] == {"x": [1.0, 2.0], "y": [2.0, 4.0]}
+    assert fit["note"] == "w*x with the fitted parameters, over the data (y against x)."
+    assert ok(client, **LINE)["fit"] is None  # not asked for: not computed
+
+
+def test_fit_reads_t_minus_model_and_earlier_lines_and_keeps_the_range_given(
+    client: TestClient,
+) -> None:
+    body = {**LINE, "expression": "pred = w*x + 1\nloss = (y - pred)^2"}
+    fit = ok(client, **body, steps=0, fit={"n": 3, "lo": -1, "hi": 1})["fit"]
+    assert (fit["model"], fit["target"]) == ("pred", "y")
+    assert fit["x"] == [-1.0, 0.0, 1.0] and fit["y"] == [1.0, 1.0, 1.0]  # w = 0: pred = 1
+
+
+def test_fit_of_a_typed_model_is_null_where_it_has_no_number(client: TestClient) -> None:
+    log = {"model": "log(w*x)", "n": 3}
+    fit = ok(client, **{**LINE, "params": {"w": 1.0}}, steps=0, fit=log)
+    assert fit["fit"]["y"][0] == 0.0  # log(1)
+    fit = ok(client, **{**LINE, "params": {"w": -1.0}}, steps=0, fit=log)
+    assert fit["fit"]["y"] == [None, None, None] and len(fit["fit"]["x"]) == 3
+
+
+def test_fit_says_why_it_cannot_be_drawn(client: TestClient) -> None:
+    two = {"x": [1, 2], "z": [0, 1], "y": [1, 2]}
+    fit = ok(client, expression="(w*x + v*z - y)^2", params={"w": 0, "v": 0}, data=two, fit={})
+    assert fit["fit"]["x"] == [] and "one data column" in fit["fit"]["note"]
+    fit = ok(client, **LINE, fit={"model": "q*x"})["fit"]
+    assert fit["x"] == [] and fit["note"] == "Cannot draw the model q*x: missing input value for q"
+    fit = ok(client, **{**LINE, "expression": "w*x - y"}, fit={})["fit"]
+    assert fit["model"] is None and fit["x"] == []  # no (MODEL - t)^2 and no model given
+
+
+def test_a_fit_model_that_does_not_parse_is_a_422_pointing_into_it(client: TestClient) -> None:
+    problem = refused(client, **LINE, fit={"model": "w*(x"})
+    assert (problem["field"], problem["line"], problem["column"]) == ("fit.model", 1, 5)
+    assert problem["snippet"].endswith("^")
+
+
+def test_the_fit_grid_is_bounded_and_charged_to_the_budget() -> None:
+    assert refused(TestClient(create_app()), **LINE, fit={"n": 100_000})["status"] == 422
+    settings = Settings(access_log=False, budget_rebuilds=10)
+    with TestClient(create_app(settings)) as small:
+        problem = refused(small, **LINE, steps=1, fit={"n": 50})
+    assert problem["budget"] == "rebuilds"
+
+
+def test_the_stream_refuses_fit(client: TestClient) -> None:
+    response = client.post("/api/optimize/stream", json={**LINE, "fit": {}})
+    assert response.status_code == 422
+
+
+# ----- POST /api/csv: the one CSV reader, for the form before training ----------------------------
+
+
+def test_csv_answers_the_columns_and_rows_optimize_would_read(client: TestClient) -> None:
+    response = client.post("/api/csv", json={"data": "\ufeffx, y\n0,1\n\n1,3e0\n"})
+    assert response.status_code == 200
+    assert response.json() == {"columns": ["x", "y"], "rows": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("x,y\n0,1\n1,z\n", 3, "y"),
+        ("x,y\n0,1\n1\n", 3, None),
+        ("\nx y\n1\n", 2, "x y"),
+        ("x,y\n0,1\n2,inf\n", 3, "y"),
+        ("x\n", None, None),
+    ],
+)
+def test_csv_refusals_name_their_line_and_column(
+    client: TestClient, text: str, line: int | None, column: str | None
+) -> None:
+    response = client.post("/api/csv", json={"data": text})
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["type"].endswith("/invalid-csv") and problem["field"] == "data"
+    assert problem.get("line") == line and problem.get("csv_column") == column
+    # the same text as optimize's data is refused with the same words
+    optimize = refused(client, expression="(w*x - y)^2", params={"w": 0}, data=text)
+    assert optimize["detail"] == problem["detail"]

@@ -3,34 +3,72 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.budget import Budget
-from app.build import evaluate
+from app.build import Built, evaluate
 from app.graph import fmt, json_number, numbers
+from app.lang import Program
+from app.lang.ast import FuncDef, Name, postorder
+from app.lang.errors import line_column
+from app.lang.lint import warning_code
 from app.render.size import resolve_level
 from app.units import build_units, units_json
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
-from app.web.schemas.evaluate import EvaluateRequest, EvaluateResponse, NumbersResponse
+from app.web.schemas.evaluate import (
+    EvaluateRequest,
+    EvaluateResponse,
+    InputsRequest,
+    InputsResponse,
+    NumbersResponse,
+)
 from app.web.services import Computed, Services, answer, dot_options, dot_text
 from app.web.steptext import add_step_texts
+from app.web.table import built_rows, fd_check, graph_rows
 
 router = APIRouter(prefix="/api", tags=["evaluate"], route_class=BoundedJSONRoute)
+
+
+def inputs_json(program: Program) -> list[dict[str, Any]]:
+    """The program's inputs in the order of first use, each with its line and column."""
+    first: dict[str, int] = {}
+    for stmt in program.statements:
+        if not isinstance(stmt, FuncDef):
+            for node in postorder(stmt.expr):
+                if isinstance(node, Name) and node.id in program.inputs:
+                    first[node.id] = min(node.start, first.get(node.id, node.start))
+    out = []
+    for name in program.inputs:
+        line, column = line_column(program.source, first.get(name, 0))
+        out.append({"name": name, "line": line, "column": column})
+    return out
+
+
+def with_defaults(services: Services, body: EvaluateRequest) -> tuple[dict[str, float], list[str]]:
+    """The values to compute at: the given ones, `default_value` for the others (named)."""
+    values = dict(body.values)
+    if body.default_value is None:
+        return values, []
+    defaulted = [n for n in services.parse(body.expression).inputs if n not in values]
+    return values | dict.fromkeys(defaulted, body.default_value), defaulted
 
 
 def lean_answer(services: Services, body: EvaluateRequest, budget: Budget) -> dict[str, Any]:
     """The lean answer to a value change: every node's numbers, in node order (nK is k)."""
     program = services.parse(body.expression)
-    built = evaluate(program, body.values, services.limits, budget, warn=False)
+    given, _ = with_defaults(services, body)
+    built = evaluate(program, given, services.limits, budget, warn=False)
     values, grads = numbers(built)
     p = body.precision
-    return {
+    check = {"check": checked(built, given, budget)} if body.check else {}
+    return check | {
         "output": built.output_name,
         "output_id": f"n{len(values) - 1}",
         "value": json_number(built.output.data),
@@ -38,7 +76,14 @@ def lean_answer(services: Services, body: EvaluateRequest, budget: Budget) -> di
         "grads": [json_number(g) for g in grads],
         "value_texts": [fmt(v, p) for v in values],
         "grad_texts": [fmt(g, p) for g in grads],
+        "rows": built_rows(built),
     }
+
+
+def checked(built: Built, values: Mapping[str, float], budget: Budget) -> dict[str, Any]:
+    """The numeric check of the gradients of every input of a computed program."""
+    grads = {name: v.grad for name, v in built.inputs.items()}
+    return fd_check(built.program, values, grads, budget)
 
 
 def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
@@ -72,10 +117,18 @@ async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Resp
 
     def work() -> tuple[dict[str, Any], Computed, str | None]:
         """Everything but the layout, in one go: on the event loop only for small programs."""
+        values, defaulted = with_defaults(services, body)
         computed = services.compute_now(
-            body.expression, body.values, body.expand_calls, budget, body.expand
+            body.expression, values, body.expand_calls, budget, body.expand
         )
         result = answer(computed, body.precision) | picture(computed, body)
+        warnings = result["warnings"]
+        result["notices"] = [{"code": warning_code(w), "message": w} for w in warnings]
+        result["inputs"] = inputs_json(computed.built.program)
+        result["defaulted"] = defaulted
+        result["rows"] = graph_rows(computed.graph, list(computed.built.inputs))
+        if body.check:
+            result["check"] = checked(computed.built, values, budget)
         add_step_texts(result["steps"], computed.graph, body.precision)
         dot = None
         if body.svg:
@@ -94,3 +147,18 @@ async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Resp
             result["svg"] = None
             result["svg_error"] = exc.detail
     return Response(json.dumps(result, allow_nan=False), media_type="application/json")
+
+
+@router.post(
+    "/inputs",
+    response_model=InputsResponse,
+    responses=PROBLEM_RESPONSES,
+    summary="The inputs of a program, in order, with positions",
+)
+def program_inputs(body: InputsRequest, services: ServicesDep) -> InputsResponse:
+    """Parse the program (nothing is computed) and name its inputs in the order of first
+    use, each with the line and column of that use: what a form needs to ask for values.
+    A program that does not parse is a 422 with its position."""
+    program = services.parse(body.expression)
+    output = program.output
+    return InputsResponse.model_validate({"inputs": inputs_json(program), "output": output})

@@ -9,15 +9,23 @@ from fastapi.responses import Response
 
 from app.config import Settings
 from app.graph import Graph
+from app.lang import SourceError
 from app.render import Renderer, RenderError, to_dot
-from app.train.datasets import DATASETS, Dataset
+from app.train.datasets import DATASETS, CsvError, Dataset, parse_csv
 from app.train.run import Bounds, Drawer, run
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
-from app.web.errors import ProblemError
+from app.web.errors import ProblemError, parse_error_problem, problem
 from app.web.responses import JSONBytes
 from app.web.schemas.common import PROBLEM_RESPONSES
-from app.web.schemas.optimize import DatasetData, DatasetOut, OptimizeRequest, OptimizeResponse
+from app.web.schemas.optimize import (
+    CsvIn,
+    CsvOut,
+    DatasetData,
+    DatasetOut,
+    OptimizeRequest,
+    OptimizeResponse,
+)
 
 router = APIRouter(prefix="/api", tags=["optimize"], route_class=BoundedJSONRoute)
 
@@ -58,8 +66,14 @@ def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
     work, bytes, wall-clock time: the CHAINRULE_BUDGET_* settings) answers 422 with
     type .../budget naming it, before it starts where that can be known. A loss that
     stops being finite ends the run early with `diverged: true`, a message, and the
-    history up to there.
+    history up to there. With `fit`, the answer's `fit` holds the fitted model's
+    predictions on a grid and the data's points, ready to plot.
     """
+    if body.fit is not None and body.fit.model:
+        try:  # the model's own mistakes point into the model, before any training
+            services.parse(body.fit.model)
+        except SourceError as exc:
+            return parse_error_problem(exc, field="fit.model")
     req = body.run_request(body.record_every)
     draw = drawer(services.renderer) if body.svg else None
     budget = services.budget()
@@ -109,3 +123,25 @@ def dataset(name: str) -> DatasetData:
         )
     ds = DATASETS[name]()
     return DatasetData(**_describe(ds), data={k: list(v) for k, v in ds.columns.items()})
+
+
+@router.post(
+    "/csv",
+    response_model=CsvOut,
+    responses=PROBLEM_RESPONSES,
+    summary="Read CSV text as /api/optimize reads its data",
+)
+def read_csv(body: CsvIn, services: ServicesDep) -> Response:
+    """Read CSV text by the rules of /api/optimize's `data` (a header row of names, plain
+    decimal numbers): answer its columns and rows, or a 422 naming the `line` (and the
+    `csv_column`) at fault. What a form shows before training, from the one CSV reader."""
+    try:
+        columns = parse_csv(body.data, services.settings.optimize_max_rows)
+    except CsvError as exc:
+        where: dict[str, Any] = {"line": exc.line, "csv_column": exc.column}
+        found = {k: v for k, v in where.items() if v is not None}
+        return problem(
+            422, "Invalid CSV data", str(exc), "invalid-csv", None, field="data", **found
+        )
+    rows = len(next(iter(columns.values())))
+    return JSONBytes({"columns": list(columns), "rows": rows})

@@ -23,7 +23,6 @@ from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.playground import (
     DEFAULT_VALUE,
-    FD_MAX_INPUTS,
     PageState,
     number_text,
     page_result,
@@ -69,7 +68,6 @@ async def page(request: Request, services: ServicesDep, state: PageState) -> HTM
         "options": state.options,
         "result": outcome.get("result"),
         "steps_links": steps_links(state, outcome["result"]) if "result" in outcome else {},
-        "fd_max": FD_MAX_INPUTS,
         "error": outcome.get("error"),
         "share_url": f"{base}?{query}",
         "downloads": {

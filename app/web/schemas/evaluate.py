@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from app.web.schemas.common import DrawOptions, JSONFloat, Values
+from app.web.schemas.common import DrawOptions, FiniteNumber, JSONFloat, Values
 
 SEED_PROGRAM = "c = a + b\nd = b + 1\ne = c * d"
 
@@ -24,13 +24,111 @@ class EvaluateRequest(DrawOptions):
 
     expression: str = Field(description="The program: statements separated by newlines or ';'.")
     values: Values = Field(default_factory=dict)
+    default_value: FiniteNumber | None = Field(
+        None,
+        description="The value of every input `values` does not give (the answer's "
+        "`defaulted` names them); without it a missing value is a 422 listing them.",
+    )
     svg: bool = Field(False, description="Also draw the graph as SVG (in `svg`).")
+    check: bool = Field(
+        False,
+        description="Also check every input's gradient by central finite differences "
+        "(`check`: two more builds per input, for at most 12 inputs).",
+    )
     numbers_only: bool = Field(
         False,
         description="Answer only the numbers (a value change on an unchanged program): "
         "`values`, `grads`, `value_texts`, `grad_texts` in node order (node k is id nK), "
         "no nodes, edges, steps or drawing.",
     )
+
+
+class InputOut(BaseModel):
+    """One input of the program, where it is first used."""
+
+    name: str
+    line: int = Field(description="1-based line of its first use.")
+    column: int = Field(description="1-based column of its first use.")
+
+
+class RowOut(BaseModel):
+    """One row of the values table: an input or a named node, its numbers as text."""
+
+    id: str
+    name: str
+    kind: str | None = Field(None, description="input, named or output (absent: numbers only).")
+    value_text: str = Field(description="The value at the table's 6 significant digits.")
+    grad_text: str = Field(description="The gradient at the table's 6 significant digits.")
+
+
+class CheckedInput(BaseModel):
+    """One input's finite difference beside its gradient."""
+
+    name: str
+    fd: float | None = Field(description="(f(x+h) - f(x-h)) / 2h; null: no number nearby.")
+    fd_text: str = Field(description='The difference as the table writes it ("—" if none).')
+    diff_text: str = Field(description="|difference - gradient|, 2 digits ('' if none).")
+    bad: bool = Field(description="The two disagree by more than 1e-4 × max(1, |gradient|).")
+
+
+class CheckOut(BaseModel):
+    """The numeric check of the gradients, or why it was skipped."""
+
+    skipped: bool
+    note: str | None = Field(description="Why it was skipped (too many inputs, the budget).")
+    inputs: list[CheckedInput]
+
+
+CHECK_EXAMPLE: JsonValue = {
+    "skipped": False,
+    "note": None,
+    "inputs": [
+        {
+            "name": "a",
+            "fd": 2.0000000000575113,
+            "fd_text": "2",
+            "diff_text": "5.8e-11",
+            "bad": False,
+        }
+    ],
+}
+
+
+class NoticeOut(BaseModel):
+    """A warning with a stable code to switch on (the text may change; the code does not)."""
+
+    code: str = Field(
+        description='"unused-value" (a value for a name the program does not use), '
+        '"unused-line", "misspelled-name", "declared-grad-mismatch", or "other".'
+    )
+    message: str = Field(description="The warning as `warnings` writes it.")
+
+
+INPUTS_EXAMPLE: JsonValue = [
+    {"name": "a", "line": 1, "column": 5},
+    {"name": "b", "line": 1, "column": 9},
+]
+
+
+class InputsRequest(BaseModel):
+    """A program whose inputs are asked for (it is parsed, not computed)."""
+
+    model_config = ConfigDict(
+        strict=True, extra="forbid", json_schema_extra={"examples": [{"expression": SEED_PROGRAM}]}
+    )
+
+    expression: str = Field(description="The program: statements separated by newlines or ';'.")
+
+
+class InputsResponse(BaseModel):
+    """The program's inputs in the order of first use, and its output's name."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"inputs": INPUTS_EXAMPLE, "output": "e"}]}
+    )
+
+    inputs: list[InputOut]
+    output: str | None = Field(description="The last statement's name (null: a bare expression).")
 
 
 class NodeOut(BaseModel):
@@ -135,6 +233,22 @@ class EvaluateResponse(BaseModel):
                         }
                     ],
                     "warnings": [],
+                    "notices": [],
+                    "inputs": [
+                        {"name": "a", "line": 1, "column": 2},
+                        {"name": "b", "line": 1, "column": 4},
+                    ],
+                    "defaulted": [],
+                    "rows": [
+                        {
+                            "id": "n0",
+                            "name": "a",
+                            "kind": "input",
+                            "value_text": "2",
+                            "grad_text": "2",
+                        }
+                    ],
+                    "check": CHECK_EXAMPLE,
                 }
             ]
         }
@@ -150,6 +264,20 @@ class EvaluateResponse(BaseModel):
     edges: list[EdgeOut]
     steps: list[StepOut] = Field(description="The backward pass, one step per operation.")
     warnings: list[str] = Field(description="Unused values, declared derivatives that disagree.")
+    notices: list[NoticeOut] = Field(
+        default_factory=list, description="The same warnings, each with its code."
+    )
+    inputs: list[InputOut] = Field(
+        default_factory=list, description="The program's inputs in the order of first use."
+    )
+    defaulted: list[str] = Field(
+        default_factory=list, description="The inputs that took `default_value`."
+    )
+    rows: list[RowOut] = Field(
+        default_factory=list,
+        description="The values table: inputs in the order of first use, then named nodes.",
+    )
+    check: CheckOut | None = Field(None, description="The numeric check, when asked for.")
     level: str = Field("ops", description='The level drawn (or to draw): "lines" or "ops".')
     units: list[UnitOut] = Field(default_factory=list, description="The lines level's boxes.")
     unit_edges: list[PictureEdgeOut] = Field(
@@ -175,6 +303,7 @@ class NumbersResponse(BaseModel):
                     "grads": [2.0, 5.0, 2.0, None, 3.0, 1.0],
                     "value_texts": ["2", "1", "3", "1", "2", "6"],
                     "grad_texts": ["2", "5", "2", "—", "3", "1"],
+                    "rows": [{"id": "n0", "name": "a", "value_text": "2", "grad_text": "2"}],
                 }
             ]
         }
@@ -189,3 +318,5 @@ class NumbersResponse(BaseModel):
     )
     value_texts: list[str] = Field(description="The values as the drawing writes them.")
     grad_texts: list[str] = Field(description="The gradients as the drawing writes them.")
+    rows: list[RowOut] = Field(default_factory=list, description="The values table's rows.")
+    check: CheckOut | None = Field(None, description="The numeric check, when asked for.")

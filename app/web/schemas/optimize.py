@@ -7,15 +7,61 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from app.train.fit import GRID_POINTS, FitRequest
 from app.train.run import RunRequest
 from app.web.schemas.common import FiniteNumber, Identifier, JSONFloat
 
 MAX_ROWS = 100_000
 MAX_STEPS = 100_000
+MAX_FIT_POINTS = 1_000
 MAX_PARAMS = 10_000  # the schema's ceiling; the real limit is CHAINRULE_OPTIMIZE_MAX_PARAMS
 
 DatasetName = Literal["noisy-line", "sin", "moons", "circles", "xor", "spirals", "blobs"]
 Column = Annotated[list[FiniteNumber], Field(min_length=1, max_length=MAX_ROWS)]
+
+
+class FitIn(BaseModel):
+    """Ask for the fitted model's predictions on a grid of its one data column."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{}, {"model": "w*x", "n": 50}]}
+    )
+
+    model: str | None = Field(
+        None,
+        max_length=2_000,
+        description="The model, e.g. w*x; by default the MODEL of a loss (MODEL - t)^2 "
+        "or (t - MODEL)^2 whose t is a data column.",
+    )
+    column: Identifier | None = Field(
+        None, description="The data column on the x axis (default: the model's one column)."
+    )
+    lo: FiniteNumber | None = Field(None, description="Grid start (default: the column's least).")
+    hi: FiniteNumber | None = Field(None, description="Grid end (default: the column's greatest).")
+    n: int = Field(GRID_POINTS, ge=2, le=MAX_FIT_POINTS, description="Grid points.")
+
+    def fit_request(self) -> FitRequest:
+        """Return the training layer's form of this request."""
+        return FitRequest(self.model, self.column, self.lo, self.hi, self.n)
+
+
+class FitPoints(BaseModel):
+    """The data drawn under the fit: the target column against the x column (thinned)."""
+
+    x: list[float]
+    y: list[float]
+
+
+class FitOut(BaseModel):
+    """The fitted model on a grid, the data's points, and a sentence saying what is drawn."""
+
+    model: str | None = Field(description="The model's text (the loss's MODEL, or the one given).")
+    column: str | None = Field(description="The data column on the x axis.")
+    target: str | None = Field(description="The data column the model predicts.")
+    x: list[float] = Field(description="The grid; empty when the fit cannot be drawn.")
+    y: list[float | None] = Field(description="The model at each grid point (null: no number).")
+    points: FitPoints | None = Field(description="The data, when it has the target column.")
+    note: str = Field(description="What is drawn, or why nothing is.")
 
 
 class OptimizeRequest(BaseModel):
@@ -37,6 +83,7 @@ class OptimizeRequest(BaseModel):
                     "expression": "(a*x + b - y)^2",
                     "params": {"a": 0, "b": 0},
                     "data": "x,y\n0,1\n1,3\n2,5\n",
+                    "fit": {"n": 5},
                 },
             ]
         },
@@ -73,6 +120,9 @@ class OptimizeRequest(BaseModel):
         False,
         description="Also draw the per-example graph with its reduction node as SVG.",
     )
+    fit: FitIn | None = Field(
+        None, description="Also answer the fitted model's predictions on a grid (`fit`)."
+    )
 
     def run_request(self, record_every: int | None = None) -> RunRequest:
         """Return the training run this body asks for (one trajectory: /api/optimize and
@@ -87,6 +137,7 @@ class OptimizeRequest(BaseModel):
             lr=self.lr,
             steps=self.steps,
             record_every=record_every,
+            fit=self.fit.fit_request() if self.fit is not None else None,
         )
 
 
@@ -108,6 +159,15 @@ OPTIMIZE_RESPONSE_EXAMPLE: JsonDict = {
     "graph": {"output": "n6", "reduction": "reduce", "nodes": ["..."], "edges": ["..."]},
     "svg": None,
     "svg_error": None,
+    "fit": {
+        "model": "w*x",
+        "column": "x",
+        "target": "y",
+        "x": [1.0, 2.0, 3.0],
+        "y": [1.9999999999999554, 3.999999999999911, 5.999999999999866],
+        "points": {"x": [1.0, 2.0, 3.0], "y": [2.0, 4.0, 6.0]},
+        "note": "w*x with the fitted parameters, over the data (y against x).",
+    },
 }
 DATASET_EXAMPLE: JsonDict = {
     "name": "noisy-line",
@@ -147,6 +207,7 @@ class OptimizeResponse(BaseModel):
     )
     svg: str | None = Field(None, description="The picture of `graph`, when asked for.")
     svg_error: str | None = Field(None, description="Why there is no picture, if so.")
+    fit: FitOut | None = Field(None, description="The fitted model on a grid, when asked for.")
 
 
 class DatasetOut(BaseModel):
@@ -178,6 +239,25 @@ class DatasetData(DatasetOut):
     )
 
     data: dict[str, list[float]]
+
+
+class CsvIn(BaseModel):
+    """CSV text to read as /api/optimize reads its `data`."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"data": "x,y\n0,1\n1,3\n2,5\n"}]}
+    )
+
+    data: str = Field(description="A header row of names, then rows of plain decimal numbers.")
+
+
+class CsvOut(BaseModel):
+    """What the CSV holds: its columns' names, in order, and its number of rows."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"columns": ["x", "y"], "rows": 3}]})
+
+    columns: list[str]
+    rows: int
 
 
 class AxisIn(BaseModel):
@@ -245,6 +325,7 @@ class OptimizeStreamRequest(OptimizeRequest):
         description="Named lines of the program evaluated on the grid (the model's outputs).",
     )
     precision: int = Field(4, ge=1, le=12, description="Significant digits of the trace texts.")
+    fit: None = Field(None, description="Not in a stream: `grid` and `predict` draw the model.")
 
 
 class NetworkOut(BaseModel):
