@@ -43,9 +43,12 @@ def test_snapshots_arrive_through_nginx_while_the_run_goes_on(stack: Stack) -> N
     assert last["done"] is True and last["complete"] is True and last["step"] == 300
     assert len(arrivals) == 302
     total = arrivals[-1]
-    # buffered, every line would come at the end; streamed, they spread over the run
+    # buffered, every line would come at the end in a few bursts; streamed, the first comes
+    # early and they keep coming, with pauses between them while the run computes (a busy
+    # machine may bunch them, so the test counts pauses rather than timing the middle line)
     assert arrivals[0] < total / 4, (arrivals[0], total)
-    assert arrivals[len(arrivals) // 2] < total * 0.8, (arrivals[len(arrivals) // 2], total)
+    pauses = sum(1 for a, b in zip(arrivals, arrivals[1:], strict=False) if b - a > 0.005)
+    assert pauses >= 20, (pauses, total)
     answer = httpx.post(
         stack.base_url + "/api/optimize",
         json={k: BODY[k] for k in ("dataset", "optimizer", "lr", "steps")},
