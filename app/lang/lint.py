@@ -24,6 +24,11 @@ def warning_code(warning: str) -> str:
     return getattr(warning, "code", "other")
 
 
+def notices_json(warnings: list[str]) -> list[dict[str, str]]:
+    """Return the warnings as the API answers them: [{"code", "message"}] in order."""
+    return [{"code": warning_code(w), "message": w} for w in warnings]
+
+
 def _line(source: str, offset: int) -> int:
     return source.count("\n", 0, offset) + 1
 

@@ -19,6 +19,7 @@ import numpy as np
 from app.budget import BYTES, TAPE, Budget
 from app.build import Built, MissingValuesError, build
 from app.lang import Program
+from app.lang.lint import Notice
 from app.train.compiler import TapeError, compile_tape
 from app.train.optimizer import Optimizer, TrainConfig, TrainingError
 from app.train.plan import ROW_BYTES
@@ -91,9 +92,15 @@ def prepare(
         raise MissingValuesError(
             missing, "every program input must be a parameter or a data column"
         )
-    warnings = [f"column '{c}' is not used by the program" for c in data if c not in program.inputs]
+    warnings: list[str] = [
+        Notice("unused-column", f"column '{c}' is not used by the program")
+        for c in data
+        if c not in program.inputs
+    ]
     warnings += [
-        f"parameter '{p}' is not used by the program" for p in params if p not in program.inputs
+        Notice("unused-parameter", f"parameter '{p}' is not used by the program")
+        for p in params
+        if p not in program.inputs
     ]
     lengths = {len(col) for col in data.values()}
     if len(lengths) > 1:

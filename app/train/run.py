@@ -17,6 +17,7 @@ from app.budget import Budget, BudgetExceeded
 from app.build import build
 from app.graph import Graph, GraphEdge, GraphNode, export_graph, graph_to_json, json_number
 from app.lang import DEFAULT_LIMITS, Limits, parse
+from app.lang.lint import notices_json
 from app.train.datasets import Dataset, get_dataset, parse_csv
 from app.train.fit import FitRequest, fitted_curve, model_program
 from app.train.loop import TrainingProblem, TrainResult, prepare, train
@@ -154,6 +155,7 @@ def run(
         "rows": problem.rows,
         "reduce": config.reduce,
         "warnings": problem.warnings,
+        "notices": notices_json(problem.warnings),
         "graph": picture_json(graph),
         "svg": svg,
         "svg_error": svg_error,

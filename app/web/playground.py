@@ -196,7 +196,6 @@ def _compute(services: Services, state: PageState) -> dict[str, Any]:
         "value_text": fmt(computed.built.output.data, state.options.precision),
         "warnings": computed.built.warnings,
         "rows": rows,
-        "fd_skipped": check["skipped"],
         "fd_note": check["note"],
         "page_steps": PAGE_STEPS,
         "steps": steps,

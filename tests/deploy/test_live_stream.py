@@ -3,6 +3,7 @@ the run goes (unbuffered), not all at once when it ends."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 
@@ -47,7 +48,7 @@ def test_snapshots_arrive_through_nginx_while_the_run_goes_on(stack: Stack) -> N
     # early and they keep coming, with pauses between them while the run computes (a busy
     # machine may bunch them, so the test counts pauses rather than timing the middle line)
     assert arrivals[0] < total / 4, (arrivals[0], total)
-    pauses = sum(1 for a, b in zip(arrivals, arrivals[1:], strict=False) if b - a > 0.005)
+    pauses = sum(1 for a, b in itertools.pairwise(arrivals) if b - a > 0.005)
     assert pauses >= 20, (pauses, total)
     answer = httpx.post(
         stack.base_url + "/api/optimize",

@@ -103,6 +103,15 @@ def test_missing_inputs_are_listed(client: TestClient) -> None:
 def test_unused_columns_are_warnings(client: TestClient) -> None:
     result = ok(client, **{**LINE, "data": {"x": [1, 2], "y": [2, 4], "z": [0, 0]}}, steps=1)
     assert result["warnings"] == ["column 'z' is not used by the program"]
+    assert result["notices"] == [
+        {"code": "unused-column", "message": "column 'z' is not used by the program"}
+    ]
+
+
+def test_an_unused_parameter_is_a_notice_with_its_code(client: TestClient) -> None:
+    result = ok(client, **{**LINE, "params": {"w": 0, "q": 1}}, steps=1)
+    assert [n["code"] for n in result["notices"]] == ["unused-parameter"]
+    assert result["notices"][0]["message"] == result["warnings"][0]
 
 
 @pytest.mark.parametrize(

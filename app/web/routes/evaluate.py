@@ -15,7 +15,7 @@ from app.graph import fmt, json_number, numbers
 from app.lang import Program
 from app.lang.ast import FuncDef, Name, postorder
 from app.lang.errors import line_column
-from app.lang.lint import warning_code
+from app.lang.lint import notices_json
 from app.render.size import resolve_level
 from app.units import build_units, units_json
 from app.web.bodies import BoundedJSONRoute
@@ -122,8 +122,7 @@ async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Resp
             body.expression, values, body.expand_calls, budget, body.expand
         )
         result = answer(computed, body.precision) | picture(computed, body)
-        warnings = result["warnings"]
-        result["notices"] = [{"code": warning_code(w), "message": w} for w in warnings]
+        result["notices"] = notices_json(result["warnings"])
         result["inputs"] = inputs_json(computed.built.program)
         result["defaulted"] = defaulted
         result["rows"] = graph_rows(computed.graph, list(computed.built.inputs))

@@ -99,7 +99,8 @@ class NoticeOut(BaseModel):
 
     code: str = Field(
         description='"unused-value" (a value for a name the program does not use), '
-        '"unused-line", "misspelled-name", "declared-grad-mismatch", or "other".'
+        '"unused-line", "misspelled-name", "declared-grad-mismatch"; in /api/optimize also '
+        '"unused-column" and "unused-parameter"; or "other".'
     )
     message: str = Field(description="The warning as `warnings` writes it.")
 

@@ -10,6 +10,7 @@ from pydantic.config import JsonDict
 from app.train.fit import GRID_POINTS, FitRequest
 from app.train.run import RunRequest
 from app.web.schemas.common import FiniteNumber, Identifier, JSONFloat
+from app.web.schemas.evaluate import NoticeOut
 
 MAX_ROWS = 100_000
 MAX_STEPS = 100_000
@@ -156,6 +157,7 @@ OPTIMIZE_RESPONSE_EXAMPLE: JsonDict = {
     "rows": 3,
     "reduce": "mean",
     "warnings": [],
+    "notices": [],
     "graph": {"output": "n6", "reduction": "reduce", "nodes": ["..."], "edges": ["..."]},
     "svg": None,
     "svg_error": None,
@@ -199,6 +201,9 @@ class OptimizeResponse(BaseModel):
     rows: int = Field(description="Rows of data.")
     reduce: str
     warnings: list[str] = Field(default_factory=list)
+    notices: list[NoticeOut] = Field(
+        default_factory=list, description="The same warnings, each with its code."
+    )
     graph: dict[str, Any] | None = Field(
         None,
         description="The per-example graph at the first row (nodes/edges as in "
