@@ -261,9 +261,7 @@ export class GraphKeys {
 
 /** Move the view by a tenth of its size (the pan buttons; Shift + arrows do the same). */
 export function pan(view, fx, fy) {
-  if (!view?.box) return;
-  view.box = { ...view.box, x: view.box.x + (fx * view.box.w) / 10, y: view.box.y + (fy * view.box.h) / 10 };
-  view.apply();
+  view?.panBy(fx, fy);
 }
 
 /** Wire the graph of the page: keys, names, the table's twin and the pan buttons. */

@@ -100,6 +100,15 @@ export class PanZoom {
     return { ...b, x: fix(b.x, b.w, H.x, H.w), y: fix(b.y, b.h, H.y, H.h) };
   }
 
+  /** Move the view by fx, fy tenths of its size, never past the drawing's edge (keys, the
+   * pan buttons): at most the margin clamp() leaves, so the drawing cannot be lost. */
+  panBy(fx, fy) {
+    if (!this.box) return;
+    const b = this.box;
+    this.box = this.clamp({ ...b, x: b.x + (fx * b.w) / 10, y: b.y + (fy * b.h) / 10 });
+    this.apply();
+  }
+
   /** The container changed size (full window, phone rotation): keep centre and scale. */
   resize() {
     const w = this.container.clientWidth;
@@ -252,7 +261,7 @@ export class PanZoom {
       this.container.setPointerCapture(e.pointerId);
       this.container.classList.add("dragging");
     }
-    this.box = { ...d.box, x: d.box.x - dx * d.scale, y: d.box.y - dy * d.scale };
+    this.box = this.clamp({ ...d.box, x: d.box.x - dx * d.scale, y: d.box.y - dy * d.scale });
     this.apply(true);
   }
 
@@ -275,22 +284,21 @@ export class PanZoom {
     const ctm = this.minimap.svg.getScreenCTM();
     if (!ctm || !this.box) return;
     const p = new DOMPoint(clientX, clientY).matrixTransform(ctm.inverse());
-    this.box = { ...this.box, x: p.x - this.box.w / 2, y: p.y - this.box.h / 2 };
+    this.box = this.clamp({ ...this.box, x: p.x - this.box.w / 2, y: p.y - this.box.h / 2 });
     this.apply();
   }
 
   onKey(e) {
     if (!this.box) return;
-    const step = this.box.w / 10;
     const keys = {
       "+": () => this.zoom(1.25),
       "=": () => this.zoom(1.25),
       "-": () => this.zoom(1 / 1.25),
       0: () => this.fit(),
-      ArrowLeft: () => { this.box.x -= step; this.apply(); },
-      ArrowRight: () => { this.box.x += step; this.apply(); },
-      ArrowUp: () => { this.box.y -= step; this.apply(); },
-      ArrowDown: () => { this.box.y += step; this.apply(); },
+      ArrowLeft: () => this.panBy(-1, 0),
+      ArrowRight: () => this.panBy(1, 0),
+      ArrowUp: () => this.panBy(0, -1),
+      ArrowDown: () => this.panBy(0, 1),
     };
     const action = keys[e.key];
     if (action && !e.altKey && !e.metaKey && !e.ctrlKey) {

@@ -165,6 +165,30 @@ def test_pan_and_zoom_without_dragging(page: Page, server: str, console_errors: 
     assert (svg.get_attribute("viewBox") or "").split()[2] != (before or "").split()[2]
 
 
+def test_panning_stops_at_the_drawing_s_edge(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    ready(page, server)
+    svg = page.locator("#graph > svg")
+    # the home page's drawing fits its view: the first viewBox is the whole drawing
+    home = [float(v) for v in (svg.get_attribute("viewBox") or "").split()]
+    page.click("#zoom-in")
+    page.click("#zoom-in")
+    page.focus("#graph")
+    for key in ("Shift+ArrowRight", "Shift+ArrowDown", "Shift+ArrowLeft", "Shift+ArrowUp"):
+        for _ in range(40):  # far more than the drawing is wide or tall
+            page.keyboard.press(key)
+        x, y, w, h = (float(v) for v in (svg.get_attribute("viewBox") or "").split())
+        # the view still overlaps the drawing by most of its size: it was never pushed off
+        overlap_w = min(x + w, home[0] + home[2]) - max(x, home[0])
+        overlap_h = min(y + h, home[1] + home[3]) - max(y, home[1])
+        assert overlap_w >= 0.9 * min(w, home[2]) and overlap_h >= 0.9 * min(h, home[3]), key
+    for _ in range(40):
+        page.click("#pan-right")
+    x, _, w, _ = (float(v) for v in (svg.get_attribute("viewBox") or "").split())
+    assert min(x + w, home[0] + home[2]) - max(x, home[0]) >= 0.9 * min(w, home[2])
+
+
 def test_the_table_is_the_graph_s_twin_by_keyboard(
     page: Page, server: str, console_errors: list[str]
 ) -> None:
