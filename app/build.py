@@ -22,11 +22,11 @@ from app.lang.ast import (
     postorder,
 )
 from app.lang.lint import Notice, lint
-from app.ops import CALLS
+from app.ops import ALIAS, CALL, CALLS, CONSTANT
 
 DEFAULT_OUTPUT_NAME = "output"
 GRAD_CHECK_RTOL = 1e-6
-UNDERFLOWS = frozenset(("exp", "sigmoid", "*", "/", "^", "pow", "call"))  # can round to 0
+UNDERFLOWS = frozenset(("exp", "sigmoid", "*", "/", "^", "pow", CALL))  # can round to 0
 
 
 class EvalError(SourceError):
@@ -109,7 +109,7 @@ class _Evaluator:
     def node(self, node: Expr, env: Mapping[str, Value], done: list[Value]) -> Value:
         """Return the Value of one syntax node whose children are the last ones in done."""
         if isinstance(node, Num):
-            return Value(node.value, "const")
+            return Value(node.value, CONSTANT)
         if isinstance(node, Name):
             return env[node.id]
         if isinstance(node, Unary):
@@ -146,7 +146,7 @@ class _Evaluator:
                             f"is {want:g} at {at}",
                         )
                     )
-        node = Value.node(body.data, "call", args, local)
+        node = Value.node(body.data, CALL, args, local)
         node.detail = FunctionCall(func.name, params, body, func.grads is not None, grad_graphs)
         return node
 
@@ -154,7 +154,7 @@ class _Evaluator:
 def _fresh_if_taken(v: Value) -> Value:
     """Give a name its own node when the value already is a leaf or another name."""
     if v.name is not None or not v.inputs:
-        return Value.node(v.data, "=", (v,), (1.0,))
+        return Value.node(v.data, ALIAS, (v,), (1.0,))
     return v
 
 

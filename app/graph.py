@@ -15,7 +15,7 @@ from typing import NamedTuple
 from app.build import Built, FunctionCall
 from app.engine import Value, topological_order
 from app.lang.ast import Assign, ExprStmt
-from app.ops import OPS
+from app.ops import OPS, is_call, is_constant, is_leaf
 
 KINDS = ("input", "constant", "intermediate", "output", "call")
 
@@ -35,6 +35,21 @@ class GraphNode(NamedTuple):
     kind: str
     label: str
     group: str | None = None  # id of the call node whose expanded body holds this node
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for an input or a written number (made from no other node)."""
+        return is_leaf(self.op)
+
+    @property
+    def is_constant(self) -> bool:
+        """True for a written number."""
+        return is_constant(self.op)
+
+    @property
+    def is_call(self) -> bool:
+        """True for a user function call."""
+        return is_call(self.op)
 
 
 class GraphEdge(NamedTuple):
@@ -75,11 +90,11 @@ class Graph:
 
 def op_label(node: Value) -> str:
     """Return the display text of a node's operation ("+", "exp", "P3", ...)."""
-    if node.op == "call" and isinstance(node.detail, FunctionCall):
+    if node.is_call and isinstance(node.detail, FunctionCall):
         return node.detail.function
-    if node.op == "":
+    if node.is_input:
         return node.name or ""
-    if node.op == "const":
+    if node.is_constant:
         return f"{node.data:g}"
     return OP_LABELS.get(node.op, node.op)
 
@@ -87,11 +102,11 @@ def op_label(node: Value) -> str:
 def _kind(node: Value, output: Value | None) -> str:
     if node is output:
         return "output"
-    if node.op == "":
+    if node.is_input:
         return "input"
-    if node.op == "const":
+    if node.is_constant:
         return "constant"
-    if node.op == "call":
+    if node.is_call:
         return "call"
     return "intermediate"
 
@@ -113,12 +128,12 @@ class _Exporter:
                 continue
             ids[v] = nid = f"n{len(self.nodes)}"
             grad: float | None = v.grad * scale if group is not None else v.grad
-            if v.op == "const":
+            if v.is_constant:
                 grad = None
             self.nodes.append(
                 GraphNode(nid, v.name, v.op, v.data, grad, _kind(v, output), op_label(v), group)
             )
-            if v.op == "call" and isinstance(v.detail, FunctionCall):
+            if v.is_call and isinstance(v.detail, FunctionCall):
                 self.calls.append((v, v.grad * scale if group is not None else v.grad))
         for v in order:
             for child, local in zip(v.inputs, v.local_grads, strict=True):
@@ -151,7 +166,7 @@ def _steps(order: list[Value], ids: dict[Value, str]) -> tuple[Step, ...]:
         contributions = tuple(
             Contribution(ids[child], local, g * local if g != 0.0 else 0.0)
             for child, local in zip(v.inputs, v.local_grads, strict=True)
-            if child.op != "const"  # a constant carries no gradient
+            if not child.is_constant  # a constant carries no gradient
         )
         steps.append(Step(ids[v], g, contributions))
     return tuple(steps)
@@ -181,7 +196,7 @@ def numbers(built: Built) -> tuple[list[float], list[float | None]]:
     """Return every node's value and gradient in the order of export_graph's ids (node k is
     nK; calls not expanded), without building the graph: a value change's lean answer."""
     order = topological_order(built.output)
-    return [v.data for v in order], [None if v.op == "const" else v.grad for v in order]
+    return [v.data for v in order], [None if v.is_constant else v.grad for v in order]
 
 
 def _formulas(built: Built, ids: dict[Value, str]) -> dict[str, str]:

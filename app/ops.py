@@ -22,6 +22,12 @@ from typing import Any, NamedTuple
 
 Scalar = Callable[..., tuple[float, ...]]  # (x[, y]) -> (out, d out/dx[, d out/dy])
 Array = Callable[..., Any]  # (np, *arrays) -> array
+# (k, texts, terms) -> the local derivative d out/d input k written as a formula of the
+# operands' texts (terms: the same texts, parenthesised unless a single name or number),
+# or "" where it is not simple enough to be worth writing
+SlopeText = Callable[[int, tuple[str, ...], tuple[str, ...]], str]
+
+MINUS = "\u2212"  # the minus sign of the texts (numbers and formulas alike)
 
 
 # The nodes that are not operations of the table, by the `.op` they carry.
@@ -29,6 +35,8 @@ INPUT = ""  # an input leaf: a name the program reads (its value given by the ca
 CONSTANT = "const"  # a number written in the program (a leaf that is never varied)
 ALIAS = "="  # a named line that is another node under a new name (b = a)
 CALL = "call"  # a call of a user function (def f(x) = ...): one node, expandable
+ROOTS = "roots"  # a node that only joins several nodes so one walk reaches them all (no
+# derivative flows through it: its local derivatives are 0)
 
 
 def is_input(op: str) -> bool:
@@ -85,6 +93,10 @@ class Op(NamedTuple):
     kink: Callable[..., float] | None = None  # its sign says the piece the inputs are on
     singular: bool = False  # a local derivative may be inf or nan where the op is defined
     infix: bool = False  # the grammar writes it between its two operands (a + b)
+    precedence: int = 0  # binding power of an operator of the grammar (higher binds tighter)
+    right_assoc: bool = False  # a ^ b ^ c is a ^ (b ^ c)
+    inline: str | None = None  # the operator inside a formula of the step text (c · d)
+    slope_text: SlopeText | None = None  # the step text's local derivative, by input
 
 
 def _add(x: float, y: float) -> tuple[float, float, float]:
@@ -265,32 +277,39 @@ _TABLE = (
     # The grammar's operators (Value's + - * / ** and unary - are made from these rows).
     Op("+", 2, "+", call=None, scalar=_add,
        array=lambda np, a, b: np.add(a, b),
-       slopes=(Slope(1.0), Slope(1.0)), example=(2.0, 3.0), infix=True),
+       slopes=(Slope(1.0), Slope(1.0)), example=(2.0, 3.0), infix=True,
+       precedence=10, inline="+", slope_text=lambda k, t, p: "1"),
     Op("-", 2, "−", call=None, scalar=_sub,
        array=lambda np, a, b: np.subtract(a, b),
-       slopes=(Slope(1.0), Slope(-1.0)), example=(2.0, 3.0), infix=True),
+       slopes=(Slope(1.0), Slope(-1.0)), example=(2.0, 3.0), infix=True,
+       precedence=10, inline=MINUS, slope_text=lambda k, t, p: "1" if k == 0 else MINUS + "1"),
     Op("*", 2, "×", call=None, scalar=_mul,
        array=lambda np, a, b: np.multiply(a, b),
        slopes=(Slope(lambda np, b: b, _B), Slope(lambda np, a: a, _A)), example=(2.0, 3.0),
-       infix=True),
+       infix=True, precedence=20, inline="·", slope_text=lambda k, t, p: t[1 - k]),
     Op("/", 2, "÷", call=None, scalar=_div,
        array=lambda np, a, b: np.divide(a, b),
        slopes=(Slope(lambda np, b: 1.0 / b, _B), Slope(lambda np, out, b: -out / b, ("out", "b"))),
-       example=(3.0, 4.0), singular=True, infix=True),
+       example=(3.0, 4.0), singular=True, infix=True,
+       precedence=20, inline="/", slope_text=lambda k, t, p: f"1/{p[1]}" if k == 0 else ""),
     Op("^", 2, "^", call="pow", scalar=_power,
        array=lambda np, a, b: np.power(a, b),
        slopes=(Slope(_np_dpower_base, _AB), Slope(_np_dpower_exp, ("a", "out"))),
-       example=(1.5, 2.5), singular=True, infix=True),
+       example=(1.5, 2.5), singular=True, infix=True,
+       precedence=40, right_assoc=True, inline="^"),
     Op("neg", 1, "−x", call=None, scalar=_neg,
        array=lambda np, a: np.negative(a),
-       slopes=(Slope(-1.0),), example=(1.5,)),
+       slopes=(Slope(-1.0),), example=(1.5,),
+       precedence=30, inline=MINUS, slope_text=lambda k, t, p: MINUS + "1"),
     # Functions: Value.exp(), ..., maximum, minimum and apply() call their scalar rule.
     Op("exp", 1, "exp", call="exp", scalar=_exp,
        array=lambda np, a: np.exp(a),
-       slopes=(Slope(lambda np, out: out, _OUT),), example=(0.7,)),
+       slopes=(Slope(lambda np, out: out, _OUT),), example=(0.7,),
+       slope_text=lambda k, t, p: f"exp({t[0]})"),
     Op("log", 1, "log", call="log", scalar=_log,
        array=lambda np, a: np.log(a),
-       slopes=(Slope(lambda np, a: 1.0 / a, _A),), example=(2.5,), singular=True),
+       slopes=(Slope(lambda np, a: 1.0 / a, _A),), example=(2.5,), singular=True,
+       slope_text=lambda k, t, p: f"1/{p[0]}"),
     Op("sqrt", 1, "sqrt", call="sqrt", scalar=_sqrt,
        array=lambda np, a: np.sqrt(a),
        slopes=(Slope(np_dsqrt, _OUT),), example=(2.25,), singular=True),
@@ -330,3 +349,11 @@ OPS: dict[str, Op] = {op.name: op for op in _TABLE}
 
 CALLS: dict[str, Op] = {op.call: op for op in OPS.values() if op.call}
 """The language's built-in functions by name (pow(a, b) is the op '^')."""
+
+SPELLINGS: dict[str, str] = {"**": "^"}
+"""Other spellings of the grammar's operators, by the op they write."""
+
+INFIX: dict[str, Op] = {op.name: op for op in OPS.values() if op.infix} | {
+    other: OPS[name] for other, name in SPELLINGS.items()
+}
+"""The grammar's infix operators by every way they are written."""

@@ -1,5 +1,6 @@
-"""A row of the op table is all an operation needs: the engine, the language, the tape and
-constant folding pick it up (CONTRIBUTING: "How to add an operation")."""
+"""A row of the op table is all an operation needs: the engine, the language, the tape,
+constant folding, the picture and the step text pick it up (CONTRIBUTING: "How to add an
+operation")."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import pytest
 
 from app.build import build, evaluate
 from app.engine import Value, apply
+from app.graph import export_graph
 from app.lang import ParseError, parse
 from app.ops import CALLS, OPS, Op, Slope
 from app.train.compiler import compile_tape
+from app.web.steptext import step_texts
 
 
 def _softplus(x: float) -> tuple[float, float]:
@@ -31,6 +34,7 @@ SOFTPLUS = Op(
     array=lambda np, a: np.logaddexp(0.0, a),
     slopes=(Slope(lambda np, a: 1.0 / (1.0 + np.exp(-a)), ("a",)),),
     example=(0.3,),
+    slope_text=lambda k, texts, terms: f"sigmoid({texts[0]})",
 )
 
 
@@ -86,3 +90,22 @@ def test_constant_folding_computes_a_new_row_with_its_forward() -> None:
 def test_without_the_row_the_name_is_unknown() -> None:
     with pytest.raises(ParseError, match="unknown function 'softplus'"):
         parse("softplus(x)")
+
+
+@pytest.mark.usefixtures("softplus")
+def test_the_picture_and_the_step_text_write_a_new_row() -> None:
+    graph = export_graph(evaluate("y = softplus(2*x)", {"x": 0.5}))
+    (node,) = [n for n in graph.nodes if n.op == "softplus"]
+    assert node.label == "softplus"  # the row's symbol, on its op node
+    (step,) = [s for s in step_texts(graph) if s["node"] == node.id]
+    # the row's slope text, with the operand's own text, and its number
+    assert step["text"][1].startswith("∂y/∂(2 · x) = sigmoid(2 · x) = 0.7311;")
+
+
+def test_the_grammar_s_precedence_is_the_table_s() -> None:
+    # the parser and the step text both read it: * binds tighter than -, ^ is right-assoc
+    graph = export_graph(evaluate("y = 2^3^2 - a*b", {"a": 1.0, "b": 2.0}))
+    assert graph.nodes[-1].value == 2**9 - 2
+    (minus,) = [n for n in graph.nodes if n.op == "-"]
+    assert OPS["*"].precedence > OPS["-"].precedence and OPS["^"].right_assoc
+    assert minus.value == 510.0

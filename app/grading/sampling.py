@@ -8,7 +8,7 @@ from app.budget import NODES, REBUILDS, Budget
 from app.build import Built, build
 from app.engine import EngineError, Value, topological_order
 from app.lang import ParseError, Program
-from app.ops import OPS
+from app.ops import OPS, ROOTS
 
 Point = dict[str, float]
 
@@ -29,7 +29,7 @@ def _sign(x: float) -> int | None:
 def pieces(built: Built) -> list[int | None]:
     """Return which side of its kink each node with one is on (None: on it); see app.ops."""
     roots = (built.output, *built.named.values())
-    top = Value(0.0, "roots", roots, tuple(0.0 for _ in roots))
+    top = Value(0.0, ROOTS, roots, tuple(0.0 for _ in roots))
     out: list[int | None] = []
     for node in topological_order(top):
         op = OPS.get(node.op)

@@ -25,10 +25,10 @@ from app.lang.limits import DEFAULT_LIMITS, Limits
 from app.lang.numbers import underflows
 from app.lang.scope import Scope
 from app.lang.tokens import Tok, Token
+from app.ops import INFIX, OPS
 
-# Binding powers: + - < * / < unary minus < ^ ** (right-associative).
-_INFIX = {"+": 10, "-": 10, "*": 20, "/": 20, "^": 40, "**": 40}
-_UNARY_BP = 30
+# Binding powers from the op table: + - < * / < unary minus < ^ ** (right-associative).
+_UNARY_BP = OPS["neg"].precedence
 
 
 class Parser:
@@ -171,12 +171,12 @@ class Parser:
             left = self.parse_prefix()
             while True:
                 t = cur.tok
-                bp = _INFIX.get(t.text) if t.kind is Tok.OP else None
-                if bp is None or bp <= min_bp:
+                row = INFIX.get(t.text) if t.kind is Tok.OP else None
+                if row is None or row.precedence <= min_bp:
                     break
                 cur.advance()
-                op = "^" if t.text == "**" else t.text
-                right = self.parse_expr(bp - 1 if op == "^" else bp)
+                op, bp = row.name, row.precedence
+                right = self.parse_expr(bp - 1 if row.right_assoc else bp)
                 if op == "^":
                     self.constants.check_exponent(right)
                 cur.count(t.start)

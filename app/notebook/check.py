@@ -20,7 +20,7 @@ from app.graph import OP_LABELS, Graph, fmt
 from app.notebook.drawing import Drawing, graph_of, options
 from app.notebook.order import Node
 from app.notebook.walk import Walked, walk
-from app.ops import OPS
+from app.ops import ALIAS, CONSTANT, INPUT, OPS, is_alias
 from app.render.style import html_text, min_width, style_key
 
 RTOL = 1e-6
@@ -100,13 +100,13 @@ def describe(nodes: list[Node], i: int) -> str:
 
     def short(j: int) -> str:
         n = nodes[j]
-        return fmt(n.value, 6) if n.op == "const" else n.name or f"n{j}"
+        return fmt(n.value, 6) if n.is_constant else n.name or f"n{j}"
 
     n = nodes[i]
     if n.is_leaf:
-        kind = "constant" if n.op == "const" else "input"
+        kind = "constant" if n.is_constant else "input"
         return (
-            f"{short(i)} ({kind})" if n.name or n.op == "const" else f"n{i} ({kind} {fmt(n.value)})"
+            f"{short(i)} ({kind})" if n.name or n.is_constant else f"n{i} ({kind} {fmt(n.value)})"
         )
     args = [short(j) for j in n.inputs]
     op = OPS.get(n.op)
@@ -119,9 +119,9 @@ def describe(nodes: list[Node], i: int) -> str:
 def _rebuild(nodes: list[Node], i: int, built: list[Value], rtol: float, atol: float) -> Value:
     n = nodes[i]
     if n.is_leaf:
-        return Value(n.value, "const" if n.op == "const" else "")
-    if n.op == "=" and len(n.inputs) == 1:  # a program's name for a node: the same number
-        return Value.node(built[n.inputs[0]].data, "=", (built[n.inputs[0]],), (1.0,))
+        return Value(n.value, CONSTANT if n.is_constant else INPUT)
+    if is_alias(n.op) and len(n.inputs) == 1:  # a program's name for a node: the same number
+        return Value.node(built[n.inputs[0]].data, ALIAS, (built[n.inputs[0]],), (1.0,))
     op = OPS.get(n.op)
     if op is None:
         raise CannotCheck(
@@ -194,7 +194,7 @@ def check_walked(walked: Walked, rtol: float = RTOL, atol: float = ATOL) -> Chec
         wrong = []
         if not math.isclose(n.value, v.data, rel_tol=rtol, abs_tol=atol):
             wrong.append("value")
-        if n.op != "const" and not math.isclose(n.grad, v.grad, rel_tol=rtol, abs_tol=atol):
+        if not n.is_constant and not math.isclose(n.grad, v.grad, rel_tol=rtol, abs_tol=atol):
             wrong.append("grad")
         if wrong:
             found.append(

@@ -12,6 +12,8 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.ops import is_constant
+
 Found = dict[int, tuple[object, "Node", list[object]]]
 
 
@@ -37,6 +39,11 @@ class Node:
     def is_leaf(self) -> bool:
         """True for a node made from no other node."""
         return not self.inputs
+
+    @property
+    def is_constant(self) -> bool:
+        """True for a number written in the learner's program (chainrule's CONSTANT op)."""
+        return is_constant(self.op)
 
 
 class NotANode(TypeError):

@@ -146,7 +146,7 @@ def _node_lines(
             stack.append((group, True))
         stack.extend((c, False) for c in reversed(children.get(group, [])))
         for n in members.get(group, []):
-            is_op = n.op not in ("", "const") and n.id not in expanded
+            is_op = not n.is_leaf and n.id not in expanded
             if compact:
                 lines.append(value_node(n, opts, op=labels[n.id] if is_op else ""))
                 continue

@@ -22,7 +22,7 @@ def is_compact(shown: list[GraphNode], opts: DotOptions) -> bool:
     """Return whether to draw compactly: as asked, or ("auto") above COMPACT_ABOVE ops."""
     if opts.compact != "auto":
         return bool(opts.compact)
-    return sum(1 for n in shown if n.op not in ("", "const")) > COMPACT_ABOVE
+    return sum(1 for n in shown if not n.is_leaf) > COMPACT_ABOVE
 
 
 def drawn_count(graph: Graph, opts: DotOptions | None = None) -> int:
@@ -38,7 +38,7 @@ def count(shown: list[GraphNode], opts: DotOptions, compact: bool) -> int:
     if compact:
         return len(shown)
     expanded = opts.expand_calls
-    ops = sum(1 for n in shown if n.op not in ("", "const") and not (expanded and n.op == "call"))
+    ops = sum(1 for n in shown if not n.is_leaf and not (expanded and n.is_call))
     return len(shown) + ops
 
 

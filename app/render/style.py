@@ -154,7 +154,7 @@ def value_node(
 
 def op_node(node: GraphNode, label: str) -> str:
     """Return the DOT line of the small op node that makes a value node."""
-    shape = "box" if node.op == "call" or len(label) > 3 else "circle"  # words need a box
+    shape = "box" if node.is_call or len(label) > 3 else "circle"  # words need a box
     return (
         f'"op-{node.id}" [id="op-{node.id}" class="op" shape={shape} style="filled,rounded" '
         f'fillcolor="{OP_FILL}" width=0.3 label=<{html_text(label)}>]'

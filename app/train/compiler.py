@@ -56,17 +56,17 @@ class _Compiler:
 
     def node(self, node: Value, diff: bool) -> int:
         """Return the slot holding node's value, emitting its instruction first."""
-        if node.op == "const":
+        if node.is_constant:
             return self.new("const", node.data)
-        if node.op == "":
+        if node.is_input:
             raise TapeError(f"input '{node.name}' has no slot")
         ins = tuple(self.slot[x] for x in node.inputs)
-        if node.op == "=":
+        if node.is_alias:
             return ins[0]
         kinds = {self.kind[s] for s in ins}
         if kinds == {"const"}:
             return self.new("const", node.data)
-        if node.op == "call":
+        if node.is_call:
             return self.call(node, ins, diff)
         consts = tuple(self.tape.consts.get(s) for s in ins)
         fwd = forward_rule(node.op, ins, consts)

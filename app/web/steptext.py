@@ -13,13 +13,13 @@ from collections import Counter
 from typing import Any
 
 from app.graph import Graph, GraphNode
+from app.ops import MINUS, OPS, is_alias
 from app.render import fmt
 
-MINUS = "\u2212"  # one minus sign throughout: numbers and formulas alike
 MAX_TEXT = 28
 MAX_PARTS = 6  # a total of more contributions is written first + second + … + last
-PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "^": 4, "**": 4}
-SYMBOL = {"*": "·", "-": MINUS, "/": "/", "+": "+", "^": "^", "**": "^"}
+# the operators written between their operands, and how tightly they bind (the op table's)
+PRECEDENCE = {op.name: op.precedence for op in OPS.values() if op.infix}
 SIMPLE = re.compile(r"[\w.\u2212]+")
 
 
@@ -54,10 +54,11 @@ class GraphIndex:
             text = "…"
         else:
             parts = [self._wrap(a, node.op, depth) for a in self.inputs.get(nid, [])]
+            row = OPS.get(node.op)
             if node.op in PRECEDENCE and len(parts) == 2:
-                text = f"{parts[0]} {SYMBOL[node.op]} {parts[1]}"
-            elif node.op == "neg" and parts:
-                text = MINUS + parts[0]
+                text = f"{parts[0]} {row.inline if row else node.op} {parts[1]}"
+            elif row is not None and row.arity == 1 and row.inline and parts:
+                text = row.inline + parts[0]  # a prefix operator: −x
             else:
                 text = f"{node.label or node.op}({', '.join(parts)})"
             if len(text) > MAX_TEXT:
@@ -83,22 +84,13 @@ class GraphIndex:
         """The symbolic local derivative d(node)/d(input slot k), or "" when not simple."""
         node = self.nodes[nid]
         args = self.inputs.get(nid, [])
-        op = node.op
-        if op in ("+", "="):
-            return "1"
-        if op == "-":
-            return "1" if k == 0 else MINUS + "1"
-        if op == "neg":
-            return MINUS + "1"
-        if op == "*" and len(args) == 2:
-            return self.text(args[1 - k])
-        if op == "/" and len(args) == 2:
-            return f"1/{self.term(args[1])}" if k == 0 else ""
-        if op == "exp":
-            return f"exp({self.text(args[0])})"
-        if op == "log":
-            return f"1/{self.term(args[0])}"
-        return ""
+        if is_alias(node.op):
+            return "1"  # a new name for the same number
+        row = OPS.get(node.op)
+        if row is None or row.slope_text is None or len(args) != row.arity:
+            return ""
+        texts = tuple(self.text(a) for a in args)
+        return row.slope_text(k, texts, tuple(self.term(a) for a in args))
 
 
 def _total(parts: list[float], total: float | None, precision: int) -> str:

@@ -59,7 +59,7 @@ def built_rows(built: Built) -> list[dict[str, Any]]:
             "id": f"n{k}",
             "name": v.name,
             "value_text": fmt(v.data, TABLE_DIGITS),
-            "grad_text": fmt(None if v.op == "const" else v.grad, TABLE_DIGITS),
+            "grad_text": fmt(None if v.is_constant else v.grad, TABLE_DIGITS),
             "input": v.name in built.inputs and built.inputs[v.name] is v,
         }
         for k, v in enumerate(topological_order(built.output))
