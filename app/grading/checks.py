@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from app.budget import NODES
+from app.errors import to_reply
 from app.grading.answers import MAX_FORMULA
 from app.grading.formulas import Mismatch, Tolerance, compile_formula, first_mismatch, value_at
 from app.grading.problem import Problem, label
@@ -180,15 +181,9 @@ class Checker:
 
 
 def _unreadable(what: str, exc: ParseError) -> Verdict:
-    error = {
-        "message": exc.message,
-        "line": exc.line,
-        "column": exc.column,
-        "length": exc.length,
-        "snippet": exc.snippet,
-    }
-    output = (
-        f"the answer for {what} is not a formula chainrule can read:\n"
-        f"{exc.line}:{exc.column}: {exc.message}\n{exc.snippet}"
-    )
-    return Verdict(False, output, readable=False, error=error)
+    """The verdict on a formula that does not parse: the API's words for the error
+    (app/errors.py) and its place in the formula."""
+    reply = to_reply(exc)
+    where = {k: reply.fields[k] for k in ("line", "column", "length", "snippet")}
+    output = f"the answer for {what} is not a formula chainrule can read:\n{reply.text()}"
+    return Verdict(False, output, readable=False, error={"message": reply.detail, **where})
