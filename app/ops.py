@@ -41,11 +41,6 @@ def is_constant(op: str) -> bool:
     return op == CONSTANT
 
 
-def is_leaf(op: str) -> bool:
-    """True for the op of a node made from no other node (an input or a constant)."""
-    return op in (INPUT, CONSTANT)
-
-
 def is_alias(op: str) -> bool:
     """True for the op of a named line that only renames another node."""
     return op == ALIAS
