@@ -29,14 +29,15 @@ class Verdict(NamedTuple):
 NO_ANSWER = Verdict(False, "no answer given")
 
 
-def number_text(x: float) -> str:
-    """Return a number as a short, exact-enough string (12 significant digits)."""
+def feedback_number(x: float) -> str:
+    """A number as grading's feedback writes it: 12 significant digits (not a round trip;
+    the page's fields use app.web.playground.round_trip_text)."""
     return f"{x:.12g}"
 
 
 def where(point: Mapping[str, float], inputs: Iterable[str]) -> str:
     """Return 'a = 2, b = 1' for the inputs of a point."""
-    return ", ".join(f"{n} = {number_text(point[n])}" for n in inputs) or "the given values"
+    return ", ".join(f"{n} = {feedback_number(point[n])}" for n in inputs) or "the given values"
 
 
 def formula_limits(limits: Limits) -> Limits:
@@ -77,15 +78,15 @@ class Checker:
         if abs(got - q.want) <= q.allowed:
             return q.correct
         if not self.problem.options.reveal:
-            return Verdict(False, f"{number_text(got)} is not {q.what} at the given values")
-        return Verdict(False, f"{q.expected}, got {number_text(got)}")
+            return Verdict(False, f"{feedback_number(got)} is not {q.what} at the given values")
+        return Verdict(False, f"{q.expected}, got {feedback_number(got)}")
 
     def _numeric_question(self, of: str, wrt: str | None) -> _Numeric:
         want = self.problem.truth(of, wrt)
         what = label(of, wrt)
-        shown = f" ({what} = {number_text(want)})" if self.problem.options.reveal else ""
+        shown = f" ({what} = {feedback_number(want)})" if self.problem.options.reveal else ""
         allowed = self.tol.tolerance(want)
-        expected = f"expected {what} = {number_text(want)} (within {allowed:.3g})"
+        expected = f"expected {what} = {feedback_number(want)} (within {allowed:.3g})"
         return _Numeric(what, want, allowed, Verdict(True, f"correct{shown}"), expected)
 
     def constant(self, of: str, wrt: str | None, text: str) -> Verdict:
@@ -175,8 +176,9 @@ class Checker:
         if miss.got is None:
             return f"{text} cannot be computed {at}: {miss.error}"
         if not self.problem.options.reveal:
-            return f"{text} is not {what}: {at} it gives {number_text(miss.got)}, which is wrong"
-        got, want = number_text(miss.got), number_text(miss.want)
+            got = feedback_number(miss.got)
+            return f"{text} is not {what}: {at} it gives {got}, which is wrong"
+        got, want = feedback_number(miss.got), feedback_number(miss.want)
         return f"{text} is not {what}: {at} it gives {got}, expected {want}"
 
 

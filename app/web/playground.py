@@ -50,7 +50,7 @@ class PageState:
         """Return the query string reproducing this view (without the page's own if api)."""
         o = self.options
         params: list[tuple[str, str]] = [("expression", self.expression)]
-        params += [(k, number_text(v)) for k, v in self.values.items()]
+        params += [(k, round_trip_text(v)) for k, v in self.values.items()]
         params += [("rankdir", o.rankdir)] if o.rankdir != "auto" else []
         params += [("local_grads", "true")] if o.local_grads else []
         params += [("expand_calls", "true")] if o.expand_calls else []
@@ -65,8 +65,9 @@ class PageState:
         return urlencode(params)
 
 
-def number_text(x: float) -> str:
-    """The shortest text that reads back as x ("0.1", "2", "1e-07"), for fields and links."""
+def round_trip_text(x: float) -> str:
+    """The shortest text that reads back as x exactly ("0.1", "2", "1e-07"), for the
+    page's fields and links (grading's feedback rounds: app.grading.checks.feedback_number)."""
     text = repr(float(x))
     return text[:-2] if text.endswith(".0") else text
 

@@ -25,9 +25,9 @@ from app.web.errors import ReplyError
 from app.web.playground import (
     DEFAULT_VALUE,
     PageState,
-    number_text,
     page_result,
     read_state,
+    round_trip_text,
     steps_links,
 )
 from app.web.services import answer
@@ -63,7 +63,7 @@ async def page(request: Request, services: ServicesDep, state: PageState) -> HTM
         "expression": state.expression,
         "line_count": state.expression.count("\n") + 1,
         "inputs": [
-            {"name": k, "text": number_text(state.values.get(k, DEFAULT_VALUE))}
+            {"name": k, "text": round_trip_text(state.values.get(k, DEFAULT_VALUE))}
             for k in outcome["inputs"]
         ],
         "options": state.options,
