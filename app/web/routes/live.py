@@ -103,7 +103,7 @@ async def optimize_stream(body: OptimizeStreamRequest, services: ServicesDep) ->
 
     def start() -> tuple[LiveRun, ExitStack]:
         turn = ExitStack()
-        turn.enter_context(gate.slot(wait))
+        turn.enter_context(gate.job(wait))
         try:
             run = LiveRun(req, services.limits, bounds_from(services.settings), budget)
         except BaseException:

@@ -78,7 +78,7 @@ def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
     req = body.run_request(body.record_every)
     draw = drawer(services.renderer) if body.svg else None
     budget = services.budget()
-    with services.train_gate.slot_within(budget.seconds_left()):  # queued too long: 503
+    with services.train_gate.job_within(budget.seconds_left()):  # queued too long: 503
         result = run(req, services.limits, bounds_from(services.settings), draw, budget)
     return JSONBytes(result)
 
