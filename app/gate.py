@@ -58,7 +58,7 @@ class WorkGate:
         self.workers = max(1, workers)
         self.queue = max(0, queue)
         self.capacity = self.workers + self.queue
-        self.admitted = 0  # running + waiting
+        self.taken = 0  # places taken: running + waiting
         self.running = 0
         self.refused = 0
         self.mean_seconds = 1.0  # a running mean of one job's seconds, for Retry-After
@@ -67,31 +67,31 @@ class WorkGate:
 
     def retry_after(self) -> int:
         """Return whole seconds after which a refused job may find room (for Retry-After)."""
-        rounds = max(1, self.admitted) / self.workers
+        rounds = max(1, self.taken) / self.workers
         return min(60, max(1, math.ceil(self.mean_seconds * rounds)))
 
-    def admit(self) -> None:
+    def take_place(self) -> None:
         """Take a place (running or waiting), or raise the gate's busy error when none is left.
 
-        Every admit() is paired with one leave(); turn() runs the job in between.
+        Every take_place() is paired with one release_place(); worker() runs the job between.
         """
         with self._cond:
-            if self.admitted >= self.capacity:
+            if self.taken >= self.capacity:
                 self.refused += 1
                 raise self.busy(self.retry_after())
-            self.admitted += 1
+            self.taken += 1
 
-    def leave(self) -> None:
-        """Give back the place taken by admit() (after the job's turn, or instead of it)."""
+    def release_place(self) -> None:
+        """Give back the place taken by take_place() (after worker(), or instead of it)."""
         with self._cond:
-            self.admitted -= 1
+            self.taken -= 1
 
     @contextmanager
-    def turn(self, wait: float) -> Iterator[None]:
+    def worker(self, wait: float) -> Iterator[None]:
         """Run the body as one of the `workers` running jobs, waiting at most `wait` seconds.
 
-        The caller has been admitted; when no worker frees up in time, raise the gate's busy
-        error (the place stays taken until leave()).
+        The caller holds a place; when no worker frees up in time, raise the gate's busy
+        error (the place stays taken until release_place()).
         """
         deadline = time.monotonic() + wait
         with self._cond:
@@ -113,25 +113,26 @@ class WorkGate:
                 self._cond.notify()
 
     @contextmanager
-    def slot(self, wait: float) -> Iterator[None]:
-        """admit(), then turn(wait), then leave(): one whole job from a plain thread."""
-        self.admit()
+    def job(self, wait: float) -> Iterator[None]:
+        """take_place(), then worker(wait), then release_place(): one whole job (from a
+        plain thread)."""
+        self.take_place()
         try:
-            with self.turn(wait):
+            with self.worker(wait):
                 yield
         finally:
-            self.leave()
+            self.release_place()
 
     @contextmanager
-    def slot_within(self, seconds_left: float) -> Iterator[None]:
-        """slot() for a job that must finish within seconds_left (its wall-clock budget).
+    def job_within(self, seconds_left: float) -> Iterator[None]:
+        """job() for a job that must finish within seconds_left (its wall-clock budget).
 
         It waits for a turn only while a typical run (the running mean) still fits after the
         wait; and if it waited for a good part of its budget and then runs out of wall time,
         that is the queue's doing: the busy error (503 with Retry-After), not a 422.
         """
         queued = time.monotonic()
-        with self.slot(max(0.0, seconds_left - self.mean_seconds)):
+        with self.job(max(0.0, seconds_left - self.mean_seconds)):
             waited = time.monotonic() - queued
             try:
                 yield
@@ -141,7 +142,8 @@ class WorkGate:
                 raise
 
     def executor(self) -> ThreadPoolExecutor:
-        """Return the threads for admitted async jobs (one per place, so none queues there)."""
+        """Return the threads for async jobs holding a place (one per place, so none queues
+        there)."""
         with self._cond:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(self.capacity, thread_name_prefix="gate")

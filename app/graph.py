@@ -17,8 +17,6 @@ from app.engine import Value, topological_order
 from app.lang.ast import Assign, ExprStmt
 from app.ops import OPS, is_call, is_constant, is_leaf
 
-KINDS = ("input", "constant", "intermediate", "output", "call")
-
 # How each engine op is shown in an op node (the op table's symbols); anything else
 # ("=", "call") is shown as it is.
 OP_LABELS = {name: op.symbol for name, op in OPS.items()}

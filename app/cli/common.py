@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.build import MissingValuesError
-from app.engine import EngineError
-from app.lang import SourceError
+from app.errors import find_reply
 from app.lang.numbers import read_number
 
 EXIT_INPUT_ERROR = 2
@@ -85,10 +83,13 @@ def parse_values(items: list[str]) -> dict[str, float]:
 
 
 def report_input_error(exc: Exception) -> int:
-    """Print an input error to stderr the way a compiler would; return exit status 2."""
-    if isinstance(exc, SourceError):
-        print(f"{exc.line}:{exc.column}: {exc.message}\n{exc.snippet}", file=sys.stderr)
-    elif isinstance(exc, MissingValuesError | EngineError | UsageError | ValueError | OSError):
+    """Print an input error to stderr the way a compiler would (the API's words, from
+    app/errors.py: 'line:column: detail' and the caret snippet for a place in the
+    program); return exit status 2. Anything that is not an input error is raised again."""
+    reply = find_reply(exc)
+    if reply is not None:
+        print(reply.text() if reply.at_source else f"error: {reply.detail}", file=sys.stderr)
+    elif isinstance(exc, ValueError | OSError):  # a usage error, a file that cannot be read
         print(f"error: {exc}", file=sys.stderr)
     else:
         raise exc

@@ -19,7 +19,8 @@ from app.budget import BudgetExceeded
 from app.build import MissingValuesError
 from app.cli.common import EXIT_INPUT_ERROR, report_input_error
 from app.engine import EngineError
-from app.grading import Grader, GradingError, Problem, Result, label
+from app.errors import find_reply
+from app.grading import Grader, Problem, Result, label
 from app.grading import spec as specs
 from app.grading.formats import FORMATS, Format, could_not_grade, render
 from app.grading.questions import answer_to, merge
@@ -149,8 +150,14 @@ def _grade_free(grader: Grader, entries: list[Any]) -> Graded:
         answers = [answer_to(q, e.get("answer")) for q, e in zip(questions, entries, strict=True)]
         return Graded(grader.grade(answers), [], True)
     except ValueError as exc:  # GradingError is one: an unknown node, a duplicate name
-        message = exc.message if isinstance(exc, GradingError) else str(exc)
-        return _not_gradable(f"the submission cannot be graded: {message}", empty)
+        return _not_gradable(f"the submission cannot be graded: {_detail(exc)}", empty)
+
+
+def _detail(exc: Exception) -> str:
+    """The words for an error of the problem or submission: the API's (app/errors.py), or
+    the text of a file that cannot be read."""
+    reply = find_reply(exc)
+    return reply.detail if reply is not None else str(exc)
 
 
 def meta(grader: Grader, spec: specs.ProblemSpec) -> list[dict[str, Any]]:
@@ -187,8 +194,7 @@ def run(args: argparse.Namespace) -> int:
         _failed(args, None, EXIT_INPUT_ERROR)
         return report_input_error(exc)
     except (ValueError, OSError, BudgetExceeded) as exc:  # GradingError is a ValueError
-        message = exc.message if isinstance(exc, GradingError) else str(exc)
-        return _failed(args, f"{args.problem}: {message}", EXIT_INPUT_ERROR)
+        return _failed(args, f"{args.problem}: {_detail(exc)}", EXIT_INPUT_ERROR)
     except Exception as exc:  # a bug, or the machine: still an answer for the platform
         return _failed(args, f"{args.problem}: cannot be read ({type(exc).__name__})", 1)
     try:

@@ -84,10 +84,8 @@ def run_command(args: argparse.Namespace) -> int:
         return report_input_error(
             UsageError(f"not a parameter (NAME=VALUE) nor a data column: {missing}")
         )
-    except (SourceError, EngineError, UsageError, OSError) as exc:
+    except (SourceError, EngineError, UsageError, OSError, TrainingError, BudgetExceeded) as exc:
         return report_input_error(exc)
-    except (TrainingError, BudgetExceeded) as exc:
-        return report_input_error(ValueError(str(exc)))
     for warning in result["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     if args.json:

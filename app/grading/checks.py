@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from app.budget import NODES
+from app.errors import to_reply
 from app.grading.answers import MAX_FORMULA
 from app.grading.formulas import Mismatch, Tolerance, compile_formula, first_mismatch, value_at
 from app.grading.problem import Problem, label
@@ -28,14 +29,15 @@ class Verdict(NamedTuple):
 NO_ANSWER = Verdict(False, "no answer given")
 
 
-def number_text(x: float) -> str:
-    """Return a number as a short, exact-enough string (12 significant digits)."""
+def feedback_number(x: float) -> str:
+    """A number as grading's feedback writes it: 12 significant digits (not a round trip;
+    the page's fields use app.web.playground.round_trip_text)."""
     return f"{x:.12g}"
 
 
 def where(point: Mapping[str, float], inputs: Iterable[str]) -> str:
     """Return 'a = 2, b = 1' for the inputs of a point."""
-    return ", ".join(f"{n} = {number_text(point[n])}" for n in inputs) or "the given values"
+    return ", ".join(f"{n} = {feedback_number(point[n])}" for n in inputs) or "the given values"
 
 
 def formula_limits(limits: Limits) -> Limits:
@@ -76,15 +78,15 @@ class Checker:
         if abs(got - q.want) <= q.allowed:
             return q.correct
         if not self.problem.options.reveal:
-            return Verdict(False, f"{number_text(got)} is not {q.what} at the given values")
-        return Verdict(False, f"{q.expected}, got {number_text(got)}")
+            return Verdict(False, f"{feedback_number(got)} is not {q.what} at the given values")
+        return Verdict(False, f"{q.expected}, got {feedback_number(got)}")
 
     def _numeric_question(self, of: str, wrt: str | None) -> _Numeric:
         want = self.problem.truth(of, wrt)
         what = label(of, wrt)
-        shown = f" ({what} = {number_text(want)})" if self.problem.options.reveal else ""
+        shown = f" ({what} = {feedback_number(want)})" if self.problem.options.reveal else ""
         allowed = self.tol.tolerance(want)
-        expected = f"expected {what} = {number_text(want)} (within {allowed:.3g})"
+        expected = f"expected {what} = {feedback_number(want)} (within {allowed:.3g})"
         return _Numeric(what, want, allowed, Verdict(True, f"correct{shown}"), expected)
 
     def constant(self, of: str, wrt: str | None, text: str) -> Verdict:
@@ -174,21 +176,16 @@ class Checker:
         if miss.got is None:
             return f"{text} cannot be computed {at}: {miss.error}"
         if not self.problem.options.reveal:
-            return f"{text} is not {what}: {at} it gives {number_text(miss.got)}, which is wrong"
-        got, want = number_text(miss.got), number_text(miss.want)
+            got = feedback_number(miss.got)
+            return f"{text} is not {what}: {at} it gives {got}, which is wrong"
+        got, want = feedback_number(miss.got), feedback_number(miss.want)
         return f"{text} is not {what}: {at} it gives {got}, expected {want}"
 
 
 def _unreadable(what: str, exc: ParseError) -> Verdict:
-    error = {
-        "message": exc.message,
-        "line": exc.line,
-        "column": exc.column,
-        "length": exc.length,
-        "snippet": exc.snippet,
-    }
-    output = (
-        f"the answer for {what} is not a formula chainrule can read:\n"
-        f"{exc.line}:{exc.column}: {exc.message}\n{exc.snippet}"
-    )
-    return Verdict(False, output, readable=False, error=error)
+    """The verdict on a formula that does not parse: the API's words for the error
+    (app/errors.py) and its place in the formula."""
+    reply = to_reply(exc)
+    where = {k: reply.fields[k] for k in ("line", "column", "length", "snippet")}
+    output = f"the answer for {what} is not a formula chainrule can read:\n{reply.text()}"
+    return Verdict(False, output, readable=False, error={"message": reply.detail, **where})

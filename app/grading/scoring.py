@@ -112,10 +112,6 @@ class Grader:
             "tests": tests,
         }
 
-    def test(self, answer: AnswerLike, of: str, also: set[str] | None = None) -> Result:
-        """Grade one answer whose question was checked; of is the resolved node name."""
-        return self._test(answer, of, read(answer.answer), also or set())
-
     def _test(self, answer: AnswerLike, of: str, reading: Reading, also: set[str]) -> Result:
         verdict = self.verdict(answer, of, reading, also)
         points = answer.points

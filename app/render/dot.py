@@ -6,7 +6,8 @@ depends only on the graph and the options: the same program gives the same bytes
 it is linear in the graph, and the drawing ceiling (the budget's DRAW resource) is checked
 before anything is built.
 
-The SVG contract with the browser (also in /work/notes/svg-contract.md):
+The SVG contract with the browser (static/js/drawing.js relies on it; tests/test_render.py
+checks it):
 
 - Numbers: `value_text = fmt(value, precision)`, `grad_text = fmt(grad, precision)`
   (`app.graph.fmt`: significant digits, compact exponent, "0", "inf", "-inf", "nan").

@@ -136,26 +136,27 @@ class Renderer:
         self, dot: str, fmt: str, budget: Budget | None, extra: tuple[str, ...] = ()
     ) -> str | bytes:
         """Take a place at the gate (RenderBusy at once if none), then draw in its thread."""
-        self.gate.admit()
+        self.gate.take_place()
         loop = asyncio.get_running_loop()
-        work = partial(self._admitted, dot, fmt, budget, extra)
+        work = partial(self._draw_in_place, dot, fmt, budget, extra)
         try:
             job = loop.run_in_executor(self.gate.executor(), work)
         except BaseException:
-            self.gate.leave()
+            self.gate.release_place()
             raise
         return await job
 
-    def _admitted(
+    def _draw_in_place(
         self, dot: str, fmt: str, budget: Budget | None, extra: tuple[str, ...] = ()
     ) -> str | bytes:
+        """Draw in a gate thread for a caller that took a place (_in_gate); give it back."""
         try:
             if fmt != "svg":
-                return self._render(dot, fmt, budget, admitted=True, extra=extra)
+                return self._render(dot, fmt, budget, placed=True, extra=extra)
             skeleton, numbers = split(dot)
-            return fill(cast(str, self._render(skeleton, "svg", budget, admitted=True)), numbers)
+            return fill(cast(str, self._render(skeleton, "svg", budget, placed=True)), numbers)
         finally:
-            self.gate.leave()
+            self.gate.release_place()
 
     def _lookup(self, dot: str) -> str | None:
         """Return the SVG of dot if its layout is cached, else None."""
@@ -186,7 +187,7 @@ class Renderer:
         dot: str,
         fmt: str,
         budget: Budget | None,
-        admitted: bool = False,
+        placed: bool = False,
         extra: tuple[str, ...] = (),
     ) -> str | bytes:
         """Return the cached drawing, or wait for the same drawing already under way, or
@@ -209,11 +210,11 @@ class Renderer:
         try:
             timeout = self.timeout if budget is None else min(self.timeout, budget.dot_timeout())
             wait = max(0.0, budget.seconds_left()) if budget is not None else self.timeout
-            if admitted:
-                with self.gate.turn(wait):
+            if placed:
+                with self.gate.worker(wait):
                     out = self._draw(dot, fmt, timeout, extra)
             else:
-                with self.gate.slot(wait):
+                with self.gate.job(wait):
                     out = self._draw(dot, fmt, timeout, extra)
         except BaseException as exc:
             mine.set_exception(exc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from app.budget import Budget, BudgetExceeded
@@ -55,7 +55,6 @@ class RunRequest:
     steps: int | None = None
     record_every: int | None = None
     fit: FitRequest | None = None  # also answer the fitted model's predictions on a grid
-    warnings: list[str] = field(default_factory=list)
 
 
 def resolve(

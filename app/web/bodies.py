@@ -18,30 +18,23 @@ from fastapi._compat import ModelField
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
+from app.errors import MAX_ERRORS, body_too_complex, invalid_request
 from app.jsonread import DEFAULT_JSON_LIMITS, JSONLimits, JSONNumberError, JSONTooComplex, loads
 
 INLINE_BYTES = 64 * 1024  # smaller bodies are decoded on the loop (a thread hop costs more)
-MAX_ERRORS = 20  # validation errors kept and listed (their count is given too)
 
 
 class BodyRefused(HTTPException):
-    """A JSON body refused before validation (answered as problem+json: status, slug, extra).
+    """A JSON body refused before validation (answered with its reply of app/errors.py:
+    over the parse-cost limit, or a number that would become 0).
 
     An HTTPException, so FastAPI's body reading passes it on instead of a generic 400.
     """
 
-    def __init__(self, status: int, title: str, detail: str, slug: str, **extra: Any) -> None:
-        super().__init__(status, detail)
-        self.title = title
-        self.slug = slug
-        self.extra = extra
-
-
-def too_complex(exc: JSONTooComplex) -> BodyRefused:
-    """Return the 413 for a body over the parse-cost limit."""
-    detail = f"request body: {exc}"
-    title = "Request body too complex"
-    return BodyRefused(413, title, detail, "body-too-complex", limit=exc.limit, unit=exc.what)
+    def __init__(self, exc: JSONTooComplex | JSONNumberError) -> None:
+        too_complex = isinstance(exc, JSONTooComplex)
+        self.reply = body_too_complex(exc) if too_complex else invalid_request(str(exc))
+        super().__init__(self.reply.status, self.reply.detail)
 
 
 class BodyInvalid(HTTPException):
@@ -89,10 +82,8 @@ class BoundedJSONRequest(Request):
                     self._json = loads(body, limits)
                 else:
                     self._json = await run_in_threadpool(decode, body, limits, self.body_field)
-            except JSONTooComplex as exc:
-                raise too_complex(exc) from None
-            except JSONNumberError as exc:
-                raise BodyRefused(422, "Invalid request", str(exc), "validation") from None
+            except (JSONTooComplex, JSONNumberError) as exc:
+                raise BodyRefused(exc) from None
         return self._json
 
 

@@ -1,6 +1,6 @@
 """A problem as a picture: GET /api/graph.svg answers an <img> (a client that accepts images)
 with an SVG image stating the error, under the problem's own status, instead of a broken
-image. Every word is escaped; the problem's JSON is what the error handlers wrote."""
+image. Every word is escaped; the problem's JSON is what the API answers (app/errors.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from xml.sax.saxutils import escape
 
 from fastapi import Request
 from fastapi.responses import Response
+
+from app.errors import find_reply
+from app.web.errors import reply_body
 
 SVG_MEDIA = "image/svg+xml"
 WIDTH = 640
@@ -23,17 +26,6 @@ def accepts_image(request: Request) -> bool:
     """True when the client asks for an image (Accept names image/svg+xml or image/*)."""
     accept = request.headers.get("accept", "").lower()
     return "image/svg+xml" in accept or "image/*" in accept
-
-
-async def problem_of(request: Request, exc: Exception) -> Response | None:
-    """Return the app's own problem+json answer for exc (its registered handler), if any."""
-    handlers: dict[Any, Any] = request.app.exception_handlers
-    for kind in type(exc).__mro__:
-        handler = handlers.get(kind)
-        if handler is not None and kind is not Exception:
-            response: Response = await handler(request, exc)
-            return response
-    return None
 
 
 def svg_of_problem(problem: dict[str, Any]) -> str:
@@ -62,17 +54,13 @@ def svg_of_problem(problem: dict[str, Any]) -> str:
 
 
 async def error_image(request: Request, exc: Exception) -> Response | None:
-    """Return the SVG image answer for exc under the problem's status (None: no handler)."""
-    response = await problem_of(request, exc)
-    if response is None:
+    """Return the SVG image answer for exc under its reply's status (app/errors.py; None
+    for an error the table does not know, which stays the 500)."""
+    reply = find_reply(exc)
+    if reply is None:
         return None
-    problem = json.loads(bytes(response.body))
-    headers = {"Cache-Control": "no-store"}
-    if "retry-after" in response.headers:
-        headers["Retry-After"] = response.headers["retry-after"]
+    problem = json.loads(reply_body(reply))
+    headers = {"Cache-Control": "no-store", **reply.headers}
     return Response(
-        svg_of_problem(problem),
-        status_code=response.status_code,
-        media_type=SVG_MEDIA,
-        headers=headers,
+        svg_of_problem(problem), status_code=reply.status, media_type=SVG_MEDIA, headers=headers
     )

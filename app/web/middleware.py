@@ -11,7 +11,8 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.web.errors import PROBLEM_JSON, closing_problem, problem_body
+from app.errors import INTERNAL, body_too_large
+from app.web.errors import PROBLEM_JSON, closing_reply, reply_body
 
 ACCESS_LOGGER = "chainrule.access"
 
@@ -31,13 +32,12 @@ class BodyTooLarge(HTTPException):
     """The request body is over the configured limit (answered as 413 problem+json)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request body is larger than the limit of {limit:,} bytes")
+        super().__init__(413, body_too_large(limit).detail)
         self.limit = limit
 
 
 def _too_large_response(limit: int) -> tuple[Message, Message]:
-    detail = f"request body is larger than the limit of {limit:,} bytes"
-    return closing_problem(413, "Request body too large", detail, "body-too-large", limit=limit)
+    return closing_reply(body_too_large(limit))
 
 
 class BodySizeLimit:
@@ -136,13 +136,11 @@ class SecurityHeaders:
             if started:
                 raise
             logging.getLogger("chainrule.error").exception("unhandled error")
-            body = problem_body(
-                500, "Internal error", "the server could not complete the request", "internal"
-            )
+            body = reply_body(INTERNAL)
             await send_with_headers(
                 {
                     "type": "http.response.start",
-                    "status": 500,
+                    "status": INTERNAL.status,
                     "headers": [
                         (b"content-type", PROBLEM_JSON.encode()),
                         (b"content-length", str(len(body)).encode()),

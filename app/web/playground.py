@@ -13,14 +13,13 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from app.budget import BudgetExceeded
-from app.build import MissingValuesError
 from app.engine import EngineError
+from app.errors import ErrorReply, find_reply
 from app.lang import SourceError
 from app.lang.numbers import read_number
 from app.lang.text import normalize_breaks
 from app.render import DotOptions, RenderError, fmt, to_dot
 from app.render.style import Compact, Level, Rankdir
-from app.web.errors import ProblemError
 from app.web.schemas.common import QUERY_OPTIONS, read_expand
 from app.web.services import Computed, Services
 from app.web.steptext import step_texts
@@ -51,7 +50,7 @@ class PageState:
         """Return the query string reproducing this view (without the page's own if api)."""
         o = self.options
         params: list[tuple[str, str]] = [("expression", self.expression)]
-        params += [(k, number_text(v)) for k, v in self.values.items()]
+        params += [(k, round_trip_text(v)) for k, v in self.values.items()]
         params += [("rankdir", o.rankdir)] if o.rankdir != "auto" else []
         params += [("local_grads", "true")] if o.local_grads else []
         params += [("expand_calls", "true")] if o.expand_calls else []
@@ -66,8 +65,9 @@ class PageState:
         return urlencode(params)
 
 
-def number_text(x: float) -> str:
-    """The shortest text that reads back as x ("0.1", "2", "1e-07"), for fields and links."""
+def round_trip_text(x: float) -> str:
+    """The shortest text that reads back as x exactly ("0.1", "2", "1e-07"), for the
+    page's fields and links (grading's feedback rounds: app.grading.checks.feedback_number)."""
     text = repr(float(x))
     return text[:-2] if text.endswith(".0") else text
 
@@ -153,15 +153,23 @@ def _rows(
     return rows, check
 
 
-def _error(exc: SourceError, source: str) -> dict[str, Any]:
+def _error(exc: Exception, source: str) -> dict[str, Any]:
+    """What the page shows of an error: the reply's detail (app/errors.py, the API's words),
+    with the span of the source it points at marked."""
+    reply: ErrorReply | None = find_reply(exc)
+    if reply is None:
+        return {"message": str(exc)}
+    if not reply.at_source:
+        return {"message": reply.detail}
+    line, column, length = (reply.fields[k] for k in ("line", "column", "length"))
     lines = source.split("\n")
-    text = lines[exc.line - 1] if exc.line <= len(lines) else ""
-    col = exc.column - 1
-    span = text[col : col + max(1, exc.length)] or " "
+    text = lines[line - 1] if line <= len(lines) else ""
+    col = column - 1
+    span = text[col : col + max(1, length)] or " "
     return {
-        "message": exc.message,
-        "line": exc.line,
-        "column": exc.column,
+        "message": reply.detail,
+        "line": line,
+        "column": column,
         "before": text[:col],
         "span": span,
         "after": text[col + len(span) :],
@@ -183,10 +191,8 @@ def _compute(services: Services, state: PageState) -> dict[str, Any]:
         computed = services.compute_now(
             state.expression, state.values, o.expand_calls, None, o.expand
         )
-    except SourceError as exc:
+    except (EngineError, ValueError, BudgetExceeded) as exc:  # SourceError is a ValueError
         return {"error": _error(exc, state.expression), "inputs": inputs}
-    except (EngineError, MissingValuesError, BudgetExceeded, ValueError) as exc:
-        return {"error": {"message": str(exc)}, "inputs": inputs}
     count = len(computed.graph.steps)
     first = min(state.steps_from, max(0, count - 1))
     steps = step_texts(computed.graph, state.options.precision, first, first + PAGE_STEPS)
@@ -217,8 +223,8 @@ async def page_result(services: Services, state: PageState) -> dict[str, Any]:
         text = await services.svg(to_dot(computed.graph, state.options), computed.graph)
         # Trusted markup: our renderer escapes every label (app.render.style.html_text).
         svg = Markup(text[text.find("<svg") :])
-    except (ProblemError, RenderError, BudgetExceeded) as exc:
-        svg_error = str(exc)
+    except (RenderError, BudgetExceeded) as exc:
+        svg_error = _error(exc, "")["message"]
     outcome["result"] |= {"svg": svg, "svg_error": svg_error}
     return outcome
 

@@ -7,7 +7,8 @@ import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.web.errors import closing_problem
+from app.errors import request_timeout
+from app.web.errors import closing_reply
 
 
 class HeadAsGet:
@@ -80,5 +81,4 @@ class BodyReadTimeout:
                 await send(ours)
 
     def _timeout_response(self) -> tuple[Message, Message]:
-        detail = f"no part of the request body arrived for {self.timeout:g} s"
-        return closing_problem(408, "Request timeout", detail, "request-timeout")
+        return closing_reply(request_timeout(self.timeout))

@@ -16,16 +16,7 @@ from app.build import Built, evaluate
 from app.config import Settings
 from app.gate import Busy, WorkGate
 from app.graph import Graph, export_graph, graph_to_json, json_number
-from app.render import (
-    DotOptions,
-    GraphTooLarge,
-    RenderBusy,
-    Renderer,
-    RenderError,
-    RenderTimeout,
-    to_dot,
-)
-from app.web.errors import ProblemError
+from app.render import DotOptions, Renderer, to_dot
 from app.web.parse_cache import ParseCache
 from app.web.schemas.common import DrawOptions
 
@@ -108,30 +99,9 @@ class Services:
         )
 
     async def svg(self, dot: str, graph: Graph, budget: Budget | None = None) -> str:
-        """Draw dot off the event loop; raise ProblemError when it cannot be drawn."""
-        try:
-            return await self.renderer.svg_async(dot, len(graph.nodes), budget or self.budget())
-        except RenderError as exc:
-            raise drawing_problem(exc) from None
-
-
-def drawing_problem(exc: RenderError) -> ProblemError:
-    """Return the problem for a drawing that failed (422; 503 with Retry-After when busy)."""
-    if isinstance(exc, GraphTooLarge):
-        return ProblemError(422, "Graph too large to draw", str(exc), "graph-too-large")
-    if isinstance(exc, RenderTimeout):
-        return ProblemError(422, "Drawing took too long", str(exc), "render-timeout")
-    if isinstance(exc, RenderBusy):
-        wait = exc.retry_after
-        return ProblemError(
-            503,
-            "Drawing busy",
-            str(exc),
-            "render-busy",
-            headers={"Retry-After": str(wait)},
-            retry_after=wait,
-        )
-    return ProblemError(503, "Drawing unavailable", str(exc), "render-unavailable")
+        """Draw dot off the event loop; a RenderError (its answer: app/errors.py) when it
+        cannot be drawn."""
+        return await self.renderer.svg_async(dot, len(graph.nodes), budget or self.budget())
 
 
 def dot_options(options: DrawOptions) -> DotOptions:
@@ -150,11 +120,8 @@ def dot_options(options: DrawOptions) -> DotOptions:
 
 
 def dot_text(computed: Computed, options: DrawOptions, budget: Budget | None = None) -> str:
-    """Return the DOT text of a computed graph (ProblemError, before any work, if too big)."""
-    try:
-        return to_dot(computed.graph, dot_options(options), budget)
-    except GraphTooLarge as exc:
-        raise drawing_problem(exc) from None
+    """Return the DOT text of a computed graph (GraphTooLarge, before any work, if too big)."""
+    return to_dot(computed.graph, dot_options(options), budget)
 
 
 def etag_of(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.engine import EngineError, Value
-from app.ops import ALIAS, CALL, CONSTANT, INPUT, is_alias, is_call, is_constant, is_input, is_leaf
+from app.ops import ALIAS, CALL, CONSTANT, INPUT, is_alias, is_call, is_constant, is_input
 
 
 @pytest.mark.parametrize(
@@ -68,12 +68,6 @@ def test_every_kind_of_node_has_its_predicate() -> None:
 
 def test_the_kind_predicates_on_op_names_agree_with_the_nodes() -> None:
     assert [is_input(INPUT), is_constant(CONSTANT), is_alias(ALIAS), is_call(CALL)] == [True] * 4
-    assert [is_leaf(INPUT), is_leaf(CONSTANT), is_leaf(ALIAS), is_leaf("+")] == [
-        True,
-        True,
-        False,
-        False,
-    ]
     assert not any(f("+") for f in (is_input, is_constant, is_alias, is_call))
 
 

@@ -42,23 +42,23 @@ def test_workers_come_from_the_affinity_and_the_cgroup_quota(tmp_path: Path) -> 
 
 def test_a_full_queue_is_refused_at_once_with_a_retry_after() -> None:
     gate = DotGate(workers=1, queue=1)
-    gate.admit()
-    gate.admit()
+    gate.take_place()
+    gate.take_place()
     with pytest.raises(RenderBusy, match="busy") as caught:
-        gate.admit()
+        gate.take_place()
     assert caught.value.retry_after >= 1 and gate.refused == 1
-    gate.leave()
-    gate.admit()  # a place came free
+    gate.release_place()
+    gate.take_place()  # a place came free
 
 
 def test_a_queued_drawing_waits_for_a_worker_then_gives_up() -> None:
     gate = DotGate(workers=1, queue=4)
     # the one worker stays busy past the second drawing's wait
-    with gate.slot(1.0), pytest.raises(RenderBusy), gate.slot(0.05):
+    with gate.job(1.0), pytest.raises(RenderBusy), gate.job(0.05):
         pytest.fail("ran without a worker")
-    with gate.slot(0.05):
+    with gate.job(0.05):
         assert gate.running == 1
-    assert (gate.running, gate.admitted) == (0, 0)
+    assert (gate.running, gate.taken) == (0, 0)
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_every_kind_of_drawing_passes_the_same_gate(
         run(other.svg_async(DOT, 6))
     with pytest.raises(RenderBusy):
         run(other.png_async(DOT, 6))
-    assert other.gate.admitted == 1  # the refused ones left nothing behind
+    assert other.gate.taken == 1  # the refused ones left nothing behind
 
 
 @pytest.mark.graphviz

@@ -78,7 +78,7 @@ def test_compact_is_an_option_of_the_api(client: TestClient) -> None:
 def test_a_full_drawing_queue_answers_503_with_retry_after(client: TestClient) -> None:
     renderer = cast(FastAPI, client.app).state.services.renderer
     full = DotGate(workers=1, queue=0)
-    full.admit()  # the one place is taken
+    full.take_place()  # the one place is taken
     gate, renderer.gate = renderer.gate, full
     try:
         params = {"expression": "exp(a) * a * a * a", "a": "3"}  # not drawn before

@@ -218,7 +218,7 @@ def test_training_runs_pass_one_gate_and_a_full_queue_is_a_503_with_retry_after(
     with TestClient(create_app(Settings(access_log=False))) as c:
         services = cast(FastAPI, c.app).state.services
         services.train_gate = WorkGate(workers=1, queue=0, busy=services.train_gate.busy)
-        with services.train_gate.slot(wait=1.0):
+        with services.train_gate.job(wait=1.0):
             busy = c.post("/api/optimize", json=LINE)
         assert busy.status_code == 503
         assert busy.headers["content-type"].startswith("application/problem+json")

@@ -11,16 +11,17 @@ from fastapi.responses import Response
 
 from app.budget import Budget
 from app.build import Built, evaluate
+from app.errors import to_reply
 from app.graph import fmt, json_number, numbers
 from app.lang import Program
 from app.lang.ast import FuncDef, Name, postorder
 from app.lang.errors import line_column
 from app.lang.lint import notices_json
+from app.render import RenderError
 from app.render.size import resolve_level
 from app.units import build_units, units_json
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
-from app.web.errors import ProblemError
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.evaluate import (
     EvaluateRequest,
@@ -133,18 +134,18 @@ async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Resp
         if body.svg:
             try:
                 dot = dot_text(computed, body, budget)
-            except ProblemError as exc:
+            except RenderError as exc:
                 result["svg"] = None
-                result["svg_error"] = exc.detail
+                result["svg_error"] = to_reply(exc).detail
         return result, computed, dot
 
     result, computed, dot = await services.offload(body.expression, body.expand_calls, work)
     if dot is not None:
         try:
             result["svg"] = await services.svg(dot, computed.graph, budget)
-        except ProblemError as exc:
+        except RenderError as exc:
             result["svg"] = None
-            result["svg_error"] = exc.detail
+            result["svg_error"] = to_reply(exc).detail
     return Response(json.dumps(result, allow_nan=False), media_type="application/json")
 
 

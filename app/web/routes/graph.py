@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from app.errors import invalid_request
 from app.lang.numbers import read_number
 from app.render.style import Level
 from app.web.deps import ServicesDep
 from app.web.error_image import accepts_image, error_image
-from app.web.errors import ProblemError
+from app.web.errors import ReplyError
 from app.web.schemas.common import (
     PROBLEM_RESPONSES,
     QUERY_OPTIONS,
@@ -24,7 +25,6 @@ from app.web.services import Computed, dot_text, etag_of
 
 router = APIRouter(prefix="/api", tags=["graph"])
 
-OPTIONS = QUERY_OPTIONS
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 SVG_MEDIA = "image/svg+xml"
 
@@ -33,16 +33,14 @@ def query_values(request: Request) -> dict[str, float]:
     """Return the input values: every query parameter that is not an option."""
     values: dict[str, float] = {}
     for key, text in request.query_params.multi_items():
-        if key in OPTIONS:
+        if key in QUERY_OPTIONS:
             continue
         if not NAME.fullmatch(key):
-            raise ProblemError(
-                422, "Invalid request", f"'{key[:64]}' is not a name", "validation", field=key[:64]
-            )
+            raise ReplyError(invalid_request(f"'{key[:64]}' is not a name", field=key[:64]))
         try:
             values[key] = read_number(text, f"the value of '{key}'")  # the one reader
         except ValueError as exc:
-            raise ProblemError(422, "Invalid request", str(exc), "validation", field=key) from None
+            raise ReplyError(invalid_request(str(exc), field=key)) from None
     return values
 
 

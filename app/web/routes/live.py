@@ -14,10 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from app.budget import Budget
 from app.train.curves import CURVE_COLUMNS, CURVE_OUTPUTS, curve_params, write_curve
 from app.train.live import Axis, LiveBounds, LiveRequest, LiveRun
-from app.train.network import MAX_WIDTH, NetworkError, NetworkSpec, init_params, write_program
+from app.train.network import MAX_WIDTH, NetworkSpec, init_params, write_program
 from app.web.assets import TEMPLATES_DIR
 from app.web.deps import ServicesDep
-from app.web.errors import ProblemError
 from app.web.ndjson import NDJSONStream
 from app.web.routes.optimize import bounds_from
 from app.web.schemas.common import PROBLEM_RESPONSES
@@ -104,7 +103,7 @@ async def optimize_stream(body: OptimizeStreamRequest, services: ServicesDep) ->
 
     def start() -> tuple[LiveRun, ExitStack]:
         turn = ExitStack()
-        turn.enter_context(gate.slot(wait))
+        turn.enter_context(gate.job(wait))
         try:
             run = LiveRun(req, services.limits, bounds_from(services.settings), budget)
         except BaseException:
@@ -149,11 +148,8 @@ async def network(
             predict=CURVE_OUTPUTS,
             columns=CURVE_COLUMNS,
         )
-    try:
-        sizes = tuple(int(w) for w in hidden.split(",") if w)
-        spec = NetworkSpec(inputs, sizes, classes, activation, loss, l2)
-    except NetworkError as exc:
-        raise ProblemError(422, "Invalid network", str(exc), "invalid-network") from None
+    sizes = tuple(int(w) for w in hidden.split(",") if w)
+    spec = NetworkSpec(inputs, sizes, classes, activation, loss, l2)  # NetworkError: a 422
     return NetworkOut(
         expression=write_program(spec),
         params=init_params(spec, seed),

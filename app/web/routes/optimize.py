@@ -8,14 +8,15 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.config import Settings
+from app.errors import not_found, to_reply
 from app.graph import Graph
 from app.lang import SourceError
 from app.render import Renderer, RenderError, to_dot
-from app.train.datasets import DATASETS, CsvError, Dataset, parse_csv
+from app.train.datasets import DATASETS, Dataset, parse_csv
 from app.train.run import Bounds, Drawer, run
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
-from app.web.errors import ProblemError, parse_error_problem, problem
+from app.web.errors import ReplyError, reply_response
 from app.web.responses import JSONBytes
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.optimize import (
@@ -47,7 +48,7 @@ def drawer(renderer: Renderer) -> Drawer:
         try:
             return renderer.svg(to_dot(graph), len(graph.nodes)), None
         except RenderError as exc:
-            return None, str(exc)
+            return None, to_reply(exc).detail
 
     return draw
 
@@ -73,11 +74,11 @@ def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
         try:  # the model's own mistakes point into the model, before any training
             services.parse(body.fit.model)
         except SourceError as exc:
-            return parse_error_problem(exc, field="fit.model")
+            return reply_response(to_reply(exc).with_fields(field="fit.model"))
     req = body.run_request(body.record_every)
     draw = drawer(services.renderer) if body.svg else None
     budget = services.budget()
-    with services.train_gate.slot_within(budget.seconds_left()):  # queued too long: 503
+    with services.train_gate.job_within(budget.seconds_left()):  # queued too long: 503
         result = run(req, services.limits, bounds_from(services.settings), draw, budget)
     return JSONBytes(result)
 
@@ -115,12 +116,9 @@ def datasets(kind: Literal["fit", "plane", "all"] = "fit") -> list[DatasetOut]:
 def dataset(name: str) -> DatasetData:
     """Return one built-in dataset, its columns included (to plot the points)."""
     if name not in DATASETS:
-        raise ProblemError(
-            404,
-            "Unknown dataset",
-            f"no dataset {name!r}; known: " + ", ".join(DATASETS),
-            "unknown-dataset",
-        )
+        known = ", ".join(DATASETS)
+        detail = f"no dataset {name!r}; known: {known}"
+        raise ReplyError(not_found(detail, "Unknown dataset", "unknown-dataset"))
     ds = DATASETS[name]()
     return DatasetData(**_describe(ds), data={k: list(v) for k, v in ds.columns.items()})
 
@@ -135,13 +133,6 @@ def read_csv(body: CsvIn, services: ServicesDep) -> Response:
     """Read CSV text by the rules of /api/optimize's `data` (a header row of names, plain
     decimal numbers): answer its columns and rows, or a 422 naming the `line` (and the
     `csv_column`) at fault. What a form shows before training, from the one CSV reader."""
-    try:
-        columns = parse_csv(body.data, services.settings.optimize_max_rows)
-    except CsvError as exc:
-        where: dict[str, Any] = {"line": exc.line, "csv_column": exc.column}
-        found = {k: v for k, v in where.items() if v is not None}
-        return problem(
-            422, "Invalid CSV data", str(exc), "invalid-csv", None, field="data", **found
-        )
+    columns = parse_csv(body.data, services.settings.optimize_max_rows)  # CsvError: a 422
     rows = len(next(iter(columns.values())))
     return JSONBytes({"columns": list(columns), "rows": rows})

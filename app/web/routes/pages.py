@@ -15,21 +15,22 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
+from app.errors import invalid_request, not_found
 from app.examples import EXAMPLES
-from app.render import RenderError, to_dot
+from app.render import to_dot
 from app.render.bitmap import png_pixels
 from app.web.assets import STATIC_DIR, TEMPLATES_DIR
 from app.web.deps import ServicesDep
-from app.web.errors import ProblemError
+from app.web.errors import ReplyError
 from app.web.playground import (
     DEFAULT_VALUE,
     PageState,
-    number_text,
     page_result,
     read_state,
+    round_trip_text,
     steps_links,
 )
-from app.web.services import answer, drawing_problem
+from app.web.services import answer
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
@@ -62,7 +63,7 @@ async def page(request: Request, services: ServicesDep, state: PageState) -> HTM
         "expression": state.expression,
         "line_count": state.expression.count("\n") + 1,
         "inputs": [
-            {"name": k, "text": number_text(state.values.get(k, DEFAULT_VALUE))}
+            {"name": k, "text": round_trip_text(state.values.get(k, DEFAULT_VALUE))}
             for k in outcome["inputs"]
         ],
         "options": state.options,
@@ -121,7 +122,7 @@ def export_scale(params: QueryParams) -> float:
     low, high = SCALE_RANGE
     if not low <= scale <= high:
         detail = f"scale must be a number from {low:g} to {high:g}"
-        raise ProblemError(422, "Invalid request", detail, "validation", field="scale")
+        raise ReplyError(invalid_request(detail, field="scale"))
     return scale
 
 
@@ -130,7 +131,7 @@ async def export(request: Request, kind: str, services: ServicesDep) -> Response
     """Download the view of the query as PNG (?scale=N for N × 96 dpi, within the pixel
     budget), PDF, DOT or JSON (the API's evaluate answer)."""
     if kind not in MEDIA:
-        raise ProblemError(404, "Not found", f"no export as '{kind[:16]}'", "http")
+        raise ReplyError(not_found(f"no export as '{kind[:16]}'"))
     params = request.query_params
     scale = export_scale(params)
     state = read_state(QueryParams([(k, v) for k, v in params.multi_items() if k != "scale"]))
@@ -145,15 +146,14 @@ async def export(request: Request, kind: str, services: ServicesDep) -> Response
         body = json.dumps(answer(computed, state.options.precision), indent=2, allow_nan=False)
     else:
         count = len(computed.graph.nodes)
-        try:  # the size is checked before the DOT is built; PNG and PDF at the one gate
-            body = await run_in_threadpool(to_dot, computed.graph, state.options, budget)
-            if kind == "png":
-                body, bitmap = await services.renderer.png_async(body, count, budget, scale)
-                headers["X-Chainrule-Scale"] = f"{bitmap.scale:.4g}"
-                width, height = png_pixels(body)
-                headers["X-Chainrule-Pixels"] = f"{width}x{height}"
-            elif kind == "pdf":
-                body = await services.renderer.pdf_async(body, count, budget)
-        except RenderError as exc:
-            raise drawing_problem(exc) from None
+        # the size is checked before the DOT is built; PNG and PDF at the one gate (a
+        # RenderError is answered by its row of app/errors.py)
+        body = await run_in_threadpool(to_dot, computed.graph, state.options, budget)
+        if kind == "png":
+            body, bitmap = await services.renderer.png_async(body, count, budget, scale)
+            headers["X-Chainrule-Scale"] = f"{bitmap.scale:.4g}"
+            width, height = png_pixels(body)
+            headers["X-Chainrule-Pixels"] = f"{width}x{height}"
+        elif kind == "pdf":
+            body = await services.renderer.pdf_async(body, count, budget)
     return Response(body, media_type=MEDIA[kind], headers=headers)
