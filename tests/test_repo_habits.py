@@ -10,6 +10,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,18 +38,51 @@ def test_the_changelog_has_the_released_version() -> None:
     assert f"## {version}" in (ROOT / "CHANGELOG.md").read_text()
 
 
-BUILTIN_MARKERS = {"parametrize", "skip", "skipif", "xfail", "usefixtures", "filterwarnings"}
-MARKER = re.compile(r"pytest\.mark\.([A-Za-z_][A-Za-z0-9_]*)|get_closest_marker\(\"(\w+)\"\)")
+MARKER = re.compile(r"pytest\.mark\.([A-Za-z_]\w*)|(?:get_closest_marker|add_marker)\(\"(\w+)\"\)")
 
 
-def test_every_test_marker_in_use_is_declared() -> None:
-    declared = {m.split(":")[0] for m in PYPROJECT["tool"]["pytest"]["ini_options"]["markers"]}
+def names(markers: list[str]) -> set[str]:
+    """The names of marker lines as pytest declares them ("slow: ...", "skipif(cond): ...")."""
+    return {re.split(r"[:(]", line, maxsplit=1)[0].strip() for line in markers}
+
+
+def test_every_test_marker_in_use_is_declared_and_every_declared_one_is_used(
+    pytestconfig: pytest.Config,
+) -> None:
+    declared = names(PYPROJECT["tool"]["pytest"]["ini_options"]["markers"])
+    registered = names(pytestconfig.getini("markers"))  # ours and pytest's and plugins' own
     used = set()
     for path in (ROOT / "tests").rglob("*.py"):
         for mark, looked_up in MARKER.findall(path.read_text()):
             used.add(mark or looked_up)
-    assert {"browser", "docker", "slow", "graphviz"} <= used  # the scan finds them
-    assert used - BUILTIN_MARKERS <= declared, used - BUILTIN_MARKERS - declared
+    assert declared <= registered
+    assert used <= registered, used - registered
+    assert declared <= used, declared - used  # none declared in vain (and the scan finds them)
+
+
+TOP_LEVEL_TESTS_OF_THE_WHOLE_PROJECT = {
+    "test_layers.py",
+    "test_packaging.py",
+    "test_repo_habits.py",
+}
+FOLDERS_ACROSS_THE_APP = {"browser", "deploy", "hardening", "support"}
+
+
+def test_tests_mirror_app() -> None:
+    """tests/test_X.py tests app/X.py, tests/X/ tests app/X/ (or the repository's X/)."""
+    tests = ROOT / "tests"
+    for path in tests.glob("test_*.py"):
+        module = path.name.removeprefix("test_")
+        assert (ROOT / "app" / module).is_file() or path.name in (
+            TOP_LEVEL_TESTS_OF_THE_WHOLE_PROJECT
+        ), f"{path.name}: put it in the folder of the app module it tests"
+    for folder in tests.iterdir():
+        if folder.is_dir() and (folder / "__init__.py").is_file():
+            assert (
+                (ROOT / "app" / folder.name).is_dir()
+                or (ROOT / folder.name).is_dir()
+                or folder.name in FOLDERS_ACROSS_THE_APP
+            ), folder.name
 
 
 def test_property_tests_draw_the_same_examples_unless_exploring() -> None:

@@ -20,7 +20,7 @@ from app.build import MissingValuesError
 from app.cli.common import EXIT_INPUT_ERROR, report_input_error
 from app.engine import EngineError
 from app.errors import find_reply
-from app.grading import Grader, Problem, Result, label
+from app.grading import Grader, Problem, Result
 from app.grading import spec as specs
 from app.grading.formats import FORMATS, Format, could_not_grade, render
 from app.grading.questions import answer_to, merge
@@ -45,10 +45,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "grade",
         help="grade answers about a program (results.json for the API, Gradescope or PrairieLearn)",
         description="Grade answers.json against problem.json and print the results as JSON. "
-        "problem.json holds expression, values and optionally rtol, atol, samples, seed, "
-        "reveal, visibility and questions (name, of, wrt, points, expect, rtol, atol, "
-        'visibility, number, tags, description); answers.json is {"answers": [...]} or a '
-        "list of {name, answer} (with of, wrt, points when problem.json has no questions).",
+        f"problem.json holds {', '.join(f.name for f in specs.PROBLEM_FIELDS if f.required)} "
+        "and optionally "
+        f"{', '.join(f.name for f in specs.PROBLEM_FIELDS if not f.required)}, visibility "
+        f"and questions ({', '.join(f.name for f in specs.QUESTION_FIELDS)}); answers.json is "
+        '{"answers": [...]} or a list of {name, answer} (with of, wrt, points when '
+        "problem.json has no questions).",
         epilog="exit status: 0 when graded (whatever the score; an unreadable submission is "
         "graded as not gradable), 2 when problem.json (or --params) is malformed.",
     )
@@ -161,13 +163,8 @@ def _detail(exc: Exception) -> str:
 
 
 def meta(grader: Grader, spec: specs.ProblemSpec) -> list[dict[str, Any]]:
-    """Return each question's visibility, number, tags and description (for the platforms)."""
-    out = []
-    for q in spec.questions or []:
-        m = q.meta()
-        m.setdefault("description", label(q.of or grader.problem.output, q.wrt))
-        out.append(m)
-    return out
+    """Return each question's description, visibility, number and tags (for the platforms)."""
+    return [specs.meta(q, q.of or grader.problem.output) for q in spec.questions or []]
 
 
 def write(text: str, output: str | None) -> None:

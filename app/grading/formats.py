@@ -20,33 +20,6 @@ FORMATS: tuple[Format, ...] = ("chainrule", "gradescope", "prairielearn")
 Result = dict[str, Any]
 Meta = Mapping[str, Any]
 
-GRADESCOPE_TOP_KEYS = (
-    "score",
-    "execution_time",
-    "output",
-    "output_format",
-    "visibility",
-    "stdout_visibility",
-    "extra_data",
-    "tests",
-    "leaderboard",
-)
-GRADESCOPE_TEST_KEYS = (
-    "score",
-    "max_score",
-    "status",
-    "name",
-    "number",
-    "output",
-    "output_format",
-    "tags",
-    "visibility",
-    "extra_data",
-)
-PRAIRIELEARN_TOP_KEYS = ("gradable", "score", "message", "output", "format_errors", "tests")
-PRAIRIELEARN_TEST_KEYS = ("name", "description", "points", "max_points", "message", "output")
-
-
 COULD_NOT_GRADE = (
     "The autograder could not grade this submission: please tell course staff, who can "
     "read the grading log."

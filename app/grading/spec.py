@@ -1,18 +1,20 @@
 """problem.json and answers.json read with the standard library only (no web stack needed).
 
-The same bounds as the API's request models (app/web/schemas/grade.py imports them), so a
-problem file means the same thing to `chainrule grade` and to POST /api/grade. Errors are
-ValueError with the JSON path first: "questions.2.points: must be a number from 0 to 1e+06".
+Each field is described once (QUESTION_FIELDS, PROBLEM_FIELDS: name, kind, bounds, default,
+description); this reader reads them, and the API's request models are built from them
+(app/web/schemas/grade.py), so a problem file means the same thing to `chainrule grade` and
+to POST /api/grade. Errors are ValueError with the JSON path first:
+"questions.2.points: must be a number from 0 to 1e+06".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, Final, Literal, Protocol, cast, get_args
 
 from app.grading.answers import EXPECTS, Expect, Unreadable, to_finite
-from app.grading.problem import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_SAMPLES, Options
+from app.grading.problem import DEFAULT_ATOL, DEFAULT_RTOL, DEFAULT_SAMPLES, Options, label
 
 MAX_ANSWERS = 100
 MAX_SAMPLES = 100
@@ -22,9 +24,90 @@ MAX_NAME = 200
 MAX_POINTS = 1e6
 MAX_ATOL = 1e12
 MAX_SEED = 2**63 - 1
-VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+MAX_TAGS = 20
+MAX_NUMBER = 1e308  # a value: any finite float
+Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+VISIBILITIES: tuple[Visibility, ...] = get_args(Visibility)
 
-T = TypeVar("T")
+Kind = Literal["text", "number", "whole", "flag", "choice", "texts", "label", "values"]
+REQUIRED: Final = ...  # a field without a default
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a problem file or of a question, as both readers see it.
+
+    kind: text (low to high characters), number (finite, low to high), whole (an int from
+    low to high), flag (true/false), choice (one of choices), texts (a list of at most
+    items texts of at most high characters), label (text of at most high characters; a file
+    may write it as a JSON number), values (an object of at most high name: number).
+    null is read as the default where the default is None (an optional field), and refused
+    elsewhere. app/web/schemas/grade.py builds the API's request models from these.
+    """
+
+    name: str
+    kind: Kind
+    default: object = None
+    low: float = 0
+    high: float = 0
+    choices: tuple[str, ...] = ()
+    items: int = 0
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+def _name(name: str, description: str = "") -> Field:
+    return Field(name, "text", None, 1, MAX_NAME, description=description)
+
+
+QUESTION_FIELDS: tuple[Field, ...] = (
+    Field("name", "text", REQUIRED, 1, MAX_NAME),
+    _name("of", "the node asked about (default: the output)"),
+    _name("wrt", "differentiate of with respect to this node"),
+    Field("points", "number", 1.0, 0, MAX_POINTS),
+    Field(
+        "expect",
+        "choice",
+        "either",
+        choices=EXPECTS,
+        description="number: a formula is refused (a constant one such as 1/3 is read); "
+        "formula: a number is checked as a constant formula, at random points too",
+    ),
+    Field("rtol", "number", None, 0, 1, description="this answer's rtol (default: the problem's)"),
+    Field(
+        "atol",
+        "number",
+        None,
+        0,
+        MAX_ATOL,
+        description="this answer's atol (default: the problem's)",
+    ),
+    Field("visibility", "choice", choices=VISIBILITIES, description="Gradescope's test visibility"),
+    Field("number", "label", high=MAX_NAME, description="Gradescope's test number, such as '1.2'"),
+    Field("tags", "texts", high=MAX_NAME, items=MAX_TAGS, description="Gradescope's test tags"),
+    _name("description", "PrairieLearn's test description (default: what is asked, ∂of/∂wrt)"),
+)
+PROBLEM_FIELDS: tuple[Field, ...] = (
+    Field("expression", "text", REQUIRED, 1, MAX_EXPRESSION),
+    Field("values", "values", {}, high=MAX_VALUES),
+    Field("rtol", "number", DEFAULT_RTOL, 0, 1),
+    Field("atol", "number", DEFAULT_ATOL, 0, MAX_ATOL),
+    Field("samples", "whole", DEFAULT_SAMPLES, 0, MAX_SAMPLES),
+    Field("seed", "whole", None, 0, MAX_SEED),
+    Field("reveal", "flag", True, description="false hides the expected values from the feedback"),
+)
+QUESTION: Mapping[str, Field] = {f.name: f for f in QUESTION_FIELDS}
+PROBLEM: Mapping[str, Field] = {f.name: f for f in PROBLEM_FIELDS}
+VISIBILITY = Field(
+    "visibility",
+    "choice",
+    choices=VISIBILITIES,
+    description="Gradescope's visibility of the whole result",
+)  # a problem file's; the API's: of its grade request
+IGNORED = ("title", "description")  # a problem file may have them (for its reader)
 
 
 @dataclass(frozen=True)
@@ -38,20 +121,39 @@ class Question:
     expect: Expect = "either"
     rtol: float | None = None
     atol: float | None = None
-    visibility: str | None = None
+    visibility: Visibility | None = None
     number: str | None = None
     tags: tuple[str, ...] | None = None
     description: str | None = None
 
-    def meta(self) -> dict[str, Any]:
-        """Return what the platforms show but grading ignores (visibility, number, tags...)."""
-        out: dict[str, Any] = {}
-        for key in ("visibility", "number", "description"):
-            if getattr(self, key) is not None:
-                out[key] = getattr(self, key)
-        if self.tags is not None:
-            out["tags"] = list(self.tags)
-        return out
+
+class Shown(Protocol):
+    """What the platforms show of a question (a file's Question, or the API's answer)."""
+
+    @property
+    def wrt(self) -> str | None: ...
+    @property
+    def visibility(self) -> Visibility | None: ...
+    @property
+    def number(self) -> str | None: ...
+    @property
+    def tags(self) -> Sequence[str] | None: ...
+    @property
+    def description(self) -> str | None: ...
+
+
+def meta(question: Shown, of: str) -> dict[str, Any]:
+    """Return what the platforms show but grading ignores: the description (by default
+    what is asked about of), and the visibility, number and tags that are set."""
+    q = question
+    out: dict[str, Any] = {"description": q.description or label(of, q.wrt)}
+    if q.visibility is not None:
+        out["visibility"] = q.visibility
+    if q.number is not None:
+        out["number"] = q.number
+    if q.tags is not None:
+        out["tags"] = list(q.tags)
+    return out
 
 
 @dataclass(frozen=True)
@@ -62,7 +164,7 @@ class ProblemSpec:
     values: dict[str, float]
     options: Options
     questions: list[Question] | None = None
-    visibility: str | None = None
+    visibility: Visibility | None = None
 
 
 @dataclass(frozen=True)
@@ -71,15 +173,6 @@ class Submitted:
 
     name: str
     answer: object
-
-
-_QUESTION_KEYS = {f for f in Question.__dataclass_fields__}
-_PROBLEM_KEYS = {"expression", "values", "rtol", "atol", "samples", "seed", "reveal"}
-_PROBLEM_KEYS |= {"questions", "visibility", "title", "description"}
-
-
-def _get(data: Mapping[str, Any], key: str, where: str, check: Callable[[Any, str], T]) -> T:
-    return check(data[key], f"{where}{key}")
 
 
 def _text(x: Any, where: str, low: int = 1, high: int = MAX_NAME) -> str:
@@ -97,26 +190,67 @@ def _number(x: Any, where: str, low: float, high: float) -> float:
     return value
 
 
-def _integer(x: Any, where: str, high: int) -> int:
-    if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x <= high:
-        raise ValueError(f"{where}: must be a whole number from 0 to {high:,}")
-    return x
+def _values(x: Any, where: str, high: int) -> dict[str, float]:
+    if not isinstance(x, dict) or len(x) > high:
+        raise ValueError(f"{where}: must be an object of at most {high:,} name: number")
+    return {
+        _text(k, where): _number(v, f"{where}.{k}", -MAX_NUMBER, MAX_NUMBER) for k, v in x.items()
+    }
 
 
-def _choice(x: Any, where: str, choices: tuple[str, ...]) -> str:
-    if x not in choices:
-        raise ValueError(f"{where}: must be one of {', '.join(choices)}")
-    return str(x)
+def read_field(field: Field, x: Any, where: str) -> Any:
+    """Return the value x of field, or raise ValueError naming where and the field's rule."""
+    f, low, high = field, int(field.low), int(field.high)
+    if f.kind == "text":
+        return _text(x, where, low, high)
+    if f.kind == "number":
+        return _number(x, where, f.low, f.high)
+    if f.kind == "values":
+        return _values(x, where, high)
+    if f.kind == "whole":
+        if isinstance(x, bool) or not isinstance(x, int) or not low <= x <= high:
+            raise ValueError(f"{where}: must be a whole number from {low} to {high:,}")
+        return x
+    if f.kind == "flag":
+        if not isinstance(x, bool):
+            raise ValueError(f"{where}: must be true or false")
+        return x
+    if f.kind == "choice":
+        if x not in f.choices:
+            raise ValueError(f"{where}: must be one of {', '.join(f.choices)}")
+        return str(x)
+    if f.kind == "texts":
+        if not (isinstance(x, list) and len(x) <= f.items and all(isinstance(t, str) for t in x)):
+            raise ValueError(f"{where}: must be a list of at most {f.items} texts")
+        return tuple(_text(t, f"{where}.{i}", 0, high) for i, t in enumerate(x))
+    if isinstance(x, bool) or not isinstance(x, str | int | float):  # label
+        raise ValueError(f"{where}: must be text such as '1.2'")
+    return _text(str(x), where, 0, high)
 
 
-def _object(x: Any, where: str, allowed: set[str]) -> dict[str, Any]:
-    if not isinstance(x, dict):
+def read_fields(
+    data: Any, fields: Iterable[Field], where: str, extra: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Return every field of the object data (its default where it is absent); raise
+    ValueError for a key that is not a field or extra, a missing required field, a bad one."""
+    by_name = {f.name: f for f in fields}
+    allowed = set(by_name) | set(extra)
+    if not isinstance(data, dict):
         raise ValueError(f"{where or 'the file'}: must be a JSON object")
-    unknown = sorted(set(x) - allowed)
+    unknown = sorted(set(data) - allowed)
+    p = f"{where}." if where else ""
     if unknown:
-        path = f"{where}.{unknown[0]}" if where else unknown[0]
-        raise ValueError(f"{path}: unknown key; allowed: {', '.join(sorted(allowed))}")
-    return x
+        raise ValueError(f"{p}{unknown[0]}: unknown key; allowed: {', '.join(sorted(allowed))}")
+    out: dict[str, Any] = {}
+    for name, f in by_name.items():
+        x = data.get(name)
+        if name not in data or (x is None and f.default is None):
+            if f.required:
+                raise ValueError(f"{p}{name}: required")
+            out[name] = f.default
+        else:
+            out[name] = read_field(f, x, f"{p}{name}")
+    return out
 
 
 def question(data: Any, where: str, extra: Iterable[str] = ()) -> Question:
@@ -124,73 +258,26 @@ def question(data: Any, where: str, extra: Iterable[str] = ()) -> Question:
 
     extra names keys that may also be there (an answers.json entry's "answer").
     """
-    q = _object(data, where, _QUESTION_KEYS | set(extra))
-    p = f"{where}."
-    if "name" not in q:
-        raise ValueError(f"{p}name: required")
-    tags = q.get("tags")
-    if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
-        raise ValueError(f"{p}tags: must be a list of text")
-    number = q.get("number")
-    if isinstance(number, bool) or not isinstance(number, str | int | float | None):
-        raise ValueError(f"{p}number: must be text such as '1.2'")
-    opt = {k: q[k] for k in q if q[k] is not None}
-    return Question(
-        name=_get(q, "name", p, _text),
-        of=_get(opt, "of", p, _text) if "of" in opt else None,
-        wrt=_get(opt, "wrt", p, _text) if "wrt" in opt else None,
-        points=_number(opt["points"], f"{p}points", 0, MAX_POINTS) if "points" in opt else 1.0,
-        expect=cast(Expect, _choice(opt.get("expect", "either"), f"{p}expect", EXPECTS)),
-        rtol=_number(opt["rtol"], f"{p}rtol", 0, 1) if "rtol" in opt else None,
-        atol=_number(opt["atol"], f"{p}atol", 0, MAX_ATOL) if "atol" in opt else None,
-        visibility=_choice(opt["visibility"], f"{p}visibility", VISIBILITIES)
-        if "visibility" in opt
-        else None,
-        number=None if number is None else str(number),
-        tags=None if tags is None else tuple(tags),
-        description=_get(opt, "description", p, _text) if "description" in opt else None,
-    )
+    read = read_fields(data, QUESTION_FIELDS, where, extra)
+    read["expect"] = cast(Expect, read["expect"])
+    return Question(**read)
 
 
 def problem(data: Any, params: Mapping[str, Any] | None = None) -> ProblemSpec:
     """Return the problem a problem.json holds; params (PrairieLearn's) override its values."""
-    d = _object(data, "", _PROBLEM_KEYS)
-    if "expression" not in d:
-        raise ValueError("expression: required")
-    expression = _text(d["expression"], "expression", 1, MAX_EXPRESSION)
-    raw_values = d.get("values", {})
-    if not isinstance(raw_values, dict) or len(raw_values) > MAX_VALUES:
-        raise ValueError(f"values: must be an object of at most {MAX_VALUES:,} name: number")
-    values = {
-        _text(k, "values"): _number(v, f"values.{k}", -1e308, 1e308) for k, v in raw_values.items()
-    }
+    d = read_fields(data, [*PROBLEM_FIELDS, VISIBILITY], "", ["questions", *IGNORED])
+    values = d["values"]
     for name, x in (params or {}).items():
         if name in values:  # other params (text for the page, say) are not the problem's
-            values[name] = _number(x, f"params.{name}", -1e308, 1e308)
-    seed = d.get("seed")
-    options = Options(
-        rtol=_number(d.get("rtol", DEFAULT_RTOL), "rtol", 0, 1),
-        atol=_number(d.get("atol", DEFAULT_ATOL), "atol", 0, MAX_ATOL),
-        samples=_integer(d.get("samples", DEFAULT_SAMPLES), "samples", MAX_SAMPLES),
-        seed=None if seed is None else _integer(seed, "seed", MAX_SEED),
-        reveal=_flag(d.get("reveal", True), "reveal"),
-    )
+            values[name] = _number(x, f"params.{name}", -MAX_NUMBER, MAX_NUMBER)
+    options = Options(d["rtol"], d["atol"], d["samples"], d["seed"], d["reveal"])
     questions = None
-    if d.get("questions") is not None:
-        qs = d["questions"]
+    qs = data.get("questions")
+    if qs is not None:
         if not isinstance(qs, list) or not 1 <= len(qs) <= MAX_ANSWERS:
             raise ValueError(f"questions: must be a list of 1 to {MAX_ANSWERS} questions")
         questions = [question(q, f"questions.{i}") for i, q in enumerate(qs)]
-    visibility = d.get("visibility")
-    if visibility is not None:
-        visibility = _choice(visibility, "visibility", VISIBILITIES)
-    return ProblemSpec(expression, values, options, questions, visibility)
-
-
-def _flag(x: Any, where: str) -> bool:
-    if not isinstance(x, bool):
-        raise ValueError(f"{where}: must be true or false")
-    return x
+    return ProblemSpec(d["expression"], values, options, questions, d["visibility"])
 
 
 def submission(data: Any) -> list[Any]:

@@ -49,7 +49,12 @@ def test_params_override_the_values_they_name_and_nothing_else() -> None:
 def test_question_fields_are_kept() -> None:
     q = {"name": "x", "wrt": "a", "number": 1.5, "tags": ["t"], "visibility": "hidden"}
     (question,) = spec.problem({**GOOD, "questions": [q]}).questions or []
-    assert question.meta() == {"number": "1.5", "tags": ["t"], "visibility": "hidden"}
+    assert spec.meta(question, "e") == {
+        "description": "∂e/∂a",
+        "number": "1.5",
+        "tags": ["t"],
+        "visibility": "hidden",
+    }
     assert (question.expect, question.rtol, question.points) == ("either", None, 1.0)
 
 

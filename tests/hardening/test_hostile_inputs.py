@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.config import Settings
 from app.web.main import create_app
 
 NORMAL = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}}
@@ -29,7 +30,7 @@ class Case:
     method: str = "POST"
     headers: dict[str, str] = field(default_factory=dict)
     params: dict[str, str] | None = None
-    status: tuple[int, ...] = (422,)
+    status: int = 422
     says: str = ""
     where: tuple[int, int] | None = None
 
@@ -47,9 +48,9 @@ CASES = [
     ),
     Case("9k nested parens", ev("(" * 9_000 + "x" + ")" * 9_000, x=1), says="nested"),
     Case("20001 chars", ev("x" + "+x" * 10_000, x=1), says="20,000"),
-    Case("1 MB of +1", ev("1" + "+1" * 500_000), status=(413,), says="body"),
+    Case("1 MB of +1", ev("1" + "+1" * 500_000), status=413, says="body"),
     Case("100 kB of +1", ev("1" + "+1" * 50_000), says="characters long"),
-    Case("megabyte-long name", ev("x" * 1_000_000), status=(413,)),
+    Case("megabyte-long name", ev("x" * 1_000_000), status=413),
     Case("10k-char name", ev("y" * 10_000, y=1), says="name is 10,000 characters"),
     Case("300 unary minus", ev("-" * 300 + "x", x=1), says="nested"),
     Case("power tower 300", ev("x" + "^x" * 300, x=1), says="nested"),
@@ -135,18 +136,19 @@ CASES = [
     Case(
         "deeply nested JSON",
         raw=b'{"expression": "a", "values": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
-        status=(400, 413, 422),
+        status=413,  # the bounded JSON reader stops at its depth limit
+        says=f"nested more than {Settings().json_max_depth} levels",
     ),
     Case(
         "wrong content type",
         raw=json.dumps(NORMAL).encode(),
         headers={"content-type": "text/plain"},
-        status=(415, 422),
+        status=422,  # not read as JSON: the body is not the object the schema asks for
     ),
     Case(
         "form content type",
         raw=b"expression=a",
-        status=(415, 422),
+        status=422,  # not read as JSON: the body is not the object the schema asks for
         headers={"content-type": "application/x-www-form-urlencoded"},
     ),
     Case("svg is a string", {**NORMAL, "svg": "please"}),
@@ -185,8 +187,8 @@ CASES = [
         says="'<'",
     ),
     # --- methods and paths ------------------------------------------------------------
-    Case("GET evaluate", method="GET", status=(405,)),
-    Case("unknown path", path="/api/../../etc/passwd", method="GET", status=(404,)),
+    Case("GET evaluate", method="GET", status=405),
+    Case("unknown path", path="/api/../../etc/passwd", method="GET", status=404),
 ]
 
 
@@ -212,7 +214,7 @@ def test_hostile_input_gets_a_clear_4xx(client: TestClient, case: Case) -> None:
     response = send(client, case)
     elapsed = time.perf_counter() - start
     assert elapsed < SECONDS, f"took {elapsed:.1f} s"
-    assert response.status_code in case.status, response.text[:500]
+    assert response.status_code == case.status, response.text[:500]
     assert response.headers["content-type"].startswith("application/problem+json")
     problem = response.json()
     assert {"type", "title", "status", "detail"} <= problem.keys()

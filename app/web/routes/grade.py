@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.grading import Grader, GradingError, Problem, label
+from app.grading import Grader, GradingError, Problem
 from app.grading.formats import render
+from app.grading.spec import meta
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
 from app.web.responses import JSONBytes
@@ -28,14 +29,7 @@ def _problem(body: ProblemIn, services: Services) -> Problem:
 
 
 def _meta(answers: list[AnswerIn], ofs: list[str]) -> list[dict[str, Any]]:
-    out = []
-    for a, of in zip(answers, ofs, strict=True):
-        m: dict[str, Any] = {"description": label(of, a.wrt)}
-        for key in ("visibility", "number", "tags"):
-            if getattr(a, key) is not None:
-                m[key] = getattr(a, key)
-        out.append(m)
-    return out
+    return [meta(a, of) for a, of in zip(answers, ofs, strict=True)]
 
 
 @router.post(

@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictInt
 from pydantic.config import JsonDict
 
 from app.grading import Expect, Options
+from app.grading import spec as rules
 from app.grading.answers import MAX_FORMULA
 from app.grading.formats import Format
-from app.grading.spec import (
-    MAX_ANSWERS,
-    MAX_ATOL,
-    MAX_EXPRESSION,
-    MAX_NAME,
-    MAX_POINTS,
-    MAX_SAMPLES,
-    MAX_SEED,
-    MAX_VALUES,
-)
-from app.web.schemas.grade_results import Visibility
+from app.grading.spec import MAX_ANSWERS, MAX_NAME, PROBLEM, QUESTION, VISIBILITY, Visibility
 
 MAX_SUBMISSIONS = 1_000
 
-NodeName = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-Tag = Annotated[str, Field(max_length=MAX_NAME)]
-Rtol = Annotated[float, Field(ge=0, le=1)]
-Atol = Annotated[float, Field(ge=0, le=MAX_ATOL)]
+
+def bounds(rule: rules.Field) -> Any:
+    """The rule's bounds as pydantic's constraints (for Annotated)."""
+    low, high = int(rule.low), int(rule.high)
+    if rule.kind == "number":
+        return Field(ge=rule.low, le=rule.high, allow_inf_nan=False)
+    if rule.kind == "whole":
+        return Field(ge=low, le=high)
+    if rule.kind in ("text", "label"):
+        return Field(min_length=low, max_length=high)
+    if rule.kind == "texts":
+        return Field(max_length=rule.items)
+    if rule.kind == "values":
+        return Field(max_length=high)
+    return Field()
+
+
+def default(rule: rules.Field) -> Any:
+    """The rule's default (none when it is required) and its description."""
+    return Field(... if rule.required else rule.default, description=rule.description or None)
+
+
+Q, P = QUESTION, PROBLEM
+NodeName = Annotated[str, bounds(Q["name"])]
+Tag = Annotated[str, Field(max_length=int(Q["tags"].high))]
 
 
 class AnswerIn(BaseModel):
@@ -36,28 +47,23 @@ class AnswerIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
-    of: NodeName | None = Field(None, description="the node asked about (default: the output)")
-    wrt: NodeName | None = Field(None, description="differentiate of with respect to this node")
+    name: NodeName = default(Q["name"])
+    of: Annotated[str, bounds(Q["of"])] | None = default(Q["of"])
+    wrt: Annotated[str, bounds(Q["wrt"])] | None = default(Q["wrt"])
     answer: JsonValue = Field(
         description='a number (also as text: "2", " 5.0 "), a formula over the inputs '
         f"and named nodes such as 'c + d' (at most {MAX_FORMULA:,} characters), or null for "
         "no answer; anything else (true, a list, a number too large for a float) fails this "
         "one answer with a message, not the request"
     )
-    points: Annotated[float, Field(ge=0, le=MAX_POINTS, allow_inf_nan=False)] = 1.0
-    expect: Expect = Field(
-        "either",
-        description="number: a formula is refused (a constant one such as 1/3 is read); "
-        "formula: a number is checked as a constant formula, at random points too",
-    )
-    rtol: Rtol | None = Field(None, description="this answer's rtol (default: the problem's)")
-    atol: Atol | None = Field(None, description="this answer's atol (default: the problem's)")
-    visibility: Visibility | None = Field(None, description="Gradescope's test visibility")
-    number: Annotated[str, Field(max_length=MAX_NAME)] | None = Field(
-        None, description="Gradescope's test number, such as '1.2'"
-    )
-    tags: Annotated[list[Tag], Field(max_length=20)] | None = None
+    points: Annotated[float, bounds(Q["points"])] = default(Q["points"])
+    expect: Expect = default(Q["expect"])
+    rtol: Annotated[float, bounds(Q["rtol"])] | None = default(Q["rtol"])
+    atol: Annotated[float, bounds(Q["atol"])] | None = default(Q["atol"])
+    visibility: Visibility | None = default(Q["visibility"])
+    number: Annotated[str, bounds(Q["number"])] | None = default(Q["number"])
+    tags: Annotated[list[Tag], bounds(Q["tags"])] | None = default(Q["tags"])
+    description: Annotated[str, bounds(Q["description"])] | None = default(Q["description"])
 
 
 class ProblemIn(BaseModel):
@@ -65,13 +71,15 @@ class ProblemIn(BaseModel):
 
     model_config = ConfigDict(strict=True)
 
-    expression: Annotated[str, Field(min_length=1, max_length=MAX_EXPRESSION)]
-    values: Annotated[dict[NodeName, Finite], Field(max_length=MAX_VALUES)] = {}
-    rtol: Rtol = 1e-6
-    atol: Atol = 1e-9
-    samples: Annotated[int, Field(ge=0, le=MAX_SAMPLES)] = 5
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
-    reveal: bool = Field(True, description="false hides the expected values from the feedback")
+    expression: Annotated[str, bounds(P["expression"])] = default(P["expression"])
+    values: Annotated[
+        dict[NodeName, Annotated[float, Field(allow_inf_nan=False)]], bounds(P["values"])
+    ] = default(P["values"])
+    rtol: Annotated[float, bounds(P["rtol"])] = default(P["rtol"])
+    atol: Annotated[float, bounds(P["atol"])] = default(P["atol"])
+    samples: Annotated[int, bounds(P["samples"])] = default(P["samples"])
+    seed: Annotated[int, bounds(P["seed"])] | None = default(P["seed"])
+    reveal: bool = default(P["reveal"])
 
     def options(self) -> Options:
         """Return the grading options."""
@@ -106,9 +114,7 @@ class GradeRequest(ProblemIn):
         description="chainrule (this API's shape), gradescope (strictly Gradescope's "
         "results.json keys) or prairielearn (score in [0, 1], points/max_points per test)",
     )
-    visibility: Visibility | None = Field(
-        None, description="Gradescope's visibility of the whole result (format gradescope)"
-    )
+    visibility: Visibility | None = default(VISIBILITY)
 
 
 BATCH_REQUEST_EXAMPLE: JsonDict = {

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic.config import JsonDict
 
-Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+from app.grading.spec import Visibility
 
 
 class TestOut(BaseModel):

@@ -1,16 +1,11 @@
-"""Rendering: DOT text that is deterministic and injection-proof, and real `dot` SVG whose
-nodes carry ids, classes, values and gradients; the renderer's ceiling, timeout, cache."""
+"""DOT text that is deterministic and injection-proof, and real `dot` SVG whose nodes carry
+ids, classes, values and gradients (the renderer itself: tests/render/test_renderer.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
-import time
 import xml.etree.ElementTree as ET
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
@@ -18,12 +13,8 @@ from app.build import evaluate
 from app.graph import Graph, GraphEdge, GraphNode, export_graph
 from app.render import (
     DotOptions,
-    GraphTooLarge,
     Renderer,
-    RenderError,
-    RenderTimeout,
     fmt,
-    graphviz_version,
     to_dot,
 )
 
@@ -227,127 +218,3 @@ def test_ids_that_are_not_plain_are_refused() -> None:
     node = GraphNode('n0" [label=x', None, "", 1.0, 1.0, "output", "")
     with pytest.raises(ValueError, match="not plain"):
         to_dot(Graph((node,), (), node.id, ()))
-
-
-@pytest.mark.graphviz
-def test_rendering_is_deterministic() -> None:
-    one, two = to_dot(graph_of(P3, True, a=2)), to_dot(graph_of(P3, True, a=2))
-    assert one == two
-    assert Renderer().svg(one, 20) == Renderer().svg(two, 20)
-
-
-@pytest.mark.graphviz
-def test_repeated_drawings_come_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    renderer, dot = Renderer(cache_size=2), to_dot(graph_of(SEED, a=2, b=1))
-    first = renderer.svg(dot, 6)
-    monkeypatch.setattr(renderer, "_run_dot", lambda *_: pytest.fail("dot ran again"))
-    assert renderer.svg(dot, 6) == first
-    assert (renderer.hits, renderer.misses) == (1, 1)
-
-
-@pytest.mark.graphviz
-def test_the_cache_is_bounded() -> None:
-    renderer = Renderer(cache_size=2)
-    dots = [to_dot(graph_of("a * b" + " + a" * i, a=i, b=1)) for i in range(3)]
-    for dot in dots:
-        renderer.svg(dot, 3)
-    renderer.svg(dots[2], 3)
-    renderer.svg(dots[0], 3)
-    assert (renderer.hits, renderer.misses) == (1, 4)
-
-
-T = TypeVar("T")
-
-
-def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine on a fresh event loop in its own thread.
-
-    The browser tests' Playwright keeps an event loop running in this process, and
-    asyncio.run() refuses to start inside a running loop.
-    """
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-def test_too_large_graphs_are_refused_before_dot_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    renderer = Renderer(max_nodes=5)
-    monkeypatch.setattr(renderer, "_run_dot", lambda *_: pytest.fail("dot ran"))
-    with pytest.raises(GraphTooLarge, match="6 nodes; drawing is limited to 5"):
-        renderer.svg(to_dot(graph_of(SEED, a=2, b=1)), 6)
-    with pytest.raises(GraphTooLarge):
-        run_coroutine(renderer.svg_async("digraph {}", 6))
-
-
-@pytest.mark.graphviz
-def test_slow_drawings_time_out() -> None:
-    graph = chain(600)
-    start = time.perf_counter()
-    with pytest.raises(RenderTimeout, match=r"longer than 0\.05 s"):
-        Renderer(timeout=0.05).svg(to_dot(graph), len(graph.nodes))
-    # The bound only tells a stopped dot from one left running (600 ops take seconds):
-    # generous, so a busy machine cannot fail it. Speed is bench/render.py's to measure.
-    assert time.perf_counter() - start < 10.0
-
-
-@pytest.mark.graphviz
-def test_async_svg_and_png() -> None:
-    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
-    assert run_coroutine(renderer.svg_async(dot, 6)) == Renderer().svg(dot, 6)
-    assert renderer.png(dot, 6).startswith(b"\x89PNG\r\n\x1a\n")
-
-
-def test_a_missing_dot_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", "")
-    with pytest.raises(RenderError, match="apt-get install graphviz"):
-        Renderer().svg("digraph { a }", 1)
-
-
-@pytest.mark.graphviz
-def test_graphviz_version() -> None:
-    version = graphviz_version()
-    assert version is not None and re.fullmatch(r"\d+\.\d+(\.\d+)*", version)
-
-
-@pytest.mark.graphviz
-def test_concurrent_requests_for_one_drawing_run_dot_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
-    real = renderer._run_dot
-    calls: list[str] = []
-    started = threading.Event()
-
-    def slow_dot(text: str, fmt: str, timeout: float) -> bytes:
-        calls.append(fmt)
-        started.set()
-        time.sleep(0.3)  # long enough for the others to arrive while it runs
-        return real(text, fmt, timeout)
-
-    monkeypatch.setattr(renderer, "_run_dot", slow_dot)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        first = pool.submit(renderer.svg, dot, 6)
-        started.wait(5)
-        others = [pool.submit(renderer.svg, dot, 6) for _ in range(3)]
-        results = [first.result(), *(f.result() for f in others)]
-    assert calls == ["svg"]
-    assert len(set(results)) == 1 and results[0].lstrip().startswith("<?xml")
-    assert (renderer.misses, renderer.shared) == (1, 3)
-
-
-def test_waiters_get_the_same_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    renderer = Renderer()
-    started = threading.Event()
-
-    def failing_dot(text: str, fmt: str, timeout: float) -> bytes:
-        started.set()
-        time.sleep(0.3)
-        raise RenderTimeout("drawing the graph took longer than 0.3 s and was stopped")
-
-    monkeypatch.setattr(renderer, "_run_dot", failing_dot)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        first = pool.submit(renderer.svg, "digraph { a }", 1)
-        started.wait(5)
-        second = pool.submit(renderer.svg, "digraph { a }", 1)
-        for future in (first, second):
-            with pytest.raises(RenderTimeout):
-                future.result()
-    assert renderer.shared == 1
-    assert renderer._inflight == {}  # nothing left behind
