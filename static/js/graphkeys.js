@@ -261,7 +261,7 @@ export class GraphKeys {
 
 /** Move the view by a tenth of its size (the pan buttons; Shift + arrows do the same). */
 export function pan(view, fx, fy) {
-  view?.panBy(fx, fy);
+  if (view?.box) view.panBy((fx * view.box.w) / 10, (fy * view.box.h) / 10);
 }
 
 /** Wire the graph of the page: keys, names, the table's twin and the pan buttons. */

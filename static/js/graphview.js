@@ -100,12 +100,11 @@ export class PanZoom {
     return { ...b, x: fix(b.x, b.w, H.x, H.w), y: fix(b.y, b.h, H.y, H.h) };
   }
 
-  /** Move the view by fx, fy tenths of its size, never past the drawing's edge (keys, the
-   * pan buttons): at most the margin clamp() leaves, so the drawing cannot be lost. */
-  panBy(fx, fy) {
+  /** Move the view by dx, dy SVG units, never past the drawing's edge (keys, the pan
+   * buttons): at most the margin clamp() leaves, so the drawing cannot be lost. */
+  panBy(dx, dy) {
     if (!this.box) return;
-    const b = this.box;
-    this.box = this.clamp({ ...b, x: b.x + (fx * b.w) / 10, y: b.y + (fy * b.h) / 10 });
+    this.box = this.clamp({ ...this.box, x: this.box.x + dx, y: this.box.y + dy });
     this.apply();
   }
 
@@ -290,15 +289,16 @@ export class PanZoom {
 
   onKey(e) {
     if (!this.box) return;
+    const step = this.box.w / 10; // a tenth of the view's width, either way
     const keys = {
       "+": () => this.zoom(1.25),
       "=": () => this.zoom(1.25),
       "-": () => this.zoom(1 / 1.25),
       0: () => this.fit(),
-      ArrowLeft: () => this.panBy(-1, 0),
-      ArrowRight: () => this.panBy(1, 0),
-      ArrowUp: () => this.panBy(0, -1),
-      ArrowDown: () => this.panBy(0, 1),
+      ArrowLeft: () => this.panBy(-step, 0),
+      ArrowRight: () => this.panBy(step, 0),
+      ArrowUp: () => this.panBy(0, -step),
+      ArrowDown: () => this.panBy(0, step),
     };
     const action = keys[e.key];
     if (action && !e.altKey && !e.metaKey && !e.ctrlKey) {

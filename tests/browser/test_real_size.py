@@ -131,13 +131,22 @@ def test_dragging_pans_and_selects_no_text(
     box = page.locator("#graph").bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # the first view is the rows at the output (the bottom): dragging down brings the start in
     page.mouse.move(x, y)
     page.mouse.down()
     for k in range(1, 11):
-        page.mouse.move(x - 20 * k, y - 3 * k)
+        page.mouse.move(x + 3 * k, y + 20 * k)
     page.mouse.up()
-    assert page.locator("#graph > svg").get_attribute("viewBox") != before
+    moved = page.locator("#graph > svg").get_attribute("viewBox")
+    assert moved != before
     assert page.evaluate("window.getSelection().toString()") == ""
+    # dragging back up far past the output's end stops at the edge it started from
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(1, 41):
+        page.mouse.move(x, y - 20 * k)
+    page.mouse.up()
+    assert page.locator("#graph > svg").get_attribute("viewBox") == before
 
 
 def test_the_graph_fills_the_window_and_escape_leaves(
