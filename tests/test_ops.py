@@ -14,6 +14,7 @@ from app.engine import Value, apply
 from app.lang import ParseError, parse
 from app.ops import CALLS, OPS, Op, Slope
 from app.train.compiler import compile_tape
+from tests.support.budget import default_budget
 
 
 def _softplus(x: float) -> tuple[float, float]:
@@ -56,7 +57,7 @@ def test_the_engine_applies_a_new_row() -> None:
 
 @pytest.mark.usefixtures("softplus")
 def test_the_language_calls_a_new_row_and_the_builder_differentiates_it() -> None:
-    built = evaluate("y = softplus(2*x)", {"x": 0.5})
+    built = evaluate("y = softplus(2*x)", {"x": 0.5}, budget=default_budget())
     assert built.output.data == pytest.approx(math.log1p(math.e))
     assert built.inputs["x"].grad == pytest.approx(2 * sigmoid(1.0))
     with pytest.raises(ParseError, match="softplus"):
@@ -66,12 +67,12 @@ def test_the_language_calls_a_new_row_and_the_builder_differentiates_it() -> Non
 @pytest.mark.usefixtures("softplus")
 def test_the_tape_runs_a_new_row_as_the_engine_does() -> None:
     program = parse("softplus(w * x)")
-    tape = compile_tape(build(program, {"w": 1.0, "x": 1.0}), params=["w"])
+    tape = compile_tape(build(program, {"w": 1.0, "x": 1.0}, budget=default_budget()), params=["w"])
     xs = np.array([-2.0, 0.5, 3.0])
-    bound = tape.bind({"x": xs})
+    bound = tape.bind({"x": xs}, budget=default_budget())
     out = bound.forward({"w": 0.7})
     grad = float(bound.gradients(np.ones(3))["w"])
-    want = [evaluate(program, {"w": 0.7, "x": float(x)}) for x in xs]
+    want = [evaluate(program, {"w": 0.7, "x": float(x)}, budget=default_budget()) for x in xs]
     assert out == pytest.approx([b.output.data for b in want], rel=1e-12)
     assert grad == pytest.approx(sum(b.inputs["w"].grad for b in want), rel=1e-12)
 

@@ -26,6 +26,7 @@ from app.render import (
     graphviz_version,
     to_dot,
 )
+from tests.support.budget import default_budget, unhurried
 
 SVG = "{http://www.w3.org/2000/svg}"
 SEED = "c = a + b\nd = b + 1\ne = c * d"
@@ -33,11 +34,15 @@ P3 = "def P3(x) = 0.5 * (5*x^3 - 3*x)\ny = P3(a) * 2"
 
 
 def graph_of(source: str, expand: bool = False, **values: float) -> Graph:
-    return export_graph(evaluate(source, values), expand_calls=expand)
+    return export_graph(evaluate(source, values, budget=default_budget()), expand_calls=expand)
 
 
 def draw(graph: Graph, **options: Any) -> tuple[str, dict[str, ET.Element]]:
-    svg = Renderer().svg(to_dot(graph, DotOptions(**options)), len(graph.nodes))
+    svg = Renderer().svg(
+        to_dot(graph, DotOptions(**options), budget=default_budget()),
+        len(graph.nodes),
+        budget=unhurried(),
+    )
     root = ET.fromstring(svg)
     return svg, {g.get("id", ""): g for g in root.iter(f"{SVG}g")}
 
@@ -107,7 +112,7 @@ def test_polynomial_and_a_times_a() -> None:
     assert "x value 4 grad 50" in [text(g) for g in groups.values()]
     assert "output value 72 grad 1" in [text(g) for g in groups.values()]
     graph = graph_of("a*a", a=3)
-    dot = to_dot(graph)
+    dot = to_dot(graph, budget=default_budget())
     assert dot.count(f'"{by_name(graph, "a").id}" -> "op-{graph.output}"') == 2
 
 
@@ -123,10 +128,16 @@ def test_local_gradients_label_edges_only_when_asked() -> None:
 @pytest.mark.graphviz
 def test_direction_precision_legend_and_constants_options() -> None:
     graph = graph_of("y = x / 3", x=1)
-    assert "rankdir=LR" in to_dot(graph) and "rankdir=TB" in to_dot(graph, DotOptions("TB"))
-    assert ">0.3333<" in to_dot(graph) and ">0.333333<" in to_dot(graph, DotOptions(precision=6))
-    assert "legend-key" in to_dot(graph) and "cluster" not in to_dot(graph)
-    assert "legend-key" not in to_dot(graph, DotOptions(legend=False))
+    assert "rankdir=LR" in to_dot(graph, budget=default_budget()) and "rankdir=TB" in to_dot(
+        graph, DotOptions("TB"), budget=default_budget()
+    )
+    assert ">0.3333<" in to_dot(graph, budget=default_budget()) and ">0.333333<" in to_dot(
+        graph, DotOptions(precision=6), budget=default_budget()
+    )
+    assert "legend-key" in to_dot(graph, budget=default_budget()) and "cluster" not in to_dot(
+        graph, budget=default_budget()
+    )
+    assert "legend-key" not in to_dot(graph, DotOptions(legend=False), budget=default_budget())
     _, groups = draw(graph, constants=False)
     assert not any("constant" in g.get("class", "").split() for g in groups.values())
     assert text(groups[f"op-{graph.output}"]) == "÷ 3"
@@ -178,13 +189,13 @@ def test_copies_of_a_long_edges_source_are_drawn_only_when_asked() -> None:
     assert all(text(c) == text(groups[x.id]) == original for c in copies)
     edges = [g for g in groups.values() if "edge" in g.get("class", "").split()]
     assert len([g for g in edges if re.fullmatch(r"e\d+", g.get("id", ""))]) == len(graph.edges)
-    assert "copy" not in to_dot(graph, DotOptions())
+    assert "copy" not in to_dot(graph, DotOptions(), budget=default_budget())
 
 
 def test_a_leaf_used_once_is_drawn_beside_its_user_without_copies() -> None:
     lines = ["h1 = x * 0.99 + 0.01"] + [f"h{i} = h{i - 1} * 0.99 + 0.01" for i in range(2, 40)]
     graph = graph_of("\n".join(lines), x=0.5)  # 78 constants, the last ones 77 levels deep
-    assert "copy" not in to_dot(graph)
+    assert "copy" not in to_dot(graph, budget=default_budget())
 
 
 HOSTILE = [
@@ -226,33 +237,43 @@ def test_hostile_names_are_escaped(name: str) -> None:
 def test_ids_that_are_not_plain_are_refused() -> None:
     node = GraphNode('n0" [label=x', None, "", 1.0, 1.0, "output", "")
     with pytest.raises(ValueError, match="not plain"):
-        to_dot(Graph((node,), (), node.id, ()))
+        to_dot(Graph((node,), (), node.id, ()), budget=default_budget())
 
 
 @pytest.mark.graphviz
 def test_rendering_is_deterministic() -> None:
-    one, two = to_dot(graph_of(P3, True, a=2)), to_dot(graph_of(P3, True, a=2))
+    one, two = (
+        to_dot(graph_of(P3, True, a=2), budget=default_budget()),
+        to_dot(graph_of(P3, True, a=2), budget=default_budget()),
+    )
     assert one == two
-    assert Renderer().svg(one, 20) == Renderer().svg(two, 20)
+    assert Renderer().svg(one, 20, budget=unhurried()) == Renderer().svg(
+        two, 20, budget=unhurried()
+    )
 
 
 @pytest.mark.graphviz
 def test_repeated_drawings_come_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    renderer, dot = Renderer(cache_size=2), to_dot(graph_of(SEED, a=2, b=1))
-    first = renderer.svg(dot, 6)
+    renderer, dot = (
+        Renderer(cache_size=2),
+        to_dot(graph_of(SEED, a=2, b=1), budget=default_budget()),
+    )
+    first = renderer.svg(dot, 6, budget=unhurried())
     monkeypatch.setattr(renderer, "_run_dot", lambda *_: pytest.fail("dot ran again"))
-    assert renderer.svg(dot, 6) == first
+    assert renderer.svg(dot, 6, budget=unhurried()) == first
     assert (renderer.hits, renderer.misses) == (1, 1)
 
 
 @pytest.mark.graphviz
 def test_the_cache_is_bounded() -> None:
     renderer = Renderer(cache_size=2)
-    dots = [to_dot(graph_of("a * b" + " + a" * i, a=i, b=1)) for i in range(3)]
+    dots = [
+        to_dot(graph_of("a * b" + " + a" * i, a=i, b=1), budget=default_budget()) for i in range(3)
+    ]
     for dot in dots:
-        renderer.svg(dot, 3)
-    renderer.svg(dots[2], 3)
-    renderer.svg(dots[0], 3)
+        renderer.svg(dot, 3, budget=unhurried())
+    renderer.svg(dots[2], 3, budget=unhurried())
+    renderer.svg(dots[0], 3, budget=unhurried())
     assert (renderer.hits, renderer.misses) == (1, 4)
 
 
@@ -273,9 +294,11 @@ def test_too_large_graphs_are_refused_before_dot_runs(monkeypatch: pytest.Monkey
     renderer = Renderer(max_nodes=5)
     monkeypatch.setattr(renderer, "_run_dot", lambda *_: pytest.fail("dot ran"))
     with pytest.raises(GraphTooLarge, match="6 nodes; drawing is limited to 5"):
-        renderer.svg(to_dot(graph_of(SEED, a=2, b=1)), 6)
+        renderer.svg(
+            to_dot(graph_of(SEED, a=2, b=1), budget=default_budget()), 6, budget=unhurried()
+        )
     with pytest.raises(GraphTooLarge):
-        run_coroutine(renderer.svg_async("digraph {}", 6))
+        run_coroutine(renderer.svg_async("digraph {}", 6, budget=unhurried()))
 
 
 @pytest.mark.graphviz
@@ -283,7 +306,9 @@ def test_slow_drawings_time_out() -> None:
     graph = chain(600)
     start = time.perf_counter()
     with pytest.raises(RenderTimeout, match=r"longer than 0\.05 s"):
-        Renderer(timeout=0.05).svg(to_dot(graph), len(graph.nodes))
+        Renderer(timeout=0.05).svg(
+            to_dot(graph, budget=default_budget()), len(graph.nodes), budget=unhurried()
+        )
     # The bound only tells a stopped dot from one left running (600 ops take seconds):
     # generous, so a busy machine cannot fail it. Speed is bench/render.py's to measure.
     assert time.perf_counter() - start < 10.0
@@ -291,15 +316,17 @@ def test_slow_drawings_time_out() -> None:
 
 @pytest.mark.graphviz
 def test_async_svg_and_png() -> None:
-    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
-    assert run_coroutine(renderer.svg_async(dot, 6)) == Renderer().svg(dot, 6)
-    assert renderer.png(dot, 6).startswith(b"\x89PNG\r\n\x1a\n")
+    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1), budget=default_budget())
+    assert run_coroutine(renderer.svg_async(dot, 6, budget=unhurried())) == Renderer().svg(
+        dot, 6, budget=unhurried()
+    )
+    assert renderer.png(dot, 6, budget=unhurried()).startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_a_missing_dot_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "")
     with pytest.raises(RenderError, match="apt-get install graphviz"):
-        Renderer().svg("digraph { a }", 1)
+        Renderer().svg("digraph { a }", 1, budget=unhurried())
 
 
 @pytest.mark.graphviz
@@ -310,7 +337,7 @@ def test_graphviz_version() -> None:
 
 @pytest.mark.graphviz
 def test_concurrent_requests_for_one_drawing_run_dot_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
+    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1), budget=default_budget())
     real = renderer._run_dot
     calls: list[str] = []
     started = threading.Event()
@@ -323,9 +350,9 @@ def test_concurrent_requests_for_one_drawing_run_dot_once(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(renderer, "_run_dot", slow_dot)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        first = pool.submit(renderer.svg, dot, 6)
+        first = pool.submit(renderer.svg, dot, 6, budget=default_budget())
         started.wait(5)
-        others = [pool.submit(renderer.svg, dot, 6) for _ in range(3)]
+        others = [pool.submit(renderer.svg, dot, 6, budget=default_budget()) for _ in range(3)]
         results = [first.result(), *(f.result() for f in others)]
     assert calls == ["svg"]
     assert len(set(results)) == 1 and results[0].lstrip().startswith("<?xml")
@@ -343,9 +370,9 @@ def test_waiters_get_the_same_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(renderer, "_run_dot", failing_dot)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        first = pool.submit(renderer.svg, "digraph { a }", 1)
+        first = pool.submit(renderer.svg, "digraph { a }", 1, budget=default_budget())
         started.wait(5)
-        second = pool.submit(renderer.svg, "digraph { a }", 1)
+        second = pool.submit(renderer.svg, "digraph { a }", 1, budget=default_budget())
         for future in (first, second):
             with pytest.raises(RenderTimeout):
                 future.result()

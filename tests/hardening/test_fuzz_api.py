@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from app.build import evaluate
 from app.ops import CALLS, OPS
 from app.web.main import create_app
+from tests.support.budget import default_budget
 
 NAMES = ("a", "b", "w1", "x_2")
 ATOMS = st.sampled_from(NAMES) | st.sampled_from(["0", "1", "2.5", "1e-3", ".5", "3"])
@@ -82,7 +83,7 @@ def test_valid_programs_agree_with_the_engine(
         assert response.json()["type"].endswith("/domain")  # only arithmetic may fail
         return
     used = {k: v for k, v in values.items() if k in response.json()["gradients"]}
-    built = evaluate(source, used)
+    built = evaluate(source, used, budget=default_budget())
     body = response.json()
     assert float(body["value"]) == built.output.data  # "inf" and "nan" arrive as strings
     for name, leaf in built.inputs.items():
