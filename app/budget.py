@@ -1,9 +1,10 @@
 """One request's work budget: estimated before the work, charged by the layer doing it.
 
-Every entry point (API, page, export, CLI, grading, training) hands a `Budget` down; each
-layer that does work (build, graph export, grading, tape, render) estimates what it is
-about to do with `need()` before starting and records what it did with `charge()`. A layer
-given no budget makes a fresh one with the default limits, so no path is unbounded.
+Every entry point makes one `Budget` per request (the web's dependencies, app/web/deps.py;
+the CLI's commands; the notebook's API) and hands it down; each layer that does work
+(build, graph export, grading, tape, render) takes it as a required parameter, estimates
+what it is about to do with `need()` before starting and records what it did with
+`charge()`. No layer makes a budget of its own (tests/test_request_budget.py).
 Stdlib only: every layer may import it.
 """
 

@@ -158,15 +158,22 @@ def _fresh_if_taken(v: Value) -> Value:
     return v
 
 
-def build(program: Program, values: Mapping[str, float], budget: Budget | None = None) -> Built:
+def build(
+    program: Program, values: Mapping[str, float], budget: Budget, *, charged: bool = False
+) -> Built:
     """Run the forward pass of program at values; raise MissingValuesError or EvalError.
 
-    Charges the budget one build and the program's node count (a user function counts its
-    whole expansion) before anything is computed; raises BudgetExceeded when over.
+    Charges the request's budget one build and the program's node count (a user function
+    counts its whole expansion) before anything is computed; raises BudgetExceeded when
+    over. With charged, the caller has charged this build's nodes already (grading charges
+    a formula answer for every point it may be checked at, before the first): only the
+    budget's wall clock is checked.
     """
-    budget = budget or Budget()
-    budget.charge(REBUILDS, 1, "building the program")
-    budget.charge(NODES, max(1, program.node_count), "building the program")
+    if charged:
+        budget.check_time("building a formula")
+    else:
+        budget.charge(REBUILDS, 1, "building the program")
+        budget.charge(NODES, max(1, program.node_count), "building the program")
     missing = [name for name in program.inputs if name not in values]
     if missing:
         raise MissingValuesError(missing)
@@ -212,7 +219,8 @@ def evaluate(
     source: str | Program,
     values: Mapping[str, float],
     limits: Limits = DEFAULT_LIMITS,
-    budget: Budget | None = None,
+    *,
+    budget: Budget,
     warn: bool = True,
 ) -> Built:
     """Parse (if needed), run forward and backward; gradients are on the returned graph.

@@ -58,10 +58,11 @@ def body(steps: int) -> dict[str, object]:
 
 def tape_steps_per_second(steps: int) -> float:
     ds = get_dataset("moons")
-    problem = prepare(parse(ds.expression), ds.params, ds.columns)
     limits = BudgetLimits(wall_seconds=600)
+    budget = Budget(limits)
+    problem = prepare(parse(ds.expression), ds.params, ds.columns, budget)
     start = time.perf_counter()
-    train(problem, TrainConfig(optimizer="adam", lr=0.03, steps=steps), Budget(limits))
+    train(problem, TrainConfig(optimizer="adam", lr=0.03, steps=steps), budget)
     return steps / (time.perf_counter() - start)
 
 

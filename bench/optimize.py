@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from app.budget import BudgetExceeded
+from app.budget import Budget, BudgetExceeded
 from app.lang import parse
 from app.train.datasets import sine
 from app.train.loop import prepare, train
@@ -32,8 +32,10 @@ INIT = {"a": -0.4, "b": 0.9, "c": 1.2, "d": -0.7}
 
 def with_tape() -> dict[str, float]:
     ds = sine()
-    problem = prepare(parse(ds.expression), INIT, ds.columns)
-    return train(problem, TrainConfig(reduce="sum", lr=LR, steps=STEPS, record_every=100)).params
+    budget = Budget()
+    problem = prepare(parse(ds.expression), INIT, ds.columns, budget)
+    config = TrainConfig(reduce="sum", lr=LR, steps=STEPS, record_every=100)
+    return train(problem, config, budget).params
 
 
 def with_numpy() -> dict[str, float]:
@@ -84,7 +86,7 @@ def attack(terms: int, rows: int = 100_000) -> str:
         steps=1,
     )
     try:
-        run(req)
+        run(req, budget=Budget())
     except BudgetExceeded as exc:
         return f"refused ({exc.resource.key} budget)"
     return "ran"

@@ -85,7 +85,8 @@ def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
 def ours(built: Built, renderer: Renderer, options: DotOptions) -> str:
     """Export, write DOT and draw: what the API does for an SVG."""
     graph = export_graph(built)
-    return renderer.svg(to_dot(graph, options, Budget(BIG)), len(graph.nodes), Budget(BIG))
+    budget = Budget(BIG)
+    return renderer.svg(to_dot(graph, options, budget=budget), len(graph.nodes), budget)
 
 
 def micrograd_draw(ops: int) -> Callable[[], bytes] | None:
@@ -155,7 +156,8 @@ def torchviz_draw(ops: int) -> Callable[[], bytes] | None:
 def measure(ops: int, repeat: int) -> dict[str, float]:
     """Time every column for one size (runs interleaved, so load hits them alike)."""
     source = program(ops)
-    built, other = evaluate(source, {"x": 0.5}), evaluate(source, {"x": -1.25})
+    built = evaluate(source, {"x": 0.5}, budget=Budget(BIG))
+    other = evaluate(source, {"x": -1.25}, budget=Budget(BIG))
     renderer = Renderer(timeout=PEER_TIMEOUT, max_nodes=10**6)
     auto, classic = DotOptions(), DotOptions(compact=False)
     peers = {"micrograd": micrograd_draw(ops), "torchviz": torchviz_draw(ops)}

@@ -32,6 +32,7 @@ from app.grading.checks import _unreadable
 from app.lang import ParseError, parse
 from app.render import GraphTooLarge, RenderBusy
 from app.web.main import create_app
+from tests.support.budget import default_budget
 
 
 def app_exception_classes() -> list[type[BaseException]]:
@@ -159,7 +160,7 @@ def test_the_api_and_the_cli_say_the_same_words_for_a_computation_that_fails(
     client: TestClient, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(MissingValuesError) as caught:
-        evaluate("a * b", {"a": 1.0})
+        evaluate("a * b", {"a": 1.0}, budget=default_budget())
     assert main(["eval", "a * b", "a=1"]) == 2
     assert capsys.readouterr().err.strip() == f"error: {to_reply(caught.value).detail}"
 

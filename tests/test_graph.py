@@ -8,10 +8,11 @@ from typing import Any, cast
 
 from app.build import evaluate
 from app.graph import Graph, GraphNode, export_graph, graph_to_json
+from tests.support.budget import default_budget
 
 
 def graph_of(source: str, expand: bool = False, **values: float) -> Graph:
-    return export_graph(evaluate(source, values), expand_calls=expand)
+    return export_graph(evaluate(source, values, budget=default_budget()), expand_calls=expand)
 
 
 def rows(data: dict[str, object], key: str) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from app.lang import ParseError, parse
 from app.ops import CALLS, OPS, Op, Slope
 from app.train.compiler import compile_tape
 from app.web.steptext import step_texts
+from tests.support.budget import default_budget
 
 
 def _softplus(x: float) -> tuple[float, float]:
@@ -60,7 +61,7 @@ def test_the_engine_applies_a_new_row() -> None:
 
 @pytest.mark.usefixtures("softplus")
 def test_the_language_calls_a_new_row_and_the_builder_differentiates_it() -> None:
-    built = evaluate("y = softplus(2*x)", {"x": 0.5})
+    built = evaluate("y = softplus(2*x)", {"x": 0.5}, budget=default_budget())
     assert built.output.data == pytest.approx(math.log1p(math.e))
     assert built.inputs["x"].grad == pytest.approx(2 * sigmoid(1.0))
     with pytest.raises(ParseError, match="softplus"):
@@ -70,12 +71,12 @@ def test_the_language_calls_a_new_row_and_the_builder_differentiates_it() -> Non
 @pytest.mark.usefixtures("softplus")
 def test_the_tape_runs_a_new_row_as_the_engine_does() -> None:
     program = parse("softplus(w * x)")
-    tape = compile_tape(build(program, {"w": 1.0, "x": 1.0}), params=["w"])
+    tape = compile_tape(build(program, {"w": 1.0, "x": 1.0}, budget=default_budget()), params=["w"])
     xs = np.array([-2.0, 0.5, 3.0])
-    bound = tape.bind({"x": xs})
+    bound = tape.bind({"x": xs}, budget=default_budget())
     out = bound.forward({"w": 0.7})
     grad = float(bound.gradients(np.ones(3))["w"])
-    want = [evaluate(program, {"w": 0.7, "x": float(x)}) for x in xs]
+    want = [evaluate(program, {"w": 0.7, "x": float(x)}, budget=default_budget()) for x in xs]
     assert out == pytest.approx([b.output.data for b in want], rel=1e-12)
     assert grad == pytest.approx(sum(b.inputs["w"].grad for b in want), rel=1e-12)
 
@@ -94,7 +95,7 @@ def test_without_the_row_the_name_is_unknown() -> None:
 
 @pytest.mark.usefixtures("softplus")
 def test_the_picture_and_the_step_text_write_a_new_row() -> None:
-    graph = export_graph(evaluate("y = softplus(2*x)", {"x": 0.5}))
+    graph = export_graph(evaluate("y = softplus(2*x)", {"x": 0.5}, budget=default_budget()))
     (node,) = [n for n in graph.nodes if n.op == "softplus"]
     assert node.label == "softplus"  # the row's symbol, on its op node
     (step,) = [s for s in step_texts(graph) if s["node"] == node.id]
@@ -104,7 +105,7 @@ def test_the_picture_and_the_step_text_write_a_new_row() -> None:
 
 def test_the_grammar_s_precedence_is_the_table_s() -> None:
     # the parser and the step text both read it: * binds tighter than -, ^ is right-assoc
-    graph = export_graph(evaluate("y = 2^3^2 - a*b", {"a": 1.0, "b": 2.0}))
+    graph = export_graph(evaluate("y = 2^3^2 - a*b", {"a": 1.0, "b": 2.0}, budget=default_budget()))
     assert graph.nodes[-1].value == 2**9 - 2
     (minus,) = [n for n in graph.nodes if n.op == "-"]
     assert OPS["*"].precedence > OPS["-"].precedence and OPS["^"].right_assoc

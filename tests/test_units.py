@@ -8,10 +8,11 @@ from app.build import evaluate
 from app.graph import Graph, export_graph
 from app.units import MAX_FORMULA, build_units, shorten
 from tests.browser.programs import mlp, neurons, rnn
+from tests.support.budget import default_budget
 
 
 def graph_of(program: str, **values: float) -> Graph:
-    return export_graph(evaluate(program, values))
+    return export_graph(evaluate(program, values, budget=default_budget()))
 
 
 def named(graph: Graph, name: str) -> str:
@@ -44,7 +45,7 @@ def test_what_the_out_edges_contribute_sums_to_the_gradient(
     program: tuple[str, dict[str, float]],
 ) -> None:
     source, values = program
-    g = export_graph(evaluate(source, values))
+    g = export_graph(evaluate(source, values, budget=default_budget()))
     units = build_units(g)
     grad = {n.id: n.grad for n in g.nodes}
     out: dict[str, float] = {}
@@ -61,7 +62,7 @@ def test_what_the_out_edges_contribute_sums_to_the_gradient(
 
 def test_the_rnns_weight_is_one_shared_input_used_by_nine_lines() -> None:
     source, values = rnn()
-    g = export_graph(evaluate(source, values))
+    g = export_graph(evaluate(source, values, budget=default_budget()))
     units = build_units(g)
     w = named(g, "w")
     assert w in units.shared

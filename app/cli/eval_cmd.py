@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from app.budget import Budget
 from app.build import MissingValuesError, evaluate
 from app.cli.common import UsageError, add_program_arguments, read_program, report_input_error
 from app.engine import EngineError
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     """Evaluate and print; input errors go to stderr with exit status 2."""
     try:
         source, values = read_program(args)
-        built = evaluate(source, values)
+        built = evaluate(source, values, budget=Budget())
     except (ParseError, MissingValuesError, EngineError, UsageError, ValueError, OSError) as exc:
         return report_input_error(exc)
     for warning in built.warnings:

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from app.budget import BudgetExceeded
+from app.budget import Budget, BudgetExceeded
 from app.build import MissingValuesError
 from app.cli.common import EXIT_INPUT_ERROR, report_input_error
 from app.engine import EngineError
@@ -99,7 +99,7 @@ def load_problem(path: str, params_path: str | None = None) -> tuple[Grader, spe
         if not isinstance(params, dict):
             raise ValueError(f"{params_path}: params must be a JSON object")
     spec = specs.problem(read_json(path, MAX_PROBLEM_CHARS), params)
-    grader = Grader(Problem(spec.expression, spec.values, spec.options))
+    grader = Grader(Problem(spec.expression, spec.values, spec.options, budget=Budget()))
     if spec.questions is not None:
         grader.check(spec.questions)
     return grader, spec

@@ -17,6 +17,7 @@ from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, to_dot
 from app.render.bitmap import MAX_SCALE
 
 FORMATS = ("svg", "png", "pdf", "dot", "json")
+DOT_RUNS = 3  # the command's wall clock, in --timeout: a PNG's layout and PNG, and room
 _BY_SUFFIX = {
     ".svg": "svg",
     ".png": "png",
@@ -93,6 +94,15 @@ def _format(args: argparse.Namespace) -> str:
     return "svg"
 
 
+def command_budget(args: argparse.Namespace) -> Budget:
+    """Return the command's one budget: the default limits, with --max-nodes to draw and
+    --timeout for each `dot` run (the wall clock leaves room for a PNG's two runs)."""
+    limits = BudgetLimits(
+        draw_nodes=args.max_nodes, dot_seconds=args.timeout, wall_seconds=DOT_RUNS * args.timeout
+    )
+    return Budget(limits)
+
+
 def run(args: argparse.Namespace) -> int:
     """Evaluate, draw and write; input errors go to stderr with exit status 2."""
     fmt = _format(args)
@@ -102,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
         if not 0 < args.scale <= MAX_SCALE:
             raise UsageError(f"--scale must be above 0 and at most {MAX_SCALE:g}")
         source, values = read_program(args)
-        built = evaluate(source, values)
+        budget = command_budget(args)
+        built = evaluate(source, values, budget=budget)
     except (ParseError, MissingValuesError, EngineError, UsageError, ValueError, OSError) as exc:
         return report_input_error(exc)
     for warning in built.warnings:
@@ -123,31 +134,31 @@ def run(args: argparse.Namespace) -> int:
         if fmt == "json":
             data: str | bytes = json.dumps(graph_to_json(graph), indent=2) + "\n"
         else:
-            dot = to_dot(graph, options, Budget(BudgetLimits(draw_nodes=args.max_nodes)))
+            dot = to_dot(graph, options, budget=budget)
             if fmt == "dot":
                 data = dot
             elif fmt == "svg":
-                data = renderer.svg(dot, len(graph.nodes))
+                data = renderer.svg(dot, len(graph.nodes), budget)
             elif fmt == "pdf":
-                data = renderer.pdf(dot, len(graph.nodes))
+                data = renderer.pdf(dot, len(graph.nodes), budget)
             else:
-                data = _png(renderer, dot, len(graph.nodes), args.scale)
+                data = _png(renderer, dot, len(graph.nodes), args.scale, budget)
     except RenderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, GraphTooLarge) else 1
     return _write(args.output, data)
 
 
-def _png(renderer: Renderer, dot: str, count: int, scale: float) -> bytes:
+def _png(renderer: Renderer, dot: str, count: int, scale: float, budget: Budget) -> bytes:
     """Draw the PNG at scale, saying on stderr when the pixel budget drew it smaller."""
-    bitmap = renderer.bitmap(renderer.svg(dot, count), scale, None)
+    bitmap = renderer.bitmap(renderer.svg(dot, count, budget), scale, budget)
     if bitmap.scale < scale * 0.999:
         print(
             f"note: drawn at scale {bitmap.scale:.3g} ({bitmap.width} × {bitmap.height} px): "
             f"scale {scale:g} would exceed the pixel budget",
             file=sys.stderr,
         )
-    return renderer.png(dot, count, None, scale)
+    return renderer.png(dot, count, budget, scale)
 
 
 def _write(output: str | None, data: str | bytes) -> int:

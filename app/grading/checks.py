@@ -104,8 +104,10 @@ class Checker:
                 f"this question asks for the number {label(of, wrt)} at the given values; "
                 f"the answer is a formula in {', '.join(formula.inputs)}",
             )
+        size = max(1, formula.node_count)
+        self.problem.budget.charge(NODES, size, f"computing the answer for {label(of, wrt)}")
         try:
-            got = value_at(formula, {})
+            got = value_at(formula, {}, self.problem.budget)
         except (ValueError, ArithmeticError) as exc:
             return Verdict(False, f"the answer cannot be computed: {exc}")
         return self.number(of, wrt, got)
@@ -134,7 +136,7 @@ class Checker:
         truths = [p.truth(of, wrt), *p.truth_at(of, wrt, also)]
         cost = max(1, formula.node_count) * len(points)
         p.budget.charge(NODES, cost, f"checking the formula for {what}")
-        miss = first_mismatch(formula, points, truths, self.tol)
+        miss = first_mismatch(formula, points, truths, self.tol, p.budget)
         if miss is None:
             return Verdict(True, f"correct: {text} is {what} ({self._checked(truths[1:])})")
         return Verdict(False, self._explain(what, text, miss, miss.point is p.given))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from app.budget import Budget
 from app.build import build
 from app.engine import EngineError
 from app.grading.sampling import Point
@@ -60,9 +61,14 @@ def _first_use(program: Program, name: str) -> tuple[int, int]:
     return 0, 1
 
 
-def value_at(formula: Program, point: Mapping[str, float]) -> float:
-    """Return the formula's value with each name taking its value at point."""
-    return build(formula, {name: point[name] for name in formula.inputs}).output.data
+def value_at(formula: Program, point: Mapping[str, float], budget: Budget) -> float:
+    """Return the formula's value with each name taking its value at point.
+
+    Built within the request's budget, whose NODES the caller has charged for this build
+    (a check charges its every point before the first: checks.py); its wall clock is checked.
+    """
+    values = {name: point[name] for name in formula.inputs}
+    return build(formula, values, budget, charged=True).output.data
 
 
 def first_mismatch(
@@ -70,13 +76,15 @@ def first_mismatch(
     points: Sequence[Point],
     truths: Sequence[float | None],
     close: Tolerance,
+    budget: Budget,
 ) -> Mismatch | None:
-    """Return the first point where the formula differs from the truth, or None."""
+    """Return the first point where the formula differs from the truth, or None (its
+    builds charged to budget beforehand: see value_at)."""
     for point, want in zip(points, truths, strict=True):
         if want is None:
             continue
         try:
-            got = value_at(formula, point)
+            got = value_at(formula, point, budget)
         except (EngineError, SourceError, ValueError, ArithmeticError) as exc:
             message = exc.message if isinstance(exc, SourceError) else str(exc)
             return Mismatch(point, want, None, message)

@@ -71,11 +71,12 @@ class Problem:
         values: Mapping[str, float],
         options: Options = Options(),
         limits: Limits = DEFAULT_LIMITS,
-        budget: Budget | None = None,
+        *,
+        budget: Budget,
     ) -> None:
         self.options = options
         self.limits = limits
-        self.budget = budget or Budget()
+        self.budget = budget
         self.program: Program = parse(expression, limits)
         for name, x in values.items():
             if not math.isfinite(x):

@@ -43,7 +43,7 @@ def _same_piece(base: list[int | None], other: list[int | None]) -> bool:
 
 
 def draw_points(
-    program: Program, built: Built, samples: int, seed: int, budget: Budget | None = None
+    program: Program, built: Built, samples: int, seed: int, budget: Budget
 ) -> list[Point]:
     """Return up to samples points near built's inputs where the program is defined.
 
@@ -53,7 +53,6 @@ def draw_points(
     fewer points than asked may come back. Each point maps every input, named node and the
     output to its value there.
     """
-    budget = budget or Budget()
     if samples > 0:
         context = f"{samples} random points"
         budget.need(REBUILDS, samples, context)

@@ -101,7 +101,7 @@ class Drawing:
 
     def dot(self, budget: Budget | None = None) -> str:
         """Return the DOT text (the drawing budget is checked before it is built)."""
-        text = to_dot(self.graph, self.opts, budget)
+        text = to_dot(self.graph, self.opts, budget=budget or Budget())
         if not self.marks:
             return text
         body, closing = text.rstrip().rsplit("}", 1)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from app.budget import Budget
 from app.build import Built
 from app.build import evaluate as build_and_backward
 from app.engine import Value
@@ -91,4 +92,4 @@ class Evaluated:
 
 def evaluate(program: str, /, **values: float) -> Evaluated:
     """Parse and run program at values (forward and backward): `evaluate("a*b", a=2, b=3)`."""
-    return Evaluated(build_and_backward(program, values))
+    return Evaluated(build_and_backward(program, values, budget=Budget()))

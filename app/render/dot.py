@@ -59,10 +59,11 @@ _INFIX = {op.symbol for op in OPS.values() if op.infix}
 _PLAIN = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
 
 
-def to_dot(graph: Graph, options: DotOptions | None = None, budget: Budget | None = None) -> str:
+def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -> str:
     """Return DOT text drawing the graph (deterministic; all user text escaped).
 
-    Raises GraphTooLarge, before building anything, when the drawing is over the budget.
+    Raises GraphTooLarge, before building anything, when the drawing is over the request's
+    budget (its DRAW nodes).
     """
     opts = options or DotOptions()
     if resolve_level(graph, opts) == "lines":

@@ -78,31 +78,29 @@ class Renderer:
         self._lock = threading.Lock()
         self._inflight: dict[tuple[str, str], Future[str | bytes]] = {}
 
-    def svg(self, dot: str, node_count: int, budget: Budget | None = None) -> str:
+    def svg(self, dot: str, node_count: int, budget: Budget) -> str:
         """Return the SVG drawing of dot; raise GraphTooLarge, RenderTimeout, RenderBusy."""
         self.check_size(node_count, budget)
         skeleton, numbers = split(dot)
         return fill(cast(str, self._render(skeleton, "svg", budget)), numbers)
 
-    def bitmap(self, layout: str, scale: float, budget: Budget | None) -> Bitmap:
+    def bitmap(self, layout: str, scale: float, budget: Budget) -> Bitmap:
         """Return the PNG size for a drawing laid out as layout (SVG) at scale, bounded by
         the budget's pixels."""
-        pixels = int((budget or Budget()).limit(PIXELS))
+        pixels = int(budget.limit(PIXELS))
         return bitmap_for(*layout_size(layout), scale, pixels)
 
-    def png(
-        self, dot: str, node_count: int, budget: Budget | None = None, scale: float = 1.0
-    ) -> bytes:
+    def png(self, dot: str, node_count: int, budget: Budget, scale: float = 1.0) -> bytes:
         """Return the PNG drawing of dot at scale (pixels bounded before dot runs)."""
         bitmap = self.bitmap(self.svg(dot, node_count, budget), scale, budget)
         return cast(bytes, self._render(dot, "png", budget, extra=bitmap.args()))
 
-    def pdf(self, dot: str, node_count: int, budget: Budget | None = None) -> bytes:
+    def pdf(self, dot: str, node_count: int, budget: Budget) -> bytes:
         """Return the PDF drawing of dot (one page of at most 200 inches a side)."""
         self.check_size(node_count, budget)
         return cast(bytes, self._render(dot, "pdf", budget, extra=pdf_args()))
 
-    async def svg_async(self, dot: str, node_count: int, budget: Budget | None = None) -> str:
+    async def svg_async(self, dot: str, node_count: int, budget: Budget) -> str:
         """Return svg(dot, node_count), with any `dot` run in a gate thread (off the loop).
 
         A cached layout is filled in on the caller's thread (short DOT) or a plain thread;
@@ -118,7 +116,7 @@ class Renderer:
         return cast(str, await self._in_gate(dot, "svg", budget))
 
     async def png_async(
-        self, dot: str, node_count: int, budget: Budget | None = None, scale: float = 1.0
+        self, dot: str, node_count: int, budget: Budget, scale: float = 1.0
     ) -> tuple[bytes, Bitmap]:
         """Return png(dot, node_count, scale) and its size, drawn in gate threads: the
         layout first (usually cached), then the PNG at a size fixed from it."""
@@ -127,13 +125,13 @@ class Renderer:
         png = await self._in_gate(dot, "png", budget, bitmap.args())
         return cast(bytes, png), bitmap
 
-    async def pdf_async(self, dot: str, node_count: int, budget: Budget | None = None) -> bytes:
+    async def pdf_async(self, dot: str, node_count: int, budget: Budget) -> bytes:
         """Return pdf(dot, node_count) from a gate thread."""
         self.check_size(node_count, budget)
         return cast(bytes, await self._in_gate(dot, "pdf", budget, pdf_args()))
 
     async def _in_gate(
-        self, dot: str, fmt: str, budget: Budget | None, extra: tuple[str, ...] = ()
+        self, dot: str, fmt: str, budget: Budget, extra: tuple[str, ...] = ()
     ) -> str | bytes:
         """Take a place at the gate (RenderBusy at once if none), then draw in its thread."""
         self.gate.take_place()
@@ -147,7 +145,7 @@ class Renderer:
         return await job
 
     def _draw_in_place(
-        self, dot: str, fmt: str, budget: Budget | None, extra: tuple[str, ...] = ()
+        self, dot: str, fmt: str, budget: Budget, extra: tuple[str, ...] = ()
     ) -> str | bytes:
         """Draw in a gate thread for a caller that took a place (_in_gate); give it back."""
         try:
@@ -169,12 +167,11 @@ class Renderer:
             self.hits += 1
         return fill(cast(str, layout), numbers)
 
-    def check_size(self, node_count: int, budget: Budget | None = None) -> None:
-        """Raise GraphTooLarge if node_count is above the drawing limit (or the budget's)."""
+    def check_size(self, node_count: int, budget: Budget) -> None:
+        """Raise GraphTooLarge if node_count is above the drawing limit or the budget's."""
         if node_count > self.max_nodes:
             raise GraphTooLarge(node_count, self.max_nodes)
-        if budget is not None:
-            check_drawable(node_count, budget)
+        check_drawable(node_count, budget)
 
     def cache_clear(self) -> None:
         """Forget every cached drawing."""
@@ -186,7 +183,7 @@ class Renderer:
         self,
         dot: str,
         fmt: str,
-        budget: Budget | None,
+        budget: Budget,
         placed: bool = False,
         extra: tuple[str, ...] = (),
     ) -> str | bytes:
@@ -208,8 +205,8 @@ class Renderer:
             self.shared += 1
             return running.result()  # the same drawing, or the same error
         try:
-            timeout = self.timeout if budget is None else min(self.timeout, budget.dot_timeout())
-            wait = max(0.0, budget.seconds_left()) if budget is not None else self.timeout
+            timeout = min(self.timeout, budget.dot_timeout())
+            wait = max(0.0, budget.seconds_left())
             if placed:
                 with self.gate.worker(wait):
                     out = self._draw(dot, fmt, timeout, extra)

@@ -42,10 +42,10 @@ def count(shown: list[GraphNode], opts: DotOptions, compact: bool) -> int:
     return len(shown) + ops
 
 
-def check_drawable(count: int, budget: Budget | None = None) -> None:
+def check_drawable(count: int, budget: Budget) -> None:
     """Raise GraphTooLarge (a BudgetExceeded of DRAW) if count nodes may not be drawn."""
     try:
-        (budget or Budget()).need(DRAW, count, "drawing")
+        budget.need(DRAW, count, "drawing")
     except BudgetExceeded as exc:
         raise GraphTooLarge(count, exc.limit) from None
 

@@ -139,8 +139,8 @@ def unit_node(unit: Unit, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
 def lines_dot(
     graph: Graph,
     opts: DotOptions,
-    expanded: Iterable[str] = (),
-    budget: Budget | None = None,
+    expanded: Iterable[str],
+    budget: Budget,
     labels: dict[str, str] | None = None,
 ) -> str:
     """Return DOT text of the lines-level picture (units collapsed unless in expanded)."""

@@ -94,11 +94,12 @@ class LiveRun:
         req: LiveRequest,
         limits: Limits = DEFAULT_LIMITS,
         bounds: Bounds | None = None,
-        budget: Budget | None = None,
+        *,
+        budget: Budget,
     ) -> None:
         bounds = bounds or Bounds()
         self.req = req
-        self.budget = budget = budget or Budget()
+        self.budget = budget
         if req.every < 1 or req.start < 0:
             raise TrainingError("every must be >= 1 and start >= 0")
         expression, params, data, self.config = resolve(req.run, bounds.max_rows)

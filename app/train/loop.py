@@ -73,14 +73,13 @@ def prepare(
     program: Program,
     params: Mapping[str, float],
     data: Mapping[str, Sequence[float]],
-    budget: Budget | None = None,
+    budget: Budget,
     keep: Sequence[str] = (),
 ) -> TrainingProblem:
     """Check params and columns against the program's inputs; charge the data; compile.
 
     The named nodes in keep (a model's outputs) can be read after each forward pass.
     """
-    budget = budget or Budget()
     for name, x in params.items():
         if not math.isfinite(x):
             raise TrainingError(f"initial value of '{name}' must be a finite number")
@@ -164,15 +163,12 @@ def diverged_message(t: int, loss: float, grads: Mapping[str, float]) -> str:
     )
 
 
-def train(
-    problem: TrainingProblem, config: TrainConfig, budget: Budget | None = None
-) -> TrainResult:
+def train(problem: TrainingProblem, config: TrainConfig, budget: Budget) -> TrainResult:
     """Run the optimizer for config.steps steps; stop early if the loss diverges.
 
     Raises BudgetExceeded before starting if the run's work or bytes are over budget, and
     after any step (the last one too) that ends past the wall-clock budget.
     """
-    budget = budget or Budget()
     problem.charge(config.steps, budget)
     theta = dict(problem.params)
     names = list(theta)

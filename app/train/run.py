@@ -111,7 +111,7 @@ def check_bounds(problem: TrainingProblem, config: TrainConfig, bounds: Bounds) 
         )
 
 
-Drawer = Callable[[Graph], tuple[str | None, str | None]]
+Drawer = Callable[[Graph, Budget], tuple[str | None, str | None]]
 
 
 def run(
@@ -119,7 +119,8 @@ def run(
     limits: Limits = DEFAULT_LIMITS,
     bounds: Bounds | None = None,
     draw: Drawer | None = None,
-    budget: Budget | None = None,
+    *,
+    budget: Budget,
 ) -> dict[str, Any]:
     """Train as the request says; return the answer as JSON-ready data.
 
@@ -128,7 +129,6 @@ def run(
     is over budget (before it starts, or once it has run past its time).
     """
     bounds = bounds or Bounds()
-    budget = budget or Budget()
     expression, params, data, config = resolve(req, bounds.max_rows)
     program = parse(expression, limits)
     model = model_program(program, req.fit, list(data), limits) if req.fit else None
@@ -138,7 +138,7 @@ def run(
     graph = picture(problem, result, config.reduce, budget)
     svg, svg_error = None, None
     if draw is not None:
-        svg, svg_error = draw(graph) if graph is not None else (None, "no graph to draw")
+        svg, svg_error = draw(graph, budget) if graph is not None else (None, "no graph to draw")
     fit = None
     if req.fit is not None:
         model_, target = model if model is not None else (None, None)
@@ -163,7 +163,7 @@ def run(
 
 
 def picture(
-    problem: TrainingProblem, result: TrainResult, reduce: str, budget: Budget | None = None
+    problem: TrainingProblem, result: TrainResult, reduce: str, budget: Budget
 ) -> Graph | None:
     """Return the first row's graph at the final params, with a reduction node on top.
 

@@ -68,9 +68,8 @@ class Tape:
         """Return the most bytes the run's columns hold at once, besides the data."""
         return rows * ROW_BYTES * self.peak
 
-    def bind(self, data: Mapping[str, Any], budget: Budget | None = None) -> Bound:
+    def bind(self, data: Mapping[str, Any], budget: Budget) -> Bound:
         """Run the data-only code once over the given columns (arrays of equal length)."""
-        budget = budget or Budget()
         values: list[Any] = [None] * self.n_slots
         for slot, c in self.consts.items():
             values[slot] = c

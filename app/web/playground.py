@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from app.budget import BudgetExceeded
+from app.budget import Budget, BudgetExceeded
 from app.engine import EngineError
 from app.errors import ErrorReply, find_reply
 from app.lang import SourceError
@@ -136,14 +136,14 @@ def _whole(text: Any, default: int) -> int:
 
 
 def _rows(
-    services: Services, state: PageState, computed: Computed
+    state: PageState, computed: Computed, budget: Budget
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The table's rows and the numeric check, as /api/evaluate answers them (app/web/table.py),
-    each input's row carrying its check's texts."""
+    each input's row carrying its check's texts; the check's builds are charged to budget."""
     built = computed.built
     rows = graph_rows(computed.graph, list(built.inputs))
     grads = {name: v.grad for name, v in built.inputs.items()}
-    check = fd_check(built.program, state.values, grads, services.budget())
+    check = fd_check(built.program, state.values, grads, budget)
     checked = {c["name"]: c for c in check["inputs"]}
     for r in rows:
         c = checked.get(r["name"]) if r["kind"] == "input" else None
@@ -176,7 +176,7 @@ def _error(exc: Exception, source: str) -> dict[str, Any]:
     }
 
 
-def _compute(services: Services, state: PageState) -> dict[str, Any]:
+def _compute(services: Services, budget: Budget, state: PageState) -> dict[str, Any]:
     """Parse and compute the page's program (CPU work: called on a worker thread)."""
     try:
         program = services.parse(state.expression)
@@ -189,14 +189,14 @@ def _compute(services: Services, state: PageState) -> dict[str, Any]:
     try:
         o = state.options
         computed = services.compute_now(
-            state.expression, state.values, o.expand_calls, None, o.expand
+            state.expression, state.values, o.expand_calls, budget, o.expand
         )
     except (EngineError, ValueError, BudgetExceeded) as exc:  # SourceError is a ValueError
         return {"error": _error(exc, state.expression), "inputs": inputs}
     count = len(computed.graph.steps)
     first = min(state.steps_from, max(0, count - 1))
     steps = step_texts(computed.graph, state.options.precision, first, first + PAGE_STEPS)
-    rows, check = _rows(services, state, computed)
+    rows, check = _rows(state, computed, budget)
     result = {
         "output": computed.built.output_name,
         "value_text": fmt(computed.built.output.data, state.options.precision),
@@ -212,15 +212,17 @@ def _compute(services: Services, state: PageState) -> dict[str, Any]:
     return {"result": result, "inputs": inputs, "computed": computed}
 
 
-async def page_result(services: Services, state: PageState) -> dict[str, Any]:
-    """Compute the page's result, or its error; the template shows either."""
-    outcome = await run_in_threadpool(_compute, services, state)
+async def page_result(services: Services, budget: Budget, state: PageState) -> dict[str, Any]:
+    """Compute the page's result, or its error; the template shows either. Everything it
+    does (the build, the finite differences, the drawing) is charged to the request's budget."""
+    outcome = await run_in_threadpool(_compute, services, budget, state)
     computed: Computed | None = outcome.pop("computed", None)
     if computed is None:
         return outcome
     svg, svg_error = None, None
     try:
-        text = await services.svg(to_dot(computed.graph, state.options), computed.graph)
+        dot = to_dot(computed.graph, state.options, budget=budget)
+        text = await services.svg(dot, computed.graph, budget)
         # Trusted markup: our renderer escapes every label (app.render.style.html_text).
         svg = Markup(text[text.find("<svg") :])
     except (RenderError, BudgetExceeded) as exc:

@@ -1,5 +1,6 @@
 """The application's services (the Renderer, the gates, a parse cache) and the helpers
-that compute, export and draw a program for the routes."""
+that compute, export and draw a program for the routes, on the request's budget (made
+once per request in app/web/deps.py and required here)."""
 
 from __future__ import annotations
 
@@ -53,22 +54,17 @@ class Services:
             settings.parse_cache_bytes,
         )
 
-    def budget(self) -> Budget:
-        """Return a fresh work budget for one request."""
-        return Budget(self.settings.budget_limits())
-
     def compute_now(
         self,
         source: str,
         values: Mapping[str, float],
         expand: bool,
-        budget: Budget | None = None,
+        budget: Budget,
         open_units: Sequence[str] = (),
     ) -> Computed:
         """Parse (cached), run forward and backward, export the graph (on this thread); the
         bodies of the calls among open_units (lines-level boxes drawn open) come with it."""
-        budget = budget or self.budget()
-        built = evaluate(self.parse(source), values, self.limits, budget)
+        built = evaluate(self.parse(source), values, self.limits, budget=budget)
         return Computed(built, export_graph(built, expand, open_units))
 
     def small(self, source: str, expand: bool = False) -> bool:
@@ -89,19 +85,18 @@ class Services:
         source: str,
         values: Mapping[str, float],
         expand: bool,
-        budget: Budget | None = None,
+        budget: Budget,
         open_units: Sequence[str] = (),
     ) -> Computed:
         """compute_now, on the event loop only when the program is small (see small())."""
-        budget = budget or self.budget()
         return await self.offload(
             source, expand, lambda: self.compute_now(source, values, expand, budget, open_units)
         )
 
-    async def svg(self, dot: str, graph: Graph, budget: Budget | None = None) -> str:
+    async def svg(self, dot: str, graph: Graph, budget: Budget) -> str:
         """Draw dot off the event loop; a RenderError (its answer: app/errors.py) when it
         cannot be drawn."""
-        return await self.renderer.svg_async(dot, len(graph.nodes), budget or self.budget())
+        return await self.renderer.svg_async(dot, len(graph.nodes), budget)
 
 
 def dot_options(options: DrawOptions) -> DotOptions:
@@ -119,9 +114,9 @@ def dot_options(options: DrawOptions) -> DotOptions:
     )
 
 
-def dot_text(computed: Computed, options: DrawOptions, budget: Budget | None = None) -> str:
+def dot_text(computed: Computed, options: DrawOptions, budget: Budget) -> str:
     """Return the DOT text of a computed graph (GraphTooLarge, before any work, if too big)."""
-    return to_dot(computed.graph, dot_options(options), budget)
+    return to_dot(computed.graph, dot_options(options), budget=budget)
 
 
 def etag_of(text: str) -> str:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from app.build import EvalError, evaluate
+from tests.support.budget import default_budget
 
 NAMES = ("x", "y", "z")
 SYMBOLS = {n: sp.Symbol(n, real=True) for n in NAMES}
@@ -68,7 +69,7 @@ points = st.fixed_dictionaries({n: st.floats(0.3, 2.5) for n in NAMES})
 @given(programs, points)
 def test_gradients_match_sympy(gen: Gen, point: dict[str, float]) -> None:
     try:
-        built = evaluate(gen.text, point)
+        built = evaluate(gen.text, point, budget=default_budget())
     except EvalError:
         assume(False)
         raise
@@ -90,11 +91,15 @@ def test_gradients_match_sympy(gen: Gen, point: dict[str, float]) -> None:
 def test_gradients_match_central_differences(gen: Gen, point: dict[str, float]) -> None:
     h = 1e-6
     try:
-        built = evaluate(gen.text, point)
+        built = evaluate(gen.text, point, budget=default_budget())
         shifted = {}
         for name in built.inputs:
-            up = evaluate(gen.text, {**point, name: point[name] + h}).output.data
-            down = evaluate(gen.text, {**point, name: point[name] - h}).output.data
+            up = evaluate(
+                gen.text, {**point, name: point[name] + h}, budget=default_budget()
+            ).output.data
+            down = evaluate(
+                gen.text, {**point, name: point[name] - h}, budget=default_budget()
+            ).output.data
             shifted[name] = (up - down) / (2 * h)
     except EvalError:
         assume(False)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from app.build import evaluate
 from app.engine import topological_order
 from app.grading import Answer, Grader, Options, Problem
+from tests.support.budget import default_budget
 
 BINARY = ["+", "-", "*"]
 UNARY = ["tanh", "sin", "sigmoid", "cos"]
@@ -38,7 +39,7 @@ def engine_answers(statements: list[tuple[str, str]], at: dict[str, float]) -> l
     """∂vk/∂n for every vk and every node n it depends on, from a program ending at vk."""
     answers: list[Answer] = []
     for k, (of, _) in enumerate(statements):
-        built = evaluate(source(statements[: k + 1]), at)
+        built = evaluate(source(statements[: k + 1]), at, budget=default_budget())
         upstream = set(topological_order(built.output))
         for name, node in {**built.inputs, **built.named}.items():
             if node in upstream:
@@ -59,7 +60,7 @@ def test_engine_answers_score_full_marks_and_perturbed_ones_none(
     case: tuple[list[tuple[str, str]], dict[str, float]],
 ) -> None:
     statements, at = case
-    grader = Grader(Problem(source(statements), at))
+    grader = Grader(Problem(source(statements), at, budget=default_budget()))
     answers = engine_answers(statements, at)
     right = grader.grade(answers)
     assert right["score"] == right["max_score"] == len(answers)
@@ -73,7 +74,7 @@ def test_defining_formulas_pass_and_shifted_formulas_fail(
     case: tuple[list[tuple[str, str]], dict[str, float]],
 ) -> None:
     statements, at = case
-    grader = Grader(Problem(source(statements), at, Options(samples=3)))
+    grader = Grader(Problem(source(statements), at, Options(samples=3), budget=default_budget()))
     right = [Answer(name, expr, name) for name, expr in statements]
     shifted = [a._replace(answer=f"{a.answer} + 0.001*(1 + abs({a.answer}))") for a in right]
     assert grader.grade(right)["score"] == len(right)

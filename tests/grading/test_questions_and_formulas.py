@@ -8,13 +8,14 @@ from app.build import EvalError, MissingValuesError
 from app.grading import Answer, Grader, GradingError, Problem
 from app.grading.questions import merge
 from app.lang import ParseError
+from tests.support.budget import default_budget
 
 SEED = "c = a + b\nd = b + 1\ne = c * d"
 AT = {"a": 2.0, "b": 1.0}
 
 
 def grader() -> Grader:
-    return Grader(Problem(SEED, AT))
+    return Grader(Problem(SEED, AT, budget=default_budget()))
 
 
 @pytest.mark.parametrize(
@@ -42,16 +43,18 @@ def test_duplicate_answer_names_are_an_error() -> None:
 
 def test_a_problem_that_does_not_parse_or_compute_raises() -> None:
     with pytest.raises(ParseError):
-        Problem("c = a +", {"a": 1})
+        Problem("c = a +", {"a": 1}, budget=default_budget())
     with pytest.raises(EvalError):
-        Problem("y = log(x)", {"x": -1})
+        Problem("y = log(x)", {"x": -1}, budget=default_budget())
     with pytest.raises(MissingValuesError):
-        Problem("y = x * z", {"x": 1})
+        Problem("y = x * z", {"x": 1}, budget=default_budget())
 
 
 def test_a_derivative_that_is_not_finite_at_the_given_values_is_an_error() -> None:
     with pytest.raises(GradingError, match="not a finite number"):
-        Grader(Problem("y = sqrt(x)", {"x": 0})).grade([Answer("d", 1, None, "x")])
+        Grader(Problem("y = sqrt(x)", {"x": 0}, budget=default_budget())).grade(
+            [Answer("d", 1, None, "x")]
+        )
 
 
 def test_a_formula_that_does_not_parse_is_not_gradable_with_its_position() -> None:
@@ -90,7 +93,7 @@ def test_named_nodes_in_a_formula_follow_the_inputs_at_each_point() -> None:
 
 
 def test_formulas_may_use_user_functions_and_builtins() -> None:
-    problem = Problem("y = tanh(x) * 2", {"x": 0.3})
+    problem = Problem("y = tanh(x) * 2", {"x": 0.3}, budget=default_budget())
     answer = Answer("dy/dx", "def s(u) = 1 - tanh(u)^2\n2 * s(x)", None, "x")
     assert Grader(problem).grade([answer])["tests"][0]["status"] == "passed"
 

@@ -9,12 +9,13 @@ import pytest
 from app.grading import Answer, Grader, Problem
 from app.grading.formats import gradescope, prairielearn
 from tests.grading.results_specs import gradescope_errors, prairielearn_errors
+from tests.support.budget import default_budget
 
 SEED = "c = a + b\nd = b + 1\ne = c * d"
 
 
 def result() -> dict[str, Any]:
-    grader = Grader(Problem(SEED, {"a": 2, "b": 1}))
+    grader = Grader(Problem(SEED, {"a": 2, "b": 1}, budget=default_budget()))
     return grader.grade([Answer("x", "c + (d", None, "b"), Answer("y", 2, None, "c", 3)])
 
 

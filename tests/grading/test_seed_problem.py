@@ -7,13 +7,14 @@ from typing import Any
 import pytest
 
 from app.grading import Answer, Grader, Options, Problem, Result
+from tests.support.budget import default_budget
 
 SEED = "c = a + b\nd = b + 1\ne = c * d"
 AT = {"a": 2.0, "b": 1.0}
 
 
 def grade(*answers: Answer, **options: Any) -> Result:
-    problem = Problem(SEED, AT, Options(**options))
+    problem = Problem(SEED, AT, Options(**options), budget=default_budget())
     return Grader(problem).grade(list(answers))
 
 
@@ -40,7 +41,7 @@ def only(result: Result) -> dict[str, object]:
     ],
 )
 def test_the_truth_for_every_question(of: str | None, wrt: str | None, want: float) -> None:
-    problem = Problem(SEED, AT)
+    problem = Problem(SEED, AT, budget=default_budget())
     assert problem.truth(problem.check(of, wrt), wrt) == want
 
 
@@ -120,8 +121,10 @@ def test_a_fixed_seed_gives_the_same_output_twice() -> None:
     first = grade(Answer("x", "2*b", None, "c"), seed=42)
     assert grade(Answer("x", "2*b", None, "c"), seed=42) == first
     assert (
-        Problem(SEED, AT, Options(seed=42)).points() == Problem(SEED, AT, Options(seed=42)).points()
+        Problem(SEED, AT, Options(seed=42), budget=default_budget()).points()
+        == Problem(SEED, AT, Options(seed=42), budget=default_budget()).points()
     )
     assert (
-        Problem(SEED, AT, Options(seed=1)).points() != Problem(SEED, AT, Options(seed=2)).points()
+        Problem(SEED, AT, Options(seed=1), budget=default_budget()).points()
+        != Problem(SEED, AT, Options(seed=2), budget=default_budget()).points()
     )

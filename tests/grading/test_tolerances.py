@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from app.grading import Answer, Grader, Options, Problem
+from tests.support.budget import default_budget
 
 # want = 4 (d(x^2)/dx at x = 2); rtol·|want| + atol = 0.25·4 + 0.5 = 1.5, exact in binary.
 PROGRAM, AT = "y = x^2", {"x": 2.0}
 
 
 def status(got: float, rtol: float = 0.25, atol: float = 0.5) -> str:
-    grader = Grader(Problem(PROGRAM, AT, Options(rtol=rtol, atol=atol)))
+    grader = Grader(Problem(PROGRAM, AT, Options(rtol=rtol, atol=atol), budget=default_budget()))
     return str(grader.grade([Answer("dy/dx", got, None, "x")])["tests"][0]["status"])
 
 
@@ -33,15 +34,15 @@ def test_atol_alone_and_rtol_alone() -> None:
 
 
 def test_defaults_are_rtol_1e_6_and_atol_1e_9() -> None:
-    grader = Grader(Problem(PROGRAM, AT))
+    grader = Grader(Problem(PROGRAM, AT, budget=default_budget()))
     near = 4 + 4e-6 + 1e-9  # at the default tolerance, give or take rounding
     assert grader.grade([Answer("a", 4 + 3.9e-6, None, "x")])["tests"][0]["status"] == "passed"
     assert grader.grade([Answer("b", near + 1e-7, None, "x")])["tests"][0]["status"] == "failed"
 
 
 def test_formulas_use_the_same_tolerance() -> None:
-    loose = Grader(Problem(PROGRAM, AT, Options(rtol=0.5)))
-    strict = Grader(Problem(PROGRAM, AT))
+    loose = Grader(Problem(PROGRAM, AT, Options(rtol=0.5), budget=default_budget()))
+    strict = Grader(Problem(PROGRAM, AT, budget=default_budget()))
     answer = [Answer("dy/dx", "2*x + 0.01", None, "x")]
     assert loose.grade(answer)["tests"][0]["status"] == "passed"
     assert strict.grade(answer)["tests"][0]["status"] == "failed"

@@ -75,7 +75,7 @@ def computed(source: str, values: dict[str, float]) -> Built | Exception:
     """What the engine makes of the program under the service's limits and budget: the
     graph, or the user error the API must answer with a 422."""
     try:
-        return evaluate(source, values, SETTINGS.limits(), Budget(SETTINGS.budget_limits()))
+        return evaluate(source, values, SETTINGS.limits(), budget=Budget(SETTINGS.budget_limits()))
     except (SourceError, MissingValuesError, BudgetExceeded) as error:
         return error
 

@@ -17,6 +17,7 @@ from app.budget import NODES, REBUILDS, Budget, BudgetExceeded, BudgetLimits
 from app.grading import Answer, Grader, Options, Problem
 from app.grading.sampling import ATTEMPTS_PER_SAMPLE
 from app.web.main import create_app
+from tests.support.budget import default_budget
 
 SEED: dict[str, Any] = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}}
 
@@ -94,7 +95,9 @@ def test_too_few_usable_points_are_counted_in_the_feedback() -> None:
     # y is defined only where x > 1 - 1e-9 and z > 1 - 1e-9: about 1 draw in 4 is usable,
     # and re-draws are bounded, so fewer than the 100 points asked for are found.
     program = "y = log(x - 1 + 1e-9) + log(z - 1 + 1e-9)"
-    problem = Problem(program, {"x": 1.0, "z": 1.0}, Options(samples=100, seed=1))
+    problem = Problem(
+        program, {"x": 1.0, "z": 1.0}, Options(samples=100, seed=1), budget=default_budget()
+    )
     test = Grader(problem).grade([Answer("dy/dx", "1/(x - 1 + 1e-9)", None, "x")])["tests"][0]
     usable = len(problem.points())
     assert 0 < usable < 100

@@ -25,6 +25,7 @@ from app.graph import export_graph
 from app.render import DotOptions, Renderer, RenderError, to_dot
 from app.web.main import create_app
 from tests.browser.programs import chain
+from tests.support.budget import default_budget, unhurried
 
 pytestmark = pytest.mark.graphviz
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,13 +41,13 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def chain_dot() -> tuple[str, int]:
-    graph = export_graph(evaluate(CHAIN, {"x": 1.0}))
-    return to_dot(graph, DotOptions()), len(graph.nodes)
+    graph = export_graph(evaluate(CHAIN, {"x": 1.0}, budget=default_budget()))
+    return to_dot(graph, DotOptions(), budget=default_budget()), len(graph.nodes)
 
 
 def test_the_png_of_a_300_operation_chain_stays_within_the_pixel_budget() -> None:
     dot, count = chain_dot()
-    width, height = png_size(Renderer(timeout=60, cache_size=4).png(dot, count))
+    width, height = png_size(Renderer(timeout=60, cache_size=4).png(dot, count, budget=unhurried()))
     assert width * height <= DEFAULT_BUDGET_LIMITS.draw_pixels
     assert max(width, height) <= 32_000
     small = Budget(BudgetLimits(draw_pixels=1_000_000))
@@ -55,10 +56,14 @@ def test_the_png_of_a_300_operation_chain_stays_within_the_pixel_budget() -> Non
 
 
 def test_a_scale_asks_for_more_pixels_within_the_budget() -> None:
-    dot = to_dot(export_graph(evaluate("(a+b)*(b+1)", {"a": 2, "b": 1})), DotOptions())
+    dot = to_dot(
+        export_graph(evaluate("(a+b)*(b+1)", {"a": 2, "b": 1}, budget=default_budget())),
+        DotOptions(),
+        budget=default_budget(),
+    )
     renderer = Renderer(timeout=60, cache_size=4)
-    w1, h1 = png_size(renderer.png(dot, 6))
-    w3, h3 = png_size(renderer.png(dot, 6, scale=3))
+    w1, h1 = png_size(renderer.png(dot, 6, budget=unhurried()))
+    w3, h3 = png_size(renderer.png(dot, 6, scale=3, budget=unhurried()))
     assert w3 == pytest.approx(3 * w1, rel=0.05) and h3 == pytest.approx(3 * h1, rel=0.05)
 
 
@@ -89,7 +94,7 @@ def test_a_drawing_over_the_memory_limit_is_a_clear_render_error() -> None:
     """Real dot under a 64 MiB address space cannot start its PNG renderer: refused, named."""
     dot, count = chain_dot()
     with pytest.raises(RenderError, match=r"memory limit of 64 MiB .*RENDER_DOT_MEMORY"):
-        Renderer(timeout=60, cache_size=4, memory=64 * 2**20).png(dot, count)
+        Renderer(timeout=60, cache_size=4, memory=64 * 2**20).png(dot, count, budget=unhurried())
 
 
 def test_the_dot_child_of_the_chain_png_stays_small() -> None:
@@ -98,8 +103,9 @@ def test_the_dot_child_of_the_chain_png_stays_small() -> None:
         "import json, resource, struct\n"
         "from tests.hardening.test_png_bounds import chain_dot\n"
         "from app.render import Renderer\n"
+        "from tests.support.budget import unhurried\n"
         "dot, n = chain_dot()\n"
-        "png = Renderer(timeout=60, cache_size=4).png(dot, n)\n"
+        "png = Renderer(timeout=60, cache_size=4).png(dot, n, unhurried())\n"
         "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "print(json.dumps({'kib': peak, 'size': struct.unpack('>II', png[16:24])}))\n"
     )

@@ -16,6 +16,7 @@ from app.held import held_bytes
 from app.lang import DEFAULT_LIMITS, parse
 from app.render import Renderer, to_dot
 from app.web.parse_cache import ParseCache
+from tests.support.budget import default_budget, unhurried
 
 KIB = 1024
 
@@ -26,9 +27,11 @@ def test_the_layout_cache_holds_no_more_bytes_than_its_budget() -> None:
     renderer = Renderer(cache_size=1_000, cache_bytes=budget)
     for i in range(30):  # distinct structures: each its own layout
         program = " - ".join(f"x{j}" for j in range(i % 10 + 3)) + " - 1" * (i // 10)
-        built = evaluate(parse(program), {f"x{j}": -1.5 - j for j in range(13)})
+        built = evaluate(
+            parse(program), {f"x{j}": -1.5 - j for j in range(13)}, budget=default_budget()
+        )
         graph = export_graph(built)
-        renderer.svg(to_dot(graph), len(graph.nodes))
+        renderer.svg(to_dot(graph, budget=default_budget()), len(graph.nodes), budget=unhurried())
     held = list(renderer._cache.items())
     assert any(isinstance(svg, str) and not svg.isascii() and max(svg) > "\xff" for _, svg in held)
     actual = sum(sys.getsizeof(svg) + sys.getsizeof(dot) for (_, dot), svg in held)

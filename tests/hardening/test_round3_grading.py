@@ -17,6 +17,7 @@ from app.cli import main
 from app.grading import Answer, Grader, Options, Problem
 from app.grading.formats import gradescope
 from app.web.main import create_app
+from tests.support.budget import default_budget
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "c = a + b\nd = b + 1\ne = c * d"
@@ -43,7 +44,7 @@ PROBLEM: dict[str, Any] = {
 def test_an_answer_that_uses_the_asked_node_or_what_it_feeds_is_refused(
     reveal: bool, expect: str, of: str, wrt: str | None, answer: str, named: str
 ) -> None:
-    grader = Grader(Problem(SEED, VALUES, Options(reveal=reveal)))
+    grader = Grader(Problem(SEED, VALUES, Options(reveal=reveal), budget=default_budget()))
     test = grader.grade([Answer("q", answer, of, wrt, expect=expect)])["tests"][0]  # type: ignore[arg-type]
     assert test["status"] == "failed", test
     assert test["score"] == 0
@@ -51,7 +52,7 @@ def test_an_answer_that_uses_the_asked_node_or_what_it_feeds_is_refused(
 
 
 def test_answers_in_terms_of_upstream_nodes_still_pass() -> None:
-    grader = Grader(Problem(SEED, VALUES))
+    grader = Grader(Problem(SEED, VALUES, budget=default_budget()))
     answers = [Answer("v", "c*d", "e"), Answer("g", "d", "e", "c"), Answer("h", "a + b", "c")]
     assert [t["status"] for t in grader.grade(answers)["tests"]] == ["passed"] * 3
 

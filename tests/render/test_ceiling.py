@@ -12,10 +12,14 @@ from app.lang import Limits
 from app.render import DotOptions, GraphTooLarge, RenderError, drawn_count, to_dot
 from app.render import dot as dot_module
 from tests.render.test_web_drawing import nested
+from tests.support.budget import default_budget
 
 
 def graph_of(source: str, expand: bool = False, **values: float) -> Graph:
-    return export_graph(evaluate(source, values, Limits(max_nodes=10**6)), expand_calls=expand)
+    return export_graph(
+        evaluate(source, values, Limits(max_nodes=10**6), budget=default_budget()),
+        expand_calls=expand,
+    )
 
 
 def test_classic_counts_op_nodes_and_compact_does_not() -> None:
@@ -24,16 +28,16 @@ def test_classic_counts_op_nodes_and_compact_does_not() -> None:
     assert drawn_count(graph, DotOptions(compact=True)) == 6
     assert drawn_count(graph, DotOptions(compact=True, constants=False)) == 5
     small = Budget(BudgetLimits(draw_nodes=8))
-    assert "op-" not in to_dot(graph, DotOptions(compact=True), small)
+    assert "op-" not in to_dot(graph, DotOptions(compact=True), budget=small)
     with pytest.raises(GraphTooLarge, match="9 nodes; drawing is limited to 8"):
-        to_dot(graph, DotOptions(compact=False), small)
+        to_dot(graph, DotOptions(compact=False), budget=small)
 
 
 def test_too_large_is_refused_before_any_dot_is_written(monkeypatch: pytest.MonkeyPatch) -> None:
     graph = graph_of(nested(), expand=True, a=1)
     monkeypatch.setattr(dot_module, "_node_lines", lambda *_: pytest.fail("DOT was built"))
     with pytest.raises(GraphTooLarge) as caught:
-        to_dot(graph, DotOptions(expand_calls=True))
+        to_dot(graph, DotOptions(expand_calls=True), budget=default_budget())
     assert isinstance(caught.value, BudgetExceeded) and isinstance(caught.value, RenderError)
     assert caught.value.resource is DRAW and caught.value.needed == len(graph.nodes) == 6669
 
@@ -41,6 +45,8 @@ def test_too_large_is_refused_before_any_dot_is_written(monkeypatch: pytest.Monk
 def test_the_nested_call_attack_draws_every_cluster_when_allowed() -> None:
     graph = graph_of(nested(depth=4), expand=True, a=1)
     calls = [n for n in graph.nodes if n.kind == "call"]
-    dot = to_dot(graph, DotOptions(expand_calls=True), Budget(BudgetLimits(draw_nodes=10**6)))
+    dot = to_dot(
+        graph, DotOptions(expand_calls=True), budget=Budget(BudgetLimits(draw_nodes=10**6))
+    )
     assert dot.count("subgraph cluster_") == len(calls) == 3 * (1 + 4 + 16 + 64)
     assert dot.count("{") == dot.count("}")

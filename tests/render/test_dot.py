@@ -17,6 +17,7 @@ from app.render import (
     fmt,
     to_dot,
 )
+from tests.support.budget import default_budget, unhurried
 
 SVG = "{http://www.w3.org/2000/svg}"
 SEED = "c = a + b\nd = b + 1\ne = c * d"
@@ -24,11 +25,15 @@ P3 = "def P3(x) = 0.5 * (5*x^3 - 3*x)\ny = P3(a) * 2"
 
 
 def graph_of(source: str, expand: bool = False, **values: float) -> Graph:
-    return export_graph(evaluate(source, values), expand_calls=expand)
+    return export_graph(evaluate(source, values, budget=default_budget()), expand_calls=expand)
 
 
 def draw(graph: Graph, **options: Any) -> tuple[str, dict[str, ET.Element]]:
-    svg = Renderer().svg(to_dot(graph, DotOptions(**options)), len(graph.nodes))
+    svg = Renderer().svg(
+        to_dot(graph, DotOptions(**options), budget=default_budget()),
+        len(graph.nodes),
+        budget=unhurried(),
+    )
     root = ET.fromstring(svg)
     return svg, {g.get("id", ""): g for g in root.iter(f"{SVG}g")}
 
@@ -98,7 +103,7 @@ def test_polynomial_and_a_times_a() -> None:
     assert "x value 4 grad 50" in [text(g) for g in groups.values()]
     assert "output value 72 grad 1" in [text(g) for g in groups.values()]
     graph = graph_of("a*a", a=3)
-    dot = to_dot(graph)
+    dot = to_dot(graph, budget=default_budget())
     assert dot.count(f'"{by_name(graph, "a").id}" -> "op-{graph.output}"') == 2
 
 
@@ -114,10 +119,16 @@ def test_local_gradients_label_edges_only_when_asked() -> None:
 @pytest.mark.graphviz
 def test_direction_precision_legend_and_constants_options() -> None:
     graph = graph_of("y = x / 3", x=1)
-    assert "rankdir=LR" in to_dot(graph) and "rankdir=TB" in to_dot(graph, DotOptions("TB"))
-    assert ">0.3333<" in to_dot(graph) and ">0.333333<" in to_dot(graph, DotOptions(precision=6))
-    assert "legend-key" in to_dot(graph) and "cluster" not in to_dot(graph)
-    assert "legend-key" not in to_dot(graph, DotOptions(legend=False))
+    assert "rankdir=LR" in to_dot(graph, budget=default_budget()) and "rankdir=TB" in to_dot(
+        graph, DotOptions("TB"), budget=default_budget()
+    )
+    assert ">0.3333<" in to_dot(graph, budget=default_budget()) and ">0.333333<" in to_dot(
+        graph, DotOptions(precision=6), budget=default_budget()
+    )
+    assert "legend-key" in to_dot(graph, budget=default_budget()) and "cluster" not in to_dot(
+        graph, budget=default_budget()
+    )
+    assert "legend-key" not in to_dot(graph, DotOptions(legend=False), budget=default_budget())
     _, groups = draw(graph, constants=False)
     assert not any("constant" in g.get("class", "").split() for g in groups.values())
     assert text(groups[f"op-{graph.output}"]) == "÷ 3"
@@ -169,13 +180,13 @@ def test_copies_of_a_long_edges_source_are_drawn_only_when_asked() -> None:
     assert all(text(c) == text(groups[x.id]) == original for c in copies)
     edges = [g for g in groups.values() if "edge" in g.get("class", "").split()]
     assert len([g for g in edges if re.fullmatch(r"e\d+", g.get("id", ""))]) == len(graph.edges)
-    assert "copy" not in to_dot(graph, DotOptions())
+    assert "copy" not in to_dot(graph, DotOptions(), budget=default_budget())
 
 
 def test_a_leaf_used_once_is_drawn_beside_its_user_without_copies() -> None:
     lines = ["h1 = x * 0.99 + 0.01"] + [f"h{i} = h{i - 1} * 0.99 + 0.01" for i in range(2, 40)]
     graph = graph_of("\n".join(lines), x=0.5)  # 78 constants, the last ones 77 levels deep
-    assert "copy" not in to_dot(graph)
+    assert "copy" not in to_dot(graph, budget=default_budget())
 
 
 HOSTILE = [
@@ -217,4 +228,4 @@ def test_hostile_names_are_escaped(name: str) -> None:
 def test_ids_that_are_not_plain_are_refused() -> None:
     node = GraphNode('n0" [label=x', None, "", 1.0, 1.0, "output", "")
     with pytest.raises(ValueError, match="not plain"):
-        to_dot(Graph((node,), (), node.id, ()))
+        to_dot(Graph((node,), (), node.id, ()), budget=default_budget())

@@ -17,8 +17,12 @@ from app.build import evaluate
 from app.graph import export_graph
 from app.render import DotGate, RenderBusy, Renderer, to_dot, usable_cpus
 from app.render.gate import default_gate
+from tests.support.budget import default_budget, unhurried
 
-DOT = to_dot(export_graph(evaluate("(a+b)*(b+1)", {"a": 2, "b": 1})))
+DOT = to_dot(
+    export_graph(evaluate("(a+b)*(b+1)", {"a": 2, "b": 1}, budget=default_budget())),
+    budget=default_budget(),
+)
 
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -75,7 +79,7 @@ def blocked() -> Iterator[tuple[Renderer, threading.Event]]:
 
     renderer._run_dot = held  # type: ignore[method-assign]
     with ThreadPoolExecutor(max_workers=1) as pool:
-        first = pool.submit(renderer.svg, DOT, 6)
+        first = pool.submit(renderer.svg, DOT, 6, budget=default_budget())
         started.wait(10)
         yield Renderer(gate=gate), release
         release.set()
@@ -88,13 +92,13 @@ def test_every_kind_of_drawing_passes_the_same_gate(
 ) -> None:
     other, _ = blocked  # another Renderer, same gate: SVG, PNG, async, all refused
     with pytest.raises(RenderBusy):
-        other.svg(DOT, 6)
+        other.svg(DOT, 6, budget=unhurried())
     with pytest.raises(RenderBusy):
-        other.png(DOT, 6)
+        other.png(DOT, 6, budget=unhurried())
     with pytest.raises(RenderBusy):
-        run(other.svg_async(DOT, 6))
+        run(other.svg_async(DOT, 6, budget=unhurried()))
     with pytest.raises(RenderBusy):
-        run(other.png_async(DOT, 6))
+        run(other.png_async(DOT, 6, budget=unhurried()))
     assert other.gate.taken == 1  # the refused ones left nothing behind
 
 
@@ -119,7 +123,9 @@ def test_svg_is_laid_out_by_a_lean_dot_and_png_by_the_full_one(
 
     monkeypatch.setattr(execute, "run_check", spy)
     drawing = Renderer(cache_size=0)
-    assert "<svg" in drawing.svg(DOT, 6) and drawing.png(DOT, 6).startswith(b"\x89PNG")
+    assert "<svg" in drawing.svg(DOT, 6, budget=unhurried()) and drawing.png(
+        DOT, 6, budget=unhurried()
+    ).startswith(b"\x89PNG")
     assert seen == [folder, folder, None]  # a PNG is sized from its (lean) layout first
     monkeypatch.setattr(renderer, "lean_env", lambda: None)  # no lean dot: the usual one
-    assert "<svg" in drawing.svg(DOT, 6) and seen[-1] is None
+    assert "<svg" in drawing.svg(DOT, 6, budget=unhurried()) and seen[-1] is None

@@ -12,6 +12,7 @@ from app.build import evaluate
 from app.graph import Graph, export_graph, graph_to_json
 from app.render import DotOptions, Renderer, to_dot
 from app.render.slots import slim, split
+from tests.support.budget import default_budget, unhurried
 
 SVG = "{http://www.w3.org/2000/svg}"
 NEURON = "n = x1*w1 + x2*w2 + b\no = tanh(n)"
@@ -20,7 +21,7 @@ ELSEWHERE = {"x1": -1.5, "x2": 3.25, "w1": 0.001234, "w2": -250000.0, "b": 1e-9}
 
 
 def graph_of(source: str, values: dict[str, float], expand: bool = False) -> Graph:
-    return export_graph(evaluate(source, values), expand_calls=expand)
+    return export_graph(evaluate(source, values, budget=default_budget()), expand_calls=expand)
 
 
 def groups(svg: str) -> dict[str, ET.Element]:
@@ -33,11 +34,14 @@ def texts(group: ET.Element) -> list[str]:
 
 def test_the_skeleton_does_not_depend_on_the_values() -> None:
     for options in (DotOptions(), DotOptions(compact=True), DotOptions(local_grads=True)):
-        one = to_dot(graph_of(NEURON, AT), options)
-        two = to_dot(graph_of(NEURON, ELSEWHERE), options)
+        one = to_dot(graph_of(NEURON, AT), options, budget=default_budget())
+        two = to_dot(graph_of(NEURON, ELSEWHERE), options, budget=default_budget())
         assert one != two
         assert split(one)[0] == split(two)[0]
-    assert split(to_dot(graph_of(NEURON, AT)))[0] != split(to_dot(graph_of("x1*w1", AT)))[0]
+    assert (
+        split(to_dot(graph_of(NEURON, AT), budget=default_budget()))[0]
+        != split(to_dot(graph_of("x1*w1", AT), budget=default_budget()))[0]
+    )
 
 
 @pytest.mark.graphviz
@@ -48,11 +52,13 @@ def test_a_relabelled_layout_is_the_drawing_dot_makes_of_those_values(
     options: DotOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     renderer = Renderer()
-    renderer.svg(to_dot(graph_of(NEURON, AT), options), 20)
-    fresh = to_dot(graph_of(NEURON, ELSEWHERE), options)
+    renderer.svg(
+        to_dot(graph_of(NEURON, AT), options, budget=default_budget()), 20, budget=unhurried()
+    )
+    fresh = to_dot(graph_of(NEURON, ELSEWHERE), options, budget=default_budget())
     direct = slim(renderer._run_dot(fresh, "svg", 10.0).decode())  # dot on the real numbers
     monkeypatch.setattr(renderer, "_run_dot", lambda *_: pytest.fail("dot ran again"))
-    assert renderer.svg(fresh, 20) == direct
+    assert renderer.svg(fresh, 20, budget=unhurried()) == direct
     assert (renderer.hits, renderer.misses) == (1, 1)
 
 
@@ -63,7 +69,11 @@ def test_each_value_node_ends_with_value_and_grad_texts_of_the_json(
     compact: bool, precision: int
 ) -> None:
     graph = graph_of(NEURON, ELSEWHERE)
-    svg = Renderer().svg(to_dot(graph, DotOptions(compact=compact, precision=precision)), 20)
+    svg = Renderer().svg(
+        to_dot(graph, DotOptions(compact=compact, precision=precision), budget=default_budget()),
+        20,
+        budget=unhurried(),
+    )
     drawn = groups(svg)
     nodes = cast(list[dict[str, Any]], graph_to_json(graph, precision)["nodes"])
     for node in nodes:
@@ -75,13 +85,25 @@ def test_each_value_node_ends_with_value_and_grad_texts_of_the_json(
 @pytest.mark.graphviz
 def test_compact_writes_the_operation_in_the_value_node() -> None:
     graph = graph_of(NEURON, AT)
-    drawn = groups(Renderer().svg(to_dot(graph, DotOptions(compact=True)), 20))
+    drawn = groups(
+        Renderer().svg(
+            to_dot(graph, DotOptions(compact=True), budget=default_budget()),
+            20,
+            budget=unhurried(),
+        )
+    )
     assert not [k for k in drawn if k.startswith("op-")]
     out = graph.nodes[-1]
     assert texts(drawn[out.id])[:2] == ["o", "tanh"]
     edges = [g for g in drawn.values() if "edge" in g.get("class", "").split()]
     assert len(edges) == len(graph.edges)  # one edge per input, none into op nodes
-    classic = groups(Renderer().svg(to_dot(graph, DotOptions(compact=False)), 20))
+    classic = groups(
+        Renderer().svg(
+            to_dot(graph, DotOptions(compact=False), budget=default_budget()),
+            20,
+            budget=unhurried(),
+        )
+    )
     assert f"op-{out.id}" in classic and texts(classic[out.id])[0] == "o"
 
 
@@ -92,13 +114,17 @@ def chain(ops: int) -> str:
 
 def test_auto_draws_compactly_above_sixty_operations() -> None:
     small, big = graph_of(chain(60), {"x": 1.0}), graph_of(chain(66), {"x": 1.0})
-    assert '"op-' in to_dot(small) and '"op-' not in to_dot(big)
-    assert '"op-' in to_dot(big, DotOptions(compact=False))
-    assert '"op-' not in to_dot(small, DotOptions(compact=True))
+    assert '"op-' in to_dot(small, budget=default_budget()) and '"op-' not in to_dot(
+        big, budget=default_budget()
+    )
+    assert '"op-' in to_dot(big, DotOptions(compact=False), budget=default_budget())
+    assert '"op-' not in to_dot(small, DotOptions(compact=True), budget=default_budget())
 
 
 @pytest.mark.graphviz
 def test_a_big_compact_drawing_takes_at_most_1500_bytes_per_node() -> None:
     graph = graph_of(chain(300), {"x": 1.0})
-    svg = Renderer().svg(to_dot(graph), len(graph.nodes))
+    svg = Renderer().svg(
+        to_dot(graph, budget=default_budget()), len(graph.nodes), budget=unhurried()
+    )
     assert len(svg.encode()) <= 1500 * len(graph.nodes)

@@ -13,6 +13,7 @@ from app.render import DotOptions, Renderer, to_dot
 from app.render.size import resolve_level
 from app.units import build_units
 from tests.browser.programs import mlp, neurons, rnn, shared_chain, wide_program
+from tests.support.budget import default_budget, unhurried
 
 SVG = "{http://www.w3.org/2000/svg}"
 pytestmark = pytest.mark.graphviz
@@ -28,8 +29,12 @@ def texts(g: ET.Element) -> list[str]:
 
 def test_each_unit_ends_with_its_own_numbers_after_those_of_its_inputs() -> None:
     source, values = mlp()
-    g = export_graph(evaluate(source, values))
-    svg = Renderer().svg(to_dot(g, DotOptions(level="lines", rankdir="auto")), len(g.nodes))
+    g = export_graph(evaluate(source, values, budget=default_budget()))
+    svg = Renderer().svg(
+        to_dot(g, DotOptions(level="lines", rankdir="auto"), budget=default_budget()),
+        len(g.nodes),
+        budget=unhurried(),
+    )
     by_id = {n.id: n for n in g.nodes}
     boxes = groups(svg)
     units = [b for b in boxes.values() if "unit" in (b.get("class") or "").split()]
@@ -53,10 +58,10 @@ def test_each_unit_ends_with_its_own_numbers_after_those_of_its_inputs() -> None
 
 def test_an_open_unit_draws_its_operations_in_a_cluster_with_the_same_numbers() -> None:
     source, values = mlp()
-    g = export_graph(evaluate(source, values))
+    g = export_graph(evaluate(source, values, budget=default_budget()))
     h1 = next(n for n in g.nodes if n.name == "h1")
-    dot = to_dot(g, DotOptions(level="lines", expand=(h1.id,)))
-    boxes = groups(Renderer().svg(dot, len(g.nodes)))
+    dot = to_dot(g, DotOptions(level="lines", expand=(h1.id,)), budget=default_budget())
+    boxes = groups(Renderer().svg(dot, len(g.nodes), budget=unhurried()))
     assert f"cluster-{h1.id}" in boxes
     assert texts(boxes[h1.id])[-4:] == ["value", fmt(h1.value), "grad", fmt(h1.grad)]
     assert "unit" not in (boxes[h1.id].get("class") or "")
@@ -64,12 +69,18 @@ def test_an_open_unit_draws_its_operations_in_a_cluster_with_the_same_numbers() 
 
 def test_an_open_call_draws_its_body_with_the_numbers_of_the_op_level_drawing() -> None:
     source, values = neurons()
-    built = evaluate(source, values)
+    built = evaluate(source, values, budget=default_budget())
     top = export_graph(built)
     h2 = next(n for n in top.nodes if n.name == "h2")
     g = export_graph(built, open_calls=(h2.id,))  # only the open call's body is exported
     assert {n.group for n in g.nodes} == {None, h2.id}
-    boxes = groups(Renderer().svg(to_dot(g, DotOptions(level="lines", expand=(h2.id,))), 40))
+    boxes = groups(
+        Renderer().svg(
+            to_dot(g, DotOptions(level="lines", expand=(h2.id,)), budget=default_budget()),
+            40,
+            budget=unhurried(),
+        )
+    )
     drawn = {
         i: texts(box)
         for i, box in boxes.items()
@@ -98,28 +109,30 @@ def test_an_open_call_draws_its_body_with_the_numbers_of_the_op_level_drawing() 
 
 
 def test_auto_keeps_small_programs_op_level_and_draws_big_ones_by_lines() -> None:
-    seed = export_graph(evaluate("c = a + b\nd = b + 1\ne = c * d", {"a": 2, "b": 1}))
+    seed = export_graph(
+        evaluate("c = a + b\nd = b + 1\ne = c * d", {"a": 2, "b": 1}, budget=default_budget())
+    )
     assert resolve_level(seed, DotOptions(level="auto")) == "ops"
     source, values = mlp()
-    assert resolve_level(export_graph(evaluate(source, values)), DotOptions(level="auto")) == (
-        "lines"
-    )
+    assert resolve_level(
+        export_graph(evaluate(source, values, budget=default_budget())), DotOptions(level="auto")
+    ) == ("lines")
 
 
 def test_a_long_rnn_wraps_into_rows_that_read_in_order() -> None:
     source, values = rnn()
-    g = export_graph(evaluate(source, values))
-    dot = to_dot(g, DotOptions(level="lines", rankdir="auto"))
+    g = export_graph(evaluate(source, values, budget=default_budget()))
+    dot = to_dot(g, DotOptions(level="lines", rankdir="auto"), budget=default_budget())
     rows = re.findall(r"\{rank=same; ([^}]*)\}", dot)
     assert len(rows) >= 3 and "rankdir=TB" in dot
 
 
 def test_an_input_used_all_along_a_long_chain_is_drawn_once_with_a_bus() -> None:
-    g = export_graph(evaluate(shared_chain(200), {"x": 1, "w": 0.999}))
+    g = export_graph(evaluate(shared_chain(200), {"x": 1, "w": 0.999}, budget=default_budget()))
     w = next(n for n in g.nodes if n.name == "w")
-    dot = to_dot(g, DotOptions(level="ops"))
+    dot = to_dot(g, DotOptions(level="ops"), budget=default_budget())
     assert "comment=" in dot
-    boxes = groups(Renderer().svg(dot, len(g.nodes)))
+    boxes = groups(Renderer().svg(dot, len(g.nodes), budget=unhurried()))
     far = [b for b in boxes.values() if "far" in (b.get("class") or "").split()]
     uses = [i for i, e in enumerate(g.edges) if e.source == w.id]
     drawn = [i for i in uses if f"e{i}" in boxes]
@@ -129,8 +142,12 @@ def test_an_input_used_all_along_a_long_chain_is_drawn_once_with_a_bus() -> None
 
 def test_a_60_line_program_fills_rows_as_wide_as_the_first_view_with_every_edge_drawn() -> None:
     source, values = wide_program(60)
-    g = export_graph(evaluate(source, values))
-    svg = Renderer().svg(to_dot(g, DotOptions(level="auto", rankdir="auto")), len(g.nodes))
+    g = export_graph(evaluate(source, values, budget=default_budget()))
+    svg = Renderer().svg(
+        to_dot(g, DotOptions(level="auto", rankdir="auto"), budget=default_budget()),
+        len(g.nodes),
+        budget=unhurried(),
+    )
     size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
     assert size is not None
     # the graph panel at 1280x800 is 780x478 px: 948x581 points at 9 px per 11-point label

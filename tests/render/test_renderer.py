@@ -15,32 +15,43 @@ import pytest
 
 from app.render import GraphTooLarge, Renderer, RenderError, RenderTimeout, graphviz_version, to_dot
 from tests.render.test_dot import P3, SEED, chain, graph_of
+from tests.support.budget import default_budget, unhurried
 
 
 @pytest.mark.graphviz
 def test_rendering_is_deterministic() -> None:
-    one, two = to_dot(graph_of(P3, True, a=2)), to_dot(graph_of(P3, True, a=2))
+    one, two = (
+        to_dot(graph_of(P3, True, a=2), budget=default_budget()),
+        to_dot(graph_of(P3, True, a=2), budget=default_budget()),
+    )
     assert one == two
-    assert Renderer().svg(one, 20) == Renderer().svg(two, 20)
+    assert Renderer().svg(one, 20, budget=unhurried()) == Renderer().svg(
+        two, 20, budget=unhurried()
+    )
 
 
 @pytest.mark.graphviz
 def test_repeated_drawings_come_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    renderer, dot = Renderer(cache_size=2), to_dot(graph_of(SEED, a=2, b=1))
-    first = renderer.svg(dot, 6)
+    renderer, dot = (
+        Renderer(cache_size=2),
+        to_dot(graph_of(SEED, a=2, b=1), budget=default_budget()),
+    )
+    first = renderer.svg(dot, 6, budget=unhurried())
     monkeypatch.setattr(renderer, "_run_dot", lambda *_: pytest.fail("dot ran again"))
-    assert renderer.svg(dot, 6) == first
+    assert renderer.svg(dot, 6, budget=unhurried()) == first
     assert (renderer.hits, renderer.misses) == (1, 1)
 
 
 @pytest.mark.graphviz
 def test_the_cache_is_bounded() -> None:
     renderer = Renderer(cache_size=2)
-    dots = [to_dot(graph_of("a * b" + " + a" * i, a=i, b=1)) for i in range(3)]
+    dots = [
+        to_dot(graph_of("a * b" + " + a" * i, a=i, b=1), budget=default_budget()) for i in range(3)
+    ]
     for dot in dots:
-        renderer.svg(dot, 3)
-    renderer.svg(dots[2], 3)
-    renderer.svg(dots[0], 3)
+        renderer.svg(dot, 3, budget=unhurried())
+    renderer.svg(dots[2], 3, budget=unhurried())
+    renderer.svg(dots[0], 3, budget=unhurried())
     assert (renderer.hits, renderer.misses) == (1, 4)
 
 
@@ -61,9 +72,11 @@ def test_too_large_graphs_are_refused_before_dot_runs(monkeypatch: pytest.Monkey
     renderer = Renderer(max_nodes=5)
     monkeypatch.setattr(renderer, "_run_dot", lambda *_: pytest.fail("dot ran"))
     with pytest.raises(GraphTooLarge, match="6 nodes; drawing is limited to 5"):
-        renderer.svg(to_dot(graph_of(SEED, a=2, b=1)), 6)
+        renderer.svg(
+            to_dot(graph_of(SEED, a=2, b=1), budget=default_budget()), 6, budget=unhurried()
+        )
     with pytest.raises(GraphTooLarge):
-        run_coroutine(renderer.svg_async("digraph {}", 6))
+        run_coroutine(renderer.svg_async("digraph {}", 6, budget=unhurried()))
 
 
 @pytest.mark.graphviz
@@ -71,7 +84,9 @@ def test_slow_drawings_time_out() -> None:
     graph = chain(600)
     start = time.perf_counter()
     with pytest.raises(RenderTimeout, match=r"longer than 0\.05 s"):
-        Renderer(timeout=0.05).svg(to_dot(graph), len(graph.nodes))
+        Renderer(timeout=0.05).svg(
+            to_dot(graph, budget=default_budget()), len(graph.nodes), budget=unhurried()
+        )
     # The bound only tells a stopped dot from one left running (600 ops take seconds):
     # generous, so a busy machine cannot fail it. Speed is bench/render.py's to measure.
     assert time.perf_counter() - start < 10.0
@@ -79,15 +94,17 @@ def test_slow_drawings_time_out() -> None:
 
 @pytest.mark.graphviz
 def test_async_svg_and_png() -> None:
-    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
-    assert run_coroutine(renderer.svg_async(dot, 6)) == Renderer().svg(dot, 6)
-    assert renderer.png(dot, 6).startswith(b"\x89PNG\r\n\x1a\n")
+    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1), budget=default_budget())
+    assert run_coroutine(renderer.svg_async(dot, 6, budget=unhurried())) == Renderer().svg(
+        dot, 6, budget=unhurried()
+    )
+    assert renderer.png(dot, 6, budget=unhurried()).startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_a_missing_dot_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "")
     with pytest.raises(RenderError, match="apt-get install graphviz"):
-        Renderer().svg("digraph { a }", 1)
+        Renderer().svg("digraph { a }", 1, budget=unhurried())
 
 
 @pytest.mark.graphviz
@@ -98,7 +115,7 @@ def test_graphviz_version() -> None:
 
 @pytest.mark.graphviz
 def test_concurrent_requests_for_one_drawing_run_dot_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1))
+    renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1), budget=default_budget())
     real = renderer._run_dot
     calls: list[str] = []
     started = threading.Event()
@@ -111,9 +128,9 @@ def test_concurrent_requests_for_one_drawing_run_dot_once(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(renderer, "_run_dot", slow_dot)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        first = pool.submit(renderer.svg, dot, 6)
+        first = pool.submit(renderer.svg, dot, 6, budget=default_budget())
         started.wait(5)
-        others = [pool.submit(renderer.svg, dot, 6) for _ in range(3)]
+        others = [pool.submit(renderer.svg, dot, 6, budget=default_budget()) for _ in range(3)]
         results = [first.result(), *(f.result() for f in others)]
     assert calls == ["svg"]
     assert len(set(results)) == 1 and results[0].lstrip().startswith("<?xml")
@@ -131,9 +148,9 @@ def test_waiters_get_the_same_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(renderer, "_run_dot", failing_dot)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        first = pool.submit(renderer.svg, "digraph { a }", 1)
+        first = pool.submit(renderer.svg, "digraph { a }", 1, budget=default_budget())
         started.wait(5)
-        second = pool.submit(renderer.svg, "digraph { a }", 1)
+        second = pool.submit(renderer.svg, "digraph { a }", 1, budget=default_budget())
         for future in (first, second):
             with pytest.raises(RenderTimeout):
                 future.result()

@@ -10,6 +10,7 @@ from app.lang import parse
 from app.train.curves import curve_params, write_curve
 from app.train.datasets import DATASETS, get_dataset
 from app.train.network import NetworkError, NetworkSpec, init_names, init_params, write_program
+from tests.support.budget import default_budget
 
 PLANE = ["moons", "circles", "xor", "spirals", "blobs"]
 
@@ -33,7 +34,7 @@ def test_the_program_reads_its_columns_and_exactly_its_parameters(spec: NetworkS
     assert all(name in write_program(spec) for name in spec.outputs)
     values = {**params, **dict.fromkeys(spec.columns, 0.0)}
     values[spec.columns[-1]] = 1.0
-    assert np.isfinite(evaluate(program, values).output.data)
+    assert np.isfinite(evaluate(program, values, budget=default_budget()).output.data)
 
 
 def test_a_neuron_is_a_user_function_per_fan_in() -> None:
@@ -47,7 +48,9 @@ def test_a_neuron_is_a_user_function_per_fan_in() -> None:
 def test_the_logistic_loss_is_log_one_plus_exp_of_minus_the_margin() -> None:
     spec = NetworkSpec(hidden=())
     params = {"wo_1": 0.5, "wo_2": -1.0, "bo": 0.25}
-    built = evaluate(write_program(spec), {**params, "x1": 2, "x2": 1, "c0": 0, "c1": 1})
+    built = evaluate(
+        write_program(spec), {**params, "x1": 2, "x2": 1, "c0": 0, "c1": 1}, budget=default_budget()
+    )
     assert built.output.data == pytest.approx(np.log1p(np.exp(-0.25)))
 
 
@@ -107,7 +110,9 @@ def test_the_seeds_curves_read_x_and_y_and_exactly_their_coefficients(
     x, y = 0.5, 2.0
     values = {**params, "x": x, "y": y}
     pred = sum(params[c] * x**k for k, c in enumerate(coefficients, start=name == "line"))
-    assert evaluate(program, values).output.data == pytest.approx((pred - y) ** 2)
+    assert evaluate(program, values, budget=default_budget()).output.data == pytest.approx(
+        (pred - y) ** 2
+    )
 
 
 def test_the_line_has_no_bias_as_in_the_seed() -> None:

@@ -15,6 +15,7 @@ from app.engine import EngineError
 from app.lang import parse
 from app.ops import OPS, Op
 from app.train.compiler import compile_tape
+from tests.support.budget import default_budget
 
 INPUTS = ("a", "b", "x")
 UNARY = tuple(op for op in OPS.values() if op.arity == 1)
@@ -48,7 +49,7 @@ def expressions() -> st.SearchStrategy[str]:
 def reference(source: str, row: dict[str, float]) -> tuple[float, dict[str, float]] | None:
     """Value engine: output and gradients at one row, or None where it has no value."""
     try:
-        built = evaluate(source, row)
+        built = evaluate(source, row, budget=default_budget())
     except (EngineError, ValueError, ArithmeticError):
         return None
     return built.output.data, {n: v.grad for n, v in built.inputs.items()}
@@ -62,8 +63,8 @@ def close(got: float, want: float) -> bool:
 
 def tape_per_row(source: str, rows: dict[str, np.ndarray], at: dict[str, float]) -> Any:
     program = parse(source)
-    tape = compile_tape(build(program, at), params=program.inputs)
-    bound = tape.bind({})
+    tape = compile_tape(build(program, at, budget=default_budget()), params=program.inputs)
+    bound = tape.bind({}, budget=default_budget())
     out = np.broadcast_to(bound.forward(rows), (len(rows["a"]),))
     grads = bound.gradients(np.ones(len(rows["a"])))
     return program, out, grads
@@ -104,8 +105,8 @@ def test_every_op_of_the_table_runs_on_the_tape_as_in_the_engine(name: str) -> N
     at = dict(zip(names, op.example, strict=True))
     want = reference(source, at)
     assert want is not None
-    tape = compile_tape(build(parse(source), at), params=names)
-    bound = tape.bind({})
+    tape = compile_tape(build(parse(source), at, budget=default_budget()), params=names)
+    bound = tape.bind({}, budget=default_budget())
     assert close(float(bound.forward(at)), want[0])
     grads = bound.gradients(1.0)
     for n in names:
@@ -114,7 +115,9 @@ def test_every_op_of_the_table_runs_on_the_tape_as_in_the_engine(name: str) -> N
 
 def test_data_only_work_is_done_once_at_bind() -> None:
     program = parse("(a + b*x + c*x^2 + d*x^3 - y)^2")
-    tape = compile_tape(build(program, dict(a=0, b=0, c=0, d=0, x=1, y=1)), "abcd")
+    tape = compile_tape(
+        build(program, dict(a=0, b=0, c=0, d=0, x=1, y=1), budget=default_budget()), "abcd"
+    )
     # x^2 and x^3 depend on data only: computed in bind, not in each step.
     assert sorted(i.op for i in tape.static) == ["^", "^"]
     assert all(i.op != "^" or i.ins[0] not in tape.columns.values() for i in tape.live)
@@ -122,9 +125,9 @@ def test_data_only_work_is_done_once_at_bind() -> None:
 
 def test_constants_are_folded() -> None:
     program = parse("w * (2 + 3) * exp(0)")
-    tape = compile_tape(build(program, {"w": 1.0}), ["w"])
+    tape = compile_tape(build(program, {"w": 1.0}, budget=default_budget()), ["w"])
     assert [i.op for i in tape.live] == ["*", "*"]
-    bound = tape.bind({})
+    bound = tape.bind({}, budget=default_budget())
     assert float(bound.forward({"w": 2.0})) == 10.0
 
 
@@ -139,8 +142,8 @@ def test_constants_are_folded() -> None:
     ],
 )
 def test_engine_conventions_at_kinks(source: str, at: float, want: float) -> None:
-    tape = compile_tape(build(parse(source), {"w": at}), ["w"])
-    bound = tape.bind({})
+    tape = compile_tape(build(parse(source), {"w": at}, budget=default_budget()), ["w"])
+    bound = tape.bind({}, budget=default_budget())
     bound.forward({"w": at})
     assert float(bound.gradients(1.0)["w"]) == want
     expected = reference(source, {"w": at})
@@ -154,13 +157,13 @@ def test_user_functions_inline_or_use_declared_derivatives() -> None:
     # A declared derivative is used as given, even when it disagrees with the body.
     src = "def f(t) = t^3 grad 5*t\ndef g(t) = t^3\nf(w*x) + g(w*x)"
     program = parse(src)
-    tape = compile_tape(build(program, {"w": 1.0, "x": 2.0}), ["w"])
-    bound = tape.bind({"x": np.array([1.0, 2.0, -0.5])})
+    tape = compile_tape(build(program, {"w": 1.0, "x": 2.0}, budget=default_budget()), ["w"])
+    bound = tape.bind({"x": np.array([1.0, 2.0, -0.5])}, budget=default_budget())
     out = bound.forward({"w": 1.5})
     grad = float(bound.gradients(np.ones(3))["w"])
     want_grad = 0.0
     for i, x in enumerate([1.0, 2.0, -0.5]):
-        built = evaluate(program, {"w": 1.5, "x": x})
+        built = evaluate(program, {"w": 1.5, "x": x}, budget=default_budget())
         assert out[i] == pytest.approx(built.output.data, rel=1e-12)
         want_grad += built.inputs["w"].grad
     assert grad == pytest.approx(want_grad, rel=1e-12)
@@ -171,8 +174,10 @@ def test_user_functions_inline_or_use_declared_derivatives() -> None:
 
 def test_reduced_gradient_sums_rows_for_scalar_params() -> None:
     program = parse("(w*x - y)^2")
-    tape = compile_tape(build(program, {"w": 0.0, "x": 1.0, "y": 1.0}), ["w"])
-    bound = tape.bind({"x": [1.0, 2.0], "y": [1.0, 3.0]})
+    tape = compile_tape(
+        build(program, {"w": 0.0, "x": 1.0, "y": 1.0}, budget=default_budget()), ["w"]
+    )
+    bound = tape.bind({"x": [1.0, 2.0], "y": [1.0, 3.0]}, budget=default_budget())
     loss, grads = bound.loss_and_grad({"w": 1.0}, mean=True)
     assert loss == (0.0 + 1.0) / 2
     assert grads["w"] == (2 * 0.0 * 1.0 + 2 * (2.0 - 3.0) * 2.0) / 2
@@ -196,8 +201,8 @@ def test_with_a_data_column_freed_columns_change_nothing(
     if not ok:
         return
     program = parse(source)
-    tape = compile_tape(build(program, rows[ok[0]]), params=["a", "b"])
-    bound = tape.bind({"x": np.array([r["x"] for r in rows])})
+    tape = compile_tape(build(program, rows[ok[0]], budget=default_budget()), params=["a", "b"])
+    bound = tape.bind({"x": np.array([r["x"] for r in rows])}, budget=default_budget())
     params = {p: np.array([r[p] for r in rows]) for p in tape.params}
     n = len(rows)
     out = np.broadcast_to(bound.forward(params), (n,))
@@ -218,7 +223,7 @@ def test_an_underflow_in_a_slope_gives_the_engine_and_the_tape_one_answer() -> N
     # = inf. Before, the engine took 2a as 2 * a^2 / a = 0 (inf × 0 = NaN) and the tape as 2a.
     a = 2.2250738585072014e-308
     source = "sqrt(a ^ 2)"
-    built = evaluate(source, {"a": a})
+    built = evaluate(source, {"a": a}, budget=default_budget())
     assert (built.output.data, built.inputs["a"].grad) == (0.0, math.inf)
     _, out, grads = tape_per_row(source, {"a": np.array([a, a])}, {"a": a})
     assert list(out) == [0.0, 0.0] and list(grads["a"]) == [math.inf, math.inf]

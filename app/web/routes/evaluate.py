@@ -21,7 +21,7 @@ from app.render import RenderError
 from app.render.size import resolve_level
 from app.units import build_units, units_json
 from app.web.bodies import BoundedJSONRoute
-from app.web.deps import ServicesDep
+from app.web.deps import ContextDep, ServicesDep
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.evaluate import (
     EvaluateRequest,
@@ -65,7 +65,7 @@ def lean_answer(services: Services, body: EvaluateRequest, budget: Budget) -> di
     """The lean answer to a value change: every node's numbers, in node order (nK is k)."""
     program = services.parse(body.expression)
     given, _ = with_defaults(services, body)
-    built = evaluate(program, given, services.limits, budget, warn=False)
+    built = evaluate(program, given, services.limits, budget=budget, warn=False)
     values, grads = numbers(built)
     p = body.precision
     check = {"check": checked(built, given, budget)} if body.check else {}
@@ -101,14 +101,14 @@ def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
     responses=PROBLEM_RESPONSES,
     summary="Evaluate a program: value, every gradient, the graph",
 )
-async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Response:
+async def evaluate_program(body: EvaluateRequest, ctx: ContextDep) -> Response:
     """Run the forward and backward pass; with `svg`, also draw the graph.
 
     A graph over the drawing limit, or one that takes too long to draw, still gets
     its values and gradients, with `svg_error` saying why there is no picture. With
     `numbers_only`, the answer is the numbers alone (see the request's field).
     """
-    budget = services.budget()
+    services, budget = ctx.services, ctx.budget
 
     if body.numbers_only and not body.expand_calls:
         lean = await services.offload(

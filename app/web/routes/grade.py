@@ -11,21 +11,21 @@ from app.grading import Grader, GradingError, Problem
 from app.grading.formats import render
 from app.grading.spec import meta
 from app.web.bodies import BoundedJSONRoute
-from app.web.deps import ServicesDep
+from app.web.deps import ContextDep, RequestContext
 from app.web.responses import JSONBytes
 from app.web.schemas.grade import AnswerIn, BatchRequest, GradeRequest, ProblemIn
 from app.web.schemas.grade_results import GRADE_RESULT_EXAMPLE, AnyGradeResult, BatchResult
-from app.web.services import Services
 
 router = APIRouter(prefix="/api", tags=["grading"], route_class=BoundedJSONRoute)
 
 
-def _problem(body: ProblemIn, services: Services) -> Problem:
+def _problem(body: ProblemIn, ctx: RequestContext) -> Problem:
     """Build the problem; all its grading work is charged to this request's budget.
 
     A malformed problem raises GradingError: a 422 from the error handlers.
     """
-    return Problem(body.expression, body.values, body.options(), services.limits, services.budget())
+    limits = ctx.services.limits
+    return Problem(body.expression, body.values, body.options(), limits, budget=ctx.budget)
 
 
 def _meta(answers: list[AnswerIn], ofs: list[str]) -> list[dict[str, Any]]:
@@ -38,12 +38,12 @@ def _meta(answers: list[AnswerIn], ofs: list[str]) -> list[dict[str, Any]]:
     responses={200: {"content": {"application/json": {"example": GRADE_RESULT_EXAMPLE}}}},
     summary="Grade one list of answers (chainrule's, Gradescope's or PrairieLearn's shape)",
 )
-def grade(body: GradeRequest, services: ServicesDep) -> Response:
+def grade(body: GradeRequest, ctx: ContextDep) -> Response:
     """Grade numbers and formulas for values and derivatives of the program's nodes.
 
     `format` picks the results shape: chainrule (default), gradescope or prairielearn.
     """
-    grader = Grader(_problem(body, services))
+    grader = Grader(_problem(body, ctx))
     ofs = grader.check(body.answers)
     result = grader.grade(body.answers)
     return JSONBytes(render(result, body.format, _meta(body.answers, ofs), body.visibility))
@@ -54,9 +54,9 @@ def grade(body: GradeRequest, services: ServicesDep) -> Response:
     response_model=BatchResult,
     summary="Grade many submissions against one problem, built once",
 )
-def grade_batch(body: BatchRequest, services: ServicesDep) -> Response:
+def grade_batch(body: BatchRequest, ctx: ContextDep) -> Response:
     """Grade every submission; results come back in submission order."""
-    grader = Grader(_problem(body.problem, services))
+    grader = Grader(_problem(body.problem, ctx))
     results: list[dict[str, Any]] = []
     for index, sub in enumerate(body.submissions):
         try:

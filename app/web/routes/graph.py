@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from app.errors import invalid_request
 from app.lang.numbers import read_number
 from app.render.style import Level
-from app.web.deps import ServicesDep
+from app.web.deps import ContextDep
 from app.web.error_image import accepts_image, error_image
 from app.web.errors import ReplyError
 from app.web.schemas.common import (
@@ -83,7 +83,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 )
 async def graph_svg(
     request: Request,
-    services: ServicesDep,
+    ctx: ContextDep,
     expression: Annotated[
         str,
         Query(
@@ -134,7 +134,7 @@ async def graph_svg(
             level=level,
             expand=read_expand(expand),
         )
-        budget = services.budget()
+        services, budget = ctx.services, ctx.budget
 
         def work() -> tuple[Computed, str]:
             """Compute and write the DOT in one go: on the event loop only for small programs."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from contextlib import ExitStack
 from typing import Annotated, Any, Literal
 
@@ -11,12 +10,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from app.budget import Budget
 from app.train.curves import CURVE_COLUMNS, CURVE_OUTPUTS, curve_params, write_curve
 from app.train.live import Axis, LiveBounds, LiveRequest, LiveRun
 from app.train.network import MAX_WIDTH, NetworkSpec, init_params, write_program
 from app.web.assets import TEMPLATES_DIR
-from app.web.deps import ServicesDep
+from app.web.deps import StreamContextDep
 from app.web.ndjson import NDJSONStream
 from app.web.routes.optimize import bounds_from
 from app.web.schemas.common import PROBLEM_RESPONSES
@@ -50,13 +48,6 @@ async def live_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "live.html", {"max_width": MAX_WIDTH})
 
 
-def live_budget(services: Services) -> Budget:
-    """Return one stream's budget: the request budget with the stream's wall clock."""
-    limits = services.settings.budget_limits()
-    wall = services.settings.live_wall_seconds
-    return Budget(dataclasses.replace(limits, wall_seconds=wall))
-
-
 def live_request(body: OptimizeStreamRequest, services: Services) -> LiveRequest:
     """Return the streamed run a request body asks for."""
     settings = services.settings
@@ -83,7 +74,7 @@ def live_request(body: OptimizeStreamRequest, services: Services) -> LiveRequest
     response_class=NDJSONStream,
     status_code=200,
 )
-async def optimize_stream(body: OptimizeStreamRequest, services: ServicesDep) -> NDJSONStream:
+async def optimize_stream(body: OptimizeStreamRequest, ctx: StreamContextDep) -> NDJSONStream:
     """Run /api/optimize's training and send a snapshot every `every` steps, as it goes.
 
     Each line: `step`, `loss`, `params`, `state` (the optimizer's: send it back with the
@@ -96,8 +87,8 @@ async def optimize_stream(body: OptimizeStreamRequest, services: ServicesDep) ->
     disconnects stops the run. Errors before the first line are problem+json as for
     /api/optimize (422 budget, 503 + Retry-After when every training turn is taken).
     """
+    services, budget = ctx.services, ctx.budget
     req = live_request(body, services)
-    budget = live_budget(services)
     gate = services.train_gate
     wait = max(0.0, min(services.settings.budget_wall_seconds, budget.seconds_left()))
 
@@ -105,7 +96,7 @@ async def optimize_stream(body: OptimizeStreamRequest, services: ServicesDep) ->
         turn = ExitStack()
         turn.enter_context(gate.job(wait))
         try:
-            run = LiveRun(req, services.limits, bounds_from(services.settings), budget)
+            run = LiveRun(req, services.limits, bounds_from(services.settings), budget=budget)
         except BaseException:
             turn.close()
             raise

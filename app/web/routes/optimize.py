@@ -7,6 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from app.budget import Budget
 from app.config import Settings
 from app.errors import not_found, to_reply
 from app.graph import Graph
@@ -15,7 +16,7 @@ from app.render import Renderer, RenderError, to_dot
 from app.train.datasets import DATASETS, Dataset, parse_csv
 from app.train.run import Bounds, Drawer, run
 from app.web.bodies import BoundedJSONRoute
-from app.web.deps import ServicesDep
+from app.web.deps import ContextDep, ServicesDep
 from app.web.errors import ReplyError, reply_response
 from app.web.responses import JSONBytes
 from app.web.schemas.common import PROBLEM_RESPONSES
@@ -42,11 +43,12 @@ def bounds_from(settings: Settings) -> Bounds:
 
 
 def drawer(renderer: Renderer) -> Drawer:
-    """Return a function drawing a training picture: (svg, None) or (None, why not)."""
+    """Return a function drawing a training picture on the run's budget: (svg, None) or
+    (None, why not)."""
 
-    def draw(graph: Graph) -> tuple[str | None, str | None]:
+    def draw(graph: Graph, budget: Budget) -> tuple[str | None, str | None]:
         try:
-            return renderer.svg(to_dot(graph), len(graph.nodes)), None
+            return renderer.svg(to_dot(graph, budget=budget), len(graph.nodes), budget), None
         except RenderError as exc:
             return None, to_reply(exc).detail
 
@@ -59,7 +61,7 @@ def drawer(renderer: Renderer) -> Drawer:
     responses=PROBLEM_RESPONSES,
     summary="Fit parameters by gradient descent (gd, momentum or adam)",
 )
-def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
+def optimize(body: OptimizeRequest, ctx: ContextDep) -> Response:
     """Train the parameters of a per-example loss over the data, reduced by mean or sum.
 
     Every program input must be a parameter or a data column (422 lists the missing
@@ -70,6 +72,7 @@ def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
     history up to there. With `fit`, the answer's `fit` holds the fitted model's
     predictions on a grid and the data's points, ready to plot.
     """
+    services, budget = ctx.services, ctx.budget
     if body.fit is not None and body.fit.model:
         try:  # the model's own mistakes point into the model, before any training
             services.parse(body.fit.model)
@@ -77,9 +80,8 @@ def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
             return reply_response(to_reply(exc).with_fields(field="fit.model"))
     req = body.run_request(body.record_every)
     draw = drawer(services.renderer) if body.svg else None
-    budget = services.budget()
     with services.train_gate.job_within(budget.seconds_left()):  # queued too long: 503
-        result = run(req, services.limits, bounds_from(services.settings), draw, budget)
+        result = run(req, services.limits, bounds_from(ctx.settings), draw, budget=budget)
     return JSONBytes(result)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import partial
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -20,7 +21,7 @@ from app.examples import EXAMPLES
 from app.render import to_dot
 from app.render.bitmap import png_pixels
 from app.web.assets import STATIC_DIR, TEMPLATES_DIR
-from app.web.deps import ServicesDep
+from app.web.deps import ContextDep, RequestContext
 from app.web.errors import ReplyError
 from app.web.playground import (
     DEFAULT_VALUE,
@@ -45,20 +46,21 @@ MAX_LOCATION = 2_000
 
 
 @router.get("/", response_class=HTMLResponse)
-async def index(request: Request, services: ServicesDep) -> HTMLResponse:
+async def index(request: Request, ctx: ContextDep) -> HTMLResponse:
     """The playground, with the program and values of the URL computed and drawn."""
-    return await page(request, services, read_state(request.query_params))
+    return await page(request, ctx, read_state(request.query_params))
 
 
-async def page(request: Request, services: ServicesDep, state: PageState) -> HTMLResponse:
-    """The playground page of a view (its share link in the page)."""
-    outcome = await page_result(services, state)
+async def page(request: Request, ctx: RequestContext, state: PageState) -> HTMLResponse:
+    """The playground page of a view (its share link in the page), computed, checked and
+    drawn on the request's one budget."""
+    outcome = await page_result(ctx.services, ctx.budget, state)
     if state.bad_values and "error" not in outcome:
         outcome["error"] = {"message": "not a number: " + ", ".join(state.bad_values)}
     query = state.query()
     # Never the request's Host header (a client can claim any): the configured public
     # origin, or a link relative to this page (the script makes it absolute for copying).
-    base = services.settings.public_origin.rstrip("/") + "/"
+    base = ctx.settings.public_origin.rstrip("/") + "/"
     context = {
         "expression": state.expression,
         "line_count": state.expression.count("\n") + 1,
@@ -89,7 +91,7 @@ async def page(request: Request, services: ServicesDep, state: PageState) -> HTM
 
 
 @router.post("/", response_model=None)
-async def index_form(request: Request, services: ServicesDep) -> HTMLResponse | RedirectResponse:
+async def index_form(request: Request, ctx: ContextDep) -> HTMLResponse | RedirectResponse:
     """The form without JavaScript: a 303 to the shareable GET URL of the same view when
     that URL is short (MAX_LOCATION), else the page itself, whose share link is that URL."""
     form = await request.form()
@@ -97,7 +99,7 @@ async def index_form(request: Request, services: ServicesDep) -> HTMLResponse | 
     location = f"/?{state.query()}"
     if len(location) <= MAX_LOCATION:
         return RedirectResponse(location, status_code=303)
-    return await page(request, services, state)
+    return await page(request, ctx, state)
 
 
 MEDIA = {
@@ -127,7 +129,7 @@ def export_scale(params: QueryParams) -> float:
 
 
 @router.get("/export/graph.{kind}")
-async def export(request: Request, kind: str, services: ServicesDep) -> Response:
+async def export(request: Request, kind: str, ctx: ContextDep) -> Response:
     """Download the view of the query as PNG (?scale=N for N × 96 dpi, within the pixel
     budget), PDF, DOT or JSON (the API's evaluate answer)."""
     if kind not in MEDIA:
@@ -135,7 +137,7 @@ async def export(request: Request, kind: str, services: ServicesDep) -> Response
     params = request.query_params
     scale = export_scale(params)
     state = read_state(QueryParams([(k, v) for k, v in params.multi_items() if k != "scale"]))
-    budget = services.budget()
+    services, budget = ctx.services, ctx.budget
     expand = state.options.expand_calls
     computed = await services.compute(
         state.expression, state.values, expand, budget, state.options.expand
@@ -148,7 +150,9 @@ async def export(request: Request, kind: str, services: ServicesDep) -> Response
         count = len(computed.graph.nodes)
         # the size is checked before the DOT is built; PNG and PDF at the one gate (a
         # RenderError is answered by its row of app/errors.py)
-        body = await run_in_threadpool(to_dot, computed.graph, state.options, budget)
+        body = await run_in_threadpool(
+            partial(to_dot, computed.graph, state.options, budget=budget)
+        )
         if kind == "png":
             body, bitmap = await services.renderer.png_async(body, count, budget, scale)
             headers["X-Chainrule-Scale"] = f"{bitmap.scale:.4g}"
