@@ -4,7 +4,7 @@ Every entry point makes one `Budget` per request (the web's dependencies, app/we
 the CLI's commands; the notebook's API) and hands it down; each layer that does work
 (build, graph export, grading, tape, render) takes it as a required parameter, estimates
 what it is about to do with `need()` before starting and records what it did with
-`charge()`. No layer makes a budget of its own (tests/test_request_budget.py).
+`charge()`. No layer makes a budget of its own (tests/test_budget.py).
 Stdlib only: every layer may import it.
 """
 
