@@ -13,7 +13,7 @@ from app.cli.common import UsageError, add_program_arguments, read_program, repo
 from app.engine import EngineError
 from app.graph import export_graph, graph_to_json
 from app.lang import ParseError
-from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, to_dot
+from app.render import Dot, DotOptions, GraphTooLarge, Renderer, RenderError, to_dot
 from app.render.bitmap import MAX_SCALE
 
 FORMATS = ("svg", "png", "pdf", "dot", "json")
@@ -127,27 +127,27 @@ def run(args: argparse.Namespace) -> int:
             if fmt == "dot":
                 data = dot
             elif fmt == "svg":
-                data = renderer.svg(dot, len(graph.nodes))
+                data = renderer.svg(dot)
             elif fmt == "pdf":
-                data = renderer.pdf(dot, len(graph.nodes))
+                data = renderer.pdf(dot)
             else:
-                data = _png(renderer, dot, len(graph.nodes), args.scale)
+                data = _png(renderer, dot, args.scale)
     except RenderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, GraphTooLarge) else 1
     return _write(args.output, data)
 
 
-def _png(renderer: Renderer, dot: str, count: int, scale: float) -> bytes:
+def _png(renderer: Renderer, dot: Dot, scale: float) -> bytes:
     """Draw the PNG at scale, saying on stderr when the pixel budget drew it smaller."""
-    bitmap = renderer.bitmap(renderer.svg(dot, count), scale, None)
+    bitmap = renderer.bitmap(renderer.svg(dot), scale, None)
     if bitmap.scale < scale * 0.999:
         print(
             f"note: drawn at scale {bitmap.scale:.3g} ({bitmap.width} × {bitmap.height} px): "
             f"scale {scale:g} would exceed the pixel budget",
             file=sys.stderr,
         )
-    return renderer.png(dot, count, None, scale)
+    return renderer.png(dot, None, None, scale)
 
 
 def _write(output: str | None, data: str | bytes) -> int:

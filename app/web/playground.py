@@ -21,7 +21,7 @@ from app.lang.text import normalize_breaks
 from app.render import DotOptions, RenderError, fmt, to_dot
 from app.render.style import Compact, Level, Rankdir
 from app.web.errors import ProblemError
-from app.web.schemas.common import QUERY_OPTIONS, read_expand
+from app.web.schemas.common import QUERY_NAME, QUERY_OPTIONS, read_expand
 from app.web.services import Computed, Services
 from app.web.steptext import step_texts
 from app.web.table import PAGE_STEPS, fd_check, graph_rows
@@ -33,7 +33,6 @@ DEFAULT_VALUE = 1.0
 # Query parameters that are options, not input values: the API's drawing options (by the
 # same names), the program, and the page's own.
 OPTIONS = QUERY_OPTIONS | {"view", "steps_from"}  # the page's own two
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 DIGITS = re.compile(r"[0-9]{1,6}")
 
 
@@ -102,7 +101,7 @@ def read_state(params: Any) -> PageState:
     values: dict[str, float] = {}
     bad: list[str] = []
     for key, text in params.multi_items():
-        if key in OPTIONS or not NAME.fullmatch(key):
+        if key in OPTIONS or not QUERY_NAME.fullmatch(key):
             continue
         try:
             values[key] = read_number(str(text))  # the language's one number reader
@@ -215,7 +214,7 @@ async def page_result(services: Services, state: PageState) -> dict[str, Any]:
         return outcome
     svg, svg_error = None, None
     try:
-        text = await services.svg(to_dot(computed.graph, state.options), computed.graph)
+        text = await services.svg(to_dot(computed.graph, state.options))
         # Trusted markup: our renderer escapes every label (app.render.style.html_text).
         svg = Markup(text[text.find("<svg") :])
     except (ProblemError, RenderError, BudgetExceeded) as exc:

@@ -17,6 +17,7 @@ from app.config import Settings
 from app.gate import Busy, WorkGate
 from app.graph import Graph, export_graph, graph_to_json, json_number
 from app.render import (
+    Dot,
     DotOptions,
     GraphTooLarge,
     RenderBusy,
@@ -107,10 +108,11 @@ class Services:
             source, expand, lambda: self.compute_now(source, values, expand, budget, open_units)
         )
 
-    async def svg(self, dot: str, graph: Graph, budget: Budget | None = None) -> str:
-        """Draw dot off the event loop; raise ProblemError when it cannot be drawn."""
+    async def svg(self, dot: Dot, budget: Budget | None = None) -> str:
+        """Draw dot (to_dot's, which counted its nodes) off the event loop; raise
+        ProblemError when it cannot be drawn."""
         try:
-            return await self.renderer.svg_async(dot, len(graph.nodes), budget or self.budget())
+            return await self.renderer.svg_async(dot, None, budget or self.budget())
         except RenderError as exc:
             raise drawing_problem(exc) from None
 
@@ -149,7 +151,7 @@ def dot_options(options: DrawOptions) -> DotOptions:
     )
 
 
-def dot_text(computed: Computed, options: DrawOptions, budget: Budget | None = None) -> str:
+def dot_text(computed: Computed, options: DrawOptions, budget: Budget | None = None) -> Dot:
     """Return the DOT text of a computed graph (ProblemError, before any work, if too big)."""
     try:
         return to_dot(computed.graph, dot_options(options), budget)

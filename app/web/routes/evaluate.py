@@ -16,7 +16,7 @@ from app.lang import Program
 from app.lang.ast import FuncDef, Name, postorder
 from app.lang.errors import line_column
 from app.lang.lint import warning_code
-from app.render.size import resolve_level
+from app.render.size import Dot, resolve_level
 from app.units import build_units, units_json
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
@@ -115,7 +115,7 @@ async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Resp
         )
         return Response(json.dumps(lean, allow_nan=False), media_type="application/json")
 
-    def work() -> tuple[dict[str, Any], Computed, str | None]:
+    def work() -> tuple[dict[str, Any], Dot | None]:
         """Everything but the layout, in one go: on the event loop only for small programs."""
         values, defaulted = with_defaults(services, body)
         computed = services.compute_now(
@@ -137,12 +137,12 @@ async def evaluate_program(body: EvaluateRequest, services: ServicesDep) -> Resp
             except ProblemError as exc:
                 result["svg"] = None
                 result["svg_error"] = exc.detail
-        return result, computed, dot
+        return result, dot
 
-    result, computed, dot = await services.offload(body.expression, body.expand_calls, work)
+    result, dot = await services.offload(body.expression, body.expand_calls, work)
     if dot is not None:
         try:
-            result["svg"] = await services.svg(dot, computed.graph, budget)
+            result["svg"] = await services.svg(dot, budget)
         except ProblemError as exc:
             result["svg"] = None
             result["svg_error"] = exc.detail

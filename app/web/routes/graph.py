@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.lang.numbers import read_number
+from app.render.size import Dot
 from app.render.style import Level
 from app.web.deps import ServicesDep
 from app.web.error_image import accepts_image, error_image
 from app.web.errors import ProblemError
 from app.web.schemas.common import (
+    NAME_LENGTH,
     PROBLEM_RESPONSES,
+    QUERY_NAME,
     QUERY_OPTIONS,
     DrawOptions,
     Rankdir,
     read_expand,
 )
-from app.web.services import Computed, dot_text, etag_of
+from app.web.services import dot_text, etag_of
 
 router = APIRouter(prefix="/api", tags=["graph"])
 
 OPTIONS = QUERY_OPTIONS
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 SVG_MEDIA = "image/svg+xml"
 
 
@@ -35,9 +36,13 @@ def query_values(request: Request) -> dict[str, float]:
     for key, text in request.query_params.multi_items():
         if key in OPTIONS:
             continue
-        if not NAME.fullmatch(key):
+        if not QUERY_NAME.fullmatch(key):
             raise ProblemError(
-                422, "Invalid request", f"'{key[:64]}' is not a name", "validation", field=key[:64]
+                422,
+                "Invalid request",
+                f"'{key[:NAME_LENGTH]}' is not a name",
+                "validation",
+                field=key[:NAME_LENGTH],
             )
         try:
             values[key] = read_number(text, f"the value of '{key}'")  # the one reader
@@ -138,14 +143,14 @@ async def graph_svg(
         )
         budget = services.budget()
 
-        def work() -> tuple[Computed, str]:
+        def work() -> Dot:
             """Compute and write the DOT in one go: on the event loop only for small programs."""
             computed = services.compute_now(
                 expression, values, expand_calls, budget, options.expand
             )
-            return computed, dot_text(computed, options, budget)
+            return dot_text(computed, options, budget)
 
-        computed, dot = await services.offload(expression, expand_calls, work)
+        dot = await services.offload(expression, expand_calls, work)
         etag = etag_of(dot)
         headers = {
             "ETag": etag,
@@ -153,7 +158,7 @@ async def graph_svg(
         }
         if _matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
-        svg = await services.svg(dot, computed.graph, budget)
+        svg = await services.svg(dot, budget)
         return Response(svg, media_type=SVG_MEDIA, headers=headers)
     except Exception as exc:
         # An <img> (or any client asking for an image) gets a picture of the problem.

@@ -13,13 +13,12 @@ from starlette.concurrency import run_in_threadpool
 
 from app.budget import Budget
 from app.train.curves import CURVE_COLUMNS, CURVE_OUTPUTS, curve_params, write_curve
-from app.train.live import Axis, LiveBounds, LiveRequest, LiveRun
+from app.train.live import Axis, LiveRequest, LiveRun
 from app.train.network import MAX_WIDTH, NetworkError, NetworkSpec, init_params, write_program
 from app.web.assets import TEMPLATES_DIR
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError
 from app.web.ndjson import NDJSONStream
-from app.web.routes.optimize import bounds_from
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.optimize import NetworkOut, OptimizeStreamRequest
 from app.web.services import Services
@@ -71,7 +70,7 @@ def live_request(body: OptimizeStreamRequest, services: Services) -> LiveRequest
         grid=[Axis(a.column, a.lo, a.hi, a.n) for a in body.grid],
         predict=body.predict,
         precision=body.precision,
-        live_bounds=LiveBounds(settings.live_max_snapshots, settings.live_max_grid),
+        live_bounds=settings.live_bounds(),
     )
 
 
@@ -106,7 +105,7 @@ async def optimize_stream(body: OptimizeStreamRequest, services: ServicesDep) ->
         turn = ExitStack()
         turn.enter_context(gate.slot(wait))
         try:
-            run = LiveRun(req, services.limits, bounds_from(services.settings), budget)
+            run = LiveRun(req, services.limits, services.settings.bounds(), budget)
         except BaseException:
             turn.close()
             raise

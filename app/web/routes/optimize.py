@@ -7,12 +7,11 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.config import Settings
 from app.graph import Graph
 from app.lang import SourceError
 from app.render import Renderer, RenderError, to_dot
 from app.train.datasets import DATASETS, CsvError, Dataset, parse_csv
-from app.train.run import Bounds, Drawer, run
+from app.train.run import Drawer, run
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ServicesDep
 from app.web.errors import ProblemError, parse_error_problem, problem
@@ -30,22 +29,12 @@ from app.web.schemas.optimize import (
 router = APIRouter(prefix="/api", tags=["optimize"], route_class=BoundedJSONRoute)
 
 
-def bounds_from(settings: Settings) -> Bounds:
-    """Return the run bounds the settings describe."""
-    return Bounds(
-        max_rows=settings.optimize_max_rows,
-        max_steps=settings.optimize_max_steps,
-        max_history=settings.optimize_max_history,
-        max_params=settings.optimize_max_params,
-    )
-
-
 def drawer(renderer: Renderer) -> Drawer:
     """Return a function drawing a training picture: (svg, None) or (None, why not)."""
 
     def draw(graph: Graph) -> tuple[str | None, str | None]:
         try:
-            return renderer.svg(to_dot(graph), len(graph.nodes)), None
+            return renderer.svg(to_dot(graph)), None
         except RenderError as exc:
             return None, str(exc)
 
@@ -78,7 +67,7 @@ def optimize(body: OptimizeRequest, services: ServicesDep) -> Response:
     draw = drawer(services.renderer) if body.svg else None
     budget = services.budget()
     with services.train_gate.slot_within(budget.seconds_left()):  # queued too long: 503
-        result = run(req, services.limits, bounds_from(services.settings), draw, budget)
+        result = run(req, services.limits, services.settings.bounds(), draw, budget)
     return JSONBytes(result)
 
 

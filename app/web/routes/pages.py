@@ -144,16 +144,16 @@ async def export(request: Request, kind: str, services: ServicesDep) -> Response
     if kind == "json":
         body = json.dumps(answer(computed, state.options.precision), indent=2, allow_nan=False)
     else:
-        count = len(computed.graph.nodes)
         try:  # the size is checked before the DOT is built; PNG and PDF at the one gate
-            body = await run_in_threadpool(to_dot, computed.graph, state.options, budget)
+            dot = await run_in_threadpool(to_dot, computed.graph, state.options, budget)
+            body = dot
             if kind == "png":
-                body, bitmap = await services.renderer.png_async(body, count, budget, scale)
+                body, bitmap = await services.renderer.png_async(dot, None, budget, scale)
                 headers["X-Chainrule-Scale"] = f"{bitmap.scale:.4g}"
                 width, height = png_pixels(body)
                 headers["X-Chainrule-Pixels"] = f"{width}x{height}"
             elif kind == "pdf":
-                body = await services.renderer.pdf_async(body, count, budget)
+                body = await services.renderer.pdf_async(dot, None, budget)
         except RenderError as exc:
             raise drawing_problem(exc) from None
     return Response(body, media_type=MEDIA[kind], headers=headers)

@@ -7,14 +7,20 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.lang.limits import DEFAULT_LIMITS
 from app.render.style import Level
 
 PROBLEM_MEDIA = "application/problem+json"
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+# The longest name the schemas take: the language's default limit (CHAINRULE_MAX_NAME_LENGTH
+# may lower it; the parser says so at the name's position).
+NAME_LENGTH = DEFAULT_LIMITS.max_name_length
+# A name among a URL's query parameters (an input value, not an option).
+QUERY_NAME = re.compile(rf"[A-Za-z_][A-Za-z0-9_]{{0,{NAME_LENGTH - 1}}}")
 
 Identifier = Annotated[
     str,
-    StringConstraints(pattern=IDENTIFIER, min_length=1, max_length=64),
+    StringConstraints(pattern=IDENTIFIER, min_length=1, max_length=NAME_LENGTH),
     Field(description="A name of the language: a letter or _, then letters, digits or _."),
 ]
 
