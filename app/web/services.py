@@ -18,7 +18,6 @@ from app.gate import Busy, WorkGate
 from app.graph import Graph, export_graph, graph_to_json, json_number
 from app.render import (
     Dot,
-    DotOptions,
     GraphTooLarge,
     RenderBusy,
     Renderer,
@@ -136,25 +135,10 @@ def drawing_problem(exc: RenderError) -> ProblemError:
     return ProblemError(503, "Drawing unavailable", str(exc), "render-unavailable")
 
 
-def dot_options(options: DrawOptions) -> DotOptions:
-    """Return the renderer's options for the request's drawing options."""
-    return DotOptions(
-        rankdir=options.rankdir,
-        local_grads=options.local_grads,
-        precision=options.precision,
-        expand_calls=options.expand_calls,
-        constants=options.constants,
-        legend=options.legend,
-        compact=options.compact,
-        level=options.level,
-        expand=tuple(options.expand),
-    )
-
-
 def dot_text(computed: Computed, options: DrawOptions, budget: Budget | None = None) -> Dot:
     """Return the DOT text of a computed graph (ProblemError, before any work, if too big)."""
     try:
-        return to_dot(computed.graph, dot_options(options), budget)
+        return to_dot(computed.graph, options.dot(), budget)
     except GraphTooLarge as exc:
         raise drawing_problem(exc) from None
 

@@ -29,7 +29,7 @@ from app.web.schemas.evaluate import (
     InputsResponse,
     NumbersResponse,
 )
-from app.web.services import Computed, Services, answer, dot_options, dot_text
+from app.web.services import Computed, Services, answer, dot_text
 from app.web.steptext import add_step_texts
 from app.web.table import built_rows, fd_check, graph_rows
 
@@ -88,7 +88,7 @@ def checked(built: Built, values: Mapping[str, float], budget: Budget) -> dict[s
 
 def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
     """The level drawn for these options and, at the lines level, its units and edges."""
-    level = resolve_level(computed.graph, dot_options(body))
+    level = resolve_level(computed.graph, body.dot())
     if level != "lines":
         return {"level": level, "units": [], "unit_edges": []}
     return {"level": level, **units_json(build_units(computed.graph))}

@@ -29,9 +29,11 @@ from app.web.playground import (
     read_state,
     steps_links,
 )
+from app.web.schemas.common import defaults_json
 from app.web.services import answer, drawing_problem
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
+DRAW_DEFAULTS_JSON = defaults_json()
 
 router = APIRouter(include_in_schema=False)
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -66,6 +68,7 @@ async def page(request: Request, services: ServicesDep, state: PageState) -> HTM
             for k in outcome["inputs"]
         ],
         "options": state.options,
+        "draw_defaults": DRAW_DEFAULTS_JSON,  # the script's defaults: what a link leaves out
         "result": outcome.get("result"),
         "steps_links": steps_links(state, outcome["result"]) if "result" in outcome else {},
         "error": outcome.get("error"),
@@ -145,7 +148,7 @@ async def export(request: Request, kind: str, services: ServicesDep) -> Response
         body = json.dumps(answer(computed, state.options.precision), indent=2, allow_nan=False)
     else:
         try:  # the size is checked before the DOT is built; PNG and PDF at the one gate
-            dot = await run_in_threadpool(to_dot, computed.graph, state.options, budget)
+            dot = await run_in_threadpool(to_dot, computed.graph, state.options.dot(), budget)
             body = dot
             if kind == "png":
                 body, bitmap = await services.renderer.png_async(dot, None, budget, scale)
