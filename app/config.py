@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from functools import lru_cache
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -10,6 +11,9 @@ from app.budget import DEFAULT_BUDGET_LIMITS as _B
 from app.budget import DOT_MEMORY, BudgetLimits
 from app.lang import DEFAULT_LIMITS as _L
 from app.lang import Limits
+from app.train.bounds import DEFAULT_BOUNDS as _T
+from app.train.bounds import DEFAULT_LIVE_BOUNDS as _V
+from app.train.bounds import Bounds, LiveBounds
 
 
 class Settings(BaseSettings):
@@ -50,15 +54,17 @@ class Settings(BaseSettings):
     # for a turn; more get 503 with Retry-After.
     train_concurrency: int = 1
     train_queue: int = 4
-    optimize_max_rows: int = 100_000
-    optimize_max_steps: int = 100_000
-    optimize_max_history: int = 10_000  # recorded history points
-    optimize_max_params: int = 1_000  # parameters of one run (the work budget bounds the rest)
+    # One run's shape (app/train/run.py's Bounds): rows, steps, recorded history points and
+    # parameters (the work budget bounds the rest).
+    optimize_max_rows: int = _T.max_rows
+    optimize_max_steps: int = _T.max_steps
+    optimize_max_history: int = _T.max_history
+    optimize_max_params: int = _T.max_params
     # POST /api/optimize/stream: one request's wall clock (it holds a training turn while it
     # streams), its snapshots and grid points; the page resumes in a new request after it.
     live_wall_seconds: float = 20.0
-    live_max_snapshots: int = 2_000
-    live_max_grid: int = 4_096
+    live_max_snapshots: int = _V.max_snapshots
+    live_max_grid: int = _V.max_grid
 
     render_cache_size: int = 256
     # Address space each `dot` child may map (RLIMIT_AS, bytes; 0: no limit).
@@ -77,27 +83,21 @@ class Settings(BaseSettings):
 
     def limits(self) -> Limits:
         """Return the language limits these settings describe."""
-        return Limits(
-            max_length=self.max_length,
-            max_depth=self.max_depth,
-            max_nodes=self.max_nodes,
-            max_exponent=self.max_exponent,
-            max_call_depth=self.max_call_depth,
-            max_name_length=self.max_name_length,
-        )
+        return Limits(**{f.name: getattr(self, f.name) for f in fields(Limits)})
 
     def budget_limits(self) -> BudgetLimits:
         """Return the per-request work budget these settings describe."""
         return BudgetLimits(
-            nodes=self.budget_nodes,
-            rebuilds=self.budget_rebuilds,
-            tape_work=self.budget_tape_work,
-            bytes=self.budget_bytes,
-            draw_nodes=self.budget_draw_nodes,
-            dot_seconds=self.budget_dot_seconds,
-            wall_seconds=self.budget_wall_seconds,
-            draw_pixels=self.budget_draw_pixels,
+            **{f.name: getattr(self, f"budget_{f.name}") for f in fields(BudgetLimits)}
         )
+
+    def bounds(self) -> Bounds:
+        """Return the bounds on one training run these settings describe."""
+        return Bounds(**{f.name: getattr(self, f"optimize_{f.name}") for f in fields(Bounds)})
+
+    def live_bounds(self) -> LiveBounds:
+        """Return the bounds on one streamed run these settings describe."""
+        return LiveBounds(**{f.name: getattr(self, f"live_{f.name}") for f in fields(LiveBounds)})
 
 
 @lru_cache(maxsize=1)

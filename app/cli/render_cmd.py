@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import get_args
 
 from app.budget import DEFAULT_BUDGET_LIMITS, Budget, BudgetLimits
 from app.build import MissingValuesError, evaluate
@@ -13,8 +15,9 @@ from app.cli.common import UsageError, add_program_arguments, read_program, repo
 from app.engine import EngineError
 from app.graph import export_graph, graph_to_json
 from app.lang import ParseError
-from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, to_dot
+from app.render import Dot, GraphTooLarge, Renderer, RenderError, to_dot
 from app.render.bitmap import MAX_SCALE
+from app.render.style import DRAW_DEFAULTS, PRECISION, Level, Rankdir
 
 FORMATS = ("svg", "png", "pdf", "dot", "json")
 DOT_RUNS = 3  # the command's wall clock, in --timeout: a PNG's layout and PNG, and room
@@ -49,20 +52,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--rankdir",
-        choices=("auto", "LR", "TB"),
-        default="auto",
-        help="layout direction (default auto: by the drawing's shape)",
+        choices=get_args(Rankdir),
+        default=DRAW_DEFAULTS.rankdir,
+        help="layout direction (default %(default)s: auto is by the drawing's shape)",
     )
     p.add_argument("--local-grads", action="store_true", help="label edges with ∂out/∂in")
-    p.add_argument("--precision", type=int, default=4, help="significant digits (default 4)")
+    p.add_argument(
+        "--precision",
+        type=int,
+        default=DRAW_DEFAULTS.precision,
+        help=f"significant digits, {PRECISION[0]} to {PRECISION[1]} (default %(default)s)",
+    )
     p.add_argument("--expand", action="store_true", help="draw user function bodies")
     p.add_argument("--no-constants", action="store_true", help="fold constants into op nodes")
     p.add_argument("--no-legend", action="store_true", help="leave out the legend")
     p.add_argument(
         "--level",
-        choices=("auto", "lines", "ops"),
-        default="auto",
-        help="one box per line and call, every operation, or auto (by size; default)",
+        choices=get_args(Level),
+        default=DRAW_DEFAULTS.level,
+        help="one box per line and call, every operation, or auto (by size); default %(default)s",
     )
     p.add_argument(
         "--timeout",
@@ -107,8 +115,9 @@ def run(args: argparse.Namespace) -> int:
     """Evaluate, draw and write; input errors go to stderr with exit status 2."""
     fmt = _format(args)
     try:
-        if not 1 <= args.precision <= 17:
-            raise UsageError("--precision must be between 1 and 17")
+        low, high = PRECISION
+        if not low <= args.precision <= high:
+            raise UsageError(f"--precision must be between {low} and {high}")
         if not 0 < args.scale <= MAX_SCALE:
             raise UsageError(f"--scale must be above 0 and at most {MAX_SCALE:g}")
         source, values = read_program(args)
@@ -119,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
     for warning in built.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     graph = export_graph(built, expand_calls=args.expand)
-    options = DotOptions(
+    options = replace(
+        DRAW_DEFAULTS,
         rankdir=args.rankdir,
         local_grads=args.local_grads,
         constants=not args.no_constants,
@@ -138,27 +148,27 @@ def run(args: argparse.Namespace) -> int:
             if fmt == "dot":
                 data = dot
             elif fmt == "svg":
-                data = renderer.svg(dot, len(graph.nodes), budget)
+                data = renderer.svg(dot, None, budget)
             elif fmt == "pdf":
-                data = renderer.pdf(dot, len(graph.nodes), budget)
+                data = renderer.pdf(dot, None, budget)
             else:
-                data = _png(renderer, dot, len(graph.nodes), args.scale, budget)
+                data = _png(renderer, dot, args.scale, budget)
     except RenderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, GraphTooLarge) else 1
     return _write(args.output, data)
 
 
-def _png(renderer: Renderer, dot: str, count: int, scale: float, budget: Budget) -> bytes:
+def _png(renderer: Renderer, dot: Dot, scale: float, budget: Budget) -> bytes:
     """Draw the PNG at scale, saying on stderr when the pixel budget drew it smaller."""
-    bitmap = renderer.bitmap(renderer.svg(dot, count, budget), scale, budget)
+    bitmap = renderer.bitmap(renderer.svg(dot, None, budget), scale, budget)
     if bitmap.scale < scale * 0.999:
         print(
             f"note: drawn at scale {bitmap.scale:.3g} ({bitmap.width} × {bitmap.height} px): "
             f"scale {scale:g} would exceed the pixel budget",
             file=sys.stderr,
         )
-    return renderer.png(dot, count, budget, scale)
+    return renderer.png(dot, None, budget, scale)
 
 
 def _write(output: str | None, data: str | bytes) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from app.lang.errors import ParseError
+from app.lang.limits import DEFAULT_LIMITS
 
 
 class Tok(Enum):
@@ -56,7 +57,7 @@ def _describe(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
-def tokenize(source: str, max_name_length: int = 64) -> list[Token]:
+def tokenize(source: str, max_name_length: int = DEFAULT_LIMITS.max_name_length) -> list[Token]:
     """Split source into tokens; unknown characters raise ParseError at their position.
 
     A newline inside parentheses continues the statement, so long expressions can wrap.

@@ -17,7 +17,7 @@ from app.budget import Budget
 from app.graph import OP_LABELS, Graph, GraphEdge, GraphNode, fmt
 from app.notebook.walk import Walked
 from app.ops import OPS
-from app.render import DotOptions, Renderer, RenderError, drawn_count, graphviz_version, to_dot
+from app.render import Dot, DotOptions, Renderer, RenderError, graphviz_version, to_dot
 from app.render.renderer import INSTALL_HINT
 from app.render.style import Level
 
@@ -99,13 +99,14 @@ class Drawing:
     marks: Sequence[str] = ()  # extra DOT statements drawn over the graph (check's marks)
     notes: Sequence[str] = ()
 
-    def dot(self, budget: Budget | None = None) -> str:
+    def dot(self, budget: Budget | None = None) -> Dot:
         """Return the DOT text (the drawing budget is checked before it is built)."""
         text = to_dot(self.graph, self.opts, budget=budget or Budget())
         if not self.marks:
             return text
         body, closing = text.rstrip().rsplit("}", 1)
-        return body + "\n".join(self.marks) + "\n}" + closing + "\n"
+        marked = body + "\n".join(self.marks) + "\n}" + closing + "\n"
+        return Dot(marked, text.nodes + len(self.marks))
 
     def render(self, fmt: str = "svg") -> str | bytes:
         """Return the drawing as SVG text, PNG or PDF bytes, or DOT text."""
@@ -115,13 +116,12 @@ class Drawing:
             return dot
         if graphviz_version() is None:
             raise RenderError(GRAPHVIZ_MISSING)
-        count = drawn_count(self.graph, self.opts) + len(self.marks)
         if fmt == "svg":
-            return RENDERER.svg(dot, count, budget)
+            return RENDERER.svg(dot, None, budget)
         if fmt == "png":
-            return RENDERER.png(dot, count, budget)
+            return RENDERER.png(dot, None, budget)
         if fmt == "pdf":
-            return RENDERER.pdf(dot, count, budget)
+            return RENDERER.pdf(dot, None, budget)
         raise ValueError(f"cannot draw as {fmt!r}: choose svg, png, pdf or dot")
 
     def svg(self) -> str:

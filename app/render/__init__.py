@@ -6,10 +6,11 @@ from app.render.dot import to_dot
 from app.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
 from app.render.gate import DotGate, default_gate
 from app.render.renderer import Renderer, graphviz_version
-from app.render.size import check_drawable, drawn_count
+from app.render.size import Dot, check_drawable, drawn_count
 from app.render.style import DotOptions
 
 __all__ = [
+    "Dot",
     "DotGate",
     "DotOptions",
     "GraphTooLarge",

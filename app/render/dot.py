@@ -36,6 +36,7 @@ from app.graph import Graph, GraphEdge, GraphNode, fmt
 from app.ops import OPS
 from app.render.far import FAR_SPAN, comment
 from app.render.size import (
+    Dot,
     check_drawable,
     count,
     is_compact,
@@ -59,8 +60,9 @@ _INFIX = {op.symbol for op in OPS.values() if op.infix}
 _PLAIN = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
 
 
-def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -> str:
-    """Return DOT text drawing the graph (deterministic; all user text escaped).
+def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -> Dot:
+    """Return DOT text drawing the graph (deterministic; all user text escaped), with the
+    count of nodes it draws (`Dot.nodes`, what the Renderer checks).
 
     Raises GraphTooLarge, before building anything, when the drawing is over the request's
     budget (its DRAW nodes).
@@ -72,7 +74,8 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
         return lines_dot(graph, opts, opts.expand, budget, labels)
     shown_list = shown_nodes(graph, opts)
     compact = is_compact(shown_list, opts)
-    check_drawable(count(shown_list, opts, compact), budget)
+    size = count(shown_list, opts, compact)
+    check_drawable(size, budget)
     for node in graph.nodes:
         if not _SAFE_ID.fullmatch(node.id):
             raise ValueError(f"node id {node.id!r} is not plain ([A-Za-z0-9_-]+)")
@@ -116,7 +119,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     if opts.legend:
         lines += legend_lines({style_key(n) for n in shown_list}, op=not compact)
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    return Dot("\n".join(lines) + "\n", size)
 
 
 def _node_lines(

@@ -20,7 +20,7 @@ from typing import cast
 import graphviz
 from graphviz.backend import dot_command, execute
 
-from app.budget import DOT_MEMORY, PIXELS, Budget
+from app.budget import DEFAULT_BUDGET_LIMITS, DOT_MEMORY, PIXELS, Budget
 from app.held import ENTRY_OVERHEAD, held_bytes
 from app.render.bitmap import (
     Bitmap,
@@ -32,7 +32,7 @@ from app.render.bitmap import (
 from app.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
 from app.render.gate import DotGate, default_gate
 from app.render.lean import lean_env
-from app.render.size import check_drawable
+from app.render.size import check_drawable, size_of
 from app.render.slots import fill, slim, split
 
 INSTALL_HINT = "install the OS package 'graphviz' (apt-get install graphviz)"
@@ -57,8 +57,8 @@ class Renderer:
 
     def __init__(
         self,
-        timeout: float = 5.0,
-        max_nodes: int = 2000,
+        timeout: float = DEFAULT_BUDGET_LIMITS.dot_seconds,
+        max_nodes: int = DEFAULT_BUDGET_LIMITS.draw_nodes,
         cache_size: int = 256,
         cache_bytes: int = 64 * 1024 * 1024,
         gate: DotGate | None = None,
@@ -78,9 +78,9 @@ class Renderer:
         self._lock = threading.Lock()
         self._inflight: dict[tuple[str, str], Future[str | bytes]] = {}
 
-    def svg(self, dot: str, node_count: int, budget: Budget) -> str:
+    def svg(self, dot: str, node_count: int | None, budget: Budget) -> str:
         """Return the SVG drawing of dot; raise GraphTooLarge, RenderTimeout, RenderBusy."""
-        self.check_size(node_count, budget)
+        self.check_size(dot, node_count, budget)
         skeleton, numbers = split(dot)
         return fill(cast(str, self._render(skeleton, "svg", budget)), numbers)
 
@@ -90,23 +90,23 @@ class Renderer:
         pixels = int(budget.limit(PIXELS))
         return bitmap_for(*layout_size(layout), scale, pixels)
 
-    def png(self, dot: str, node_count: int, budget: Budget, scale: float = 1.0) -> bytes:
+    def png(self, dot: str, node_count: int | None, budget: Budget, scale: float = 1.0) -> bytes:
         """Return the PNG drawing of dot at scale (pixels bounded before dot runs)."""
         bitmap = self.bitmap(self.svg(dot, node_count, budget), scale, budget)
         return cast(bytes, self._render(dot, "png", budget, extra=bitmap.args()))
 
-    def pdf(self, dot: str, node_count: int, budget: Budget) -> bytes:
+    def pdf(self, dot: str, node_count: int | None, budget: Budget) -> bytes:
         """Return the PDF drawing of dot (one page of at most 200 inches a side)."""
-        self.check_size(node_count, budget)
+        self.check_size(dot, node_count, budget)
         return cast(bytes, self._render(dot, "pdf", budget, extra=pdf_args()))
 
-    async def svg_async(self, dot: str, node_count: int, budget: Budget) -> str:
+    async def svg_async(self, dot: str, node_count: int | None, budget: Budget) -> str:
         """Return svg(dot, node_count), with any `dot` run in a gate thread (off the loop).
 
         A cached layout is filled in on the caller's thread (short DOT) or a plain thread;
         a new one takes a place at the gate first, so a full queue answers at once.
         """
-        self.check_size(node_count, budget)
+        self.check_size(dot, node_count, budget)
         if len(dot) <= INLINE_DOT:
             hit = self._lookup(dot)
         else:
@@ -116,7 +116,7 @@ class Renderer:
         return cast(str, await self._in_gate(dot, "svg", budget))
 
     async def png_async(
-        self, dot: str, node_count: int, budget: Budget, scale: float = 1.0
+        self, dot: str, node_count: int | None, budget: Budget, scale: float = 1.0
     ) -> tuple[bytes, Bitmap]:
         """Return png(dot, node_count, scale) and its size, drawn in gate threads: the
         layout first (usually cached), then the PNG at a size fixed from it."""
@@ -125,9 +125,9 @@ class Renderer:
         png = await self._in_gate(dot, "png", budget, bitmap.args())
         return cast(bytes, png), bitmap
 
-    async def pdf_async(self, dot: str, node_count: int, budget: Budget) -> bytes:
+    async def pdf_async(self, dot: str, node_count: int | None, budget: Budget) -> bytes:
         """Return pdf(dot, node_count) from a gate thread."""
-        self.check_size(node_count, budget)
+        self.check_size(dot, node_count, budget)
         return cast(bytes, await self._in_gate(dot, "pdf", budget, pdf_args()))
 
     async def _in_gate(
@@ -167,8 +167,10 @@ class Renderer:
             self.hits += 1
         return fill(cast(str, layout), numbers)
 
-    def check_size(self, node_count: int, budget: Budget) -> None:
-        """Raise GraphTooLarge if node_count is above the drawing limit or the budget's."""
+    def check_size(self, dot: str, node_count: int | None, budget: Budget) -> None:
+        """Raise GraphTooLarge if the drawing is above the drawing limit (or the budget's):
+        its size is what to_dot counted (`Dot.nodes`) unless node_count is given."""
+        node_count = size_of(dot, node_count)
         if node_count > self.max_nodes:
             raise GraphTooLarge(node_count, self.max_nodes)
         check_drawable(node_count, budget)

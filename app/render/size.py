@@ -8,6 +8,28 @@ from app.render.errors import GraphTooLarge
 from app.render.style import COMPACT_ABOVE, DotOptions
 
 
+class Dot(str):
+    """DOT text that knows its size: how many nodes `dot` lays out for it (what to_dot
+    counted against the DRAW budget before writing it), the one measure of a drawing's
+    size that the Renderer checks too."""
+
+    nodes: int
+
+    def __new__(cls, text: str, nodes: int) -> Dot:
+        self = super().__new__(cls, text)
+        self.nodes = nodes
+        return self
+
+
+def size_of(dot: str, node_count: int | None = None) -> int:
+    """Return the nodes a DOT text draws: node_count when given, else what to_dot counted."""
+    if node_count is not None:
+        return node_count
+    if isinstance(dot, Dot):
+        return dot.nodes
+    raise TypeError("DOT text not made by to_dot: give its node count")
+
+
 def shown_nodes(graph: Graph, opts: DotOptions) -> list[GraphNode]:
     """Return the value nodes a drawing with these options shows (one linear pass)."""
     expanded = opts.expand_calls

@@ -45,6 +45,7 @@ Compact = Literal["auto"] | bool
 Level = Literal["auto", "lines", "ops"]
 Rankdir = Literal["auto", "LR", "TB"]
 COMPACT_ABOVE = 60  # "auto" draws compactly above this many operations
+PRECISION = (1, 12)  # the significant digits a drawing may show: fewest, most
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class DotOptions:
     compact: Compact = "auto"
     level: Level = "ops"  # "lines": lines and calls as units; "auto": by size (API default)
     expand: tuple[str, ...] = ()  # units drawn open at the lines level (node ids)
+
+
+# What a request draws when it says nothing (the API, the page, its exports, the CLI);
+# DotOptions' own defaults are the library's (to_dot without options: every operation).
+DRAW_DEFAULTS = DotOptions(rankdir="auto", level="auto")
 
 
 def html_text(text: str) -> str:

@@ -16,7 +16,7 @@ from app.budget import Budget
 from app.graph import Graph, GraphNode, fmt
 from app.render.arrange import OPEN_SIZE, arrange, roomiest
 from app.render.far import comment
-from app.render.size import check_drawable
+from app.render.size import Dot, check_drawable
 from app.render.style import (
     GRAD_WORD,
     LEGEND,
@@ -142,12 +142,13 @@ def lines_dot(
     expanded: Iterable[str],
     budget: Budget,
     labels: dict[str, str] | None = None,
-) -> str:
+) -> Dot:
     """Return DOT text of the lines-level picture (units collapsed unless in expanded)."""
     units = build_units(graph)
     open_ = {u for u in expanded if u in {x.id for x in units.units}}
     bodies = call_bodies(graph, open_)
-    check_drawable(lines_count(units, open_) + sum(map(len, bodies.values())), budget)
+    size = lines_count(units, open_) + sum(map(len, bodies.values()))
+    check_drawable(size, budget)
     by_id = {n.id: n for n in graph.nodes}
     labels = labels or {n.id: n.label for n in graph.nodes}
     sizes = {
@@ -205,7 +206,7 @@ def lines_dot(
     for above, below in itertools.pairwise(rows):
         lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=1000]')  # left-aligned
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    return Dot("\n".join(lines) + "\n", size)
 
 
 def legend_width(present: set[str]) -> float:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.lang.numbers import NUMBER, underflows
+from app.train.bounds import DEFAULT_BOUNDS
 from app.train.network import NetworkSpec, init_params, write_program
 
 Columns = dict[str, list[float]]
@@ -175,7 +176,7 @@ class CsvError(ValueError):
         self.column = column
 
 
-def parse_csv(text: str, max_rows: int = 100_000) -> dict[str, Sequence[float]]:
+def parse_csv(text: str, max_rows: int = DEFAULT_BOUNDS.max_rows) -> dict[str, Sequence[float]]:
     """Read CSV text with a header row of names into columns of finite numbers.
 
     Every refusal is a CsvError naming the line (and the column) where it is. Numbers

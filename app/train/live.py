@@ -23,10 +23,11 @@ from app.budget import BYTES, NODES, REBUILDS, TAPE, Budget, BudgetExceeded
 from app.build import build
 from app.graph import export_graph, fmt, json_number
 from app.lang import DEFAULT_LIMITS, Limits, parse
+from app.train.bounds import Bounds, LiveBounds
 from app.train.loop import TrainingProblem, diverged_message, prepare, trajectory
 from app.train.optimizer import Optimizer, TrainConfig, TrainingError
 from app.train.plan import ROW_BYTES
-from app.train.run import Bounds, RunRequest, TooMuchWork, check_bounds, resolve
+from app.train.run import RunRequest, TooMuchWork, check_bounds, resolve
 
 GRID_DIGITS = 3  # decimals of the grid's predictions (a picture, not a result)
 
@@ -39,14 +40,6 @@ class Axis:
     lo: float
     hi: float
     n: int
-
-
-@dataclass(frozen=True)
-class LiveBounds:
-    """Ceilings of one streamed request beyond the run's: snapshots and grid points."""
-
-    max_snapshots: int = 2_000
-    max_grid: int = 4_096
 
 
 @dataclass

@@ -18,6 +18,7 @@ from app.build import build
 from app.graph import Graph, GraphEdge, GraphNode, export_graph, graph_to_json, json_number
 from app.lang import DEFAULT_LIMITS, Limits, parse
 from app.lang.lint import notices_json
+from app.train.bounds import Bounds
 from app.train.datasets import Dataset, get_dataset, parse_csv
 from app.train.fit import FitRequest, fitted_curve, model_program
 from app.train.loop import TrainingProblem, TrainResult, prepare, train
@@ -29,16 +30,6 @@ REDUCTION_ID = "reduce"
 
 class TooMuchWork(TrainingError):
     """A run would exceed the bounds on rows, steps or history length."""
-
-
-@dataclass(frozen=True)
-class Bounds:
-    """Ceilings on one run's shape: rows, steps and history entries (work is the budget's)."""
-
-    max_rows: int = 100_000
-    max_steps: int = 100_000
-    max_history: int = 10_000
-    max_params: int = 1_000
 
 
 @dataclass

@@ -18,9 +18,14 @@ from app.errors import ErrorReply, find_reply
 from app.lang import SourceError
 from app.lang.numbers import read_number
 from app.lang.text import normalize_breaks
-from app.render import DotOptions, RenderError, fmt, to_dot
-from app.render.style import Compact, Level, Rankdir
-from app.web.schemas.common import QUERY_OPTIONS, read_expand
+from app.render import RenderError, fmt, to_dot
+from app.web.schemas.common import (
+    DRAW_FIELDS,
+    QUERY_NAME,
+    QUERY_OPTIONS,
+    DrawOptions,
+    DrawQuery,
+)
 from app.web.services import Computed, Services
 from app.web.steptext import step_texts
 from app.web.table import PAGE_STEPS, fd_check, graph_rows
@@ -32,7 +37,7 @@ DEFAULT_VALUE = 1.0
 # Query parameters that are options, not input values: the API's drawing options (by the
 # same names), the program, and the page's own.
 OPTIONS = QUERY_OPTIONS | {"view", "steps_from"}  # the page's own two
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+CHECKBOXES = ("local_grads", "constants", "expand_calls")  # the form's boxes of options
 DIGITS = re.compile(r"[0-9]{1,6}")
 
 
@@ -42,24 +47,15 @@ class PageState:
 
     expression: str
     values: dict[str, float]
-    options: DotOptions
+    options: DrawOptions
     bad_values: list[str] = field(default_factory=list)
     steps_from: int = 0
 
     def query(self, api: bool = False) -> str:
         """Return the query string reproducing this view (without the page's own if api)."""
-        o = self.options
         params: list[tuple[str, str]] = [("expression", self.expression)]
         params += [(k, round_trip_text(v)) for k, v in self.values.items()]
-        params += [("rankdir", o.rankdir)] if o.rankdir != "auto" else []
-        params += [("local_grads", "true")] if o.local_grads else []
-        params += [("expand_calls", "true")] if o.expand_calls else []
-        params += [("constants", "false")] if not o.constants else []
-        params += [("legend", "false")] if not o.legend else []
-        params += [("precision", str(o.precision))] if o.precision != 4 else []
-        params += [("compact", str(o.compact).lower())] if o.compact != "auto" else []
-        params += [("level", o.level)] if o.level != "auto" else []
-        params += [("expand", ",".join(o.expand))] if o.expand else []
+        params += self.options.query()
         if not api and self.steps_from:
             params.append(("steps_from", str(self.steps_from)))
         return urlencode(params)
@@ -72,37 +68,19 @@ def round_trip_text(x: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _flag(params: Any, key: str, default: bool, view: bool) -> bool:
-    """A checkbox: absent means unchecked when the form was sent (view), else default."""
-    text = params.get(key)
-    if text is None:
-        return False if view else default
-    return str(text).lower() in ("1", "true", "on", "yes")
-
-
 def read_state(params: Any) -> PageState:
     """Read a PageState from query (or form) parameters; never raises for user text."""
     expression = params.get("expression")
     if expression is None:
-        return PageState(
-            DEFAULT_PROGRAM, dict(DEFAULT_VALUES), DotOptions(level="auto", rankdir="auto")
-        )
-    view = params.get("view") is not None
-    options = DotOptions(
-        rankdir=_rankdir(params.get("rankdir")),
-        local_grads=_flag(params, "local_grads", False, view),
-        constants=_flag(params, "constants", True, view),
-        precision=min(max(_whole(params.get("precision"), 4), 1), 12),
-        expand_calls=_flag(params, "expand_calls", False, view),
-        legend=_flag(params, "legend", True, False),  # the form has no legend box
-        compact=_compact(params.get("compact")),
-        level=_level(params.get("level")),
-        expand=tuple(read_expand(str(params.get("expand") or ""))),
-    )
+        return PageState(DEFAULT_PROGRAM, dict(DEFAULT_VALUES), DrawOptions())
+    words = {k: str(params.get(k)) for k in DRAW_FIELDS if params.get(k) is not None}
+    if params.get("view") is not None:  # the form was sent: an unchecked box is absent
+        words = {k: "false" for k in CHECKBOXES} | words
+    options = DrawQuery.lenient(words)
     values: dict[str, float] = {}
     bad: list[str] = []
     for key, text in params.multi_items():
-        if key in OPTIONS or not NAME.fullmatch(key):
+        if key in OPTIONS or not QUERY_NAME.fullmatch(key):
             continue
         try:
             values[key] = read_number(str(text))  # the language's one number reader
@@ -111,23 +89,6 @@ def read_state(params: Any) -> PageState:
     steps_from = _whole(params.get("steps_from"), 0)
     # The language's one rule for line breaks, so the page shows the lines it computes.
     return PageState(normalize_breaks(str(expression)), values, options, bad, steps_from)
-
-
-def _compact(text: Any) -> Compact:
-    """The drawing: "true" compact, "false" value and op nodes, anything else "auto"."""
-    word = str(text).lower() if text is not None else "auto"
-    return True if word == "true" else False if word == "false" else "auto"
-
-
-def _rankdir(text: Any) -> Rankdir:
-    """The direction: "LR" or "TB" as asked, anything else "auto" (by the drawing's shape)."""
-    return "TB" if text == "TB" else "LR" if text == "LR" else "auto"
-
-
-def _level(text: Any) -> Level:
-    """The level: "lines" or "ops" as asked, anything else "auto"."""
-    word = str(text).lower() if text is not None else "auto"
-    return "lines" if word == "lines" else "ops" if word == "ops" else "auto"
 
 
 def _whole(text: Any, default: int) -> int:
@@ -221,8 +182,8 @@ async def page_result(services: Services, budget: Budget, state: PageState) -> d
         return outcome
     svg, svg_error = None, None
     try:
-        dot = to_dot(computed.graph, state.options, budget=budget)
-        text = await services.svg(dot, computed.graph, budget)
+        dot = to_dot(computed.graph, state.options.dot(), budget=budget)
+        text = await services.svg(dot, budget)
         # Trusted markup: our renderer escapes every label (app.render.style.html_text).
         svg = Markup(text[text.find("<svg") :])
     except (RenderError, BudgetExceeded) as exc:

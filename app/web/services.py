@@ -17,7 +17,7 @@ from app.build import Built, evaluate
 from app.config import Settings
 from app.gate import Busy, WorkGate
 from app.graph import Graph, export_graph, graph_to_json, json_number
-from app.render import DotOptions, Renderer, to_dot
+from app.render import Dot, Renderer, to_dot
 from app.web.parse_cache import ParseCache
 from app.web.schemas.common import DrawOptions
 
@@ -93,30 +93,15 @@ class Services:
             source, expand, lambda: self.compute_now(source, values, expand, budget, open_units)
         )
 
-    async def svg(self, dot: str, graph: Graph, budget: Budget) -> str:
-        """Draw dot off the event loop; a RenderError (its answer: app/errors.py) when it
-        cannot be drawn."""
-        return await self.renderer.svg_async(dot, len(graph.nodes), budget)
+    async def svg(self, dot: Dot, budget: Budget) -> str:
+        """Draw dot (to_dot's, which counted its nodes) off the event loop; a RenderError
+        (its answer: app/errors.py) when it cannot be drawn."""
+        return await self.renderer.svg_async(dot, None, budget)
 
 
-def dot_options(options: DrawOptions) -> DotOptions:
-    """Return the renderer's options for the request's drawing options."""
-    return DotOptions(
-        rankdir=options.rankdir,
-        local_grads=options.local_grads,
-        precision=options.precision,
-        expand_calls=options.expand_calls,
-        constants=options.constants,
-        legend=options.legend,
-        compact=options.compact,
-        level=options.level,
-        expand=tuple(options.expand),
-    )
-
-
-def dot_text(computed: Computed, options: DrawOptions, budget: Budget) -> str:
+def dot_text(computed: Computed, options: DrawOptions, budget: Budget) -> Dot:
     """Return the DOT text of a computed graph (GraphTooLarge, before any work, if too big)."""
-    return to_dot(computed.graph, dot_options(options), budget=budget)
+    return to_dot(computed.graph, options.dot(), budget=budget)
 
 
 def etag_of(text: str) -> str:

@@ -10,7 +10,7 @@ import { FiniteDifferences } from "./fd.js";
 import { fmt } from "./format.js";
 import { DEFAULT_VALUE, Inputs } from "./inputs.js";
 import { buildSteps, buildTable, showTableAt, showTableOverflow } from "./results.js";
-import { queryString, updateLinks, wireCopy } from "./share.js";
+import { DRAW_DEFAULTS, queryString, updateLinks, wireCopy } from "./share.js";
 import { Stepper, stateAt } from "./stepper.js";
 import { attachGraphKeys } from "./graphkeys.js";
 import { wireGraph } from "./units.js";
@@ -20,7 +20,7 @@ const DEBOUNCE_MS = 250;
 // After a numbers-only answer, the full one (the steps' words) once the values rest this long.
 const REFRESH_MS = 1200;
 // Digits in the drawing: the page's (its fields in the drawing are sized for them).
-const PRECISION = Number($("opt-precision")?.value) || 4;
+const PRECISION = Number($("opt-precision")?.value) || DRAW_DEFAULTS.precision;
 
 const editor = new Editor($("expression"), $("gutter"), $("backdrop"), $("cursor-pos"));
 const graphBox = $("graph");
@@ -49,14 +49,14 @@ function options() {
   const rankdir = document.querySelector("input[name=rankdir]:checked");
   const compact = $("opt-compact").value;
   return {
-    rankdir: rankdir ? rankdir.value : "auto",
+    rankdir: rankdir ? rankdir.value : DRAW_DEFAULTS.rankdir,
     local_grads: $("opt-local-grads").checked,
     constants: $("opt-constants").checked,
     expand_calls: $("opt-expand-calls").checked,
-    compact: compact === "true" ? true : compact === "false" ? false : "auto",
+    compact: compact === "true" ? true : compact === "false" ? false : compact || DRAW_DEFAULTS.compact,
     precision: PRECISION,
-    legend: $("opt-legend")?.value !== "false",
-    level: $("opt-level")?.value || "auto",
+    legend: $("opt-legend") ? $("opt-legend").value !== "false" : DRAW_DEFAULTS.legend,
+    level: $("opt-level")?.value || DRAW_DEFAULTS.level,
     expand: [...state.expand].sort(),
   };
 }

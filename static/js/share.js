@@ -2,20 +2,22 @@
 
 const $ = (id) => document.getElementById(id);
 
-/** The query string of a view; page adds the page's own options (constants is the API's too). */
+/** The drawing options' defaults, by the API's names: the server's (the page's data). */
+export const DRAW_DEFAULTS = JSON.parse($("playground")?.dataset.drawDefaults || "{}");
+
+/** An option's value as a query writes it (as the server's query_text): true, n3,n7, LR. */
+const queryText = (value) => (Array.isArray(value) ? value.join(",") : String(value));
+
+/** The query string of a view: the program, its values, and the options that are not the
+ * defaults, in the defaults' order (as the server writes a share link). */
 export function queryString(expression, values, inputs, options) {
   const params = new URLSearchParams();
   params.set("expression", expression);
   for (const name of inputs) if (values.has(name)) params.set(name, String(values.get(name)));
-  if (options.rankdir !== "auto") params.set("rankdir", options.rankdir);
-  if (options.local_grads) params.set("local_grads", "true");
-  if (options.expand_calls) params.set("expand_calls", "true");
-  if (!options.constants) params.set("constants", "false");
-  if (options.compact !== "auto") params.set("compact", String(options.compact));
-  if (options.precision !== 4) params.set("precision", String(options.precision));
-  if (options.legend === false) params.set("legend", "false");
-  if (options.level && options.level !== "auto") params.set("level", options.level);
-  if (options.expand?.length) params.set("expand", options.expand.join(","));
+  for (const [key, fallback] of Object.entries(DRAW_DEFAULTS)) {
+    const text = queryText(options[key] ?? fallback);
+    if (text !== queryText(fallback)) params.set(key, text);
+  }
   return params.toString();
 }
 

@@ -9,7 +9,7 @@ from app.budget import DRAW, Budget, BudgetExceeded, BudgetLimits
 from app.build import evaluate
 from app.graph import Graph, export_graph
 from app.lang import Limits
-from app.render import DotOptions, GraphTooLarge, RenderError, drawn_count, to_dot
+from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, drawn_count, to_dot
 from app.render import dot as dot_module
 from tests.render.test_web_drawing import nested
 from tests.support.budget import default_budget
@@ -50,3 +50,18 @@ def test_the_nested_call_attack_draws_every_cluster_when_allowed() -> None:
     )
     assert dot.count("subgraph cluster_") == len(calls) == 3 * (1 + 4 + 16 + 64)
     assert dot.count("{") == dot.count("}")
+
+
+def test_a_drawing_knows_its_size_and_the_renderer_checks_that_one_measure() -> None:
+    # Fifteen value nodes, five of them constants: hidden, the compact drawing has ten.
+    graph = graph_of("a*1 + a*2 + a*3 + a*4 + a*5", a=1)
+    options = DotOptions(compact=True, constants=False)
+    dot = to_dot(graph, options)
+    assert dot.nodes == drawn_count(graph, options) == 10 < len(graph.nodes) == 15
+    assert to_dot(graph, DotOptions(level="lines")).nodes == 1  # one line: one box
+    renderer = Renderer(max_nodes=10)
+    renderer.check_size(dot)  # what is drawn fits, though the graph has more nodes
+    with pytest.raises(GraphTooLarge, match="15 nodes; drawing is limited to 10"):
+        renderer.check_size(to_dot(graph, DotOptions(compact=True)))
+    with pytest.raises(TypeError, match="node count"):
+        renderer.check_size(str(dot))

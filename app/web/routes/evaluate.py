@@ -18,7 +18,7 @@ from app.lang.ast import FuncDef, Name, postorder
 from app.lang.errors import line_column
 from app.lang.lint import notices_json
 from app.render import RenderError
-from app.render.size import resolve_level
+from app.render.size import Dot, resolve_level
 from app.units import build_units, units_json
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ContextDep, ServicesDep
@@ -30,7 +30,7 @@ from app.web.schemas.evaluate import (
     InputsResponse,
     NumbersResponse,
 )
-from app.web.services import Computed, Services, answer, dot_options, dot_text
+from app.web.services import Computed, Services, answer, dot_text
 from app.web.steptext import add_step_texts
 from app.web.table import built_rows, fd_check, graph_rows
 
@@ -89,7 +89,7 @@ def checked(built: Built, values: Mapping[str, float], budget: Budget) -> dict[s
 
 def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
     """The level drawn for these options and, at the lines level, its units and edges."""
-    level = resolve_level(computed.graph, dot_options(body))
+    level = resolve_level(computed.graph, body.dot())
     if level != "lines":
         return {"level": level, "units": [], "unit_edges": []}
     return {"level": level, **units_json(build_units(computed.graph))}
@@ -116,7 +116,7 @@ async def evaluate_program(body: EvaluateRequest, ctx: ContextDep) -> Response:
         )
         return Response(json.dumps(lean, allow_nan=False), media_type="application/json")
 
-    def work() -> tuple[dict[str, Any], Computed, str | None]:
+    def work() -> tuple[dict[str, Any], Dot | None]:
         """Everything but the layout, in one go: on the event loop only for small programs."""
         values, defaulted = with_defaults(services, body)
         computed = services.compute_now(
@@ -137,12 +137,12 @@ async def evaluate_program(body: EvaluateRequest, ctx: ContextDep) -> Response:
             except RenderError as exc:
                 result["svg"] = None
                 result["svg_error"] = to_reply(exc).detail
-        return result, computed, dot
+        return result, dot
 
-    result, computed, dot = await services.offload(body.expression, body.expand_calls, work)
+    result, dot = await services.offload(body.expression, body.expand_calls, work)
     if dot is not None:
         try:
-            result["svg"] = await services.svg(dot, computed.graph, budget)
+            result["svg"] = await services.svg(dot, budget)
         except RenderError as exc:
             result["svg"] = None
             result["svg_error"] = to_reply(exc).detail

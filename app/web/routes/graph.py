@@ -2,30 +2,51 @@
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Literal
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 
 from app.errors import invalid_request
 from app.lang.numbers import read_number
-from app.render.style import Level
+from app.render.size import Dot
 from app.web.deps import ContextDep
 from app.web.error_image import accepts_image, error_image
 from app.web.errors import ReplyError
 from app.web.schemas.common import (
+    NAME_LENGTH,
     PROBLEM_RESPONSES,
+    QUERY_NAME,
     QUERY_OPTIONS,
     DrawOptions,
-    Rankdir,
-    read_expand,
+    DrawQuery,
 )
-from app.web.services import Computed, dot_text, etag_of
+from app.web.services import dot_text, etag_of
 
-router = APIRouter(prefix="/api", tags=["graph"])
 
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+class ImageErrorRoute(APIRoute):
+    """A route that answers a client asking for an image (an <img>) with a picture of the
+    problem, whatever went wrong: its query refused before the route ran included."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Exception as exc:
+                image = await error_image(request, exc) if accepts_image(request) else None
+                if image is None:
+                    raise
+                return image
+
+        return route
+
+
+router = APIRouter(prefix="/api", tags=["graph"], route_class=ImageErrorRoute)
+
 SVG_MEDIA = "image/svg+xml"
 
 
@@ -35,13 +56,19 @@ def query_values(request: Request) -> dict[str, float]:
     for key, text in request.query_params.multi_items():
         if key in QUERY_OPTIONS:
             continue
-        if not NAME.fullmatch(key):
-            raise ReplyError(invalid_request(f"'{key[:64]}' is not a name", field=key[:64]))
+        if not QUERY_NAME.fullmatch(key):
+            name = key[:NAME_LENGTH]
+            raise ReplyError(invalid_request(f"'{name}' is not a name", field=name))
         try:
             values[key] = read_number(text, f"the value of '{key}'")  # the one reader
         except ValueError as exc:
             raise ReplyError(invalid_request(str(exc), field=key)) from None
     return values
+
+
+def draw_query(query: Annotated[DrawQuery, Query()]) -> DrawOptions:
+    """The drawing options of the query string (every other parameter is an input value)."""
+    return query.options()
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:
@@ -97,23 +124,7 @@ async def graph_svg(
             },
         ),
     ],
-    rankdir: Rankdir = "auto",
-    local_grads: bool = False,
-    precision: Annotated[int, Query(ge=1, le=12)] = 4,
-    expand_calls: bool = False,
-    constants: bool = True,
-    legend: bool = True,
-    compact: Annotated[
-        Literal["auto", "true", "false"],
-        Query(description='Operations inside value nodes: "auto" (above 60 operations).'),
-    ] = "auto",
-    level: Annotated[
-        Level,
-        Query(description='"lines" (a box per line and call), "ops", or "auto" (by size).'),
-    ] = "auto",
-    expand: Annotated[
-        str, Query(max_length=2000, description="Units drawn open: node ids, comma-separated.")
-    ] = "",
+    options: Annotated[DrawOptions, Depends(draw_query)],
 ) -> Response:
     """Every other query parameter is an input value: `?expression=a*b&a=2&b=3`.
 
@@ -121,41 +132,23 @@ async def graph_svg(
     If-None-Match for a 304. The drawing's size is checked before anything is drawn; the
     layout is reused for any values of the same program (`dot` runs once per structure).
     """
-    try:
-        values = query_values(request)
-        options = DrawOptions(
-            rankdir=rankdir,
-            local_grads=local_grads,
-            precision=precision,
-            expand_calls=expand_calls,
-            constants=constants,
-            legend=legend,
-            compact="auto" if compact == "auto" else compact == "true",
-            level=level,
-            expand=read_expand(expand),
+    values = query_values(request)
+    services, budget = ctx.services, ctx.budget
+
+    def work() -> Dot:
+        """Compute and write the DOT in one go: on the event loop only for small programs."""
+        computed = services.compute_now(
+            expression, values, options.expand_calls, budget, options.expand
         )
-        services, budget = ctx.services, ctx.budget
+        return dot_text(computed, options, budget)
 
-        def work() -> tuple[Computed, str]:
-            """Compute and write the DOT in one go: on the event loop only for small programs."""
-            computed = services.compute_now(
-                expression, values, expand_calls, budget, options.expand
-            )
-            return computed, dot_text(computed, options, budget)
-
-        computed, dot = await services.offload(expression, expand_calls, work)
-        etag = etag_of(dot)
-        headers = {
-            "ETag": etag,
-            "Cache-Control": f"public, max-age={services.settings.svg_max_age}",
-        }
-        if _matches(request.headers.get("if-none-match"), etag):
-            return Response(status_code=304, headers=headers)
-        svg = await services.svg(dot, computed.graph, budget)
-        return Response(svg, media_type=SVG_MEDIA, headers=headers)
-    except Exception as exc:
-        # An <img> (or any client asking for an image) gets a picture of the problem.
-        image = await error_image(request, exc) if accepts_image(request) else None
-        if image is None:
-            raise
-        return image
+    dot = await services.offload(expression, options.expand_calls, work)
+    etag = etag_of(dot)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={services.settings.svg_max_age}",
+    }
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    svg = await services.svg(dot, budget)
+    return Response(svg, media_type=SVG_MEDIA, headers=headers)

@@ -11,12 +11,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from app.train.curves import CURVE_COLUMNS, CURVE_OUTPUTS, curve_params, write_curve
-from app.train.live import Axis, LiveBounds, LiveRequest, LiveRun
+from app.train.live import Axis, LiveRequest, LiveRun
 from app.train.network import MAX_WIDTH, NetworkSpec, init_params, write_program
 from app.web.assets import TEMPLATES_DIR
 from app.web.deps import StreamContextDep
 from app.web.ndjson import NDJSONStream
-from app.web.routes.optimize import bounds_from
 from app.web.schemas.common import PROBLEM_RESPONSES
 from app.web.schemas.optimize import NetworkOut, OptimizeStreamRequest
 from app.web.services import Services
@@ -61,7 +60,7 @@ def live_request(body: OptimizeStreamRequest, services: Services) -> LiveRequest
         grid=[Axis(a.column, a.lo, a.hi, a.n) for a in body.grid],
         predict=body.predict,
         precision=body.precision,
-        live_bounds=LiveBounds(settings.live_max_snapshots, settings.live_max_grid),
+        live_bounds=settings.live_bounds(),
     )
 
 
@@ -96,7 +95,7 @@ async def optimize_stream(body: OptimizeStreamRequest, ctx: StreamContextDep) ->
         turn = ExitStack()
         turn.enter_context(gate.job(wait))
         try:
-            run = LiveRun(req, services.limits, bounds_from(services.settings), budget=budget)
+            run = LiveRun(req, services.limits, services.settings.bounds(), budget=budget)
         except BaseException:
             turn.close()
             raise

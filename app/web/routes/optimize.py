@@ -8,13 +8,12 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.budget import Budget
-from app.config import Settings
 from app.errors import not_found, to_reply
 from app.graph import Graph
 from app.lang import SourceError
 from app.render import Renderer, RenderError, to_dot
 from app.train.datasets import DATASETS, Dataset, parse_csv
-from app.train.run import Bounds, Drawer, run
+from app.train.run import Drawer, run
 from app.web.bodies import BoundedJSONRoute
 from app.web.deps import ContextDep, ServicesDep
 from app.web.errors import ReplyError, reply_response
@@ -32,23 +31,13 @@ from app.web.schemas.optimize import (
 router = APIRouter(prefix="/api", tags=["optimize"], route_class=BoundedJSONRoute)
 
 
-def bounds_from(settings: Settings) -> Bounds:
-    """Return the run bounds the settings describe."""
-    return Bounds(
-        max_rows=settings.optimize_max_rows,
-        max_steps=settings.optimize_max_steps,
-        max_history=settings.optimize_max_history,
-        max_params=settings.optimize_max_params,
-    )
-
-
 def drawer(renderer: Renderer) -> Drawer:
     """Return a function drawing a training picture on the run's budget: (svg, None) or
     (None, why not)."""
 
     def draw(graph: Graph, budget: Budget) -> tuple[str | None, str | None]:
         try:
-            return renderer.svg(to_dot(graph, budget=budget), len(graph.nodes), budget), None
+            return renderer.svg(to_dot(graph, budget=budget), None, budget), None
         except RenderError as exc:
             return None, to_reply(exc).detail
 
@@ -81,7 +70,7 @@ def optimize(body: OptimizeRequest, ctx: ContextDep) -> Response:
     req = body.run_request(body.record_every)
     draw = drawer(services.renderer) if body.svg else None
     with services.train_gate.job_within(budget.seconds_left()):  # queued too long: 503
-        result = run(req, services.limits, bounds_from(ctx.settings), draw, budget=budget)
+        result = run(req, services.limits, ctx.settings.bounds(), draw, budget=budget)
     return JSONBytes(result)
 
 

@@ -31,9 +31,11 @@ from app.web.playground import (
     round_trip_text,
     steps_links,
 )
+from app.web.schemas.common import defaults_json
 from app.web.services import answer
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
+DRAW_DEFAULTS_JSON = defaults_json()
 
 router = APIRouter(include_in_schema=False)
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -69,6 +71,7 @@ async def page(request: Request, ctx: RequestContext, state: PageState) -> HTMLR
             for k in outcome["inputs"]
         ],
         "options": state.options,
+        "draw_defaults": DRAW_DEFAULTS_JSON,  # the script's defaults: what a link leaves out
         "result": outcome.get("result"),
         "steps_links": steps_links(state, outcome["result"]) if "result" in outcome else {},
         "error": outcome.get("error"),
@@ -147,17 +150,17 @@ async def export(request: Request, kind: str, ctx: ContextDep) -> Response:
     if kind == "json":
         body = json.dumps(answer(computed, state.options.precision), indent=2, allow_nan=False)
     else:
-        count = len(computed.graph.nodes)
         # the size is checked before the DOT is built; PNG and PDF at the one gate (a
         # RenderError is answered by its row of app/errors.py)
-        body = await run_in_threadpool(
-            partial(to_dot, computed.graph, state.options, budget=budget)
+        dot = await run_in_threadpool(
+            partial(to_dot, computed.graph, state.options.dot(), budget=budget)
         )
+        body = dot
         if kind == "png":
-            body, bitmap = await services.renderer.png_async(body, count, budget, scale)
+            body, bitmap = await services.renderer.png_async(dot, None, budget, scale)
             headers["X-Chainrule-Scale"] = f"{bitmap.scale:.4g}"
             width, height = png_pixels(body)
             headers["X-Chainrule-Pixels"] = f"{width}x{height}"
         elif kind == "pdf":
-            body = await services.renderer.pdf_async(body, count, budget)
+            body = await services.renderer.pdf_async(dot, None, budget)
     return Response(body, media_type=MEDIA[kind], headers=headers)

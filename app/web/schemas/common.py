@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from app.render.style import Level
+from app.lang.limits import DEFAULT_LIMITS
+from app.render.style import (
+    COMPACT_ABOVE,
+    DRAW_DEFAULTS,
+    PRECISION,
+    Compact,
+    DotOptions,
+    Level,
+    Rankdir,
+)
 
 PROBLEM_MEDIA = "application/problem+json"
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+# The longest name the schemas take: the language's default limit (CHAINRULE_MAX_NAME_LENGTH
+# may lower it; the parser says so at the name's position).
+NAME_LENGTH = DEFAULT_LIMITS.max_name_length
+# A name among a URL's query parameters (an input value, not an option).
+QUERY_NAME = re.compile(rf"[A-Za-z_][A-Za-z0-9_]{{0,{NAME_LENGTH - 1}}}")
 
 Identifier = Annotated[
     str,
-    StringConstraints(pattern=IDENTIFIER, min_length=1, max_length=64),
+    StringConstraints(pattern=IDENTIFIER, min_length=1, max_length=NAME_LENGTH),
     Field(description="A name of the language: a letter or _, then letters, digits or _."),
 ]
 
@@ -45,10 +61,11 @@ Values = Annotated[
     ),
 ]
 
-Rankdir = Literal["auto", "LR", "TB"]
 NODE_ID = r"^n[0-9]{1,7}$"
 EXPAND_MAX = 200  # units drawn open in one picture
+EXPAND_TEXT = 2_000  # characters of a query's expand=n3,n7
 _NODE = re.compile(NODE_ID)
+_D = DRAW_DEFAULTS
 
 
 def read_expand(text: str) -> list[str]:
@@ -57,39 +74,131 @@ def read_expand(text: str) -> list[str]:
 
 
 class DrawOptions(BaseModel):
-    """How the computation graph is drawn (JSON types exactly: no "true" for true)."""
+    """How the computation graph is drawn (JSON types exactly: no "true" for true).
+
+    The one model of the drawing options: the body of /api/evaluate has its fields, the
+    query of /api/graph.svg, the page and its exports are read into it (DrawQuery) and
+    written from it (query()); its defaults are DRAW_DEFAULTS, handed to the page's
+    script as data (defaults_json()).
+    """
 
     model_config = ConfigDict(strict=True)
 
     rankdir: Rankdir = Field(
-        "auto",
+        default=_D.rankdir,
         description='Layout direction: left to right, top down, or "auto" (by the '
         "drawing's shape: the one that fits a 1280x800 view; long lines-level chains wrap "
         "into rows).",
     )
-    local_grads: bool = Field(False, description="Label every edge with its local derivative.")
-    precision: int = Field(4, ge=1, le=12, description="Significant digits shown in labels.")
-    expand_calls: bool = Field(
-        False, description="Draw the body of each user-function call instead of one node."
+    local_grads: bool = Field(
+        default=_D.local_grads, description="Label every edge with its local derivative."
     )
-    constants: bool = Field(True, description="Draw constants as nodes of their own.")
-    legend: bool = Field(True, description="Draw the legend of node kinds.")
-    compact: Literal["auto"] | bool = Field(
-        "auto",
+    precision: int = Field(
+        default=_D.precision,
+        ge=PRECISION[0],
+        le=PRECISION[1],
+        description="Significant digits shown in labels.",
+    )
+    expand_calls: bool = Field(
+        default=_D.expand_calls,
+        description="Draw the body of each user-function call instead of one node.",
+    )
+    constants: bool = Field(
+        default=_D.constants, description="Draw constants as nodes of their own."
+    )
+    legend: bool = Field(default=_D.legend, description="Draw the legend of node kinds.")
+    compact: Compact = Field(
+        default=_D.compact,
         description="Write each operation inside its value node (one node per operation): "
-        'true, false, or "auto" (compact above 60 operations).',
+        f'true, false, or "auto" (compact above {COMPACT_ABOVE} operations).',
     )
     level: Level = Field(
-        "auto",
+        default=_D.level,
         description='"lines": one box per named line and user-function call (inputs used '
         'once listed inside); "ops": every operation; "auto": operations while that '
         "drawing fits a 1280x800 view legibly, else lines.",
     )
     expand: list[Annotated[str, StringConstraints(pattern=NODE_ID)]] = Field(
-        default_factory=list,
+        default_factory=lambda: list(_D.expand),
         max_length=EXPAND_MAX,
         description="At the lines level, the units (node ids) drawn open, operation by operation.",
     )
+
+    def options(self) -> DrawOptions:
+        """Return just the drawing options (of a request that has more fields)."""
+        return DrawOptions.model_construct(**{k: getattr(self, k) for k in DRAW_FIELDS})
+
+    def dot(self) -> DotOptions:
+        """Return the renderer's options for these drawing options."""
+        fields = {k: getattr(self, k) for k in DRAW_FIELDS}
+        return DotOptions(**(fields | {"expand": tuple(self.expand)}))
+
+    def query(self) -> list[tuple[str, str]]:
+        """Return the query parameters writing these options: those that are not the
+        defaults, by the API's names (read back by DrawQuery)."""
+        defaults = DRAW_OPTIONS_DEFAULTS
+        return [
+            (k, query_text(getattr(self, k)))
+            for k in DRAW_FIELDS
+            if getattr(self, k) != defaults[k]
+        ]
+
+
+def query_text(value: object) -> str:
+    """Return an option's value as a query writes it: true/false, n3,n7, LR, 4."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(value)
+    return str(value)
+
+
+class DrawQuery(DrawOptions):
+    """The drawing options as a query string writes them (DrawOptions.query()): texts read
+    as numbers and true/false, expand as "n3,n7" (other words dropped)."""
+
+    model_config = ConfigDict(strict=False)
+
+    expand: str = Field(  # type: ignore[assignment]
+        "",
+        max_length=EXPAND_TEXT,
+        description="At the lines level, the units drawn open: node ids, comma-separated.",
+    )
+
+    def options(self) -> DrawOptions:
+        """Return the drawing options this query asks for."""
+        fields = {k: getattr(self, k) for k in DRAW_FIELDS}
+        return DrawOptions.model_construct(**(fields | {"expand": read_expand(self.expand)}))
+
+    @classmethod
+    def lenient(cls, params: Mapping[str, str]) -> DrawOptions:
+        """Read the options of a query that never fails (the page and its exports): each
+        option that is not valid is its default; a whole number of digits is brought
+        into PRECISION."""
+        taken: dict[str, str] = {}
+        for key in DRAW_FIELDS:
+            text = params.get(key)
+            if text is None:
+                continue
+            if key == "precision" and _DIGITS.fullmatch(text):
+                text = str(min(max(int(text), PRECISION[0]), PRECISION[1]))
+            try:
+                cls.model_validate({key: text})
+            except ValidationError:
+                continue
+            taken[key] = text
+        return cls.model_validate(taken).options()
+
+
+DRAW_FIELDS = tuple(DrawOptions.model_fields)
+DRAW_OPTIONS_DEFAULTS: dict[str, object] = DrawOptions().model_dump()
+_DIGITS = re.compile(r"[0-9]{1,6}")
+
+
+def defaults_json() -> str:
+    """Return the drawing options' defaults as JSON, for the page's script to read (the
+    page's data-draw-defaults attribute)."""
+    return json.dumps(DRAW_OPTIONS_DEFAULTS, separators=(",", ":"))
 
 
 class ProblemDetails(BaseModel):
@@ -142,4 +251,4 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 
 # The query parameters of a drawing's URL that are not input values (/api/graph.svg, the
 # page and its exports): the program and the drawing options, by the API's names.
-QUERY_OPTIONS = frozenset(("expression", *DrawOptions.model_fields))
+QUERY_OPTIONS = frozenset(("expression", *DRAW_FIELDS))

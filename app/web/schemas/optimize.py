@@ -7,13 +7,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from app.train.bounds import DEFAULT_BOUNDS
 from app.train.fit import GRID_POINTS, FitRequest
 from app.train.run import RunRequest
 from app.web.schemas.common import FiniteNumber, Identifier, JSONFloat
 from app.web.schemas.evaluate import NoticeOut
 
-MAX_ROWS = 100_000
-MAX_STEPS = 100_000
+MAX_ROWS = DEFAULT_BOUNDS.max_rows  # the settings' defaults (CHAINRULE_OPTIMIZE_MAX_*)
+MAX_STEPS = DEFAULT_BOUNDS.max_steps
 MAX_FIT_POINTS = 1_000
 MAX_PARAMS = 10_000  # the schema's ceiling; the real limit is CHAINRULE_OPTIMIZE_MAX_PARAMS
 
@@ -97,7 +98,8 @@ class OptimizeRequest(BaseModel):
         None,
         max_length=MAX_PARAMS,
         description="Parameters to fit, with their initial values (at most the setting "
-        "CHAINRULE_OPTIMIZE_MAX_PARAMS, 1,000 by default; the work budget bounds the rest).",
+        f"CHAINRULE_OPTIMIZE_MAX_PARAMS, {DEFAULT_BOUNDS.max_params:,} by default; the work "
+        "budget bounds the rest).",
     )
     data: dict[Identifier, Column] | str | None = Field(
         None,
