@@ -56,12 +56,14 @@ def test_a_drawing_knows_its_size_and_the_renderer_checks_that_one_measure() -> 
     # Fifteen value nodes, five of them constants: hidden, the compact drawing has ten.
     graph = graph_of("a*1 + a*2 + a*3 + a*4 + a*5", a=1)
     options = DotOptions(compact=True, constants=False)
-    dot = to_dot(graph, options)
+    dot = to_dot(graph, options, budget=default_budget())
     assert dot.nodes == drawn_count(graph, options) == 10 < len(graph.nodes) == 15
-    assert to_dot(graph, DotOptions(level="lines")).nodes == 1  # one line: one box
+    assert to_dot(graph, DotOptions(level="lines"), budget=default_budget()).nodes == 1
     renderer = Renderer(max_nodes=10)
-    renderer.check_size(dot)  # what is drawn fits, though the graph has more nodes
+    # what is drawn fits, though the graph has more nodes
+    renderer.check_size(dot, None, default_budget())
     with pytest.raises(GraphTooLarge, match="15 nodes; drawing is limited to 10"):
-        renderer.check_size(to_dot(graph, DotOptions(compact=True)))
+        big = to_dot(graph, DotOptions(compact=True), budget=default_budget())
+        renderer.check_size(big, None, default_budget())
     with pytest.raises(TypeError, match="node count"):
-        renderer.check_size(str(dot))
+        renderer.check_size(str(dot), None, default_budget())
