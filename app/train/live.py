@@ -53,7 +53,7 @@ class LiveRequest:
     trace: Mapping[str, float] | None = None  # the traced datapoint's data columns
     grid: Sequence[Axis] = ()
     predict: Sequence[str] = ()  # named nodes evaluated on the grid
-    precision: int = 4
+    precision: int = 4  # the API's default is the drawing's (web/schemas/optimize.py)
     live_bounds: LiveBounds = field(default_factory=LiveBounds)
 
 

@@ -5,9 +5,10 @@
 
 import { post } from "./api.js";
 import { Drawing } from "./drawing.js";
+import { DRAW_DEFAULTS } from "./share.js";
 import { Stepper, stateAt } from "./stepper.js";
 
-const PRECISION = 4;
+const PRECISION = DRAW_DEFAULTS.precision; // the server's, as the stream's texts are
 
 export class TraceGraph {
   constructor(box, note, counter, buttons) {
@@ -24,7 +25,7 @@ export class TraceGraph {
   /** Draw the program's graph at values unless it is drawn already; true if drawn now. */
   async draw(expression, values) {
     if (this.shape === expression) return false;
-    const answer = await post("/api/evaluate", { expression, values, svg: true, precision: PRECISION, level: "auto" });
+    const answer = await post("/api/evaluate", { expression, values, svg: true, precision: PRECISION, level: DRAW_DEFAULTS.level });
     if (!answer.ok) {
       this.drawing.say(answer.json.detail || "No drawing.");
       return false;
@@ -60,7 +61,7 @@ export class TraceGraph {
 
   /** Paused: fetch the backward steps at these values, so the stepper can walk them. */
   async explain(expression, values) {
-    const answer = await post("/api/evaluate", { expression, values, precision: PRECISION, level: "auto" });
+    const answer = await post("/api/evaluate", { expression, values, precision: PRECISION, level: DRAW_DEFAULTS.level });
     if (!answer.ok) return;
     this.data = answer.json;
     this.drawing.patch(answer.json);

@@ -3,7 +3,7 @@
 const $ = (id) => document.getElementById(id);
 
 /** The drawing options' defaults, by the API's names: the server's (the page's data). */
-export const DRAW_DEFAULTS = JSON.parse($("playground")?.dataset.drawDefaults || "{}");
+export const DRAW_DEFAULTS = JSON.parse(document.querySelector("[data-draw-defaults]")?.dataset.drawDefaults || "{}");
 
 /** An option's value as a query writes it (as the server's query_text): true, n3,n7, LR. */
 const queryText = (value) => (Array.isArray(value) ? value.join(",") : String(value));

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from app.render.style import DRAW_DEFAULTS, PRECISION
 from app.train.bounds import DEFAULT_BOUNDS
 from app.train.fit import GRID_POINTS, FitRequest
 from app.train.run import RunRequest
@@ -331,7 +332,12 @@ class OptimizeStreamRequest(OptimizeRequest):
         max_length=16,
         description="Named lines of the program evaluated on the grid (the model's outputs).",
     )
-    precision: int = Field(4, ge=1, le=12, description="Significant digits of the trace texts.")
+    precision: int = Field(
+        DRAW_DEFAULTS.precision,
+        ge=PRECISION[0],
+        le=PRECISION[1],
+        description="Significant digits of the trace texts.",
+    )
     fit: None = Field(None, description="Not in a stream: `grid` and `predict` draw the model.")
 
 
