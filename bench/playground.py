@@ -208,7 +208,7 @@ def open_view(page: Page, base: str, program: str, values: dict[str, float], **o
     page.goto(f"{base}/?{query}")
     page.wait_for_selector("#graph > svg", timeout=120_000)
     page.wait_for_function(
-        "!document.getElementById('graph').classList.contains('loading')", timeout=120_000
+        "() => !document.getElementById('graph').classList.contains('loading')", timeout=120_000
     )
     page.wait_for_timeout(1500)
 

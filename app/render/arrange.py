@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.render.size import FIT_PT
 from app.units import Units
 
 GAP_X, GAP_Y = 15.0, 22.0  # points between boxes along a row / between ranks (as dot's
@@ -36,9 +35,10 @@ class Arrangement:
 
 
 def arrange(
-    units: Units, sizes: dict[str, Size], shared: dict[str, Size], asked: str
+    units: Units, sizes: dict[str, Size], shared: dict[str, Size], asked: str, fit: Size
 ) -> Arrangement:
-    """Return how to lay the units out (see the module's docstring)."""
+    """Return how to lay the units out (see the module's docstring) for a first view of
+    fit points."""
     if asked in ("LR", "TB"):
         return Arrangement(asked)
     levels = _levels(units)
@@ -54,23 +54,25 @@ def arrange(
         sum(max(sizes[u][1] for u in lv) + GAP_Y for lv in levels) + (GAP_Y if shared else 0),
     )
     order = [u for lv in levels for u in lv]
-    unit_rows = _fill(order, sizes)
-    input_rows = _fill(list(shared), shared)
+    unit_rows = _fill(order, sizes, fit[0])
+    input_rows = _fill(list(shared), shared, fit[0])
     rows = input_rows + unit_rows
     boxes = {**sizes, **shared}
     wrapped = (
         max(_width(boxes[b] for b in r) for r in rows) + BUS,
         sum(max(boxes[b][1] for b in r) + ROW_GAP for r in rows),
     )
-    scale = {k: _scale(s) for k, s in (("LR", lr), ("TB", tb), ("wrap", wrapped))}
+    scale = {k: _scale(s, fit) for k, s in (("LR", lr), ("TB", tb), ("wrap", wrapped))}
     best = max(scale, key=lambda k: (scale[k], k != "wrap"))  # ties: not wrapped
+    if scale[best] < 1.0:
+        best = "wrap"  # legible nowhere whole: rows as wide as the view read across, then down
     if best == "wrap" and len(unit_rows) > 1:
         return Arrangement("TB", rows)
     return Arrangement("LR" if best == "wrap" else best)
 
 
-def _scale(size: Size) -> float:
-    return min(1.0, FIT_PT[0] / max(size[0], 1.0), FIT_PT[1] / max(size[1], 1.0))
+def _scale(size: Size, fit: Size) -> float:
+    return min(1.0, fit[0] / max(size[0], 1.0), fit[1] / max(size[1], 1.0))
 
 
 def _width(boxes: object) -> float:
@@ -90,13 +92,13 @@ def _levels(units: Units) -> list[list[str]]:
     return out
 
 
-def _fill(order: list[str], sizes: dict[str, Size]) -> list[list[str]]:
-    """Boxes in order into rows as wide as the view allows (at least one box each)."""
+def _fill(order: list[str], sizes: dict[str, Size], fit_w: float) -> list[list[str]]:
+    """Boxes in order into rows as wide as the view (fit_w) allows (one box at least)."""
     rows: list[list[str]] = []
     width = 0.0
     for b in order:
         w = sizes[b][0] + GAP_X
-        if not rows or (rows[-1] and width + w - GAP_X > FIT_PT[0] - BUS):
+        if not rows or (rows[-1] and width + w - GAP_X > fit_w - BUS):
             rows.append([])
             width = 0.0
         rows[-1].append(b)
@@ -104,10 +106,10 @@ def _fill(order: list[str], sizes: dict[str, Size]) -> list[list[str]]:
     return rows
 
 
-def roomiest(rows: list[list[str]], boxes: dict[str, Size], width: float) -> int:
+def roomiest(rows: list[list[str]], boxes: dict[str, Size], width: float, fit_w: float) -> int:
     """Return the row to add a box `width` wide to: the last if it fits there, else the
-    one with the most room left (a wrapped drawing stays as wide as the view)."""
+    one with the most room left (a wrapped drawing stays as wide as the view, fit_w)."""
     used = [_width(boxes[b] for b in r) - GAP_X for r in rows]
-    if used[-1] + GAP_X + width <= FIT_PT[0] - BUS:
+    if used[-1] + GAP_X + width <= fit_w - BUS:
         return len(rows) - 1
     return min(range(len(rows)), key=lambda k: (used[k], -k))

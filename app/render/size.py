@@ -75,6 +75,20 @@ def check_drawable(count: int, budget: Budget) -> None:
 # The first view at 1280x800: the graph panel is about 780x480 px, and 11-point labels
 # are at least 9 px tall at 0.82 px per point: the op-level drawing must fit in FIT_PT.
 FIT_PT = (940.0, 570.0)
+PANEL_PX = (780.0, 480.0)  # that panel in CSS pixels (the page's graph box at 1280x800)
+
+
+def view_points(width_px: float, height_px: float) -> tuple[float, float]:
+    """Return the points a graph panel of this many CSS pixels shows with legible labels
+    (at the 1280x800 panel's ratio, with its margin: PANEL_PX is FIT_PT)."""
+    return (width_px * FIT_PT[0] / PANEL_PX[0], height_px * FIT_PT[1] / PANEL_PX[1])
+
+
+def fit_box(opts: DotOptions) -> tuple[float, float]:
+    """Return the first view (points) the automatic level and direction fit."""
+    return opts.view or FIT_PT
+
+
 # What one level of the op-level drawing takes (measured on dot's output): left to right
 # a value node, an op node and the gaps; top down a value and an op row; a node's height.
 LEVEL_LR, LEVEL_TB, NODE_H, NODE_W = 275.0, 95.0, 45.0, 230.0
@@ -112,6 +126,7 @@ def _fits(graph: Graph, opts: DotOptions) -> dict[str, bool]:
     for d in depth.values():
         width[d] = width.get(d, 0) + 1
     levels, widest = len(width), max(width.values(), default=0)
-    tb = levels * LEVEL_TB <= FIT_PT[1] and widest * NODE_W <= FIT_PT[0]
-    lr = levels * LEVEL_LR <= FIT_PT[0] and widest * NODE_H <= FIT_PT[1]
+    fit_w, fit_h = fit_box(opts)
+    tb = levels * LEVEL_TB <= fit_h and widest * NODE_W <= fit_w
+    lr = levels * LEVEL_LR <= fit_w and widest * NODE_H <= fit_h
     return {"TB": tb, "LR": lr, "any": tb or lr}

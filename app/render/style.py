@@ -64,6 +64,8 @@ class DotOptions:
     compact: Compact = "auto"
     level: Level = "ops"  # "lines": lines and calls as units; "auto": by size (API default)
     expand: tuple[str, ...] = ()  # units drawn open at the lines level (node ids)
+    view: tuple[float, float] | None = None  # the first view in points (width, height) that
+    # the automatic level and direction fit; None: a 1280x800 screen's (size.FIT_PT)
 
 
 # What a request draws when it says nothing (the API, the page, its exports, the CLI);

@@ -16,7 +16,7 @@ from app.budget import Budget
 from app.graph import Graph, GraphNode, fmt
 from app.render.arrange import OPEN_SIZE, arrange, roomiest
 from app.render.far import comment
-from app.render.size import Dot, check_drawable
+from app.render.size import Dot, check_drawable, fit_box
 from app.render.style import (
     GRAD_WORD,
     LEGEND,
@@ -156,7 +156,8 @@ def lines_dot(
         for u in units.units
     }
     shared = {i: shared_size(by_id[i], opts.precision) for i in units.shared}
-    layout = arrange(units, sizes, shared, opts.rankdir)
+    fit = fit_box(opts)
+    layout = arrange(units, sizes, shared, opts.rankdir, fit)
     lines = [
         "digraph chainrule {",
         f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
@@ -199,7 +200,7 @@ def lines_dot(
         lines += legend_lines(present, op=False)
         if rows:
             boxes = {**sizes, **shared}
-            rows[roomiest(rows, boxes, legend_width(present))].append("legend-key")
+            rows[roomiest(rows, boxes, legend_width(present), fit[0])].append("legend-key")
     for row in rows:  # a wrapped layout: each row one rank, read left to right
         lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
         lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(row)]

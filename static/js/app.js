@@ -11,6 +11,7 @@ import { fmt } from "./format.js";
 import { DEFAULT_VALUE, Inputs } from "./inputs.js";
 import { buildSteps, buildTable, showTableAt, showTableOverflow } from "./results.js";
 import { DRAW_DEFAULTS, queryString, updateLinks, wireCopy } from "./share.js";
+import { viewSize } from "./view.js";
 import { Stepper, stateAt } from "./stepper.js";
 import { attachGraphKeys } from "./graphkeys.js";
 import { wireGraph } from "./units.js";
@@ -58,6 +59,7 @@ function options() {
     legend: $("opt-legend") ? $("opt-legend").value !== "false" : DRAW_DEFAULTS.legend,
     level: $("opt-level")?.value || DRAW_DEFAULTS.level,
     expand: [...state.expand].sort(),
+    view: viewSize(graphBox),
   };
 }
 
@@ -326,7 +328,8 @@ if (served && !graphBox.classList.contains("stale")) {
   const output = tableBody.querySelector("tr.kind-output");
   drawing.adopt(served, output ? output.dataset.node : null);
   wireUnits();
-  state.drawn = JSON.stringify([editor.value, options()]);
+  // drawn for the server's panel: a panel of another size asks for its own drawing
+  state.drawn = JSON.stringify([editor.value, { ...options(), view: null }]);
 }
 attachGraphKeys(graphBox, panZoom); // the graph by keyboard and screen reader (issue 18)
 loadExamples();

@@ -6,6 +6,7 @@
 import { post } from "./api.js";
 import { Drawing } from "./drawing.js";
 import { DRAW_DEFAULTS } from "./share.js";
+import { viewSize } from "./view.js";
 import { Stepper, stateAt } from "./stepper.js";
 
 const PRECISION = DRAW_DEFAULTS.precision; // the server's, as the stream's texts are
@@ -25,7 +26,7 @@ export class TraceGraph {
   /** Draw the program's graph at values unless it is drawn already; true if drawn now. */
   async draw(expression, values) {
     if (this.shape === expression) return false;
-    const answer = await post("/api/evaluate", { expression, values, svg: true, precision: PRECISION, level: DRAW_DEFAULTS.level });
+    const answer = await post("/api/evaluate", { expression, values, svg: true, precision: PRECISION, level: DRAW_DEFAULTS.level, view: viewSize(this.box) });
     if (!answer.ok) {
       this.drawing.say(answer.json.detail || "No drawing.");
       return false;
@@ -61,7 +62,7 @@ export class TraceGraph {
 
   /** Paused: fetch the backward steps at these values, so the stepper can walk them. */
   async explain(expression, values) {
-    const answer = await post("/api/evaluate", { expression, values, precision: PRECISION, level: DRAW_DEFAULTS.level });
+    const answer = await post("/api/evaluate", { expression, values, precision: PRECISION, level: DRAW_DEFAULTS.level, view: viewSize(this.box) });
     if (!answer.ok) return;
     this.data = answer.json;
     this.drawing.patch(answer.json);

@@ -30,7 +30,7 @@ def open_page(page: Page, server: str, expression: str, **values: float | str) -
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(server + "/?" + urlencode({"expression": expression, **values}))
     expect(page.locator("#graph > svg")).to_have_count(1, timeout=60_000)
-    page.wait_for_function("!document.getElementById('graph').classList.contains('loading')")
+    page.wait_for_function("() => !document.getElementById('graph').classList.contains('loading')")
     expect(page.locator("#level-toggle")).to_be_visible(timeout=30_000)
 
 
@@ -218,7 +218,7 @@ def test_open_boxes_are_kept_in_the_share_link_and_a_reload(
     page.goto(shared)
     for unit in (h1, h2):  # drawn open by the server, and still open once the script runs
         expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
-    page.wait_for_function("!document.getElementById('graph').classList.contains('loading')")
+    page.wait_for_function("() => !document.getElementById('graph').classList.contains('loading')")
     page.wait_for_timeout(500)
     for unit in (h1, h2):
         expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
@@ -354,3 +354,68 @@ def test_the_phone_shows_a_legible_lines_picture(
         page.locator("#graph-panel").screenshot(path=screenshots / "picture-rnn-phone.png")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("program", "least"),
+    [(softmax_xent(), 1.0), (neurons(), 1.0), (rnn(), 0.7), (mlp(), 0.85)],
+    ids=["softmax", "neurons", "rnn", "mlp"],
+)
+def test_a_phone_gets_a_drawing_made_for_its_panel(
+    browser: Browser,
+    server: str,
+    screenshots: Path,
+    program: tuple[str, dict[str, float]],
+    least: float,
+) -> None:
+    # The server draws for a 1280x800 panel; a phone's script asks for its own panel: the
+    # rows as wide as the phone, so the picture reads across and scrolls only down.
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    views: list[object] = []
+    page.on(
+        "request",
+        lambda r: (
+            views.append(json.loads(r.post_data or "{}").get("view"))
+            if r.url.endswith("/api/evaluate")
+            else None
+        ),
+    )
+    try:
+        source, values = program
+        page.goto(server + "/?" + urlencode({"expression": source, **values}))
+        expect(page.locator("#graph > svg")).to_have_count(1, timeout=60_000)
+        page.wait_for_function(
+            "() => !document.getElementById('graph').classList.contains('loading')"
+        )
+        page.wait_for_timeout(500)
+        width = page.evaluate("document.getElementById('graph').clientWidth")
+        assert views and views[0] == [round(width / 10) * 10, round(round(width / 10) * 10 / 1.625)]
+        labels = page.evaluate(LABEL_BOXES)
+        assert all(px >= LEGIBLE_PX - 0.05 for px, _, _, _ in labels)
+        across = sum(1 for _, a, _, _ in labels if a)
+        assert across >= len(labels) - 1  # sideways, at most one label sticks out
+        shown = sum(1 for _, a, d, _ in labels if a and d)
+        assert shown >= least * len(labels), (shown, len(labels))
+        page.locator("#graph-panel").screenshot(path=screenshots / "picture-phone-panel.png")
+    finally:
+        context.close()
+
+
+def test_a_desktop_panel_asks_for_no_view_of_its_own(page: Page, server: str) -> None:
+    views: list[object] = []
+    page.on(
+        "request",
+        lambda r: (
+            views.append(json.loads(r.post_data or "{}").get("view"))
+            if r.url.endswith("/api/evaluate")
+            else None
+        ),
+    )
+    program, values = mlp()
+    open_page(page, server, program, **values)
+    page.fill("#in-x1", "0.25")
+    expect(page.locator("#output-line")).to_contain_text("=")
+    page.wait_for_timeout(500)
+    # the server's panel: drawn as served (the numeric check sends no options at all)
+    assert views and all(v is None for v in views)

@@ -20,7 +20,7 @@ READABLE_PX = 7.5  # the smallest label height the first view may show ("about 8
 def open_page(page: Page, server: str, expression: str, **values: float | str) -> None:
     page.goto(server + "/?" + urlencode({"expression": expression, **values}))
     expect(page.locator("#graph > svg")).to_have_count(1, timeout=60_000)
-    page.wait_for_function("!document.getElementById('graph').classList.contains('loading')")
+    page.wait_for_function("() => !document.getElementById('graph').classList.contains('loading')")
     expect(page.locator("#output-line")).to_be_visible(timeout=60_000)
 
 

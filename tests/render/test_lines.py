@@ -157,3 +157,31 @@ def test_a_60_line_program_fills_rows_as_wide_as_the_first_view_with_every_edge_
     assert all(f"u-{s}-{t}" in boxes for s, t, _ in edges)  # near by dot, far in lanes
     far = [b for b in boxes.values() if "far" in (b.get("class") or "").split()]
     assert 0 < len(far) < len(edges)
+
+
+@pytest.mark.parametrize(
+    ("program", "view"),
+    [(rnn(), (410.0, 253.0)), (mlp(), (410.0, 253.0)), (wide_program(60), (600.0, 370.0))],
+    ids=["rnn-phone", "mlp-phone", "wide-tablet"],
+)
+def test_a_first_view_too_small_for_the_whole_drawing_gets_rows_as_wide_as_it(
+    program: tuple[str, dict[str, float]], view: tuple[float, float]
+) -> None:
+    # Legible nowhere whole: rather than shrink, the boxes wrap into rows as wide as the
+    # view (the picture reads across, then down), whatever the shape that fits "best".
+    source, values = program
+    g = export_graph(evaluate(source, values, budget=default_budget()))
+    opts = DotOptions(level="lines", rankdir="auto", view=view)
+    svg = Renderer().svg(to_dot(g, opts, budget=default_budget()), None, budget=unhurried())
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert size is not None
+    assert float(size[1]) <= view[0] * 1.1 < 940  # narrower than the 1280x800 drawing
+    assert float(size[2]) > view[1]  # the rest below, one scroll down
+
+
+def test_without_a_view_the_drawing_is_the_1280x800_panels() -> None:
+    source, values = mlp()
+    g = export_graph(evaluate(source, values, budget=default_budget()))
+    asked = DotOptions(level="auto", rankdir="auto", view=(940.0, 570.0))
+    unasked = DotOptions(level="auto", rankdir="auto")
+    assert to_dot(g, asked, budget=default_budget()) == to_dot(g, unasked, budget=default_budget())

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.cli import main
+from app.render.size import view_points
 from app.web.main import create_app
 from tests.browser.programs import mlp, neurons, shared_chain
 
@@ -118,3 +120,36 @@ def test_an_open_call_is_drawn_with_its_body_through_the_api(client: TestClient)
     assert all(f'id="{n["id"]}"' in svg for n in inner)
     query = {"expression": program, **values, "level": "lines", "expand": h2}
     assert svg.count("bind") == client.get("/api/graph.svg", params=query).text.count("bind") == 5
+
+
+@pytest.mark.graphviz
+def test_a_view_of_its_own_makes_the_automatic_picture_fit_that_panel(
+    client: TestClient,
+) -> None:
+    seed = "c = a + b\nd = b + 1\ne = c * d"
+    body = {"expression": seed, "values": {"a": 2, "b": 1}, "svg": True}
+    desktop = client.post("/api/evaluate", json=body).json()
+    same = client.post("/api/evaluate", json={**body, "view": [780, 480]}).json()
+    phone = client.post("/api/evaluate", json={**body, "view": [340, 209]}).json()
+    assert same["svg"] == desktop["svg"]  # the server's panel is what it draws for unasked
+    assert (desktop["level"], phone["level"]) == ("ops", "lines")  # the op chain is too long
+
+    def width(svg: str) -> float:
+        found = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"', svg)
+        assert found is not None
+        return float(found.group(1))
+
+    assert width(phone["svg"]) <= view_points(340, 209)[0]  # whole across, at 9 px
+    program, values = mlp()
+    body = {"expression": program, "values": values, "svg": True, "view": [340, 209]}
+    wide = client.post("/api/evaluate", json=body).json()
+    # too tall for any first view: wrapped into rows as wide as the phone (reads down)
+    assert width(wide["svg"]) <= view_points(340, 209)[0] * 1.1
+
+
+@pytest.mark.parametrize("view", [[100, 400], [400], [400, 300, 1], ["400", 300]])
+def test_a_view_is_two_sizes_in_pixels(client: TestClient, view: list[object]) -> None:
+    body = {"expression": "a*b", "values": {"a": 1, "b": 2}, "view": view}
+    answer = client.post("/api/evaluate", json=body)
+    assert answer.status_code == 422, answer.text
+    assert "view" in answer.text

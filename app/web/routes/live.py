@@ -16,7 +16,7 @@ from app.train.network import MAX_WIDTH, NetworkSpec, init_params, write_program
 from app.web.assets import TEMPLATES_DIR
 from app.web.deps import StreamContextDep
 from app.web.ndjson import NDJSONStream
-from app.web.schemas.common import PROBLEM_RESPONSES, defaults_json
+from app.web.schemas.common import PROBLEM_RESPONSES, defaults_json, panel_json
 from app.web.schemas.optimize import NetworkOut, OptimizeStreamRequest
 from app.web.services import Services
 
@@ -45,7 +45,9 @@ STREAM_DOC: dict[int | str, dict[str, Any]] = {
 async def live_page(request: Request) -> HTMLResponse:
     """The live training page (its state is in the URL; the script reads it)."""
     return templates.TemplateResponse(
-        request, "live.html", {"max_width": MAX_WIDTH, "draw_defaults": defaults_json()}
+        request,
+        "live.html",
+        {"max_width": MAX_WIDTH, "draw_defaults": defaults_json(), "panel": panel_json()},
     )
 
 

@@ -31,11 +31,12 @@ from app.web.playground import (
     round_trip_text,
     steps_links,
 )
-from app.web.schemas.common import defaults_json
+from app.web.schemas.common import defaults_json, panel_json
 from app.web.services import answer
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 DRAW_DEFAULTS_JSON = defaults_json()
+PANEL_JSON = panel_json()
 
 router = APIRouter(include_in_schema=False)
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -72,6 +73,7 @@ async def page(request: Request, ctx: RequestContext, state: PageState) -> HTMLR
         ],
         "options": state.options,
         "draw_defaults": DRAW_DEFAULTS_JSON,  # the script's defaults: what a link leaves out
+        "panel": PANEL_JSON,  # the panel the page is drawn for (the script asks for others)
         "result": outcome.get("result"),
         "steps_links": steps_links(state, outcome["result"]) if "result" in outcome else {},
         "error": outcome.get("error"),

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from app.lang.limits import DEFAULT_LIMITS
+from app.render.size import PANEL_PX
 from app.render.style import (
     COMPACT_ABOVE,
     DRAW_DEFAULTS,
@@ -193,6 +194,13 @@ class DrawQuery(DrawOptions):
 DRAW_FIELDS = tuple(DrawOptions.model_fields)
 DRAW_OPTIONS_DEFAULTS: dict[str, object] = DrawOptions().model_dump()
 _DIGITS = re.compile(r"[0-9]{1,6}")
+
+
+def panel_json() -> str:
+    """Return the graph panel the server draws for when told no view ([width, height] in CSS
+    pixels), for the page's script (data-panel): it asks for a drawing of its own panel's
+    size when that is another."""
+    return json.dumps(PANEL_PX)
 
 
 def defaults_json() -> str:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from app.render import DotOptions
+from app.render.size import view_points
 from app.web.schemas.common import DrawOptions, FiniteNumber, JSONFloat, Values
+
+ViewPx = Annotated[float, Field(ge=120, le=20_000)]
 
 SEED_PROGRAM = "c = a + b\nd = b + 1\ne = c * d"
 
@@ -41,6 +48,17 @@ class EvaluateRequest(DrawOptions):
         "`values`, `grads`, `value_texts`, `grad_texts` in node order (node k is id nK), "
         "no nodes, edges, steps or drawing.",
     )
+    view: Annotated[list[ViewPx], Field(min_length=2, max_length=2)] | None = Field(
+        None,
+        description="The graph panel's [width, height] in CSS pixels: the view the automatic "
+        "level and direction fit (a wrapped drawing's rows as wide as it); not part of a "
+        "link. Without it: a 1280x800 screen's panel.",
+    )
+
+    def dot(self) -> DotOptions:
+        """Return the renderer's options, with the first view the page asked for."""
+        options = super().dot()
+        return replace(options, view=view_points(*self.view)) if self.view else options
 
 
 class InputOut(BaseModel):
