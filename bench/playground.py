@@ -239,15 +239,21 @@ def first_view(repeats: int) -> None:
     with running_server() as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
-        print("| program | lines | level | labels visible >= 9 px | copies drawn |")
-        print("|---|---|---|---|---|")
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        print(
+            "| program | lines | level | labels visible >= 9 px | copies drawn "
+            "| phone 390x844: level, labels visible |"
+        )
+        print("|---|---|---|---|---|---|")
         for label, program, values in first_view_programs():
             open_view(page, base, program, values)
             ok, total, copies, level = page.evaluate(LABELS)
+            open_view(phone, base, program, values)
+            p_ok, p_total, _, p_level = phone.evaluate(LABELS)
             lines = program.count("\n") + 1
             print(
                 f"| {label} | {lines} | {level} | {100 * ok / total:.0f}% ({ok}/{total}) "
-                f"| {copies} |"
+                f"| {copies} | {p_level}, {100 * p_ok / p_total:.0f}% ({p_ok}/{p_total}) |"
             )
         print()
         print("| value change at 600 ops | level | median ms |")
