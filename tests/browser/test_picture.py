@@ -71,6 +71,18 @@ LABEL_BOXES = """() => {
 }"""
 
 
+def evaluate_views(page: Page) -> list[object]:
+    """The `view` of each POST /api/evaluate the page sends from now on (None: none sent)."""
+    views: list[object] = []
+
+    def record(request: Request) -> None:
+        if request.url.endswith("/api/evaluate"):
+            views.append(json.loads(request.post_data or "{}").get("view"))
+
+    page.on("request", record)
+    return views
+
+
 def texts(page: Page, node_id: str) -> list[str]:
     return [
         t.strip()
@@ -372,15 +384,7 @@ def test_a_phone_gets_a_drawing_made_for_its_panel(
     # rows as wide as the phone, so the picture reads across and scrolls only down.
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    views: list[object] = []
-    page.on(
-        "request",
-        lambda r: (
-            views.append(json.loads(r.post_data or "{}").get("view"))
-            if r.url.endswith("/api/evaluate")
-            else None
-        ),
-    )
+    views = evaluate_views(page)
     try:
         source, values = program
         page.goto(server + "/?" + urlencode({"expression": source, **values}))
@@ -403,15 +407,7 @@ def test_a_phone_gets_a_drawing_made_for_its_panel(
 
 
 def test_a_desktop_panel_asks_for_no_view_of_its_own(page: Page, server: str) -> None:
-    views: list[object] = []
-    page.on(
-        "request",
-        lambda r: (
-            views.append(json.loads(r.post_data or "{}").get("view"))
-            if r.url.endswith("/api/evaluate")
-            else None
-        ),
-    )
+    views = evaluate_views(page)
     program, values = mlp()
     open_page(page, server, program, **values)
     page.fill("#in-x1", "0.25")
