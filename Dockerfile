@@ -14,16 +14,20 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
 RUN python3 -m venv /opt/venv
-COPY pyproject.toml README.md ./
+# The library is the wheel (chainrule/ and its command line) with the service's extra;
+# the service itself (app/, templates/, static/) is copied beside it into /srv/chainrule.
+COPY pyproject.toml README.md LICENSE ./
+COPY chainrule ./chainrule
+RUN /opt/venv/bin/python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . \
+    && whl="$(echo /wheels/chainrule-*.whl)" \
+    && /opt/venv/bin/python -m pip install --no-cache-dir "${whl}[service]" \
+    && /opt/venv/bin/python -m pip uninstall -y -q pip setuptools wheel 2>/dev/null
+WORKDIR /srv/chainrule
 COPY app ./app
-# The wheel maps the top-level templates/ and static/ into app/web/ (pyproject, hatchling).
 COPY templates ./templates
 COPY static ./static
-RUN /opt/venv/bin/python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . \
-    && /opt/venv/bin/python -m pip install --no-cache-dir /wheels/chainrule-*.whl \
-    && /opt/venv/bin/python -m pip uninstall -y -q pip setuptools wheel 2>/dev/null
 # Fail the build, not the first request, when the app cannot start.
-RUN /opt/venv/bin/python -c "from app.web.main import create_app; create_app()"
+RUN /opt/venv/bin/python -c "from app.main import create_app; create_app()"
 
 FROM ${BASE_IMAGE}
 LABEL org.opencontainers.image.title="chainrule" \
@@ -37,6 +41,8 @@ RUN apt-get update \
     && useradd --system --uid 10001 --user-group --no-create-home \
        --home-dir /nonexistent --shell /usr/sbin/nologin chainrule
 COPY --from=builder /opt/venv /opt/venv
+COPY --from=builder /srv/chainrule /srv/chainrule
+WORKDIR /srv/chainrule
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -48,4 +54,4 @@ USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/api/health' % os.environ.get('CHAINRULE_PORT', '8000'), timeout=2)"]
-CMD ["sh", "-c", "exec chainrule serve --host 0.0.0.0 --port \"${CHAINRULE_PORT}\" --workers \"${CHAINRULE_WORKERS}\""]
+CMD ["sh", "-c", "exec python -m app --host 0.0.0.0 --port \"${CHAINRULE_PORT}\" --workers \"${CHAINRULE_WORKERS}\""]

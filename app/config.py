@@ -7,13 +7,13 @@ from functools import lru_cache
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.budget import DEFAULT_BUDGET_LIMITS as _B
-from app.budget import DOT_MEMORY, BudgetLimits
-from app.lang import DEFAULT_LIMITS as _L
-from app.lang import Limits
-from app.train.bounds import DEFAULT_BOUNDS as _T
-from app.train.bounds import DEFAULT_LIVE_BOUNDS as _V
-from app.train.bounds import Bounds, LiveBounds
+from chainrule.budget import DEFAULT_BUDGET_LIMITS as _B
+from chainrule.budget import DOT_MEMORY, BudgetLimits
+from chainrule.lang import DEFAULT_LIMITS as _L
+from chainrule.lang import Limits
+from chainrule.train.bounds import DEFAULT_BOUNDS as _T
+from chainrule.train.bounds import DEFAULT_LIVE_BOUNDS as _V
+from chainrule.train.bounds import Bounds, LiveBounds
 
 
 class Settings(BaseSettings):
@@ -27,14 +27,14 @@ class Settings(BaseSettings):
     log_level: str = "info"
     cors_origins: list[str] = []
 
-    # The language's limits (app/lang/limits.py holds them and their defaults).
+    # The language's limits (chainrule/lang/limits.py holds them and their defaults).
     max_length: int = _L.max_length
     max_depth: int = _L.max_depth
     max_nodes: int = _L.max_nodes
     max_exponent: float = _L.max_exponent
     max_call_depth: int = _L.max_call_depth
     max_name_length: int = _L.max_name_length
-    # One request's work budget (app/budget.py says what each counts).
+    # One request's work budget (chainrule/budget.py says what each counts).
     budget_nodes: int = _B.nodes
     budget_rebuilds: int = _B.rebuilds
     budget_tape_work: int = _B.tape_work
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     # for a turn; more get 503 with Retry-After.
     train_concurrency: int = 1
     train_queue: int = 4
-    # One run's shape (app/train/run.py's Bounds): rows, steps, recorded history points and
+    # One run's shape (chainrule/train/run.py's Bounds): rows, steps, recorded history points and
     # parameters (the work budget bounds the rest).
     optimize_max_rows: int = _T.max_rows
     optimize_max_steps: int = _T.max_steps

@@ -230,7 +230,16 @@ def deep_answers_file(_c: httpx.Client, _i: int) -> httpx.Response:
         problem, answers, out = (Path(tmp) / n for n in ("p.json", "a.json", "r/results.json"))
         problem.write_text(json.dumps({"expression": "e = a * b", "values": {"a": 1, "b": 2}}))
         answers.write_text('{"answers": [{"name": "x", "answer": ' + "[" * 100_000 + "]}]}")
-        cmd = [sys.executable, "-m", "app.cli", "grade", "--format", "gradescope", "-o", str(out)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "chainrule.cli",
+            "grade",
+            "--format",
+            "gradescope",
+            "-o",
+            str(out),
+        ]
         done = subprocess.run(
             [*cmd, str(problem), str(answers)], cwd=ROOT, capture_output=True, text=True
         )

@@ -128,7 +128,7 @@ def main() -> int:
     try:
         with serve("api:trivial_app", "/ping") as url:
             results["trivial GET /ping"] = wrk(url + "/ping", args.duration, args.connections)
-        with serve("app.web.main:create_app", "/api/health") as url:
+        with serve("app.main:create_app", "/api/health") as url:
             results["POST /api/evaluate"] = wrk(
                 url + "/api/evaluate", args.duration, args.connections, lua
             )

@@ -61,7 +61,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.engine import Value, topological_order
+from chainrule.engine import Value, topological_order
 
 Leaf = Callable[[float], Any]
 Shape = Callable[[Leaf, int], tuple[Any, int]]

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.web.main import create_app
+from app.main import create_app
 
 PROBLEM = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}}
 TRUTH = {("e", "c"): 2.0, ("e", "d"): 3.0, ("e", "a"): 2.0, ("e", "b"): 5.0}
@@ -74,7 +74,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def autograder(repeat: int) -> None:
     """Time one `chainrule grade --format gradescope` process on the example submission."""
     example = ROOT / "examples" / "gradescope"
-    cmd = [sys.executable, "-m", "app.cli", "grade", "--format", "gradescope"]
+    cmd = [sys.executable, "-m", "chainrule.cli", "grade", "--format", "gradescope"]
     cmd += [str(example / "problem.json"), str(example / "submission" / "answers.json")]
     times = []
     for _ in range(repeat):

@@ -27,11 +27,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.budget import Budget, BudgetLimits
-from app.lang import parse
-from app.train.datasets import get_dataset
-from app.train.loop import prepare, train
-from app.train.optimizer import TrainConfig
+from chainrule.budget import Budget, BudgetLimits
+from chainrule.lang import parse
+from chainrule.train.datasets import get_dataset
+from chainrule.train.loop import prepare, train
+from chainrule.train.optimizer import TrainConfig
 from tests.support.server import running_process
 
 N = 32

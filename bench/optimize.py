@@ -18,12 +18,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from app.budget import Budget, BudgetExceeded
-from app.lang import parse
-from app.train.datasets import sine
-from app.train.loop import prepare, train
-from app.train.optimizer import TrainConfig
-from app.train.run import RunRequest, run
+from chainrule.budget import Budget, BudgetExceeded
+from chainrule.lang import parse
+from chainrule.train.datasets import sine
+from chainrule.train.loop import prepare, train
+from chainrule.train.optimizer import TrainConfig
+from chainrule.train.run import RunRequest, run
 
 STEPS = 2000
 LR = 1e-6

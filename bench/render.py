@@ -37,10 +37,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.budget import Budget, BudgetLimits
-from app.build import Built, evaluate
-from app.graph import export_graph
-from app.render import DotOptions, Renderer, to_dot
+from chainrule.budget import Budget, BudgetLimits
+from chainrule.build import Built, evaluate
+from chainrule.graph import export_graph
+from chainrule.render import DotOptions, Renderer, to_dot
 
 TARGET_VS_MICROGRAD = 0.4
 MAX_BYTES_PER_NODE = 1500

@@ -14,7 +14,6 @@ if [ -n "${CHAINRULE_WHEEL:-}" ]; then
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cp -R "$repo/pyproject.toml" "$repo/README.md" "$repo/LICENSE" "$repo/app" "$repo/templates" \
-  "$repo/static" "$work/"
+cp -R "$repo/pyproject.toml" "$repo/README.md" "$repo/LICENSE" "$repo/chainrule" "$work/"
 find "$work" -name __pycache__ -prune -exec rm -rf {} +
 "${PYTHON:-python3}" -m pip wheel -q --no-deps --disable-pip-version-check -w "$out" "$work"

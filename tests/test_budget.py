@@ -1,5 +1,5 @@
 """One request, one budget (issue 21, item 1): the budget is made at the entry points only
-(the web's dependencies, the CLI's commands, the notebook's API) and every layer below
+(the service's dependencies, the CLI's commands, the notebook's API) and every layer below
 takes it as a required parameter, so a missing one is a type error, not a fresh default.
 Reads our own source files (never user text)."""
 
@@ -8,14 +8,15 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-APP = Path(__file__).resolve().parent.parent / "app"
+ROOT = Path(__file__).resolve().parent.parent
+TREES = (ROOT / "chainrule", ROOT / "app")  # the library and the service
 
 # Where a request's (or a command's) one Budget is made.
-ENTRY_POINTS = ("web/deps.py", "cli/", "notebook/")
+ENTRY_POINTS = ("app/deps.py", "chainrule/cli/", "chainrule/notebook/")
 
 
 def is_entry_point(path: Path) -> bool:
-    rel = path.relative_to(APP).as_posix()
+    rel = path.relative_to(ROOT).as_posix()
     return any(rel == e or (e.endswith("/") and rel.startswith(e)) for e in ENTRY_POINTS)
 
 
@@ -53,12 +54,12 @@ def optional_budgets(source: str) -> list[str]:
 
 
 def below_entry_points() -> list[Path]:
-    return [p for p in sorted(APP.rglob("*.py")) if not is_entry_point(p)]
+    return [p for tree in TREES for p in sorted(tree.rglob("*.py")) if not is_entry_point(p)]
 
 
 def test_no_budget_is_made_below_the_entry_points() -> None:
     made = {
-        str(p.relative_to(APP)): lines
+        str(p.relative_to(ROOT)): lines
         for p in below_entry_points()
         if (lines := budgets_made(p.read_text(encoding="utf-8")))
     }
@@ -67,7 +68,7 @@ def test_no_budget_is_made_below_the_entry_points() -> None:
 
 def test_below_the_entry_points_the_budget_is_a_required_parameter() -> None:
     optional = {
-        str(p.relative_to(APP)): names
+        str(p.relative_to(ROOT)): names
         for p in below_entry_points()
         if (names := optional_budgets(p.read_text(encoding="utf-8")))
     }
@@ -86,5 +87,5 @@ def test_the_scan_finds_a_layer_making_its_own_budget() -> None:
 
 def test_the_entry_points_exist_and_the_web_makes_its_budget_in_its_dependencies() -> None:
     for entry in ENTRY_POINTS:
-        assert (APP / entry).exists(), entry
-    assert budgets_made((APP / "web/deps.py").read_text(encoding="utf-8"))
+        assert (ROOT / entry).exists(), entry
+    assert budgets_made((ROOT / "app/deps.py").read_text(encoding="utf-8"))

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from app.build import EvalError, FunctionCall, MissingValuesError, build, evaluate
-from app.lang import ParseError, SourceError, parse
+from chainrule.build import EvalError, FunctionCall, MissingValuesError, build, evaluate
+from chainrule.lang import ParseError, SourceError, parse
 from tests.support.budget import default_budget
 
 

@@ -1,6 +1,7 @@
-"""One table of errors (app/errors.py): every exception class of the app is in it (or says
-why it never becomes an answer), and the API, the no-JS page, the command line and
-grading say the same words for the same error."""
+"""One table of errors (chainrule/errors.py, and the service's own rows in app/errors.py):
+every exception class of the library and of the service is in it (or says why it never
+becomes an answer), the library's table names no class of the service, and the API, the
+no-JS page, the command line and grading say the same words for the same error."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 import app
-from app.budget import NODES, BudgetExceeded
-from app.build import MissingValuesError, evaluate
-from app.cli import main
+import chainrule
+from app import errors as service
 from app.config import Settings
-from app.errors import (
+from app.main import create_app
+from chainrule.budget import NODES, BudgetExceeded
+from chainrule.build import MissingValuesError, evaluate
+from chainrule.cli import main
+from chainrule.errors import (
     INTERNAL,
     NOT_ANSWERS,
     TABLE,
@@ -27,18 +31,18 @@ from app.errors import (
     find_reply,
     to_reply,
 )
-from app.gate import Busy
-from app.grading.checks import _unreadable
-from app.lang import ParseError, parse
-from app.render import GraphTooLarge, RenderBusy
-from app.web.main import create_app
+from chainrule.gate import Busy
+from chainrule.grading.checks import _unreadable
+from chainrule.lang import ParseError, parse
+from chainrule.render import GraphTooLarge, RenderBusy
 from tests.support.budget import default_budget
 
 
-def app_exception_classes() -> list[type[BaseException]]:
-    """Every exception class defined in a module of app/ (the __main__ modules aside)."""
+def exception_classes(package: object) -> list[type[BaseException]]:
+    """Every exception class defined in a module of a package (the __main__ modules aside)."""
     found: list[type[BaseException]] = []
-    for info in pkgutil.walk_packages(app.__path__, "app."):
+    prefix = f"{package.__name__}."  # type: ignore[attr-defined]
+    for info in pkgutil.walk_packages(package.__path__, prefix):  # type: ignore[attr-defined]
         if info.name.endswith("__main__"):
             continue
         module = importlib.import_module(info.name)
@@ -56,21 +60,36 @@ def name_of(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def test_every_name_in_the_table_is_an_exception_class_that_exists() -> None:
+def test_every_name_in_the_tables_is_an_exception_class_that_exists() -> None:
     assert [name_of(c) for c in answered_classes()] == list(TABLE)
-    for name in NOT_ANSWERS:
+    assert [name_of(c) for c in answered_classes(service.TABLE)] == list(service.TABLE)
+    for name in service.NOT_ANSWERS:
         module, _, qualname = name.rpartition(".")
         cls = getattr(importlib.import_module(module), qualname)
         assert issubclass(cls, BaseException), name
-    assert not set(TABLE) & set(NOT_ANSWERS)
+    assert not set(service.TABLE) & set(service.NOT_ANSWERS)
 
 
-def test_every_exception_class_of_the_app_is_answered_by_the_table_or_says_why_not() -> None:
-    classes = app_exception_classes()
-    assert len(classes) > 20  # the walk found the app's modules
+def test_the_library_table_names_no_class_of_the_service() -> None:
+    for name in [*TABLE, *NOT_ANSWERS]:
+        assert name.startswith("chainrule."), name
+    assert set(TABLE) < set(service.TABLE)
+
+
+def test_every_exception_class_of_the_library_is_answered_or_says_why_not() -> None:
+    classes = exception_classes(chainrule)
+    assert len(classes) > 15  # the walk found the library's modules
     for cls in classes:
         names = {name_of(c) for c in cls.__mro__}
         assert names & (set(TABLE) | set(NOT_ANSWERS)), name_of(cls)
+
+
+def test_every_exception_class_of_the_service_is_answered_or_says_why_not() -> None:
+    classes = exception_classes(app)
+    assert len(classes) >= 4  # the walk found the service's modules
+    for cls in classes:
+        names = {name_of(c) for c in cls.__mro__}
+        assert names & (set(service.TABLE) | set(service.NOT_ANSWERS)), name_of(cls)
 
 
 def test_a_class_is_answered_by_its_own_row_before_its_bases_rows() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
-from app.build import evaluate
-from app.graph import Graph, GraphNode, export_graph, graph_to_json
+from chainrule.build import evaluate
+from chainrule.graph import Graph, GraphNode, export_graph, graph_to_json
 from tests.support.budget import default_budget
 
 

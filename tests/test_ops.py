@@ -10,13 +10,13 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from app.build import build, evaluate
-from app.engine import Value, apply
-from app.graph import export_graph
-from app.lang import ParseError, parse
-from app.ops import CALLS, OPS, Op, Slope
-from app.train.compiler import compile_tape
-from app.web.steptext import step_texts
+from app.steptext import step_texts
+from chainrule.build import build, evaluate
+from chainrule.engine import Value, apply
+from chainrule.graph import export_graph
+from chainrule.lang import ParseError, parse
+from chainrule.ops import CALLS, OPS, Op, Slope
+from chainrule.train.compiler import compile_tape
 from tests.support.budget import default_budget
 
 
@@ -41,7 +41,7 @@ SOFTPLUS = Op(
 
 @pytest.fixture
 def softplus(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The table with one more row, as a contributor would add it to app/ops.py."""
+    """The table with one more row, as a contributor would add it to chainrule/ops.py."""
     monkeypatch.setitem(OPS, "softplus", SOFTPLUS)
     monkeypatch.setitem(CALLS, "softplus", SOFTPLUS)
     yield

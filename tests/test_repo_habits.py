@@ -22,9 +22,9 @@ def test_pre_commit_config_is_valid_and_runs_the_dev_check_linters() -> None:
     subprocess.run([str(tool), "validate-config"], cwd=ROOT, check=True, capture_output=True)
     config = (ROOT / ".pre-commit-config.yaml").read_text()
     dev = (ROOT / "dev").read_text()
-    for command in ('ruff" check', 'ruff" format', 'mypy" app tests'):
+    for command in ('ruff" check', 'ruff" format', 'mypy" chainrule app tests'):
         assert command in dev, command
-    for command in ("ruff check", "ruff format", "mypy app tests"):
+    for command in ("ruff check", "ruff format", "mypy chainrule app tests"):
         assert command in config, command
 
 
@@ -65,23 +65,24 @@ TOP_LEVEL_TESTS_OF_THE_WHOLE_PROJECT = {
     "test_packaging.py",
     "test_repo_habits.py",
 }
-FOLDERS_ACROSS_THE_APP = {"browser", "deploy", "hardening", "support"}
+FOLDERS_ACROSS_THE_PROJECT = {"browser", "deploy", "hardening", "support"}
 
 
-def test_tests_mirror_app() -> None:
-    """tests/test_X.py tests app/X.py, tests/X/ tests app/X/ (or the repository's X/)."""
+def test_tests_mirror_the_code() -> None:
+    """tests/test_X.py tests chainrule/X.py, tests/X/ tests chainrule/X/ or the repository's
+    X/ (tests/app/ the service in app/)."""
     tests = ROOT / "tests"
     for path in tests.glob("test_*.py"):
         module = path.name.removeprefix("test_")
-        assert (ROOT / "app" / module).is_file() or path.name in (
+        assert (ROOT / "chainrule" / module).is_file() or path.name in (
             TOP_LEVEL_TESTS_OF_THE_WHOLE_PROJECT
-        ), f"{path.name}: put it in the folder of the app module it tests"
+        ), f"{path.name}: put it in the folder of the module it tests"
     for folder in tests.iterdir():
         if folder.is_dir() and (folder / "__init__.py").is_file():
             assert (
-                (ROOT / "app" / folder.name).is_dir()
+                (ROOT / "chainrule" / folder.name).is_dir()
                 or (ROOT / folder.name).is_dir()
-                or folder.name in FOLDERS_ACROSS_THE_APP
+                or folder.name in FOLDERS_ACROSS_THE_PROJECT
             ), folder.name
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.build import evaluate
-from app.graph import Graph, export_graph
-from app.units import MAX_FORMULA, build_units, shorten
+from chainrule.build import evaluate
+from chainrule.graph import Graph, export_graph
+from chainrule.units import MAX_FORMULA, build_units, shorten
 from tests.browser.programs import mlp, neurons, rnn
 from tests.support.budget import default_budget
 

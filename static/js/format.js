@@ -1,4 +1,4 @@
-// Number formatting (no DOM here): the server's rule (app.graph.fmt), so that a number reads
+// Number formatting (no DOM here): the server's rule (chainrule.graph.fmt), so that a number reads
 // the same in the drawing, the table and the steps. The words of the steps are the server's.
 
 /** x with p significant digits in the style of Python's "g" with a compact exponent

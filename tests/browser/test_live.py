@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.train.datasets import get_dataset
+from chainrule.train.datasets import get_dataset
 
 pytestmark = pytest.mark.browser
 

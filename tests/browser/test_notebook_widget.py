@@ -1,4 +1,4 @@
-"""chainrule.sliders' page half (app/notebook/sliders.js) in real Chromium, its kernel half
+"""chainrule.sliders' page half (chainrule/notebook/sliders.js) in real Chromium, its kernel half
 the real Python widget: a slider's move sends the values, the kernel's numbers are written
 into the same SVG in place, a domain error dims the picture and says why."""
 
@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page
 
 import chainrule
-from app.notebook.widget import ESM, slider_range
+from chainrule.notebook.widget import ESM, slider_range
 
 ROOT = Path(__file__).resolve().parents[2]
 

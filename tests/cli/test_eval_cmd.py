@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from chainrule.cli import main
 from tests.support.script import chainrule
 
 
@@ -114,5 +114,5 @@ def test_console_script_and_help() -> None:
     for words in ("-f FILE", "NAME=VALUE", "--json", "chainrule eval -- '-x^2' x=3"):
         assert words in result.stdout
     top = chainrule("--help")
-    for command in ("eval", "serve"):
+    for command in ("eval", "render", "grade", "optimize"):
         assert command in top.stdout

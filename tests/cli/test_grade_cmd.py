@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.cli import main
-from app.web.main import create_app
+from app.main import create_app
+from chainrule.cli import main
 from tests.grading.results_specs import gradescope_errors, prairielearn_errors
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -265,10 +265,10 @@ def test_grade_imports_neither_the_web_stack_nor_numpy(tmp_path: Path) -> None:
     problem = write(tmp_path, "problem.json", QUESTIONS)
     answers = write(tmp_path, "a.json", [{"name": "e", "answer": 6}])
     code = (
-        "import sys; from app.cli import main; main(['grade', sys.argv[1], sys.argv[2]]); "
+        "import sys; from chainrule.cli import main; main(['grade', sys.argv[1], sys.argv[2]]); "
         "heavy = {'fastapi', 'starlette', 'pydantic', 'numpy', 'graphviz', 'jinja2', 'uvicorn'}; "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy "
-        "or m.startswith(('app.web', 'app.train', 'app.render'))); print(bad)"
+        "or m.startswith(('app', 'chainrule.train', 'chainrule.render'))); print(bad)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, problem, answers],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from chainrule.cli import main
 from tests.support.script import chainrule
 
 SVG = "{http://www.w3.org/2000/svg}"

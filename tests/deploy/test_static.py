@@ -107,7 +107,7 @@ def test_nginx_url_and_header_buffers_match_what_the_app_accepts_and_sends() -> 
     import re
 
     from app.config import Settings
-    from app.web.routes.pages import MAX_LOCATION
+    from app.routes.pages import MAX_LOCATION
 
     conf = (REPO / "deploy" / "nginx.conf").read_text()
     large = re.search(r"large_client_header_buffers (\d+) (\d+)k;", conf)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from app.engine import Value, topological_order
+from chainrule.engine import Value, topological_order
 
 
 def test_seed_figure_a_plus_b_times_b_plus_1() -> None:

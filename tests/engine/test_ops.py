@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from app.engine import EngineError, Value, apply, maximum, minimum, power
-from app.ops import OPS
+from chainrule.engine import EngineError, Value, apply, maximum, minimum, power
+from chainrule.ops import OPS
 
 UnaryOp = Callable[[Value], Value]
 
@@ -178,7 +178,7 @@ def test_power_slope_at_zero(b: float, slope: float) -> None:
     assert x.grad == slope
 
 
-# The op table (app/ops.py): every operation in it is built by the engine, named as the
+# The op table (chainrule/ops.py): every operation in it is built by the engine, named as the
 # table names it, and has a row in the tables above (a new op fails here until it has one).
 @pytest.mark.parametrize("name", sorted(OPS))
 def test_every_op_of_the_table_has_a_value_and_slopes_matching_finite_differences(

@@ -12,7 +12,7 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from app.build import EvalError, evaluate
+from chainrule.build import EvalError, evaluate
 from tests.support.budget import default_budget
 
 NAMES = ("x", "y", "z")

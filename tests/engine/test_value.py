@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.engine import EngineError, Value
-from app.ops import ALIAS, CALL, CONSTANT, INPUT, is_alias, is_call, is_constant, is_input
+from chainrule.engine import EngineError, Value
+from chainrule.ops import ALIAS, CALL, CONSTANT, INPUT, is_alias, is_call, is_constant, is_input
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ def chainrule_command(tmp_path: Path) -> str:
     wrapper = tmp_path / "chainrule"
     wrapper.write_text(
         f'#!/bin/sh\ncd "{ROOT}" && exec "{sys.executable}" -c '
-        '"import sys; from app.cli import main; sys.exit(main())" "$@"\n'
+        '"import sys; from chainrule.cli import main; sys.exit(main())" "$@"\n'
     )
     wrapper.chmod(0o755)
     return str(wrapper)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.build import evaluate
-from app.engine import topological_order
-from app.grading import Answer, Grader, Options, Problem
+from chainrule.build import evaluate
+from chainrule.engine import topological_order
+from chainrule.grading import Answer, Grader, Options, Problem
 from tests.support.budget import default_budget
 
 BINARY = ["+", "-", "*"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.build import EvalError, MissingValuesError
-from app.grading import Answer, Grader, GradingError, Problem
-from app.grading.questions import merge
-from app.lang import ParseError
+from chainrule.build import EvalError, MissingValuesError
+from chainrule.grading import Answer, Grader, GradingError, Problem
+from chainrule.grading.questions import merge
+from chainrule.lang import ParseError
 from tests.support.budget import default_budget
 
 SEED = "c = a + b\nd = b + 1\ne = c * d"

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from app.grading import Answer, Grader, Problem
-from app.grading.formats import gradescope, prairielearn
+from chainrule.grading import Answer, Grader, Problem
+from chainrule.grading.formats import gradescope, prairielearn
 from tests.grading.results_specs import gradescope_errors, prairielearn_errors
 from tests.support.budget import default_budget
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.grading import Answer, Grader, Options, Problem
+from chainrule.grading import Answer, Grader, Options, Problem
 from tests.support.budget import default_budget
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.grading import Answer, Grader, Options, Problem, Result
+from chainrule.grading import Answer, Grader, Options, Problem, Result
 from tests.support.budget import default_budget
 
 SEED = "c = a + b\nd = b + 1\ne = c * d"

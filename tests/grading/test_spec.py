@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.grading import spec
+from chainrule.grading import spec
 
 GOOD = {"expression": "e = a * b", "values": {"a": 2, "b": 3}}
 

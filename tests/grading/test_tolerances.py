@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.grading import Answer, Grader, Options, Problem
+from chainrule.grading import Answer, Grader, Options, Problem
 from tests.support.budget import default_budget
 
 # want = 4 (d(x^2)/dx at x = 2); rtol·|want| + atol = 0.25·4 + 0.5 = 1.5, exact in binary.

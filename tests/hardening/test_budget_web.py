@@ -13,11 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.concurrency import run_in_threadpool
 
+from app import services as web_services
 from app.config import Settings
-from app.lang import DEFAULT_LIMITS, ParseError
-from app.web import services as web_services
-from app.web.main import create_app
-from app.web.parse_cache import ParseCache
+from app.main import create_app
+from app.parse_cache import ParseCache
+from chainrule.lang import DEFAULT_LIMITS, ParseError
 from tests.support.server import running_server
 
 NORMAL: dict[str, Any] = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}}
@@ -97,7 +97,7 @@ def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
 ) -> None:
     moved: list[str] = []
     sending: list[str] = []
-    real = run_in_threadpool  # what app.web.services calls; the spy stands in for it there
+    real = run_in_threadpool  # what app.services calls; the spy stands in for it there
 
     async def spy(func: Any, *args: Any) -> Any:
         moved.append(sending[-1])

@@ -10,12 +10,12 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.budget import Budget, BudgetExceeded
-from app.build import Built, EvalError, MissingValuesError, evaluate
 from app.config import Settings
-from app.lang import SourceError
-from app.ops import CALLS, OPS
-from app.web.main import create_app
+from app.main import create_app
+from chainrule.budget import Budget, BudgetExceeded
+from chainrule.build import Built, EvalError, MissingValuesError, evaluate
+from chainrule.lang import SourceError
+from chainrule.ops import CALLS, OPS
 
 NAMES = ("a", "b", "w1", "x_2")
 ATOMS = st.sampled_from(NAMES) | st.sampled_from(["0", "1", "2.5", "1e-3", ".5", "3"])

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.budget import NODES, REBUILDS, Budget, BudgetExceeded, BudgetLimits
-from app.grading import Answer, Grader, Options, Problem
-from app.grading.sampling import ATTEMPTS_PER_SAMPLE
-from app.web.main import create_app
+from app.main import create_app
+from chainrule.budget import NODES, REBUILDS, Budget, BudgetExceeded, BudgetLimits
+from chainrule.grading import Answer, Grader, Options, Problem
+from chainrule.grading.sampling import ATTEMPTS_PER_SAMPLE
 from tests.support.budget import default_budget
 
 SEED: dict[str, Any] = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}}

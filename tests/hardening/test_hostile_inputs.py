@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.web.main import create_app
+from app.main import create_app
 
 NORMAL = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}}
 SECONDS = 10.0  # generous: a case that takes this long is a hang, not a slow answer

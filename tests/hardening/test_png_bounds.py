@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.budget import DEFAULT_BUDGET_LIMITS, DOT_MEMORY, Budget, BudgetLimits
-from app.build import evaluate
 from app.config import Settings
-from app.graph import export_graph
-from app.render import DotOptions, Renderer, RenderError, to_dot
-from app.web.main import create_app
+from app.main import create_app
+from chainrule.budget import DEFAULT_BUDGET_LIMITS, DOT_MEMORY, Budget, BudgetLimits
+from chainrule.build import evaluate
+from chainrule.graph import export_graph
+from chainrule.render import DotOptions, Renderer, RenderError, to_dot
 from tests.browser.programs import chain
 from tests.support.budget import default_budget, unhurried
 
@@ -102,7 +102,7 @@ def test_the_dot_child_of_the_chain_png_stays_small() -> None:
     script = (
         "import json, resource, struct\n"
         "from tests.hardening.test_png_bounds import chain_dot\n"
-        "from app.render import Renderer\n"
+        "from chainrule.render import Renderer\n"
         "from tests.support.budget import unhurried\n"
         "dot, n = chain_dot()\n"
         "png = Renderer(timeout=60, cache_size=4).png(dot, n, unhurried())\n"
@@ -119,7 +119,7 @@ def test_the_dot_child_of_the_chain_png_stays_small() -> None:
 
 
 def test_the_cli_uses_the_budget_s_dot_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.cli import render_cmd
+    from chainrule.cli import render_cmd
 
     seen: dict[str, float] = {}
 

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.web.main import create_app
+from app.main import create_app
 
 ROUTES = ["/", "/export/graph.png", "/export/graph.dot", "/export/graph.json", "/api/graph.svg"]
 DRAWN = {"/export/graph.png", "/api/graph.svg"}  # laid out by Graphviz's dot

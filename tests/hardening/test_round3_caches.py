@@ -10,12 +10,12 @@ import tracemalloc
 
 import pytest
 
-from app.build import evaluate
-from app.graph import export_graph
-from app.held import held_bytes
-from app.lang import DEFAULT_LIMITS, parse
-from app.render import Renderer, to_dot
-from app.web.parse_cache import ParseCache
+from app.parse_cache import ParseCache
+from chainrule.build import evaluate
+from chainrule.graph import export_graph
+from chainrule.held import held_bytes
+from chainrule.lang import DEFAULT_LIMITS, parse
+from chainrule.render import Renderer, to_dot
 from tests.support.budget import default_budget, unhurried
 
 KIB = 1024

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.cli import main
-from app.grading import Answer, Grader, Options, Problem
-from app.grading.formats import gradescope
-from app.web.main import create_app
+from app.main import create_app
+from chainrule.cli import main
+from chainrule.grading import Answer, Grader, Options, Problem
+from chainrule.grading.formats import gradescope
 from tests.support.budget import default_budget
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,7 +108,7 @@ def test_an_unexpected_failure_still_writes_the_results(
     def broken(*_: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("app.cli.grade_cmd.render", broken)
+    monkeypatch.setattr("chainrule.cli.grade_cmd.render", broken)
     out = tmp_path / "out.json"
     args = ["grade", "--format", "prairielearn", "-o", str(out)]
     status = main([*args, str(tmp_path / "problem.json"), str(tmp_path / "answers.json")])

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.cli import main
-from app.web.main import create_app
+from app.main import create_app
+from chainrule.cli import main
 from tests.support.server import running_server
 
 

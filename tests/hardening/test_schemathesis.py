@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from app.config import Settings
-from app.web.main import create_app
+from app.main import create_app
 
 # Every operation, drawings included, over many generated requests: tens of seconds.
 pytestmark = [pytest.mark.slow, pytest.mark.graphviz]

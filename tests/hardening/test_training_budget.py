@@ -17,13 +17,13 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.budget import BYTES, TAPE, WALL, Budget, BudgetExceeded, BudgetLimits
 from app.config import Settings
-from app.lang import parse
-from app.train.loop import TrainingProblem, prepare, train
-from app.train.optimizer import TrainConfig
-from app.train.tape import Tape
-from app.web.main import create_app
+from app.main import create_app
+from chainrule.budget import BYTES, TAPE, WALL, Budget, BudgetExceeded, BudgetLimits
+from chainrule.lang import parse
+from chainrule.train.loop import TrainingProblem, prepare, train
+from chainrule.train.optimizer import TrainConfig
+from chainrule.train.tape import Tape
 
 UNLIMITED = BudgetLimits(tape_work=10**15, bytes=10**12, wall_seconds=3600.0)
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.lang import Limits, ParseError, parse
+from chainrule.lang import Limits, ParseError, parse
 
 ERRORS = [
     # source, "line:column", words in the message, kind

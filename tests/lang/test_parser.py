@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.lang import parse, program_sexpr
-from app.lang.tokens import Tok, tokenize
+from chainrule.lang import parse, program_sexpr
+from chainrule.lang.tokens import Tok, tokenize
 
 TREES = [
     # numbers and names

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import chainrule
-from app.notebook.drawing import options
-from app.notebook.magic import chainrule_cell
+from chainrule.notebook.drawing import options
+from chainrule.notebook.magic import chainrule_cell
 from tests.notebook.engines import Tiny
 
 ROOT = Path(__file__).resolve().parents[2]

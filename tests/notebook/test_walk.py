@@ -12,10 +12,10 @@ import pytest
 from micrograd.engine import Value as Micro
 
 import chainrule
-from app.budget import Budget, BudgetExceeded, BudgetLimits
-from app.notebook.learner_ops import op_of
-from app.notebook.order import NotANode
-from app.notebook.walk import walk
+from chainrule.budget import Budget, BudgetExceeded, BudgetLimits
+from chainrule.notebook.learner_ops import op_of
+from chainrule.notebook.order import NotANode
+from chainrule.notebook.walk import walk
 from tests.notebook.engines import Ordered, Recursive, Tiny, backprop
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import chainrule
-from app.notebook.widget import slider_range
+from chainrule.notebook.widget import slider_range
 
 pytestmark = pytest.mark.graphviz
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.budget import DRAW, Budget, BudgetExceeded, BudgetLimits
-from app.build import evaluate
-from app.graph import Graph, export_graph
-from app.lang import Limits
-from app.render import DotOptions, GraphTooLarge, Renderer, RenderError, drawn_count, to_dot
-from app.render import dot as dot_module
+from chainrule.budget import DRAW, Budget, BudgetExceeded, BudgetLimits
+from chainrule.build import evaluate
+from chainrule.graph import Graph, export_graph
+from chainrule.lang import Limits
+from chainrule.render import DotOptions, GraphTooLarge, Renderer, RenderError, drawn_count, to_dot
+from chainrule.render import dot as dot_module
 from tests.render.test_web_drawing import nested
 from tests.support.budget import default_budget
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from app.build import evaluate
-from app.graph import Graph, GraphEdge, GraphNode, export_graph
-from app.render import (
+from chainrule.build import evaluate
+from chainrule.graph import Graph, GraphEdge, GraphNode, export_graph
+from chainrule.render import (
     DotOptions,
     Renderer,
     fmt,

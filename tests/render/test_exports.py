@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.cli import main
 from app.config import Settings
-from app.render.bitmap import png_pixels
-from app.web.main import create_app
+from app.main import create_app
+from chainrule.cli import main
+from chainrule.render.bitmap import png_pixels
 
 pytestmark = pytest.mark.graphviz
 SEED = {"expression": "(a+b)*(b+1)", "a": "2", "b": "1"}

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from app.build import evaluate
-from app.graph import export_graph
-from app.render import DotGate, RenderBusy, Renderer, to_dot, usable_cpus
-from app.render.gate import default_gate
+from chainrule.build import evaluate
+from chainrule.graph import export_graph
+from chainrule.render import DotGate, RenderBusy, Renderer, to_dot, usable_cpus
+from chainrule.render.gate import default_gate
 from tests.support.budget import default_budget, unhurried
 
 DOT = to_dot(
@@ -106,9 +106,9 @@ def test_every_kind_of_drawing_passes_the_same_gate(
 def test_svg_is_laid_out_by_a_lean_dot_and_png_by_the_full_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from graphviz.backend import execute  # the module app.render.renderer runs dot through
+    from graphviz.backend import execute  # the module chainrule.render.renderer runs dot through
 
-    from app.render import lean, renderer
+    from chainrule.render import lean, renderer
 
     folder = lean.lean_plugins()
     assert folder is not None  # graphviz is installed here: the lean plugin folder exists

@@ -8,10 +8,10 @@ from typing import Any, cast
 
 import pytest
 
-from app.build import evaluate
-from app.graph import Graph, export_graph, graph_to_json
-from app.render import DotOptions, Renderer, to_dot
-from app.render.slots import slim, split
+from chainrule.build import evaluate
+from chainrule.graph import Graph, export_graph, graph_to_json
+from chainrule.render import DotOptions, Renderer, to_dot
+from chainrule.render.slots import slim, split
 from tests.support.budget import default_budget, unhurried
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from app.build import evaluate
-from app.graph import export_graph, fmt
-from app.render import DotOptions, Renderer, to_dot
-from app.render.size import resolve_level
-from app.units import build_units
+from chainrule.build import evaluate
+from chainrule.graph import export_graph, fmt
+from chainrule.render import DotOptions, Renderer, to_dot
+from chainrule.render.size import resolve_level
+from chainrule.units import build_units
 from tests.browser.programs import mlp, neurons, rnn, shared_chain, wide_program
 from tests.support.budget import default_budget, unhurried
 

@@ -13,7 +13,14 @@ from typing import Any, TypeVar
 
 import pytest
 
-from app.render import GraphTooLarge, Renderer, RenderError, RenderTimeout, graphviz_version, to_dot
+from chainrule.render import (
+    GraphTooLarge,
+    Renderer,
+    RenderError,
+    RenderTimeout,
+    graphviz_version,
+    to_dot,
+)
 from tests.render.test_dot import P3, SEED, chain, graph_of
 from tests.support.budget import default_budget, unhurried
 

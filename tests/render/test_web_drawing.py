@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.render import DotGate
-from app.web.main import create_app
+from app.main import create_app
+from chainrule.render import DotGate
 
 
 def nested(depth: int = 10) -> str:

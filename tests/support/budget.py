@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.budget import DEFAULT_BUDGET_LIMITS, Budget
+from chainrule.budget import DEFAULT_BUDGET_LIMITS, Budget
 
 
 def default_budget() -> Budget:

@@ -26,7 +26,7 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(env: dict[str, str] | None = None, workers: int = 1) -> Iterator[str]:
-    """Run `uvicorn --factory app.web.main:create_app`; yield its base URL; stop it by PID."""
+    """Run `uvicorn --factory app.main:create_app`; yield its base URL; stop it by PID."""
     with running_process(env, workers) as (base, _pid):
         yield base
 
@@ -38,7 +38,7 @@ def running_process(
     """running_server, yielding (base URL, the uvicorn process's PID) (bench/abuse.py reads
     its memory)."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "--factory", "app.web.main:create_app"]
+    command = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     command += ["--workers", str(workers)]
     environment = {**os.environ, "CHAINRULE_ACCESS_LOG": "false", **(env or {})}

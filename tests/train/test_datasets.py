@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from app.lang import parse
-from app.train.datasets import DATASETS, get_dataset, parse_csv
+from chainrule.lang import parse
+from chainrule.train.datasets import DATASETS, get_dataset, parse_csv
 
 
 def test_sin_is_2000_points_on_minus_pi_to_pi() -> None:

@@ -5,11 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.build import evaluate
-from app.lang import parse
-from app.train.curves import curve_params, write_curve
-from app.train.datasets import DATASETS, get_dataset
-from app.train.network import NetworkError, NetworkSpec, init_names, init_params, write_program
+from chainrule.build import evaluate
+from chainrule.lang import parse
+from chainrule.train.curves import curve_params, write_curve
+from chainrule.train.datasets import DATASETS, get_dataset
+from chainrule.train.network import (
+    NetworkError,
+    NetworkSpec,
+    init_names,
+    init_params,
+    write_program,
+)
 from tests.support.budget import default_budget
 
 PLANE = ["moons", "circles", "xor", "spirals", "blobs"]

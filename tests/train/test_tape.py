@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.build import build, evaluate
-from app.engine import EngineError
-from app.lang import parse
-from app.ops import OPS, Op
-from app.train.compiler import compile_tape
+from chainrule.build import build, evaluate
+from chainrule.engine import EngineError
+from chainrule.lang import parse
+from chainrule.ops import OPS, Op
+from chainrule.train.compiler import compile_tape
 from tests.support.budget import default_budget
 
 INPUTS = ("a", "b", "x")

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from app.ops import OPS, Undefined, power_rule
-from app.train.tape_ops import Rule, backward_rule, forward_rule
+from chainrule.ops import OPS, Undefined, power_rule
+from chainrule.train.tape_ops import Rule, backward_rule, forward_rule
 
 TINY = 5e-324  # the smallest subnormal
 NORMAL = 2.2250738585072014e-308  # the smallest normal float

@@ -8,12 +8,12 @@ import random
 import numpy as np
 import pytest
 
-from app.budget import Budget, BudgetExceeded, BudgetLimits
-from app.build import MissingValuesError
-from app.lang import parse
-from app.train.datasets import noisy_line, sine
-from app.train.loop import TrainingProblem, prepare, train
-from app.train.optimizer import TrainConfig, TrainingError
+from chainrule.budget import Budget, BudgetExceeded, BudgetLimits
+from chainrule.build import MissingValuesError
+from chainrule.lang import parse
+from chainrule.train.datasets import noisy_line, sine
+from chainrule.train.loop import TrainingProblem, prepare, train
+from chainrule.train.optimizer import TrainConfig, TrainingError
 from tests.support.budget import default_budget
 
 SEED_PRINTED_W = 6.984187710500422  # the Scalar notebook's w after 100 epochs

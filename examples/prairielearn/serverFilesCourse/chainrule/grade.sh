@@ -35,7 +35,7 @@ run() {
   [ -n "$python" ] || fail "no Python >= 3.11 in the grader image"
   wheels=("$here"/chainrule-*.whl)
   [ -f "${wheels[0]}" ] || fail "no chainrule-*.whl in $here (run install.sh)"
-  PYTHONPATH="${wheels[0]}" "$python" -m app.cli "$@"
+  PYTHONPATH="${wheels[0]}" "$python" -m chainrule.cli "$@"
 }
 
 params=()

@@ -1,0 +1,84 @@
+"""HTTP details uvicorn leaves to the application: HEAD on every GET route, and a
+deadline for reading a request body (a slow client cannot hold a worker's request open)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import closing_reply
+from chainrule.errors import request_timeout
+
+
+class HeadAsGet:
+    """Answer HEAD like GET without the body (FastAPI routes declare GET only)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run a HEAD request as GET and drop the body bytes it sends."""
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
+class ReadTimeout(Exception):
+    """The client sent no part of its body for longer than the read timeout."""
+
+
+class BodyReadTimeout:
+    """Answer 408 when a client stops sending its request body for `timeout` seconds."""
+
+    def __init__(self, app: ASGIApp, timeout: float) -> None:
+        self.app = app
+        self.timeout = timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on with a receive() that gives up after the timeout."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        timed_out = False
+        body_done = False
+
+        async def timed_receive() -> Message:
+            nonlocal timed_out, body_done
+            if body_done:  # after the body only a disconnect can come: wait as long as it takes
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout)
+            except TimeoutError:
+                timed_out = True
+                raise ReadTimeout from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
+
+        async def replacing_send(message: Message) -> None:
+            # Whatever the app answers to a body that stopped coming (FastAPI says 400,
+            # "error parsing the body"), the client is told the truth: 408.
+            if not timed_out:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                for ours in self._timeout_response():
+                    await send(ours)
+
+        try:
+            await self.app(scope, timed_receive, replacing_send)
+        except ReadTimeout:
+            for ours in self._timeout_response():
+                await send(ours)
+
+    def _timeout_response(self) -> tuple[Message, Message]:
+        return closing_reply(request_timeout(self.timeout))

@@ -1,1 +1,0 @@
-"""The web layer: the only part of chainrule that knows HTTP."""

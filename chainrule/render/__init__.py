@@ -1,0 +1,28 @@
+"""Render: Graph to DOT text to SVG/PNG through graphviz (the only module that knows it)."""
+
+from chainrule.gate import usable_cpus
+from chainrule.graph import fmt
+from chainrule.render.dot import to_dot
+from chainrule.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
+from chainrule.render.gate import DotGate, default_gate
+from chainrule.render.renderer import Renderer, graphviz_version
+from chainrule.render.size import Dot, check_drawable, drawn_count
+from chainrule.render.style import DotOptions
+
+__all__ = [
+    "Dot",
+    "DotGate",
+    "DotOptions",
+    "GraphTooLarge",
+    "RenderBusy",
+    "RenderError",
+    "RenderTimeout",
+    "Renderer",
+    "check_drawable",
+    "default_gate",
+    "drawn_count",
+    "fmt",
+    "graphviz_version",
+    "to_dot",
+    "usable_cpus",
+]

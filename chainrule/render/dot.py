@@ -1,0 +1,225 @@
+"""DOT text for a Graph: value nodes, op nodes (or the compact drawing), edges, clusters.
+
+User text (names, labels) only enters HTML-like labels through `html_text`, and node ids
+must be plain (`[A-Za-z0-9_-]+`), so no name can inject DOT or SVG markup. The output
+depends only on the graph and the options: the same program gives the same bytes. Building
+it is linear in the graph, and the drawing ceiling (the budget's DRAW resource) is checked
+before anything is built.
+
+The SVG contract with the browser (static/js/drawing.js relies on it; tests/test_render.py
+checks it):
+
+- Numbers: `value_text = fmt(value, precision)`, `grad_text = fmt(grad, precision)`
+  (`chainrule.graph.fmt`: significant digits, compact exponent, "0", "inf", "-inf", "nan").
+  POST /api/evaluate gives every node its `value_text` and `grad_text` at the request's
+  precision: exactly the strings drawn.
+- Each value node is `<g id="nK" class="node value KIND ...">`; a dashed copy drawn near a
+  far-away user is `<g id="nK-copy-eI" class="... copy copy-of-nK">`, same rules.
+- The LAST FOUR `<text>` elements of that group are exactly `value`, value_text, `grad`,
+  grad_text, in document order (earlier ones: the bold name, and in the compact drawing the
+  operation). Both numbers are in fixed-width, left-aligned fields sized for the
+  precision, so the layout depends only on the structure and the options, never on the
+  values: replacing the text content of those two elements is a complete update.
+- Classic drawing: a value node per Value and an op node `g#op-nK` per operation.
+  Compact drawing (`compact=True`, or "auto" above COMPACT_ABOVE operations): no op nodes;
+  the operation is written in the value node and edges go from input to value node.
+- Edge labels (local gradients) and call clusters' labels also hold numbers in fixed
+  fields (re-labelled on the server), outside this contract.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chainrule.budget import Budget
+from chainrule.graph import Graph, GraphEdge, GraphNode, fmt
+from chainrule.ops import OPS
+from chainrule.render.far import FAR_SPAN, comment
+from chainrule.render.size import (
+    Dot,
+    check_drawable,
+    count,
+    is_compact,
+    resolve_level,
+    resolve_rankdir,
+    shown_nodes,
+)
+from chainrule.render.style import (
+    DotOptions,
+    html_text,
+    legend_lines,
+    op_node,
+    slot,
+    style_key,
+    value_node,
+)
+from chainrule.render.units import lines_dot
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
+_INFIX = {op.symbol for op in OPS.values() if op.infix}
+_PLAIN = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
+
+
+def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -> Dot:
+    """Return DOT text drawing the graph (deterministic; all user text escaped), with the
+    count of nodes it draws (`Dot.nodes`, what the Renderer checks).
+
+    Raises GraphTooLarge, before building anything, when the drawing is over the request's
+    budget (its DRAW nodes).
+    """
+    opts = options or DotOptions()
+    if resolve_level(graph, opts) == "lines":
+        labels = {n.id: n.label for n in graph.nodes}
+        _fold_constants(graph, {n.id: n for n in graph.nodes}, labels)
+        return lines_dot(graph, opts, opts.expand, budget, labels)
+    shown_list = shown_nodes(graph, opts)
+    compact = is_compact(shown_list, opts)
+    size = count(shown_list, opts, compact)
+    check_drawable(size, budget)
+    for node in graph.nodes:
+        if not _SAFE_ID.fullmatch(node.id):
+            raise ValueError(f"node id {node.id!r} is not plain ([A-Za-z0-9_-]+)")
+    by_id = {n.id: n for n in graph.nodes}
+    expanded = {n.group for n in graph.nodes if n.group is not None} if opts.expand_calls else set()
+    shown = {n.id for n in shown_list}
+    labels = {n.id: n.label for n in graph.nodes}
+    if not opts.constants:
+        _fold_constants(graph, by_id, labels)
+    lines = [
+        "digraph chainrule {",
+        f'graph [rankdir={resolve_rankdir(graph, opts)} fontname="Helvetica" '
+        "nodesep=0.25 ranksep=0.35 newrank=true]",
+        'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
+        'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
+    ]
+    lines += _node_lines(graph, shown_list, expanded, labels, opts, compact)
+    depth = _depths(graph)
+    far: list[tuple[str, str, str]] = []
+    for i, e in enumerate(graph.edges):
+        if e.source not in shown or e.target not in shown:
+            continue
+        if e.kind == "input" and e.target not in expanded:
+            label, source = _edge_label(e, by_id, opts), e.source
+            span = depth[e.target] - depth[e.source]
+            if by_id[e.source].kind == "input" and span > FAR_SPAN and not opts.max_edge_span:
+                far.append((f"e{i}", e.source, e.target if compact else f"op-{e.target}"))
+                continue  # routed after the layout, beside the drawing
+            if opts.max_edge_span and span > opts.max_edge_span:
+                source = f"{e.source}-copy-e{i}"  # a long edge: draw its source again
+                op = "" if compact else None
+                lines.append(value_node(by_id[e.source], opts, copy=source, op=op))
+            target = e.target if compact else f"op-{e.target}"
+            lines.append(f'"{source}" -> "{target}" [id="e{i}" class="edge"{label}]')
+        elif e.kind == "bind" and by_id[e.target].group in expanded:
+            lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge bind" style=dashed]')
+        elif e.kind == "result" and e.target in expanded:
+            lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge result" style=dashed]')
+    if far:
+        lines.append(f"graph [{comment(far)}]")
+    if opts.legend:
+        lines += legend_lines({style_key(n) for n in shown_list}, op=not compact)
+    lines.append("}")
+    return Dot("\n".join(lines) + "\n", size)
+
+
+def _node_lines(
+    graph: Graph,
+    shown: list[GraphNode],
+    expanded: set[str],
+    labels: dict[str, str],
+    opts: DotOptions,
+    compact: bool,
+) -> list[str]:
+    """Value and op nodes; an expanded call's body nested in its own cluster."""
+    members: dict[str | None, list[GraphNode]] = {}
+    for n in shown:
+        members.setdefault(n.group, []).append(n)
+    children: dict[str | None, list[str]] = {}
+    for n in graph.nodes:
+        if n.id in expanded:
+            children.setdefault(n.group, []).append(n.id)
+    cluster_labels = _cluster_labels(graph, expanded, opts) if expanded else {}
+    lines: list[str] = []
+    stack: list[tuple[str | None, bool]] = [(None, False)]
+    while stack:
+        group, closing = stack.pop()
+        if closing:
+            lines.append("}")
+            continue
+        if group is not None:
+            lines += [f"subgraph cluster_{group} {{", cluster_labels[group]]
+            stack.append((group, True))
+        stack.extend((c, False) for c in reversed(children.get(group, [])))
+        for n in members.get(group, []):
+            is_op = not n.is_leaf and n.id not in expanded
+            if compact:
+                lines.append(value_node(n, opts, op=labels[n.id] if is_op else ""))
+                continue
+            lines.append(value_node(n, opts))
+            if is_op:
+                lines.append(op_node(n, labels[n.id]))
+                lines.append(f'"op-{n.id}" -> {n.id} [class="edge op"]')
+    return lines
+
+
+def _depths(graph: Graph) -> dict[str, int]:
+    """Return each node's level: 1 + the deepest of its inputs; a leaf (input, constant)
+    sits one level before its nearest user, where dot puts it, so only a leaf used far
+    apart gets copies (a constant used once never does)."""
+    depth = {n.id: 0 for n in graph.nodes}
+    fed: set[str] = set()
+    for e in graph.edges:  # sources come first (in an expanded body, levels are rough)
+        depth[e.target] = max(depth[e.target], depth[e.source] + 1)
+        fed.add(e.target)
+    home: dict[str, int] = {}
+    for e in graph.edges:
+        if e.source not in fed:
+            home[e.source] = min(home.get(e.source, depth[e.target]), depth[e.target] - 1)
+    return depth | home
+
+
+def _cluster_labels(graph: Graph, calls: set[str], opts: DotOptions) -> dict[str, str]:
+    """Return each expanded call's cluster attributes, its parameters found in one pass."""
+    by_id = {n.id: n for n in graph.nodes}
+    params: dict[str, list[str]] = {c: [] for c in calls}
+    for e in graph.edges:
+        if e.kind == "bind":
+            param = by_id[e.target]
+            if param.group in params:
+                params[param.group].append(param.name or "?")
+    out = by_id[graph.output].name or "out"
+    labels = {}
+    for call in calls:
+        node = by_id[call]
+        text = f"{node.label}({', '.join(params[call])}) · ∂{out}/∂{node.label} = "
+        grad = slot(fmt(node.grad, opts.precision), opts.precision, 10.0)
+        labels[call] = (
+            f'id="cluster-{call}" class="call" label=<{_PLAIN}<td>{html_text(text)}</td>'
+            f"{grad}</tr></table>> fontsize=10 "
+            'style="rounded,filled" fillcolor="#faf5ff" color="#a78bfa"'
+        )
+    return labels
+
+
+def _edge_label(edge: GraphEdge, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
+    if not opts.local_grads:
+        return ""
+    src, dst = by_id[edge.source].name, by_id[edge.target].name
+    value = slot(fmt(edge.local_grad, opts.precision), opts.precision, 9.0)
+    text = f"<td>{html_text(f'∂{dst}/∂{src} =')}</td>" if src and dst else ""
+    return f" label=<{_PLAIN}{text}{value}</tr></table>>"
+
+
+def _fold_constants(graph: Graph, by_id: dict[str, GraphNode], labels: dict[str, str]) -> None:
+    """Write hidden constants into op labels: `b + 1` gets an op node "+ 1"."""
+    slot_of: dict[str, int] = {}
+    for e in graph.edges:
+        if e.kind != "input":
+            continue
+        position = slot_of.get(e.target, 0)
+        slot_of[e.target] = position + 1
+        source = by_id[e.source]
+        if source.kind == "constant":
+            op, text = labels[e.target], fmt(source.value, 6)
+            left = position == 0 and op in _INFIX
+            labels[e.target] = f"{text} {op}" if left else f"{op} {text}"

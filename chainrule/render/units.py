@@ -1,0 +1,290 @@
+"""DOT text for the lines level: one box per unit (line or call), shared inputs once.
+
+Each unit is `<g id="nK" class="node value unit ...">` (nK: the node its line names), so
+the SVG contract holds: its last four texts are "value", value_text, "grad", grad_text.
+Inputs listed inside a unit come before, each as name, "value", V, "grad", G, in the order
+of the unit's `in_nJ` classes. An expanded unit is a cluster of its operations drawn as in
+the compact op-level picture (the same numbers), with edges from what it uses.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+from chainrule.budget import Budget
+from chainrule.graph import Graph, GraphNode, fmt
+from chainrule.render.arrange import OPEN_SIZE, arrange, roomiest
+from chainrule.render.far import comment
+from chainrule.render.size import Dot, check_drawable, fit_box
+from chainrule.render.style import (
+    GRAD_WORD,
+    LEGEND,
+    LEGEND_PT,
+    STYLES,
+    VALUE_WORD,
+    DotOptions,
+    field_width,
+    html_text,
+    legend_lines,
+    min_width,
+    slot,
+    style_key,
+    value_node,
+)
+from chainrule.units import Unit, Units, build_units
+
+TRUNK_USES = 5
+ROW = '<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
+
+
+def drawn_id(units: Units, expanded: set[str], nid: str) -> str:
+    """Return the id of the box that shows node nid at the lines level."""
+    owner = units.owner.get(nid, nid)
+    return nid if owner in expanded else owner
+
+
+def lines_count(units: Units, expanded: set[str]) -> int:
+    """Return how many nodes `dot` lays out for this lines-level picture."""
+    extra = sum(len(u.members) + len(u.inside) - 1 for u in units.units if u.id in expanded)
+    return len(units.units) + len(units.shared) + extra
+
+
+def _first_column(unit: Unit, by_id: dict[str, GraphNode]) -> tuple[list[str], int]:
+    names = [by_id[i].name or i for i in unit.inside]
+    return names, max(min_width(n, per_char=0.7) for n in [*names, unit.name])
+
+
+def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
+    """Return a unit's HTML-like label: name = formula, its inputs, then value and grad."""
+    node = by_id[unit.id]
+    p = precision
+    names, first = _first_column(unit, by_id)
+    if not unit.inside:  # no column of input names: the numbers start at the left edge
+        head = (
+            f'<tr><td colspan="4" align="left" width="{_head_width(unit)}">'
+            f"<b>{html_text(unit.name)}</b><i>&#160;= {html_text(unit.formula)}</i></td></tr>"
+        )
+        own = f"<tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
+        return ROW + head + own + f"{slot(fmt(node.grad, p), p)}</tr></table>"
+    rows = [
+        f'<tr><td align="left" width="{first}"><b>{html_text(unit.name)}</b></td>'
+        f'<td colspan="4" align="left" width="{min_width("= " + unit.formula)}">'
+        f"<i>= {html_text(unit.formula)}</i></td></tr>"
+    ]
+    for i, name in zip(unit.inside, names, strict=True):
+        leaf = by_id[i]
+        rows.append(
+            f'<tr><td align="left">{html_text(name)}</td>{VALUE_WORD}'
+            f"{slot(fmt(leaf.value, p), p)}{GRAD_WORD}{slot(fmt(leaf.grad, p), p)}</tr>"
+        )
+    rows.append(
+        f"<tr><td></td>{VALUE_WORD}{slot(fmt(node.value, p), p)}"
+        f"{GRAD_WORD}{slot(fmt(node.grad, p), p)}</tr>"
+    )
+    return ROW + "".join(rows) + "</table>"
+
+
+def _head_width(unit: Unit) -> int:
+    """The points of a unit's first row without inputs inside: bold name, " = formula"."""
+    return min_width(unit.name, per_char=0.7) + min_width("= " + unit.formula) - 2
+
+
+def unit_size(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> tuple[float, float]:
+    """Return the estimated (width, height) in points of a collapsed unit's box."""
+    numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
+    if not unit.inside:
+        return float(max(numbers, _head_width(unit)) + 8), 19.0 * 2
+    _, first = _first_column(unit, by_id)
+    width = first + max(numbers, min_width("= " + unit.formula)) + 16
+    return float(width), 19.0 * (2 + len(unit.inside)) + 10
+
+
+def shared_node(node: GraphNode, opts: DotOptions) -> str:
+    """Return the DOT line of an input used by several units: its name above its numbers."""
+    fill, style, pen = STYLES[style_key(node)]
+    p = opts.precision
+    label = (
+        f'{ROW}<tr><td colspan="4" align="left"><b>{html_text(node.name or node.id)}</b></td>'
+        f"</tr><tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
+        f"{slot(fmt(node.grad, p), p)}</tr></table>"
+    )
+    return (
+        f'"{node.id}" [id="{node.id}" class="value {node.kind} shared" shape=box '
+        f'style="filled{style}" fillcolor="{fill}" penwidth={pen} margin="0.06,0.03" '
+        f"label=<{label}>]"
+    )
+
+
+def shared_size(node: GraphNode, precision: int) -> tuple[float, float]:
+    """Return the estimated (width, height) in points of a shared input's box."""
+    numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
+    return float(max(numbers, min_width(node.name or "", per_char=0.7)) + 4), 36.0
+
+
+def unit_node(unit: Unit, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
+    """Return the DOT line of a collapsed unit."""
+    node = by_id[unit.id]
+    key = style_key(node)
+    fill, style, pen = STYLES[key]
+    css = " ".join(["value unit", "intermediate named" if key == "named" else key])
+    css += "".join(f" in_{i}" for i in unit.inside)
+    label = unit_label(unit, by_id, opts.precision)
+    return (
+        f'"{unit.id}" [id="{unit.id}" class="{css}" shape=box style="filled,rounded{style}" '
+        f'fillcolor="{fill}" penwidth={pen} margin="0.08,0.04" label=<{label}>]'
+    )
+
+
+def lines_dot(
+    graph: Graph,
+    opts: DotOptions,
+    expanded: Iterable[str],
+    budget: Budget,
+    labels: dict[str, str] | None = None,
+) -> Dot:
+    """Return DOT text of the lines-level picture (units collapsed unless in expanded)."""
+    units = build_units(graph)
+    open_ = {u for u in expanded if u in {x.id for x in units.units}}
+    bodies = call_bodies(graph, open_)
+    size = lines_count(units, open_) + sum(map(len, bodies.values()))
+    check_drawable(size, budget)
+    by_id = {n.id: n for n in graph.nodes}
+    labels = labels or {n.id: n.label for n in graph.nodes}
+    sizes = {
+        u.id: OPEN_SIZE if u.id in open_ else unit_size(u, by_id, opts.precision)
+        for u in units.units
+    }
+    shared = {i: shared_size(by_id[i], opts.precision) for i in units.shared}
+    fit = fit_box(opts)
+    layout = arrange(units, sizes, shared, opts.rankdir, fit)
+    lines = [
+        "digraph chainrule {",
+        f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
+        f"nodesep=0.2 ranksep={0.25 if layout.rows else 0.3} newrank=true"
+        + (" concentrate=true" if _many_uses(units) else "")
+        # wrapped rows keep their reading order: no second crossing-minimisation pass
+        + (" remincross=false mclimit=0.01]" if layout.rows else "]"),
+        'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
+        'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
+    ]
+    present = set()
+    for i in units.shared:
+        lines.append(shared_node(by_id[i], opts))
+        present.add(style_key(by_id[i]))
+    for unit in units.units:
+        present.add(style_key(by_id[unit.id]))
+        if unit.id not in open_:
+            lines.append(unit_node(unit, by_id, opts))
+            continue
+        lines.append(
+            f'subgraph "cluster_{unit.id}" {{ id="cluster-{unit.id}" class="unit-open" '
+            f"label=<{html_text(unit.name)} = {html_text(unit.formula)}> fontsize=11 "
+            'style="rounded,filled" fillcolor="#f8fafc" color="#64748b"'
+        )
+        for i in unit.inside:
+            lines.append(value_node(by_id[i], opts, op=""))
+        for m in unit.members:
+            lines.append(value_node(by_id[m], opts, op=labels[m]))
+        for n in bodies.get(unit.id, []):  # an open call: its body's operations
+            lines.append(value_node(n, opts, op=labels[n.id] if n.op else ""))
+        lines.append("}")
+    row_of = {b: k for k, r in enumerate(layout.rows) for b in r}
+    far: list[tuple[str, str, str]] = []
+    lines += _edges(graph, units, open_, bodies, by_id, row_of, far)
+    lines += _body_edges(graph, units, open_, bodies, by_id)
+    if far:
+        lines.append(f"graph [{comment(far, rows=True)}]")
+    rows = [list(r) for r in layout.rows]
+    if opts.legend:
+        lines += legend_lines(present, op=False)
+        if rows:
+            boxes = {**sizes, **shared}
+            rows[roomiest(rows, boxes, legend_width(present), fit[0])].append("legend-key")
+    for row in rows:  # a wrapped layout: each row one rank, read left to right
+        lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
+        lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(row)]
+    for above, below in itertools.pairwise(rows):
+        lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=1000]')  # left-aligned
+    lines.append("}")
+    return Dot("\n".join(lines) + "\n", size)
+
+
+def legend_width(present: set[str]) -> float:
+    """Return the estimated width in points of the legend of these styles (no op)."""
+    keys = [k for k in LEGEND if k in present]
+    return float(sum(min_width(k, LEGEND_PT) + 14 for k in keys) + 3 * (len(keys) + 1))
+
+
+def _many_uses(units: Units) -> bool:
+    """True when an input has TRUNK_USES uses or more: its edges run as one trunk, then
+    split (a picture narrower by the loops that edges would make around the rows)."""
+    uses: dict[str, int] = {}
+    for source, _, _ in units.edges:
+        uses[source] = uses.get(source, 0) + 1
+    return any(uses.get(i, 0) >= TRUNK_USES for i in units.shared)
+
+
+def _edges(
+    graph: Graph,
+    units: Units,
+    open_: set[str],
+    bodies: dict[str, list[GraphNode]],
+    by_id: dict[str, GraphNode],
+    row_of: dict[str, int],
+    far: list[tuple[str, str, str]],
+) -> list[str]:
+    """One edge per (drawn source, drawn target) pair: `u-nS-nT`; in a drawing wrapped into
+    rows, one between rows not next to each other is left to far.route (added to far)."""
+    seen: set[tuple[str, str]] = set()
+    lines = []
+    for e in graph.edges:
+        if e.kind != "input":
+            continue
+        src, dst = by_id[e.source], by_id[e.target]
+        if src.group is not None or dst.group is not None or src.kind == "constant":
+            continue
+        if e.target in bodies:
+            continue  # an open call with its body drawn: its arguments bind to parameters
+        a, b = drawn_id(units, open_, e.source), drawn_id(units, open_, e.target)
+        if a == b or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        if a in row_of and b in row_of and abs(row_of[a] - row_of[b]) > 1:
+            far.append((f"u-{a}-{b}", a, b))
+            continue
+        # wrapped: the rows' left alignment decides where boxes go, not the edges
+        lines.append(f'"{a}" -> "{b}" [id="u-{a}-{b}" class="edge"{" weight=0" if row_of else ""}]')
+    return lines
+
+
+def call_bodies(graph: Graph, open_: set[str]) -> dict[str, list[GraphNode]]:
+    """Return the body nodes (constants folded away) of each open call exported with one."""
+    bodies: dict[str, list[GraphNode]] = {}
+    for n in graph.nodes:
+        if n.group in open_ and n.kind != "constant":
+            bodies.setdefault(n.group, []).append(n)
+    return bodies
+
+
+def _body_edges(
+    graph: Graph,
+    units: Units,
+    open_: set[str],
+    bodies: dict[str, list[GraphNode]],
+    by_id: dict[str, GraphNode],
+) -> list[str]:
+    """An open call's body: its own edges, each argument to its parameter (dashed, as at
+    the op level), and its result to the call."""
+    inner = {n.id for body in bodies.values() for n in body}
+    lines = []
+    for i, e in enumerate(graph.edges):
+        if e.kind == "input" and e.source in inner and e.target in inner:
+            lines.append(f'"{e.source}" -> "{e.target}" [id="e{i}" class="edge"]')
+        elif e.kind == "bind" and e.target in inner and by_id[e.source].kind != "constant":
+            a = drawn_id(units, open_, e.source)
+            lines.append(f'"{a}" -> "{e.target}" [id="e{i}" class="edge bind" style=dashed]')
+        elif e.kind == "result" and e.source in inner:
+            style = 'class="edge result" style=dashed'
+            lines.append(f'"{e.source}" -> "{e.target}" [id="e{i}" {style}]')
+    return lines
