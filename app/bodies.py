@@ -1,7 +1,7 @@
 """JSON request bodies read within the parse-cost limit, decoded and validated off the loop.
 
 The API routers use `BoundedJSONRoute` (FastAPI's custom route class): its request's
-`json()` scans the raw body for depth and item count (chainrule/jsonread.py) before decoding.
+`json()` scans the raw body for depth and item count (chainrule/json_reader.py) before decoding.
 A large body is decoded and validated against the route's body model on a worker thread:
 the model instance goes on to FastAPI (which passes an instance of its own model through
 unchanged), and an invalid body is answered with its first MAX_ERRORS errors and their
@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from chainrule.errors import MAX_ERRORS, body_too_complex, invalid_request
-from chainrule.jsonread import (
+from chainrule.json_reader import (
     DEFAULT_JSON_LIMITS,
     JSONLimits,
     JSONNumberError,

@@ -49,7 +49,7 @@ TABLE: dict[str, library.Row] = {
 # The service's exception classes that never become an answer themselves, and why.
 NOT_ANSWERS: dict[str, str] = {
     **library.NOT_ANSWERS,
-    "app.protocol.ReadTimeout": "the read-timeout middleware answers request_timeout()",
+    "app.http_deadlines.ReadTimeout": "the read-timeout middleware answers request_timeout()",
 }
 
 

@@ -9,8 +9,8 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.config import Settings, get_settings
 from app.errors import install_error_handlers
+from app.http_deadlines import BodyReadTimeout, HeadAsGet
 from app.middleware import AccessLog, BodySizeLimit, SecurityHeaders
-from app.protocol import BodyReadTimeout, HeadAsGet
 from app.routes import docs, evaluate, examples, grade, graph, health, live, optimize, pages
 from app.schemas.common import PROBLEM_RESPONSES
 from app.schemas.service import VERSION

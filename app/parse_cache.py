@@ -5,15 +5,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from chainrule.held import ENTRY_OVERHEAD, held_bytes
 from chainrule.lang import Limits, Program, parse
+from chainrule.object_size import ENTRY_OVERHEAD, held_bytes
 
 
 class ParseCache:
     """Parsed programs by source text, least recently used first out.
 
     Bounded by entries, by the nodes it holds and by the bytes it actually holds (the source
-    text and the syntax tree as CPython stores them: chainrule/held.py). A program larger than a
+    text and the syntax tree as CPython stores them: chainrule/object_size.py). A program
+    larger than a
     tenth of either bound is parsed and not kept; a program that does not parse raises and
     is never kept.
     """

@@ -17,9 +17,9 @@ from app.parse_cache import ParseCache
 from app.schemas.common import DrawOptions
 from chainrule.budget import Budget
 from chainrule.build import Built, evaluate
-from chainrule.gate import Busy, WorkGate
 from chainrule.graph import Graph, export_graph, graph_to_json, json_number
 from chainrule.render import Dot, Renderer, to_dot
+from chainrule.work_gate import Busy, WorkGate
 
 _T = TypeVar("_T")
 

@@ -78,7 +78,7 @@ def request_timeout(seconds: float) -> ErrorReply:
 
 
 def body_too_complex(exc: Any) -> ErrorReply:
-    """The 413 for a JSON body over the parse-cost limit (a chainrule.jsonread.JSONTooComplex)."""
+    """The 413 for a JSON body over the parse-cost limit (json_reader.JSONTooComplex)."""
     fields = {"limit": exc.limit, "unit": exc.what}
     detail = f"request body: {exc}"
     return ErrorReply(413, "Request body too complex", detail, "body-too-complex", fields)
@@ -176,7 +176,7 @@ TABLE: dict[str, Row] = {
     ),
     "chainrule.engine.errors.EngineError": _simple(422, "Cannot compute the program", "domain"),
     "chainrule.budget.BudgetExceeded": _budget,
-    "chainrule.gate.Busy": _busy,
+    "chainrule.work_gate.Busy": _busy,
     # grading and training
     "chainrule.grading.problem.GradingError": lambda exc: ErrorReply(
         422, "Invalid grading request", exc.message, exc.slug, dict(exc.extra)
@@ -207,9 +207,9 @@ NOT_ANSWERS: dict[str, str] = {
     "chainrule.ops.Undefined": "the engine turns it into an EngineError naming the op",
     "chainrule.train.compiler.TapeError": "the training loop turns it into a TrainingError",
     "chainrule.cli.common.UsageError": "a command-line argument: the CLI prints it",
-    "chainrule.jsonread.JSONTooComplex": "a body: body_too_complex() (a file: the CLI prints it)",
-    "chainrule.jsonread.JSONNumberError": "a body: invalid_request() (a file: the CLI prints it)",
-    "chainrule.notebook.check.CannotCheck": "the notebook's own message to its user",
+    "chainrule.json_reader.JSONTooComplex": "a body: body_too_complex() (a file: the CLI says)",
+    "chainrule.json_reader.JSONNumberError": "a body: invalid_request() (a file: the CLI says)",
+    "chainrule.notebook.checking.CannotCheck": "the notebook's own message to its user",
     "chainrule.notebook.order.NotANode": "a notebook call with something that is not a node",
 }
 

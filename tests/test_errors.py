@@ -31,10 +31,10 @@ from chainrule.errors import (
     find_reply,
     to_reply,
 )
-from chainrule.gate import Busy
 from chainrule.grading.checks import _unreadable
 from chainrule.lang import ParseError, parse
 from chainrule.render import GraphTooLarge, RenderBusy
+from chainrule.work_gate import Busy
 from tests.support.budget import default_budget
 
 

@@ -26,13 +26,13 @@ from app.table import built_rows, fd_check, graph_rows
 from chainrule.budget import Budget
 from chainrule.build import Built, evaluate
 from chainrule.graph import fmt, json_number, numbers
+from chainrule.hierarchy import build_units, units_json
 from chainrule.lang import Program
 from chainrule.lang.ast import FuncDef, Name, postorder
 from chainrule.lang.errors import line_column
 from chainrule.lang.lint import notices_json
 from chainrule.render import RenderError
 from chainrule.render.size import Dot, resolve_level
-from chainrule.units import build_units, units_json
 
 router = APIRouter(prefix="/api", tags=["evaluate"], route_class=BoundedJSONRoute)
 

@@ -24,7 +24,7 @@ from chainrule.grading import Grader, Problem, Result
 from chainrule.grading import spec as specs
 from chainrule.grading.formats import FORMATS, Format, could_not_grade, render
 from chainrule.grading.questions import answer_to, merge
-from chainrule.jsonread import loads
+from chainrule.json_reader import loads
 from chainrule.lang import SourceError
 
 MAX_PROBLEM_CHARS = 1_000_000
@@ -79,7 +79,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def read_json(path: str, limit: int) -> Any:
     """Return the JSON in a file ('-': standard input); ValueError if too long, nested too
-    deep, too many items or not JSON (chainrule/jsonread.py: never a RecursionError)."""
+    deep, too many items or not JSON (chainrule/json_reader.py: never a RecursionError)."""
     if path == "-":
         text = sys.stdin.read(limit + 1)
     else:

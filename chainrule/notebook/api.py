@@ -10,7 +10,7 @@ from typing import Any, Literal
 from chainrule.budget import Budget
 from chainrule.build import Built
 from chainrule.engine import Value
-from chainrule.notebook import check as checking
+from chainrule.notebook import checking
 from chainrule.notebook.drawing import Drawing, graph_of, options
 from chainrule.notebook.program import Evaluated
 from chainrule.notebook.walk import walk

@@ -1,13 +1,13 @@
 """Render: Graph to DOT text to SVG/PNG through graphviz (the only module that knows it)."""
 
-from chainrule.gate import usable_cpus
 from chainrule.graph import fmt
 from chainrule.render.dot import to_dot
+from chainrule.render.drawing_gate import DotGate, default_gate
 from chainrule.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
-from chainrule.render.gate import DotGate, default_gate
 from chainrule.render.renderer import Renderer, graphviz_version
 from chainrule.render.size import Dot, check_drawable, drawn_count
 from chainrule.render.style import DotOptions
+from chainrule.work_gate import usable_cpus
 
 __all__ = [
     "Dot",

@@ -34,7 +34,8 @@ import re
 from chainrule.budget import Budget
 from chainrule.graph import Graph, GraphEdge, GraphNode, fmt
 from chainrule.ops import OPS
-from chainrule.render.far import FAR_SPAN, comment
+from chainrule.render.lines_level import lines_dot
+from chainrule.render.long_edges import FAR_SPAN, comment
 from chainrule.render.size import (
     Dot,
     check_drawable,
@@ -53,7 +54,6 @@ from chainrule.render.style import (
     style_key,
     value_node,
 )
-from chainrule.render.units import lines_dot
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 _INFIX = {op.symbol for op in OPS.values() if op.infix}

@@ -1,9 +1,10 @@
 """Run graphviz `dot` on DOT text: ceiling, budgeted timeout, one gate, layout cache.
 
 SVG is laid out once per structure: the cache holds the SVG of the DOT's skeleton (its
-numbers taken out, chainrule/render/slots.py) and each request's numbers are written into it, so
+numbers taken out, chainrule/render/number_slots.py) and each request's numbers are written
+into it, so
 `dot` runs only for a structure not seen recently. Every `dot` run of the process passes
-one DotGate (chainrule/render/gate.py): bounded workers and a bounded queue (RenderBusy).
+one DotGate (chainrule/render/drawing_gate.py): bounded workers and a bounded queue (RenderBusy).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import graphviz
 from graphviz.backend import dot_command, execute
 
 from chainrule.budget import DEFAULT_BUDGET_LIMITS, DOT_MEMORY, PIXELS, Budget
-from chainrule.held import ENTRY_OVERHEAD, held_bytes
+from chainrule.object_size import ENTRY_OVERHEAD, held_bytes
 from chainrule.render.bitmap import (
     Bitmap,
     address_space_limit,
@@ -29,11 +30,11 @@ from chainrule.render.bitmap import (
     layout_size,
     pdf_args,
 )
+from chainrule.render.dot_plugins import core_plugins_env
+from chainrule.render.drawing_gate import DotGate, default_gate
 from chainrule.render.errors import GraphTooLarge, RenderBusy, RenderError, RenderTimeout
-from chainrule.render.gate import DotGate, default_gate
-from chainrule.render.lean import lean_env
+from chainrule.render.number_slots import fill, slim, split
 from chainrule.render.size import check_drawable, size_of
-from chainrule.render.slots import fill, slim, split
 
 INSTALL_HINT = "install the OS package 'graphviz' (apt-get install graphviz)"
 _SCRIPT = re.compile("<script", re.IGNORECASE)
@@ -245,7 +246,7 @@ class Renderer:
                 capture_output=True,
                 quiet=True,
                 timeout=timeout,
-                env=lean_env() if fmt == "svg" else None,
+                env=core_plugins_env() if fmt == "svg" else None,
                 preexec_fn=limit,  # RLIMIT_AS in the child, before dot is exec'd
             )
         except subprocess.TimeoutExpired:  # subprocess.run has killed dot already

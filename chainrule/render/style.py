@@ -87,7 +87,8 @@ def style_key(node: GraphNode) -> str:
 
 
 # A value-dependent field: a fixed-size, left-aligned cell, so the layout never depends on
-# the numbers (chainrule/render/slots.py finds these cells by this attribute and re-labels them).
+# the numbers (chainrule/render/number_slots.py finds these cells by this attribute and
+# re-labels them).
 SLOT_ATTR = 'fixedsize="true"'
 CELLS = '<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
 

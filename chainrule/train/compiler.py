@@ -16,7 +16,7 @@ import numpy as np
 from chainrule.build import Built, FunctionCall
 from chainrule.engine import Value, topological_order
 from chainrule.ops import OPS
-from chainrule.train.plan import dead_after, peak_columns
+from chainrule.train.liveness import dead_after, peak_columns
 from chainrule.train.tape import Instr, Tape
 from chainrule.train.tape_ops import Fwd, Local, Rule, backward_rule, forward_rule
 

@@ -24,9 +24,9 @@ from chainrule.build import build
 from chainrule.graph import export_graph, fmt, json_number
 from chainrule.lang import DEFAULT_LIMITS, Limits, parse
 from chainrule.train.bounds import Bounds, LiveBounds
+from chainrule.train.liveness import ROW_BYTES
 from chainrule.train.loop import TrainingProblem, diverged_message, prepare, trajectory
 from chainrule.train.optimizer import Optimizer, TrainConfig, TrainingError
-from chainrule.train.plan import ROW_BYTES
 from chainrule.train.run import RunRequest, TooMuchWork, check_bounds, resolve
 
 GRID_DIGITS = 3  # decimals of the grid's predictions (a picture, not a result)

@@ -21,8 +21,8 @@ from chainrule.build import Built, MissingValuesError, build
 from chainrule.lang import Program
 from chainrule.lang.lint import Notice
 from chainrule.train.compiler import TapeError, compile_tape
+from chainrule.train.liveness import ROW_BYTES
 from chainrule.train.optimizer import Optimizer, TrainConfig, TrainingError
-from chainrule.train.plan import ROW_BYTES
 from chainrule.train.tape import Tape
 
 

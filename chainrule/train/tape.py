@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.budget import Budget
-from chainrule.train.plan import ROW_BYTES
+from chainrule.train.liveness import ROW_BYTES
 from chainrule.train.tape_ops import Fwd, Local
 
 _GONE = np.empty(0)  # a freed column (an array: backward still sees it was one)

@@ -213,7 +213,7 @@ def test_no_picture_unless_asked(client: TestClient) -> None:
 def test_training_runs_pass_one_gate_and_a_full_queue_is_a_503_with_retry_after() -> None:
     # Each run may hold BUDGET_BYTES, so runs at once are bounded per process; with no
     # place left (here: none at all) the answer is 503 with Retry-After, never a pile-up.
-    from chainrule.gate import WorkGate
+    from chainrule.work_gate import WorkGate
 
     with TestClient(create_app(Settings(access_log=False))) as c:
         services = cast(FastAPI, c.app).state.services

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from chainrule.jsonread import JSONLimits, JSONTooComplex, check, loads
+from chainrule.json_reader import JSONLimits, JSONTooComplex, check, loads
 from tests.support.server import running_process
 
 pytestmark = pytest.mark.slow

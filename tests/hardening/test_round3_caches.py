@@ -13,8 +13,8 @@ import pytest
 from app.parse_cache import ParseCache
 from chainrule.build import evaluate
 from chainrule.graph import export_graph
-from chainrule.held import held_bytes
 from chainrule.lang import DEFAULT_LIMITS, parse
+from chainrule.object_size import held_bytes
 from chainrule.render import Renderer, to_dot
 from tests.support.budget import default_budget, unhurried
 

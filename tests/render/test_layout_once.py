@@ -11,7 +11,7 @@ import pytest
 from chainrule.build import evaluate
 from chainrule.graph import Graph, export_graph, graph_to_json
 from chainrule.render import DotOptions, Renderer, to_dot
-from chainrule.render.slots import slim, split
+from chainrule.render.number_slots import slim, split
 from tests.support.budget import default_budget, unhurried
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -22,7 +22,7 @@ PLUGINS = ("libgvplugin_core.so*", "libgvplugin_dot_layout.so*")
 
 
 @lru_cache(maxsize=1)
-def lean_plugins() -> str | None:
+def core_plugins() -> str | None:
     """Return a folder holding only the core and dot-layout plugins (for GVBINDIR), or None."""
     folder: Path | None = None
     try:
@@ -50,7 +50,7 @@ def lean_plugins() -> str | None:
         return None
 
 
-def lean_env() -> dict[str, str] | None:
+def core_plugins_env() -> dict[str, str] | None:
     """Return the environment for a lean `dot` run (the current one plus GVBINDIR), or None."""
-    folder = lean_plugins()
+    folder = core_plugins()
     return None if folder is None else {**os.environ, "GVBINDIR": folder}

@@ -1,8 +1,9 @@
 """A bounded resource: at most `workers` jobs at once and `queue` more waiting.
 
-The drawing gate (every `dot` run of a process, chainrule/render/gate.py) and the training gate
-(app) are both one of these. A job that finds the queue full, or waits longer than it
-may, gets the gate's `busy` error carrying a Retry-After estimate in seconds (a 503).
+The drawing gate (every `dot` run of a process, chainrule/render/drawing_gate.py) and the
+training gate (app/services.py) are both one of these. A job that finds the queue full,
+or waits longer than it may, gets the gate's `busy` error carrying a Retry-After estimate
+in seconds (a 503).
 Stdlib only.
 """
 

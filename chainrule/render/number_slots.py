@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from chainrule.render.far import route
+from chainrule.render.long_edges import route
 from chainrule.render.style import SLOT_ATTR
 
 _CELL = re.compile(rf"(<td {re.escape(SLOT_ATTR)}[^>]*>)([^<]*)(</td>)")
@@ -52,8 +52,8 @@ def fill(layout: str, numbers: list[str]) -> str:
 
 
 def slim(svg: str) -> str:
-    """Return dot's SVG with its far edges drawn (chainrule/render/far.py), without comments and
-    with the font family said once (inherited)."""
+    """Return dot's SVG with its far edges drawn (chainrule/render/long_edges.py), without
+    comments and with the font family said once (inherited)."""
     out = _COMMENT.sub("", route(svg))
     if _FAMILY in out and _GRAPH in out:
         out = out.replace(_FAMILY, "").replace(_GRAPH, _GRAPH + _FAMILY, 1)

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 from chainrule.budget import Budget
 from chainrule.graph import Graph, GraphNode, fmt
-from chainrule.render.arrange import OPEN_SIZE, arrange, roomiest
-from chainrule.render.far import comment
+from chainrule.hierarchy import Unit, Units, build_units
+from chainrule.render.long_edges import comment
+from chainrule.render.orientation import OPEN_SIZE, arrange, roomiest
 from chainrule.render.size import Dot, check_drawable, fit_box
 from chainrule.render.style import (
     GRAD_WORD,
@@ -32,7 +33,6 @@ from chainrule.render.style import (
     style_key,
     value_node,
 )
-from chainrule.units import Unit, Units, build_units
 
 TRUNK_USES = 5
 ROW = '<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'

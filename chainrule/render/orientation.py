@@ -7,7 +7,7 @@ picture too long both ways is wrapped: the units, level by level, fill rows as w
 view (one rank of a top-down drawing each, edges inside a row run left to right), rows
 stack like lines of text, left-aligned, the shared inputs in rows of their own above. An
 edge between rows that are not next to each other is drawn after the layout in lanes of
-the gaps between rows and a bus at the right (chainrule/render/far.py), so the rows keep the
+the gaps between rows and a bus at the right (chainrule/render/long_edges.py), so the rows keep the
 view's width: 37 boxes of a 60-line program fit 1280x800 with every label >= 9 px. The
 direction a user asked for is kept as asked.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chainrule.units import Units
+from chainrule.hierarchy import Units
 
 GAP_X, GAP_Y = 15.0, 22.0  # points between boxes along a row / between ranks (as dot's
 # nodesep and ranksep of the lines level); wrapped rows are ROW_GAP apart

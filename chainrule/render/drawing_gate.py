@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 
-from chainrule.gate import QUEUE_PER_WORKER, WorkGate, usable_cpus
 from chainrule.render.errors import RenderBusy
+from chainrule.work_gate import QUEUE_PER_WORKER, WorkGate, usable_cpus
 
 
 class DotGate(WorkGate):

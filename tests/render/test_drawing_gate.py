@@ -16,7 +16,7 @@ import pytest
 from chainrule.build import evaluate
 from chainrule.graph import export_graph
 from chainrule.render import DotGate, RenderBusy, Renderer, to_dot, usable_cpus
-from chainrule.render.gate import default_gate
+from chainrule.render.drawing_gate import default_gate
 from tests.support.budget import default_budget, unhurried
 
 DOT = to_dot(
@@ -108,9 +108,9 @@ def test_svg_is_laid_out_by_a_lean_dot_and_png_by_the_full_one(
 ) -> None:
     from graphviz.backend import execute  # the module chainrule.render.renderer runs dot through
 
-    from chainrule.render import lean, renderer
+    from chainrule.render import dot_plugins, renderer
 
-    folder = lean.lean_plugins()
+    folder = dot_plugins.core_plugins()
     assert folder is not None  # graphviz is installed here: the lean plugin folder exists
     names = {p.name.split(".so")[0] for p in Path(folder).glob("libgvplugin_*")}
     assert names == {"libgvplugin_core", "libgvplugin_dot_layout"}  # no pango, no cairo
@@ -127,5 +127,5 @@ def test_svg_is_laid_out_by_a_lean_dot_and_png_by_the_full_one(
         DOT, 6, budget=unhurried()
     ).startswith(b"\x89PNG")
     assert seen == [folder, folder, None]  # a PNG is sized from its (lean) layout first
-    monkeypatch.setattr(renderer, "lean_env", lambda: None)  # no lean dot: the usual one
+    monkeypatch.setattr(renderer, "core_plugins_env", lambda: None)  # no lean dot: the usual one
     assert "<svg" in drawing.svg(DOT, 6, budget=unhurried()) and seen[-1] is None

@@ -6,7 +6,7 @@ import pytest
 
 from chainrule.build import evaluate
 from chainrule.graph import Graph, export_graph
-from chainrule.units import MAX_FORMULA, build_units, shorten
+from chainrule.hierarchy import MAX_FORMULA, build_units, shorten
 from tests.browser.programs import mlp, neurons, rnn
 from tests.support.budget import default_budget
 
