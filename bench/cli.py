@@ -4,7 +4,8 @@
 
 Both are whole processes, run in turns (so load affects them alike); medians are printed
 with their ratio. Target: `chainrule eval '(a+b)*(b+1)' a=2 b=1` within 5x `python -c
-pass`. `chainrule eval` imports the language, the builder and the engine only (no web
+pass`. `import chainrule` loads the standard library only (its public names load on first
+use); `chainrule eval` imports the language, the builder and the engine only (no web
 stack, no NumPy, no settings); `chainrule grade` the same plus grading.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 SCRIPT = Path(sys.executable).with_name("chainrule")
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
+    "python -c 'import chainrule'": [sys.executable, "-c", "import chainrule"],
     "chainrule eval": [str(SCRIPT), "eval", "(a+b)*(b+1)", "a=2", "b=1"],
     "chainrule grade --help": [str(SCRIPT), "grade", "--help"],
 }
