@@ -14,7 +14,19 @@ from typing import Any, Union, final
 
 from chainrule.engine import autodiff
 from chainrule.engine.errors import EngineError
-from chainrule.ops import ALIAS, CALL, CONSTANT, INPUT, OPS, Scalar, Undefined, power_rule
+from chainrule.ops import (
+    CONSTANT,
+    INPUT,
+    OPS,
+    Scalar,
+    Undefined,
+    is_alias,
+    is_call,
+    is_constant,
+    is_input,
+    is_leaf,
+    power_rule,
+)
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -163,11 +175,11 @@ class Value:
         """Make a leaf (no inputs), or a node with one local derivative per input."""
         x = data if type(data) is float else float(data)
         if not inputs and not local_grads:  # a leaf: an input or a constant
-            if op not in (INPUT, CONSTANT):
+            if not is_leaf(op):
                 raise ValueError(f"a node with no inputs is an input or a constant, not {op!r}")
             _make(x, op, None, None, 0.0, 0.0, None if name is None else Extra(name), self)
             return
-        if op in (INPUT, CONSTANT):
+        if is_leaf(op):
             raise ValueError(f"a node made from inputs needs an operation, not {op!r}")
         n = len(inputs)
         if n != len(local_grads):
@@ -251,22 +263,22 @@ class Value:
     @property
     def is_input(self) -> bool:
         """True for an input leaf (a name the program reads)."""
-        return self.op == INPUT
+        return is_input(self.op)
 
     @property
     def is_constant(self) -> bool:
         """True for a written number."""
-        return self.op == CONSTANT
+        return is_constant(self.op)
 
     @property
     def is_alias(self) -> bool:
         """True for a named line that only renames another node (b = a)."""
-        return self.op == ALIAS
+        return is_alias(self.op)
 
     @property
     def is_call(self) -> bool:
         """True for a user function call (its body is in `detail`)."""
-        return self.op == CALL
+        return is_call(self.op)
 
     def __repr__(self) -> str:
         label = f", name={self.name!r}" if self.name else ""
