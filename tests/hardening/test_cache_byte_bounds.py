@@ -1,4 +1,4 @@
-"""Hardening round 3 (issue 20, item 6): caches are bounded by the bytes they actually hold,
+"""Caches are bounded by the bytes they actually hold,
 counting CPython's 2- and 4-byte string storage (a drawn minus sign makes a drawing 2 bytes
 per character), not by characters or nodes."""
 
