@@ -14,6 +14,7 @@ from app.config import Settings
 from app.main import create_app
 from app.routes import optimize
 from app.services import Services
+from chainrule.train.run import run as real_run
 
 RUN = {
     "expression": "(w*x - y)^2",
@@ -38,7 +39,6 @@ def test_a_queued_training_run_gets_503_with_retry_after_not_422(
     gate = services.train_gate
     holding = threading.Event()  # the first run has the turn
     queued_answered = threading.Event()  # every queued run has its answer
-    real_run = optimize.run
 
     def run_after_the_queue(*args: Any, **kwargs: Any) -> Any:
         if not holding.is_set():  # the first run keeps its turn until the others answered
