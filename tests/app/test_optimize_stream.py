@@ -210,6 +210,7 @@ def test_the_stream_wall_clock_ends_a_run_with_a_line_to_resume_from() -> None:
     assert last["state"]["t"] == last["step"]
 
 
+@pytest.mark.slow  # seconds of work: the full suite runs it, not ./dev check
 def test_a_stream_outlives_the_body_read_timeout() -> None:
     """The timeout is for reading the body: the stream waits on receive() much longer."""
     settings = Settings(access_log=False, body_read_timeout=0.05)

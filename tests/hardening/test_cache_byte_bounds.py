@@ -39,6 +39,7 @@ def test_the_layout_cache_holds_no_more_bytes_than_its_budget() -> None:
     assert len(held) >= 3  # and it still caches
 
 
+@pytest.mark.slow  # seconds of work: the full suite runs it, not ./dev check
 def test_the_parse_cache_holds_no_more_bytes_than_its_budget() -> None:
     budget = 1024 * KIB
     gc.collect()
