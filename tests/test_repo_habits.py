@@ -61,6 +61,7 @@ def test_every_test_marker_in_use_is_declared_and_every_declared_one_is_used(
 
 
 TOP_LEVEL_TESTS_OF_THE_WHOLE_PROJECT = {
+    "test_docs.py",
     "test_layers.py",
     "test_packaging.py",
     "test_repo_habits.py",
