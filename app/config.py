@@ -56,8 +56,7 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 256 * 1024
     max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch and /api/optimize
-    # The parse-cost limit of a JSON body, checked on its bytes before decoding (413)
-    # (chainrule/json_reader.py's JSONLimits).
+    # The parse-cost limit of a JSON body, checked on its bytes before decoding (413).
     json_max_depth: int = _J.max_depth
     json_max_items: int = _J.max_items
 

@@ -61,8 +61,8 @@ def with_defaults(services: Services, body: EvaluateRequest) -> tuple[dict[str, 
     return values | dict.fromkeys(defaulted, body.default_value), defaulted
 
 
-def numbers_answer(services: Services, body: EvaluateRequest, budget: Budget) -> dict[str, Any]:
-    """The numbers-only answer to a value change: every node's numbers, in node order (nK is k)."""
+def lean_answer(services: Services, body: EvaluateRequest, budget: Budget) -> dict[str, Any]:
+    """The lean answer to a value change: every node's numbers, in node order (nK is k)."""
     program = services.parse(body.expression)
     given, _ = with_defaults(services, body)
     built = evaluate(program, given, services.limits, budget=budget, warn=False)
@@ -111,10 +111,10 @@ async def evaluate_program(body: EvaluateRequest, ctx: ContextDep) -> Response:
     services, budget = ctx.services, ctx.budget
 
     if body.numbers_only and not body.expand_calls:
-        numbers_only = await services.offload(
-            body.expression, False, lambda: numbers_answer(services, body, budget)
+        lean = await services.offload(
+            body.expression, False, lambda: lean_answer(services, body, budget)
         )
-        return Response(json.dumps(numbers_only, allow_nan=False), media_type="application/json")
+        return Response(json.dumps(lean, allow_nan=False), media_type="application/json")
 
     def work() -> tuple[dict[str, Any], Dot | None]:
         """Everything but the layout, in one go: on the event loop only for small programs."""

@@ -18,7 +18,6 @@ from chainrule.build import build
 from chainrule.graph import Graph, GraphEdge, GraphNode, export_graph, graph_to_json, json_number
 from chainrule.lang import DEFAULT_LIMITS, Limits, parse
 from chainrule.lang.lint import notices_json
-from chainrule.ops import is_input
 from chainrule.train.bounds import Bounds
 from chainrule.train.datasets import Dataset, get_dataset, parse_csv
 from chainrule.train.fit import FitRequest, fitted_curve, model_program
@@ -177,7 +176,7 @@ def picture(
     graph = export_graph(built)
     nodes = [
         node._replace(kind="param" if node.name in problem.params else "data")
-        if is_input(node.op)
+        if node.kind == "input"
         else node
         for node in graph.nodes
     ]
