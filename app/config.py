@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import fields
 from functools import lru_cache
+from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from chainrule.budget import DEFAULT_BUDGET_LIMITS as _B
 from chainrule.budget import DOT_MEMORY, BudgetLimits
+from chainrule.json_reader import DEFAULT_JSON_LIMITS as _J
+from chainrule.json_reader import JSONLimits
 from chainrule.lang import DEFAULT_LIMITS as _L
 from chainrule.lang import Limits
+from chainrule.render.renderer import Renderer
 from chainrule.train.bounds import DEFAULT_BOUNDS as _T
 from chainrule.train.bounds import DEFAULT_LIVE_BOUNDS as _V
 from chainrule.train.bounds import Bounds, LiveBounds
+
+
+def _default(cls: type, parameter: str) -> Any:
+    """The default of a parameter of cls's constructor (its one definition)."""
+    return inspect.signature(cls).parameters[parameter].default
 
 
 class Settings(BaseSettings):
@@ -47,8 +57,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch and /api/optimize
     # The parse-cost limit of a JSON body, checked on its bytes before decoding (413).
-    json_max_depth: int = 32
-    json_max_items: int = 2_000_000
+    json_max_depth: int = _J.max_depth
+    json_max_items: int = _J.max_items
 
     # Training runs at once per process (each may hold BUDGET_BYTES), and how many may wait
     # for a turn; more get 503 with Retry-After.
@@ -66,7 +76,7 @@ class Settings(BaseSettings):
     live_max_snapshots: int = _V.max_snapshots
     live_max_grid: int = _V.max_grid
 
-    render_cache_size: int = 256
+    render_cache_size: int = _default(Renderer, "cache_size")  # drawings kept
     # Address space each `dot` child may map (RLIMIT_AS, bytes; 0: no limit).
     render_dot_memory: int = DOT_MEMORY
 
@@ -94,6 +104,10 @@ class Settings(BaseSettings):
     def bounds(self) -> Bounds:
         """Return the bounds on one training run these settings describe."""
         return Bounds(**{f.name: getattr(self, f"optimize_{f.name}") for f in fields(Bounds)})
+
+    def json_limits(self) -> JSONLimits:
+        """Return the parse-cost limit of a JSON body these settings describe."""
+        return JSONLimits(**{f.name: getattr(self, f"json_{f.name}") for f in fields(JSONLimits)})
 
     def live_bounds(self) -> LiveBounds:
         """Return the bounds on one streamed run these settings describe."""

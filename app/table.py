@@ -19,6 +19,7 @@ from chainrule.build import Built, build
 from chainrule.engine import topological_order
 from chainrule.graph import Graph, fmt, json_number
 from chainrule.lang import Program, SourceError
+from chainrule.ops import is_input
 
 TABLE_DIGITS = 6  # the table's significant digits
 FD_MAX_INPUTS = 12  # inputs up to which each gradient is checked (two builds per input)
@@ -44,7 +45,7 @@ def graph_rows(graph: Graph, inputs: Sequence[str]) -> list[dict[str, Any]]:
             "kind": n.kind,
             "value_text": fmt(n.value, TABLE_DIGITS),
             "grad_text": fmt(n.grad, TABLE_DIGITS),
-            "input": n.kind == "input",
+            "input": is_input(n.op),
         }
         for n in graph.nodes
         if n.name is not None and n.group is None

@@ -22,11 +22,10 @@ from chainrule.lang.ast import (
     postorder,
 )
 from chainrule.lang.lint import Notice, lint
-from chainrule.ops import ALIAS, CALL, CALLS, CONSTANT
+from chainrule.ops import ALIAS, CALL, CALLS, CONSTANT, can_underflow
 
 DEFAULT_OUTPUT_NAME = "output"
 GRAD_CHECK_RTOL = 1e-6
-UNDERFLOWS = frozenset(("exp", "sigmoid", "*", "/", "^", "pow", CALL))  # can round to 0
 
 
 class EvalError(SourceError):
@@ -97,7 +96,7 @@ class _Evaluator:
                 continue
             text = self.program.source[child.start : child.end]
             nonzero = all(u.data != 0.0 and math.isfinite(u.data) for u in v.inputs)
-            if v.data == 0.0 and nonzero and v.op in UNDERFLOWS:
+            if v.data == 0.0 and nonzero and can_underflow(v.op):
                 why = "underflows to 0 (too small for a float)"
             elif math.isinf(v.data) and all(math.isfinite(u.data) for u in v.inputs):
                 why = f"overflows to {v.data:g} (too large for a float)"

@@ -92,6 +92,8 @@ class Op(NamedTuple):
     example: tuple[float, ...]  # a point where it is defined and smooth (for the tests)
     kink: Callable[..., float] | None = None  # its sign says the piece the inputs are on
     singular: bool = False  # a local derivative may be inf or nan where the op is defined
+    underflows: bool = False  # its result can round to 0 from operands that are not 0
+    activation: bool = False  # a network's neurons may use it (chainrule.train.network)
     infix: bool = False  # the grammar writes it between its two operands (a + b)
     precedence: int = 0  # binding power of an operator of the grammar (higher binds tighter)
     right_assoc: bool = False  # a ^ b ^ c is a ^ (b ^ c)
@@ -283,19 +285,19 @@ _TABLE = (
        array=lambda np, a, b: np.subtract(a, b),
        slopes=(Slope(1.0), Slope(-1.0)), example=(2.0, 3.0), infix=True,
        precedence=10, inline=MINUS, slope_text=lambda k, t, p: "1" if k == 0 else MINUS + "1"),
-    Op("*", 2, "×", call=None, scalar=_mul,
+    Op("*", 2, "×", call=None, scalar=_mul, underflows=True,
        array=lambda np, a, b: np.multiply(a, b),
        slopes=(Slope(lambda np, b: b, _B), Slope(lambda np, a: a, _A)), example=(2.0, 3.0),
        infix=True, precedence=20, inline="·", slope_text=lambda k, t, p: t[1 - k]),
     Op("/", 2, "÷", call=None, scalar=_div,
        array=lambda np, a, b: np.divide(a, b),
        slopes=(Slope(lambda np, b: 1.0 / b, _B), Slope(lambda np, out, b: -out / b, ("out", "b"))),
-       example=(3.0, 4.0), singular=True, infix=True,
+       example=(3.0, 4.0), singular=True, underflows=True, infix=True,
        precedence=20, inline="/", slope_text=lambda k, t, p: f"1/{p[1]}" if k == 0 else ""),
     Op("^", 2, "^", call="pow", scalar=_power,
        array=lambda np, a, b: np.power(a, b),
        slopes=(Slope(_np_dpower_base, _AB), Slope(_np_dpower_exp, ("a", "out"))),
-       example=(1.5, 2.5), singular=True, infix=True,
+       example=(1.5, 2.5), singular=True, underflows=True, infix=True,
        precedence=40, right_assoc=True, inline="^"),
     Op("neg", 1, "−x", call=None, scalar=_neg,
        array=lambda np, a: np.negative(a),
@@ -304,7 +306,7 @@ _TABLE = (
     # Functions: Value.exp(), ..., maximum, minimum and apply() call their scalar rule.
     Op("exp", 1, "exp", call="exp", scalar=_exp,
        array=lambda np, a: np.exp(a),
-       slopes=(Slope(lambda np, out: out, _OUT),), example=(0.7,),
+       slopes=(Slope(lambda np, out: out, _OUT),), example=(0.7,), underflows=True,
        slope_text=lambda k, t, p: f"exp({t[0]})"),
     Op("log", 1, "log", call="log", scalar=_log,
        array=lambda np, a: np.log(a),
@@ -315,14 +317,16 @@ _TABLE = (
        slopes=(Slope(np_dsqrt, _OUT),), example=(2.25,), singular=True),
     Op("tanh", 1, "tanh", call="tanh", scalar=_tanh,
        array=lambda np, a: np.tanh(a),
-       slopes=(Slope(lambda np, out: 1.0 - out * out, _OUT),), example=(0.3,)),
+       slopes=(Slope(lambda np, out: 1.0 - out * out, _OUT),), example=(0.3,),
+       activation=True),
     Op("sigmoid", 1, "sigmoid", call="sigmoid", scalar=_sigmoid,
        array=_np_sigmoid,
-       slopes=(Slope(lambda np, out: out * (1.0 - out), _OUT),), example=(-0.4,)),
+       slopes=(Slope(lambda np, out: out * (1.0 - out), _OUT),), example=(-0.4,),
+       underflows=True, activation=True),
     Op("relu", 1, "relu", call="relu", scalar=_relu,
        array=lambda np, a: np.where(a > 0.0, a, 0.0),
        slopes=(Slope(lambda np, a: np.where(a > 0.0, 1.0, 0.0), _A),), example=(1.25,),
-       kink=lambda a: a),
+       kink=lambda a: a, activation=True),
     Op("abs", 1, "abs", call="abs", scalar=_abs,
        array=lambda np, a: np.abs(a),
        slopes=(Slope(lambda np, a: np.sign(a), _A),), example=(-2.0,),
@@ -349,6 +353,16 @@ OPS: dict[str, Op] = {op.name: op for op in _TABLE}
 
 CALLS: dict[str, Op] = {op.call: op for op in OPS.values() if op.call}
 """The language's built-in functions by name (pow(a, b) is the op '^')."""
+
+ACTIVATIONS: tuple[str, ...] = tuple(op.name for op in _TABLE if op.activation)
+"""The operations a network's neurons may use, in the table's order (tanh first: the default)."""
+
+
+def can_underflow(op: str) -> bool:
+    """True if a node of op can be 0 from operands that are not (a user call: its body's)."""
+    row = OPS.get(op)
+    return is_call(op) or (row is not None and row.underflows)
+
 
 SPELLINGS: dict[str, str] = {"**": "^"}
 """Other spellings of the grammar's operators, by the op they write."""

@@ -74,6 +74,30 @@ def test_domain_errors_in_programs(source: str, op: str) -> None:
         evaluate(source, {"a": 100}, budget=default_budget())
 
 
+@pytest.mark.parametrize(
+    ("source", "operand"),
+    [
+        ("log(exp(a * -800))", "exp(a * -800)"),
+        ("log(sigmoid(-800 * a))", "sigmoid(-800 * a)"),
+        ("log(b^400)", "b^400"),
+        ("log(pow(b, 400))", "pow(b, 400)"),
+        ("log(c * c)", "c * c"),
+        ("log(c / 1e200)", "c / 1e200"),
+        ("def f(x) = x^400\nlog(f(b))", "f(b)"),
+    ],
+)
+def test_an_operand_that_rounds_to_0_is_said_to_underflow(source: str, operand: str) -> None:
+    with pytest.raises(EvalError) as info:
+        evaluate(source, {"a": 1, "b": 1e-50, "c": 1e-200}, budget=default_budget())
+    assert f"{operand} underflows to 0 (too small for a float)" in info.value.message
+
+
+def test_an_operand_that_is_exactly_0_is_not_said_to_underflow() -> None:
+    with pytest.raises(EvalError) as info:
+        evaluate("log(a - a)", {"a": 1}, budget=default_budget())
+    assert info.value.message.endswith("a - a is 0")
+
+
 def test_constants_are_nodes_and_a_times_a_has_two_edges() -> None:
     built = evaluate("y = a*a + 2", {"a": 3}, budget=default_budget())
     y = built.output

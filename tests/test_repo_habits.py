@@ -61,6 +61,7 @@ def test_every_test_marker_in_use_is_declared_and_every_declared_one_is_used(
 
 
 TOP_LEVEL_TESTS_OF_THE_WHOLE_PROJECT = {
+    "test_docs.py",
     "test_layers.py",
     "test_packaging.py",
     "test_repo_habits.py",
@@ -94,3 +95,63 @@ def test_property_tests_draw_the_same_examples_unless_exploring() -> None:
     loaded = os.environ.get("HYPOTHESIS_PROFILE", "repeat")
     current = settings.default
     assert current is not None and current.derandomize == (loaded == "repeat")
+
+
+MAP_LINE = re.compile(r"^ {4}((?:chainrule|app)/\S*) +\S", re.M)
+
+
+def modules_of_the_code() -> set[str]:
+    """Every module of chainrule/ and app/ as CONTRIBUTING's map names it (a package by its
+    folder: its __init__.py is the folder's line)."""
+    found = set()
+    for top in ("chainrule", "app"):
+        for path in (ROOT / top).rglob("*.py"):
+            rel = path.relative_to(ROOT)
+            found.add(f"{rel.parent}/" if path.name == "__init__.py" else str(rel))
+    return found
+
+
+def modules_of_the_map() -> list[str]:
+    """The paths CONTRIBUTING's section "Every module, one line each" lists, in its order."""
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    section = text.split("## Every module, one line each", 1)[1].split("\n## ", 1)[0]
+    return MAP_LINE.findall(section)
+
+
+def test_contributings_map_lists_every_module_once_and_nothing_else() -> None:
+    listed = modules_of_the_map()
+    assert len(listed) == len(set(listed)), "a module listed twice"
+    code = modules_of_the_code()
+    assert code - set(listed) == set(), "modules missing from CONTRIBUTING's map"
+    assert set(listed) - code == set(), "CONTRIBUTING's map lists modules that are gone"
+
+
+def test_the_map_notices_a_new_module(tmp_path: Path) -> None:
+    assert "chainrule/ops.py" in modules_of_the_map()  # the parser reads real lines
+    assert MAP_LINE.findall("    chainrule/new.py    something new\n") == ["chainrule/new.py"]
+    assert MAP_LINE.findall("    chainrule/new.py\n") == []  # a line says what it holds
+
+
+PACKAGES = sorted(
+    str(p.parent.relative_to(ROOT)).replace("/", ".")
+    for top in ("chainrule", "app")
+    for p in (ROOT / top).rglob("__init__.py")
+)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_package_attribute_is_both_a_submodule_and_something_else(package: str) -> None:
+    """`import chainrule.notebook.checking as m` gives the module: a package never exports a
+    name (in its namespace, its __all__ or its lazy names) that is also one of its modules."""
+    script = f"""
+import importlib, pkgutil, types
+pkg = importlib.import_module({package!r})
+subs = {{m.name for m in pkgutil.iter_modules(pkg.__path__)}}
+names = set(vars(pkg)) | set(getattr(pkg, "__all__", ()))
+bad = sorted(n for n in subs & names if not isinstance(vars(pkg).get(n), types.ModuleType))
+print(",".join(bad))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "", f"{package} exports {out.stdout.strip()} as a name"

@@ -16,9 +16,17 @@ from app.ndjson import NDJSONStream
 from app.schemas.common import PROBLEM_RESPONSES, defaults_json, panel_json
 from app.schemas.optimize import NetworkOut, OptimizeStreamRequest
 from app.services import Services
+from chainrule.ops import ACTIVATIONS
 from chainrule.train.curves import CURVE_COLUMNS, CURVE_OUTPUTS, curve_params, write_curve
 from chainrule.train.live import Axis, LiveRequest, LiveRun
-from chainrule.train.network import MAX_WIDTH, NetworkSpec, init_params, write_program
+from chainrule.train.network import (
+    DEFAULT_ACTIVATION,
+    LOSSES,
+    MAX_WIDTH,
+    NetworkSpec,
+    init_params,
+    write_program,
+)
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 router = APIRouter()
@@ -47,7 +55,12 @@ async def live_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         "live.html",
-        {"max_width": MAX_WIDTH, "draw_defaults": defaults_json(), "panel": panel_json()},
+        {
+            "max_width": MAX_WIDTH,
+            "activations": ACTIVATIONS,
+            "draw_defaults": defaults_json(),
+            "panel": panel_json(),
+        },
     )
 
 
@@ -109,8 +122,13 @@ async def optimize_stream(body: OptimizeStreamRequest, ctx: StreamContextDep) ->
     return NDJSONStream(run.lines, on_close=turn.close)
 
 
-Activation = Literal["tanh", "relu", "sigmoid"]
-Loss = Literal["logistic", "softmax", "hinge", "squared"]
+def _one_of(names: tuple[str, ...]) -> Any:
+    """A query parameter that is one of names (the OpenAPI document lists them)."""
+    return Query(pattern=f"^({'|'.join(names)})$", json_schema_extra={"enum": list(names)})
+
+
+Activation = Annotated[str, _one_of(ACTIVATIONS)]  # the table's activations (chainrule.ops)
+Loss = Annotated[str, _one_of(LOSSES)]
 Model = Literal["network", "line", "cubic"]
 
 
@@ -125,7 +143,7 @@ async def network(
     inputs: Annotated[int, Query(ge=1, le=2)] = 2,
     hidden: Annotated[str, Query(max_length=40, pattern=r"^[0-9]{0,2}(,[0-9]{1,2}){0,2}$")] = "8,8",
     classes: Annotated[int, Query(ge=0, le=8)] = 2,
-    activation: Activation = "tanh",
+    activation: Activation = DEFAULT_ACTIVATION,
     loss: Loss = "logistic",
     l2: Annotated[float, Query(ge=0, le=10, allow_inf_nan=False)] = 0.0,
     seed: Annotated[int, Query(ge=0, le=2**31)] = 0,

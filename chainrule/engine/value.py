@@ -2,7 +2,8 @@
 
 Every operation has the same shape, read from its row of the op table (`chainrule.ops.OPS`):
 compute the forward value and the local derivative with respect to each input, and return
-a new node holding both. No closures are stored, so a node holds no reference to itself and
+a new node holding both: `_node` does that for every operation, `_make` fills a node's slots.
+No closures are stored, so a node holds no reference to itself and
 graphs are freed by reference counting alone (no work for the cyclic garbage collector).
 """
 
@@ -13,7 +14,19 @@ from typing import Any, Union, final
 
 from chainrule.engine import autodiff
 from chainrule.engine.errors import EngineError
-from chainrule.ops import ALIAS, CALL, CONSTANT, INPUT, OPS, Undefined, power_rule
+from chainrule.ops import (
+    CONSTANT,
+    INPUT,
+    OPS,
+    Scalar,
+    Undefined,
+    is_alias,
+    is_call,
+    is_constant,
+    is_input,
+    is_leaf,
+    power_rule,
+)
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -70,6 +83,31 @@ def _operand(x: Operand) -> Value:
     return _make(x if type(x) is float else float(x), CONSTANT, None, None, 0.0, 0.0, None)
 
 
+def _node(name: str, rule: Scalar, a: Value, b: Value | None) -> Value:
+    """Return the node of operation name on a (and b), its value and slopes from rule.
+
+    The one place an operation becomes a node: rule gives the forward value and the local
+    derivative with respect to each input; an `Undefined` or a result that is not finite
+    becomes an `EngineError` naming the operation and its operands.
+    """
+    try:
+        if b is None:
+            out, d_a = rule(a.data)
+            d_b = 0.0
+        else:
+            out, d_a, d_b = rule(a.data, b.data)
+    except Undefined as exc:
+        raise EngineError(name, _operands(a, b), str(exc)) from None
+    if out - out != 0.0:  # true only for inf and nan
+        raise EngineError(name, _operands(a, b), NOT_FINITE)
+    return _make(out, name, a, b, d_a, d_b, None)
+
+
+def _operands(a: Value, b: Value | None) -> tuple[float, ...]:
+    """The operands' values, as an error names them."""
+    return (a.data,) if b is None else (a.data, b.data)
+
+
 def _infix(name: str) -> tuple[Callable[[Value, Operand], Value], Callable[[Value, Number], Value]]:
     """Return the operator of the table's row name and its reflected form (2 + x)."""
     rule = OPS[name].scalar
@@ -81,15 +119,7 @@ def _infix(name: str) -> tuple[Callable[[Value, Operand], Value], Callable[[Valu
             o = _make(other, CONSTANT, None, None, 0.0, 0.0, None)
         else:
             o = _operand(other)
-        x = self.data
-        y = o.data
-        try:
-            out, d_self, d_other = rule(x, y)
-        except Undefined as exc:
-            raise EngineError(name, (x, y), str(exc)) from None
-        if out - out != 0.0:  # true only for inf and nan
-            raise EngineError(name, (x, y), NOT_FINITE)
-        return _make(out, name, self, o, d_self, d_other, None)
+        return _node(name, rule, self, o)
 
     def reflected(self: Value, other: Number) -> Value:
         return operator(_operand(other), self)
@@ -145,11 +175,11 @@ class Value:
         """Make a leaf (no inputs), or a node with one local derivative per input."""
         x = data if type(data) is float else float(data)
         if not inputs and not local_grads:  # a leaf: an input or a constant
-            if op not in (INPUT, CONSTANT):
+            if not is_leaf(op):
                 raise ValueError(f"a node with no inputs is an input or a constant, not {op!r}")
             _make(x, op, None, None, 0.0, 0.0, None if name is None else Extra(name), self)
             return
-        if op in (INPUT, CONSTANT):
+        if is_leaf(op):
             raise ValueError(f"a node made from inputs needs an operation, not {op!r}")
         n = len(inputs)
         if n != len(local_grads):
@@ -233,22 +263,22 @@ class Value:
     @property
     def is_input(self) -> bool:
         """True for an input leaf (a name the program reads)."""
-        return self.op == INPUT
+        return is_input(self.op)
 
     @property
     def is_constant(self) -> bool:
         """True for a written number."""
-        return self.op == CONSTANT
+        return is_constant(self.op)
 
     @property
     def is_alias(self) -> bool:
         """True for a named line that only renames another node (b = a)."""
-        return self.op == ALIAS
+        return is_alias(self.op)
 
     @property
     def is_call(self) -> bool:
         """True for a user function call (its body is in `detail`)."""
-        return self.op == CALL
+        return is_call(self.op)
 
     def __repr__(self) -> str:
         label = f", name={self.name!r}" if self.name else ""
@@ -325,16 +355,16 @@ class Value:
 
 def power(base: Operand, exponent: Operand) -> Value:
     """Return base**exponent; either may be a Value (d/db = a**b * ln a); see power_rule."""
-    x_v = _operand(base)
-    k_v = _operand(exponent)
-    x, k = x_v.data, k_v.data
-    try:
-        out, d_base, d_exp = power_rule(x, k, k_v.is_constant)
-    except Undefined as exc:
-        raise EngineError("^", (x, k), str(exc)) from None
-    if out - out != 0.0:
-        raise EngineError("^", (x, k), NOT_FINITE)
-    return _make(out, "^", x_v, k_v, d_base, d_exp, None)
+    x = _operand(base)
+    k = _operand(exponent)
+    return _node("^", _constant_power if k.is_constant else _power, x, k)
+
+
+def _constant_power(x: float, k: float) -> tuple[float, float, float]:
+    return power_rule(x, k, True)  # a written exponent is never varied
+
+
+_power = OPS["^"].scalar
 
 
 def maximum(a: Operand, b: Operand) -> Value:
@@ -349,27 +379,12 @@ def minimum(a: Operand, b: Operand) -> Value:
 
 def _unary(name: str, x: Value) -> Value:
     """Return the node of the one-input operation name of the table at x."""
-    a = x.data
-    try:
-        out, slope = OPS[name].scalar(a)
-    except Undefined as exc:
-        raise EngineError(name, (a,), str(exc)) from None
-    if out - out != 0.0:
-        raise EngineError(name, (a,), NOT_FINITE)
-    return _make(out, name, x, None, slope, 0.0, None)
+    return _node(name, OPS[name].scalar, x, None)
 
 
 def _binary(name: str, a: Operand, b: Operand) -> Value:
     """Return the node of the two-input operation name of the table at (a, b)."""
-    x = _operand(a)
-    y = _operand(b)
-    try:
-        out, da, db = OPS[name].scalar(x.data, y.data)
-    except Undefined as exc:
-        raise EngineError(name, (x.data, y.data), str(exc)) from None
-    if out - out != 0.0:
-        raise EngineError(name, (x.data, y.data), NOT_FINITE)
-    return _make(out, name, x, y, da, db, None)
+    return _node(name, OPS[name].scalar, _operand(a), _operand(b))
 
 
 def apply(name: str, *operands: Operand) -> Value:

@@ -1,7 +1,7 @@
 """Compile a finished per-example graph into a tape (tape.py) and plan its columns' lives.
 
 Each slot is a constant, a parameter, a data column, or the output of one instruction:
-"static" if it depends on data only (run once at bind), "live" if on the parameters (run
+"static" if it depends on data only (run once at bind), "varying" if on the parameters (run
 every step). Constants are folded; user functions are inlined or use their declared
 derivatives.
 """
@@ -30,16 +30,16 @@ class _Compiler:
         self.built = built
         self.tape = Tape(0, 0)
         self.slot: dict[Value, int] = {}
-        self.kind: list[str] = []  # per slot: "const", "static" or "live"
+        self.kind: list[str] = []  # per slot: "const", "static" or "varying"
         self.rowish: list[bool] = []  # per slot: one value per row (params taken as scalars)
         for name, leaf in built.inputs.items():
-            k = "live" if name in params else "static"
+            k = "varying" if name in params else "static"
             s = self.new(k, rowish=k == "static")
             self.slot[leaf] = s
-            (self.tape.params if k == "live" else self.tape.columns)[name] = s
+            (self.tape.params if k == "varying" else self.tape.columns)[name] = s
 
     def new(self, kind: str, const: Any = None, rowish: bool = False) -> int:
-        """Return a new slot of kind "const", "static" or "live"."""
+        """Return a new slot of kind "const", "static" or "varying"."""
         self.kind.append(kind)
         self.rowish.append(rowish)
         s = len(self.kind) - 1
@@ -98,14 +98,14 @@ class _Compiler:
     ) -> int:
         """Append one instruction to the data-only or the per-step part of the tape."""
         uses = ins if uses is None else uses
-        kind = "live" if any(self.kind[s] == "live" for s in ins) else "static"
+        kind = "varying" if any(self.kind[s] == "varying" for s in ins) else "static"
         out = self.new(kind, rowish=any(self.rowish[s] for s in uses))
-        live = [(s, r) for s, r in zip(ins, rules, strict=True) if self.kind[s] == "live"]
-        grads: tuple[tuple[int, Local], ...] = tuple((s, r.local) for s, r in live)
-        reads = tuple(sorted({x for _, r in live for x in r.reads}))
+        varying = [(s, r) for s, r in zip(ins, rules, strict=True) if self.kind[s] == "varying"]
+        grads: tuple[tuple[int, Local], ...] = tuple((s, r.local) for s, r in varying)
+        reads = tuple(sorted({x for _, r in varying for x in r.reads}))
         instr = Instr(op, out, ins, fwd, grads, safe, uses, reads)
-        (self.tape.live if kind == "live" else self.tape.static).append(instr)
-        if diff and kind == "live":
+        (self.tape.varying if kind == "varying" else self.tape.static).append(instr)
+        if diff and kind == "varying":
             self.tape.backward.append(instr)
         return out
 
@@ -140,8 +140,8 @@ def _plan(tape: Tape, rowish: list[bool]) -> None:
     keep.update(tape.named.values())
     keep.update(s for s, r in enumerate(rowish) if not r)  # scalars cost nothing to keep
     keep.update(s for ins in tape.backward for s in ins.reads)
-    resident = keep | {s for ins in tape.live for s in ins.uses}
-    for code, hold in ((tape.static, resident), (tape.live, keep)):
+    resident = keep | {s for ins in tape.varying for s in ins.uses}
+    for code, hold in ((tape.static, resident), (tape.varying, keep)):
         for ins, free in zip(code, dead_after(code, hold), strict=True):
             ins.free = free
-    tape.peak = peak_columns(tape.static, tape.live, tape.backward, rowish, tape.output)
+    tape.peak = peak_columns(tape.static, tape.varying, tape.backward, rowish, tape.output)

@@ -119,8 +119,8 @@ class LiveRun:
             tape = problem.tape
             budget.charge(
                 TAPE,
-                n * (len(tape.static) + self.snapshots * len(tape.live)),
-                f"{n:,} grid points × {self.snapshots} snapshots × {len(tape.live)} operations",
+                n * (len(tape.static) + self.snapshots * len(tape.varying)),
+                f"{n:,} grid points × {self.snapshots} snapshots × {len(tape.varying)} operations",
             )
             budget.charge(BYTES, n * ROW_BYTES * (tape.peak + len(grid)), "the grid's columns")
             self.grid_bound = tape.bind(grid, budget)

@@ -36,14 +36,14 @@ def dead_after(code: Sequence[Instr], hold: Collection[int]) -> list[tuple[int, 
 
 def peak_columns(
     static: Sequence[Instr],
-    live: Sequence[Instr],
+    varying: Sequence[Instr],
     backward: Sequence[Instr],
     rowish: Sequence[bool],
     output: int,
 ) -> int:
     """Return the most per-row columns held at once (data columns not counted).
 
-    Follows the free lists: bind runs static once; a step runs live (values backward reads
+    Follows the free lists: bind runs static once; a step runs varying (values backward reads
     and the output are overwritten in place from step to step), then backward, whose
     gradient of an instruction's output is dropped once that instruction is done.
     """
@@ -52,9 +52,9 @@ def peak_columns(
         held += rowish[ins.out]
         peak = max(peak, held)
         held -= sum(rowish[s] for s in ins.free)
-    freed = {s for ins in live for s in ins.free}
-    held += sum(rowish[ins.out] for ins in live if ins.out not in freed)
-    for ins in live:
+    freed = {s for ins in varying for s in ins.free}
+    held += sum(rowish[ins.out] for ins in varying if ins.out not in freed)
+    for ins in varying:
         if ins.out in freed:
             held += rowish[ins.out]
         peak = max(peak, held)

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ACTIVATIONS = ("tanh", "relu", "sigmoid")
+from chainrule.ops import ACTIVATIONS
+
+DEFAULT_ACTIVATION = "tanh"
 LOSSES = ("logistic", "softmax", "hinge", "squared")
 MAX_WIDTH = 16
 MAX_HIDDEN_LAYERS = 3
@@ -32,7 +34,7 @@ class NetworkSpec:
     inputs: int = 2
     hidden: tuple[int, ...] = (8, 8)
     classes: int = 2
-    activation: str = "tanh"
+    activation: str = DEFAULT_ACTIVATION
     loss: str = "logistic"
     l2: float = 0.0
 

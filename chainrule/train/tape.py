@@ -3,7 +3,7 @@
 One column per row of data: every slot holds either a scalar (a constant, a parameter,
 or something computed from them only) or an array with one entry per row. Constants are
 folded, data-only work runs once in `bind`, and each step runs only what depends on the
-parameters. A column is freed after its last use (plan.py), so a long chain of data-only
+parameters. A column is freed after its last use (liveness.py), so a long chain of data-only
 work holds a few columns, not one per operation. The Value engine stays the reference: the
 same ops, the same conventions (relu'(0) = 0, |x|'(0) = 0, max/min ties split the gradient,
 sqrt'(0) = inf).
@@ -34,7 +34,7 @@ class Instr:
     out: int
     ins: tuple[int, ...]
     fwd: Fwd
-    grads: tuple[tuple[int, Local], ...]  # (input slot, local derivative) for live inputs
+    grads: tuple[tuple[int, Local], ...]  # (input slot, local derivative) for varying inputs
     safe: bool  # a zero upstream gradient gives zero even where the local one is inf
     uses: tuple[int, ...]  # slots fwd reads
     reads: tuple[int, ...]  # slots the local derivatives in grads read
@@ -52,13 +52,13 @@ class Tape:
     columns: dict[str, int] = field(default_factory=dict)
     named: dict[str, int] = field(default_factory=dict)  # kept named nodes (compile keep=)
     static: list[Instr] = field(default_factory=list)  # depends on data only
-    live: list[Instr] = field(default_factory=list)  # depends on parameters
-    backward: list[Instr] = field(default_factory=list)  # differentiable live ops, reversed
-    peak: int = 0  # most per-row columns held at once, data columns aside (plan.py)
+    varying: list[Instr] = field(default_factory=list)  # depends on parameters
+    backward: list[Instr] = field(default_factory=list)  # differentiable varying ops, reversed
+    peak: int = 0  # most per-row columns held at once, data columns aside (liveness.py)
 
     def __len__(self) -> int:
         """Number of operations run per step (forward and backward)."""
-        return len(self.live) + len(self.backward) + 1
+        return len(self.varying) + len(self.backward) + 1
 
     def work(self, rows: int, steps: int) -> int:
         """Return the cells a run computes: rows × (data-only ops + (steps + 1) × len)."""
@@ -109,7 +109,7 @@ class Bound:
             v[slot] = np.float64(p) if np.ndim(p) == 0 else np.asarray(p, dtype=np.float64)
         tick = self.tick
         with np.errstate(all="ignore"):
-            for ins in self.tape.live:
+            for ins in self.tape.varying:
                 v[ins.out] = ins.fwd(v)
                 for s in ins.free:
                     v[s] = _GONE

@@ -12,6 +12,7 @@ from app.config import Settings
 from app.schemas.common import QUERY_NAME, Identifier
 from app.schemas.optimize import MAX_ROWS, MAX_STEPS, OptimizeRequest
 from chainrule.budget import DEFAULT_BUDGET_LIMITS, BudgetLimits
+from chainrule.json_reader import JSONLimits
 from chainrule.lang import DEFAULT_LIMITS, Limits, ParseError, parse
 from chainrule.render import Renderer
 from chainrule.train.bounds import Bounds, LiveBounds
@@ -43,6 +44,7 @@ SETTINGS_OF = [
     (BudgetLimits, "budget_", Settings.budget_limits),
     (Bounds, "optimize_", Settings.bounds),
     (LiveBounds, "live_", Settings.live_bounds),
+    (JSONLimits, "json_", Settings.json_limits),
 ]
 
 
@@ -80,3 +82,4 @@ def test_the_renderers_defaults_are_the_drawing_budget() -> None:
     renderer = Renderer()
     assert renderer.max_nodes == DEFAULT_BUDGET_LIMITS.draw_nodes
     assert renderer.timeout == DEFAULT_BUDGET_LIMITS.dot_seconds
+    assert Settings().render_cache_size == renderer.cache_size  # one cache size: the renderer's

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from chainrule.ops import ACTIVATIONS, OPS
 from tests.support.server import running_process, running_server
 
 TRACE = {"x1": 0.5, "x2": 0.25, "c0": 1, "c1": 0}
@@ -208,6 +210,7 @@ def test_the_stream_wall_clock_ends_a_run_with_a_line_to_resume_from() -> None:
     assert last["state"]["t"] == last["step"]
 
 
+@pytest.mark.slow  # seconds of work: the full suite runs it, not ./dev check
 def test_a_stream_outlives_the_body_read_timeout() -> None:
     """The timeout is for reading the body: the stream waits on receive() much longer."""
     settings = Settings(access_log=False, body_read_timeout=0.05)
@@ -339,6 +342,20 @@ def test_the_network_endpoint_writes_the_program(client: TestClient) -> None:
     assert again == net
     bad = client.get("/api/network", params={"hidden": "40"})
     assert bad.status_code == 422 and "1 to 16" in bad.json()["detail"]
+
+
+def test_the_activations_are_the_tables_on_the_page_and_in_the_api(client: TestClient) -> None:
+    select = re.search(
+        r'<select id="live-activation">(.*?)</select>', client.get("/live").text, re.S
+    )
+    assert select and re.findall(r'<option value="(\w+)">', select[1]) == list(ACTIVATIONS)
+    assert ACTIVATIONS and all(OPS[name].activation for name in ACTIVATIONS)
+    for name in ACTIVATIONS:
+        net = client.get("/api/network", params={"hidden": "2", "activation": name}).json()
+        assert f"= {name}(w1*x1" in net["expression"]
+    assert client.get("/api/network", params={"activation": "exp"}).status_code == 422
+    enum = client.get("/openapi.json").json()["paths"]["/api/network"]["get"]["parameters"]
+    assert next(p for p in enum if p["name"] == "activation")["schema"]["enum"] == list(ACTIVATIONS)
 
 
 def test_the_live_page_carries_its_hooks_and_is_linked(client: TestClient) -> None:

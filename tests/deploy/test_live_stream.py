@@ -3,7 +3,6 @@ the run goes (unbuffered), not all at once when it ends."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import time
 
@@ -43,13 +42,16 @@ def test_snapshots_arrive_through_nginx_while_the_run_goes_on(stack: Stack) -> N
                 last = json.loads(text)
     assert last["done"] is True and last["complete"] is True and last["step"] == 300
     assert len(arrivals) == 302
+    # The property: the lines arrive as the run makes them, not held back until it ends.
+    # Buffered, every line would come at the end in a few bursts; streamed, the first comes
+    # early and the rest spread over the run. Measured against the run's own span (not a
+    # fixed pause length, which a fast machine undercuts): an evenly paced run delivers
+    # about half its lines in the first half of the span; a buffered one nearly none.
     total = arrivals[-1]
-    # buffered, every line would come at the end in a few bursts; streamed, the first comes
-    # early and they keep coming, with pauses between them while the run computes (a busy
-    # machine may bunch them, so the test counts pauses rather than timing the middle line)
     assert arrivals[0] < total / 4, (arrivals[0], total)
-    pauses = sum(1 for a, b in itertools.pairwise(arrivals) if b - a > 0.005)
-    assert pauses >= 20, (pauses, total)
+    middle = (arrivals[0] + total) / 2
+    early = sum(1 for t in arrivals if t < middle)
+    assert early >= len(arrivals) // 10, (early, arrivals[0], total)
     answer = httpx.post(
         stack.base_url + "/api/optimize",
         json={k: BODY[k] for k in ("dataset", "optimizer", "lr", "steps")},

@@ -118,6 +118,7 @@ def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
     assert "nested" in moved and "normal" not in moved
 
 
+@pytest.mark.slow  # seconds of work: the full suite runs it, not ./dev check
 @pytest.mark.graphviz
 def test_a_client_that_stalls_its_body_gets_408_and_others_are_served() -> None:
     env = {"CHAINRULE_BODY_READ_TIMEOUT": "1"}

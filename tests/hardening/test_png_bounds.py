@@ -45,6 +45,7 @@ def chain_dot() -> tuple[str, int]:
     return to_dot(graph, DotOptions(), budget=default_budget()), len(graph.nodes)
 
 
+@pytest.mark.slow  # seconds of work: the full suite runs it, not ./dev check
 def test_the_png_of_a_300_operation_chain_stays_within_the_pixel_budget() -> None:
     dot, count = chain_dot()
     width, height = png_size(Renderer(timeout=60, cache_size=4).png(dot, count, budget=unhurried()))
@@ -97,6 +98,7 @@ def test_a_drawing_over_the_memory_limit_is_a_clear_render_error() -> None:
         Renderer(timeout=60, cache_size=4, memory=64 * 2**20).png(dot, count, budget=unhurried())
 
 
+@pytest.mark.slow  # seconds of work: the full suite runs it, not ./dev check
 def test_the_dot_child_of_the_chain_png_stays_small() -> None:
     """Measured in a fresh process: the largest RSS of its children (the dot runs)."""
     script = (

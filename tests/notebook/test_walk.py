@@ -70,6 +70,7 @@ def build_micrograd() -> Micro:
     return out
 
 
+@pytest.mark.slow  # seconds of work: the full suite runs it, not ./dev check
 def test_ids_and_drawing_do_not_depend_on_where_objects_live_in_memory() -> None:
     dots = set()
     keep = []
@@ -161,6 +162,7 @@ def test_a_torch_style_tensor_is_sent_to_the_right_tool() -> None:
         chainrule.draw(Tensor())
 
 
+@pytest.mark.slow  # seconds of work: the full suite runs it, not ./dev check
 def test_the_drawing_is_the_same_in_processes_with_different_hash_seeds() -> None:
     code = (
         "import chainrule\n"

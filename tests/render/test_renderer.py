@@ -7,7 +7,7 @@ import asyncio
 import re
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -120,24 +120,34 @@ def test_graphviz_version() -> None:
     assert version is not None and re.fullmatch(r"\d+\.\d+(\.\d+)*", version)
 
 
+def wait_until(condition: Callable[[], bool], seconds: float = 30.0) -> None:
+    """Return once condition() holds (a state other threads reach), or fail after seconds."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the state was never reached"
+        time.sleep(0.001)
+
+
 @pytest.mark.graphviz
 def test_concurrent_requests_for_one_drawing_run_dot_once(monkeypatch: pytest.MonkeyPatch) -> None:
     renderer, dot = Renderer(), to_dot(graph_of(SEED, a=2, b=1), budget=default_budget())
     real = renderer._run_dot
     calls: list[str] = []
-    started = threading.Event()
+    started, release = threading.Event(), threading.Event()
 
-    def slow_dot(text: str, fmt: str, timeout: float) -> bytes:
+    def held_dot(text: str, fmt: str, timeout: float) -> bytes:
         calls.append(fmt)
         started.set()
-        time.sleep(0.3)  # long enough for the others to arrive while it runs
+        assert release.wait(30)  # runs until the others wait for it
         return real(text, fmt, timeout)
 
-    monkeypatch.setattr(renderer, "_run_dot", slow_dot)
+    monkeypatch.setattr(renderer, "_run_dot", held_dot)
     with ThreadPoolExecutor(max_workers=4) as pool:
         first = pool.submit(renderer.svg, dot, 6, budget=default_budget())
-        started.wait(5)
+        assert started.wait(30)
         others = [pool.submit(renderer.svg, dot, 6, budget=default_budget()) for _ in range(3)]
+        wait_until(lambda: renderer.shared == 3)  # all three wait for the drawing under way
+        release.set()
         results = [first.result(), *(f.result() for f in others)]
     assert calls == ["svg"]
     assert len(set(results)) == 1 and results[0].lstrip().startswith("<?xml")
@@ -146,18 +156,20 @@ def test_concurrent_requests_for_one_drawing_run_dot_once(monkeypatch: pytest.Mo
 
 def test_waiters_get_the_same_error(monkeypatch: pytest.MonkeyPatch) -> None:
     renderer = Renderer()
-    started = threading.Event()
+    started, release = threading.Event(), threading.Event()
 
     def failing_dot(text: str, fmt: str, timeout: float) -> bytes:
         started.set()
-        time.sleep(0.3)
+        assert release.wait(30)  # fails once the second waits for it
         raise RenderTimeout("drawing the graph took longer than 0.3 s and was stopped")
 
     monkeypatch.setattr(renderer, "_run_dot", failing_dot)
     with ThreadPoolExecutor(max_workers=2) as pool:
         first = pool.submit(renderer.svg, "digraph { a }", 1, budget=default_budget())
-        started.wait(5)
+        assert started.wait(30)
         second = pool.submit(renderer.svg, "digraph { a }", 1, budget=default_budget())
+        wait_until(lambda: renderer.shared == 1)
+        release.set()
         for future in (first, second):
             with pytest.raises(RenderTimeout):
                 future.result()

@@ -120,13 +120,13 @@ def test_data_only_work_is_done_once_at_bind() -> None:
     )
     # x^2 and x^3 depend on data only: computed in bind, not in each step.
     assert sorted(i.op for i in tape.static) == ["^", "^"]
-    assert all(i.op != "^" or i.ins[0] not in tape.columns.values() for i in tape.live)
+    assert all(i.op != "^" or i.ins[0] not in tape.columns.values() for i in tape.varying)
 
 
 def test_constants_are_folded() -> None:
     program = parse("w * (2 + 3) * exp(0)")
     tape = compile_tape(build(program, {"w": 1.0}, budget=default_budget()), ["w"])
-    assert [i.op for i in tape.live] == ["*", "*"]
+    assert [i.op for i in tape.varying] == ["*", "*"]
     bound = tape.bind({}, budget=default_budget())
     assert float(bound.forward({"w": 2.0})) == 10.0
 

@@ -1,4 +1,4 @@
-"""Hardening round 3 (issue 20, item 6): caches are bounded by the bytes they actually hold,
+"""Caches are bounded by the bytes they actually hold,
 counting CPython's 2- and 4-byte string storage (a drawn minus sign makes a drawing 2 bytes
 per character), not by characters or nodes."""
 
@@ -39,6 +39,7 @@ def test_the_layout_cache_holds_no_more_bytes_than_its_budget() -> None:
     assert len(held) >= 3  # and it still caches
 
 
+@pytest.mark.slow  # seconds of work: the full suite runs it, not ./dev check
 def test_the_parse_cache_holds_no_more_bytes_than_its_budget() -> None:
     budget = 1024 * KIB
     gc.collect()

@@ -1,4 +1,4 @@
-"""Hardening round 3 (issue 20, items 1 and 8) against real nginx: deploy/nginx.conf on
+"""Against real nginx: deploy/nginx.conf on
 loopback in front of two real uvicorn replicas (tests/support/nginx.py). Nothing the app
 sends takes a healthy replica out; share links as long as the app accepts pass; nginx's own
 errors are problem+json. The same runs in the compose stack (tests/deploy/test_compose.py).

@@ -1,4 +1,4 @@
-"""Hardening round 3 (issue 20), grading: an answer may not name what it is asked about
+"""Grading: an answer may not name what it is asked about
 (item 4), every JSON file a grader reads is bounded and any failure is a "could not grade"
 result (item 5), and the visible count of correct answers leaves hidden questions out (8)."""
 

@@ -1,4 +1,4 @@
-"""Hardening round 3 (issue 20, item 7): text hidden in comments. Every line break a reader
+"""Text hidden in comments. Every line break a reader
 sees ends a line (and a comment) for the parser too; bidi controls are refused anywhere in a
 program with their position; grading feedback never echoes them raw."""
 

@@ -1,4 +1,4 @@
-"""Hardening round 3 (issue 20, item 2): a JSON body's memory is bounded by the parse-cost
+"""A JSON body's memory is bounded by the parse-cost
 limit (depth, items) checked on its bytes before anything is decoded, and error bodies are
 bounded. Measured on a real uvicorn by the RSS of its process."""
 
