@@ -29,26 +29,27 @@ checks it):
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from chainrule.budget import Budget
 from chainrule.graph import Graph, GraphEdge, GraphNode, fmt
-from chainrule.ops import OPS
 from chainrule.render.lines_level import lines_dot
 from chainrule.render.long_edges import FAR_SPAN, comment
+from chainrule.render.op_layout import NODESEP, RANKSEP, ROW_SEP, op_labels
 from chainrule.render.size import (
     Dot,
     check_drawable,
     count,
     is_compact,
+    op_layout,
     resolve_level,
-    resolve_rankdir,
     shown_nodes,
 )
 from chainrule.render.style import (
     DotOptions,
     html_text,
-    legend_lines,
+    legend_graph_label,
     op_node,
     slot,
     style_key,
@@ -56,7 +57,6 @@ from chainrule.render.style import (
 )
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
-_INFIX = {op.symbol for op in OPS.values() if op.infix}
 _PLAIN = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
 
 
@@ -69,8 +69,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     """
     opts = options or DotOptions()
     if resolve_level(graph, opts) == "lines":
-        labels = {n.id: n.label for n in graph.nodes}
-        _fold_constants(graph, {n.id: n for n in graph.nodes}, labels)
+        labels, _ = op_labels(graph, opts.constants)
         return lines_dot(graph, opts, opts.expand, budget, labels)
     shown_list = shown_nodes(graph, opts)
     compact = is_compact(shown_list, opts)
@@ -82,17 +81,18 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     by_id = {n.id: n for n in graph.nodes}
     expanded = {n.group for n in graph.nodes if n.group is not None} if opts.expand_calls else set()
     shown = {n.id for n in shown_list}
-    labels = {n.id: n.label for n in graph.nodes}
-    if not opts.constants:
-        _fold_constants(graph, by_id, labels)
+    labels, written = op_labels(graph, opts.constants)
+    layout = op_layout(graph, opts, shown_list, labels, compact)
+    wrapped = bool(layout.rows)
     lines = [
         "digraph chainrule {",
-        f'graph [rankdir={resolve_rankdir(graph, opts)} fontname="Helvetica" '
-        "nodesep=0.25 ranksep=0.35 newrank=true]",
+        f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
+        f"nodesep={NODESEP / 72:.3f} ranksep={(ROW_SEP if wrapped else RANKSEP) / 72:.3f} "
+        + ("newrank=true remincross=false mclimit=0.01]" if wrapped else "newrank=true]"),
         'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
     ]
-    lines += _node_lines(graph, shown_list, expanded, labels, opts, compact)
+    lines += _node_lines(graph, shown_list, expanded, labels, written, opts, compact)
     depth = _depths(graph)
     far: list[tuple[str, str, str]] = []
     for i, e in enumerate(graph.edges):
@@ -101,7 +101,8 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
         if e.kind == "input" and e.target not in expanded:
             label, source = _edge_label(e, by_id, opts), e.source
             span = depth[e.target] - depth[e.source]
-            if by_id[e.source].kind == "input" and span > FAR_SPAN and not opts.max_edge_span:
+            far_input = by_id[e.source].kind == "input" and span > FAR_SPAN and not wrapped
+            if far_input and not opts.max_edge_span:
                 far.append((f"e{i}", e.source, e.target if compact else f"op-{e.target}"))
                 continue  # routed after the layout, beside the drawing
             if opts.max_edge_span and span > opts.max_edge_span:
@@ -109,15 +110,17 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
                 op = "" if compact else None
                 lines.append(value_node(by_id[e.source], opts, copy=source, op=op))
             target = e.target if compact else f"op-{e.target}"
-            lines.append(f'"{source}" -> "{target}" [id="e{i}" class="edge"{label}]')
+            weight = " weight=0" if wrapped else ""  # rows decide where nodes go
+            lines.append(f'"{source}" -> "{target}" [id="e{i}" class="edge"{label}{weight}]')
         elif e.kind == "bind" and by_id[e.target].group in expanded:
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge bind" style=dashed]')
         elif e.kind == "result" and e.target in expanded:
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge result" style=dashed]')
     if far:
         lines.append(f"graph [{comment(far)}]")
-    if opts.legend:
-        lines += legend_lines({style_key(n) for n in shown_list}, op=not compact)
+    lines += row_lines(layout.rows)
+    if opts.legend:  # last: a graph label set before a cluster would be the cluster's
+        lines.append(legend_graph_label({style_key(n) for n in shown_list}, op=not compact))
     lines.append("}")
     return Dot("\n".join(lines) + "\n", size)
 
@@ -127,10 +130,12 @@ def _node_lines(
     shown: list[GraphNode],
     expanded: set[str],
     labels: dict[str, str],
+    written: dict[str, list[str]],
     opts: DotOptions,
     compact: bool,
 ) -> list[str]:
-    """Value and op nodes; an expanded call's body nested in its own cluster."""
+    """Value and op nodes (the constants written in each op node named on it); an expanded
+    call's body nested in its own cluster."""
     members: dict[str | None, list[GraphNode]] = {}
     for n in shown:
         members.setdefault(n.group, []).append(n)
@@ -157,7 +162,7 @@ def _node_lines(
                 continue
             lines.append(value_node(n, opts))
             if is_op:
-                lines.append(op_node(n, labels[n.id]))
+                lines.append(op_node(n, labels[n.id], tuple(written.get(n.id, ()))))
                 lines.append(f'"op-{n.id}" -> {n.id} [class="edge op"]')
     return lines
 
@@ -210,16 +215,13 @@ def _edge_label(edge: GraphEdge, by_id: dict[str, GraphNode], opts: DotOptions) 
     return f" label=<{_PLAIN}{text}{value}</tr></table>>"
 
 
-def _fold_constants(graph: Graph, by_id: dict[str, GraphNode], labels: dict[str, str]) -> None:
-    """Write hidden constants into op labels: `b + 1` gets an op node "+ 1"."""
-    slot_of: dict[str, int] = {}
-    for e in graph.edges:
-        if e.kind != "input":
-            continue
-        position = slot_of.get(e.target, 0)
-        slot_of[e.target] = position + 1
-        source = by_id[e.source]
-        if source.kind == "constant":
-            op, text = labels[e.target], fmt(source.value, 6)
-            left = position == 0 and op in _INFIX
-            labels[e.target] = f"{text} {op}" if left else f"{op} {text}"
+def row_lines(rows: list[list[str]]) -> list[str]:
+    """A drawing wrapped into rows: each row one rank read left to right (invisible edges
+    keep its order), rows left-aligned one below the other."""
+    lines = []
+    for row in rows:
+        lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
+        lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(row)]
+    for above, below in itertools.pairwise(rows):
+        lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=1000]')
+    return lines

@@ -197,7 +197,7 @@ def lines_dot(
         lines.append(f"graph [{comment(far, rows=True)}]")
     rows = [list(r) for r in layout.rows]
     if opts.legend:
-        lines += legend_lines(present, op=False)
+        lines += legend_lines(present, op=False, pair=False)
         if rows:
             boxes = {**sizes, **shared}
             rows[roomiest(rows, boxes, legend_width(present), fit[0])].append("legend-key")

@@ -39,6 +39,7 @@ LEGEND = (
 )
 OP_FILL = "#e5e7eb"
 LEGEND_PT = 11.0  # as the labels: legible (9 px) wherever they are
+LABEL_PT = 11.0  # the drawing's text (what must be 9 px at the first view)
 
 
 Compact = Literal["auto"] | bool
@@ -120,58 +121,78 @@ def word(text: str, size: float = 11.0) -> str:
 VALUE_WORD, GRAD_WORD = word("value"), word("grad")
 
 
-@lru_cache(maxsize=8192)
-def value_label(
-    name: str | None, op: str, value: str, grad: str, precision: int, compact: bool
-) -> str:
-    """Return a value node's HTML-like label: [name] [op] value V grad G (memoised).
+GRAD_COLOUR = "#9a3412"  # a gradient's line (and the legend's word): 7:1 on white
+HANDLE_COLOUR = "#4b5563"  # an unnamed operation's handle: 7.5:1 on white
 
-    The operation (`op`, "" for none) is written only in the compact drawing, which also
-    has no separators; the last four texts are always value, V, grad, G.
-    """
-    cells = []
-    if name:
-        width = min_width(name, per_char=0.7)
-        cells.append(f'<td width="{width}" align="left"><b>{html_text(name)}</b></td>')
-    if compact and op:
-        cells.append(f'<td width="{min_width(op)}" align="left"><i>{html_text(op)}</i></td>')
-    fields = f"{VALUE_WORD}{slot(value, precision)}{GRAD_WORD}{slot(grad, precision)}"
-    sep = "" if compact else "<vr/>"
-    return CELLS + "".join(c + sep for c in cells) + fields + "</tr></table>"
+
+def pair(value: str, grad: str, precision: int) -> str:
+    """Return the two rows of a node's numbers: its value above its gradient (in
+    GRAD_COLOUR), each a fixed, left-aligned slot (number_slots re-labels them; dot
+    anchors text at its start, so a longer number stays inside its slot)."""
+    width, height = field_width(precision), int(11.0 * 1.2 + 2)
+    cell = f'<td {SLOT_ATTR} width="{width}" height="{height}" align="left">'
+    return (
+        f"<tr>{cell}{html_text(value)}</td></tr>"
+        f'<tr>{cell}<font color="{GRAD_COLOUR}">{html_text(grad)}</font></td></tr>'
+    )
+
+
+PAIR = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+
+
+@lru_cache(maxsize=8192)
+def value_label(name: str | None, handle: str | None, op: str, value: str, grad: str, p: int) -> str:
+    """Return a value node's HTML-like label (memoised): a title row (the bold name, or the
+    grey handle of an unnamed operation, with the operation in italics when `op` is given:
+    the drawing without op nodes), then the value over the gradient. Its last two texts
+    are always the value and the gradient."""
+    title = f"<b>{html_text(name)}</b>" if name else ""
+    if handle and not name:
+        title = f'<font color="{HANDLE_COLOUR}">{html_text(handle)}</font>'
+    if op:
+        title = f"{title}<i>&#160;{html_text(op)}</i>" if title else f"<i>{html_text(op)}</i>"
+    head = f'<tr><td align="left">{title}</td></tr>' if title else ""
+    return PAIR + head + pair(value, grad, p) + "</table>"
 
 
 def value_node(
     node: GraphNode, opts: DotOptions, copy: str | None = None, op: str | None = None
 ) -> str:
-    """Return the DOT line of a value node (or of a dashed copy of it with id `copy`);
-    with `op` (the compact drawing) the operation is written inside it."""
+    """Return the DOT line of a value node (or of a dashed copy of it with id `copy`):
+    its name (or handle) over its value over its gradient; with `op` (the drawing without
+    op nodes) the operation is written in its title."""
     key = style_key(node)
     fill, style, pen = STYLES[key]
     p = opts.precision
-    compact = op is not None
-    label = value_label(node.name, op or "", fmt(node.value, p), fmt(node.grad, p), p, compact)
+    label = value_label(
+        node.name, node.handle, op or "", fmt(node.value, p), fmt(node.grad, p), p
+    )
     css = "intermediate named" if key == "named" else key
     if copy is not None:
         css, style = f"{css} copy copy-of-{node.id}", ",dashed"
     nid = copy or node.id
-    look = f'style="filled{style}" margin=0.02' if compact else f'style="filled,rounded{style}"'
     return (
-        f'"{nid}" [id="{nid}" class="value {css}" shape=box {look} fillcolor="{fill}" '
-        f"penwidth={pen} label=<{label}>]"
+        f'"{nid}" [id="{nid}" class="value {css}" shape=box style="filled,rounded{style}" '
+        f'margin="0.06,0.03" fillcolor="{fill}" penwidth={pen} label=<{label}>]'
     )
 
 
-def op_node(node: GraphNode, label: str) -> str:
-    """Return the DOT line of the small op node that makes a value node."""
+def op_node(node: GraphNode, label: str, constants: tuple[str, ...] = ()) -> str:
+    """Return the DOT line of the small op node that makes a value node: a circle with its
+    symbol (a written constant beside it: "^ 2"), a box for a word; each constant written
+    in it is named by a class `const-nC`."""
     shape = "box" if node.is_call or len(label) > 3 else "circle"  # words need a box
+    css = "".join(f" const-{c}" for c in constants)
     return (
-        f'"op-{node.id}" [id="op-{node.id}" class="op" shape={shape} style="filled,rounded" '
-        f'fillcolor="{OP_FILL}" width=0.3 label=<{html_text(label)}>]'
+        f'"op-{node.id}" [id="op-{node.id}" class="op{css}" shape={shape} '
+        f'style="filled,rounded" fillcolor="{OP_FILL}" width=0.3 height=0.3 margin="0.04,0.01" '
+        f"label=<{html_text(label)}>]"
     )
 
 
-def legend_lines(present: set[str], op: bool = True) -> list[str]:
-    """Return a compact legend: one node, a row of swatches for the styles shown (and op)."""
+def legend_table(present: set[str], op: bool = True, pair: bool = True) -> str:
+    """Return the legend's HTML-like table: a row of swatches for the styles shown (and
+    op), and (pair) how a node writes its value over its gradient."""
     cells = []
     for key in LEGEND:
         if key in present:
@@ -183,11 +204,29 @@ def legend_lines(present: set[str], op: bool = True) -> list[str]:
     if op:
         width = min_width("op", LEGEND_PT) + 4
         cells.append(f'<td bgcolor="{OP_FILL}" border="1" cellpadding="3" width="{width}">op</td>')
-    table = (
+    if pair:
+        width = min_width("value", LEGEND_PT) + 4
+        cells.append(
+            f'<td border="1" cellpadding="3" width="{width}">value<br/>'
+            f'<font color="{GRAD_COLOUR}">grad</font></td>'
+        )
+    return (
         '<table border="0" cellborder="1" cellspacing="3" cellpadding="2"><tr>'
         + "".join(cells)
         + "</tr></table>"
     )
+
+
+def legend_graph_label(present: set[str], op: bool = True) -> str:
+    """Return graph attributes putting the legend above the drawing, left (outside the
+    layout: it widens no rank)."""
+    table = legend_table(present, op)
+    return f'graph [label=<{table}> labelloc="t" labeljust="l" fontsize={LEGEND_PT:g}]'
+
+
+def legend_lines(present: set[str], op: bool = True, pair: bool = True) -> list[str]:
+    """Return a compact legend as one node (the lines level places it in a row)."""
+    table = legend_table(present, op, pair)
     # a plain node, not a cluster: a cluster sends dot down its slower cluster layout
     look = f"shape=plain fontsize={LEGEND_PT:g}"
     return [f'"legend-key" [id="legend-key" class="legend" {look} label=<{table}>]']

@@ -132,7 +132,7 @@ def test_a_view_of_its_own_makes_the_automatic_picture_fit_that_panel(
     same = client.post("/api/evaluate", json={**body, "view": [780, 480]}).json()
     phone = client.post("/api/evaluate", json={**body, "view": [340, 209]}).json()
     assert same["svg"] == desktop["svg"]  # the server's panel is what it draws for unasked
-    assert (desktop["level"], phone["level"]) == ("ops", "lines")  # the op chain is too long
+    assert (desktop["level"], phone["level"]) == ("ops", "ops")  # compact nodes fit a phone
 
     def width(svg: str) -> float:
         found = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"', svg)
