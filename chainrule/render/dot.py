@@ -6,23 +6,32 @@ depends only on the graph and the options: the same program gives the same bytes
 it is linear in the graph, and the drawing ceiling (the budget's DRAW resource) is checked
 before anything is built.
 
-The SVG contract with the browser (static/js/drawing.js relies on it; tests/test_render.py
-checks it):
+The SVG contract with the browser (static/js/drawing.js relies on it; the tests in
+tests/render check it). CHANGED in issue 26 (the compact node) — the one place it is written:
 
 - Numbers: `value_text = fmt(value, precision)`, `grad_text = fmt(grad, precision)`
-  (`chainrule.graph.fmt`: significant digits, compact exponent, "0", "inf", "-inf", "nan").
-  POST /api/evaluate gives every node its `value_text` and `grad_text` at the request's
-  precision: exactly the strings drawn.
-- Each value node is `<g id="nK" class="node value KIND ...">`; a dashed copy drawn near a
-  far-away user is `<g id="nK-copy-eI" class="... copy copy-of-nK">`, same rules.
-- The LAST FOUR `<text>` elements of that group are exactly `value`, value_text, `grad`,
-  grad_text, in document order (earlier ones: the bold name, and in the compact drawing the
-  operation). Both numbers are in fixed-width, left-aligned fields sized for the
-  precision, so the layout depends only on the structure and the options, never on the
-  values: replacing the text content of those two elements is a complete update.
-- Classic drawing: a value node per Value and an op node `g#op-nK` per operation.
-  Compact drawing (`compact=True`, or "auto" above COMPACT_ABOVE operations): no op nodes;
-  the operation is written in the value node and edges go from input to value node.
+  (`chainrule.graph.fmt`). POST /api/evaluate gives every node its `value_text` and
+  `grad_text` at the request's precision: exactly the strings drawn.
+- Each value node of the op level is `<g id="nK" class="node value KIND ...">`; a dashed
+  copy near a far-away user is `<g id="nK-copy-eI" class="... copy copy-of-nK">`.
+- Its LAST TWO `<text>` elements are value_text then grad_text (the value above the
+  gradient; the gradient's text has fill GRAD_COLOUR). There are no "value"/"grad" words in
+  it any more. Before them: its title — the bold name, or for an unnamed operation its
+  handle (`GraphNode.handle`, "prod2", fill HANDLE_COLOUR), and in the drawing without op
+  nodes the operation in italics after it (its text begins with a no-break space). Both
+  numbers sit in fixed-width, left-aligned slots sized for the precision (text-anchor
+  start), so replacing the text content of those two elements is a complete update.
+- Lines-level boxes (units `class="... unit in_nJ ..."`, shared inputs `... shared`) keep
+  the old quads: "value", V, "grad", G per number pair (chainrule/render/lines_level.py).
+  So a reader finds the quads first and, when a box has none, takes its last two texts.
+- Constants are not nodes: each is written beside its use's symbol in that op node
+  (`g#op-nK`, "+ 1", "2 ×"), whose class names it: `class="node op const-nC"` (graphviz
+  writes the "-" in an attribute as `&#45;`). With constants=False the op shows its symbol
+  only.
+- Op nodes `g#op-nK` (class "op") per operation; with `compact` (or "auto" above
+  COMPACT_ABOVE operations) none, and edges go from input to value node.
+- The legend is the graph's label above the drawing (texts of `g.graph`, no node).
+- Wrapped rows (OpLayout.rows, a chain too long for the view) change nothing of the above.
 - Edge labels (local gradients) and call clusters' labels also hold numbers in fixed
   fields (re-labelled on the server), outside this contract.
 """
