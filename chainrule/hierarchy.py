@@ -10,6 +10,7 @@ out-edges' contributions: grad(unit) × d(unit)/d(argument).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from chainrule.graph import Graph, GraphNode, json_number
@@ -28,6 +29,8 @@ class Unit:
     members: tuple[str, ...]  # its operations' node ids (the unit's own first)
     inside: tuple[str, ...]  # inputs used by this unit only, listed inside it
     local: dict[str, float]  # d(unit)/d(argument) for each argument (inside ones too)
+    count: int = 1  # > 1: a series of that many lines of one shape drawn as this one box
+    series: tuple[str, ...] = ()  # a series' units (their ids), in program order
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,87 @@ def _call_text(
     return f"{node.label}({', '.join(args)})"
 
 
+SERIES_MIN = 3  # lines of one shape in a row folded into a series
+
+
+def shape(
+    unit: Unit, graph_inputs: dict[str, list[tuple[str, float]]], by_id: dict[str, GraphNode]
+) -> tuple[object, ...]:
+    """Return a unit's formula up to renaming: each operation's op and label with, for each
+    argument, its place among the unit's operations, a constant's value, or "arg"."""
+    place = {m: k for k, m in enumerate(unit.members)}
+    out: list[object] = []
+    for m in unit.members:
+        node = by_id[m]
+        args: list[object] = []
+        for source, _ in graph_inputs.get(m, []):
+            src = by_id[source]
+            if source in place:
+                args.append(place[source])
+            elif src.kind == "constant":
+                args.append(src.value)
+            else:
+                args.append("arg")
+        out.append((node.op, node.label if node.is_call else "", tuple(args)))
+    return tuple(out)
+
+
+def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Units:
+    """Return units with each run of SERIES_MIN or more consecutive lines (or calls) of one
+    shape drawn as one series box (id: its last unit's; open_ holding that id draws the
+    units one by one). The box's edges: one per source outside the series, whose
+    local_grad is the members' contributions summed over the box's gradient (so that
+    grad(box) x local is what the source gets through the series); edges out of any
+    member leave the box."""
+    by_id = {n.id: n for n in graph.nodes}
+    inputs_of: dict[str, list[tuple[str, float]]] = {}
+    for e in graph.edges:
+        if e.kind == "input":
+            inputs_of.setdefault(e.target, []).append((e.source, e.local_grad))
+    runs: list[list[Unit]] = []
+    last: tuple[object, ...] | None = None
+    for unit in units.units:
+        key = shape(unit, inputs_of, by_id)
+        if runs and key == last:
+            runs[-1].append(unit)
+        else:
+            runs.append([unit])
+        last = key
+    folded = [r for r in runs if len(r) >= SERIES_MIN and r[-1].id not in open_]
+    if not folded:
+        return units
+    box_of = {u.id: r[-1].id for r in folded for u in r}
+    owner = {k: box_of.get(v, v) for k, v in units.owner.items()}
+    merged: dict[str, Unit] = {}
+    for run in folded:
+        head, tail = run[0], run[-1]
+        members = (tail.id, *(m for u in run for m in u.members if m != tail.id))
+        merged[tail.id] = Unit(
+            tail.id,
+            f"{head.name} … {tail.name}",
+            f"{head.formula} ×{len(run)}",
+            members,
+            tuple(i for u in run for i in u.inside),
+            {},
+            len(run),
+            tuple(u.id for u in run),
+        )
+    drawn_units = tuple(merged.get(u.id, u) for u in units.units if box_of.get(u.id, u.id) == u.id)
+    sums: dict[tuple[str, str], float] = {}
+    for source, target, d in units.edges:
+        a, b = box_of.get(source, source), box_of.get(target, target)
+        if a == b:
+            continue
+        if b in merged:  # into a series: the member's contribution, summed
+            box_grad = by_id[b].grad or 0.0
+            part = (by_id[target].grad or 0.0) * d
+            sums[(a, b)] = sums.get((a, b), 0.0) + (part / box_grad if box_grad else 0.0)
+        else:
+            sums[(a, b)] = sums.get((a, b), 0.0) + d
+    edges = tuple((a, b, d) for (a, b), d in sums.items())
+    return Units(drawn_units, units.shared, edges, owner)
+
+
 def units_json(units: Units) -> dict[str, object]:
     """Return the lines level as JSON-ready data: the units and the drawn edges."""
     return {
@@ -147,6 +231,8 @@ def units_json(units: Units) -> dict[str, object]:
                 "formula": u.formula,
                 "members": list(u.members),
                 "inside": list(u.inside),
+                "count": u.count,
+                "series": list(u.series),
             }
             for u in units.units
         ],

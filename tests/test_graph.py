@@ -170,12 +170,13 @@ P3 = "def P3(x) = 0.5 * (5*x^3 - 3*x)\ny = P3(a) * 2"
     ],
 )
 def test_each_unnamed_operation_has_a_short_stable_handle(program: str, handles: list[str]) -> None:
-    values = {k: 1.5 for k in ("w1", "x1", "w2", "x2", "b", "x", "y", "a")}
-    graph = graph_of(program, **values)
+    values = dict.fromkeys(("w1", "x1", "w2", "x2", "b", "x", "y", "a"), 1.5)
+    graph = export_graph(evaluate(program, values, budget=default_budget(), warn=False))
     unnamed = [n for n in graph.nodes if not n.name and not n.is_leaf]
     assert [n.handle for n in unnamed] == handles
     assert all(n.handle is None for n in graph.nodes if n.name or n.is_leaf)
-    again = graph_of(program, **{k: v + 1 for k, v in values.items()})
+    other = {k: v + 1 for k, v in values.items()}
+    again = export_graph(evaluate(program, other, budget=default_budget(), warn=False))
     assert [n.handle for n in again.nodes] == [n.handle for n in graph.nodes]
 
 

@@ -26,7 +26,7 @@ from app.table import built_rows, fd_check, graph_rows
 from chainrule.budget import Budget
 from chainrule.build import Built, evaluate
 from chainrule.graph import fmt, json_number, numbers
-from chainrule.hierarchy import build_units, units_json
+from chainrule.hierarchy import build_units, fold_series, units_json
 from chainrule.lang import Program
 from chainrule.lang.ast import FuncDef, Name, postorder
 from chainrule.lang.errors import line_column
@@ -92,7 +92,8 @@ def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
     level = resolve_level(computed.graph, body.dot())
     if level != "lines":
         return {"level": level, "units": [], "unit_edges": []}
-    return {"level": level, **units_json(build_units(computed.graph))}
+    units = fold_series(computed.graph, build_units(computed.graph), body.expand)
+    return {"level": level, **units_json(units)}
 
 
 @router.post(

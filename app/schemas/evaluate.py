@@ -168,7 +168,7 @@ class NodeOut(BaseModel):
     group: str | None = Field(None, description="The call node whose expanded body holds it.")
     handle: str | None = Field(
         None,
-        description='An unnamed operation\'s short stable name ("prod2": its op\'s word and a '
+        description="An unnamed operation's short stable name (\"prod2\": its op's word and a "
         "count), shown on its node and used by the step text.",
     )
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from chainrule.budget import Budget
 from chainrule.graph import Graph, GraphNode, fmt
-from chainrule.hierarchy import Unit, Units, build_units
+from chainrule.hierarchy import Unit, Units, build_units, fold_series
 from chainrule.render.long_edges import comment
 from chainrule.render.orientation import OPEN_SIZE, arrange, roomiest
 from chainrule.render.size import Dot, check_drawable, fit_box
@@ -60,7 +60,7 @@ def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
     node = by_id[unit.id]
     p = precision
     names, first = _first_column(unit, by_id)
-    if not unit.inside:  # no column of input names: the numbers start at the left edge
+    if not unit.inside or unit.count > 1:  # numbers from the left edge (a series: no inputs)
         head = (
             f'<tr><td colspan="4" align="left" width="{_head_width(unit)}">'
             f"<b>{html_text(unit.name)}</b><i>&#160;= {html_text(unit.formula)}</i></td></tr>"
@@ -87,13 +87,13 @@ def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
 
 def _head_width(unit: Unit) -> int:
     """The points of a unit's first row without inputs inside: bold name, " = formula"."""
-    return min_width(unit.name, per_char=0.7) + min_width("= " + unit.formula) - 2
+    return min_width(unit.name, per_char=0.8) + min_width("= " + unit.formula) + 4
 
 
 def unit_size(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> tuple[float, float]:
     """Return the estimated (width, height) in points of a collapsed unit's box."""
     numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
-    if not unit.inside:
+    if not unit.inside or unit.count > 1:
         return float(max(numbers, _head_width(unit)) + 8), 19.0 * 2
     _, first = _first_column(unit, by_id)
     width = first + max(numbers, min_width("= " + unit.formula)) + 16
@@ -128,7 +128,10 @@ def unit_node(unit: Unit, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
     key = style_key(node)
     fill, style, pen = STYLES[key]
     css = " ".join(["value unit", "intermediate named" if key == "named" else key])
-    css += "".join(f" in_{i}" for i in unit.inside)
+    if unit.count > 1:
+        css += " series"  # its lines' inputs are inside it, unlisted: no in_ classes
+    else:
+        css += "".join(f" in_{i}" for i in unit.inside)
     label = unit_label(unit, by_id, opts.precision)
     return (
         f'"{unit.id}" [id="{unit.id}" class="{css}" shape=box style="filled,rounded{style}" '
@@ -144,8 +147,11 @@ def lines_dot(
     labels: dict[str, str] | None = None,
 ) -> Dot:
     """Return DOT text of the lines-level picture (units collapsed unless in expanded)."""
-    units = build_units(graph)
-    open_ = {u for u in expanded if u in {x.id for x in units.units}}
+    asked = set(expanded)
+    every = build_units(graph)
+    tails = {u.id for u in fold_series(graph, every).units if u.count > 1}
+    units = fold_series(graph, every, asked)  # a series asked open: its lines one by one
+    open_ = {u for u in asked if u in {x.id for x in units.units} and u not in tails}
     bodies = call_bodies(graph, open_)
     size = lines_count(units, open_) + sum(map(len, bodies.values()))
     check_drawable(size, budget)

@@ -13,7 +13,9 @@ import re
 from chainrule.render.long_edges import route
 from chainrule.render.style import SLOT_ATTR
 
-_CELL = re.compile(rf"(<td {re.escape(SLOT_ATTR)}[^>]*>(?:<font [^>]*>)?)([^<]*)((?:</font>)?</td>)")
+_CELL = re.compile(
+    rf"(<td {re.escape(SLOT_ATTR)}[^>]*>(?:<font [^>]*>)?)([^<]*)((?:</font>)?</td>)"
+)
 _TOKEN = re.compile(r">~([0-9a-z]+)</text>")
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _COMMENT = re.compile(r"<!--[^>]*-->\n?")  # dot escapes ">" inside its comments

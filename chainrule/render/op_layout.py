@@ -139,9 +139,7 @@ def arrange_ops(
     if len(rows) > 1 and _chain_like(rows, edges):
         wrapped = (
             max(_run(sizes, row, 0) for row in rows),
-            sum(max(sizes[k][1] for k in row) for row in rows)
-            + ROW_SEP * (len(rows) - 1)
-            + legend,
+            sum(max(sizes[k][1] for k in row) for row in rows) + ROW_SEP * (len(rows) - 1) + legend,
         )
         choices["wrap"] = OpLayout("TB", rows, wrapped, label_px(wrapped, fit))
     order = ["LR", "TB", "wrap"]

@@ -141,7 +141,9 @@ PAIR = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
 
 
 @lru_cache(maxsize=8192)
-def value_label(name: str | None, handle: str | None, op: str, value: str, grad: str, p: int) -> str:
+def value_label(
+    name: str | None, handle: str | None, op: str, value: str, grad: str, p: int
+) -> str:
     """Return a value node's HTML-like label (memoised): a title row (the bold name, or the
     grey handle of an unnamed operation, with the operation in italics when `op` is given:
     the drawing without op nodes), then the value over the gradient. Its last two texts
@@ -164,9 +166,7 @@ def value_node(
     key = style_key(node)
     fill, style, pen = STYLES[key]
     p = opts.precision
-    label = value_label(
-        node.name, node.handle, op or "", fmt(node.value, p), fmt(node.grad, p), p
-    )
+    label = value_label(node.name, node.handle, op or "", fmt(node.value, p), fmt(node.grad, p), p)
     css = "intermediate named" if key == "named" else key
     if copy is not None:
         css, style = f"{css} copy copy-of-{node.id}", ",dashed"

@@ -141,7 +141,7 @@ def test_direction_precision_legend_and_constants_options() -> None:
     assert ">0.3333<" in to_dot(graph, budget=default_budget()) and ">0.333333<" in to_dot(
         graph, DotOptions(precision=6), budget=default_budget()
     )
-    legend = '>input</td>'  # the legend's swatch of inputs, above the drawing
+    legend = ">input</td>"  # the legend's swatch of inputs, above the drawing
     assert legend in to_dot(graph, budget=default_budget()) and "cluster" not in to_dot(
         graph, budget=default_budget()
     )

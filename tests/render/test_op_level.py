@@ -108,8 +108,11 @@ def test_a_value_node_is_about_a_third_of_the_old_pill(precision: int) -> None:
     for node in graph.nodes:
         if node.is_constant:
             continue
-        box = re.search(rf'<g id="{node.id}" class="node value[^"]*">\n<title>[^<]*</title>\n'
-                        r'<path [^>]*d="([^"]+)"', svg)
+        box = re.search(
+            rf'<g id="{node.id}" class="node value[^"]*">\n<title>[^<]*</title>\n'
+            r'<path [^>]*d="([^"]+)"',
+            svg,
+        )
         assert box is not None
         xs = [float(x) for x in re.findall(r"(-?[\d.]+),-?[\d.]+", box[1])]
         widths.append(max(xs) - min(xs))
