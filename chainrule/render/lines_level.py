@@ -61,9 +61,11 @@ def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
     p = precision
     names, first = _first_column(unit, by_id)
     if not unit.inside or unit.count > 1:  # numbers from the left edge (a series: no inputs)
-        head = (
-            f'<tr><td colspan="4" align="left" width="{_head_width(unit)}">'
-            f"<b>{html_text(unit.name)}</b><i>&#160;= {html_text(unit.formula)}</i></td></tr>"
+        head = (  # the name a cell of its own: a browser's bold font may be wider than dot's
+            f'<tr><td align="left" width="{min_width(unit.name, per_char=0.8)}">'
+            f"<b>{html_text(unit.name)}</b></td>"
+            f'<td colspan="3" align="left" width="{min_width("= " + unit.formula)}">'
+            f"<i>= {html_text(unit.formula)}</i></td></tr>"
         )
         own = f"<tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
         return ROW + head + own + f"{slot(fmt(node.grad, p), p)}</tr></table>"
