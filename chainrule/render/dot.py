@@ -29,7 +29,8 @@ tests/render check it). CHANGED in issue 26 (the compact node) — the one place
   writes the "-" in an attribute as `&#45;`). With constants=False the op shows its symbol
   only.
 - Op nodes `g#op-nK` (class "op") per operation; with `compact` (or "auto" above
-  COMPACT_ABOVE operations) none, and edges go from input to value node.
+  COMPACT_ABOVE operations, or when only that is legible at the first view) none: the op
+  is in the value node's title and edges go from input to value node.
 - The legend is the graph's label above the drawing (texts of `g.graph`, no node).
 - Wrapped rows (OpLayout.rows, a chain too long for the view) change nothing of the above.
 - Edge labels (local gradients) and call clusters' labels also hold numbers in fixed
@@ -50,7 +51,6 @@ from chainrule.render.size import (
     Dot,
     check_drawable,
     count,
-    is_compact,
     op_layout,
     resolve_level,
     shown_nodes,
@@ -81,7 +81,9 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
         labels, _ = op_labels(graph, opts.constants)
         return lines_dot(graph, opts, opts.expand, budget, labels)
     shown_list = shown_nodes(graph, opts)
-    compact = is_compact(shown_list, opts)
+    labels, written = op_labels(graph, opts.constants)
+    layout = op_layout(graph, opts, shown_list, labels)
+    compact = layout.compact
     size = count(shown_list, opts, compact)
     check_drawable(size, budget)
     for node in graph.nodes:
@@ -90,8 +92,6 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     by_id = {n.id: n for n in graph.nodes}
     expanded = {n.group for n in graph.nodes if n.group is not None} if opts.expand_calls else set()
     shown = {n.id for n in shown_list}
-    labels, written = op_labels(graph, opts.constants)
-    layout = op_layout(graph, opts, shown_list, labels, compact)
     wrapped = bool(layout.rows)
     lines = [
         "digraph chainrule {",

@@ -30,7 +30,7 @@ NATURAL = 4.0 / 3.0 / PX_PER_PT  # a drawing is never shown larger than its natu
 NODESEP, RANKSEP = 14.0, 18.0  # points between nodes of a rank / between ranks (the DOT's)
 ROW_SEP = 22.0  # points between wrapped rows (ranksep of a wrapped drawing)
 VALUE_H, OP_SIZE, LEGEND_H = 48.0, 23.0, 36.0  # a value node's height, an op circle's side
-CROSSINGS = 2  # edges a wrapped drawing may have from one row to the next
+NEAR = 2  # places apart in a wrapped row that an edge may join (a leaf beside its use)
 EDGE_LABEL = 50.0  # the points a local derivative's label adds between two ranks
 Size = tuple[float, float]
 _INFIX = {op.symbol for op in OPS.values() if op.infix}
@@ -45,6 +45,7 @@ class OpLayout:
     rows: list[list[str]] = field(default_factory=list)
     size: Size = (0.0, 0.0)
     label_px: float = 0.0
+    compact: bool = False  # the operation written in its value node (no op nodes)
 
 
 def label_px(size: Size, fit: Size) -> float:
@@ -91,11 +92,10 @@ def drawn(
     for n in shown:  # ids are topological: inputs first
         for u in users.get(n.id, []):
             rank[u] = max(rank[u], rank[n.id] + step)
-    for n in reversed(shown):  # as dot does: a node just before its nearest use
-        if users.get(n.id) and n.id != graph.output:
-            rank[n.id] = max(rank[n.id], min(rank[u] for u in users[n.id]) - step)
-            if n.is_leaf:
-                rank[n.id] = min(rank[u] for u in users[n.id]) - step
+    hanging = _hanging(shown, users)
+    for n in reversed(shown):  # as dot ranks: a leaf, or a tree hanging from one use, just
+        if users.get(n.id) and (n.is_leaf or n.id in hanging):  # before its nearest use
+            rank[n.id] = min(rank[u] for u in users[n.id]) - step
     for n in shown:
         if ops and f"op-{n.id}" in rank:
             rank[f"op-{n.id}"] = rank[n.id] - 1
@@ -107,6 +107,24 @@ def drawn(
     return sizes, {k: r - low for k, r in rank.items()}, edges
 
 
+def _hanging(shown: list[GraphNode], users: dict[str, list[str]]) -> set[str]:
+    """The operations that with their inputs form a tree hanging from their one use (each
+    input used by them alone): dot moves such a tree next to its use."""
+    inputs: dict[str, list[str]] = {}
+    for source, us in users.items():
+        for u in us:
+            inputs.setdefault(u, []).append(source)
+    leaf = {n.id for n in shown if n.is_leaf}
+    out: set[str] = set()
+    for n in shown:  # inputs first
+        args = inputs.get(n.id, [])
+        if n.id in leaf or len(users.get(n.id, [])) != 1 or not args:
+            continue
+        if all(len(users[a]) == 1 and (a in leaf or a in out) for a in args):
+            out.add(n.id)
+    return out
+
+
 def arrange_ops(
     sizes: dict[str, Size],
     rank: dict[str, int],
@@ -115,7 +133,7 @@ def arrange_ops(
     fit: Size,
 ) -> OpLayout:
     """Return the op level's layout: as asked, or the most legible of left to right, top
-    down and (a chain: at most CROSSINGS edges between two rows) wrapped into rows (ties:
+    down and (a chain: `_chain_like`) wrapped into rows (ties:
     not wrapped, left to right first)."""
     by_rank: dict[int, list[str]] = {}
     for k in sizes:
@@ -147,17 +165,19 @@ def arrange_ops(
 
 
 def _chain_like(rows: list[list[str]], edges: list[tuple[str, str]]) -> bool:
-    """True when every edge joins one row to itself or the next, and at most CROSSINGS
-    edges go from a row to the next (a chain, read like text; else dot's routing of the
-    edges between rows costs more room than the estimate knows)."""
-    row_of = {k: i for i, row in enumerate(rows) for k in row}
-    down = [0] * len(rows)
+    """True when the rows read as a chain: every edge joins near neighbours of one row
+    (at most NEAR apart, left to right) or the end of a row to the start of the next (else
+    dot's routing of edges along and between rows costs more room than the estimate knows,
+    and the picture no longer reads like text)."""
+    at = {k: (i, j) for i, row in enumerate(rows) for j, k in enumerate(row)}
     for a, b in edges:
-        step = row_of[b] - row_of[a]
-        if step not in (0, 1):
-            return False
-        down[row_of[a]] += step
-    return max(down) <= CROSSINGS
+        (ra, ja), (rb, jb) = at[a], at[b]
+        if ra == rb and 0 < jb - ja <= NEAR:
+            continue
+        if rb == ra + 1 and ja >= len(rows[ra]) - NEAR and jb < NEAR:
+            continue
+        return False
+    return True
 
 
 def _key(layout: OpLayout) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chainrule.budget import DRAW, Budget, BudgetExceeded
 from chainrule.graph import Graph, GraphNode
 from chainrule.render.errors import GraphTooLarge
@@ -50,7 +52,7 @@ def drawn_count(graph: Graph, opts: DotOptions | None = None) -> int:
     and in the classic drawing an op node per operation too."""
     opts = opts or DotOptions()
     shown = shown_nodes(graph, opts)
-    return count(shown, opts, is_compact(shown, opts))
+    return count(shown, opts, op_layout(graph, opts, shown).compact)
 
 
 def count(shown: list[GraphNode], opts: DotOptions, compact: bool) -> int:
@@ -92,15 +94,23 @@ def op_layout(
     opts: DotOptions,
     shown: list[GraphNode] | None = None,
     labels: dict[str, str] | None = None,
-    compact: bool | None = None,
 ) -> OpLayout:
-    """Return the op level's direction, rows and label size at the first view (estimated
-    before any layout: chainrule/render/op_layout.py)."""
+    """Return the op level's direction, rows, label size at the first view and whether
+    it is compact (estimated before any layout: chainrule/render/op_layout.py). With
+    compact "auto", a drawing with op nodes that is not legible is drawn compactly when
+    that is more legible (no op nodes: half the ranks)."""
     shown = shown_nodes(graph, opts) if shown is None else shown
     labels = op_labels(graph, opts.constants)[0] if labels is None else labels
-    compact = is_compact(shown, opts) if compact is None else compact
+    fit = fit_box(opts)
+    compact = is_compact(shown, opts)
     sizes, rank, edges = drawn(graph, shown, labels, opts, ops=not compact)
-    return arrange_ops(sizes, rank, edges, opts, fit_box(opts))
+    layout = replace(arrange_ops(sizes, rank, edges, opts, fit), compact=compact)
+    if opts.compact == "auto" and not compact and layout.label_px < LEGIBLE_PX:
+        sizes, rank, edges = drawn(graph, shown, labels, opts, ops=False)
+        other = arrange_ops(sizes, rank, edges, opts, fit)
+        if other.label_px > layout.label_px:
+            return replace(other, compact=True)
+    return layout
 
 
 def resolve_level(graph: Graph, opts: DotOptions) -> str:

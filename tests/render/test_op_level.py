@@ -74,13 +74,17 @@ def test_small_programs_open_operation_by_operation_and_legible(
 
 
 @pytest.mark.graphviz
-def test_a_hand_written_2_3_1_mlp_is_too_wide_for_operations_and_drawn_by_lines() -> None:
+def test_a_hand_written_2_3_1_mlp_opens_compact_operation_by_operation() -> None:
     graph = graph_of(MLP231)
     assert ops(graph) == 21
+    with_op_nodes = op_layout(graph, DotOptions(rankdir="auto", level="auto", compact=False))
+    assert with_op_nodes.label_px < LEGIBLE_PX  # an op circle per operation: too wide
     layout = op_layout(graph, DRAW_DEFAULTS)
-    assert 6.0 < layout.label_px < LEGIBLE_PX  # every operation: 7.4 px, not legible
-    assert resolve_level(graph, DRAW_DEFAULTS) == "lines"
-    assert resolve_level(graph, DotOptions(level="ops")) == "ops"  # as asked
+    assert (layout.compact, layout.rankdir, layout.rows) == (True, "LR", [])
+    assert layout.label_px >= 9.5  # each operation written in its value node
+    assert resolve_level(graph, DRAW_DEFAULTS) == "ops"
+    assert drawn_px(graph) >= LEGIBLE_PX
+    assert resolve_level(graph, DotOptions(level="lines")) == "lines"  # as asked
 
 
 def test_one_statement_is_never_one_box_even_when_it_is_not_legible() -> None:
