@@ -110,6 +110,10 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
         if e.kind == "input" and e.target not in expanded:
             label, source = _edge_label(e, by_id, opts), e.source
             span = depth[e.target] - depth[e.source]
+            target = e.target if compact else f"op-{e.target}"
+            if (e.source, target) in layout.far:  # wrapped rows: routed in the gaps after
+                far.append((f"e{i}", e.source, target))
+                continue
             far_input = by_id[e.source].kind == "input" and span > FAR_SPAN and not wrapped
             if far_input and not opts.max_edge_span:
                 far.append((f"e{i}", e.source, e.target if compact else f"op-{e.target}"))
@@ -126,7 +130,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
         elif e.kind == "result" and e.target in expanded:
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge result" style=dashed]')
     if far:
-        lines.append(f"graph [{comment(far)}]")
+        lines.append(f"graph [{comment(far, rows=wrapped)}]")
     lines += row_lines(layout.rows)
     if opts.legend:  # last: a graph label set before a cluster would be the cluster's
         lines.append(legend_graph_label({style_key(n) for n in shown_list}, op=not compact))

@@ -30,6 +30,9 @@ NATURAL = 4.0 / 3.0 / PX_PER_PT  # a drawing is never shown larger than its natu
 NODESEP, RANKSEP = 14.0, 18.0  # points between nodes of a rank / between ranks (the DOT's)
 ROW_SEP = 22.0  # points between wrapped rows (ranksep of a wrapped drawing)
 VALUE_H, OP_SIZE, LEGEND_H = 48.0, 23.0, 36.0  # a value node's height, an op circle's side
+SPREAD = 0.55  # of the leaves side by side: how far dot spreads a tree's leaves across
+BUS = 30.0  # points right of a wrapped drawing with far edges: their lanes
+FAR_INNER = 1  # far edges from operations a wrapped drawing may have, per row
 NEAR = 2  # places apart in a wrapped row that an edge may join (a leaf beside its use)
 EDGE_LABEL = 50.0  # the points a local derivative's label adds between two ranks
 Size = tuple[float, float]
@@ -46,6 +49,8 @@ class OpLayout:
     size: Size = (0.0, 0.0)
     label_px: float = 0.0
     compact: bool = False  # the operation written in its value node (no op nodes)
+    far: frozenset[tuple[str, str]] = frozenset()  # wrapped: a leaf's edges to far uses,
+    # drawn after the layout in the gaps between rows (chainrule/render/long_edges.py)
 
 
 def label_px(size: Size, fit: Size) -> float:
@@ -133,7 +138,7 @@ def arrange_ops(
     fit: Size,
 ) -> OpLayout:
     """Return the op level's layout: as asked, or the most legible of left to right, top
-    down and (a chain: `_chain_like`) wrapped into rows (ties:
+    down and (a chain: `_far`) wrapped into rows (ties:
     not wrapped, left to right first)."""
     by_rank: dict[int, list[str]] = {}
     for k in sizes:
@@ -141,12 +146,14 @@ def arrange_ops(
     ranks = [by_rank[r] for r in sorted(by_rank)]
     gap = RANKSEP + (EDGE_LABEL if opts.local_grads else 0.0)
     legend = LEGEND_H if opts.legend else 0.0
+    fed = {b for _, b in edges}
+    leaves = [k for k in sizes if k not in fed]
     lr = (
         sum(max(sizes[k][0] for k in r) for r in ranks) + gap * (len(ranks) - 1),
-        max(_run(sizes, r, 1) for r in ranks) + legend,
+        max([_run(sizes, r, 1) for r in ranks] + [SPREAD * _run(sizes, leaves, 1)]) + legend,
     )
     tb = (
-        max(_run(sizes, r, 0) for r in ranks),
+        max([_run(sizes, r, 0) for r in ranks] + [SPREAD * _run(sizes, leaves, 0)]),
         sum(max(sizes[k][1] for k in r) for r in ranks) + gap * (len(ranks) - 1) + legend,
     )
     choices = {"LR": OpLayout("LR", [], lr, label_px(lr, fit))}
@@ -154,30 +161,36 @@ def arrange_ops(
     if opts.rankdir in ("LR", "TB"):
         return choices[opts.rankdir]
     rows = _fill([k for r in ranks for k in r], sizes, fit[0])
-    if len(rows) > 1 and _chain_like(rows, edges):
+    far = _far(rows, edges, set(leaves))
+    if len(rows) > 1 and far is not None:
         wrapped = (
-            max(_run(sizes, row, 0) for row in rows),
+            max(_run(sizes, row, 0) for row in rows) + (BUS if far else 0.0),
             sum(max(sizes[k][1] for k in row) for row in rows) + ROW_SEP * (len(rows) - 1) + legend,
         )
-        choices["wrap"] = OpLayout("TB", rows, wrapped, label_px(wrapped, fit))
+        choices["wrap"] = OpLayout("TB", rows, wrapped, label_px(wrapped, fit), far=far)
     order = ["LR", "TB", "wrap"]
     return max(choices.values(), key=lambda c: (round(c.label_px, 2), -order.index(_key(c))))
 
 
-def _chain_like(rows: list[list[str]], edges: list[tuple[str, str]]) -> bool:
-    """True when the rows read as a chain: every edge joins near neighbours of one row
-    (at most NEAR apart, left to right) or the end of a row to the start of the next (else
-    dot's routing of edges along and between rows costs more room than the estimate knows,
-    and the picture no longer reads like text)."""
+def _far(
+    rows: list[list[str]], edges: list[tuple[str, str]], leaves: set[str]
+) -> frozenset[tuple[str, str]] | None:
+    """The edges to far uses, drawn after the layout, if the rows read as a chain, else
+    None: every other edge joins near neighbours of one row (at most NEAR apart, left to
+    right) or the end of a row to the start of the next, and at most FAR_INNER far edges
+    a row leave an operation (a leaf's, an input used all along, may be many)."""
     at = {k: (i, j) for i, row in enumerate(rows) for j, k in enumerate(row)}
+    far = set()
+    inner = 0  # far edges from operations (a line's result used again further on)
     for a, b in edges:
         (ra, ja), (rb, jb) = at[a], at[b]
         if ra == rb and 0 < jb - ja <= NEAR:
             continue
         if rb == ra + 1 and ja >= len(rows[ra]) - NEAR and jb < NEAR:
             continue
-        return False
-    return True
+        far.add((a, b))
+        inner += a not in leaves
+    return frozenset(far) if inner <= FAR_INNER * len(rows) else None
 
 
 def _key(layout: OpLayout) -> str:

@@ -125,12 +125,14 @@ GRAD_COLOUR = "#9a3412"  # a gradient's line (and the legend's word): 7:1 on whi
 HANDLE_COLOUR = "#4b5563"  # an unnamed operation's handle: 7.5:1 on white
 
 
-def pair(value: str, grad: str, precision: int) -> str:
+def pair(value: str, grad: str, precision: int, span: int = 1) -> str:
     """Return the two rows of a node's numbers: its value above its gradient (in
     GRAD_COLOUR), each a fixed, left-aligned slot (number_slots re-labels them; dot
-    anchors text at its start, so a longer number stays inside its slot)."""
+    anchors text at its start, so a longer number stays inside its slot) spanning span
+    columns of the title."""
     width, height = field_width(precision), int(11.0 * 1.2 + 2)
-    cell = f'<td {SLOT_ATTR} width="{width}" height="{height}" align="left">'
+    cols = f' colspan="{span}"' if span > 1 else ""
+    cell = f'<td {SLOT_ATTR}{cols} width="{width}" height="{height}" align="left">'
     return (
         f"<tr>{cell}{html_text(value)}</td></tr>"
         f'<tr>{cell}<font color="{GRAD_COLOUR}">{html_text(grad)}</font></td></tr>'
@@ -151,8 +153,12 @@ def value_label(
     title = f"<b>{html_text(name)}</b>" if name else ""
     if handle and not name:
         title = f'<font color="{HANDLE_COLOUR}">{html_text(handle)}</font>'
-    if op:
-        title = f"{title}<i>&#160;{html_text(op)}</i>" if title else f"<i>{html_text(op)}</i>"
+    if op:  # a cell of its own: a browser's font may be wider than the one dot measured
+        head = (
+            f'<tr><td align="left">{title}</td>'
+            f'<td align="right" width="{min_width(op) + 4}"><i>{html_text(op)}</i></td></tr>'
+        )
+        return PAIR + head + pair(value, grad, p, span=2) + "</table>"
     head = f'<tr><td align="left">{title}</td></tr>' if title else ""
     return PAIR + head + pair(value, grad, p) + "</table>"
 
@@ -179,13 +185,14 @@ def value_node(
 
 def op_node(node: GraphNode, label: str, constants: tuple[str, ...] = ()) -> str:
     """Return the DOT line of the small op node that makes a value node: a circle with its
-    symbol (a written constant beside it: "^ 2"), a box for a word; each constant written
-    in it is named by a class `const-nC`."""
+    symbol (a written constant beside it: "^ 2"), a box for a word (as wide as a browser's
+    wider font needs); each constant written in it is named by a class `const-nC`."""
     shape = "box" if node.is_call or len(label) > 3 else "circle"  # words need a box
+    width = f"{(min_width(label) + 6) / 72:.2f}" if shape == "box" else "0.3"
     css = "".join(f" const-{c}" for c in constants)
     return (
         f'"op-{node.id}" [id="op-{node.id}" class="op{css}" shape={shape} '
-        f'style="filled,rounded" fillcolor="{OP_FILL}" width=0.3 height=0.3 margin="0.04,0.01" '
+        f'style="filled,rounded" fillcolor="{OP_FILL}" width={width} height=0.3 margin="0.04,0.01" '
         f"label=<{html_text(label)}>]"
     )
 

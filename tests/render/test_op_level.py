@@ -81,10 +81,40 @@ def test_a_hand_written_2_3_1_mlp_opens_compact_operation_by_operation() -> None
     assert with_op_nodes.label_px < LEGIBLE_PX  # an op circle per operation: too wide
     layout = op_layout(graph, DRAW_DEFAULTS)
     assert (layout.compact, layout.rankdir, layout.rows) == (True, "LR", [])
-    assert layout.label_px >= 9.5  # each operation written in its value node
+    assert layout.label_px >= LEGIBLE_PX  # each operation written in its value node
     assert resolve_level(graph, DRAW_DEFAULTS) == "ops"
     assert drawn_px(graph) >= LEGIBLE_PX
     assert resolve_level(graph, DotOptions(level="lines")) == "lines"  # as asked
+
+
+SHAPES = {
+    "polynomial": "y = 3*x^4 - 2*x^3 + x^2 - 5*x + 7",
+    "softmax": "e1 = exp(z1)\ne2 = exp(z2)\ne3 = exp(z3)\ns = e1 + e2 + e3\np1 = e1 / s\n"
+    "loss = -log(p1)",
+    "three squared errors": "loss = (w*x1 + b - y1)^2 + (w*x2 + b - y2)^2 + (w*x3 + b - y3)^2",
+    "names of 8 characters, a shared weight": "\n".join(
+        ["longname0 = inputval"]
+        + [f"longname{k} = tanh(longname{k - 1} * weight12 + 0.5)" for k in range(1, 7)]
+    ),
+    "20 nested calls": "y = " + "sin(" * 20 + "x" + ")" * 20,
+    "a sum of 20 inputs": " + ".join(f"x{k}" for k in range(1, 21)),
+    "two steps of gradient descent": "w1 = w - 0.1 * 2 * (w*x - y) * x\n"
+    "w2 = w1 - 0.1 * 2 * (w1*x - y) * x\nloss = (w2*x - y)^2",
+}
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_programs_of_up_to_20_operations_of_many_shapes_open_legibly(name: str) -> None:
+    program = SHAPES[name]
+    words = set(re.findall(r"[A-Za-z_]\w*", program)) - {"exp", "log", "tanh", "sin"}
+    graph = export_graph(
+        evaluate(program, dict.fromkeys(words, 0.7), budget=default_budget(), warn=False)
+    )
+    assert ops(graph) <= 20
+    assert resolve_level(graph, DRAW_DEFAULTS) == "ops"
+    assert op_layout(graph, DRAW_DEFAULTS).label_px >= LEGIBLE_PX
+    assert drawn_px(graph) >= LEGIBLE_PX
 
 
 def test_one_statement_is_never_one_box_even_when_it_is_not_legible() -> None:
