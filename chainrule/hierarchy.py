@@ -10,11 +10,13 @@ out-edges' contributions: grad(unit) × d(unit)/d(argument).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from chainrule.graph import Graph, GraphNode, json_number
 
+MAX_SERIES = 48  # characters of a series' formula shown (one box for many lines: room)
 MAX_FORMULA = 32  # characters of a formula shown in a unit, then "…" (a unit in a row of
 # four, as wide as its numbers, at the first view of a 60-line program)
 
@@ -141,6 +143,40 @@ def _call_text(
 
 
 SERIES_MIN = 3  # lines of one shape in a row folded into a series
+_TOKEN = re.compile(r"[A-Za-z_]\w*?\d+\b|[A-Za-z_]\w*|\S")
+_INDEXED = re.compile(r"([A-Za-z_]\w*?)(\d+)")
+
+
+def series_formula(names: list[str], formulas: list[str]) -> str:
+    """Return the formula of a series' lines with what moves with the line written as an
+    index ("tanh(w*h[i-1] + u*x[i])" for h1 = tanh(w*h0 + u*x1), h2 = ...), where the
+    names end in a number; else the first line's formula."""
+    first, second = (_TOKEN.findall(f) for f in formulas[:2])
+    own = [_INDEXED.fullmatch(n) for n in names[:2]]
+    if len(first) != len(second) or own[0] is None or own[1] is None:
+        return formulas[0]
+    i0, step = int(own[0][2]), int(own[1][2]) - int(own[0][2])
+    out = []
+    for a, b in zip(first, second, strict=True):
+        ma, mb = _INDEXED.fullmatch(a), _INDEXED.fullmatch(b)
+        if a == b:
+            out.append(a)
+        elif ma and mb and ma[1] == mb[1] and int(mb[2]) - int(ma[2]) == step and step:
+            k = int(ma[2]) - i0
+            out.append(f"{ma[1]}[i{'+' if k > 0 else '-'}{abs(k)}]" if k else f"{ma[1]}[i]")
+        else:
+            return formulas[0]
+    return _spaced(formulas[0], first, out)
+
+
+def _spaced(formula: str, tokens: list[str], words: list[str]) -> str:
+    """The formula's own spacing, with each token replaced by its word."""
+    out, at = [], 0
+    for token, word in zip(tokens, words, strict=True):
+        start = formula.index(token, at)
+        out.append(formula[at:start] + word)
+        at = start + len(token)
+    return "".join(out) + formula[at:]
 
 
 def shape(
@@ -195,10 +231,12 @@ def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Unit
     for run in folded:
         head, tail = run[0], run[-1]
         members = (tail.id, *(m for u in run for m in u.members if m != tail.id))
+        texts = [graph.formulas.get(u.id) or u.formula for u in run[:2]]
+        formula = series_formula([u.name for u in run[:2]], texts)
         merged[tail.id] = Unit(
             tail.id,
             f"{head.name} … {tail.name}",
-            f"{head.formula} ×{len(run)}",
+            f"{shorten(formula, MAX_SERIES)} ×{len(run)}",
             members,
             tuple(i for u in run for i in u.inside),
             {},

@@ -8,7 +8,7 @@ import pytest
 
 from chainrule.build import evaluate
 from chainrule.graph import Graph, export_graph
-from chainrule.hierarchy import MAX_FORMULA, build_units, fold_series, shorten
+from chainrule.hierarchy import MAX_FORMULA, build_units, fold_series, series_formula, shorten
 from tests.browser.programs import mlp, neurons, rnn
 from tests.support.budget import default_budget
 
@@ -147,3 +147,35 @@ def test_a_series_keeps_every_node_and_its_inputs_get_the_summed_contributions()
     grad_box = next(n for n in graph.nodes if n.id == box.id).grad or 0.0
     assert into[0][2] * grad_box == pytest.approx(k1.grad)  # grad(box) x local = all it gets
     assert fold_series(graph, units, {box.id}).units == units.units  # asked open: its lines
+
+
+@pytest.mark.parametrize(
+    ("names", "formulas", "series"),
+    [
+        (["h1", "h2"], ["tanh(w*h0 + u*x1)", "tanh(w*h1 + u*x2)"], "tanh(w*h[i-1] + u*x[i])"),
+        (
+            ["y1", "y2"],
+            ["relu(k1*x1 + k2*x2 + k3*x3 + c)", "relu(k1*x2 + k2*x3 + k3*x4 + c)"],
+            "relu(k1*x[i] + k2*x[i+1] + k3*x[i+2] + c)",
+        ),
+        (["t1", "t2"], ["t0 * 0.999 + 0.01", "t1 * 0.999 + 0.01"], "t[i-1] * 0.999 + 0.01"),
+        (["a", "b"], ["x + 1", "y + 1"], "x + 1"),  # names without an index: the first line
+        (["p2", "p4"], ["q1 * 2", "q3 * 2"], "q[i-1] * 2"),  # every other line
+    ],
+)
+def test_a_series_writes_what_moves_with_its_lines_as_an_index(
+    names: list[str], formulas: list[str], series: str
+) -> None:
+    assert series_formula(names, formulas) == series
+
+
+def test_a_series_box_says_its_lines_and_their_formula() -> None:
+    graph = export_graph(
+        evaluate(
+            CONV,
+            dict.fromkeys(["k1", "k2", "k3", "c"] + [f"x{i}" for i in range(1, 9)], 0.5),
+            budget=default_budget(),
+        )
+    )
+    box = next(u for u in fold_series(graph, build_units(graph)).units if u.count > 1)
+    assert (box.name, box.formula) == ("y1 … y6", "relu(k1*x[i] + k2*x[i+1] + k3*x[i+2] + c) ×6")
