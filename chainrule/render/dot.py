@@ -20,7 +20,10 @@ tests/render check it). CHANGED in issue 26 (the compact node) — the one place
   handle (`GraphNode.handle`, "prod2", fill HANDLE_COLOUR), and in the drawing without op
   nodes the operation in italics after it (its text begins with a no-break space). Both
   numbers sit in fixed-width, left-aligned slots sized for the precision (text-anchor
-  start), so replacing the text content of those two elements is a complete update.
+  start), so replacing the text content of those two elements is a complete update. A
+  big compact drawing (above PLAIN_ABOVE nodes) has plain nodes (`class="... plain"`,
+  "handle" too when the title is one): fixed-size boxes whose three texts (title, value,
+  gradient) are centred (text-anchor middle); the same rule holds.
 - Lines-level boxes (units `class="... unit in_nJ ..."`, shared inputs `... shared`) keep
   the old quads: "value", V, "grad", G per number pair (chainrule/render/lines_level.py).
   So a reader finds the quads first and, when a box has none, takes its last two texts.
@@ -65,6 +68,7 @@ from chainrule.render.style import (
     value_node,
 )
 
+PLAIN_ABOVE = 200  # drawn nodes above which a compact drawing's nodes are plain labels
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 _PLAIN = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
 
@@ -101,7 +105,8 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
         'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
     ]
-    lines += _node_lines(graph, shown_list, expanded, labels, written, opts, compact)
+    plain = compact and size > PLAIN_ABOVE  # a big drawing: nodes cheaper for dot
+    lines += _node_lines(graph, shown_list, expanded, labels, written, opts, compact, plain)
     depth = _depths(graph)
     far: list[tuple[str, str, str]] = []
     for i, e in enumerate(graph.edges):
@@ -121,7 +126,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
             if opts.max_edge_span and span > opts.max_edge_span:
                 source = f"{e.source}-copy-e{i}"  # a long edge: draw its source again
                 op = "" if compact else None
-                lines.append(value_node(by_id[e.source], opts, copy=source, op=op))
+                lines.append(value_node(by_id[e.source], opts, copy=source, op=op, plain=plain))
             target = e.target if compact else f"op-{e.target}"
             weight = " weight=0" if wrapped else ""  # rows decide where nodes go
             lines.append(f'"{source}" -> "{target}" [id="e{i}" class="edge"{label}{weight}]')
@@ -146,6 +151,7 @@ def _node_lines(
     written: dict[str, list[str]],
     opts: DotOptions,
     compact: bool,
+    plain: bool = False,
 ) -> list[str]:
     """Value and op nodes (the constants written in each op node named on it); an expanded
     call's body nested in its own cluster."""
@@ -171,7 +177,7 @@ def _node_lines(
         for n in members.get(group, []):
             is_op = not n.is_leaf and n.id not in expanded
             if compact:
-                lines.append(value_node(n, opts, op=labels[n.id] if is_op else ""))
+                lines.append(value_node(n, opts, op=labels[n.id] if is_op else "", plain=plain))
                 continue
             lines.append(value_node(n, opts))
             if is_op:

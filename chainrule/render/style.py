@@ -164,23 +164,52 @@ def value_label(
 
 
 def value_node(
-    node: GraphNode, opts: DotOptions, copy: str | None = None, op: str | None = None
+    node: GraphNode,
+    opts: DotOptions,
+    copy: str | None = None,
+    op: str | None = None,
+    plain: bool = False,
 ) -> str:
     """Return the DOT line of a value node (or of a dashed copy of it with id `copy`):
     its name (or handle) over its value over its gradient; with `op` (the drawing without
-    op nodes) the operation is written in its title."""
+    op nodes) the operation is written in its title; plain: a big drawing's cheaper node
+    (`plain_label`)."""
     key = style_key(node)
     fill, style, pen = STYLES[key]
     p = opts.precision
-    label = value_label(node.name, node.handle, op or "", fmt(node.value, p), fmt(node.grad, p), p)
     css = "intermediate named" if key == "named" else key
     if copy is not None:
         css, style = f"{css} copy copy-of-{node.id}", ",dashed"
     nid = copy or node.id
-    return (
-        f'"{nid}" [id="{nid}" class="value {css}" shape=box style="filled,rounded{style}" '
-        f'margin="0.06,0.03" fillcolor="{fill}" penwidth={pen} label=<{label}>]'
-    )
+    head = f'"{nid}" [id="{nid}" class="value {css}'
+    look = f'style="filled,rounded{style}" fillcolor="{fill}" penwidth={pen}'
+    if plain:
+        title = f"{node.name or node.handle or ''}{f'  {op}' if op else ''}"
+        width = max(field_width(p), min_width(title, per_char=0.7)) + 9
+        return (
+            f'{head} plain{"" if node.name else " handle"}" shape=box {look} '
+            f"fixedsize=true width={width / 72:.3f} height={PLAIN_H / 72:.3f} "
+            f"label={plain_label(title, fmt(node.value, p), fmt(node.grad, p))}]"
+        )
+    label = value_label(node.name, node.handle, op or "", fmt(node.value, p), fmt(node.grad, p), p)
+    return f'{head}" shape=box {look} margin="0.06,0.03" label=<{label}>]'
+
+
+PLAIN_H = 45.0  # points: a plain node's three lines
+
+
+def dot_text(text: str) -> str:
+    """Return text safe inside a quoted DOT string (no quote, backslash or control char
+    left: dot would expand \\N, \\G and the like)."""
+    return _CONTROL.sub(" ", text).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def plain_label(title: str, value: str, grad: str) -> str:
+    """Return a plain DOT label: title, value, gradient on three centred lines (cheaper
+    for dot than an HTML-like table: a big drawing's node). number_slots finds the two
+    numbers as the last two lines of a quoted label and marks them up after the layout
+    (the gradient's colour, the title's weight)."""
+    return f'"{dot_text(title)}\\n{value}\\n{grad}"'
 
 
 def op_node(node: GraphNode, label: str, constants: tuple[str, ...] = ()) -> str:
