@@ -86,7 +86,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
         return lines_dot(graph, opts, opts.expand, budget, labels)
     shown_list = shown_nodes(graph, opts)
     labels, written = op_labels(graph, opts.constants)
-    layout = op_layout(graph, opts, shown_list, labels)
+    layout = op_layout(graph, opts, shown_list, labels, drawing=True)
     compact = layout.compact
     size = count(shown_list, opts, compact)
     check_drawable(size, budget)

@@ -94,15 +94,19 @@ def op_layout(
     opts: DotOptions,
     shown: list[GraphNode] | None = None,
     labels: dict[str, str] | None = None,
+    drawing: bool = False,
 ) -> OpLayout:
     """Return the op level's direction, rows, label size at the first view and whether
     it is compact (estimated before any layout: chainrule/render/op_layout.py). With
     compact "auto", a drawing with op nodes that is not legible is drawn compactly when
-    that is more legible (no op nodes: half the ranks)."""
+    that is more legible (no op nodes: half the ranks). drawing: only what to_dot needs
+    (no size estimate when the direction and compactness are settled)."""
     shown = shown_nodes(graph, opts) if shown is None else shown
+    compact = is_compact(shown, opts)
+    if drawing and opts.rankdir != "auto" and (compact or opts.compact is False):
+        return OpLayout(opts.rankdir, compact=compact)  # nothing left to choose: no estimate
     labels = op_labels(graph, opts.constants)[0] if labels is None else labels
     fit = fit_box(opts)
-    compact = is_compact(shown, opts)
     sizes, rank, edges = drawn(graph, shown, labels, opts, ops=not compact)
     layout = replace(arrange_ops(sizes, rank, edges, opts, fit), compact=compact)
     if opts.compact == "auto" and not compact and layout.label_px < LEGIBLE_PX:

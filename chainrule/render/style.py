@@ -183,7 +183,8 @@ def value_node(
     nid = copy or node.id
     head = f'"{nid}" [id="{nid}" class="value {css}'
     look = f'style="filled,rounded{style}" fillcolor="{fill}" penwidth={pen}'
-    if plain:
+    if plain:  # square corners: a polygon of four points, not a path of curves
+        look = f'style="filled{style}" fillcolor="{fill}" penwidth={pen}'
         title = f"{node.name or node.handle or ''}{f'  {op}' if op else ''}"
         width = max(field_width(p), min_width(title, per_char=0.7)) + 9
         return (
