@@ -20,7 +20,8 @@ _CELL = re.compile(
 _PLAIN = re.compile(r'(label="(?:[^"\\]|\\.)*?\\n)([^"\\]*)(\\n)([^"\\]*)(")')
 # a plain node as dot drew it: its title, value and gradient texts, marked up after the layout
 _PLAIN_SVG = re.compile(
-    r'(class="node value[^"]*plain( handle)?[^"]*">\n<title>[^<]*</title>\n<(?:path|polygon)[^>]*/>\n<text )'
+    r'(class="node value[^"]*plain( handle)?[^"]*">\n<title>[^<]*</title>\n'
+    r"<(?:path|polygon)[^>]*/>\n<text )"
     r"([^>]*>[^<]*</text>\n<text [^>]*>[^<]*</text>\n<text )"
 )
 _TOKEN = re.compile(r">~([0-9a-z]+)</text>")
