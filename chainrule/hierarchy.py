@@ -259,8 +259,9 @@ def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Unit
     return Units(drawn_units, units.shared, edges, owner)
 
 
-def units_json(units: Units) -> dict[str, object]:
-    """Return the lines level as JSON-ready data: the units and the drawn edges."""
+def units_json(units: Units, open_: Collection[str] = ()) -> dict[str, object]:
+    """Return the lines level as JSON-ready data: the units (those drawn open say so) and
+    the drawn edges."""
     return {
         "units": [
             {
@@ -271,6 +272,7 @@ def units_json(units: Units) -> dict[str, object]:
                 "inside": list(u.inside),
                 "count": u.count,
                 "series": list(u.series),
+                "open": u.id in open_,
             }
             for u in units.units
         ],

@@ -83,7 +83,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     opts = options or DotOptions()
     if resolve_level(graph, opts) == "lines":
         labels, _ = op_labels(graph, opts.constants)
-        return lines_dot(graph, opts, opts.expand, budget, labels)
+        return lines_dot(graph, opts, budget, labels)
     shown_list = shown_nodes(graph, opts)
     labels, written = op_labels(graph, opts.constants)
     layout = op_layout(graph, opts, shown_list, labels, drawing=True)

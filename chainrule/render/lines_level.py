@@ -10,13 +10,14 @@ the compact op-level picture (the same numbers), with edges from what it uses.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from chainrule.budget import Budget
 from chainrule.graph import Graph, GraphNode, fmt
 from chainrule.hierarchy import Unit, Units, build_units, fold_series
 from chainrule.render.long_edges import comment
-from chainrule.render.orientation import OPEN_SIZE, arrange, roomiest
+from chainrule.render.open_boxes import auto_open, open_size
+from chainrule.render.orientation import OPEN_SIZE, Arrangement, Size, arrange, roomiest
 from chainrule.render.size import Dot, check_drawable, fit_box
 from chainrule.render.style import (
     GRAD_WORD,
@@ -141,31 +142,70 @@ def unit_node(unit: Unit, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
     )
 
 
+@dataclass(frozen=True)
+class LinesPicture:
+    """What the lines level draws: its units (series folded), the open ones, the sizes of
+    the boxes and shared inputs, and their arrangement."""
+
+    units: Units
+    open_: set[str]
+    sizes: dict[str, Size]
+    shared: dict[str, Size]
+    layout: Arrangement
+
+
+def lines_picture(graph: Graph, opts: DotOptions, labels: dict[str, str]) -> LinesPicture:
+    """Return the lines-level picture: the boxes asked open (`opts.expand`; a series' id
+    draws its lines one by one), or when nothing was asked and the level is automatic,
+    the boxes whose operations fit (chainrule/render/open_boxes.py)."""
+    asked = set(opts.expand)
+    every = build_units(graph)
+    tails = {u.id for u in fold_series(graph, every).units if u.count > 1}
+    units = fold_series(graph, every, asked)
+    ids = {x.id for x in units.units}
+    open_ = {u for u in asked if u in ids and u not in tails}
+    by_id = {n.id: n for n in graph.nodes}
+    p = opts.precision
+    opened = {
+        u.id: open_size(u, graph, by_id, labels, p)
+        for u in units.units
+        if u.count == 1 and not by_id[u.id].is_call
+    }
+    closed = {u.id: unit_size(u, by_id, p) for u in units.units}
+    shared = {i: shared_size(by_id[i], p) for i in units.shared}
+    fit = fit_box(opts)
+
+    def sized(boxes: set[str]) -> dict[str, Size]:
+        return {u: opened.get(u, OPEN_SIZE) if u in boxes else s for u, s in closed.items()}
+
+    def legible_lr(sizes: dict[str, Size]) -> bool:  # open boxes are estimated left to right
+        layout = arrange(units, sizes, shared, "auto", fit)
+        return layout.scale >= 1.0 and layout.rankdir == "LR" and not layout.rows
+
+    rankdir = opts.rankdir
+    if not asked and opts.level == "auto" and rankdir == "auto":
+        open_ = auto_open(units, closed, opened, legible_lr)
+        rankdir = "LR" if open_ else rankdir
+    sizes = sized(open_)
+    return LinesPicture(units, open_, sizes, shared, arrange(units, sizes, shared, rankdir, fit))
+
+
 def lines_dot(
     graph: Graph,
     opts: DotOptions,
-    expanded: Iterable[str],
     budget: Budget,
     labels: dict[str, str] | None = None,
 ) -> Dot:
-    """Return DOT text of the lines-level picture (units collapsed unless in expanded)."""
-    asked = set(expanded)
-    every = build_units(graph)
-    tails = {u.id for u in fold_series(graph, every).units if u.count > 1}
-    units = fold_series(graph, every, asked)  # a series asked open: its lines one by one
-    open_ = {u for u in asked if u in {x.id for x in units.units} and u not in tails}
+    """Return DOT text of the lines-level picture (`lines_picture`)."""
+    labels = labels or {n.id: n.label for n in graph.nodes}
+    picture = lines_picture(graph, opts, labels)
+    units, open_, sizes, shared = picture.units, picture.open_, picture.sizes, picture.shared
     bodies = call_bodies(graph, open_)
     size = lines_count(units, open_) + sum(map(len, bodies.values()))
     check_drawable(size, budget)
     by_id = {n.id: n for n in graph.nodes}
-    labels = labels or {n.id: n.label for n in graph.nodes}
-    sizes = {
-        u.id: OPEN_SIZE if u.id in open_ else unit_size(u, by_id, opts.precision)
-        for u in units.units
-    }
-    shared = {i: shared_size(by_id[i], opts.precision) for i in units.shared}
     fit = fit_box(opts)
-    layout = arrange(units, sizes, shared, opts.rankdir, fit)
+    layout = picture.layout
     lines = [
         "digraph chainrule {",
         f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
@@ -192,8 +232,10 @@ def lines_dot(
         )
         for i in unit.inside:
             lines.append(value_node(by_id[i], opts, op=""))
+            present.add(style_key(by_id[i]))
         for m in unit.members:
             lines.append(value_node(by_id[m], opts, op=labels[m]))
+            present.add(style_key(by_id[m]))
         for n in bodies.get(unit.id, []):  # an open call: its body's operations
             lines.append(value_node(n, opts, op=labels[n.id] if n.op else ""))
         lines.append("}")

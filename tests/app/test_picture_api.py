@@ -43,6 +43,7 @@ def test_evaluate_says_which_level_it_drew_and_lists_the_units(client: TestClien
     # the four neurons are lines of one shape: one series box, which the API says holds them
     assert [u["name"] for u in answer["units"]] == ["h1 … h4", "out", "loss"]
     assert [u["count"] for u in answer["units"]] == [4, 1, 1]
+    assert not any(u["open"] for u in answer["units"])  # drawn top down: none opens itself
     svg = answer["svg"].replace("&#45;", "-")  # dot writes "-" in ids as &#45;
     assert all(f'id="{e["id"]}"' in svg for e in answer["unit_edges"])
     series = answer["units"][0]
@@ -163,3 +164,17 @@ def test_a_view_is_two_sizes_in_pixels(client: TestClient, view: list[object]) -
     answer = client.post("/api/evaluate", json=body)
     assert answer.status_code == 422, answer.text
     assert "view" in answer.text
+
+
+@pytest.mark.graphviz
+def test_evaluate_lists_the_boxes_the_picture_opened_by_itself(client: TestClient) -> None:
+    chain = "\n".join(["t0 = x"] + [f"t{k} = t{k - 1} * 0.999 + 0.01" for k in range(1, 60)])
+    body = {"expression": chain, "values": {"x": 0.5}, "svg": True}
+    answer = client.post("/api/evaluate", json=body).json()
+    assert answer["level"] == "lines"
+    opened = [u for u in answer["units"] if u["open"]]
+    assert [u["name"] for u in opened] == ["t0"]  # its operations fit: drawn open
+    assert f'id="cluster-{opened[0]["id"]}"' in answer["svg"].replace("&#45;", "-")
+    series = next(u for u in answer["units"] if u["count"] == 59)
+    chosen = client.post("/api/evaluate", json=body | {"expand": [series["id"]]}).json()
+    assert not any(u["open"] for u in chosen["units"])  # boxes chosen: none opens itself

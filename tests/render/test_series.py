@@ -54,7 +54,8 @@ def test_a_long_program_of_one_shape_opens_whole_and_legible(
     px, groups = drawing(graph, DRAW_DEFAULTS)
     assert px >= LEGIBLE_PX
     units = [g for g in groups.values() if "unit" in (g.get("class") or "").split()]
-    assert len(units) == boxes
+    opened = [g for g in groups.values() if "unit-open" in (g.get("class") or "").split()]
+    assert len(units) + len(opened) == boxes  # a box whose operations fit is drawn open
     series = [g for g in units if "series" in (g.get("class") or "").split()]
     assert len(series) == 1 and texts(series[0])[0] == title
     last = next(n for n in graph.nodes if n.name == title.split(" … ")[1])
@@ -71,3 +72,17 @@ def test_opening_a_series_draws_its_lines() -> None:
     units = [g for g in groups.values() if "unit" in (g.get("class") or "").split()]
     assert len(units) == 25  # h0 … h23 and the loss
     assert not [g for g in units if "series" in (g.get("class") or "").split()]
+
+
+@pytest.mark.graphviz
+def test_a_box_whose_operations_fit_opens_by_itself_unless_boxes_were_chosen() -> None:
+    graph = graph_of(CHAIN60, {"x": 0.5})
+    t0 = next(n for n in graph.nodes if n.name == "t0")
+    px, groups = drawing(graph, DRAW_DEFAULTS)
+    assert f"cluster-{t0.id}" in groups and px >= LEGIBLE_PX  # its two nodes fit: open
+    tail = next(n for n in graph.nodes if n.name == "t59")
+    chosen = DotOptions(rankdir="auto", level="auto", expand=(tail.id,))  # the series opened
+    _, groups = drawing(graph, chosen)
+    assert f"cluster-{t0.id}" not in groups and t0.id in groups  # as chosen: closed
+    asked = DotOptions(rankdir="auto", level="lines")  # the level asked: boxes as they are
+    assert f"cluster-{t0.id}" not in drawing(graph, asked)[1]
