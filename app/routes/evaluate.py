@@ -32,8 +32,8 @@ from chainrule.lang.ast import FuncDef, Name, postorder
 from chainrule.lang.errors import line_column
 from chainrule.lang.lint import notices_json
 from chainrule.render import RenderError
-from chainrule.render.lines_level import lines_picture
 from chainrule.render.op_layout import op_labels
+from chainrule.render.open_boxes import lines_picture
 from chainrule.render.size import Dot, resolve_level
 
 router = APIRouter(prefix="/api", tags=["evaluate"], route_class=BoundedJSONRoute)

@@ -47,6 +47,7 @@ import re
 
 from chainrule.budget import Budget
 from chainrule.graph import Graph, GraphEdge, GraphNode, fmt
+from chainrule.render.legend import legend_graph_label
 from chainrule.render.lines_level import lines_dot
 from chainrule.render.long_edges import FAR_SPAN, comment
 from chainrule.render.op_layout import NODESEP, RANKSEP, ROW_SEP, op_labels
@@ -61,7 +62,6 @@ from chainrule.render.size import (
 from chainrule.render.style import (
     DotOptions,
     html_text,
-    legend_graph_label,
     op_node,
     slot,
     style_key,

@@ -10,33 +10,27 @@ the compact op-level picture (the same numbers), with edges from what it uses.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 from chainrule.budget import Budget
-from chainrule.graph import Graph, GraphNode, fmt
-from chainrule.hierarchy import Unit, Units, build_units, fold_series
+from chainrule.graph import Graph, GraphNode
+from chainrule.hierarchy import Units
+from chainrule.render.legend import legend_lines
 from chainrule.render.long_edges import comment
-from chainrule.render.open_boxes import auto_open, open_size
-from chainrule.render.orientation import OPEN_SIZE, Arrangement, Size, arrange, roomiest
+from chainrule.render.open_boxes import lines_picture
+from chainrule.render.orientation import roomiest
 from chainrule.render.size import Dot, check_drawable, fit_box
 from chainrule.render.style import (
-    GRAD_WORD,
     LEGEND,
     LEGEND_PT,
-    STYLES,
-    VALUE_WORD,
     DotOptions,
-    field_width,
     html_text,
-    legend_lines,
     min_width,
-    slot,
     style_key,
     value_node,
 )
+from chainrule.render.unit_boxes import shared_node, unit_node
 
 TRUNK_USES = 5
-ROW = '<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
 
 
 def drawn_id(units: Units, expanded: set[str], nid: str) -> str:
@@ -49,145 +43,6 @@ def lines_count(units: Units, expanded: set[str]) -> int:
     """Return how many nodes `dot` lays out for this lines-level picture."""
     extra = sum(len(u.members) + len(u.inside) - 1 for u in units.units if u.id in expanded)
     return len(units.units) + len(units.shared) + extra
-
-
-def _first_column(unit: Unit, by_id: dict[str, GraphNode]) -> tuple[list[str], int]:
-    names = [by_id[i].name or i for i in unit.inside]
-    return names, max(min_width(n, per_char=0.7) for n in [*names, unit.name])
-
-
-def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
-    """Return a unit's HTML-like label: name = formula, its inputs, then value and grad."""
-    node = by_id[unit.id]
-    p = precision
-    names, first = _first_column(unit, by_id)
-    if not unit.inside or unit.count > 1:  # numbers from the left edge (a series: no inputs)
-        head = (  # the name a cell of its own: a browser's bold font may be wider than dot's
-            f'<tr><td align="left" width="{min_width(unit.name, per_char=0.8)}">'
-            f"<b>{html_text(unit.name)}</b></td>"
-            f'<td colspan="3" align="left" width="{min_width("= " + unit.formula)}">'
-            f"<i>= {html_text(unit.formula)}</i></td></tr>"
-        )
-        own = f"<tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
-        return ROW + head + own + f"{slot(fmt(node.grad, p), p)}</tr></table>"
-    rows = [
-        f'<tr><td align="left" width="{first}"><b>{html_text(unit.name)}</b></td>'
-        f'<td colspan="4" align="left" width="{min_width("= " + unit.formula)}">'
-        f"<i>= {html_text(unit.formula)}</i></td></tr>"
-    ]
-    for i, name in zip(unit.inside, names, strict=True):
-        leaf = by_id[i]
-        rows.append(
-            f'<tr><td align="left">{html_text(name)}</td>{VALUE_WORD}'
-            f"{slot(fmt(leaf.value, p), p)}{GRAD_WORD}{slot(fmt(leaf.grad, p), p)}</tr>"
-        )
-    rows.append(
-        f"<tr><td></td>{VALUE_WORD}{slot(fmt(node.value, p), p)}"
-        f"{GRAD_WORD}{slot(fmt(node.grad, p), p)}</tr>"
-    )
-    return ROW + "".join(rows) + "</table>"
-
-
-def _head_width(unit: Unit) -> int:
-    """The points of a unit's first row without inputs inside: bold name, " = formula"."""
-    return min_width(unit.name, per_char=0.8) + min_width("= " + unit.formula) + 4
-
-
-def unit_size(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> tuple[float, float]:
-    """Return the estimated (width, height) in points of a collapsed unit's box."""
-    numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
-    if not unit.inside or unit.count > 1:
-        return float(max(numbers, _head_width(unit)) + 8), 19.0 * 2
-    _, first = _first_column(unit, by_id)
-    width = first + max(numbers, min_width("= " + unit.formula)) + 16
-    return float(width), 19.0 * (2 + len(unit.inside)) + 10
-
-
-def shared_node(node: GraphNode, opts: DotOptions) -> str:
-    """Return the DOT line of an input used by several units: its name above its numbers."""
-    fill, style, pen = STYLES[style_key(node)]
-    p = opts.precision
-    label = (
-        f'{ROW}<tr><td colspan="4" align="left"><b>{html_text(node.name or node.id)}</b></td>'
-        f"</tr><tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
-        f"{slot(fmt(node.grad, p), p)}</tr></table>"
-    )
-    return (
-        f'"{node.id}" [id="{node.id}" class="value {node.kind} shared" shape=box '
-        f'style="filled{style}" fillcolor="{fill}" penwidth={pen} margin="0.06,0.03" '
-        f"label=<{label}>]"
-    )
-
-
-def shared_size(node: GraphNode, precision: int) -> tuple[float, float]:
-    """Return the estimated (width, height) in points of a shared input's box."""
-    numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
-    return float(max(numbers, min_width(node.name or "", per_char=0.7)) + 4), 36.0
-
-
-def unit_node(unit: Unit, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
-    """Return the DOT line of a collapsed unit."""
-    node = by_id[unit.id]
-    key = style_key(node)
-    fill, style, pen = STYLES[key]
-    css = " ".join(["value unit", "intermediate named" if key == "named" else key])
-    if unit.count > 1:
-        css += " series"  # its lines' inputs are inside it, unlisted: no in_ classes
-    else:
-        css += "".join(f" in_{i}" for i in unit.inside)
-    label = unit_label(unit, by_id, opts.precision)
-    return (
-        f'"{unit.id}" [id="{unit.id}" class="{css}" shape=box style="filled,rounded{style}" '
-        f'fillcolor="{fill}" penwidth={pen} margin="0.08,0.04" label=<{label}>]'
-    )
-
-
-@dataclass(frozen=True)
-class LinesPicture:
-    """What the lines level draws: its units (series folded), the open ones, the sizes of
-    the boxes and shared inputs, and their arrangement."""
-
-    units: Units
-    open_: set[str]
-    sizes: dict[str, Size]
-    shared: dict[str, Size]
-    layout: Arrangement
-
-
-def lines_picture(graph: Graph, opts: DotOptions, labels: dict[str, str]) -> LinesPicture:
-    """Return the lines-level picture: the boxes asked open (`opts.expand`; a series' id
-    draws its lines one by one), or when nothing was asked and the level is automatic,
-    the boxes whose operations fit (chainrule/render/open_boxes.py)."""
-    asked = set(opts.expand)
-    every = build_units(graph)
-    tails = {u.id for u in fold_series(graph, every).units if u.count > 1}
-    units = fold_series(graph, every, asked)
-    ids = {x.id for x in units.units}
-    open_ = {u for u in asked if u in ids and u not in tails}
-    by_id = {n.id: n for n in graph.nodes}
-    p = opts.precision
-    opened = {
-        u.id: open_size(u, graph, by_id, labels, p)
-        for u in units.units
-        if u.count == 1 and not by_id[u.id].is_call
-    }
-    closed = {u.id: unit_size(u, by_id, p) for u in units.units}
-    shared = {i: shared_size(by_id[i], p) for i in units.shared}
-    fit = fit_box(opts)
-
-    def sized(boxes: set[str]) -> dict[str, Size]:
-        return {u: opened.get(u, OPEN_SIZE) if u in boxes else s for u, s in closed.items()}
-
-    def legible_lr(sizes: dict[str, Size]) -> bool:  # open boxes are estimated left to right
-        layout = arrange(units, sizes, shared, "auto", fit)
-        return layout.scale >= 1.0 and layout.rankdir == "LR" and not layout.rows
-
-    rankdir = opts.rankdir
-    if not asked and opts.level == "auto" and rankdir == "auto":
-        open_ = auto_open(units, closed, opened, legible_lr)
-        rankdir = "LR" if open_ else rankdir
-    sizes = sized(open_)
-    return LinesPicture(units, open_, sizes, shared, arrange(units, sizes, shared, rankdir, fit))
 
 
 def lines_dot(

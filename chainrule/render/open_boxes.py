@@ -11,12 +11,18 @@ from that set. Calls and series stay closed (their insides are opened on request
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from chainrule.graph import Graph, GraphNode
-from chainrule.hierarchy import Unit, Units
+from chainrule.hierarchy import Unit, Units, build_units
 from chainrule.render.op_layout import NODESEP, RANKSEP, value_size
+from chainrule.render.orientation import OPEN_SIZE, Arrangement, arrange
+from chainrule.render.size import fit_box
+from chainrule.render.style import DotOptions
+from chainrule.render.unit_boxes import shared_size, unit_size
+from chainrule.series import fold_series
 
-Size = tuple[float, float]
+Size = tuple[float, float]  # points
 CLUSTER = (16.0, 30.0)  # points an open box's frame and title add (width, height)
 
 
@@ -60,3 +66,51 @@ def auto_open(
             sizes = trial
             out.add(unit.id)
     return out
+
+
+@dataclass(frozen=True)
+class LinesPicture:
+    """What the lines level draws: its units (series folded), the open ones, the sizes of
+    the boxes and shared inputs, and their arrangement."""
+
+    units: Units
+    open_: set[str]
+    sizes: dict[str, Size]
+    shared: dict[str, Size]
+    layout: Arrangement
+
+
+def lines_picture(graph: Graph, opts: DotOptions, labels: dict[str, str]) -> LinesPicture:
+    """Return the lines-level picture: the boxes asked open (`opts.expand`; a series' id
+    draws its lines one by one), or when nothing was asked and the level is automatic,
+    the boxes whose operations fit (chainrule/render/open_boxes.py)."""
+    asked = set(opts.expand)
+    every = build_units(graph)
+    tails = {u.id for u in fold_series(graph, every).units if u.count > 1}
+    units = fold_series(graph, every, asked)
+    ids = {x.id for x in units.units}
+    open_ = {u for u in asked if u in ids and u not in tails}
+    by_id = {n.id: n for n in graph.nodes}
+    p = opts.precision
+    opened = {
+        u.id: open_size(u, graph, by_id, labels, p)
+        for u in units.units
+        if u.count == 1 and not by_id[u.id].is_call
+    }
+    closed = {u.id: unit_size(u, by_id, p) for u in units.units}
+    shared = {i: shared_size(by_id[i], p) for i in units.shared}
+    fit = fit_box(opts)
+
+    def sized(boxes: set[str]) -> dict[str, Size]:
+        return {u: opened.get(u, OPEN_SIZE) if u in boxes else s for u, s in closed.items()}
+
+    def legible_lr(sizes: dict[str, Size]) -> bool:  # open boxes are estimated left to right
+        layout = arrange(units, sizes, shared, "auto", fit)
+        return layout.scale >= 1.0 and layout.rankdir == "LR" and not layout.rows
+
+    rankdir = opts.rankdir
+    if not asked and opts.level == "auto" and rankdir == "auto":
+        open_ = auto_open(units, closed, opened, legible_lr)
+        rankdir = "LR" if open_ else rankdir
+    sizes = sized(open_)
+    return LinesPicture(units, open_, sizes, shared, arrange(units, sizes, shared, rankdir, fit))

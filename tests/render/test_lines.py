@@ -9,9 +9,10 @@ import pytest
 
 from chainrule.build import evaluate
 from chainrule.graph import Graph, export_graph, fmt
-from chainrule.hierarchy import build_units, fold_series
+from chainrule.hierarchy import build_units
 from chainrule.render import DotOptions, Renderer, to_dot
 from chainrule.render.size import resolve_level
+from chainrule.series import fold_series
 from tests.browser.programs import mlp, neurons, rnn, shared_chain, wide_program
 from tests.support.budget import default_budget, unhurried
 
