@@ -40,14 +40,15 @@ class GraphIndex:
         self._text: dict[str, str] = {}
 
     def text(self, nid: str, depth: int = 0) -> str:
-        """A short readable text for a node: its name, its constant, or its formula."""
+        """A short readable text for a node: its name, its handle (an unnamed operation's
+        "prod2", the one the picture shows on it), its constant, or else its formula."""
         if depth == 0 and nid in self._text:
             return self._text[nid]
         node = self.nodes.get(nid)
         if node is None:
             return nid
-        if node.name:
-            text = node.name
+        if node.shown_name:
+            text = node.shown_name
         elif node.kind == "constant":
             text = num(node.value, 6)
         elif depth > 3:

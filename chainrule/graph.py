@@ -33,6 +33,12 @@ class GraphNode(NamedTuple):
     kind: str
     label: str
     group: str | None = None  # id of the call node whose expanded body holds this node
+    handle: str | None = None  # an unnamed operation's short stable name ("prod2"): handles
+
+    @property
+    def shown_name(self) -> str | None:
+        """The name a picture and the step text give the node: its own, else its handle."""
+        return self.name or self.handle
 
     @property
     def is_leaf(self) -> bool:
@@ -84,6 +90,30 @@ class Graph:
     output: str
     steps: tuple[Step, ...]
     formulas: dict[str, str] = field(default_factory=dict)  # node id -> its line's text
+
+
+# The word of an unnamed operation's handle: its op's (a function's own name otherwise).
+HANDLE_WORDS = {"+": "sum", "-": "diff", "*": "prod", "/": "quot", "^": "pow", "neg": "neg"}
+
+
+def handles(nodes: list[GraphNode]) -> list[GraphNode]:
+    """Return nodes with a handle on each unnamed operation: its op's word and a count of
+    that word in node order ("sum1", "prod2", "exp1"), never a name the program uses, so
+    the same program always gets the same handles (the picture and the step text show them)."""
+    taken = {n.name for n in nodes if n.name}
+    counts: dict[str, int] = {}
+    out = []
+    for n in nodes:
+        if n.name or n.is_leaf:
+            out.append(n)
+            continue
+        word = HANDLE_WORDS.get(n.op) or (n.label if n.is_call else n.op) or "op"
+        k = counts.get(word, 0) + 1
+        while f"{word}{k}" in taken:
+            k += 1
+        counts[word] = k
+        out.append(n._replace(handle=f"{word}{k}"))
+    return out
 
 
 def op_label(node: Value) -> str:
@@ -182,7 +212,7 @@ def export_graph(
     if expand_calls or open_calls:
         exporter.expand(None if expand_calls else set(open_calls))
     return Graph(
-        tuple(exporter.nodes),
+        tuple(handles(exporter.nodes)),
         tuple(exporter.edges),
         ids[built.output],
         _steps(order, ids),
@@ -266,6 +296,7 @@ def graph_to_json(graph: Graph, precision: int = 4) -> dict[str, object]:
                 "kind": v.kind,
                 "label": v.label,
                 "group": v.group,
+                "handle": v.handle,
             }
             for v in graph.nodes
         ],

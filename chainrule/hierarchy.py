@@ -10,6 +10,7 @@ out-edges' contributions: grad(unit) × d(unit)/d(argument).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from chainrule.graph import Graph, GraphNode, json_number
@@ -28,6 +29,8 @@ class Unit:
     members: tuple[str, ...]  # its operations' node ids (the unit's own first)
     inside: tuple[str, ...]  # inputs used by this unit only, listed inside it
     local: dict[str, float]  # d(unit)/d(argument) for each argument (inside ones too)
+    count: int = 1  # > 1: a series of that many lines of one shape drawn as this one box
+    series: tuple[str, ...] = ()  # a series' units (their ids), in program order
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,9 @@ def _call_text(
     return f"{node.label}({', '.join(args)})"
 
 
-def units_json(units: Units) -> dict[str, object]:
-    """Return the lines level as JSON-ready data: the units and the drawn edges."""
+def units_json(units: Units, open_: Collection[str] = ()) -> dict[str, object]:
+    """Return the lines level as JSON-ready data: the units (those drawn open say so) and
+    the drawn edges."""
     return {
         "units": [
             {
@@ -147,6 +151,9 @@ def units_json(units: Units) -> dict[str, object]:
                 "formula": u.formula,
                 "members": list(u.members),
                 "inside": list(u.inside),
+                "count": u.count,
+                "series": list(u.series),
+                "open": u.id in open_,
             }
             for u in units.units
         ],

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
+import pytest
+
 from chainrule.build import evaluate
 from chainrule.graph import Graph, GraphNode, export_graph, graph_to_json
 from tests.support.budget import default_budget
@@ -141,6 +143,7 @@ def test_json_shape() -> None:
         "kind": "input",
         "label": "a",
         "group": None,
+        "handle": None,
     }
     assert rows(data, "steps") == [
         {
@@ -155,6 +158,26 @@ def test_json_shape() -> None:
 
 
 P3 = "def P3(x) = 0.5 * (5*x^3 - 3*x)\ny = P3(a) * 2"
+
+
+@pytest.mark.parametrize(
+    ("program", "handles"),
+    [
+        ("sigmoid(w1*x1 + w2*x2 + b)", ["prod1", "prod2", "sum1", "sum2"]),
+        ("(x-1)*(y-2)^2", ["diff1", "diff2", "pow1"]),
+        ("y = exp(a) + exp(a*2)", ["exp1", "prod1", "exp2"]),
+        ("sum1 = a + a\nz = sum1 + a + a", ["sum2"]),  # never a name in use
+    ],
+)
+def test_each_unnamed_operation_has_a_short_stable_handle(program: str, handles: list[str]) -> None:
+    values = dict.fromkeys(("w1", "x1", "w2", "x2", "b", "x", "y", "a"), 1.5)
+    graph = export_graph(evaluate(program, values, budget=default_budget(), warn=False))
+    unnamed = [n for n in graph.nodes if not n.name and not n.is_leaf]
+    assert [n.handle for n in unnamed] == handles
+    assert all(n.handle is None for n in graph.nodes if n.name or n.is_leaf)
+    other = {k: v + 1 for k, v in values.items()}
+    again = export_graph(evaluate(program, other, budget=default_budget(), warn=False))
+    assert [n.handle for n in again.nodes] == [n.handle for n in graph.nodes]
 
 
 def test_a_call_is_one_node_unless_expanded() -> None:

@@ -100,7 +100,7 @@ def test_the_picture_and_the_step_text_write_a_new_row() -> None:
     assert node.label == "softplus"  # the row's symbol, on its op node
     (step,) = [s for s in step_texts(graph) if s["node"] == node.id]
     # the row's slope text, with the operand's own text, and its number
-    assert step["text"][1].startswith("∂y/∂(2 · x) = sigmoid(2 · x) = 0.7311;")
+    assert step["text"][1].startswith("∂y/∂prod1 = sigmoid(prod1) = 0.7311;")  # 2*x: prod1
 
 
 def test_the_grammar_s_precedence_is_the_table_s() -> None:

@@ -26,12 +26,14 @@ from app.table import built_rows, fd_check, graph_rows
 from chainrule.budget import Budget
 from chainrule.build import Built, evaluate
 from chainrule.graph import fmt, json_number, numbers
-from chainrule.hierarchy import build_units, units_json
+from chainrule.hierarchy import units_json
 from chainrule.lang import Program
 from chainrule.lang.ast import FuncDef, Name, postorder
 from chainrule.lang.errors import line_column
 from chainrule.lang.lint import notices_json
 from chainrule.render import RenderError
+from chainrule.render.op_layout import op_labels
+from chainrule.render.open_boxes import lines_picture
 from chainrule.render.size import Dot, resolve_level
 
 router = APIRouter(prefix="/api", tags=["evaluate"], route_class=BoundedJSONRoute)
@@ -92,7 +94,9 @@ def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
     level = resolve_level(computed.graph, body.dot())
     if level != "lines":
         return {"level": level, "units": [], "unit_edges": []}
-    return {"level": level, **units_json(build_units(computed.graph))}
+    options = body.dot()
+    drawn = lines_picture(computed.graph, options, op_labels(computed.graph, options.constants)[0])
+    return {"level": level, **units_json(drawn.units, drawn.open_)}
 
 
 @router.post(

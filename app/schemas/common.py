@@ -105,13 +105,16 @@ class DrawOptions(BaseModel):
         description="Draw the body of each user-function call instead of one node.",
     )
     constants: bool = Field(
-        default=_D.constants, description="Draw constants as nodes of their own."
+        default=_D.constants,
+        description="Write each constant beside its use, in the op node (false: the "
+        "op's symbol only).",
     )
     legend: bool = Field(default=_D.legend, description="Draw the legend of node kinds.")
     compact: Compact = Field(
         default=_D.compact,
         description="Write each operation inside its value node (one node per operation): "
-        f'true, false, or "auto" (compact above {COMPACT_ABOVE} operations).',
+        f'true, false, or "auto" (compact above {COMPACT_ABOVE} operations, or when only '
+        "that drawing is legible at the first view).",
     )
     level: Level = Field(
         default=_D.level,

@@ -166,6 +166,11 @@ class NodeOut(BaseModel):
     value_text: str = Field(description="The value exactly as drawn, at the request's precision.")
     grad_text: str = Field(description="The gradient exactly as drawn, at the request's precision.")
     group: str | None = Field(None, description="The call node whose expanded body holds it.")
+    handle: str | None = Field(
+        None,
+        description="An unnamed operation's short stable name (\"prod2\": its op's word and a "
+        "count), shown on its node and used by the step text.",
+    )
 
 
 class EdgeOut(BaseModel):

@@ -64,7 +64,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=f"significant digits, {PRECISION[0]} to {PRECISION[1]} (default %(default)s)",
     )
     p.add_argument("--expand", action="store_true", help="draw user function bodies")
-    p.add_argument("--no-constants", action="store_true", help="fold constants into op nodes")
+    p.add_argument("--no-constants", action="store_true", help="leave constants out of op nodes")
     p.add_argument("--no-legend", action="store_true", help="leave out the legend")
     p.add_argument(
         "--level",

@@ -6,57 +6,70 @@ depends only on the graph and the options: the same program gives the same bytes
 it is linear in the graph, and the drawing ceiling (the budget's DRAW resource) is checked
 before anything is built.
 
-The SVG contract with the browser (static/js/drawing.js relies on it; tests/test_render.py
-checks it):
+The SVG contract with the browser (static/js/drawing.js relies on it; the tests in
+tests/render check it). CHANGED in issue 26 (the compact node) — the one place it is written:
 
 - Numbers: `value_text = fmt(value, precision)`, `grad_text = fmt(grad, precision)`
-  (`chainrule.graph.fmt`: significant digits, compact exponent, "0", "inf", "-inf", "nan").
-  POST /api/evaluate gives every node its `value_text` and `grad_text` at the request's
-  precision: exactly the strings drawn.
-- Each value node is `<g id="nK" class="node value KIND ...">`; a dashed copy drawn near a
-  far-away user is `<g id="nK-copy-eI" class="... copy copy-of-nK">`, same rules.
-- The LAST FOUR `<text>` elements of that group are exactly `value`, value_text, `grad`,
-  grad_text, in document order (earlier ones: the bold name, and in the compact drawing the
-  operation). Both numbers are in fixed-width, left-aligned fields sized for the
-  precision, so the layout depends only on the structure and the options, never on the
-  values: replacing the text content of those two elements is a complete update.
-- Classic drawing: a value node per Value and an op node `g#op-nK` per operation.
-  Compact drawing (`compact=True`, or "auto" above COMPACT_ABOVE operations): no op nodes;
-  the operation is written in the value node and edges go from input to value node.
+  (`chainrule.graph.fmt`). POST /api/evaluate gives every node its `value_text` and
+  `grad_text` at the request's precision: exactly the strings drawn.
+- Each value node of the op level is `<g id="nK" class="node value KIND ...">`; a dashed
+  copy near a far-away user is `<g id="nK-copy-eI" class="... copy copy-of-nK">`.
+- Its LAST TWO `<text>` elements are value_text then grad_text (the value above the
+  gradient; the gradient's text has fill GRAD_COLOUR). There are no "value"/"grad" words in
+  it any more. Before them: its title — the bold name, or for an unnamed operation its
+  handle (`GraphNode.handle`, "prod2", fill HANDLE_COLOUR), and in the drawing without op
+  nodes the operation in italics after it (its text begins with a no-break space). Both
+  numbers sit in fixed-width, left-aligned slots sized for the precision (text-anchor
+  start), so replacing the text content of those two elements is a complete update. A
+  big compact drawing (above PLAIN_ABOVE nodes) has plain nodes (`class="... plain"`,
+  "handle" too when the title is one): fixed-size boxes whose three texts (title, value,
+  gradient) are centred (text-anchor middle); the same rule holds.
+- Lines-level boxes (units `class="... unit in_nJ ..."`, shared inputs `... shared`) keep
+  the old quads: "value", V, "grad", G per number pair (chainrule/render/lines_level.py).
+  So a reader finds the quads first and, when a box has none, takes its last two texts.
+- Constants are not nodes: each is written beside its use's symbol in that op node
+  (`g#op-nK`, "+ 1", "2 ×"), whose class names it: `class="node op const-nC"` (graphviz
+  writes the "-" in an attribute as `&#45;`). With constants=False the op shows its symbol
+  only.
+- Op nodes `g#op-nK` (class "op") per operation; with `compact` (or "auto" above
+  COMPACT_ABOVE operations, or when only that is legible at the first view) none: the op
+  is in the value node's title and edges go from input to value node.
+- The legend is the graph's label above the drawing (texts of `g.graph`, no node).
+- Wrapped rows (OpLayout.rows, a chain too long for the view) change nothing of the above.
 - Edge labels (local gradients) and call clusters' labels also hold numbers in fixed
   fields (re-labelled on the server), outside this contract.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from chainrule.budget import Budget
 from chainrule.graph import Graph, GraphEdge, GraphNode, fmt
-from chainrule.ops import OPS
+from chainrule.render.legend import legend_graph_label
 from chainrule.render.lines_level import lines_dot
 from chainrule.render.long_edges import FAR_SPAN, comment
+from chainrule.render.op_layout import NODESEP, RANKSEP, ROW_SEP, op_labels
 from chainrule.render.size import (
     Dot,
     check_drawable,
     count,
-    is_compact,
+    op_layout,
     resolve_level,
-    resolve_rankdir,
     shown_nodes,
 )
 from chainrule.render.style import (
     DotOptions,
     html_text,
-    legend_lines,
     op_node,
     slot,
     style_key,
     value_node,
 )
 
+PLAIN_ABOVE = 200  # drawn nodes above which a compact drawing's nodes are plain labels
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
-_INFIX = {op.symbol for op in OPS.values() if op.infix}
 _PLAIN = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
 
 
@@ -69,11 +82,12 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     """
     opts = options or DotOptions()
     if resolve_level(graph, opts) == "lines":
-        labels = {n.id: n.label for n in graph.nodes}
-        _fold_constants(graph, {n.id: n for n in graph.nodes}, labels)
-        return lines_dot(graph, opts, opts.expand, budget, labels)
+        labels, _ = op_labels(graph, opts.constants)
+        return lines_dot(graph, opts, budget, labels)
     shown_list = shown_nodes(graph, opts)
-    compact = is_compact(shown_list, opts)
+    labels, written = op_labels(graph, opts.constants)
+    layout = op_layout(graph, opts, shown_list, labels, drawing=True)
+    compact = layout.compact
     size = count(shown_list, opts, compact)
     check_drawable(size, budget)
     for node in graph.nodes:
@@ -82,17 +96,17 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     by_id = {n.id: n for n in graph.nodes}
     expanded = {n.group for n in graph.nodes if n.group is not None} if opts.expand_calls else set()
     shown = {n.id for n in shown_list}
-    labels = {n.id: n.label for n in graph.nodes}
-    if not opts.constants:
-        _fold_constants(graph, by_id, labels)
+    wrapped = bool(layout.rows)
     lines = [
         "digraph chainrule {",
-        f'graph [rankdir={resolve_rankdir(graph, opts)} fontname="Helvetica" '
-        "nodesep=0.25 ranksep=0.35 newrank=true]",
+        f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
+        f"nodesep={NODESEP / 72:.3f} ranksep={(ROW_SEP if wrapped else RANKSEP) / 72:.3f} "
+        + ("newrank=true remincross=false mclimit=0.01]" if wrapped else "newrank=true]"),
         'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
     ]
-    lines += _node_lines(graph, shown_list, expanded, labels, opts, compact)
+    plain = compact and size > PLAIN_ABOVE  # a big drawing: nodes cheaper for dot
+    lines += _node_lines(graph, shown_list, expanded, labels, written, opts, compact, plain)
     depth = _depths(graph)
     far: list[tuple[str, str, str]] = []
     for i, e in enumerate(graph.edges):
@@ -101,23 +115,30 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
         if e.kind == "input" and e.target not in expanded:
             label, source = _edge_label(e, by_id, opts), e.source
             span = depth[e.target] - depth[e.source]
-            if by_id[e.source].kind == "input" and span > FAR_SPAN and not opts.max_edge_span:
+            target = e.target if compact else f"op-{e.target}"
+            if (e.source, target) in layout.far:  # wrapped rows: routed in the gaps after
+                far.append((f"e{i}", e.source, target))
+                continue
+            far_input = by_id[e.source].kind == "input" and span > FAR_SPAN and not wrapped
+            if far_input and not opts.max_edge_span:
                 far.append((f"e{i}", e.source, e.target if compact else f"op-{e.target}"))
                 continue  # routed after the layout, beside the drawing
             if opts.max_edge_span and span > opts.max_edge_span:
                 source = f"{e.source}-copy-e{i}"  # a long edge: draw its source again
                 op = "" if compact else None
-                lines.append(value_node(by_id[e.source], opts, copy=source, op=op))
+                lines.append(value_node(by_id[e.source], opts, copy=source, op=op, plain=plain))
             target = e.target if compact else f"op-{e.target}"
-            lines.append(f'"{source}" -> "{target}" [id="e{i}" class="edge"{label}]')
+            weight = " weight=0" if wrapped else ""  # rows decide where nodes go
+            lines.append(f'"{source}" -> "{target}" [id="e{i}" class="edge"{label}{weight}]')
         elif e.kind == "bind" and by_id[e.target].group in expanded:
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge bind" style=dashed]')
         elif e.kind == "result" and e.target in expanded:
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge result" style=dashed]')
     if far:
-        lines.append(f"graph [{comment(far)}]")
-    if opts.legend:
-        lines += legend_lines({style_key(n) for n in shown_list}, op=not compact)
+        lines.append(f"graph [{comment(far, rows=wrapped)}]")
+    lines += row_lines(layout.rows)
+    if opts.legend:  # last: a graph label set before a cluster would be the cluster's
+        lines.append(legend_graph_label({style_key(n) for n in shown_list}, op=not compact))
     lines.append("}")
     return Dot("\n".join(lines) + "\n", size)
 
@@ -127,10 +148,13 @@ def _node_lines(
     shown: list[GraphNode],
     expanded: set[str],
     labels: dict[str, str],
+    written: dict[str, list[str]],
     opts: DotOptions,
     compact: bool,
+    plain: bool = False,
 ) -> list[str]:
-    """Value and op nodes; an expanded call's body nested in its own cluster."""
+    """Value and op nodes (the constants written in each op node named on it); an expanded
+    call's body nested in its own cluster."""
     members: dict[str | None, list[GraphNode]] = {}
     for n in shown:
         members.setdefault(n.group, []).append(n)
@@ -153,11 +177,11 @@ def _node_lines(
         for n in members.get(group, []):
             is_op = not n.is_leaf and n.id not in expanded
             if compact:
-                lines.append(value_node(n, opts, op=labels[n.id] if is_op else ""))
+                lines.append(value_node(n, opts, op=labels[n.id] if is_op else "", plain=plain))
                 continue
             lines.append(value_node(n, opts))
             if is_op:
-                lines.append(op_node(n, labels[n.id]))
+                lines.append(op_node(n, labels[n.id], tuple(written.get(n.id, ()))))
                 lines.append(f'"op-{n.id}" -> {n.id} [class="edge op"]')
     return lines
 
@@ -210,16 +234,13 @@ def _edge_label(edge: GraphEdge, by_id: dict[str, GraphNode], opts: DotOptions) 
     return f" label=<{_PLAIN}{text}{value}</tr></table>>"
 
 
-def _fold_constants(graph: Graph, by_id: dict[str, GraphNode], labels: dict[str, str]) -> None:
-    """Write hidden constants into op labels: `b + 1` gets an op node "+ 1"."""
-    slot_of: dict[str, int] = {}
-    for e in graph.edges:
-        if e.kind != "input":
-            continue
-        position = slot_of.get(e.target, 0)
-        slot_of[e.target] = position + 1
-        source = by_id[e.source]
-        if source.kind == "constant":
-            op, text = labels[e.target], fmt(source.value, 6)
-            left = position == 0 and op in _INFIX
-            labels[e.target] = f"{text} {op}" if left else f"{op} {text}"
+def row_lines(rows: list[list[str]]) -> list[str]:
+    """A drawing wrapped into rows: each row one rank read left to right (invisible edges
+    keep its order), rows left-aligned one below the other."""
+    lines = []
+    for row in rows:
+        lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
+        lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(row)]
+    for above, below in itertools.pairwise(rows):
+        lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=1000]')
+    return lines

@@ -10,32 +10,27 @@ the compact op-level picture (the same numbers), with edges from what it uses.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
 
 from chainrule.budget import Budget
-from chainrule.graph import Graph, GraphNode, fmt
-from chainrule.hierarchy import Unit, Units, build_units
+from chainrule.graph import Graph, GraphNode
+from chainrule.hierarchy import Units
+from chainrule.render.legend import legend_lines
 from chainrule.render.long_edges import comment
-from chainrule.render.orientation import OPEN_SIZE, arrange, roomiest
+from chainrule.render.open_boxes import lines_picture
+from chainrule.render.orientation import roomiest
 from chainrule.render.size import Dot, check_drawable, fit_box
 from chainrule.render.style import (
-    GRAD_WORD,
     LEGEND,
     LEGEND_PT,
-    STYLES,
-    VALUE_WORD,
     DotOptions,
-    field_width,
     html_text,
-    legend_lines,
     min_width,
-    slot,
     style_key,
     value_node,
 )
+from chainrule.render.unit_boxes import shared_node, unit_node
 
 TRUNK_USES = 5
-ROW = '<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
 
 
 def drawn_id(units: Units, expanded: set[str], nid: str) -> str:
@@ -50,114 +45,22 @@ def lines_count(units: Units, expanded: set[str]) -> int:
     return len(units.units) + len(units.shared) + extra
 
 
-def _first_column(unit: Unit, by_id: dict[str, GraphNode]) -> tuple[list[str], int]:
-    names = [by_id[i].name or i for i in unit.inside]
-    return names, max(min_width(n, per_char=0.7) for n in [*names, unit.name])
-
-
-def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
-    """Return a unit's HTML-like label: name = formula, its inputs, then value and grad."""
-    node = by_id[unit.id]
-    p = precision
-    names, first = _first_column(unit, by_id)
-    if not unit.inside:  # no column of input names: the numbers start at the left edge
-        head = (
-            f'<tr><td colspan="4" align="left" width="{_head_width(unit)}">'
-            f"<b>{html_text(unit.name)}</b><i>&#160;= {html_text(unit.formula)}</i></td></tr>"
-        )
-        own = f"<tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
-        return ROW + head + own + f"{slot(fmt(node.grad, p), p)}</tr></table>"
-    rows = [
-        f'<tr><td align="left" width="{first}"><b>{html_text(unit.name)}</b></td>'
-        f'<td colspan="4" align="left" width="{min_width("= " + unit.formula)}">'
-        f"<i>= {html_text(unit.formula)}</i></td></tr>"
-    ]
-    for i, name in zip(unit.inside, names, strict=True):
-        leaf = by_id[i]
-        rows.append(
-            f'<tr><td align="left">{html_text(name)}</td>{VALUE_WORD}'
-            f"{slot(fmt(leaf.value, p), p)}{GRAD_WORD}{slot(fmt(leaf.grad, p), p)}</tr>"
-        )
-    rows.append(
-        f"<tr><td></td>{VALUE_WORD}{slot(fmt(node.value, p), p)}"
-        f"{GRAD_WORD}{slot(fmt(node.grad, p), p)}</tr>"
-    )
-    return ROW + "".join(rows) + "</table>"
-
-
-def _head_width(unit: Unit) -> int:
-    """The points of a unit's first row without inputs inside: bold name, " = formula"."""
-    return min_width(unit.name, per_char=0.7) + min_width("= " + unit.formula) - 2
-
-
-def unit_size(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> tuple[float, float]:
-    """Return the estimated (width, height) in points of a collapsed unit's box."""
-    numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
-    if not unit.inside:
-        return float(max(numbers, _head_width(unit)) + 8), 19.0 * 2
-    _, first = _first_column(unit, by_id)
-    width = first + max(numbers, min_width("= " + unit.formula)) + 16
-    return float(width), 19.0 * (2 + len(unit.inside)) + 10
-
-
-def shared_node(node: GraphNode, opts: DotOptions) -> str:
-    """Return the DOT line of an input used by several units: its name above its numbers."""
-    fill, style, pen = STYLES[style_key(node)]
-    p = opts.precision
-    label = (
-        f'{ROW}<tr><td colspan="4" align="left"><b>{html_text(node.name or node.id)}</b></td>'
-        f"</tr><tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
-        f"{slot(fmt(node.grad, p), p)}</tr></table>"
-    )
-    return (
-        f'"{node.id}" [id="{node.id}" class="value {node.kind} shared" shape=box '
-        f'style="filled{style}" fillcolor="{fill}" penwidth={pen} margin="0.06,0.03" '
-        f"label=<{label}>]"
-    )
-
-
-def shared_size(node: GraphNode, precision: int) -> tuple[float, float]:
-    """Return the estimated (width, height) in points of a shared input's box."""
-    numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
-    return float(max(numbers, min_width(node.name or "", per_char=0.7)) + 4), 36.0
-
-
-def unit_node(unit: Unit, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
-    """Return the DOT line of a collapsed unit."""
-    node = by_id[unit.id]
-    key = style_key(node)
-    fill, style, pen = STYLES[key]
-    css = " ".join(["value unit", "intermediate named" if key == "named" else key])
-    css += "".join(f" in_{i}" for i in unit.inside)
-    label = unit_label(unit, by_id, opts.precision)
-    return (
-        f'"{unit.id}" [id="{unit.id}" class="{css}" shape=box style="filled,rounded{style}" '
-        f'fillcolor="{fill}" penwidth={pen} margin="0.08,0.04" label=<{label}>]'
-    )
-
-
 def lines_dot(
     graph: Graph,
     opts: DotOptions,
-    expanded: Iterable[str],
     budget: Budget,
     labels: dict[str, str] | None = None,
 ) -> Dot:
-    """Return DOT text of the lines-level picture (units collapsed unless in expanded)."""
-    units = build_units(graph)
-    open_ = {u for u in expanded if u in {x.id for x in units.units}}
+    """Return DOT text of the lines-level picture (`lines_picture`)."""
+    labels = labels or {n.id: n.label for n in graph.nodes}
+    picture = lines_picture(graph, opts, labels)
+    units, open_, sizes, shared = picture.units, picture.open_, picture.sizes, picture.shared
     bodies = call_bodies(graph, open_)
     size = lines_count(units, open_) + sum(map(len, bodies.values()))
     check_drawable(size, budget)
     by_id = {n.id: n for n in graph.nodes}
-    labels = labels or {n.id: n.label for n in graph.nodes}
-    sizes = {
-        u.id: OPEN_SIZE if u.id in open_ else unit_size(u, by_id, opts.precision)
-        for u in units.units
-    }
-    shared = {i: shared_size(by_id[i], opts.precision) for i in units.shared}
     fit = fit_box(opts)
-    layout = arrange(units, sizes, shared, opts.rankdir, fit)
+    layout = picture.layout
     lines = [
         "digraph chainrule {",
         f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
@@ -184,8 +87,10 @@ def lines_dot(
         )
         for i in unit.inside:
             lines.append(value_node(by_id[i], opts, op=""))
+            present.add(style_key(by_id[i]))
         for m in unit.members:
             lines.append(value_node(by_id[m], opts, op=labels[m]))
+            present.add(style_key(by_id[m]))
         for n in bodies.get(unit.id, []):  # an open call: its body's operations
             lines.append(value_node(n, opts, op=labels[n.id] if n.op else ""))
         lines.append("}")
@@ -197,7 +102,7 @@ def lines_dot(
         lines.append(f"graph [{comment(far, rows=True)}]")
     rows = [list(r) for r in layout.rows]
     if opts.legend:
-        lines += legend_lines(present, op=False)
+        lines += legend_lines(present, op=False, pair=False)
         if rows:
             boxes = {**sizes, **shared}
             rows[roomiest(rows, boxes, legend_width(present), fit[0])].append("legend-key")

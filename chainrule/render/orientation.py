@@ -32,6 +32,7 @@ class Arrangement:
 
     rankdir: str
     rows: list[list[str]] = field(default_factory=list)
+    scale: float = 1.0  # the first view over the drawing (1: legible whole), as estimated
 
 
 def arrange(
@@ -67,8 +68,8 @@ def arrange(
     if scale[best] < 1.0:
         best = "wrap"  # legible nowhere whole: rows as wide as the view read across, then down
     if best == "wrap" and len(unit_rows) > 1:
-        return Arrangement("TB", rows)
-    return Arrangement("LR" if best == "wrap" else best)
+        return Arrangement("TB", rows, scale["wrap"])
+    return Arrangement("LR" if best == "wrap" else best, [], scale[best])
 
 
 def _scale(size: Size, fit: Size) -> float:

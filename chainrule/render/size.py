@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chainrule.budget import DRAW, Budget, BudgetExceeded
 from chainrule.graph import Graph, GraphNode
 from chainrule.render.errors import GraphTooLarge
+from chainrule.render.op_layout import LEGIBLE_PX, OpLayout, arrange_ops, drawn, op_labels
 from chainrule.render.style import COMPACT_ABOVE, DotOptions
 
 
@@ -31,13 +34,10 @@ def size_of(dot: str, node_count: int | None = None) -> int:
 
 
 def shown_nodes(graph: Graph, opts: DotOptions) -> list[GraphNode]:
-    """Return the value nodes a drawing with these options shows (one linear pass)."""
+    """Return the value nodes a drawing with these options shows (one linear pass): no
+    constant (written beside its use, in its op node)."""
     expanded = opts.expand_calls
-    return [
-        n
-        for n in graph.nodes
-        if (n.group is None or expanded) and (opts.constants or n.kind != "constant")
-    ]
+    return [n for n in graph.nodes if (n.group is None or expanded) and n.kind != "constant"]
 
 
 def is_compact(shown: list[GraphNode], opts: DotOptions) -> bool:
@@ -52,7 +52,7 @@ def drawn_count(graph: Graph, opts: DotOptions | None = None) -> int:
     and in the classic drawing an op node per operation too."""
     opts = opts or DotOptions()
     shown = shown_nodes(graph, opts)
-    return count(shown, opts, is_compact(shown, opts))
+    return count(shown, opts, op_layout(graph, opts, shown).compact)
 
 
 def count(shown: list[GraphNode], opts: DotOptions, compact: bool) -> int:
@@ -89,44 +89,55 @@ def fit_box(opts: DotOptions) -> tuple[float, float]:
     return opts.view or FIT_PT
 
 
-# What one level of the op-level drawing takes (measured on dot's output): left to right
-# a value node, an op node and the gaps; top down a value and an op row; a node's height.
-LEVEL_LR, LEVEL_TB, NODE_H, NODE_W = 275.0, 95.0, 45.0, 230.0
+def op_layout(
+    graph: Graph,
+    opts: DotOptions,
+    shown: list[GraphNode] | None = None,
+    labels: dict[str, str] | None = None,
+    drawing: bool = False,
+) -> OpLayout:
+    """Return the op level's direction, rows, label size at the first view and whether
+    it is compact (estimated before any layout: chainrule/render/op_layout.py). With
+    compact "auto", a drawing with op nodes that is not legible is drawn compactly when
+    that is more legible (no op nodes: half the ranks). drawing: only what to_dot needs
+    (no size estimate when the direction and compactness are settled)."""
+    shown = shown_nodes(graph, opts) if shown is None else shown
+    compact = is_compact(shown, opts)
+    if drawing and opts.rankdir != "auto" and (compact or opts.compact is False):
+        return OpLayout(opts.rankdir, compact=compact)  # nothing left to choose: no estimate
+    labels = op_labels(graph, opts.constants)[0] if labels is None else labels
+    fit = fit_box(opts)
+    sizes, rank, edges = drawn(graph, shown, labels, opts, ops=not compact)
+    layout = replace(arrange_ops(sizes, rank, edges, opts, fit), compact=compact)
+    if opts.compact == "auto" and not compact and layout.label_px < LEGIBLE_PX:
+        sizes, rank, edges = drawn(graph, shown, labels, opts, ops=False)
+        other = arrange_ops(sizes, rank, edges, opts, fit)
+        if other.label_px > layout.label_px:
+            return replace(other, compact=True)
+    return layout
 
 
 def resolve_level(graph: Graph, opts: DotOptions) -> str:
     """Return the level to draw: as asked, or ("auto") "ops" while the op-level drawing
-    fits the first view legibly (estimated from its levels, before any layout), else
-    "lines"; "ops" when function bodies are asked for (expand_calls)."""
+    is legible at the first view (LEGIBLE_PX, the best of its directions and rows,
+    estimated before any layout) or the program is one statement, else "lines"; "ops"
+    when function bodies are asked for (expand_calls)."""
     if opts.level != "auto":
         return opts.level
     if opts.expand_calls:
         return "ops"  # function bodies were asked for: they are drawn operation by operation
-    fits = _fits(graph, opts)
-    return "ops" if fits[opts.rankdir if opts.rankdir != "auto" else "any"] else "lines"
+    if op_layout(graph, opts).label_px >= LEGIBLE_PX or _one_statement(graph):
+        return "ops"
+    return "lines"
+
+
+def _one_statement(graph: Graph) -> bool:
+    """True when the lines level would be one box (a single statement is never drawn so:
+    its operations are the only picture of it there is)."""
+    roots = [n for n in graph.nodes if n.group is None and (n.name or n.is_call) and not n.is_leaf]
+    return all(n.id == graph.output for n in roots)
 
 
 def resolve_rankdir(graph: Graph, opts: DotOptions) -> str:
-    """Return the op-level direction: as asked, or ("auto") top down when only that fits."""
-    if opts.rankdir != "auto":
-        return opts.rankdir
-    fits = _fits(graph, opts)
-    return "TB" if fits["TB"] and not fits["LR"] else "LR"
-
-
-def _fits(graph: Graph, opts: DotOptions) -> dict[str, bool]:
-    """Whether the op-level drawing fits the first view legibly, each way (estimated)."""
-    shown = shown_nodes(graph, opts)
-    ids = {n.id for n in shown}
-    depth = {n.id: 0 for n in shown}
-    for e in graph.edges:
-        if e.source in ids and e.target in ids:
-            depth[e.target] = max(depth[e.target], depth[e.source] + 1)
-    width: dict[int, int] = {}
-    for d in depth.values():
-        width[d] = width.get(d, 0) + 1
-    levels, widest = len(width), max(width.values(), default=0)
-    fit_w, fit_h = fit_box(opts)
-    tb = levels * LEVEL_TB <= fit_h and widest * NODE_W <= fit_w
-    lr = levels * LEVEL_LR <= fit_w and widest * NODE_H <= fit_h
-    return {"TB": tb, "LR": lr, "any": tb or lr}
+    """Return the op-level direction: as asked, or ("auto") the most legible one."""
+    return op_layout(graph, opts).rankdir

@@ -39,6 +39,7 @@ LEGEND = (
 )
 OP_FILL = "#e5e7eb"
 LEGEND_PT = 11.0  # as the labels: legible (9 px) wherever they are
+LABEL_PT = 11.0  # the drawing's text (what must be 9 px at the first view)
 
 
 Compact = Literal["auto"] | bool
@@ -120,74 +121,107 @@ def word(text: str, size: float = 11.0) -> str:
 VALUE_WORD, GRAD_WORD = word("value"), word("grad")
 
 
+GRAD_COLOUR = "#9a3412"  # a gradient's line (and the legend's word): 7:1 on white
+HANDLE_COLOUR = "#4b5563"  # an unnamed operation's handle: 7.5:1 on white
+
+
+def pair(value: str, grad: str, precision: int, span: int = 1) -> str:
+    """Return the two rows of a node's numbers: its value above its gradient (in
+    GRAD_COLOUR), each a fixed, left-aligned slot (number_slots re-labels them; dot
+    anchors text at its start, so a longer number stays inside its slot) spanning span
+    columns of the title."""
+    width, height = field_width(precision), int(11.0 * 1.2 + 2)
+    cols = f' colspan="{span}"' if span > 1 else ""
+    cell = f'<td {SLOT_ATTR}{cols} width="{width}" height="{height}" align="left">'
+    return (
+        f"<tr>{cell}{html_text(value)}</td></tr>"
+        f'<tr>{cell}<font color="{GRAD_COLOUR}">{html_text(grad)}</font></td></tr>'
+    )
+
+
+PAIR = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+
+
 @lru_cache(maxsize=8192)
 def value_label(
-    name: str | None, op: str, value: str, grad: str, precision: int, compact: bool
+    name: str | None, handle: str | None, op: str, value: str, grad: str, p: int
 ) -> str:
-    """Return a value node's HTML-like label: [name] [op] value V grad G (memoised).
-
-    The operation (`op`, "" for none) is written only in the compact drawing, which also
-    has no separators; the last four texts are always value, V, grad, G.
-    """
-    cells = []
-    if name:
-        width = min_width(name, per_char=0.7)
-        cells.append(f'<td width="{width}" align="left"><b>{html_text(name)}</b></td>')
-    if compact and op:
-        cells.append(f'<td width="{min_width(op)}" align="left"><i>{html_text(op)}</i></td>')
-    fields = f"{VALUE_WORD}{slot(value, precision)}{GRAD_WORD}{slot(grad, precision)}"
-    sep = "" if compact else "<vr/>"
-    return CELLS + "".join(c + sep for c in cells) + fields + "</tr></table>"
+    """Return a value node's HTML-like label (memoised): a title row (the bold name, or the
+    grey handle of an unnamed operation, with the operation in italics when `op` is given:
+    the drawing without op nodes), then the value over the gradient. Its last two texts
+    are always the value and the gradient."""
+    title = f"<b>{html_text(name)}</b>" if name else ""
+    if handle and not name:
+        title = f'<font color="{HANDLE_COLOUR}">{html_text(handle)}</font>'
+    if op:  # a cell of its own: a browser's font may be wider than the one dot measured
+        head = (
+            f'<tr><td align="left">{title}</td>'
+            f'<td align="right" width="{min_width(op) + 4}"><i>{html_text(op)}</i></td></tr>'
+        )
+        return PAIR + head + pair(value, grad, p, span=2) + "</table>"
+    head = f'<tr><td align="left">{title}</td></tr>' if title else ""
+    return PAIR + head + pair(value, grad, p) + "</table>"
 
 
 def value_node(
-    node: GraphNode, opts: DotOptions, copy: str | None = None, op: str | None = None
+    node: GraphNode,
+    opts: DotOptions,
+    copy: str | None = None,
+    op: str | None = None,
+    plain: bool = False,
 ) -> str:
-    """Return the DOT line of a value node (or of a dashed copy of it with id `copy`);
-    with `op` (the compact drawing) the operation is written inside it."""
+    """Return the DOT line of a value node (or of a dashed copy of it with id `copy`):
+    its name (or handle) over its value over its gradient; with `op` (the drawing without
+    op nodes) the operation is written in its title; plain: a big drawing's cheaper node
+    (`plain_label`)."""
     key = style_key(node)
     fill, style, pen = STYLES[key]
     p = opts.precision
-    compact = op is not None
-    label = value_label(node.name, op or "", fmt(node.value, p), fmt(node.grad, p), p, compact)
     css = "intermediate named" if key == "named" else key
     if copy is not None:
         css, style = f"{css} copy copy-of-{node.id}", ",dashed"
     nid = copy or node.id
-    look = f'style="filled{style}" margin=0.02' if compact else f'style="filled,rounded{style}"'
-    return (
-        f'"{nid}" [id="{nid}" class="value {css}" shape=box {look} fillcolor="{fill}" '
-        f"penwidth={pen} label=<{label}>]"
-    )
+    head = f'"{nid}" [id="{nid}" class="value {css}'
+    look = f'style="filled,rounded{style}" fillcolor="{fill}" penwidth={pen}'
+    if plain:  # square corners: a polygon of four points, not a path of curves
+        look = f'style="filled{style}" fillcolor="{fill}" penwidth={pen}'
+        title = f"{node.name or node.handle or ''}{f'  {op}' if op else ''}"
+        width = max(field_width(p), min_width(title, per_char=0.7)) + 9
+        return (
+            f'{head} plain{"" if node.name else " handle"}" shape=box {look} '
+            f"fixedsize=true width={width / 72:.3f} height={PLAIN_H / 72:.3f} "
+            f"label={plain_label(title, fmt(node.value, p), fmt(node.grad, p))}]"
+        )
+    label = value_label(node.name, node.handle, op or "", fmt(node.value, p), fmt(node.grad, p), p)
+    return f'{head}" shape=box {look} margin="0.06,0.03" label=<{label}>]'
 
 
-def op_node(node: GraphNode, label: str) -> str:
-    """Return the DOT line of the small op node that makes a value node."""
+PLAIN_H = 45.0  # points: a plain node's three lines
+
+
+def dot_text(text: str) -> str:
+    """Return text safe inside a quoted DOT string (no quote, backslash or control char
+    left: dot would expand \\N, \\G and the like)."""
+    return _CONTROL.sub(" ", text).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def plain_label(title: str, value: str, grad: str) -> str:
+    """Return a plain DOT label: title, value, gradient on three centred lines (cheaper
+    for dot than an HTML-like table: a big drawing's node). number_slots finds the two
+    numbers as the last two lines of a quoted label and marks them up after the layout
+    (the gradient's colour, the title's weight)."""
+    return f'"{dot_text(title)}\\n{value}\\n{grad}"'
+
+
+def op_node(node: GraphNode, label: str, constants: tuple[str, ...] = ()) -> str:
+    """Return the DOT line of the small op node that makes a value node: a circle with its
+    symbol (a written constant beside it: "^ 2"), a box for a word (as wide as a browser's
+    wider font needs); each constant written in it is named by a class `const-nC`."""
     shape = "box" if node.is_call or len(label) > 3 else "circle"  # words need a box
+    width = f"{(min_width(label) + 6) / 72:.2f}" if shape == "box" else "0.3"
+    css = "".join(f" const-{c}" for c in constants)
     return (
-        f'"op-{node.id}" [id="op-{node.id}" class="op" shape={shape} style="filled,rounded" '
-        f'fillcolor="{OP_FILL}" width=0.3 label=<{html_text(label)}>]'
+        f'"op-{node.id}" [id="op-{node.id}" class="op{css}" shape={shape} '
+        f'style="filled,rounded" fillcolor="{OP_FILL}" width={width} height=0.3 margin="0.04,0.01" '
+        f"label=<{html_text(label)}>]"
     )
-
-
-def legend_lines(present: set[str], op: bool = True) -> list[str]:
-    """Return a compact legend: one node, a row of swatches for the styles shown (and op)."""
-    cells = []
-    for key in LEGEND:
-        if key in present:
-            fill, _, _ = STYLES[key]
-            width = min_width(key, LEGEND_PT) + 4
-            cells.append(
-                f'<td bgcolor="{fill}" border="1" cellpadding="3" width="{width}">{key}</td>'
-            )
-    if op:
-        width = min_width("op", LEGEND_PT) + 4
-        cells.append(f'<td bgcolor="{OP_FILL}" border="1" cellpadding="3" width="{width}">op</td>')
-    table = (
-        '<table border="0" cellborder="1" cellspacing="3" cellpadding="2"><tr>'
-        + "".join(cells)
-        + "</tr></table>"
-    )
-    # a plain node, not a cluster: a cluster sends dot down its slower cluster layout
-    look = f"shape=plain fontsize={LEGEND_PT:g}"
-    return [f'"legend-key" [id="legend-key" class="legend" {look} label=<{table}>]']

@@ -108,9 +108,11 @@ def test_constants_and_legend_can_be_left_out(client: TestClient) -> None:
     bare = client.get(
         "/api/graph.svg", params={**params, "constants": "false", "legend": "false"}
     ).text
-    assert 'class="node value constant"' in full and 'class="node legend"' in full
-    assert 'class="node value constant"' not in bare and "legend" not in bare
-    assert "+ 1" in bare  # the hidden constant is written into its op node
+    # a constant is written beside its use, in its op node (named by a class), never a node
+    assert 'class="node op const&#45;n3"' in full and ">+ 1</text>" in full
+    assert 'class="node value constant"' not in full + bare
+    assert ">input</text>" in full  # the legend above the drawing names the kinds shown
+    assert ">+ 1</text>" not in bare and ">+</text>" in bare and ">input</text>" not in bare
 
 
 @pytest.mark.graphviz

@@ -40,9 +40,16 @@ def test_evaluate_says_which_level_it_drew_and_lists_the_units(client: TestClien
     body = {"expression": program, "values": values, "svg": True}
     answer = client.post("/api/evaluate", json=body).json()
     assert answer["level"] == "lines"
-    assert [u["name"] for u in answer["units"]] == ["h1", "h2", "h3", "h4", "out", "loss"]
+    # the four neurons are lines of one shape: one series box, which the API says holds them
+    assert [u["name"] for u in answer["units"]] == ["h1 … h4", "out", "loss"]
+    assert [u["count"] for u in answer["units"]] == [4, 1, 1]
+    assert not any(u["open"] for u in answer["units"])  # drawn top down: none opens itself
     svg = answer["svg"].replace("&#45;", "-")  # dot writes "-" in ids as &#45;
     assert all(f'id="{e["id"]}"' in svg for e in answer["unit_edges"])
+    series = answer["units"][0]
+    opened = client.post("/api/evaluate", json=body | {"expand": [series["id"]]}).json()
+    assert [u["name"] for u in opened["units"]] == ["h1", "h2", "h3", "h4", "out", "loss"]
+    assert [u["id"] for u in opened["units"][:4]] == series["series"]
 
 
 def test_a_value_change_gets_numbers_only(client: TestClient) -> None:
@@ -95,7 +102,8 @@ def test_the_cli_renders_a_level(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_page_its_share_link_and_exports_keep_the_open_boxes(client: TestClient) -> None:
     program, values = mlp()
     body = {"expression": program, "values": values, "svg": False}
-    h1 = next(u["id"] for u in client.post("/api/evaluate", json=body).json()["units"])
+    units = client.post("/api/evaluate", json=body).json()["units"]
+    h1 = next(u["id"] for u in units if u["name"] == "out")  # a line of its own (no series)
     query = {"expression": program, **values, "level": "lines", "expand": f"{h1},nope,n99999999"}
     page = client.get("/", params=query).text.replace("&#45;", "-")  # dot's "-" in ids
     assert f'id="cluster-{h1}"' in page  # the no-JS page draws the box open
@@ -112,13 +120,16 @@ def test_the_page_its_share_link_and_exports_keep_the_open_boxes(client: TestCli
 def test_an_open_call_is_drawn_with_its_body_through_the_api(client: TestClient) -> None:
     program, values = neurons()
     body = {"expression": program, "values": values, "level": "lines"}
-    h2 = next(u["id"] for u in client.post("/api/evaluate", json=body).json()["units"][1:])
-    answer = client.post("/api/evaluate", json=body | {"svg": True, "expand": [h2]}).json()
+    series = client.post("/api/evaluate", json=body).json()["units"][0]["id"]  # h1 … out
+    units = client.post("/api/evaluate", json=body | {"expand": [series]}).json()["units"]
+    h2 = units[1]["id"]
+    expand = [series, h2]
+    answer = client.post("/api/evaluate", json=body | {"svg": True, "expand": expand}).json()
     inner = [n for n in answer["nodes"] if n["group"] == h2]
     assert [n["op"] for n in inner if n["op"]] == ["*", "*", "+", "+", "tanh"]
     svg = answer["svg"].replace("&#45;", "-")
     assert all(f'id="{n["id"]}"' in svg for n in inner)
-    query = {"expression": program, **values, "level": "lines", "expand": h2}
+    query = {"expression": program, **values, "level": "lines", "expand": ",".join(expand)}
     assert svg.count("bind") == client.get("/api/graph.svg", params=query).text.count("bind") == 5
 
 
@@ -132,7 +143,7 @@ def test_a_view_of_its_own_makes_the_automatic_picture_fit_that_panel(
     same = client.post("/api/evaluate", json={**body, "view": [780, 480]}).json()
     phone = client.post("/api/evaluate", json={**body, "view": [340, 209]}).json()
     assert same["svg"] == desktop["svg"]  # the server's panel is what it draws for unasked
-    assert (desktop["level"], phone["level"]) == ("ops", "lines")  # the op chain is too long
+    assert (desktop["level"], phone["level"]) == ("ops", "ops")  # compact nodes fit a phone
 
     def width(svg: str) -> float:
         found = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"', svg)
@@ -153,3 +164,17 @@ def test_a_view_is_two_sizes_in_pixels(client: TestClient, view: list[object]) -
     answer = client.post("/api/evaluate", json=body)
     assert answer.status_code == 422, answer.text
     assert "view" in answer.text
+
+
+@pytest.mark.graphviz
+def test_evaluate_lists_the_boxes_the_picture_opened_by_itself(client: TestClient) -> None:
+    chain = "\n".join(["t0 = x"] + [f"t{k} = t{k - 1} * 0.999 + 0.01" for k in range(1, 60)])
+    body = {"expression": chain, "values": {"x": 0.5}, "svg": True}
+    answer = client.post("/api/evaluate", json=body).json()
+    assert answer["level"] == "lines"
+    opened = [u for u in answer["units"] if u["open"]]
+    assert [u["name"] for u in opened] == ["t0"]  # its operations fit: drawn open
+    assert f'id="cluster-{opened[0]["id"]}"' in answer["svg"].replace("&#45;", "-")
+    series = next(u for u in answer["units"] if u["count"] == 59)
+    chosen = client.post("/api/evaluate", json=body | {"expand": [series["id"]]}).json()
+    assert not any(u["open"] for u in chosen["units"])  # boxes chosen: none opens itself

@@ -23,13 +23,14 @@ def graph_of(source: str, expand: bool = False, **values: float) -> Graph:
 
 
 def test_classic_counts_op_nodes_and_compact_does_not() -> None:
-    graph = graph_of("(a+b)*(b+1)", a=2, b=1)  # a, b, a+b, 1, b+1, product; three ops
-    assert drawn_count(graph, DotOptions(compact=False)) == 9
-    assert drawn_count(graph, DotOptions(compact=True)) == 6
+    # a, b, a+b, b+1, product (the constant 1 written in its op node "+ 1"); three ops
+    graph = graph_of("(a+b)*(b+1)", a=2, b=1)
+    assert drawn_count(graph, DotOptions(compact=False)) == 8
+    assert drawn_count(graph, DotOptions(compact=True)) == 5
     assert drawn_count(graph, DotOptions(compact=True, constants=False)) == 5
-    small = Budget(BudgetLimits(draw_nodes=8))
+    small = Budget(BudgetLimits(draw_nodes=7))
     assert "op-" not in to_dot(graph, DotOptions(compact=True), budget=small)
-    with pytest.raises(GraphTooLarge, match="9 nodes; drawing is limited to 8"):
+    with pytest.raises(GraphTooLarge, match="8 nodes; drawing is limited to 7"):
         to_dot(graph, DotOptions(compact=False), budget=small)
 
 
@@ -53,7 +54,8 @@ def test_the_nested_call_attack_draws_every_cluster_when_allowed() -> None:
 
 
 def test_a_drawing_knows_its_size_and_the_renderer_checks_that_one_measure() -> None:
-    # Fifteen value nodes, five of them constants: hidden, the compact drawing has ten.
+    # Fifteen value nodes, five of them constants (written in their ops): the compact
+    # drawing has ten.
     graph = graph_of("a*1 + a*2 + a*3 + a*4 + a*5", a=1)
     options = DotOptions(compact=True, constants=False)
     dot = to_dot(graph, options, budget=default_budget())
@@ -62,8 +64,8 @@ def test_a_drawing_knows_its_size_and_the_renderer_checks_that_one_measure() -> 
     renderer = Renderer(max_nodes=10)
     # what is drawn fits, though the graph has more nodes
     renderer.check_size(dot, None, default_budget())
-    with pytest.raises(GraphTooLarge, match="15 nodes; drawing is limited to 10"):
-        big = to_dot(graph, DotOptions(compact=True), budget=default_budget())
+    with pytest.raises(GraphTooLarge, match="19 nodes; drawing is limited to 10"):
+        big = to_dot(graph, DotOptions(compact=False), budget=default_budget())
         renderer.check_size(big, None, default_budget())
     with pytest.raises(TypeError, match="node count"):
         renderer.check_size(str(dot), None, default_budget())

@@ -8,10 +8,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from chainrule.build import evaluate
-from chainrule.graph import export_graph, fmt
+from chainrule.graph import Graph, export_graph, fmt
 from chainrule.hierarchy import build_units
 from chainrule.render import DotOptions, Renderer, to_dot
 from chainrule.render.size import resolve_level
+from chainrule.series import fold_series
 from tests.browser.programs import mlp, neurons, rnn, shared_chain, wide_program
 from tests.support.budget import default_budget, unhurried
 
@@ -23,6 +24,11 @@ def groups(svg: str) -> dict[str, ET.Element]:
     return {g.get("id", ""): g for g in ET.fromstring(svg).iter(f"{SVG}g")}
 
 
+def series_of(g: Graph) -> tuple[str, ...]:
+    """The ids of the series boxes (what `expand` names to draw their lines one by one)."""
+    return tuple(u.id for u in fold_series(g, build_units(g)).units if u.count > 1)
+
+
 def texts(g: ET.Element) -> list[str]:
     return ["".join(t.itertext()).strip() for t in g.iter(f"{SVG}text")]
 
@@ -31,7 +37,11 @@ def test_each_unit_ends_with_its_own_numbers_after_those_of_its_inputs() -> None
     source, values = mlp()
     g = export_graph(evaluate(source, values, budget=default_budget()))
     svg = Renderer().svg(
-        to_dot(g, DotOptions(level="lines", rankdir="auto"), budget=default_budget()),
+        to_dot(
+            g,
+            DotOptions(level="lines", rankdir="auto", expand=series_of(g)),
+            budget=default_budget(),
+        ),
         len(g.nodes),
         budget=unhurried(),
     )
@@ -60,10 +70,12 @@ def test_an_open_unit_draws_its_operations_in_a_cluster_with_the_same_numbers() 
     source, values = mlp()
     g = export_graph(evaluate(source, values, budget=default_budget()))
     h1 = next(n for n in g.nodes if n.name == "h1")
-    dot = to_dot(g, DotOptions(level="lines", expand=(h1.id,)), budget=default_budget())
+    dot = to_dot(
+        g, DotOptions(level="lines", expand=(*series_of(g), h1.id)), budget=default_budget()
+    )
     boxes = groups(Renderer().svg(dot, len(g.nodes), budget=unhurried()))
     assert f"cluster-{h1.id}" in boxes
-    assert texts(boxes[h1.id])[-4:] == ["value", fmt(h1.value), "grad", fmt(h1.grad)]
+    assert texts(boxes[h1.id])[-2:] == [fmt(h1.value), fmt(h1.grad)]  # the op level's node
     assert "unit" not in (boxes[h1.id].get("class") or "")
 
 
@@ -76,7 +88,11 @@ def test_an_open_call_draws_its_body_with_the_numbers_of_the_op_level_drawing() 
     assert {n.group for n in g.nodes} == {None, h2.id}
     boxes = groups(
         Renderer().svg(
-            to_dot(g, DotOptions(level="lines", expand=(h2.id,)), budget=default_budget()),
+            to_dot(
+                g,
+                DotOptions(level="lines", expand=(*series_of(top), h2.id)),
+                budget=default_budget(),
+            ),
             40,
             budget=unhurried(),
         )
@@ -90,11 +106,11 @@ def test_an_open_call_draws_its_body_with_the_numbers_of_the_op_level_drawing() 
     full = export_graph(built, expand_calls=True)
     body = [n for n in full.nodes if n.group == h2.id and n.kind != "constant"]
     assert [n.op for n in body] == ["", "", "", "", "", "*", "*", "+", "+", "tanh"]
-    shown = sorted(words[-4:] for i, words in drawn.items() if g.nodes[int(i[1:])].group)
-    assert shown == sorted(["value", fmt(n.value), "grad", fmt(n.grad)] for n in body)
+    shown = sorted(words[-2:] for i, words in drawn.items() if g.nodes[int(i[1:])].group)
+    assert shown == sorted([fmt(n.value), fmt(n.grad)] for n in body)
     tanh = next(n for n in body if n.op == "tanh")  # the body's result is the call's value
     assert (fmt(tanh.value), fmt(tanh.grad)) == (fmt(h2.value), fmt(h2.grad))
-    assert texts(boxes[h2.id])[-4:] == ["value", fmt(h2.value), "grad", fmt(h2.grad)]
+    assert texts(boxes[h2.id])[-2:] == [fmt(h2.value), fmt(h2.grad)]
     # inside the call's cluster, its arguments bound to the parameters, the result to the call
     cluster = ET.tostring(boxes[f"cluster-{h2.id}"], encoding="unicode")
     assert "neuron" in cluster
@@ -122,7 +138,8 @@ def test_auto_keeps_small_programs_op_level_and_draws_big_ones_by_lines() -> Non
 def test_a_long_rnn_wraps_into_rows_that_read_in_order() -> None:
     source, values = rnn()
     g = export_graph(evaluate(source, values, budget=default_budget()))
-    dot = to_dot(g, DotOptions(level="lines", rankdir="auto"), budget=default_budget())
+    options = DotOptions(level="lines", rankdir="auto", expand=series_of(g))  # its steps one by one
+    dot = to_dot(g, options, budget=default_budget())
     rows = re.findall(r"\{rank=same; ([^}]*)\}", dot)
     assert len(rows) >= 3 and "rankdir=TB" in dot
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import pytest
 
 from chainrule.render import (
+    DotOptions,
     GraphTooLarge,
     Renderer,
     RenderError,
@@ -88,11 +89,13 @@ def test_too_large_graphs_are_refused_before_dot_runs(monkeypatch: pytest.Monkey
 
 @pytest.mark.graphviz
 def test_slow_drawings_time_out() -> None:
-    graph = chain(600)
+    graph = chain(1000)  # an op node per operation too: ~1,500 nodes, a second of dot
     start = time.perf_counter()
     with pytest.raises(RenderTimeout, match=r"longer than 0\.05 s"):
         Renderer(timeout=0.05).svg(
-            to_dot(graph, budget=default_budget()), len(graph.nodes), budget=unhurried()
+            to_dot(graph, DotOptions(compact=False), budget=default_budget()),
+            len(graph.nodes),
+            budget=unhurried(),
         )
     # The bound only tells a stopped dot from one left running (600 ops take seconds):
     # generous, so a busy machine cannot fail it. Speed is bench/render.py's to measure.

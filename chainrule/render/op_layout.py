@@ -1,0 +1,240 @@
+"""Where the op level goes: left to right, top down, or a long chain wrapped into rows.
+
+Estimated from the drawing's shape before any layout (each drawn node's size from its
+label, dot's ranks as longest paths, a leaf one rank before its nearest use), so that the
+first view shows every node with 11-point labels at least 9 px tall when it can:
+
+- left to right: ranks are columns (width: the widest node of each rank and the gaps;
+  height: the tallest column);
+- top down: ranks are rows;
+- wrapped: the drawn nodes, rank by rank in program order, fill rows as wide as the view
+  (each row one rank of a top-down drawing, read left to right like text), rows stacked.
+
+`label_px` is the size 11-point text has when that drawing is scaled to fit the first view
+(FIT_PT points, where 11 points are 9.1 px at 1280x800; never above the drawing's natural
+size). The automatic level (chainrule/render/size.py) draws operations while the best of
+the three is legible (`LEGIBLE_PX`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chainrule.graph import Graph, GraphNode, fmt
+from chainrule.ops import OPS
+from chainrule.render.style import LABEL_PT, DotOptions, field_width, min_width
+
+LEGIBLE_PX = 9.0
+PX_PER_PT = 780.0 / 940.0  # the 1280x800 graph panel (PANEL_PX) over its first view (FIT_PT)
+NATURAL = 4.0 / 3.0 / PX_PER_PT  # a drawing is never shown larger than its natural size
+NODESEP, RANKSEP = 14.0, 18.0  # points between nodes of a rank / between ranks (the DOT's)
+ROW_SEP = 22.0  # points between wrapped rows (ranksep of a wrapped drawing)
+VALUE_H, OP_SIZE, LEGEND_H = 48.0, 23.0, 36.0  # a value node's height, an op circle's side
+SPREAD = 0.55  # of the leaves side by side: how far dot spreads a tree's leaves across
+BUS = 30.0  # points right of a wrapped drawing with far edges: their lanes
+FAR_INNER = 1  # far edges from operations a wrapped drawing may have, per row
+NEAR = 2  # places apart in a wrapped row that an edge may join (a leaf beside its use)
+EDGE_LABEL = 50.0  # the points a local derivative's label adds between two ranks
+Size = tuple[float, float]
+_INFIX = {op.symbol for op in OPS.values() if op.infix}
+
+
+@dataclass(frozen=True)
+class OpLayout:
+    """The op level's direction, its rows when wrapped (node ids in DOT, in reading
+    order), its estimated size (points) and label size at the first view (px)."""
+
+    rankdir: str
+    rows: list[list[str]] = field(default_factory=list)
+    size: Size = (0.0, 0.0)
+    label_px: float = 0.0
+    compact: bool = False  # the operation written in its value node (no op nodes)
+    far: frozenset[tuple[str, str]] = frozenset()  # wrapped: a leaf's edges to far uses,
+    # drawn after the layout in the gaps between rows (chainrule/render/long_edges.py)
+
+
+def label_px(size: Size, fit: Size) -> float:
+    """Return the px of an 11-point label when a drawing of size (points) fits the view."""
+    scale = min(NATURAL, fit[0] / max(size[0], 1.0), fit[1] / max(size[1], 1.0))
+    return LABEL_PT * PX_PER_PT * scale
+
+
+def value_size(node: GraphNode, op: str, precision: int) -> Size:
+    """Return the estimated size of a value node: its title over its two numbers."""
+    title = node.name or node.handle or ""
+    width = min_width(title, per_char=0.7 if node.name else 0.62)
+    if op:
+        width += min_width(op) + 4
+    return float(max(field_width(precision), width) + 9), VALUE_H
+
+
+def op_size(label: str) -> Size:
+    """Return the estimated size of an op node: a circle, or a box for a longer label."""
+    if len(label) <= 3:
+        return OP_SIZE, OP_SIZE
+    return float(min_width(label) + 8), OP_SIZE
+
+
+def drawn(
+    graph: Graph, shown: list[GraphNode], labels: dict[str, str], opts: DotOptions, ops: bool
+) -> tuple[dict[str, Size], dict[str, int], list[tuple[str, str]]]:
+    """Return the size of each node dot draws (value nodes, op nodes `op-nK` when ops), in
+    program order, its rank (longest path, then each node moved to just before its
+    nearest use, as dot's ranking does) and the drawn edges."""
+    ids = {n.id for n in shown}
+    sizes: dict[str, Size] = {}
+    for n in shown:
+        op = not n.is_leaf
+        sizes[n.id] = value_size(n, "" if ops or not op else labels[n.id], opts.precision)
+        if ops and op:
+            sizes[f"op-{n.id}"] = op_size(labels[n.id])
+    rank = dict.fromkeys(sizes, 0)
+    step = 2 if ops else 1
+    users: dict[str, list[str]] = {}
+    for e in graph.edges:
+        if e.kind == "input" and e.source in ids and e.target in ids:
+            users.setdefault(e.source, []).append(e.target)
+    for n in shown:  # ids are topological: inputs first
+        for u in users.get(n.id, []):
+            rank[u] = max(rank[u], rank[n.id] + step)
+    hanging = _hanging(shown, users)
+    for n in reversed(shown):  # as dot ranks: a leaf, or a tree hanging from one use, just
+        if users.get(n.id) and (n.is_leaf or n.id in hanging):  # before its nearest use
+            rank[n.id] = min(rank[u] for u in users[n.id]) - step
+    for n in shown:
+        if ops and f"op-{n.id}" in rank:
+            rank[f"op-{n.id}"] = rank[n.id] - 1
+    low = min(rank.values(), default=0)
+    edges = []
+    for source, us in users.items():
+        for u in us:
+            edges += [(source, f"op-{u}"), (f"op-{u}", u)] if ops else [(source, u)]
+    return sizes, {k: r - low for k, r in rank.items()}, edges
+
+
+def _hanging(shown: list[GraphNode], users: dict[str, list[str]]) -> set[str]:
+    """The operations that with their inputs form a tree hanging from their one use (each
+    input used by them alone): dot moves such a tree next to its use."""
+    inputs: dict[str, list[str]] = {}
+    for source, us in users.items():
+        for u in us:
+            inputs.setdefault(u, []).append(source)
+    leaf = {n.id for n in shown if n.is_leaf}
+    out: set[str] = set()
+    for n in shown:  # inputs first
+        args = inputs.get(n.id, [])
+        if n.id in leaf or len(users.get(n.id, [])) != 1 or not args:
+            continue
+        if all(len(users[a]) == 1 and (a in leaf or a in out) for a in args):
+            out.add(n.id)
+    return out
+
+
+def arrange_ops(
+    sizes: dict[str, Size],
+    rank: dict[str, int],
+    edges: list[tuple[str, str]],
+    opts: DotOptions,
+    fit: Size,
+) -> OpLayout:
+    """Return the op level's layout: as asked, or the most legible of left to right, top
+    down and (a chain: `_far`) wrapped into rows (ties:
+    not wrapped, left to right first)."""
+    by_rank: dict[int, list[str]] = {}
+    for k in sizes:
+        by_rank.setdefault(rank[k], []).append(k)
+    ranks = [by_rank[r] for r in sorted(by_rank)]
+    gap = RANKSEP + (EDGE_LABEL if opts.local_grads else 0.0)
+    legend = LEGEND_H if opts.legend else 0.0
+    fed = {b for _, b in edges}
+    leaves = [k for k in sizes if k not in fed]
+    lr = (
+        sum(max(sizes[k][0] for k in r) for r in ranks) + gap * (len(ranks) - 1),
+        max([_run(sizes, r, 1) for r in ranks] + [SPREAD * _run(sizes, leaves, 1)]) + legend,
+    )
+    tb = (
+        max([_run(sizes, r, 0) for r in ranks] + [SPREAD * _run(sizes, leaves, 0)]),
+        sum(max(sizes[k][1] for k in r) for r in ranks) + gap * (len(ranks) - 1) + legend,
+    )
+    choices = {"LR": OpLayout("LR", [], lr, label_px(lr, fit))}
+    choices["TB"] = OpLayout("TB", [], tb, label_px(tb, fit))
+    if opts.rankdir in ("LR", "TB"):
+        return choices[opts.rankdir]
+    rows = _fill([k for r in ranks for k in r], sizes, fit[0])
+    far = _far(rows, edges, set(leaves))
+    if len(rows) > 1 and far is not None:
+        wrapped = (
+            max(_run(sizes, row, 0) for row in rows) + (BUS if far else 0.0),
+            sum(max(sizes[k][1] for k in row) for row in rows) + ROW_SEP * (len(rows) - 1) + legend,
+        )
+        choices["wrap"] = OpLayout("TB", rows, wrapped, label_px(wrapped, fit), far=far)
+    order = ["LR", "TB", "wrap"]
+    return max(choices.values(), key=lambda c: (round(c.label_px, 2), -order.index(_key(c))))
+
+
+def _far(
+    rows: list[list[str]], edges: list[tuple[str, str]], leaves: set[str]
+) -> frozenset[tuple[str, str]] | None:
+    """The edges to far uses, drawn after the layout, if the rows read as a chain, else
+    None: every other edge joins near neighbours of one row (at most NEAR apart, left to
+    right) or the end of a row to the start of the next, and at most FAR_INNER far edges
+    a row leave an operation (a leaf's, an input used all along, may be many)."""
+    at = {k: (i, j) for i, row in enumerate(rows) for j, k in enumerate(row)}
+    far = set()
+    inner = 0  # far edges from operations (a line's result used again further on)
+    for a, b in edges:
+        (ra, ja), (rb, jb) = at[a], at[b]
+        if ra == rb and 0 < jb - ja <= NEAR:
+            continue
+        if rb == ra + 1 and ja >= len(rows[ra]) - NEAR and jb < NEAR:
+            continue
+        far.add((a, b))
+        inner += a not in leaves
+    return frozenset(far) if inner <= FAR_INNER * len(rows) else None
+
+
+def _key(layout: OpLayout) -> str:
+    return "wrap" if layout.rows else layout.rankdir
+
+
+def _run(sizes: dict[str, Size], keys: list[str], axis: int) -> float:
+    """The length of nodes side by side along an axis (0: across, 1: down), with gaps."""
+    return sum(sizes[k][axis] for k in keys) + NODESEP * (len(keys) - 1)
+
+
+def _fill(order: list[str], sizes: dict[str, Size], width: float) -> list[list[str]]:
+    """Nodes in order into rows at most width points wide (one node at least)."""
+    rows: list[list[str]] = []
+    used = 0.0
+    for k in order:
+        w = sizes[k][0]
+        if not rows or (rows[-1] and used + NODESEP + w > width):
+            rows.append([])
+            used = -NODESEP
+        rows[-1].append(k)
+        used += NODESEP + w
+    return rows
+
+
+def op_labels(graph: Graph, constants: bool) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Return each node's op label with (constants) the written numbers it uses beside
+    its symbol (`b + 1` gets an op node "+ 1", `2 * x` "2 ×"), and the constants written
+    into each op (by the op's node id)."""
+    labels = {n.id: n.label for n in graph.nodes}
+    written: dict[str, list[str]] = {}
+    if not constants:
+        return labels, written
+    by_id = {n.id: n for n in graph.nodes}
+    slot_of: dict[str, int] = {}
+    for e in graph.edges:
+        if e.kind != "input":
+            continue
+        position = slot_of.get(e.target, 0)
+        slot_of[e.target] = position + 1
+        source = by_id[e.source]
+        if source.kind == "constant":
+            op, text = labels[e.target], fmt(source.value, 6)
+            left = position == 0 and op in _INFIX
+            labels[e.target] = f"{text} {op}" if left else f"{op} {text}"
+            written.setdefault(e.target, []).append(e.source)
+    return labels, written

@@ -1,0 +1,133 @@
+"""Lines of one shape folded into a series: the same formula up to renaming (a
+convolution's positions, an RNN's steps, a layer's neurons, a long chain), three or more in
+a row, drawn at the lines level as one box that says how many it holds.
+
+Folding is a drawing matter: the graph and the units stay complete; the series box owns
+every node of its lines, and the edge from a source into it carries the members'
+contributions summed (grad(box) x local_grad is all the source gets through the series).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from chainrule.graph import Graph, GraphNode
+from chainrule.hierarchy import Unit, Units, shorten
+
+MAX_SERIES = 48  # characters of a series' formula shown (one box for many lines: room)
+SERIES_MIN = 3  # lines of one shape in a row folded into a series
+_TOKEN = re.compile(r"[A-Za-z_]\w*?\d+\b|[A-Za-z_]\w*|\S")
+_INDEXED = re.compile(r"([A-Za-z_]\w*?)(\d+)")
+
+
+def series_formula(names: list[str], formulas: list[str]) -> str:
+    """Return the formula of a series' lines with what moves with the line written as an
+    index ("tanh(w*h[i-1] + u*x[i])" for h1 = tanh(w*h0 + u*x1), h2 = ...), where the
+    names end in a number; else the first line's formula."""
+    first, second = (_TOKEN.findall(f) for f in formulas[:2])
+    own = [_INDEXED.fullmatch(n) for n in names[:2]]
+    if len(first) != len(second) or own[0] is None or own[1] is None:
+        return formulas[0]
+    i0, step = int(own[0][2]), int(own[1][2]) - int(own[0][2])
+    out = []
+    for a, b in zip(first, second, strict=True):
+        ma, mb = _INDEXED.fullmatch(a), _INDEXED.fullmatch(b)
+        if a == b:
+            out.append(a)
+        elif ma and mb and ma[1] == mb[1] and int(mb[2]) - int(ma[2]) == step and step:
+            k = int(ma[2]) - i0
+            out.append(f"{ma[1]}[i{'+' if k > 0 else '-'}{abs(k)}]" if k else f"{ma[1]}[i]")
+        else:
+            return formulas[0]
+    return _spaced(formulas[0], first, out)
+
+
+def _spaced(formula: str, tokens: list[str], words: list[str]) -> str:
+    """The formula's own spacing, with each token replaced by its word."""
+    out, at = [], 0
+    for token, word in zip(tokens, words, strict=True):
+        start = formula.index(token, at)
+        out.append(formula[at:start] + word)
+        at = start + len(token)
+    return "".join(out) + formula[at:]
+
+
+def shape(
+    unit: Unit, graph_inputs: dict[str, list[tuple[str, float]]], by_id: dict[str, GraphNode]
+) -> tuple[object, ...]:
+    """Return a unit's formula up to renaming: each operation's op and label with, for each
+    argument, its place among the unit's operations, a constant's value, or "arg"."""
+    place = {m: k for k, m in enumerate(unit.members)}
+    out: list[object] = []
+    for m in unit.members:
+        node = by_id[m]
+        args: list[object] = []
+        for source, _ in graph_inputs.get(m, []):
+            src = by_id[source]
+            if source in place:
+                args.append(place[source])
+            elif src.kind == "constant":
+                args.append(src.value)
+            else:
+                args.append("arg")
+        out.append((node.op, node.label if node.is_call else "", tuple(args)))
+    return tuple(out)
+
+
+def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Units:
+    """Return units with each run of SERIES_MIN or more consecutive lines (or calls) of one
+    shape drawn as one series box (id: its last unit's; open_ holding that id draws the
+    units one by one). The box's edges: one per source outside the series, whose
+    local_grad is the members' contributions summed over the box's gradient (so that
+    grad(box) x local is what the source gets through the series); edges out of any
+    member leave the box."""
+    by_id = {n.id: n for n in graph.nodes}
+    inputs_of: dict[str, list[tuple[str, float]]] = {}
+    for e in graph.edges:
+        if e.kind == "input":
+            inputs_of.setdefault(e.target, []).append((e.source, e.local_grad))
+    runs: list[list[Unit]] = []
+    last: tuple[object, ...] | None = None
+    for unit in units.units:
+        key = shape(unit, inputs_of, by_id)
+        if runs and key == last:
+            runs[-1].append(unit)
+        else:
+            runs.append([unit])
+        last = key
+    folded = [r for r in runs if len(r) >= SERIES_MIN and r[-1].id not in open_]
+    if not folded:
+        return units
+    box_of = {u.id: r[-1].id for r in folded for u in r}
+    owner = {k: box_of.get(v, v) for k, v in units.owner.items()}
+    merged: dict[str, Unit] = {}
+    for run in folded:
+        head, tail = run[0], run[-1]
+        members = (tail.id, *(m for u in run for m in u.members if m != tail.id))
+        texts = [graph.formulas.get(u.id) or u.formula for u in run[:2]]
+        formula = series_formula([u.name for u in run[:2]], texts)
+        merged[tail.id] = Unit(
+            tail.id,
+            f"{head.name} … {tail.name}",
+            f"{shorten(formula, MAX_SERIES)} ×{len(run)}",
+            members,
+            tuple(i for u in run for i in u.inside),
+            {},
+            len(run),
+            tuple(u.id for u in run),
+        )
+    drawn_units = tuple(merged.get(u.id, u) for u in units.units if box_of.get(u.id, u.id) == u.id)
+    sums: dict[tuple[str, str], float] = {}
+    for source, target, d in units.edges:
+        a, b = box_of.get(source, source), box_of.get(target, target)
+        if a == b:
+            continue
+        if b in merged:  # into a series: the member's contribution, summed
+            box_grad = by_id[b].grad or 0.0
+            part = (by_id[target].grad or 0.0) * d
+            sums[(a, b)] = sums.get((a, b), 0.0) + (part / box_grad if box_grad else 0.0)
+        else:
+            sums[(a, b)] = sums.get((a, b), 0.0) + d
+    edges = tuple((a, b, d) for (a, b), d in sums.items())
+    return Units(drawn_units, units.shared, edges, owner)

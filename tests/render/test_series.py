@@ -1,0 +1,88 @@
+"""Lines of one shape are drawn as one series box: a 60-line chain and a 24-step RNN open
+whole at 1280x800 with labels of 9 px or more; opening the series draws its lines."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from chainrule.build import evaluate
+from chainrule.graph import Graph, export_graph, fmt
+from chainrule.render import DotOptions, Renderer, to_dot
+from chainrule.render.op_layout import LEGIBLE_PX, label_px
+from chainrule.render.size import FIT_PT, resolve_level
+from chainrule.render.style import DRAW_DEFAULTS
+from tests.browser.programs import rnn
+from tests.support.budget import default_budget, unhurried
+
+SVG = "{http://www.w3.org/2000/svg}"
+CHAIN60 = "\n".join(["t0 = x"] + [f"t{k} = t{k - 1} * 0.999 + 0.01" for k in range(1, 60)])
+
+
+def graph_of(program: str, values: dict[str, float]) -> Graph:
+    return export_graph(evaluate(program, values, budget=default_budget()))
+
+
+def drawing(graph: Graph, options: DotOptions) -> tuple[float, dict[str, ET.Element]]:
+    """The label px of the real drawing fitted to the first view, and its groups by id."""
+    svg = Renderer().svg(to_dot(graph, options, budget=default_budget()), None, unhurried())
+    found = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert found is not None
+    groups = {g.get("id", ""): g for g in ET.fromstring(svg).iter(f"{SVG}g")}
+    return label_px((float(found[1]), float(found[2])), FIT_PT), groups
+
+
+def texts(g: ET.Element) -> list[str]:
+    return ["".join(t.itertext()).strip() for t in g.iter(f"{SVG}text")]
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize(
+    ("program", "values", "title", "boxes"),
+    [
+        (CHAIN60, {"x": 0.5}, "t1 … t59", 2),
+        (*rnn(24), "h1 … h23", 3),
+    ],
+)
+def test_a_long_program_of_one_shape_opens_whole_and_legible(
+    program: str, values: dict[str, float], title: str, boxes: int
+) -> None:
+    graph = graph_of(program, values)
+    assert resolve_level(graph, DRAW_DEFAULTS) == "lines"
+    px, groups = drawing(graph, DRAW_DEFAULTS)
+    assert px >= LEGIBLE_PX
+    units = [g for g in groups.values() if "unit" in (g.get("class") or "").split()]
+    opened = [g for g in groups.values() if "unit-open" in (g.get("class") or "").split()]
+    assert len(units) + len(opened) == boxes  # a box whose operations fit is drawn open
+    series = [g for g in units if "series" in (g.get("class") or "").split()]
+    assert len(series) == 1 and texts(series[0])[0] == title
+    last = next(n for n in graph.nodes if n.name == title.split(" … ")[1])
+    assert series[0].get("id") == last.id  # the box shows its last line's numbers
+    assert texts(series[0])[-4:] == ["value", fmt(last.value), "grad", fmt(last.grad)]
+
+
+@pytest.mark.graphviz
+def test_opening_a_series_draws_its_lines() -> None:
+    graph = graph_of(*rnn(24))
+    tail = next(n for n in graph.nodes if n.name == "h23")
+    options = DotOptions(rankdir="auto", level="lines", expand=(tail.id,))
+    _, groups = drawing(graph, options)
+    units = [g for g in groups.values() if "unit" in (g.get("class") or "").split()]
+    assert len(units) == 25  # h0 … h23 and the loss
+    assert not [g for g in units if "series" in (g.get("class") or "").split()]
+
+
+@pytest.mark.graphviz
+def test_a_box_whose_operations_fit_opens_by_itself_unless_boxes_were_chosen() -> None:
+    graph = graph_of(CHAIN60, {"x": 0.5})
+    t0 = next(n for n in graph.nodes if n.name == "t0")
+    px, groups = drawing(graph, DRAW_DEFAULTS)
+    assert f"cluster-{t0.id}" in groups and px >= LEGIBLE_PX  # its two nodes fit: open
+    tail = next(n for n in graph.nodes if n.name == "t59")
+    chosen = DotOptions(rankdir="auto", level="auto", expand=(tail.id,))  # the series opened
+    _, groups = drawing(graph, chosen)
+    assert f"cluster-{t0.id}" not in groups and t0.id in groups  # as chosen: closed
+    asked = DotOptions(rankdir="auto", level="lines")  # the level asked: boxes as they are
+    assert f"cluster-{t0.id}" not in drawing(graph, asked)[1]
