@@ -44,10 +44,9 @@ def svg_with_banner(svg: str, lines: list[str], tone: str) -> str:
     lines = [part for line in lines for part in textwrap.wrap(line, chars) or [""]]
     extra = LINE_PT * len(lines) + 8.0
     ink, fill, edge = TONES.get(tone, TONES["note"])
-    new_tag = (
-        tag.replace(f'viewBox="{" ".join(box)}"', f'viewBox="{x0:g} {y0 - extra:g} {w:g} {h + extra:g}"')
-        .replace(f'height="{height}"', f'height="{float(height[:-2]) + extra:g}pt"')
-    )
+    new_tag = tag.replace(
+        f'viewBox="{" ".join(box)}"', f'viewBox="{x0:g} {y0 - extra:g} {w:g} {h + extra:g}"'
+    ).replace(f'height="{height}"', f'height="{float(height[:-2]) + extra:g}pt"')
     texts = "".join(
         f'<text x="{x0 + 8:g}" y="{y0 - extra + 4 + LINE_PT * (k + 0.75):g}" '
         f'font-family="Helvetica,sans-serif" font-size="{12 if k else 13}" '

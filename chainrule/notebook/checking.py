@@ -79,10 +79,15 @@ class CheckResult:
     def verdict(self) -> str:
         """Return the one-line verdict (the banner's)."""
         if self.no_backward:
-            return f"check failed: backward() was never called (every gradient of {self.checked} nodes is 0)"
+            return (
+                "check failed: backward() was never called "
+                f"(every gradient of {self.checked} nodes is 0)"
+            )
         if self.ok:
             return f"check passed: all {self.checked} nodes agree with chainrule"
-        return f"check failed: {len(self.mismatches)} of {self.checked} nodes disagree with chainrule"
+        return (
+            f"check failed: {len(self.mismatches)} of {self.checked} nodes disagree with chainrule"
+        )
 
     def details(self) -> list[str]:
         """Return the lines under the verdict: why, where to look (no list when backward
@@ -171,17 +176,17 @@ def _rebuild(nodes: list[Node], i: int, built: list[Value], rtol: float, atol: f
             f"cannot check node {describe(nodes, i)}: {n.op!r} takes {op.arity} operand(s), "
             f"the engine's node has {len(args)}"
         )
-    orders = list(permutations(range(len(args)))) if n.unordered and not op.commutative else []
+    ways = n.unordered and not op.commutative
+    orders = list(permutations(range(len(args)))) if ways else [tuple(range(len(args)))]
     try:
-        tries = [(p, apply(n.op, *(args[k] for k in p))) for p in orders] or [(None, apply(n.op, *args))]
+        tries = [(p, apply(n.op, *(args[k] for k in p))) for p in orders]
     except EngineError as exc:
         raise CannotCheck(f"cannot check node {describe(nodes, i)}: {exc}") from None
     # A set does not keep operand order: take the order that gives the engine's value.
     p, out = next(
         (t for t in tries if math.isclose(t[1].data, n.value, rel_tol=rtol, abs_tol=atol)), tries[0]
     )
-    if p is not None:
-        n.inputs = [n.inputs[k] for k in p]
+    n.inputs = [n.inputs[k] for k in p]
     return out
 
 
@@ -210,7 +215,11 @@ def check_walked(
                 Mismatch(f"n{i}", describe(nodes, i), n.grad, v.grad, n.value, v.data, tuple(wrong))
             )
     bad = {int(m.node[1:]) for m in found if "grad" in m.wrong}
-    why = diagnose(nodes, built, bad, lambda i: describe(nodes, i), (rtol, atol)) if found else Diagnosis()
+    why = (
+        diagnose(nodes, built, bad, lambda i: describe(nodes, i), (rtol, atol))
+        if found
+        else Diagnosis()
+    )
     return CheckResult(
         ok=not found,
         mismatches=found,

@@ -38,7 +38,7 @@ def collapse(graph: Graph) -> Graph:
             continue
         user = first_user.get(n.id)
         joint = n.id == graph.output or bool(n.name) or users.get(n.id, 0) != 1 or user is None
-        box = n.id if joint else box_of[user] if user in box_of else n.id
+        box = n.id if joint or user is None else box_of.get(user, n.id)
         if not joint and size.get(box, 0) >= MAX_BOX:
             box = n.id
         if box == n.id:
@@ -46,8 +46,7 @@ def collapse(graph: Graph) -> Graph:
         box_of[n.id] = box
         size[box] = size.get(box, 0) + 1
     nodes = tuple(
-        n._replace(name=n.id) if n.id in starts and not by_id[n.id].name else n
-        for n in graph.nodes
+        n._replace(name=n.id) if n.id in starts and not by_id[n.id].name else n for n in graph.nodes
     )
     return replace(graph, nodes=nodes)
 

@@ -96,13 +96,26 @@ def diagnose(
         if reason:
             explained.update(u for u, _ in users)
             out.reasons.append(reason)
+    paths = _paths(nodes)
     for u in out.entries:
-        reason = "" if u in explained else _repeated(u, nodes, built, wrong, uses, share, describe, tol)
+        if u in explained:
+            continue
+        reason = _repeated(u, nodes, built, wrong, uses, share, describe, tol, paths[u])
         if reason:
             explained.add(u)
             out.reasons.append(reason)
     out.reasons += _local_derivatives(nodes, wrong | explained, uses, share, describe, tol)
     return out
+
+
+def _paths(nodes: list[Node]) -> list[int]:
+    """The number of paths from the output to each node (m * m counts two), capped."""
+    paths = [0] * len(nodes)
+    paths[-1] = 1
+    for u in range(len(nodes) - 1, -1, -1):
+        for j in nodes[u].inputs:
+            paths[j] = min(paths[j] + paths[u], MAX_RUNS)
+    return paths
 
 
 def _assigned(
@@ -135,8 +148,10 @@ def _repeated(
     share: Callable[[int, int], float],
     describe: Describe,
     tol: tuple[float, float],
+    paths: int,
 ) -> str:
-    """u's backward ran more than once: each wrong operand's excess is whole shares of u."""
+    """u's backward ran more than once: each wrong operand's excess is whole shares of u
+    (and u is reached by that many paths: a backward runs once per path at most)."""
     runs: set[int] = set()
     for k, j in enumerate(nodes[u].inputs):
         if j not in wrong:
@@ -148,7 +163,7 @@ def _repeated(
         if not 1 <= round(times) <= MAX_RUNS - 1 or not _near(times, round(times), *tol):
             return ""
         runs.add(round(times) + 1)
-    if len(runs) != 1:
+    if len(runs) != 1 or min(runs) > paths:
         return ""
     (count,) = runs
     got = ", ".join(describe(j) for j in dict.fromkeys(j for j in nodes[u].inputs if j in wrong))
@@ -160,7 +175,10 @@ def _repeated(
             f"ran {count} times, passing its gradient to {got} {count} times (a recursive "
             f"backward? {fix})"
         )
-    return f"the backward of {describe(u)} ran {count} times: {got} got its share {count} times ({fix})"
+    return (
+        f"the backward of {describe(u)} ran {count} times: {got} got its share {count} "
+        f"times ({fix})"
+    )
 
 
 def _simple(r: float, tol: tuple[float, float]) -> bool:

@@ -16,12 +16,18 @@ MAX_NOTES = 40  # beyond this many wrong nodes, only outlines (the text lists th
 class Wrong(Protocol):
     """What a mark needs of a mismatch (checking.Mismatch)."""
 
-    node: str
-    grad: float
-    expected: float
-    value: float
-    expected_value: float
-    wrong: tuple[str, ...]
+    @property
+    def node(self) -> str: ...
+    @property
+    def grad(self) -> float: ...
+    @property
+    def expected(self) -> float: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def expected_value(self) -> float: ...
+    @property
+    def wrong(self) -> tuple[str, ...]: ...
 
 
 def _cell(text: str, bold: bool = False) -> str:
@@ -35,7 +41,9 @@ def _row(what: str, whose: str, number: str) -> str:
     return f"<tr>{_cell(what)}{_cell(whose)}{_cell(number, bold=True)}</tr>"
 
 
-def marks(graph: Graph, found: Sequence[Wrong], owner: Mapping[str, str] | None = None) -> list[str]:
+def marks(
+    graph: Graph, found: Sequence[Wrong], owner: Mapping[str, str] | None = None
+) -> list[str]:
     """Return the DOT statements marking the wrong nodes; a node drawn inside a box (the
     lines level: owner maps it to its box) marks that box once, without a note."""
     by_id = {n.id: n for n in graph.nodes}

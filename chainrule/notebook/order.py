@@ -48,7 +48,6 @@ class Node:
         return is_constant(self.op)
 
 
-
 def _key(x: float) -> tuple[bool, float]:
     """A float as a hashable key the same in every process (hash(nan) is per object)."""
     return (True, x) if x == x else (False, 0.0)

@@ -72,7 +72,7 @@ def is_torch(obj: object) -> bool:
 
 def is_node(obj: object, reader: Reader | None = None) -> bool:
     """True for an object with a number (`data`, `val` or `value`) and a `grad`."""
-    if isinstance(obj, _ATOMS) or isinstance(obj, Const) or callable(obj):
+    if isinstance(obj, (*_ATOMS, Const)) or callable(obj):
         return False
     if reader is not None and reader.value is not None:
         return True
@@ -201,10 +201,7 @@ def _told(obj: object, reader: Reader) -> Read:
 
 def read(obj: object, reader: Reader) -> Read:
     """Return one node as read (numbers, op as written, operands); see the module doc."""
-    if reader.told():
-        out = _told(obj, reader)
-    else:
-        out = _structure(obj, reader)
+    out = _told(obj, reader) if reader.told() else _structure(obj, reader)
     out.value = value_of(obj, reader)
     out.grad = number(obj, "grad")
     return out
@@ -218,7 +215,9 @@ def _structure(obj: object, reader: Reader) -> Read:
         if got is not None and all(n is not obj for n in got[0]):
             useful.append((path, held, got))
     if useful:
-        nodes_of = [frozenset(id(n) for n in g[0] if not isinstance(n, Const)) for _, _, g in useful]
+        nodes_of = [
+            frozenset(id(n) for n in g[0] if not isinstance(n, Const)) for _, _, g in useful
+        ]
         if len(set(nodes_of)) > 1:
             paths = ", ".join(p for p, _, _ in useful)
             raise NotANode(f"{type(obj).__name__} holds different nodes in {paths}")

@@ -27,8 +27,8 @@ from chainrule.notebook.learner_ops import (
     missing_constant,
     op_of,
 )
-from chainrule.notebook.order import Node, NotANode, ordered
-from chainrule.notebook.reader import Read, Reader, is_node, is_torch, read, value_of
+from chainrule.notebook.order import Node, ordered
+from chainrule.notebook.reader import NotANode, Read, Reader, is_node, is_torch, read, value_of
 from chainrule.ops import OPS
 
 _BATCH = 1024  # nodes walked between budget charges
@@ -60,8 +60,9 @@ def _resolve(r: Read, values: list[float], method: str) -> tuple[str, list[objec
         found = guess_ops(values, r.value, r.unordered)
         if len(found) == 1:
             return found[0], operands, ""
-        said = " and ".join(found) if found else "no op of chainrule's table"
-        return UNKNOWN, operands, f"its op is not named and {said} gives its value"
+        said = ", ".join(found[:-1]) + f" and {found[-1]} give" if len(found) > 1 else ""
+        said = said or "no op of chainrule's table gives"
+        return UNKNOWN, operands, f"its op is not named and {said} its value"
     if op == "neg" and not close(-values[0], r.value):
         op = "-"  # `x - 0.5` kept as x under "-": a subtraction of a number
     table = OPS.get(op)

@@ -34,8 +34,8 @@ NAMES = ("x", "w", "b", "c", "p", "m", "s", "t", "q", "r", "y")
 
 
 def program(leaf: Any) -> tuple[Any, dict[str, Any]]:
-    """y = tanh((m*m - c) * m - x), m = x*w + b: a node used twice by one op and by another (m), a leaf
-    used by two ops (x), a subtraction whose operand is used once (c)."""
+    """y = tanh((m*m - c) * m - x), m = x*w + b: a node used twice by one op and by another
+    (m), a leaf used by two ops (x), a subtraction whose operand is used once (c)."""
     x, w, b, c = leaf(2.0), leaf(-0.5), leaf(0.3), leaf(0.5)
     p = x * w
     m = p + b

@@ -14,7 +14,7 @@ from micrograd.engine import Value as Micro
 import chainrule
 from chainrule.budget import Budget, BudgetExceeded, BudgetLimits
 from chainrule.notebook.learner_ops import op_of
-from chainrule.notebook.order import NotANode
+from chainrule.notebook.reader import NotANode
 from chainrule.notebook.walk import walk
 from tests.notebook.engines import Ordered, Recursive, Tiny, backprop
 
@@ -153,12 +153,22 @@ def test_operands_kept_in_one_tuple_of_the_closure_are_found() -> None:
     ]
 
 
-def test_a_torch_style_tensor_is_sent_to_the_right_tool() -> None:
-    class Tensor:
-        data, grad, grad_fn = 1.0, None, object()
-
+def test_a_pytorch_tensor_is_told_by_its_class_and_a_learners_grad_fn_is_not() -> None:
+    Tensor = type("Tensor", (), {"__module__": "torch._tensor", "data": 1.0, "grad": None})
     with pytest.raises(NotANode, match="torchviz"):
         chainrule.draw(Tensor())
+
+    class Mine:  # a learner's class that happens to have a grad_fn: read as any other
+        def __init__(self, data: float, grad_fn: object = None) -> None:
+            self.data, self.grad, self.grad_fn = data, 0.0, grad_fn
+
+    class MulBackward:
+        def __init__(self, *inputs: Mine) -> None:
+            self.inputs, self.op = inputs, "mul"
+
+    a, b = Mine(2.0), Mine(5.0)
+    c = Mine(10.0, MulBackward(a, b))
+    assert [(n.op, n.inputs) for n in walk(c, {}).nodes] == [("", []), ("", []), ("*", [0, 1])]
 
 
 def test_the_drawing_is_the_same_in_processes_with_different_hash_seeds() -> None:
