@@ -152,33 +152,52 @@ def _repeated(
 ) -> str:
     """u's backward ran more than once: each wrong operand's excess is whole shares of u
     (and u is reached by that many paths: a backward runs once per path at most)."""
-    runs: set[int] = set()
+    extra: list[float] = []  # how much more of u's gradient each wrong operand was passed
     for k, j in enumerate(nodes[u].inputs):
-        if j not in wrong:
-            continue
-        part = share(u, k)
-        if part == 0.0 or any(w in wrong for w, _ in uses[j]):
+        local = built[u].local_grads[k]
+        if j in wrong and local != 0.0 and not any(w in wrong for w, _ in uses[j]):
+            extra.append((nodes[j].grad - built[j].grad) / local)
+        elif j in wrong:
             return ""
-        times = (nodes[j].grad - built[j].grad) / part
-        if not 1 <= round(times) <= MAX_RUNS - 1 or not _near(times, round(times), *tol):
-            return ""
-        runs.add(round(times) + 1)
-    if len(runs) != 1 or min(runs) > paths:
+    grad = nodes[u].grad
+    if not extra or grad == 0.0 or paths < 2:
         return ""
-    (count,) = runs
     got = ", ".join(describe(j) for j in dict.fromkeys(j for j in nodes[u].inputs if j in wrong))
-    twice = [w for w, n in enumerate(nodes) if n.inputs.count(u) > 1]  # ops using u twice
     fix = "run each node's backward once, in reverse topological order"
-    if twice:
+    times = extra[0] / grad
+    if all(_near(e / grad, round(times), *tol) for e in extra) and 1 <= round(times) < paths:
+        count = round(times) + 1
+        twice = [w for w, n in enumerate(nodes) if n.inputs.count(u) > 1]  # ops using u twice
+        if twice:
+            return (
+                f"{describe(u)} is used twice by one op ({describe(twice[0])}) and its backward "
+                f"ran {count} times, passing its gradient to {got} {count} times (a recursive "
+                f"backward? {fix})"
+            )
         return (
-            f"{describe(u)} is used twice by one op ({describe(twice[0])}) and its backward "
-            f"ran {count} times, passing its gradient to {got} {count} times (a recursive "
-            f"backward? {fix})"
+            f"the backward of {describe(u)} ran {count} times: {got} got its share {count} "
+            f"times ({fix})"
         )
-    return (
-        f"the backward of {describe(u)} ran {count} times: {got} got its share {count} "
-        f"times ({fix})"
-    )
+    shares = [nodes[w].grad * built[w].local_grads[kk] for w, kk in uses[u]]
+    early = _subset_sum(shares, extra[0], tol)
+    if early is not None and all(_near(e, extra[0], *tol) for e in extra):
+        return (
+            f"the backward of {describe(u)} ran more than once: once early, when only "
+            f"{early} of its {len(shares)} shares had reached it, passing {got} that part of "
+            f"its gradient again (a recursive backward? {fix})"
+        )
+    return ""
+
+
+def _subset_sum(shares: list[float], target: float, tol: tuple[float, float]) -> int | None:
+    """Return how many of shares a proper, non-empty subset summing to target holds."""
+    if len(shares) > 12:
+        return None
+    for mask in range(1, 2 ** len(shares) - 1):
+        picked = [x for b, x in enumerate(shares) if mask >> b & 1]
+        if _near(sum(picked), target, *tol):
+            return len(picked)
+    return None
 
 
 def _simple(r: float, tol: tuple[float, float]) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 from tests.notebook.styles import _MADE, _put, drive
 
@@ -27,7 +27,7 @@ class Closure:
         self.value, self.grad = value, 0.0
         self._backward: Callable[[], None] = _noop
 
-    def _made(self, value: float, *operands: Any) -> Any:
+    def _made(self, value: float, *operands: Any) -> Self:
         out = type(self)(value)
         _MADE[id(out)] = operands
         return out
@@ -83,7 +83,7 @@ class Seeds:
         self.val, self.grad = val, 0.0
         self.backward: Callable[[], None] = _noop
 
-    def _made(self, val: float, *operands: Any) -> Any:
+    def _made(self, val: float, *operands: Any) -> Self:
         out = type(self)(val)
         _MADE[id(out)] = operands
         return out
@@ -140,7 +140,7 @@ class Numbers:
         self.val, self.grad = val, 0.0
         self._backward: Callable[[], None] = _noop
 
-    def _made(self, val: float, *operands: Any) -> Any:
+    def _made(self, val: float, *operands: Any) -> Self:
         out = type(self)(val)
         _MADE[id(out)] = tuple(o for o in operands if isinstance(o, Numbers))
         return out

@@ -14,12 +14,14 @@ slots, a `grad_fn` object), where the number is (`data`, `val`, `value`), how th
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-_MADE: dict[int, tuple[Any, ...]] = {}  # the closure styles' driver: operands by id, hidden
+_MADE: dict[int, tuple[Any, ...]] = {}
+_COUNT = itertools.count()  # the closure styles' driver: operands by id, hidden
 
 
 def _put(node: Any, amount: float, assign: bool) -> None:
@@ -63,6 +65,7 @@ class Micro:
 
     def __init__(self, data: float, prev: tuple[Any, ...] = (), op: str = "") -> None:
         self.data, self.grad, self._prev, self._op = data, 0.0, set(prev), op
+        self._made = next(_COUNT)
         self._backward: Callable[[], None] = lambda: None
 
     def __add__(self, other: Micro) -> Micro:
@@ -106,8 +109,13 @@ class Micro:
         return out
 
     def run(self) -> None:
-        bug = "revisit" if self.bug == "twice" else self.bug
-        drive(self, lambda n: list(n._prev), lambda n: n._backward(), bug)
+        # a set's order changes from run to run: operands by when they were made, here
+        drive(
+            self,
+            lambda n: sorted(n._prev, key=lambda p: p._made),
+            lambda n: n._backward(),
+            self.bug,
+        )
 
 
 # Shared arithmetic for the styles that keep operands and an op name as data.
@@ -129,6 +137,7 @@ class _DataOps:
     """Operators for the styles below: made by `make(kind, operands, number)`."""
 
     bug = ""
+    grad: float
 
     def make(self, kind: str, operands: tuple[Any, ...], value: float) -> Any:
         raise NotImplementedError

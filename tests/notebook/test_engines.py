@@ -25,10 +25,15 @@ STYLES: dict[str, type[Any]] = {
     "the seeds' Scalar: val, backward closure": Seeds,
     "closures taking plain numbers": Numbers,
 }
-WHY = {  # what check says for each planted bug (x's shares differ, so each is told apart)
+WHY: dict[
+    str, str | tuple[str, ...]
+] = {  # what check says for each planted bug (x's shares differ, so each is told apart)
     "local": "wrong local derivative of operand 2 of −: it passes -1 × the right amount",
     "assign": "`=` instead of `+=`? m = p + b is used 3 times but its grad",
-    "twice": "m = p + b is used twice by one op (s = m × m) and its backward ran",
+    "twice": (  # all of m's gradient passed down again, or (micrograd's set) a part of it
+        "m = p + b is used twice by one op (s = m × m) and its backward ran",
+        "the backward of m = p + b ran more than once: once early, when only 1 of its 3",
+    ),
 }
 NAMES = ("x", "w", "b", "c", "p", "m", "s", "t", "q", "r", "y")
 
