@@ -194,7 +194,7 @@ def _told(obj: object, reader: Reader) -> Read:
     if held and got is None:
         raise NotANode(f"operands={reader.operands!r} gave {held!r}: not nodes")
     nodes, locals_ = got or ([], [])
-    written = _written(obj, reader, "")
+    written = _written(obj, reader, "") or from_closure(obj, is_node)[0]
     unordered = isinstance(held, set | frozenset)
     return Read(0.0, 0.0, written, nodes, "operands", unordered, locals_)
 
