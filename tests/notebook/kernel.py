@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import html as _html
 import re
 from pathlib import Path
