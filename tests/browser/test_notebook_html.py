@@ -1,5 +1,6 @@
 """The executed example notebook, exported to HTML by nbconvert, shows its drawings in a
-real Chromium: every graph is an inline SVG that is laid out, visible and readable."""
+real Chromium: every graph is its HTML face (a verdict banner where there is one, then an
+inline SVG fitted to the output's width; a click shows it at full size)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
 
 def export(executed: tuple[Any, Path]) -> Path:
     """Write the executed notebook as one HTML file, as nbconvert does by default (each
-    SVG an <img> of a data: URI; its sanitizer would escape inline SVG into text)."""
+    drawing is its HTML face: the banner, then the SVG inline, fitted to the width)."""
     nb, folder = executed
     body, _ = HTMLExporter().from_notebook_node(nb)  # type: ignore[no-untyped-call]
     page = folder / "chainrule.html"
@@ -43,48 +44,52 @@ def offline(route: Route) -> None:
         route.continue_()
 
 
-# Draws an <img> into a canvas and counts its inked pixels and its red (check's marks) ones.
-PIXELS = """img => {
-  const c = document.createElement("canvas");
-  c.width = img.naturalWidth; c.height = img.naturalHeight;
-  const g = c.getContext("2d");
-  g.drawImage(img, 0, 0);
-  const d = g.getImageData(0, 0, c.width, c.height).data;
-  let ink = 0, red = 0;
-  for (let i = 0; i < d.length; i += 4) {
-    if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) ink++;
-    if (d[i] > 180 && d[i + 1] < 80 && d[i + 2] < 80) red++;
-  }
-  return {ink, red, width: c.width};
-}"""
+# Each drawing's width, its output area's, and what its banner says.
+FACES = """() => [...document.querySelectorAll('.chainrule-output')].map(face => {
+  const svg = face.querySelector('svg.chainrule-svg');
+  const banner = face.querySelector('.chainrule-banner');
+  return {
+    area: face.clientWidth,
+    width: svg.getBoundingClientRect().width,
+    wrong: svg.querySelectorAll('g.node.wrong').length,
+    banner: banner ? banner.innerText : '',
+    bannerShown: banner ? banner.getBoundingClientRect().height > 0 : false,
+  };
+})"""
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_the_exported_example_notebook_shows_every_drawing(
+def test_the_exported_example_notebook_shows_every_drawing_fitted_with_its_verdict(
     page: Page, executed: tuple[Any, Path], screenshots: Path, size: str
 ) -> None:
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
     page.route("**/*", offline)
     page.goto(export(executed).as_uri())
-    images = page.locator(".jp-RenderedSVG img")
-    assert images.count() == 5  # the program, the magic, the neuron, the check, the fix
-    seen = []
-    for i in range(images.count()):
-        image = images.nth(i)
-        image.scroll_into_view_if_needed()
-        assert image.is_visible()
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), i
-        seen.append(image.evaluate(PIXELS))
-    assert all(s["ink"] > 2000 for s in seen), seen  # every drawing was drawn, not a blank box
-    marked = [s["red"] > 200 for s in seen]
-    assert marked == [False, False, False, True, False], seen  # only the failed check is red
-    # A drawing wider than the view scrolls inside its output; the page itself does not.
-    areas = page.evaluate(
-        "() => [...document.querySelectorAll('.jp-RenderedSVG')].map(d =>"
-        " d.scrollWidth <= d.clientWidth || getComputedStyle(d).overflowX === 'auto')"
-    )
-    assert areas == [True] * 5
+    drawings = page.locator(".chainrule-output svg.chainrule-svg")
+    # the program, the magic, the neuron, the check, the fix, the fix told operands=
+    assert drawings.count() == 6
+    for i in range(drawings.count()):
+        drawing = drawings.nth(i)
+        drawing.scroll_into_view_if_needed()
+        assert drawing.is_visible(), i
+        assert drawing.evaluate("g => g.querySelectorAll('g.node').length") >= 3, i
+    faces = page.evaluate(FACES)
+    assert all(f["width"] <= f["area"] + 0.5 for f in faces), faces  # fitted to the cell
+    assert [f["wrong"] for f in faces] == [0, 0, 0, 2, 0, 0]  # only the failed check marks
+    verdicts = [f["banner"].split("\n")[0] for f in faces]
+    assert verdicts[3] == "check failed: 2 of 4 nodes disagree with chainrule"
+    assert verdicts[4] == verdicts[5] == "check passed: all 4 nodes agree with chainrule"
+    assert "its backward ran 2 times" in faces[3]["banner"] and faces[3]["bannerShown"]
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-    images.nth(3).scroll_into_view_if_needed()
+    check = page.locator(".chainrule-output").nth(3)
+    check.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / f"notebook-check-{size}.png"))
+    fitted = faces[3]["width"]
+    check.locator("label").click()  # a click: the drawing at its full size
+    full = check.locator("svg.chainrule-svg").evaluate("g => g.getBoundingClientRect().width")
+    natural = check.locator("svg.chainrule-svg").evaluate("g => g.width.baseVal.value")
+    assert full == pytest.approx(natural, abs=1) and full >= fitted
+    check.locator("label").click()  # and back
+    again = check.locator("svg.chainrule-svg").evaluate("g => g.getBoundingClientRect().width")
+    assert again == pytest.approx(fitted, abs=1)
