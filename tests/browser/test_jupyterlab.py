@@ -66,7 +66,7 @@ def _free_port() -> int:
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A JupyterLab server (no token, loopback) over a folder holding one notebook."""
     folder = tmp_path_factory.mktemp("lab")
-    cells = [
+    cells: list[dict[str, object]] = [
         {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s}
         for s in (SEEDS_BUG, WIDE)
     ]
