@@ -8,9 +8,11 @@ names or functions of a node). `params={"w": w}` names nodes (as torchviz's make
 
 from __future__ import annotations
 
+import gc
 import inspect
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -39,6 +41,19 @@ def caller_names(depth: int = 2) -> dict[str, object]:
     if frame is None:
         return {}
     return {**frame.f_globals, **frame.f_locals}
+
+
+@contextmanager
+def _no_collector() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a graph is read: a learner's graph is made of
+    closures over their own nodes (cycles), and each collection would scan all of it again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _walk(
@@ -78,7 +93,8 @@ def draw(
         run = root if isinstance(root, Evaluated) else Evaluated(root)
         return run.draw(rankdir, level, **more)
     budget = budget or budget_for(more.get("timeout"))
-    walked = _walk(root, caller_names() if names is None else names, budget, more)
+    with _no_collector():
+        walked = _walk(root, caller_names() if names is None else names, budget, more)
     out = walked.nodes[-1]
     title = (
         f"{walked.engine} graph of {len(walked.nodes)} nodes: "
@@ -115,10 +131,11 @@ def check(
     unknown_options(more, READER_OPTIONS)
     budget = budget or budget_for(timeout)
     told = {"operands": operands, "op": op, "value": value, **more}
-    walked = _walk(root, caller_names() if names is None else names, budget, told)
-    result = checking.check_walked(walked, rtol, atol, budget)
-    title = f"check of a {walked.engine} graph of {len(walked.nodes)} nodes"
-    drawing = _picture(walked, title, {"timeout": timeout, **told})
+    with _no_collector():
+        walked = _walk(root, caller_names() if names is None else names, budget, told)
+        result = checking.check_walked(walked, rtol, atol, budget)
+        title = f"check of a {walked.engine} graph of {len(walked.nodes)} nodes"
+        drawing = _picture(walked, title, {"timeout": timeout, **told})
     owner = build_units(drawing.graph).owner if drawing.opts.level == "lines" else None
     found = [] if result.no_backward else result.mismatches
     tone = "pass" if result.ok else "fail"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import types
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,11 @@ VALUES = ("data", "val", "value")  # where an engine keeps a node's number, in t
 OPS_AT = ("_op", "op")  # where an engine names a node's operation
 _OWN = frozenset({*VALUES, "grad", "label", "name", *OPS_AT, "_backward", "backward"})
 _ATOMS = (str, bytes, int, float, complex, bool, type(None), types.ModuleType, type)
+_NOT_NODES = (*_ATOMS, Const)
+# What was learnt of a class from its first node (read by structure, every node alike): where
+# its number is, and the attribute path that held its operands (checked on every node).
+_VALUE_AT: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
+_OPERANDS_AT: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
 
 
 class NotANode(TypeError):
@@ -72,13 +78,17 @@ def is_torch(obj: object) -> bool:
 
 def is_node(obj: object, reader: Reader | None = None) -> bool:
     """True for an object with a number (`data`, `val` or `value`) and a `grad`."""
-    if isinstance(obj, (*_ATOMS, Const)) or callable(obj):
-        return False
     if reader is not None and reader.value is not None:
+        return not isinstance(obj, _NOT_NODES) and not callable(obj)
+    if type(obj) in _VALUE_AT:
         return True
-    if not hasattr(obj, "grad"):
+    if isinstance(obj, _NOT_NODES) or callable(obj) or not hasattr(obj, "grad"):
         return False
-    return any(_number_or_none(getattr(obj, a, "")) for a in VALUES)
+    for attr in VALUES:
+        if _number_or_none(getattr(obj, attr, "")):
+            _VALUE_AT[type(obj)] = attr
+            return True
+    return False
 
 
 def _number_or_none(x: object) -> bool:
@@ -106,7 +116,9 @@ def value_of(obj: object, reader: Reader) -> float:
     """Return the forward value of a node (the reader's, else `data`, `val`, `value`)."""
     if reader.value is not None:
         return number(obj, reader.value)
-    attr = next(a for a in VALUES if _number_or_none(getattr(obj, a, "")))
+    attr = _VALUE_AT.get(type(obj)) or next(
+        a for a in VALUES if _number_or_none(getattr(obj, a, ""))
+    )
     return number(obj, attr)
 
 
@@ -207,7 +219,27 @@ def read(obj: object, reader: Reader) -> Read:
     return out
 
 
+def _held(obj: object, path: str) -> object:
+    """Return what an attribute path ("_prev", "_ctx.parents") holds, or None."""
+    held: object = obj
+    for part in path.split("."):
+        held = getattr(held, part, None)
+    return held
+
+
 def _structure(obj: object, reader: Reader) -> Read:
+    path = _OPERANDS_AT.get(type(obj))
+    if path is not None:  # where this class keeps operands: try there first
+        held = _held(obj, path)
+        got = _items(held, reader) if held is not None else None
+        if got is not None and all(n is not obj for n in got[0]):
+            written = _written(obj, reader, path) or from_closure(obj, is_node)[0]
+            unordered = isinstance(held, set | frozenset)
+            return Read(0.0, 0.0, written, got[0], path, unordered, got[1], (path,))
+        if isinstance(held, list | tuple | set | frozenset | dict) and not held:  # a leaf
+            written = _written(obj, reader, "")
+            doubt = _leaf_doubt(obj, written, ())
+            return Read(0.0, 0.0, written, [], "", False, [], (path,), doubt)
     found, looked = _candidates(obj)
     useful = []
     for path, held in found:
@@ -223,6 +255,7 @@ def _structure(obj: object, reader: Reader) -> Read:
             raise NotANode(f"{type(obj).__name__} holds different nodes in {paths}")
         ordered = [u for u in useful if not isinstance(u[1], set | frozenset)]
         path, held, (nodes, locals_) = (ordered or useful)[0]
+        _OPERANDS_AT[type(obj)] = path
         written = _written(obj, reader, path)
         if not written:  # the closure's maker names the op (and keeps any number)
             written = from_closure(obj, is_node)[0]
