@@ -69,7 +69,9 @@ def _picture(walked: Walked, title: str, more: dict[str, Any]) -> Drawing:
     rankdir, level = more.pop("rankdir", "LR"), more.pop("level", None)
     opts, notes = options(rankdir, level, **more)
     graph, opts, note = plan(graph_of(walked), opts, level is not None)
-    return Drawing(graph, title, opts, notes=[*notes, *([note] if note else [])], timeout=timeout)
+    unread = [f"not read whole: n{i}: {why}" for i, why in walked.doubts[:3]]
+    notes = [*notes, *([note] if note else []), *unread]
+    return Drawing(graph, title, opts, notes=notes, timeout=timeout)
 
 
 def draw(

@@ -269,3 +269,17 @@ def test_timeout_bounds_the_check_and_must_be_positive() -> None:
         chainrule.check(y, timeout=1e-6)
     with pytest.raises(ValueError, match="timeout must be a positive number"):
         chainrule.draw(y, timeout=0)
+
+
+def test_draw_shows_a_graph_it_could_not_read_whole_and_says_so() -> None:
+    a, b = Hidden(2.0), Hidden(2.0)
+    y = Hidden(4.0, (id(a), id(b)))
+
+    def operands(n: Hidden) -> list[object]:
+        return [REGISTRY[i] for i in n.ids]
+
+    drawing = chainrule.draw(y, operands=operands)
+    assert len(drawing.graph.nodes) == 3
+    assert (
+        "not read whole: n2: its op is not named and +, * and ^ give its value" in drawing.lines()
+    )
