@@ -6,8 +6,8 @@ The public face is the top-level package `chainrule` (a thin facade over this on
 from chainrule.notebook.api import check, draw, register_display
 from chainrule.notebook.checking import CannotCheck, CheckResult, Mismatch
 from chainrule.notebook.drawing import GRAPHVIZ_MISSING, Drawing
+from chainrule.notebook.order import NotANode
 from chainrule.notebook.program import Evaluated, evaluate
-from chainrule.notebook.reader import NotANode
 from chainrule.notebook.widget import sliders
 
 __all__ = [

@@ -12,10 +12,13 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from chainrule.notebook.reader import NotANode
 from chainrule.ops import is_constant
 
 Found = dict[int, tuple[object, "Node", list[object]]]
+
+
+class NotANode(TypeError):
+    """The object is not a node of an autograd engine chainrule can read."""
 
 
 @dataclass

@@ -21,6 +21,7 @@ from typing import Any
 
 from chainrule.notebook.closure import closure_of, from_closure
 from chainrule.notebook.learner_ops import Const, normal
+from chainrule.notebook.order import NotANode
 
 Getter = str | Callable[[Any], Any] | None
 VALUES = ("data", "val", "value")  # where an engine keeps a node's number, in this order
@@ -32,10 +33,6 @@ _NOT_NODES = (*_ATOMS, Const)
 # its number is, and the attribute path that held its operands (checked on every node).
 _VALUE_AT: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
 _OPERANDS_AT: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
-
-
-class NotANode(TypeError):
-    """The object is not a node of an autograd engine chainrule can read."""
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from chainrule.notebook.learner_ops import (
     missing_constant,
     op_of,
 )
-from chainrule.notebook.order import Node, ordered
-from chainrule.notebook.reader import NotANode, Read, Reader, is_node, is_torch, read, value_of
+from chainrule.notebook.order import Node, NotANode, ordered
+from chainrule.notebook.reader import Read, Reader, is_node, is_torch, read, value_of
 from chainrule.ops import OPS
 
 _BATCH = 1024  # nodes walked between budget charges

@@ -14,7 +14,7 @@ from micrograd.engine import Value as Micro
 import chainrule
 from chainrule.budget import Budget, BudgetExceeded, BudgetLimits
 from chainrule.notebook.learner_ops import op_of
-from chainrule.notebook.reader import NotANode
+from chainrule.notebook.order import NotANode
 from chainrule.notebook.walk import walk
 from tests.notebook.engines import Ordered, Recursive, Tiny, backprop
 
