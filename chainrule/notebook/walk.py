@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from chainrule.budget import NODES, Budget
 from chainrule.build import FunctionCall
 from chainrule.engine import Value
+from chainrule.notebook.closure import from_closure
 from chainrule.notebook.learner_ops import (
     REFLECTED,
     Const,
@@ -33,6 +34,7 @@ from chainrule.ops import OPS
 
 _BATCH = 1024  # nodes walked between budget charges
 UNKNOWN = "?"  # the op of a node whose operation could not be told
+SOLVED = "solved"  # _resolve's word for "a number the engine did not keep was solved for"
 
 
 @dataclass
@@ -76,7 +78,7 @@ def _resolve(r: Read, values: list[float], method: str) -> tuple[str, list[objec
         for at_first in (first, not first):
             const = missing_constant(op, values[0], r.value, at_first)
             if const is not None:
-                return op, ([const, *operands] if at_first else [*operands, const]), ""
+                return op, ([const, *operands] if at_first else [*operands, const]), SOLVED
     return op, operands, f"{op!r} takes {table.arity} operand(s); {len(operands)} were found"
 
 
@@ -105,8 +107,13 @@ def _learner(obj: object, reader: Reader) -> tuple[Node, list[object], str, str]
     if not r.operands:
         return Node(r.value, r.grad, "", r.written, []), [], "", r.doubt
     values = [_operand_value(o, reader) for o in r.operands]
-    method = r.where.removeprefix("closure of ")
+    method = r.where.removeprefix("closure of ") if r.where.startswith("closure") else r.written
     op, operands, doubt = _resolve(r, values, method)
+    if doubt == SOLVED:  # a number, unless the backward closure uses a node not listed
+        captured = from_closure(obj, is_node)[1]
+        kept = {id(o) for o in r.operands}
+        hidden = [o for o in captured if not isinstance(o, Const) and id(o) not in kept]
+        doubt = "its backward uses a node its operands do not list" if hidden else ""
     kind = "closure-style" if r.where.startswith("closure") else "micrograd-style"
     locals_ = tuple(math.nan if g is None else g for g in r.locals) if r.locals else None
     if locals_ is not None and (len(locals_) != len(operands) or r.unordered):

@@ -283,3 +283,26 @@ def test_draw_shows_a_graph_it_could_not_read_whole_and_says_so() -> None:
     assert (
         "not read whole: n2: its op is not named and +, * and ^ give its value" in drawing.lines()
     )
+
+
+def test_an_operand_missing_from_the_list_but_used_by_the_closure_is_refused() -> None:
+    class Partial:
+        def __init__(self, data: float, prev: tuple[Partial, ...] = ()) -> None:
+            self.data, self.grad, self._prev, self._op = data, 0.0, prev, ""
+            self._backward: object = None
+
+        def __mul__(self, other: Partial) -> Partial:
+            out = Partial(self.data * other.data, (self,))  # forgets `other`
+
+            def _backward() -> None:
+                self.grad += other.data * out.grad
+                other.grad += self.data * out.grad
+
+            out._backward, out._op = _backward, "*"
+            return out
+
+    a, b = Partial(3.0), Partial(4.0)
+    y = a * b
+    y.grad, a.grad, b.grad = 1.0, 4.0, 999.0  # b is wrong, and not listed among y's operands
+    with pytest.raises(chainrule.CannotCheck, match="its backward uses a node its operands"):
+        chainrule.check(y)
