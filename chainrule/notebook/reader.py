@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import types
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,10 +28,13 @@ OPS_AT = ("_op", "op")  # where an engine names a node's operation
 _OWN = frozenset({*VALUES, "grad", "label", "name", *OPS_AT, "_backward", "backward"})
 _ATOMS = (str, bytes, int, float, complex, bool, type(None), types.ModuleType, type)
 _NOT_NODES = (*_ATOMS, Const)
+_CONTAINERS = frozenset({list, tuple, set, frozenset})
 # What was learnt of a class from its first node (read by structure, every node alike): where
 # its number is, and the attribute path that held its operands (checked on every node).
-_VALUE_AT: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
-_OPERANDS_AT: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
+# (Plain dicts: a weak one costs a Python call per lookup; LEARNT caps what they hold.)
+_VALUE_AT: dict[type, str] = {}
+_OPERANDS_AT: dict[type, str] = {}
+LEARNT = 4096
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,13 @@ class Read:
 
 
 def _get(obj: object, getter: Getter) -> Any:
-    return getter(obj) if callable(getter) else getattr(obj, str(getter))
+    return getattr(obj, getter) if isinstance(getter, str) else getter(obj)  # type: ignore[misc]
+
+
+def _learn(table: dict[type, str], cls: type, found: str) -> None:
+    if len(table) >= LEARNT:
+        table.clear()
+    table[cls] = found
 
 
 def is_torch(obj: object) -> bool:
@@ -83,7 +91,7 @@ def is_node(obj: object, reader: Reader | None = None) -> bool:
         return False
     for attr in VALUES:
         if _number_or_none(getattr(obj, attr, "")):
-            _VALUE_AT[type(obj)] = attr
+            _learn(_VALUE_AT, type(obj), attr)
             return True
     return False
 
@@ -136,6 +144,10 @@ def _is_number(x: object) -> bool:
 def _items(held: object, reader: Reader | None) -> tuple[list[object], list[float | None]] | None:
     """Return (nodes, locals) a held value gives: a node, a container of nodes or of
     (node, local) pairs, a dict of nodes or of node -> local; None when it holds no node."""
+    if type(held) in _CONTAINERS:  # the usual case first: a container of nodes
+        items = list(held)  # type: ignore[call-overload]
+        if items and all(type(h) in _VALUE_AT for h in items):
+            return items, [None] * len(items)
     if is_node(held, reader):
         return [held], [None]
     if isinstance(held, dict):
@@ -252,7 +264,7 @@ def _structure(obj: object, reader: Reader) -> Read:
             raise NotANode(f"{type(obj).__name__} holds different nodes in {paths}")
         ordered = [u for u in useful if not isinstance(u[1], set | frozenset)]
         path, held, (nodes, locals_) = (ordered or useful)[0]
-        _OPERANDS_AT[type(obj)] = path
+        _learn(_OPERANDS_AT, type(obj), path)
         written = _written(obj, reader, path)
         if not written:  # the closure's maker names the op (and keeps any number)
             written = from_closure(obj, is_node)[0]
