@@ -117,3 +117,23 @@ def test_the_magic_reports_bad_flags_and_values_without_a_traceback(
     drawing = chainrule_cell("a=2 --rankdir TB --lines", "a + 1")
     assert drawing is not None and drawing.opts.rankdir == "TB"
     assert drawing.opts.level == "lines"
+
+
+def test_a_check_too_big_op_by_op_marks_the_boxes_that_hold_wrong_nodes() -> None:
+    y = Tiny(0.0)
+    chain = [y]
+    for _ in range(400):  # 801 nodes: drawn collapsed
+        y = y - Tiny(1.0)
+        chain.append(y)
+    y.backward()
+    chain[200].grad = 5.0  # one wrong gradient, inside some box
+    result = chainrule.check(y, names={})
+    (wrong,) = result.mismatches
+    drawing = result.drawing
+    assert drawing is not None and drawing.opts.level == "lines"
+    dot = drawing.dot()
+    marked = [line for line in drawing.marks if "penwidth=3" in line]
+    assert len(marked) == 1  # the one box holding the wrong node, outlined once
+    box = marked[0].split('"')[1]
+    assert f'"{box}" [id="{box}"' in dot  # a box the drawing has (not a new, stray node)
+    assert f'"{wrong.node}" [id=' not in dot  # the wrong node itself is inside that box
