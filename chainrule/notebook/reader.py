@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import math
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from chainrule.notebook.closure import closure_of, from_closure
 from chainrule.notebook.learner_ops import Const, normal
@@ -137,6 +138,11 @@ def attributes(obj: object) -> list[tuple[str, object]]:
     return list(found.items())
 
 
+def _is_collection(x: object) -> TypeGuard[Collection[object]]:
+    """True for a container that may hold operands: a list, tuple, set, dict, deque, ..."""
+    return isinstance(x, Collection) and not isinstance(x, str | bytes | bytearray)
+
+
 def _is_number(x: object) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
@@ -150,11 +156,11 @@ def _items(held: object, reader: Reader | None) -> tuple[list[object], list[floa
             return items, [None] * len(items)
     if is_node(held, reader):
         return [held], [None]
-    if isinstance(held, dict):
+    if isinstance(held, Mapping):
         if held and all(is_node(k, reader) for k in held):
             return list(held), [float(v) if _is_number(v) else None for v in held.values()]
         held = list(held.values())
-    if not isinstance(held, list | tuple | set | frozenset) or not held:
+    if not _is_collection(held) or not held:
         return None
     nodes: list[object] = []
     locals_: list[float | None] = []
@@ -167,7 +173,7 @@ def _items(held: object, reader: Reader | None) -> tuple[list[object], list[floa
         ) and _is_number(item[1]):
             nodes.append(item[0])
             locals_.append(float(item[1]))
-        elif _is_number(item):
+        elif isinstance(item, int | float) and not isinstance(item, bool):
             nodes.append(Const(float(item)))
             locals_.append(None)
         else:
@@ -184,7 +190,7 @@ def _candidates(obj: object) -> tuple[list[tuple[str, object]], list[str]]:
         if name in _OWN or isinstance(held, _ATOMS) or callable(held):
             continue
         looked.append(name)
-        if isinstance(held, list | tuple | set | frozenset | dict) or is_node(held):
+        if _is_collection(held) or is_node(held):
             found.append((name, held))
         elif hasattr(held, "__dict__") or hasattr(type(held), "__slots__"):
             for inner, value in attributes(held):  # a context object: _ctx.parents
@@ -216,7 +222,7 @@ def _told(obj: object, reader: Reader) -> Read:
         raise NotANode(f"operands={reader.operands!r} gave {held!r}: not nodes")
     nodes, locals_ = got or ([], [])
     written = _written(obj, reader, "") or from_closure(obj, is_node)[0]
-    unordered = isinstance(held, set | frozenset)
+    unordered = isinstance(held, AbstractSet)
     return Read(0.0, 0.0, written, nodes, "operands", unordered, locals_)
 
 
@@ -243,9 +249,9 @@ def _structure(obj: object, reader: Reader) -> Read:
         got = _items(held, reader) if held is not None else None
         if got is not None and all(n is not obj for n in got[0]):
             written = _written(obj, reader, path) or from_closure(obj, is_node)[0]
-            unordered = isinstance(held, set | frozenset)
+            unordered = isinstance(held, AbstractSet)
             return Read(0.0, 0.0, written, got[0], path, unordered, got[1], (path,))
-        if isinstance(held, list | tuple | set | frozenset | dict) and not held:  # a leaf
+        if _is_collection(held) and not held:  # a leaf
             written = _written(obj, reader, "")
             doubt = _leaf_doubt(obj, written, ())
             return Read(0.0, 0.0, written, [], "", False, [], (path,), doubt)
@@ -262,7 +268,7 @@ def _structure(obj: object, reader: Reader) -> Read:
         if len(set(nodes_of)) > 1:
             paths = ", ".join(p for p, _, _ in useful)
             raise NotANode(f"{type(obj).__name__} holds different nodes in {paths}")
-        ordered = [u for u in useful if not isinstance(u[1], set | frozenset)]
+        ordered = [u for u in useful if not isinstance(u[1], AbstractSet)]
         path, held, (nodes, locals_) = (ordered or useful)[0]
         _learn(_OPERANDS_AT, type(obj), path)
         written = _written(obj, reader, path)
@@ -287,6 +293,6 @@ def _leaf_doubt(obj: object, written: str, found: Iterable[tuple[str, object]]) 
     if fn is not None and fn.__closure__:
         return "its backward closure captures values that are not nodes chainrule can read"
     for path, held in found:
-        if isinstance(held, list | tuple | set | frozenset | dict) and held:
+        if _is_collection(held) and held:
             return f"its {path} holds {type(held).__name__} items that are not nodes"
     return ""

@@ -189,3 +189,15 @@ def test_the_drawing_is_the_same_in_processes_with_different_hash_seeds() -> Non
         for seed in ("1", "2", "3")
     }
     assert len(dots) == 1
+
+
+def test_operands_in_any_container_are_found_a_deque_too() -> None:
+    from collections import deque
+
+    class Queued:
+        def __init__(self, data: float, inputs: tuple[Queued, ...] = (), op: str = "") -> None:
+            self.data, self.grad, self.inputs, self.op = data, 0.0, deque(inputs), op
+
+    a, b = Queued(2.0), Queued(5.0)
+    c = Queued(7.0, (a, b), "add")
+    assert [(n.op, n.inputs) for n in walk(c, {}).nodes] == [("", []), ("", []), ("+", [0, 1])]
