@@ -4,11 +4,13 @@ JupyterLab and VS Code show the richest face of an output (text/html before imag
 and hide text/plain behind it, so whatever a learner must read is in the banner: inside the
 SVG (drawn above the graph, for the SVG face and saved files) and above the drawing in the
 HTML face. The HTML face scales the drawing to the cell's width; a click on it shows it at
-full size (a checkbox and a label: no script, so it works in trusted and exported output).
+full size (a checkbox and a label: no script, so it works in trusted and exported output;
+where a sanitizer drops them the drawing stays fitted).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import itertools
 import re
@@ -61,16 +63,20 @@ def svg_with_banner(svg: str, lines: list[str], tone: str) -> str:
     return svg[: found.start()] + new_tag + group + svg[found.end() :]
 
 
-def _inline(svg: str) -> str:
-    """Return the SVG as an element for HTML: no XML prolog, scaled to the width it has."""
-    start = svg.find("<svg")
-    element = svg[start:] if start >= 0 else svg
-    return element.replace(
-        "<svg", '<svg class="chainrule-svg" style="max-width:100%;height:auto;display:block"', 1
+def _image(svg: str, alt: str) -> str:
+    """Return the SVG as an <img> of a data: URI, scaled to the width it has: an image, not
+    inline markup, so it survives the sanitizer of an untrusted notebook (JupyterLab drops
+    inline <svg>, keeps <img src="data:...">), nbconvert and VS Code alike."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
+        f'<img class="chainrule-svg" style="max-width:100%;height:auto;display:block" '
+        f'alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}">'
     )
 
 
-def html_face(svg: str | None, lines: list[str], tone: str, fallback: str = "") -> str:
+def html_face(
+    svg: str | None, lines: list[str], tone: str, fallback: str = "", alt: str = "the drawing"
+) -> str:
     """Return the HTML face: the banner, then the drawing fitted to the cell's width (a click
     toggles full size), or the fallback text when there is no picture."""
     uid = f"chainrule-{next(_ids)}"
@@ -96,7 +102,7 @@ def html_face(svg: str | None, lines: list[str], tone: str, fallback: str = "") 
             'style="display:none" aria-label="show the drawing at full size">',
             f'<label for="{uid}-full" title="click: full size / fit to width" '
             'style="display:block;cursor:zoom-in;overflow-x:auto">',
-            _inline(svg),
+            _image(svg, alt),
             "</label>",
         ]
     parts.append("</div>")

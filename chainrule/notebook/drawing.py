@@ -200,7 +200,7 @@ class Drawing:
             said = f"{words}\n({exc})"
             return {"text/html": html_face(None, lines, self.tone, said), "text/plain": said}
         return {
-            "text/html": html_face(svg, lines, self.tone),
+            "text/html": html_face(svg, lines, self.tone, alt=self.title),
             "image/svg+xml": svg_with_banner(svg, lines, self.tone),
             "text/plain": words,
         }

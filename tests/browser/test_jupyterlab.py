@@ -14,8 +14,11 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.notebook.kernel import run
 
 pytest.importorskip("jupyterlab")
 pytestmark = [pytest.mark.graphviz, pytest.mark.slow]
@@ -78,6 +81,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "nbformat_minor": 5,
     }
     (folder / "check.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    stored = run(nbformat.from_dict(notebook), cwd=folder)  # type: ignore[no-untyped-call]
+    nbformat.write(stored, folder / "stored.ipynb")  # type: ignore[no-untyped-call]  # saved elsewhere
     port = _free_port()
     env = {
         **os.environ,
@@ -130,13 +135,26 @@ def test_lab_shows_checks_verdict_and_why_and_fits_a_wide_drawing(
     box = banner.bounding_box()
     assert column is not None and box is not None
     assert box["x"] + box["width"] <= column["x"] + column["width"] + 1  # inside the column
-    wide = page.locator(".jp-Cell").nth(1).locator(".chainrule-output svg.chainrule-svg")
+    wide = page.locator(".jp-Cell").nth(1).locator(".chainrule-output img.chainrule-svg")
     expect(wide).to_be_visible(timeout=30_000)
-    shown = wide.evaluate("g => g.getBoundingClientRect().width")
-    natural = wide.evaluate("g => g.width.baseVal.value")
-    area = wide.evaluate("g => g.closest('.jp-OutputArea-output').clientWidth")
+    shown = wide.evaluate("img => img.getBoundingClientRect().width")
+    natural = wide.evaluate("img => img.naturalWidth")
+    area = wide.evaluate("img => img.closest('.jp-OutputArea-output').clientWidth")
     assert natural > area >= shown  # wider than the column, drawn to fit it
     shown_text = page.locator(".jp-Cell").nth(1).locator(".jp-OutputArea-output").inner_text()
     assert "∂y/∂w1" not in shown_text  # Lab shows the HTML face, not the text/plain twin
     banner.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "jupyterlab-check.png"))
+
+
+def test_a_notebook_opened_with_stored_outputs_still_shows_verdict_and_picture(
+    page: Page, lab: str
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{lab}/lab/tree/stored.ipynb")  # not trusted: Lab sanitizes its HTML
+    banner = page.locator(".jp-OutputArea-output .chainrule-banner").first
+    expect(banner).to_be_visible(timeout=30_000)
+    assert banner.inner_text().startswith("check failed: 2 of 4 nodes disagree with chainrule")
+    drawing = page.locator(".jp-OutputArea-output img.chainrule-svg").first
+    expect(drawing).to_be_visible()
+    assert drawing.evaluate("img => img.complete && img.naturalWidth > 0")
