@@ -131,6 +131,8 @@ def check(
     `timeout` bounds the seconds (reading, checking and drawing); drawing options as draw's.
     """
     unknown_options(more, READER_OPTIONS)
+    if isinstance(root, Evaluated):  # a program's output: chainrule's own Values
+        root = root.output
     budget = budget or budget_for(timeout)
     told = {"operands": operands, "op": op, "value": value, **more}
     with _no_collector():
