@@ -19,6 +19,7 @@ from chainrule.budget import NODES, Budget
 from chainrule.build import FunctionCall
 from chainrule.engine import Value
 from chainrule.notebook.closure import from_closure
+from chainrule.notebook.holding import is_node
 from chainrule.notebook.learner_ops import (
     REFLECTED,
     Const,
@@ -29,7 +30,7 @@ from chainrule.notebook.learner_ops import (
     op_of,
 )
 from chainrule.notebook.order import Node, NotANode, ordered
-from chainrule.notebook.reader import Read, Reader, is_node, is_torch, read, value_of
+from chainrule.notebook.reader import Read, Reader, is_torch, read, value_of
 from chainrule.ops import OPS
 
 _BATCH = 1024  # nodes walked between budget charges

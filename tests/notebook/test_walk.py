@@ -201,3 +201,19 @@ def test_operands_in_any_container_are_found_a_deque_too() -> None:
     a, b = Queued(2.0), Queued(5.0)
     c = Queued(7.0, (a, b), "add")
     assert [(n.op, n.inputs) for n in walk(c, {}).nodes] == [("", []), ("", []), ("+", [0, 1])]
+
+
+def test_a_class_per_operation_names_the_op() -> None:
+    class Node:
+        def __init__(self, data: float, *parents: Node) -> None:
+            self.data, self.grad, self.parents = data, 0.0, list(parents)
+
+    class Mul(Node):
+        pass
+
+    class Tanh(Node):
+        pass
+
+    a, b = Node(2.0), Node(0.25)
+    y = Tanh(0.46211715726000974, Mul(0.5, a, b))
+    assert [n.op for n in walk(y, {}).nodes] == ["", "", "*", "tanh"]
