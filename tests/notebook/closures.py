@@ -26,6 +26,7 @@ class Closure:
     def __init__(self, value: float) -> None:
         self.value, self.grad = value, 0.0
         self._backward: Callable[[], None] = _noop
+        _MADE[id(self)] = ()  # (an id is reused once its object is gone: never a stale entry)
 
     def _made(self, value: float, *operands: Any) -> Self:
         out = type(self)(value)
@@ -82,6 +83,7 @@ class Seeds:
     def __init__(self, val: float) -> None:
         self.val, self.grad = val, 0.0
         self.backward: Callable[[], None] = _noop
+        _MADE[id(self)] = ()
 
     def _made(self, val: float, *operands: Any) -> Self:
         out = type(self)(val)
@@ -139,6 +141,7 @@ class Numbers:
     def __init__(self, val: float) -> None:
         self.val, self.grad = val, 0.0
         self._backward: Callable[[], None] = _noop
+        _MADE[id(self)] = ()
 
     def _made(self, val: float, *operands: Any) -> Self:
         out = type(self)(val)
