@@ -220,6 +220,13 @@ def check_walked(
         if found
         else Diagnosis()
     )
+    forward = {int(m.node[1:]) for m in found if "value" in m.wrong}
+    why.reasons[:0] = [  # a forward error first: the gradients below it follow from it
+        f"the forward value of {describe(nodes, i)} is {fmt(nodes[i].value)}, but its "
+        f"operands give {fmt(built[i].data)}: look at its op's forward"
+        for i in sorted(forward)
+        if not why.no_backward and not any(j in forward for j in nodes[i].inputs)
+    ]
     return CheckResult(
         ok=not found,
         mismatches=found,

@@ -76,6 +76,9 @@ def test_a_wrong_forward_value_is_reported_as_a_value_mismatch() -> None:
     assert m.description == "d = a − b"
     assert m.wrong == ("value",) and m.value == 1.0 and m.expected_value == -1.0
     assert "value 1, expected -1" in str(m)
+    assert result.reasons[0] == (
+        "the forward value of d = a − b is 1, but its operands give -1: look at its op's forward"
+    )
 
 
 def test_an_operation_chainrule_does_not_have_is_refused_by_name() -> None:
