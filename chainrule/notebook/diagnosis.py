@@ -104,7 +104,10 @@ def diagnose(
         if reason:
             explained.add(u)
             out.reasons.append(reason)
-    out.reasons += _local_derivatives(nodes, wrong | explained, uses, share, describe, tol)
+    held = _stored_locals(nodes, built, describe, tol)
+    out.reasons += [reason for _, reason in sorted(held.items())]
+    told = _local_derivatives(nodes, wrong | explained, uses, share, describe, tol, set(held))
+    out.reasons += told
     return out
 
 
@@ -200,6 +203,27 @@ def _subset_sum(shares: list[float], target: float, tol: tuple[float, float]) ->
     return None
 
 
+def _where(nodes: list[Node], u: int, k: int) -> str:
+    symbol = OP_LABELS.get(nodes[u].op, nodes[u].op)
+    return f"operand {k + 1} of {symbol}" if len(nodes[u].inputs) > 1 else symbol
+
+
+def _stored_locals(
+    nodes: list[Node], built: list[Value], describe: Describe, tol: tuple[float, float]
+) -> dict[tuple[str, int], str]:
+    """Wrong local derivatives the engine keeps itself (its `(node, local_grad)` pairs)."""
+    found: dict[tuple[str, int], str] = {}
+    for u, n in enumerate(nodes):
+        for k, mine in enumerate(n.learner_locals or ()):
+            want = built[u].local_grads[k]
+            if mine == mine and not _near(mine, want, *tol) and (n.op, k) not in found:
+                found[(n.op, k)] = (
+                    f"wrong local derivative of {_where(nodes, u, k)}: your (node, local) pairs "
+                    f"hold {fmt(mine)} where it is {fmt(want)} (at {describe(u)})"
+                )
+    return found
+
+
 def _simple(r: float, tol: tuple[float, float]) -> bool:
     """True for a factor a slip gives (a sign, a doubling, a half, a zero): -1, 2, 0.5, ..."""
     return abs(r) <= 4.0 and _near(2.0 * r, round(2.0 * r), *tol)
@@ -212,8 +236,10 @@ def _local_derivatives(
     share: Callable[[int, int], float],
     describe: Describe,
     tol: tuple[float, float],
+    known: set[tuple[str, int]],
 ) -> list[str]:
-    """A wrong local derivative: the op passes its operand the wrong share at every use."""
+    """A wrong local derivative: the op passes its operand the wrong share at every use
+    (not for an op and operand `known` already, from the engine's own local derivatives)."""
     ratios: dict[tuple[str, int], list[tuple[int, float]]] = {}
     for u, n in enumerate(nodes):
         if u in wrong or n.is_leaf:
@@ -227,6 +253,8 @@ def _local_derivatives(
             ratios.setdefault((n.op, k), []).append((u, nodes[j].grad / part))
     found = []
     for (op, k), seen in sorted(ratios.items()):
+        if (op, k) in known:
+            continue
         bad = [(u, r) for u, r in seen if not _near(r, 1.0, *tol)]
         if not bad or len(bad) != len(seen):
             continue

@@ -28,7 +28,10 @@ STYLES: dict[str, type[Any]] = {
 WHY: dict[
     str, str | tuple[str, ...]
 ] = {  # what check says for each planted bug (x's shares differ, so each is told apart)
-    "local": "wrong local derivative of operand 2 of −: it passes -1 × the right amount",
+    "local": (  # said from the numbers, or read from the engine's own (node, local) pairs
+        "wrong local derivative of operand 2 of −: it passes -1 × the right amount",
+        "wrong local derivative of operand 2 of −: your (node, local) pairs hold 1 where it",
+    ),
     "assign": "`=` instead of `+=`? m = p + b is used 3 times but its grad",
     "twice": (  # all of m's gradient passed down again, or (micrograd's set) a part of it
         "m = p + b is used twice by one op (s = m × m) and its backward ran",
