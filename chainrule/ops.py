@@ -99,6 +99,7 @@ class Op(NamedTuple):
     right_assoc: bool = False  # a ^ b ^ c is a ^ (b ^ c)
     inline: str | None = None  # the operator inside a formula of the step text (c · d)
     slope_text: SlopeText | None = None  # the step text's local derivative, by input
+    commutative: bool = False  # op(a, b) == op(b, a): an engine may keep the operands unordered
 
 
 def _add(x: float, y: float) -> tuple[float, float, float]:
@@ -280,7 +281,7 @@ _TABLE = (
     Op("+", 2, "+", call=None, scalar=_add,
        array=lambda np, a, b: np.add(a, b),
        slopes=(Slope(1.0), Slope(1.0)), example=(2.0, 3.0), infix=True,
-       precedence=10, inline="+", slope_text=lambda k, t, p: "1"),
+       precedence=10, inline="+", slope_text=lambda k, t, p: "1", commutative=True),
     Op("-", 2, "−", call=None, scalar=_sub,
        array=lambda np, a, b: np.subtract(a, b),
        slopes=(Slope(1.0), Slope(-1.0)), example=(2.0, 3.0), infix=True,
@@ -288,7 +289,8 @@ _TABLE = (
     Op("*", 2, "×", call=None, scalar=_mul, underflows=True,
        array=lambda np, a, b: np.multiply(a, b),
        slopes=(Slope(lambda np, b: b, _B), Slope(lambda np, a: a, _A)), example=(2.0, 3.0),
-       infix=True, precedence=20, inline="·", slope_text=lambda k, t, p: t[1 - k]),
+       infix=True, precedence=20, inline="·", slope_text=lambda k, t, p: t[1 - k],
+       commutative=True),
     Op("/", 2, "÷", call=None, scalar=_div,
        array=lambda np, a, b: np.divide(a, b),
        slopes=(Slope(lambda np, b: 1.0 / b, _B), Slope(lambda np, out, b: -out / b, ("out", "b"))),
@@ -340,11 +342,11 @@ _TABLE = (
     Op("max", 2, "max", call="max", scalar=_extreme(True),
        array=lambda np, a, b: np.maximum(a, b),
        slopes=(Slope(_np_tie(True, True), _AB), Slope(_np_tie(True, False), _AB)),
-       example=(2.0, 3.0), kink=lambda a, b: a - b),
+       example=(2.0, 3.0), kink=lambda a, b: a - b, commutative=True),
     Op("min", 2, "min", call="min", scalar=_extreme(False),
        array=lambda np, a, b: np.minimum(a, b),
        slopes=(Slope(_np_tie(False, True), _AB), Slope(_np_tie(False, False), _AB)),
-       example=(2.0, 3.0), kink=lambda a, b: a - b),
+       example=(2.0, 3.0), kink=lambda a, b: a - b, commutative=True),
 )
 # fmt: on
 

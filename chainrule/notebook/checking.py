@@ -2,36 +2,40 @@
 
 Each node is rebuilt by its operation from the learner's leaf values, the rebuilt output's
 `backward()` gives the true gradients, and every node's value and gradient are compared
-with a stated tolerance. The drawing shows the learner's numbers with the wrong nodes
-marked and, beside each, what chainrule computed.
+with a stated tolerance. A graph that was not read whole (an operand or an op that could
+not be told, a root with no operands found) is refused with CannotCheck, never passed.
+The result says why where it can (chainrule/notebook/diagnosis.py) and draws the learner's
+numbers with the wrong nodes marked (chainrule/notebook/marks.py).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import permutations
 from pathlib import Path
 
 from chainrule.budget import Budget
 from chainrule.engine import EngineError, Value, apply
-from chainrule.graph import OP_LABELS, Graph, fmt
-from chainrule.notebook.drawing import Drawing, graph_of, options
+from chainrule.graph import OP_LABELS, fmt
+from chainrule.notebook.diagnosis import Diagnosis, diagnose
+from chainrule.notebook.drawing import Drawing
 from chainrule.notebook.order import Node
-from chainrule.notebook.walk import Walked, walk
+from chainrule.notebook.walk import UNKNOWN, Walked
 from chainrule.ops import ALIAS, CONSTANT, INPUT, OPS, is_alias
-from chainrule.render.style import html_text, min_width, style_key
 
 RTOL = 1e-6
 ATOL = 1e-9
 CHECKABLE = ", ".join(sorted(OPS))
-COMMUTATIVE = frozenset({"+", "*", "max", "min"})
-WRONG = "#dc2626"
+HOW = (
+    "tell check where your engine keeps them: check(root, operands='<attribute>', "
+    "op='<attribute>'), or functions of a node: check(root, operands=lambda n: n.parents, "
+    "op=lambda n: n.kind)"
+)
 
 
 class CannotCheck(ValueError):
-    """The graph has a node chainrule cannot rebuild (an unknown op, a domain error)."""
+    """check could not read the whole graph or rebuild a node: no verdict is given."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ class Mismatch:
 
 @dataclass
 class CheckResult:
-    """What check found: `.ok`, the `.mismatches`, the tolerances; displays as a drawing."""
+    """What check found: `.ok`, the `.mismatches`, `.reasons` (why), `.entries` (where the
+    errors enter), the tolerances; displays as the drawing with a verdict banner."""
 
     ok: bool
     mismatches: list[Mismatch]
@@ -67,18 +72,39 @@ class CheckResult:
     atol: float = ATOL
     notes: list[str] = field(default_factory=list)
     drawing: Drawing | None = None
+    reasons: list[str] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)  # descriptions of where errors enter
+    no_backward: bool = False
+
+    def verdict(self) -> str:
+        """Return the one-line verdict (the banner's)."""
+        if self.no_backward:
+            return (
+                "check failed: backward() was never called "
+                f"(every gradient of {self.checked} nodes is 0)"
+            )
+        if self.ok:
+            return f"check passed: all {self.checked} nodes agree with chainrule"
+        return (
+            f"check failed: {len(self.mismatches)} of {self.checked} nodes disagree with chainrule"
+        )
+
+    def details(self) -> list[str]:
+        """Return the lines under the verdict: why, where to look (no list when backward
+        was never called: that is said alone)."""
+        if self.no_backward:
+            return []
+        lines = [f"why: {r}" for r in self.reasons]
+        lines += [f"look at: {e} (its grad is right, an operand's is wrong)" for e in self.entries]
+        return lines
 
     def text(self) -> str:
-        """Return the verdict in words, one line per mismatch."""
-        tol = f"values and gradients compared with rtol={self.rtol:g}, atol={self.atol:g}"
-        if self.ok:
-            head = f"check passed: all {self.checked} nodes agree with chainrule ({tol})"
-        else:
-            head = (
-                f"check failed: {len(self.mismatches)} of {self.checked} nodes disagree "
-                f"with chainrule ({tol})"
-            )
-        return "\n".join([head, *(f"  {m}" for m in self.mismatches), *self.notes])
+        """Return the verdict in words, the reasons, then one line per mismatch."""
+        tol = f"(values and gradients compared with rtol={self.rtol:g}, atol={self.atol:g})"
+        if self.no_backward:
+            return self.verdict()
+        listed = [f"  {m}" for m in self.mismatches]
+        return "\n".join([f"{self.verdict()} {tol}", *self.details(), *listed, *self.notes])
 
     def save(self, path: str | Path) -> Path:
         """Write the marked drawing to path: .svg, .png, .pdf or .dot (by its suffix)."""
@@ -86,7 +112,7 @@ class CheckResult:
         return self.drawing.save(path)
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        """The drawing with the wrong nodes marked, and the verdict as text."""
+        """The drawing with the wrong nodes marked and the verdict as a banner, and as text."""
         if self.drawing is None:
             return {"text/plain": self.text()}
         return self.drawing.bundle(self.text())
@@ -116,6 +142,21 @@ def describe(nodes: list[Node], i: int) -> str:
     return f"{short(i)} = {symbol}({', '.join(args)})"
 
 
+def refuse_unread(walked: Walked) -> None:
+    """Raise CannotCheck when the graph was not read whole (see the module doc)."""
+    nodes = walked.nodes
+    if len(nodes) == 1 and walked.engine != "chainrule":
+        looked = ", ".join(walked.looked) or "no attributes"
+        raise CannotCheck(
+            f"cannot check: no operands found under the root (value {fmt(nodes[0].value)}); "
+            f"looked at: {looked}. If it is made from other nodes, {HOW}"
+        )
+    if walked.doubts:
+        said = "; ".join(f"{describe(nodes, i)}: {why}" for i, why in walked.doubts[:3])
+        more = f" (and {len(walked.doubts) - 3} more)" if len(walked.doubts) > 3 else ""
+        raise CannotCheck(f"cannot check: not every node could be read: {said}{more}. {HOW}")
+
+
 def _rebuild(nodes: list[Node], i: int, built: list[Value], rtol: float, atol: float) -> Value:
     n = nodes[i]
     if n.is_leaf:
@@ -123,10 +164,11 @@ def _rebuild(nodes: list[Node], i: int, built: list[Value], rtol: float, atol: f
     if is_alias(n.op) and len(n.inputs) == 1:  # a program's name for a node: the same number
         return Value.node(built[n.inputs[0]].data, ALIAS, (built[n.inputs[0]],), (1.0,))
     op = OPS.get(n.op)
-    if op is None:
+    if op is None or n.op == UNKNOWN:
         raise CannotCheck(
             f"cannot check op {n.written or n.op!r} (node {describe(nodes, i)}): "
-            f"chainrule checks {CHECKABLE}"
+            f"chainrule checks {CHECKABLE}; tell check the op with op='<attribute>' or "
+            "op=lambda n: ..."
         )
     args = [built[j] for j in n.inputs]
     if len(args) != op.arity:
@@ -134,59 +176,31 @@ def _rebuild(nodes: list[Node], i: int, built: list[Value], rtol: float, atol: f
             f"cannot check node {describe(nodes, i)}: {n.op!r} takes {op.arity} operand(s), "
             f"the engine's node has {len(args)}"
         )
-    orders = list(permutations(args)) if n.unordered and n.op not in COMMUTATIVE else [args]
+    ways = n.unordered and not op.commutative
+    orders = list(permutations(range(len(args)))) if ways else [tuple(range(len(args)))]
     try:
-        tries = [apply(n.op, *order) for order in orders]
+        tries = [(p, apply(n.op, *(args[k] for k in p))) for p in orders]
     except EngineError as exc:
         raise CannotCheck(f"cannot check node {describe(nodes, i)}: {exc}") from None
     # A set does not keep operand order: take the order that gives the engine's value.
-    return next(
-        (t for t in tries if math.isclose(t.data, n.value, rel_tol=rtol, abs_tol=atol)), tries[0]
+    p, out = next(
+        (t for t in tries if math.isclose(t[1].data, n.value, rel_tol=rtol, abs_tol=atol)), tries[0]
     )
-
-
-def _cell(text: str, bold: bool = False) -> str:
-    """A cell wide enough for its text in any font (browsers draw wider than dot measures)."""
-    width = min_width(text, 10.0, 0.7 if bold else 0.62)
-    inner = f"<b>{html_text(text)}</b>" if bold else html_text(text)
-    return f'<td align="left" width="{width}">{inner}</td>'
-
-
-def _row(what: str, whose: str, number: str) -> str:
-    return f"<tr>{_cell(what)}{_cell(whose)}{_cell(number, bold=True)}</tr>"
-
-
-def _marks(graph: Graph, found: list[Mismatch]) -> list[str]:
-    by_id = {n.id: n for n in graph.nodes}
-    out = []
-    for m in found:
-        css = style_key(by_id[m.node])
-        rows = []
-        if "value" in m.wrong:
-            rows.append(("value", m.value, m.expected_value))
-        if "grad" in m.wrong:
-            rows.append(("grad", m.grad, m.expected))
-        cells = "".join(
-            _row(what, "yours", fmt(mine)) + _row("", "expected", fmt(want))
-            for what, mine, want in rows
-        )
-        note = f"wrong-{m.node}"
-        out += [
-            f'"{m.node}" [color="{WRONG}" penwidth=3 class="value {css} wrong"]',
-            f'"{note}" [id="{note}" class="wrong-note" shape=box style="filled,rounded" '
-            f'fillcolor="#fee2e2" color="{WRONG}" fontsize=10 '
-            f'label=<<table border="0" cellspacing="0" cellpadding="1">{cells}</table>>]',
-            f'"{m.node}" -> "{note}" [class="edge wrong" style=dashed color="{WRONG}" '
-            "arrowhead=none]",
-        ]
+    n.inputs = [n.inputs[k] for k in p]
     return out
 
 
-def check_walked(walked: Walked, rtol: float = RTOL, atol: float = ATOL) -> CheckResult:
+def check_walked(
+    walked: Walked, rtol: float = RTOL, atol: float = ATOL, budget: Budget | None = None
+) -> CheckResult:
     """Compare a walked graph's numbers with chainrule's (see check)."""
+    refuse_unread(walked)
+    budget = budget or Budget()
     nodes = walked.nodes
     built: list[Value] = []
     for i in range(len(nodes)):
+        if i % 1024 == 0:
+            budget.check_time("checking the graph")
         built.append(_rebuild(nodes, i, built, rtol, atol))
     built[-1].backward()
     found = []
@@ -200,31 +214,27 @@ def check_walked(walked: Walked, rtol: float = RTOL, atol: float = ATOL) -> Chec
             found.append(
                 Mismatch(f"n{i}", describe(nodes, i), n.grad, v.grad, n.value, v.data, tuple(wrong))
             )
-    notes = _notes(nodes)
-    result = CheckResult(not found, found, len(nodes), walked.engine, rtol, atol, notes)
-    opts, _ = options()
-    title = f"check of a {walked.engine} graph of {len(nodes)} nodes"
-    graph = graph_of(walked)
-    result.drawing = Drawing(graph, title, opts, _marks(graph, found))
-    return result
-
-
-def _notes(nodes: list[Node]) -> list[str]:
-    grads = [n.grad for n in nodes if n.op != "const"]
-    if grads and all(g == 0.0 for g in grads):
-        return ["note: every gradient is 0: was backward() called on the output?"]
-    root = nodes[-1].grad
-    if root != 1.0:
-        return [f"note: the output's grad is {fmt(root)}, not 1 (backward starts from 1)"]
-    return []
-
-
-def check(
-    root: object,
-    rtol: float = RTOL,
-    atol: float = ATOL,
-    names: Mapping[str, object] | None = None,
-    budget: Budget | None = None,
-) -> CheckResult:
-    """Rebuild root's graph in chainrule's engine; compare every value and gradient."""
-    return check_walked(walk(root, names, budget), rtol, atol)
+    bad = {int(m.node[1:]) for m in found if "grad" in m.wrong}
+    why = (
+        diagnose(nodes, built, bad, lambda i: describe(nodes, i), (rtol, atol))
+        if found
+        else Diagnosis()
+    )
+    forward = {int(m.node[1:]) for m in found if "value" in m.wrong}
+    why.reasons[:0] = [  # a forward error first: the gradients below it follow from it
+        f"the forward value of {describe(nodes, i)} is {fmt(nodes[i].value)}, but its "
+        f"operands give {fmt(built[i].data)}: look at its op's forward"
+        for i in sorted(forward)
+        if not why.no_backward and not any(j in forward for j in nodes[i].inputs)
+    ]
+    return CheckResult(
+        ok=not found,
+        mismatches=found,
+        checked=len(nodes),
+        engine=walked.engine,
+        rtol=rtol,
+        atol=atol,
+        reasons=why.reasons,
+        entries=[describe(nodes, i) for i in why.entries] if found else [],
+        no_backward=why.no_backward,
+    )

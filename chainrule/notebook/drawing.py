@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from chainrule.budget import Budget
+from chainrule.budget import Budget, BudgetLimits
 from chainrule.graph import OP_LABELS, Graph, GraphEdge, GraphNode, fmt
+from chainrule.notebook.banner import html_face, svg_with_banner
 from chainrule.notebook.walk import Walked
 from chainrule.ops import OPS
 from chainrule.render import Dot, DotOptions, Renderer, RenderError, graphviz_version, to_dot
@@ -33,17 +34,45 @@ FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "d
 RENDERER = Renderer(timeout=30.0, cache_size=64, cache_bytes=16 * 1024 * 1024)
 
 
+TIMEOUT = 10.0  # seconds a notebook drawing may take by default (timeout= changes it)
+_INTERNAL = frozenset({"view", "max_edge_span"})  # DotOptions the notebook does not offer
+OPTIONS = tuple(
+    sorted({"rankdir", "level", "timeout", *(f.name for f in fields(DotOptions))} - _INTERNAL)
+)
+
+
+def unknown_options(more: dict[str, Any], also: Sequence[str] = ()) -> None:
+    """Raise TypeError naming an unknown keyword option and listing the known ones."""
+    known = {*OPTIONS, *also}
+    bad = sorted(k for k in more if k not in known or k in _INTERNAL)
+    if bad:
+        raise TypeError(
+            f"unknown option{'s' if len(bad) > 1 else ''} {', '.join(map(repr, bad))}; "
+            f"the options are: {', '.join(sorted(known))}"
+        )
+
+
 def options(
     rankdir: Literal["LR", "TB"] = "LR",
     level: Level | None = None,
     **more: Any,
 ) -> tuple[DotOptions, list[str]]:
-    """Return drawing options (level: lines | ops | auto, else the drawing's default) and
-    notes on any asked for that this drawing cannot honour (none today)."""
-    opts = DotOptions(rankdir=rankdir, **more)
+    """Return drawing options (level: lines | ops | auto, else the drawing's default;
+    constants folded into their op, `b + 1` as "+ 1", unless constants=True) and notes on
+    any asked for that this drawing cannot honour (none today)."""
+    unknown_options(more)
+    opts = DotOptions(rankdir=rankdir, **{"constants": False, **more})
     if level is not None:
         opts = replace(opts, level=level)
     return opts, []
+
+
+def budget_for(timeout: float | None) -> Budget:
+    """Return a drawing's budget: `dot` and the wall clock limited to timeout seconds."""
+    t = TIMEOUT if timeout is None else float(timeout)
+    if not t > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    return Budget(BudgetLimits(dot_seconds=t, wall_seconds=t))
 
 
 def graph_of(walked: Walked) -> Graph:
@@ -60,7 +89,8 @@ def graph_of(walked: Walked) -> Graph:
         else:
             kind = "intermediate"
         label = fmt(n.value, 6) if n.op == "const" else OP_LABELS.get(n.op, n.written or n.op)
-        nodes.append(GraphNode(f"n{i}", n.name, n.op, n.value, n.grad, kind, label))
+        grad = None if n.is_constant else n.grad  # a constant has no gradient
+        nodes.append(GraphNode(f"n{i}", n.name, n.op, n.value, grad, kind, label))
         local = n.local_grads or (math.nan,) * len(n.inputs)
         edges += [GraphEdge(f"n{j}", f"n{i}", g) for j, g in zip(n.inputs, local, strict=True)]
     return Graph(tuple(nodes), tuple(edges), f"n{root}", ())
@@ -97,7 +127,14 @@ class Drawing:
     title: str
     opts: DotOptions = field(default_factory=DotOptions)
     marks: Sequence[str] = ()  # extra DOT statements drawn over the graph (check's marks)
-    notes: Sequence[str] = ()
+    notes: Sequence[str] = ()  # warnings: in the banner and the text
+    banner: Sequence[str] = ()  # a verdict and its reasons, above the drawing
+    tone: str = "note"  # the banner's colour: "fail", "pass" or "note"
+    timeout: float | None = None  # seconds `dot` may take (None: TIMEOUT)
+
+    def lines(self) -> list[str]:
+        """Return the banner's lines: the verdict and reasons, then the warnings."""
+        return [*self.banner, *self.notes]
 
     def dot(self, budget: Budget | None = None) -> Dot:
         """Return the DOT text (the drawing budget is checked before it is built)."""
@@ -110,7 +147,7 @@ class Drawing:
 
     def render(self, fmt: str = "svg") -> str | bytes:
         """Return the drawing as SVG text, PNG or PDF bytes, or DOT text."""
-        budget = Budget()
+        budget = budget_for(self.timeout)
         dot = self.dot(budget)
         if fmt == "dot":
             return dot
@@ -139,6 +176,8 @@ class Drawing:
                 f"cannot save as {target.suffix or 'no suffix'!r}: use {sorted(FORMATS)}"
             )
         data = self.render(fmt)
+        if fmt == "svg" and isinstance(data, str):
+            data = svg_with_banner(data, self.lines(), self.tone)
         if isinstance(data, bytes):
             target.write_bytes(data)
         else:
@@ -150,14 +189,21 @@ class Drawing:
         return "\n".join([summary(self.graph, self.title), *self.notes])
 
     def bundle(self, text: str | None = None) -> dict[str, str]:
-        """Return the notebook display: the SVG and a text twin (text, by default the
-        summary); only the text, saying why, when there is no picture."""
+        """Return the notebook display: the HTML face (the banner over the drawing fitted to
+        the cell's width), the SVG (banner inside) and a text twin (text, by default the
+        summary); the banner and the text, saying why, when there is no picture."""
         words = self.text() if text is None else text
+        lines = self.lines()
         try:
             svg = self.svg()
         except RenderError as exc:  # dot missing, over the drawing budget, too slow
-            return {"text/plain": f"{words}\n({exc})"}
-        return {"image/svg+xml": svg, "text/plain": words}
+            said = f"{words}\n({exc})"
+            return {"text/html": html_face(None, lines, self.tone, said), "text/plain": said}
+        return {
+            "text/html": html_face(svg, lines, self.tone, alt=self.title),
+            "image/svg+xml": svg_with_banner(svg, lines, self.tone),
+            "text/plain": words,
+        }
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         """The notebook display: the SVG drawing and a text summary (text only without dot)."""
@@ -166,7 +212,7 @@ class Drawing:
     def _repr_svg_(self) -> str | None:
         """The SVG alone, for tools that ask only for it (None: no picture, see the text)."""
         try:
-            return self.svg()
+            return svg_with_banner(self.svg(), self.lines(), self.tone)
         except RenderError:
             return None
 

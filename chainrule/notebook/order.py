@@ -17,6 +17,10 @@ from chainrule.ops import is_constant
 Found = dict[int, tuple[object, "Node", list[object]]]
 
 
+class NotANode(TypeError):
+    """The object is not a node of an autograd engine chainrule can read."""
+
+
 @dataclass
 class Node:
     """One node of a walked graph: its numbers, its operation and its operand indices."""
@@ -29,6 +33,7 @@ class Node:
     name: str | None = None
     local_grads: tuple[float, ...] | None = None  # known for chainrule's own Values
     from_set: int = 0  # how many of the operands came from a set (micrograd's _prev)
+    learner_locals: tuple[float, ...] | None = None  # the engine's own (node, local) pairs
 
     @property
     def unordered(self) -> bool:
@@ -44,10 +49,6 @@ class Node:
     def is_constant(self) -> bool:
         """True for a number written in the learner's program (chainrule's CONSTANT op)."""
         return is_constant(self.op)
-
-
-class NotANode(TypeError):
-    """The object is not a node of an autograd engine chainrule can read."""
 
 
 def _key(x: float) -> tuple[bool, float]:

@@ -50,11 +50,14 @@ class Evaluated:
         rankdir: Literal["LR", "TB"] = "LR",
         level: Level | None = None,
         expand: bool = False,
+        timeout: float | None = None,
         **more: Any,
     ) -> Drawing:
-        """Return the drawing (rankdir LR|TB, level lines|ops|auto, local_grads, precision)."""
+        """Return the drawing (rankdir LR|TB, level lines|ops|auto, local_grads, precision,
+        timeout in seconds); the program's warnings are in its banner."""
         opts, notes = options(rankdir, level, expand_calls=expand, **more)
-        return Drawing(self.graph(expand), self.text(), opts, notes=[*notes, *self.warnings])
+        notes = [*notes, *(f"warning: {w}" for w in self.warnings)]
+        return Drawing(self.graph(expand), self.text(), opts, notes=notes, timeout=timeout)
 
     def text(self) -> str:
         """Return `e = 6; ∂e/∂a = 2, ∂e/∂b = 5` (the output and its gradients)."""

@@ -1,27 +1,41 @@
-"""Walk any autograd graph: chainrule's Values, micrograd-style nodes, closure-style nodes.
+"""Walk any autograd graph: chainrule's Values and any learner engine, read by structure.
 
-A learner's engine is read, never run: numbers from `data`/`val` and `grad`, operands from
-`_prev`/`_children` (micrograd) or from the cells of a `backward` closure (the seeds'
-`Scalar`, whose operation is the method that made the closure, e.g.
-`Scalar.__mul__.<locals>.backward`). The walk is iterative (any depth), charges the budget
-per node, and numbers nodes in a topological order that does not depend on `id()`.
+A learner's engine is read, never run (chainrule/notebook/reader.py: numbers, operands, op).
+Each node's op is resolved against chainrule's table (learner_ops.py): the name the engine
+gives it, else the one op whose forward gives the node's value; a plain number the engine
+used but did not keep is solved for. Whatever cannot be told is recorded as a doubt: draw
+shows the graph anyway, check refuses (it never passes a graph it could not read). The walk
+is iterative (any depth), charges the budget per node, and numbers nodes in a topological
+order that does not depend on `id()`.
 """
 
 from __future__ import annotations
 
 import math
-import types
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chainrule.budget import NODES, Budget
 from chainrule.build import FunctionCall
 from chainrule.engine import Value
-from chainrule.notebook.learner_ops import REFLECTED, Const, op_of
+from chainrule.notebook.closure import from_closure
+from chainrule.notebook.holding import is_node
+from chainrule.notebook.learner_ops import (
+    REFLECTED,
+    Const,
+    close,
+    forward,
+    guess_ops,
+    missing_constant,
+    op_of,
+)
 from chainrule.notebook.order import Node, NotANode, ordered
+from chainrule.notebook.reader import Read, Reader, is_torch, read, value_of
+from chainrule.ops import OPS
 
 _BATCH = 1024  # nodes walked between budget charges
-SQUARES = frozenset({"+", "*"})  # two-operand ops an engine may write with one operand twice
+UNKNOWN = "?"  # the op of a node whose operation could not be told
+SOLVED = "solved"  # _resolve's word for "a number the engine did not keep was solved for"
 
 
 @dataclass
@@ -29,7 +43,9 @@ class Walked:
     """A graph as nodes in topological order (operands first); the root is the last."""
 
     nodes: list[Node]
-    engine: str  # "chainrule", "micrograd-style" or "closure-style"
+    engine: str  # "chainrule", "micrograd-style", "closure-style" (joined by "+")
+    doubts: list[tuple[int, str]] = field(default_factory=list)  # (node index, why)
+    looked: tuple[str, ...] = ()  # what was looked at for the root's operands
 
     @property
     def root(self) -> int:
@@ -37,129 +53,108 @@ class Walked:
         return len(self.nodes) - 1
 
 
-def number(obj: object, attr: str) -> float:
-    """Return float(obj.attr); None (no gradient yet) is nan."""
-    x = getattr(obj, attr)
-    if x is None:
-        return math.nan
-    try:
-        return float(x)
-    except (TypeError, ValueError):
-        raise NotANode(f"{type(obj).__name__}.{attr} is not a number: {x!r}") from None
+def _resolve(r: Read, values: list[float], method: str) -> tuple[str, list[object], str]:
+    """Return (op, operands, doubt) of a learner node read as r (values: its operands')."""
+    n = len(r.operands)
+    op, extra = op_of(r.written, n)
+    operands = [*r.operands, *extra]
+    values = [*values, *(c.value for c in extra if isinstance(c, Const))]
+    if not op:  # no name: the one op of the table the numbers fit
+        found = guess_ops(values, r.value, r.unordered)
+        if len(found) == 1:
+            return found[0], operands, ""
+        said = ", ".join(found[:-1]) + f" and {found[-1]} give" if len(found) > 1 else ""
+        said = said or "no op of chainrule's table gives"
+        return UNKNOWN, operands, f"its op is not named and {said} its value"
+    if op == "neg" and not close(-values[0], r.value):
+        op = "-"  # `x - 0.5` kept as x under "-": a subtraction of a number
+    table = OPS.get(op)
+    if table is None or table.arity == len(operands):
+        return op, operands, ""
+    if table.arity == 2 and len(operands) == 1:
+        out = forward(op, [values[0], values[0]])
+        if r.unordered and out is not None and close(out, r.value):
+            return op, operands * 2, ""  # a set keeps `m * m` as {m}
+        first = method in REFLECTED
+        for at_first in (first, not first):
+            const = missing_constant(op, values[0], r.value, at_first)
+            if const is not None:
+                return op, ([const, *operands] if at_first else [*operands, const]), SOLVED
+    return op, operands, f"{op!r} takes {table.arity} operand(s); {len(operands)} were found"
 
 
-def _is_number(x: object) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
+def _operand_value(o: object, reader: Reader) -> float:
+    if isinstance(o, Const):
+        return o.value
+    if isinstance(o, Value):
+        return o.data
+    return value_of(o, reader)
 
 
-def _operand(x: object) -> object:
-    """A node as it is; a number as a constant of its own (one per use, never shared)."""
-    return Const(float(x)) if _is_number(x) else x  # type: ignore[arg-type]
+def _own_name(obj: object) -> str | None:
+    own = getattr(obj, "label", None) or getattr(obj, "name", None)
+    return own if isinstance(own, str) and own else None
 
 
-def is_node(obj: object) -> bool:
-    """True for an object with a value (`data` or `val`) and a `grad`."""
-    if isinstance(obj, Value):
-        return True
-    if isinstance(obj, type) or not (hasattr(obj, "data") or hasattr(obj, "val")):
-        return False
-    return hasattr(obj, "grad")
+def _chainrule(obj: Value) -> tuple[Node, list[object]]:
+    call = obj.detail.function if isinstance(obj.detail, FunctionCall) else obj.op
+    node = Node(obj.data, obj.grad, obj.op, call, [], obj.name, obj.local_grads)
+    return node, list(obj.inputs)
 
 
-def value_of(obj: object) -> float:
-    """Return the forward value of a node (`data`, else `val`)."""
-    return number(obj, "data" if hasattr(obj, "data") else "val")
-
-
-def _closure(obj: object) -> types.FunctionType | None:
-    """Return the node's own backward closure (an instance attribute, not a method)."""
-    for attr in ("_backward", "backward"):
-        fn = vars(obj).get(attr) if hasattr(obj, "__dict__") else None
-        if isinstance(fn, types.FunctionType):
-            return fn
-    return None
-
-
-def _outer_params(fn: types.FunctionType, obj: object, method: str) -> tuple[str, ...] | None:
-    """Return the parameters of the method that made fn, found by name and verified by code."""
-    candidates: list[object] = [c.__dict__.get(method) for c in type(obj).__mro__]
-    candidates.append(fn.__globals__.get(method))
-    for outer in candidates:
-        outer = getattr(outer, "__func__", outer)
-        code = getattr(outer, "__code__", None)
-        if isinstance(code, types.CodeType) and any(c is fn.__code__ for c in code.co_consts):
-            return code.co_varnames[: code.co_argcount]
-    return None
-
-
-def _from_closure(obj: object) -> tuple[str, list[object]]:
-    """Return (method name, operands) of a closure-style node; no operands for a leaf."""
-    fn = _closure(obj)
-    if fn is None or not fn.__closure__:
-        return "", []
-    cells: dict[str, object] = {}
-    for name, cell in zip(fn.__code__.co_freevars, fn.__closure__, strict=True):
-        try:
-            cells[name] = cell.cell_contents
-        except ValueError:  # an empty cell
-            continue
-    parts = fn.__qualname__.split(".<locals>.")
-    method = parts[-2].rsplit(".", 1)[-1] if len(parts) > 1 else fn.__name__
-    params = _outer_params(fn, obj, method)
-    if params is not None:
-        operands = [
-            cells[p]
-            for p in params
-            if p in cells and cells[p] is not obj and (is_node(cells[p]) or _is_number(cells[p]))
-        ]
-    else:  # unknown maker: the node-like cells, `self` first
-        names = sorted(cells, key=lambda n: (n != "self", fn.__code__.co_freevars.index(n)))
-        operands = [cells[n] for n in names if cells[n] is not obj and is_node(cells[n])]
-    if not operands:  # operands kept together: `parts = (self, other)`
-        for held in cells.values():
-            if isinstance(held, list | tuple) and held and all(is_node(h) for h in held):
-                operands = [h for h in held if h is not obj]
-                break
-    if method in REFLECTED:
-        operands.reverse()
-    return method, [_operand(o) for o in operands]
-
-
-def _children(obj: object) -> tuple[str, str, list[object], bool, str]:
-    """Return (op, written, operands, unordered, engine kind) of one node."""
-    if isinstance(obj, Value):
-        call = obj.detail.function if isinstance(obj.detail, FunctionCall) else obj.op
-        return obj.op, call, list(obj.inputs), False, "chainrule"
-    for attr in ("_prev", "_children"):
-        raw = getattr(obj, attr, None)
-        if isinstance(raw, set | frozenset | list | tuple):
-            written = str(getattr(obj, "_op", "") or "")
-            items = list(raw)
-            unordered = isinstance(raw, set | frozenset)
-            return written, written, items, unordered, "micrograd-style"
-    method, operands = _from_closure(obj)
-    return method, method, operands, False, "closure-style"
+def _learner(obj: object, reader: Reader) -> tuple[Node, list[object], str, str]:
+    """Return (node, operands, engine kind, doubt) of one learner node."""
+    r = read(obj, reader)
+    if not r.operands:
+        return Node(r.value, r.grad, "", r.written, []), [], "", r.doubt
+    values = [_operand_value(o, reader) for o in r.operands]
+    method = r.where.removeprefix("closure of ") if r.where.startswith("closure") else r.written
+    op, operands, doubt = _resolve(r, values, method)
+    if doubt == SOLVED:  # a number, unless the backward closure uses a node not listed
+        captured = from_closure(obj, is_node)[1]
+        kept = {id(o) for o in r.operands}
+        hidden = [o for o in captured if not isinstance(o, Const) and id(o) not in kept]
+        doubt = "its backward uses a node its operands do not list" if hidden else ""
+    kind = "closure-style" if r.where.startswith("closure") else "micrograd-style"
+    locals_ = tuple(math.nan if g is None else g for g in r.locals) if r.locals else None
+    if locals_ is not None and (len(locals_) != len(operands) or r.unordered):
+        locals_ = None  # a set's operands are reordered: their locals with them is not kept
+    shown = r.written or op
+    from_set = len(r.operands) if r.unordered else 0
+    node = Node(r.value, r.grad, op, shown, [], None, None, from_set)
+    node.learner_locals = locals_
+    return node, operands, kind, doubt
 
 
 def walk(
-    root: object, names: Mapping[str, object] | None = None, budget: Budget | None = None
+    root: object,
+    names: Mapping[str, object] | None = None,
+    budget: Budget | None = None,
+    reader: Reader | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> Walked:
-    """Return the graph under root; raise NotANode for anything that is not a node."""
-    if hasattr(root, "grad_fn"):
+    """Return the graph under root; raise NotANode for anything that is not a node.
+
+    Nodes are named by `params` (name -> node), else their own `label`/`name`, else `names`.
+    """
+    reader = reader or Reader()
+    if is_torch(root):
         raise NotANode(
-            "chainrule reads autograd engines written in Python (micrograd-style or "
-            "closure-style); for a PyTorch tensor's graph use torchviz's make_dot"
+            "this is a PyTorch tensor: chainrule reads autograd engines written in Python; "
+            "for a tensor's graph use torchviz's make_dot(y, params=dict(model.named_parameters()))"
         )
-    if not is_node(root):
+    if not isinstance(root, Value) and not is_node(root, reader):
         raise NotANode(
             f"chainrule cannot draw a {type(root).__name__}: it needs a chainrule Value or a "
-            "node of an autograd engine (with data or val, grad, and _prev/_children or a "
-            "backward closure over its operands)"
+            "node of an autograd engine (a number in data, val or value, a grad, and its "
+            "operands in an attribute or its backward closure)"
         )
     budget = budget or Budget()
     label = {id(obj): n for n, obj in (names or {}).items() if not n.startswith("_")}
+    given = {id(obj): n for n, obj in (params or {}).items()}
     found: dict[int, tuple[object, Node, list[object]]] = {}
     engines: set[str] = set()
+    doubts: dict[int, str] = {}
     todo: list[object] = [root]
     while todo:  # pass 1: every node and its operands, in whatever order sets give them
         obj = todo.pop()
@@ -167,22 +162,25 @@ def walk(
             continue
         if len(found) % _BATCH == 0:
             budget.charge(NODES, _BATCH, "walking the graph")
+            budget.check_time("walking the graph")
         if isinstance(obj, Const):
             found[id(obj)] = (obj, Node(obj.value, math.nan, "const", "const"), [])
             continue
-        written, shown, operands, unordered, engine = _children(obj)
-        engines.add(engine)
-        op, extra = op_of(written, len(operands)) if engine != "chainrule" else (written, [])
-        from_set = len(operands) if unordered else 0
-        if from_set == 1 and op in SQUARES:  # a set keeps `m * m` as {m}
-            operands *= 2
-        operands += extra
-        own = getattr(obj, "name", None)
-        if engine != "chainrule":
-            own = getattr(obj, "label", None) or own
-        name = own if isinstance(own, str) and own else label.get(id(obj))
-        local = obj.local_grads if isinstance(obj, Value) else None
-        node = Node(value_of(obj), number(obj, "grad"), op, shown, [], name, local, from_set)
+        if isinstance(obj, Value):
+            node, operands = _chainrule(obj)
+            engines.add("chainrule")
+        else:
+            node, operands, kind, doubt = _learner(obj, reader)
+            engines.update([kind] if kind else [])
+            if doubt:
+                doubts[id(obj)] = doubt
+            node.name = _own_name(obj)
+        node.name = given.get(id(obj)) or node.name or label.get(id(obj))
         found[id(obj)] = (obj, node, operands)
         todo.extend(o for o in operands if id(o) not in found)
-    return Walked(ordered(root, found), "+".join(sorted(engines)))
+    nodes = ordered(root, found)
+    index = {id(n): i for i, n in enumerate(nodes)}
+    listed = [(index[id(found[k][1])], why) for k, why in doubts.items()]
+    looked = read(root, reader).looked if not isinstance(root, Value) else ()
+    engine = "+".join(sorted(engines)) or "micrograd-style"
+    return Walked(nodes, engine, sorted(listed), looked)

@@ -1,5 +1,6 @@
 """The executed example notebook, exported to HTML by nbconvert, shows its drawings in a
-real Chromium: every graph is an inline SVG that is laid out, visible and readable."""
+real Chromium: every graph is its HTML face (a verdict banner where there is one, then the
+SVG as an image fitted to the output's width; a click shows it at full size)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
 
 def export(executed: tuple[Any, Path]) -> Path:
     """Write the executed notebook as one HTML file, as nbconvert does by default (each
-    SVG an <img> of a data: URI; its sanitizer would escape inline SVG into text)."""
+    drawing is its HTML face: the banner, then the SVG as an <img>, fitted to the width)."""
     nb, folder = executed
     body, _ = HTMLExporter().from_notebook_node(nb)  # type: ignore[no-untyped-call]
     page = folder / "chainrule.html"
@@ -59,32 +60,55 @@ PIXELS = """img => {
 }"""
 
 
+# Each drawing's width, its output area's, and what its banner says.
+FACES = """() => [...document.querySelectorAll('.chainrule-output')].map(face => {
+  const img = face.querySelector('img.chainrule-svg');
+  const banner = face.querySelector('.chainrule-banner');
+  return {
+    area: face.clientWidth,
+    width: img.getBoundingClientRect().width,
+    natural: img.naturalWidth,
+    banner: banner ? banner.innerText : '',
+    bannerShown: banner ? banner.getBoundingClientRect().height > 0 : false,
+  };
+})"""
+
+
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_the_exported_example_notebook_shows_every_drawing(
+def test_the_exported_example_notebook_shows_every_drawing_fitted_with_its_verdict(
     page: Page, executed: tuple[Any, Path], screenshots: Path, size: str
 ) -> None:
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
     page.route("**/*", offline)
     page.goto(export(executed).as_uri())
-    images = page.locator(".jp-RenderedSVG img")
-    assert images.count() == 5  # the program, the magic, the neuron, the check, the fix
+    drawings = page.locator(".chainrule-output img.chainrule-svg")
+    # the program, the magic, the neuron, the check, the fix, the fix told operands=
+    assert drawings.count() == 6
     seen = []
-    for i in range(images.count()):
-        image = images.nth(i)
-        image.scroll_into_view_if_needed()
-        assert image.is_visible()
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), i
-        seen.append(image.evaluate(PIXELS))
+    for i in range(drawings.count()):
+        drawing = drawings.nth(i)
+        drawing.scroll_into_view_if_needed()
+        assert drawing.is_visible(), i
+        assert drawing.evaluate("img => img.complete && img.naturalWidth > 0"), i
+        seen.append(drawing.evaluate(PIXELS))
     assert all(s["ink"] > 2000 for s in seen), seen  # every drawing was drawn, not a blank box
-    marked = [s["red"] > 200 for s in seen]
-    assert marked == [False, False, False, True, False], seen  # only the failed check is red
-    # A drawing wider than the view scrolls inside its output; the page itself does not.
-    areas = page.evaluate(
-        "() => [...document.querySelectorAll('.jp-RenderedSVG')].map(d =>"
-        " d.scrollWidth <= d.clientWidth || getComputedStyle(d).overflowX === 'auto')"
-    )
-    assert areas == [True] * 5
+    assert [s["red"] > 200 for s in seen] == [False, False, False, True, False, False], seen
+    faces = page.evaluate(FACES)
+    assert all(f["width"] <= f["area"] + 0.5 for f in faces), faces  # fitted to the cell
+    verdicts = [f["banner"].split("\n")[0] for f in faces]
+    assert verdicts[3] == "check failed: 2 of 4 nodes disagree with chainrule"
+    assert verdicts[4] == verdicts[5] == "check passed: all 4 nodes agree with chainrule"
+    assert "its backward ran 2 times" in faces[3]["banner"] and faces[3]["bannerShown"]
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-    images.nth(3).scroll_into_view_if_needed()
+    check = page.locator(".chainrule-output").nth(3)
+    check.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / f"notebook-check-{size}.png"))
+    fitted = faces[3]["width"]
+    check.locator("label").click()  # a click: the drawing at its full size
+    image = check.locator("img.chainrule-svg")
+    full = image.evaluate("img => img.getBoundingClientRect().width")
+    assert full == pytest.approx(faces[3]["natural"], abs=1) and full >= fitted
+    check.locator("label").click()  # and back
+    again = image.evaluate("img => img.getBoundingClientRect().width")
+    assert again == pytest.approx(fitted, abs=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import html as _html
 import re
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,16 @@ def svgs(outputs: list[Any]) -> list[str]:
     return [o["data"]["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {})]
 
 
+def html(outputs: list[Any]) -> str:
+    """Return the text/html of a cell's rich outputs (what JupyterLab shows), joined, with
+    its markup's entities unescaped."""
+    found = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    return _html.unescape("\n".join(found))
+
+
 def texts(svg: str) -> list[str]:
     """Return the text of every <text> element, unescaped (dot writes minus as &#45;)."""
-    return [html.unescape(t).strip() for t in _TEXT.findall(svg)]
+    return [_html.unescape(t).strip() for t in _TEXT.findall(svg)]
 
 
 def plain(outputs: list[Any]) -> str:

@@ -36,7 +36,7 @@ def test_a_drawing_is_svg_and_text_and_saves_as_svg_png_pdf_and_dot(tmp_path: Pa
     y = (x * x).tanh()
     y.backward()
     bundle = chainrule.draw(y)._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert set(bundle) == {"image/svg+xml", "text/html", "text/plain"}
     assert (
         bundle["image/svg+xml"].lstrip().startswith("<?xml") and "&#45;3" in bundle["image/svg+xml"]
     )
@@ -63,7 +63,8 @@ def test_without_dot_the_display_is_text_that_says_how_to_install_graphviz() -> 
         "import chainrule\n"
         "x = chainrule.Value(2.0, name='x'); y = x * x; y.backward()\n"
         "bundle = chainrule.draw(y)._repr_mimebundle_()\n"
-        "assert set(bundle) == {'text/plain'}, bundle.keys()\n"
+        "assert set(bundle) == {'text/html', 'text/plain'}, bundle.keys()\n"
+        "assert 'apt-get install graphviz' in bundle['text/html']\n"
         "print(bundle['text/plain'])\n"
     )
     done = subprocess.run(
@@ -79,15 +80,20 @@ def test_without_dot_the_display_is_text_that_says_how_to_install_graphviz() -> 
     assert "apt-get install graphviz" in out and "conda install" in out and "brew install" in out
 
 
-def test_over_the_drawing_budget_the_display_says_so_and_keeps_the_numbers() -> None:
+def test_a_graph_too_big_op_by_op_is_drawn_collapsed_and_over_budget_says_so() -> None:
     y = Tiny(0.0)
-    for _ in range(4000):  # 8,001 drawn nodes: over the drawing budget
+    for _ in range(4000):  # 8,001 nodes: over the drawing budget op by op
         y = y - Tiny(1.0)
     y.backward()
-    bundle = chainrule.draw(y, names={})._repr_mimebundle_()
-    assert set(bundle) == {"text/plain"}
-    assert "nodes; drawing is limited to 3000" in bundle["text/plain"]
-    assert "value -4000, grad 1" in bundle["text/plain"]
+    drawing = chainrule.draw(y, names={})
+    bundle = drawing._repr_mimebundle_()
+    assert set(bundle) == {"image/svg+xml", "text/html", "text/plain"}  # a picture
+    assert drawing.opts.level == "lines"
+    assert "8,001 nodes drawn as 334 boxes" in bundle["text/html"]  # said in the banner
+    every_op = chainrule.draw(y, names={}, level="ops")._repr_mimebundle_()
+    assert "image/svg+xml" not in every_op  # asked for every op: too many to draw
+    assert "nodes; drawing is limited to 3000" in every_op["text/plain"]
+    assert "value -4000, grad 1" in every_op["text/plain"]
 
 
 def test_the_level_option_is_passed_on() -> None:
@@ -111,3 +117,23 @@ def test_the_magic_reports_bad_flags_and_values_without_a_traceback(
     drawing = chainrule_cell("a=2 --rankdir TB --lines", "a + 1")
     assert drawing is not None and drawing.opts.rankdir == "TB"
     assert drawing.opts.level == "lines"
+
+
+def test_a_check_too_big_op_by_op_marks_the_boxes_that_hold_wrong_nodes() -> None:
+    y = Tiny(0.0)
+    chain = [y]
+    for _ in range(400):  # 801 nodes: drawn collapsed
+        y = y - Tiny(1.0)
+        chain.append(y)
+    y.backward()
+    chain[200].grad = 5.0  # one wrong gradient, inside some box
+    result = chainrule.check(y, names={})
+    (wrong,) = result.mismatches
+    drawing = result.drawing
+    assert drawing is not None and drawing.opts.level == "lines"
+    dot = drawing.dot()
+    marked = [line for line in drawing.marks if "penwidth=3" in line]
+    assert len(marked) == 1  # the one box holding the wrong node, outlined once
+    box = marked[0].split('"')[1]
+    assert f'"{box}" [id="{box}"' in dot  # a box the drawing has (not a new, stray node)
+    assert f'"{wrong.node}" [id=' not in dot  # the wrong node itself is inside that box

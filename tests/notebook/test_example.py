@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.notebook.kernel import plain, run_example, stream, svgs, texts
+from tests.notebook.kernel import html, plain, run_example, stream, svgs, texts
 
 pytestmark = [pytest.mark.graphviz, pytest.mark.slow]
 
@@ -44,9 +44,20 @@ def test_the_example_notebook_runs_clean_and_shows_its_drawings(tmp_path: Path) 
     (svg,) = svgs(caught)
     assert svg.count("wrong") >= 2 and " ".join(texts(svg)).count("grad yours 16 expected 8") == 2
     assert "check failed: 2 of 4 nodes disagree" in plain(caught)
+    banner = html(caught)  # what JupyterLab shows: the verdict and why, above the drawing
+    assert "check failed: 2 of 4 nodes disagree with chainrule" in banner
+    assert "is used twice by one op (y = m × m) and its backward ran 2 times" in banner
+    assert "look at: m = x + n1" in banner
+    assert "used twice by one op" in plain(outputs_of(nb, "result.reasons"))
     listed = plain(outputs_of(nb, "result.ok"))
     assert "(False, [('x (input)', 16.0, 8.0), ('n1 (input 1)', 16.0, 8.0)])" in listed
 
     fixed = outputs_of(nb, "x = Scalar2(3.0)")
     (svg,) = svgs(fixed)
     assert "wrong" not in svg and "check passed: all 4 nodes agree" in plain(fixed)
+    assert "check passed: all 4 nodes agree with chainrule" in html(fixed)
+    refused = stream(outputs_of(nb, "try:"), "stdout")
+    assert "no operands found under the root" in refused and "operands='<attribute>'" in refused
+    assert "check passed: all 4 nodes agree" in plain(
+        outputs_of(nb, "chainrule.check(y, operands=")
+    )

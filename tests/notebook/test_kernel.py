@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.notebook.kernel import plain, run_cells, stream, svgs, texts
+from tests.notebook.kernel import html, plain, run_cells, stream, svgs, texts
 
 pytestmark = [pytest.mark.graphviz, pytest.mark.slow]
 
@@ -60,8 +60,13 @@ def test_check_marks_the_double_counting_engine_and_passes_a_correct_one() -> No
     assert " ".join(texts(svg)).count("grad yours 16 expected 8") == 2
     assert "check failed: 2 of 4 nodes disagree" in plain(wrong)
     assert "x (input): grad 16, expected 8" in plain(wrong)
+    banner = html(wrong)  # JupyterLab shows text/html: the verdict and why are in it
+    assert "check failed: 2 of 4 nodes disagree with chainrule" in banner
+    assert "its backward ran 2 times" in banner and "look at: m = x + n1" in banner
+    assert "check failed: 2 of 4 nodes disagree with chainrule" in texts(svg)  # and in the SVG
     (svg,) = svgs(right)
     assert "wrong" not in svg and "check passed: all 4 nodes agree" in plain(right)
+    assert "check passed: all 4 nodes agree with chainrule" in html(right)
 
 
 def test_the_magic_draws_the_cell_program_with_its_flags() -> None:
@@ -103,3 +108,43 @@ def test_sliders_display_as_a_widget_with_the_drawing_in_its_state() -> None:
     )
     (view,) = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o["data"]]
     assert view["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+
+
+def test_the_html_face_fits_the_cell_and_carries_a_programs_warnings() -> None:
+    (outputs,) = run_cells(
+        "import chainrule\nchainrule.evaluate('u = a * 2\\ne = b + 1', a=2, b=1)"
+    )
+    face = html(outputs)
+    assert "'u' (line 1) is assigned but never used" in face  # the warning, where Lab shows it
+    assert 'style="max-width:100%;height:auto' in face  # the drawing scales to the cell
+    assert 'class="chainrule-full"' in face  # a click shows it at full size
+
+
+def test_constants_carry_no_gradient_in_any_face() -> None:
+    built, program, learner = run_cells(
+        "import chainrule\nb = chainrule.Value(1.0, name='b')\ne = (b + 1) * b\n"
+        "e.backward()\nchainrule.draw(e)",
+        "chainrule.evaluate('e = (b + 1) * b', b=1)",
+        "from micrograd.engine import Value\nx = Value(3.0)\ny = x**2 + x**0.5\ny.backward()\n"
+        "chainrule.draw(y)",
+    )
+    for outputs in (built, program, learner):
+        (svg,) = svgs(outputs)
+        shown = texts(svg)
+        assert "nan" not in shown and "—" not in shown  # no gradient drawn for a constant
+    assert "+ 1" in texts(svgs(built)[0]) and "+ 1" in texts(svgs(program)[0])  # beside its use
+    assert {"^ 2", "^ 0.5"} <= set(texts(svgs(learner)[0]))
+    for outputs in (built, program):  # b (grad 3), b + 1 (grad 1), e (grad 1): no fourth
+        grads = sorted(g for g in numbers(svgs(outputs)[0]) if g.startswith("grad"))
+        assert grads == ["grad 1", "grad 1", "grad 3"]
+
+
+def test_params_name_a_micrograd_mlps_nodes() -> None:
+    (outputs,) = run_cells(
+        "import random\nimport chainrule\nfrom micrograd.nn import MLP\nrandom.seed(1)\n"
+        "model = MLP(2, [3, 1])\nout = model([0.5, -1.0])\nout.backward()\n"
+        "names = {f'w{i}': p for i, p in enumerate(model.parameters())}\n"
+        "chainrule.draw(out, params=names)"
+    )
+    (svg,) = svgs(outputs)
+    assert {f"w{i}" for i in range(13)} <= set(texts(svg))  # 3*(2+1) + (3+1) parameters

@@ -154,12 +154,22 @@ def test_operands_kept_in_one_tuple_of_the_closure_are_found() -> None:
     ]
 
 
-def test_a_torch_style_tensor_is_sent_to_the_right_tool() -> None:
-    class Tensor:
-        data, grad, grad_fn = 1.0, None, object()
-
+def test_a_pytorch_tensor_is_told_by_its_class_and_a_learners_grad_fn_is_not() -> None:
+    Tensor = type("Tensor", (), {"__module__": "torch._tensor", "data": 1.0, "grad": None})
     with pytest.raises(NotANode, match="torchviz"):
         chainrule.draw(Tensor())
+
+    class Mine:  # a learner's class that happens to have a grad_fn: read as any other
+        def __init__(self, data: float, grad_fn: object = None) -> None:
+            self.data, self.grad, self.grad_fn = data, 0.0, grad_fn
+
+    class MulBackward:
+        def __init__(self, *inputs: Mine) -> None:
+            self.inputs, self.op = inputs, "mul"
+
+    a, b = Mine(2.0), Mine(5.0)
+    c = Mine(10.0, MulBackward(a, b))
+    assert [(n.op, n.inputs) for n in walk(c, {}).nodes] == [("", []), ("", []), ("*", [0, 1])]
 
 
 @pytest.mark.slow  # seconds of work: the full suite runs it, not ./dev check
@@ -181,3 +191,31 @@ def test_the_drawing_is_the_same_in_processes_with_different_hash_seeds() -> Non
         for seed in ("1", "2", "3")
     }
     assert len(dots) == 1
+
+
+def test_operands_in_any_container_are_found_a_deque_too() -> None:
+    from collections import deque
+
+    class Queued:
+        def __init__(self, data: float, inputs: tuple[Queued, ...] = (), op: str = "") -> None:
+            self.data, self.grad, self.inputs, self.op = data, 0.0, deque(inputs), op
+
+    a, b = Queued(2.0), Queued(5.0)
+    c = Queued(7.0, (a, b), "add")
+    assert [(n.op, n.inputs) for n in walk(c, {}).nodes] == [("", []), ("", []), ("+", [0, 1])]
+
+
+def test_a_class_per_operation_names_the_op() -> None:
+    class Node:
+        def __init__(self, data: float, *parents: Node) -> None:
+            self.data, self.grad, self.parents = data, 0.0, list(parents)
+
+    class Mul(Node):
+        pass
+
+    class Tanh(Node):
+        pass
+
+    a, b = Node(2.0), Node(0.25)
+    y = Tanh(0.46211715726000974, Mul(0.5, a, b))
+    assert [n.op for n in walk(y, {}).nodes] == ["", "", "*", "tanh"]
