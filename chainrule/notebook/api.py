@@ -20,7 +20,6 @@ from chainrule.budget import Budget
 from chainrule.build import Built
 from chainrule.engine import Value
 from chainrule.graph import fmt
-from chainrule.hierarchy import build_units
 from chainrule.notebook import checking
 from chainrule.notebook.collapse import plan
 from chainrule.notebook.drawing import Drawing, budget_for, graph_of, options, unknown_options
@@ -28,6 +27,7 @@ from chainrule.notebook.marks import marks
 from chainrule.notebook.program import Evaluated
 from chainrule.notebook.reader import Getter, Reader
 from chainrule.notebook.walk import Walked, walk
+from chainrule.render.lines_level import drawn_boxes
 from chainrule.render.style import Level
 
 READER_OPTIONS = ("operands", "op", "value", "params", "names", "budget")
@@ -140,7 +140,7 @@ def check(
         result = checking.check_walked(walked, rtol, atol, budget)
         title = f"check of a {walked.engine} graph of {len(walked.nodes)} nodes"
         drawing = _picture(walked, title, {"timeout": timeout, **told})
-    owner = build_units(drawing.graph).owner if drawing.opts.level == "lines" else None
+    owner = drawn_boxes(drawing.graph, drawing.opts) if drawing.opts.level == "lines" else None
     found = [] if result.no_backward else result.mismatches
     tone = "pass" if result.ok else "fail"
     banner = [result.verdict(), *result.details()]

@@ -39,6 +39,16 @@ def drawn_id(units: Units, expanded: set[str], nid: str) -> str:
     return nid if owner in expanded else owner
 
 
+def drawn_boxes(
+    graph: Graph, opts: DotOptions, labels: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Return, for every node of graph, the id of what shows it at the lines level: its
+    line's box, the series box that folds that line, or itself in an open box."""
+    labels = labels or {n.id: n.label for n in graph.nodes}
+    picture = lines_picture(graph, opts, labels)
+    return {n.id: drawn_id(picture.units, picture.open_, n.id) for n in graph.nodes}
+
+
 def lines_count(units: Units, expanded: set[str]) -> int:
     """Return how many nodes `dot` lays out for this lines-level picture."""
     extra = sum(len(u.members) + len(u.inside) - 1 for u in units.units if u.id in expanded)
