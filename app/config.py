@@ -45,10 +45,17 @@ class Settings(BaseSettings):
     budget_draw_pixels: int = _B.draw_pixels
 
     max_body_bytes: int = 256 * 1024
-    max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch and /api/optimize
+    max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch, /api/optimize, /api/csv
+    max_stream_body_bytes: int = 4 * 1024 * 1024  # /api/optimize/stream (a run to resume)
     # The parse-cost limit of a JSON body, checked on its bytes before decoding (413).
     json_max_depth: int = 32
     json_max_items: int = 2_000_000
+    # ... and the memory its objects would hold once decoded and validated, estimated from
+    # its bytes (every column and value counted, used or not; chainrule/json_reader.py held()).
+    json_max_held: int = 64 * 1024 * 1024
+    # The decoded bodies' bytes (that estimate) one worker holds at once; a body that does
+    # not fit gets 503 with Retry-After.
+    decode_bytes: int = 96 * 1024 * 1024
 
     # Training runs at once per process (each may hold BUDGET_BYTES), and how many may wait
     # for a turn; more get 503 with Retry-After.
@@ -63,6 +70,9 @@ class Settings(BaseSettings):
     # POST /api/optimize/stream: one request's wall clock (it holds a training turn while it
     # streams), its snapshots and grid points; the page resumes in a new request after it.
     live_wall_seconds: float = 20.0
+    # ... and how long one of its lines may wait for a reader that takes nothing (the answer
+    # ends; the training turn is given back within live_wall_seconds whatever the client does).
+    stream_write_timeout: float = 10.0
     live_max_snapshots: int = _V.max_snapshots
     live_max_grid: int = _V.max_grid
 

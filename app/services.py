@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
+from app.bodies import DecodeGate
 from app.config import Settings
 from app.parse_cache import ParseCache
 from app.schemas.common import DrawOptions
@@ -47,6 +48,7 @@ class Services:
         self.train_gate = WorkGate(
             settings.train_concurrency, settings.train_queue, busy=partial(Busy, what="training")
         )
+        self.decode_gate = DecodeGate(settings.decode_bytes)
         self.parse = ParseCache(
             self.limits,
             settings.parse_cache_size,
