@@ -9,12 +9,14 @@ answer whose bytes show such a number (or whose text cannot be written) is walke
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from fastapi.responses import JSONResponse
 from pydantic_core import PydanticSerializationError, to_json, to_jsonable_python
 
 _NON_FINITE = (b"Infinity", b"NaN")
+_SURROGATES = re.compile("[\ud800-\udfff]")  # in a str, a surrogate is always half a character
 
 
 def plain(x: Any) -> Any:
@@ -25,7 +27,7 @@ def plain(x: Any) -> Any:
             return x
         return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
     if isinstance(x, str):
-        return x.encode("utf-8", "replace").decode("utf-8") if _unencodable(x) else x
+        return _SURROGATES.sub("\ufffd", x) if _unencodable(x) else x
     if isinstance(x, dict):
         return {plain(k): plain(v) for k, v in x.items()}
     if isinstance(x, list):
