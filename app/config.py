@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     optimize_max_steps: int = _T.max_steps
     optimize_max_history: int = _T.max_history
     optimize_max_params: int = _T.max_params
+    optimize_max_columns: int = _T.max_columns  # data columns given, used or not
     # POST /api/optimize/stream: one request's wall clock (it holds a training turn while it
     # streams), its snapshots and grid points; the page resumes in a new request after it.
     live_wall_seconds: float = 20.0

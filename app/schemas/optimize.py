@@ -107,7 +107,8 @@ class OptimizeRequest(BaseModel):
     )
     data: dict[Identifier, Column] | str | None = Field(
         None,
-        description="Named columns of equal length (up to 100,000 rows), or CSV text with a "
+        description="Named columns of equal length (up to 100,000 rows and 1,000 columns, "
+        "the settings CHAINRULE_OPTIMIZE_MAX_ROWS and _MAX_COLUMNS), or CSV text with a "
         "header row of names and plain decimal numbers (digits, a point, an exponent; a bad "
         "one is a 422 naming its line and column).",
     )
