@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # for a turn; more get 503 with Retry-After.
     train_concurrency: int = 1
     train_queue: int = 4
+    # CPU-heavy requests (large programs, grading) computed at once per process, and how
+    # many may wait; more get 503 with Retry-After. Small programs run on the event loop.
+    heavy_threads: int = 1
+    heavy_queue: int = 16
     # One run's shape (chainrule/train/run.py's Bounds): rows, steps, recorded history points and
     # parameters (the work budget bounds the rest).
     optimize_max_rows: int = _T.max_rows

@@ -49,6 +49,12 @@ class Services:
             settings.train_concurrency, settings.train_queue, busy=partial(Busy, what="training")
         )
         self.decode_gate = DecodeGate(settings.decode_bytes)
+        # CPU-heavy work (a large program, a grading request) runs on at most heavy_threads
+        # threads at once, so it never has every thread, nor more than a share of the GIL
+        # against the event loop's small requests; heavy_queue more wait, then 503.
+        self.heavy_gate = WorkGate(
+            settings.heavy_threads, settings.heavy_queue, busy=partial(Busy, what="computing")
+        )
         self.parse = ParseCache(
             self.limits,
             settings.parse_cache_size,
@@ -77,10 +83,16 @@ class Services:
         return self.parse(source).node_count <= self.settings.inline_nodes
 
     async def offload(self, source: str, expand: bool, work: Callable[[], _T]) -> _T:
-        """Run work() here when the program is small, else in the thread pool."""
+        """Run work() here when the program is small, else in the thread pool through the
+        heavy-work gate (503 with Retry-After when its queue is full)."""
         if self.small(source, expand):
             return work()
-        return await run_in_threadpool(work)
+        return await run_in_threadpool(self.heavy, work, self.settings.budget_wall_seconds)
+
+    def heavy(self, work: Callable[[], _T], seconds_left: float) -> _T:
+        """Run work() (on this worker thread) when the heavy-work gate gives a turn."""
+        with self.heavy_gate.job_within(seconds_left):
+            return work()
 
     async def compute(
         self,
