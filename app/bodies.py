@@ -105,6 +105,19 @@ def decode_body(body: bytes, structure: bytes, limits: JSONLimits, field: ModelF
     return value
 
 
+_decoding = threading.Lock()
+
+
+def decode_one_at_a_time(
+    body: bytes, structure: bytes, limits: JSONLimits, field: ModelField | None
+) -> Any:
+    """decode_body for a large body, one at a time per process: decoding and validating
+    hold the GIL without a pause (C and Rust), so two at once would keep the event loop's
+    small requests waiting twice as long."""
+    with _decoding:
+        return decode_body(body, structure, limits, field)
+
+
 class DecodeGate:
     """The bytes of decoded bodies one worker holds at once (a semaphore counted in bytes):
     a body whose estimate does not fit now is refused with 503 and Retry-After."""
@@ -185,7 +198,7 @@ class BoundedJSONRequest(Request):
                     structure = await run_in_threadpool(check, body, limits)
                     self._take(held(structure) + len(body))
                     self._json = await run_in_threadpool(
-                        decode_body, body, structure, limits, self.body_field
+                        decode_one_at_a_time, body, structure, limits, self.body_field
                     )
             except (JSONTooComplex, JSONNumberError) as exc:
                 too_complex = isinstance(exc, JSONTooComplex)

@@ -85,8 +85,8 @@ def test_a_flood_of_half_headers_costs_another_client_nothing(proxy: Proxy) -> N
     assert "worker_connections are not enough" not in proxy.error_log()
 
 
-def test_one_address_gets_four_bulk_requests_at_once(proxy: Proxy) -> None:
-    # Eight slow runs at once from one address: four reach the replicas (where one trains
+def test_one_address_gets_two_bulk_requests_at_once(proxy: Proxy) -> None:
+    # Eight slow runs at once from one address: two reach the replicas (where one trains
     # and the rest queue or get the app's 503), the others nginx's 429 with Retry-After.
     slow = {"dataset": "moons", "optimizer": "adam", "lr": 0.03, "steps": 3_000}  # ~3 s each
     answers: list[httpx.Response] = []
@@ -101,7 +101,7 @@ def test_one_address_gets_four_bulk_requests_at_once(proxy: Proxy) -> None:
     for t in threads:
         t.join()
     statuses = sorted(r.status_code for r in answers)
-    assert statuses.count(429) >= 4, statuses
+    assert statuses.count(429) >= 6, statuses
     assert set(statuses) <= {200, 422, 429, 503}, statuses  # 422: queued past the wall budget
     refused = [r for r in answers if r.status_code == 429]
     assert all(r.headers["retry-after"] == "1" for r in refused)
