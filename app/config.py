@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # many may wait; more get 503 with Retry-After. Small programs run on the event loop.
     heavy_threads: int = 1
     heavy_queue: int = 16
+    # Allocations between runs of the garbage collector's youngest generation (Python's
+    # default 700 makes building a large program mostly collecting; 0 keeps Python's).
+    gc_threshold: int = 50_000
     # One run's shape (chainrule/train/run.py's Bounds): rows, steps, recorded history points and
     # parameters (the work budget bounds the rest).
     optimize_max_rows: int = _T.max_rows
