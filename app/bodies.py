@@ -17,8 +17,6 @@ Python freed is given back to the system (glibc's malloc_trim).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -28,13 +26,8 @@ from fastapi._compat import ModelField
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from chainrule.errors import (
-    MAX_ERRORS,
-    ErrorReply,
-    body_too_complex,
-    invalid_request,
-    retry_later,
-)
+from app.decode_gate import DecodeGate, GateFull, trim_memory
+from chainrule.errors import MAX_ERRORS, ErrorReply, body_too_complex, invalid_request
 from chainrule.json_reader import (
     DEFAULT_JSON_LIMITS,
     JSONLimits,
@@ -118,34 +111,6 @@ def decode_one_at_a_time(
         return decode_body(body, structure, limits, field)
 
 
-class DecodeGate:
-    """The bytes of decoded bodies one worker holds at once (a semaphore counted in bytes):
-    a body whose estimate does not fit now is refused with 503 and Retry-After."""
-
-    def __init__(self, capacity: int, retry_after: int = 2) -> None:
-        self.capacity = capacity
-        self.retry_after = retry_after
-        self.taken = 0
-        self._lock = threading.Lock()
-
-    def take(self, amount: int) -> None:
-        """Take amount bytes of the allowance, or raise BodyRefused (503)."""
-        with self._lock:
-            if self.taken + amount > self.capacity and self.taken > 0:
-                detail = (
-                    f"this worker is decoding {self.taken:,} bytes of other requests' bodies "
-                    f"(at most {self.capacity:,} at once): try again shortly"
-                )
-                reply = retry_later("Busy", detail, "busy-bodies", self.retry_after)
-                raise BodyRefused(reply)
-            self.taken += amount
-
-    def give(self, amount: int) -> None:
-        """Give amount bytes back."""
-        with self._lock:
-            self.taken = max(0, self.taken - amount)
-
-
 def json_limits(request: Request) -> JSONLimits:
     """Return the application's JSON limits (the settings), or the defaults."""
     settings = getattr(request.app.state, "settings", None)
@@ -162,19 +127,6 @@ def decode_gate(request: Request) -> DecodeGate | None:
     """Return the application's decoding gate (Services'), if it has one."""
     services = getattr(request.app.state, "services", None)
     return getattr(services, "decode_gate", None)
-
-
-_libc: Any = None
-
-
-def trim_memory() -> None:
-    """Give the memory Python freed back to the system (glibc keeps it otherwise)."""
-    global _libc
-    if _libc is None:
-        name = ctypes.util.find_library("c")
-        _libc = ctypes.CDLL(name) if name else False
-    if _libc and hasattr(_libc, "malloc_trim"):
-        _libc.malloc_trim(0)
 
 
 class BoundedJSONRequest(Request):
@@ -209,7 +161,10 @@ class BoundedJSONRequest(Request):
     def _take(self, amount: int) -> None:
         gate = decode_gate(self)
         if gate is not None:
-            gate.take(amount)
+            try:
+                gate.take(amount)
+            except GateFull as exc:
+                raise BodyRefused(exc.reply) from None
             self.held_bytes = amount
 
     def release(self) -> None:

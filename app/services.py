@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
-from app.bodies import DecodeGate
 from app.config import Settings
+from app.decode_gate import DecodeGate
 from app.parse_cache import ParseCache
 from app.schemas.common import DrawOptions
 from chainrule.budget import Budget

@@ -10,8 +10,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
-from app.bodies import BodyRefused, DecodeGate
+from app.config import Settings
+from app.decode_gate import DecodeGate, GateFull
+from app.main import create_app
 from chainrule.json_reader import JSONLimits, JSONTooComplex, check, held
 from tests.hardening.test_round3_bodies import peak_growth
 from tests.support.server import running_process
@@ -36,7 +39,7 @@ def test_the_cost_of_every_column_is_weighed_on_the_bytes() -> None:
 def test_the_decoding_gate_refuses_a_body_that_does_not_fit_with_retry_after() -> None:
     gate = DecodeGate(100)
     gate.take(60)
-    with pytest.raises(BodyRefused) as refused:
+    with pytest.raises(GateFull) as refused:
         gate.take(50)
     assert refused.value.reply.status == 503
     assert refused.value.reply.headers["Retry-After"] == "2"
@@ -89,3 +92,18 @@ def test_many_unused_columns_within_the_limits_are_one_notice(server: tuple[str,
         "900 columns are not used by the program: 'u0', 'u1', 'u2', 'u3', 'u4' and 895 more"
     ]
     assert len(r.content) < 4_000
+
+
+def test_a_large_body_that_does_not_fit_the_gate_is_a_503_with_retry_after() -> None:
+    app = create_app(Settings(access_log=False, decode_bytes=10 * MB))
+    app.state.services.decode_gate.take(9 * MB)  # another request's body, being held
+    rows = [1.5] * 20_000  # a body over INLINE_BYTES: weighed and gated
+    body = {"expression": "(w*x - 1)^2", "params": {"w": 0}, "data": {"x": rows}, "steps": 1}
+    with TestClient(app) as c:
+        refused = c.post("/api/optimize", json=body)
+        assert refused.status_code == 503, refused.text[:300]
+        assert refused.headers["retry-after"] == "2"
+        assert refused.json()["type"].endswith("/busy-bodies")
+        app.state.services.decode_gate.give(9 * MB)
+        assert c.post("/api/optimize", json=body).status_code == 200
+    assert app.state.services.decode_gate.taken == 0  # given back once answered
