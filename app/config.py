@@ -55,24 +55,42 @@ class Settings(BaseSettings):
     budget_draw_pixels: int = _B.draw_pixels
 
     max_body_bytes: int = 256 * 1024
-    max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch and /api/optimize
+    max_bulk_body_bytes: int = 8 * 1024 * 1024  # /api/grade/batch, /api/optimize, /api/csv
+    max_stream_body_bytes: int = 4 * 1024 * 1024  # /api/optimize/stream (a run to resume)
     # The parse-cost limit of a JSON body, checked on its bytes before decoding (413).
     json_max_depth: int = _J.max_depth
     json_max_items: int = _J.max_items
+    # ... and the memory its objects would hold once decoded and validated, estimated from
+    # its bytes (every column and value counted, used or not; chainrule/json_reader.py held()).
+    json_max_held: int = _J.max_held
+    # The decoded bodies' bytes (that estimate) one worker holds at once; a body that does
+    # not fit gets 503 with Retry-After.
+    decode_bytes: int = 96 * 1024 * 1024
 
     # Training runs at once per process (each may hold BUDGET_BYTES), and how many may wait
     # for a turn; more get 503 with Retry-After.
     train_concurrency: int = 1
     train_queue: int = 4
+    # CPU-heavy requests (large programs, grading) computed at once per process, and how
+    # many may wait; more get 503 with Retry-After. Small programs run on the event loop.
+    heavy_threads: int = 1
+    heavy_queue: int = 16
+    # Allocations between runs of the garbage collector's youngest generation (Python's
+    # default 700 makes building a large program mostly collecting; 0 keeps Python's).
+    gc_threshold: int = 50_000
     # One run's shape (chainrule/train/run.py's Bounds): rows, steps, recorded history points and
     # parameters (the work budget bounds the rest).
     optimize_max_rows: int = _T.max_rows
     optimize_max_steps: int = _T.max_steps
     optimize_max_history: int = _T.max_history
     optimize_max_params: int = _T.max_params
+    optimize_max_columns: int = _T.max_columns  # data columns given, used or not
     # POST /api/optimize/stream: one request's wall clock (it holds a training turn while it
     # streams), its snapshots and grid points; the page resumes in a new request after it.
     live_wall_seconds: float = 20.0
+    # ... and how long one of its lines may wait for a reader that takes nothing (the answer
+    # ends; the training turn is given back within live_wall_seconds whatever the client does).
+    stream_write_timeout: float = 10.0
     live_max_snapshots: int = _V.max_snapshots
     live_max_grid: int = _V.max_grid
 

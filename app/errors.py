@@ -50,6 +50,7 @@ TABLE: dict[str, library.Row] = {
 NOT_ANSWERS: dict[str, str] = {
     **library.NOT_ANSWERS,
     "app.http_deadlines.ReadTimeout": "the read-timeout middleware answers request_timeout()",
+    "app.decode_gate.GateFull": "app/bodies.py answers it as BodyRefused (its 503 reply)",
 }
 
 

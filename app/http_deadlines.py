@@ -1,9 +1,11 @@
-"""HTTP details uvicorn leaves to the application: HEAD on every GET route, and a
-deadline for reading a request body (a slow client cannot hold a worker's request open)."""
+"""HTTP details uvicorn leaves to the application: HEAD on every GET route, a deadline for
+reading a request body (a slow client cannot hold a worker's request open), and redirects
+that never take their Location from the Host header."""
 
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit, urlunsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -82,3 +84,38 @@ class BodyReadTimeout:
 
     def _timeout_response(self) -> tuple[Message, Message]:
         return closing_reply(request_timeout(self.timeout))
+
+
+class RelativeRedirects:
+    """Never let a redirect's Location come from the request's Host header: the framework's
+    trailing-slash redirect writes an absolute URL from it (`http://evil.example/docs`). The
+    application redirects only to itself, so an absolute Location becomes its path and query,
+    under `origin` (the configured public origin) when there is one."""
+
+    def __init__(self, app: ASGIApp, origin: str = "") -> None:
+        self.app = app
+        self.origin = origin.rstrip("/")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, rewriting an absolute Location in the answer."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_relative(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, self._location(v) if k.lower() == b"location" else v)
+                    for k, v in message.get("headers", [])
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_relative)
+
+    def _location(self, value: bytes) -> bytes:
+        parts = urlsplit(value.decode("latin-1"))
+        if not parts.scheme and not parts.netloc and not value.startswith(b"//"):
+            return value
+        path = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+        return (self.origin + path).encode("latin-1")

@@ -9,8 +9,9 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.config import Settings, get_settings
 from app.errors import install_error_handlers
-from app.http_deadlines import BodyReadTimeout, HeadAsGet
+from app.http_deadlines import BodyReadTimeout, HeadAsGet, RelativeRedirects
 from app.middleware import AccessLog, BodySizeLimit, SecurityHeaders
+from app.responses import JSONBytes
 from app.routes import docs, evaluate, examples, grade, graph, health, live, optimize, pages
 from app.schemas.common import PROBLEM_RESPONSES
 from app.schemas.service import VERSION
@@ -23,8 +24,16 @@ DESCRIPTION = (
 )
 
 
-# Routes whose bodies carry many submissions or a data set.
-BULK_PATHS = frozenset({"/api/grade/batch", "/api/optimize", "/api/optimize/stream"})
+def body_limits(settings: Settings) -> dict[str, int]:
+    """Return each route's body limit where it is not CHAINRULE_MAX_BODY_BYTES: a batch of
+    submissions or a data set is bulk; a stream's body is a run to resume (its data too)."""
+    bulk = settings.max_bulk_body_bytes
+    return {
+        "/api/grade/batch": bulk,
+        "/api/optimize": bulk,
+        "/api/csv": bulk,
+        "/api/optimize/stream": settings.max_stream_body_bytes,
+    }
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        default_response_class=JSONBytes,  # every answer valid JSON (app/responses.py)
     )
     app.state.settings = settings
     app.state.services = Services(settings)
@@ -59,8 +69,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
         BodySizeLimit,
         limit=settings.max_body_bytes,
-        bulk_limit=settings.max_bulk_body_bytes,
-        bulk_paths=BULK_PATHS,
+        limits=body_limits(settings),
     )
     if settings.cors_origins:
         app.add_middleware(
@@ -72,6 +81,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
         )
     app.add_middleware(BodyReadTimeout, timeout=settings.body_read_timeout)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(RelativeRedirects, origin=settings.public_origin)
     app.add_middleware(SecurityHeaders)
     if settings.access_log:
         logging.getLogger("uvicorn.access").disabled = True  # ours replaces it

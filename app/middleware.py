@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -41,29 +42,20 @@ def _too_large_response(limit: int) -> tuple[Message, Message]:
 
 
 class BodySizeLimit:
-    """Refuse request bodies over `limit` bytes: by Content-Length, and by counting.
+    """Refuse request bodies over their route's limit: by Content-Length, and by counting
+    while reading (a route not in `limits` gets `limit`)."""
 
-    Paths in `bulk_paths` (a batch of submissions, a data set) get `bulk_limit` instead.
-    """
-
-    def __init__(
-        self,
-        app: ASGIApp,
-        limit: int,
-        bulk_limit: int | None = None,
-        bulk_paths: frozenset[str] = frozenset(),
-    ) -> None:
+    def __init__(self, app: ASGIApp, limit: int, limits: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.default_limit = limit
-        self.bulk_limit = bulk_limit if bulk_limit is not None else limit
-        self.bulk_paths = bulk_paths
+        self.limits = dict(limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on, stopping it with 413 once its body is too large."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.bulk_limit if scope["path"] in self.bulk_paths else self.default_limit
+        limit = self.limits.get(scope["path"], self.default_limit)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             for message in _too_large_response(limit):

@@ -5,13 +5,18 @@ thread and hands each line to the event loop; at most `window` lines wait unsent
 slow reader slows the run down instead of filling memory. A client that goes away sets
 `cancelled` (the producer checks it every step) and the thread ends; `on_close` runs
 once, whatever happened (it gives the training turn back).
+
+The stream's wall clock (`seconds_left`) covers waiting too: a producer waiting for room
+because the reader is slow or silent stops when it runs out, and a line the client does
+not take within `write_timeout` seconds ends the answer, so a client that reads nothing
+holds the training turn no longer than the stream's wall budget.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import math
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,13 +24,15 @@ from typing import Any
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from app.responses import json_bytes
+
 MEDIA = "application/x-ndjson"
 _END = b""
 
 
 def line(obj: Any) -> bytes:
-    """Return obj as one compact JSON line (non-finite floats as strings)."""
-    return json.dumps(obj, separators=(",", ":"), allow_nan=False).encode() + b"\n"
+    """Return obj as one compact JSON line (the one writer's: non-finite floats as strings)."""
+    return json_bytes(obj) + b"\n"
 
 
 class NDJSONStream(Response):
@@ -39,6 +46,8 @@ class NDJSONStream(Response):
         on_close: Callable[[], None] = lambda: None,
         window: int = 4,
         headers: dict[str, str] | None = None,
+        seconds_left: Callable[[], float] = lambda: math.inf,
+        write_timeout: float = math.inf,
     ) -> None:
         super().__init__(media_type=MEDIA)
         self.produce = produce
@@ -46,6 +55,8 @@ class NDJSONStream(Response):
         self.window = window
         self.cancelled = threading.Event()
         self.extra_headers = headers or {}
+        self.seconds_left = seconds_left
+        self.write_timeout = write_timeout
 
     def _run(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[bytes]) -> None:
         """The producer thread: put each line on the queue, waiting for room in the window."""
@@ -53,8 +64,8 @@ class NDJSONStream(Response):
         try:
             for obj in self.produce(self.cancelled):
                 while not room.acquire(timeout=0.05):
-                    if self.cancelled.is_set():
-                        return
+                    if self.cancelled.is_set() or self.seconds_left() <= 0:
+                        return  # gone, or the wall clock ran out waiting for a reader
                 if self.cancelled.is_set():
                     return
                 loop.call_soon_threadsafe(queue.put_nowait, line(obj))
@@ -65,6 +76,12 @@ class NDJSONStream(Response):
         finally:
             loop.call_soon_threadsafe(queue.put_nowait, _END)
             self.on_close()
+
+    async def _send(self, send: Send, chunk: bytes, more: bool) -> None:
+        """Send one chunk within the write timeout (TimeoutError: the reader is silent)."""
+        message = {"type": "http.response.body", "body": chunk, "more_body": more}
+        timeout = None if math.isinf(self.write_timeout) else self.write_timeout
+        await asyncio.wait_for(send(message), timeout)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Send the lines as they come; stop the producer when the client disconnects."""
@@ -103,10 +120,10 @@ class NDJSONStream(Response):
                 chunk = getter.result()
                 if chunk == _END:
                     break
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await self._send(send, chunk, True)
                 self.room.release()
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-        except OSError:  # the client went away while a line was being sent
+            await self._send(send, b"", False)
+        except (OSError, TimeoutError):  # the client went away, or stopped reading
             pass
         finally:
             self.cancelled.set()

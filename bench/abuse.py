@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -608,6 +609,297 @@ def main_proxy(chosen: list[ProxyAttack], probe: float) -> bool:
     return ok_all
 
 
+# ---- Round 4 (issue 28): the targets through nginx (with its limits) in front of two
+# replicas of two workers each (as compose runs them); a steady client from 127.0.0.2.
+
+STEADY_ADDRESS = "127.0.0.2"  # per-address limits treat it as another client
+R4_RSS_SINGLE_MB = 100.0  # one request's growth of a replica tree
+R4_RSS_TREE_MB = 400.0  # a replica tree (two workers) under ten of the worst bodies
+R4_IDLE_MB = 50.0  # idle after an attack, against idle before
+R4_P99_RATIO = 5.0
+
+
+def one_row_columns(count: int) -> bytes:
+    """The review's bulk body: count one-row columns, short names (600,000: 7.9 MiB)."""
+    data = ",".join(f'"c{i:x}":[1]' for i in range(count))
+    return f'{{"expression": "(w - 1)^2", "params": {{"w": 0}}, "data": {{{data}}}}}'.encode()
+
+
+def widest_accepted() -> bytes:
+    """About the costliest /api/optimize body the app accepts: 100,000 rows x 6 columns."""
+    rows = [round(i * 0.001, 3) for i in range(100_000)]
+    data = {"x": rows, "y": rows} | {f"u{i}": rows for i in range(4)}
+    return json.dumps({**OPT, "data": data, "steps": 1}).encode()
+
+
+def bulk_batch() -> bytes:
+    """A 7.5 MiB grading batch: 1,000 submissions of 50 formula answers."""
+    formula = " + ".join(["a*b"] * 21)
+    subs = [
+        {"id": f"s{s}", "answers": [{"name": f"q{i}", "answer": formula} for i in range(50)]}
+        for s in range(1_000)
+    ]
+    problem = {"expression": "e = a * b", "values": {"a": 1, "b": 2}}
+    return json.dumps({"problem": problem, "submissions": subs}).encode()
+
+
+def valid_json(response: httpx.Response) -> bool:
+    """True when an answer's body is JSON every parser reads (each line of a stream)."""
+    kind = response.headers.get("content-type", "")
+    strict = partial(
+        json.loads, parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name))
+    )
+    try:
+        if "ndjson" in kind:
+            for text in response.text.splitlines():
+                strict(text)
+        elif "json" in kind:
+            strict(response.text)
+        response.content.decode("utf-8")
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class R4Attack:
+    """One client's attack: `send(base)` returns the answers it got (or status codes)."""
+
+    name: str
+    send: Callable[[str], list[httpx.Response]]
+    worst_body: bool = False  # compared against the one-request / ten-body memory targets
+
+
+def _bodies(path: str, body: bytes, n: int) -> Callable[[str], list[httpx.Response]]:
+    def send(base: str) -> list[httpx.Response]:
+        out: list[httpx.Response] = []
+
+        def one() -> None:
+            with httpx.Client(base_url=base, timeout=60) as c:
+                headers = {"content-type": "application/json"}
+                try:
+                    out.append(c.post(path, content=body, headers=headers))
+                except httpx.HTTPError:
+                    out.append(httpx.Response(599))
+
+        threads = [threading.Thread(target=one) for _ in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        return out
+
+    return send
+
+
+def _heavy_evaluates(base: str) -> list[httpx.Response]:
+    body = {"expression": wide_functions(), "values": {"a": 0.5}}
+    return _json_many(base, "/api/evaluate", body, 10)
+
+
+def _json_many(base: str, path: str, body: object, n: int) -> list[httpx.Response]:
+    return _bodies(path, json.dumps(body).encode(), n)(base)
+
+
+def _full_speed_stream(base: str) -> list[httpx.Response]:
+    run = {"dataset": "moons", "optimizer": "adam", "lr": 0.03, "steps": 450, "every": 1}
+    grid = [{"column": c, "lo": -2, "hi": 2, "n": 64} for c in ("x1", "x2")]
+    return _json_many(base, "/api/optimize/stream", {**run, "grid": grid, "predict": ["out"]}, 1)
+
+
+def _form_posts(base: str) -> list[httpx.Response]:
+    form = {"expression": long_program(6_000), "a": "2", "view": "1"}
+    out: list[httpx.Response] = []
+
+    def client() -> None:
+        with httpx.Client(base_url=base, timeout=60) as c:
+            for _ in range(5):
+                out.append(c.post("/", data=form))
+
+    threads = [threading.Thread(target=client) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return out
+
+
+def _half_headers(base: str, count: int = 4_300, hold: float = 12.0) -> list[httpx.Response]:
+    host, port = base.removeprefix("http://").split(":")
+    held = []
+    for _ in range(count):
+        try:
+            s = socket.create_connection((host, int(port)), timeout=5)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            held.append(s)
+        except OSError:
+            break
+    time.sleep(hold)
+    for s in held:
+        s.close()
+    return [httpx.Response(200 if len(held) == count else 599)]
+
+
+def round4_attacks() -> list[R4Attack]:
+    """The attacks of issue 28's review, each from one client (127.0.0.1)."""
+    widest = widest_accepted()
+    return [
+        R4Attack(
+            "600,000 one-row columns (7.9 MiB)",
+            _bodies("/api/optimize", one_row_columns(600_000), 1),
+        ),
+        R4Attack("widest accepted optimize body x 1", _bodies("/api/optimize", widest, 1), True),
+        R4Attack("widest accepted optimize body x 10", _bodies("/api/optimize", widest, 10), True),
+        R4Attack("7.5 MiB grading batch x 6", _bodies("/api/grade/batch", bulk_batch(), 6), True),
+        R4Attack("10 heavy evaluates at once", _heavy_evaluates),
+        R4Attack("one full-speed stream", _full_speed_stream),
+        R4Attack("20 clients x 5 long form posts", _form_posts),
+        R4Attack("4,300 half-header connections, 12 s", _half_headers),
+    ]
+
+
+def steady(base: str, stop: threading.Event, seconds: float) -> tuple[list[float], int]:
+    """Small evaluates from STEADY_ADDRESS until stop (at most `seconds`): latencies, failures."""
+    out: list[float] = []
+    failed = 0
+    end = time.monotonic() + seconds
+    transport = httpx.HTTPTransport(local_address=STEADY_ADDRESS)
+    with httpx.Client(base_url=base, timeout=30, transport=transport) as c:
+        while not stop.is_set() and time.monotonic() < end:
+            t = time.perf_counter()
+            try:
+                failed += c.post("/api/evaluate", json=NORMAL).status_code != 200
+            except httpx.HTTPError:
+                failed += 1
+            out.append(time.perf_counter() - t)
+            time.sleep(0.01)
+    return out, failed
+
+
+def p99(xs: list[float]) -> float:
+    """The 99th percentile of xs (nan when empty)."""
+    return statistics.quantiles(xs, n=100)[98] if len(xs) >= 2 else float("nan")
+
+
+def silent_stream_seconds(wall: float = 20.0) -> float:
+    """Seconds until a training turn is free again after a client read 12 bytes of a stream
+    and fell silent (one uvicorn worker, one turn, the shipped wall budget)."""
+    env = {"CHAINRULE_TRAIN_CONCURRENCY": "1", "CHAINRULE_TRAIN_QUEUE": "0"}
+    run = {"dataset": "moons", "optimizer": "adam", "lr": 0.03, "steps": 450, "every": 1}
+    grid = [{"column": c, "lo": -2, "hi": 2, "n": 64} for c in ("x1", "x2")]
+    body = json.dumps({**run, "grid": grid, "predict": ["out"]}).encode()
+    small = {"dataset": "moons", "optimizer": "adam", "lr": 0.03, "steps": 1}
+    with running_process(env) as (base, _pid), httpx.Client(base_url=base, timeout=30) as c:
+        host, port = base.removeprefix("http://").split(":")
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect((host, int(port)))
+        head = (
+            "POST /api/optimize/stream HTTP/1.1\r\nHost: x\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        sock.sendall(head.encode() + body)
+        sock.recv(12)
+        start = time.monotonic()
+        try:
+            while time.monotonic() - start < wall + 40:
+                if c.post("/api/optimize", json=small).status_code == 200:
+                    return time.monotonic() - start
+                time.sleep(0.5)
+        finally:
+            sock.close()
+    return float("inf")
+
+
+def main_round4(only: list[str] | None, probe: float) -> bool:
+    """Run round 4's attacks through nginx (limits on) in front of two replicas x 2 workers;
+    print a table against the targets; True if every one is met."""
+    if nginx_binary() is None:
+        print("round 4: nginx not installed")
+        return False
+    chosen = [a for a in round4_attacks() if not only or any(o in a.name for o in only)]
+    ok_all = True
+    with running_process(workers=2) as (one, pid1), running_process(workers=2) as (two, pid2):
+        upstreams = [one.removeprefix("http://"), two.removeprefix("http://")]
+        with running_nginx(upstreams, limits=True) as proxy:
+            base = proxy.base_url
+            steady(base, threading.Event(), 1.0)  # warm up
+            time.sleep(1.0)
+            idle0 = [tree_rss_mb(pid1), tree_rss_mb(pid2)]
+            print(
+                f"\nround 4: nginx (deploy/nginx.conf with its limits) in front of 2 replicas x "
+                f"2 workers; idle trees {idle0[0]:.0f} + {idle0[1]:.0f} MB; steady client from "
+                f"{STEADY_ADDRESS}"
+            )
+            print(
+                f"{'attack':40} {'statuses':>16} {'bad':>4} {'peak MB':>15} {'idle +MB':>9} "
+                f"{'p99 ms':>13} {'x':>6} {'fail':>4}  verdict"
+            )
+            for attack in chosen:
+                quiet, _ = steady(base, threading.Event(), probe)
+                stop = threading.Event()
+                peak = [*idle0]
+                got: list[httpx.Response] = []
+
+                def attacker(
+                    attack: R4Attack = attack,
+                    got: list[httpx.Response] = got,
+                    stop: threading.Event = stop,
+                ) -> None:
+                    got.extend(attack.send(base))
+                    stop.set()
+
+                def sampler(stop: threading.Event = stop, peak: list[float] = peak) -> None:
+                    while not stop.is_set():
+                        peak[0] = max(peak[0], tree_rss_mb(pid1))
+                        peak[1] = max(peak[1], tree_rss_mb(pid2))
+                        time.sleep(0.05)
+
+                threads = [threading.Thread(target=attacker), threading.Thread(target=sampler)]
+                for t in threads:
+                    t.start()
+                during, failed = steady(base, stop, 90.0)
+                stop.set()
+                for t in threads:
+                    t.join(timeout=120)
+                time.sleep(3.0)  # idle again: memory given back?
+                idle = [tree_rss_mb(pid1), tree_rss_mb(pid2)]
+                statuses = Counter(r.status_code for r in got)
+                bad = sum(n for s, n in statuses.items() if s in (500, 502, 504, 599))
+                bad += sum(not valid_json(r) for r in got)
+                ratio = p99(during) / p99(quiet)
+                growth = max(peak[0] - idle0[0], peak[1] - idle0[1])
+                ok = (
+                    bad == 0
+                    and failed == 0
+                    and not ratio > R4_P99_RATIO
+                    and max(idle[0] - idle0[0], idle[1] - idle0[1]) <= R4_IDLE_MB
+                    and max(peak) <= R4_RSS_TREE_MB
+                    and (
+                        not attack.worst_body
+                        or "x 1" not in attack.name
+                        or growth <= R4_RSS_SINGLE_MB
+                    )
+                )
+                ok_all &= ok
+                shown = ",".join(f"{s}:{n}" for s, n in sorted(statuses.items()))
+                print(
+                    f"{attack.name:40} {shown:>16} {bad:>4} "
+                    f"{f'{peak[0]:.0f}/{peak[1]:.0f}':>15} "
+                    f"{max(idle[0] - idle0[0], idle[1] - idle0[1]):9.0f} "
+                    f"{f'{p99(quiet) * 1e3:.1f}->{p99(during) * 1e3:.1f}':>13} {ratio:6.1f} "
+                    f"{failed:>4}  {'ok' if ok else 'MISSED'}"
+                )
+                idle0 = [min(idle0[0], idle[0]), min(idle0[1], idle[1])]
+    if not only or any(o in "silent stream" for o in only):
+        freed = silent_stream_seconds()
+        ok = freed <= 20.0
+        ok_all &= ok
+        verdict = "ok" if ok else "MISSED"
+        print(f"{'silent stream: turn free again after':40} {freed:6.1f} s  {verdict}")
+    return ok_all
+
+
 def main() -> int:
     """Run every attack against 1 and 2 workers; print a table; exit 1 if a target fails."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -615,7 +907,14 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None, help="attacks whose name has this")
     parser.add_argument("--probe-seconds", type=float, default=3.0)
     parser.add_argument("--no-nginx", action="store_true", help="skip the attacks through nginx")
+    parser.add_argument(
+        "--round4", action="store_true", help="only issue 28's targets through nginx (about 5 min)"
+    )
     args = parser.parse_args()
+    if args.round4:
+        met = main_round4(args.only, args.probe_seconds)
+        print(json.dumps({"all_targets_met": met}))
+        return 0 if met else 1
     every = attacks() + round3_attacks()
     chosen = [a for a in every if not args.only or any(o in a.name for o in args.only)]
     failed = False

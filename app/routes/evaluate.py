@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter
@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from app.bodies import BoundedJSONRoute
 from app.deps import ContextDep, ServicesDep
 from app.errors import to_reply
+from app.responses import json_bytes
 from app.schemas.common import PROBLEM_RESPONSES
 from app.schemas.evaluate import (
     EvaluateRequest,
@@ -118,7 +119,8 @@ async def evaluate_program(body: EvaluateRequest, ctx: ContextDep) -> Response:
         lean = await services.offload(
             body.expression, False, lambda: lean_answer(services, body, budget)
         )
-        return Response(json.dumps(lean, allow_nan=False), media_type="application/json")
+        content = await services.offload(body.expression, False, partial(json_bytes, lean))
+        return Response(content, media_type="application/json")
 
     def work() -> tuple[dict[str, Any], Dot | None]:
         """Everything but the layout, in one go: on the event loop only for small programs."""
@@ -150,7 +152,11 @@ async def evaluate_program(body: EvaluateRequest, ctx: ContextDep) -> Response:
         except RenderError as exc:
             result["svg"] = None
             result["svg_error"] = to_reply(exc).detail
-    return Response(json.dumps(result, allow_nan=False), media_type="application/json")
+    # Written by the one JSON writer, off the event loop for a large program (the answer
+    # of 48,000 nodes takes longer to write than a small request takes whole).
+    write = partial(json_bytes, result)
+    content = await services.offload(body.expression, body.expand_calls, write)
+    return Response(content, media_type="application/json")
 
 
 @router.post(

@@ -43,9 +43,10 @@ def grade(body: GradeRequest, ctx: ContextDep) -> Response:
 
     `format` picks the results shape: chainrule (default), gradescope or prairielearn.
     """
-    grader = Grader(_problem(body, ctx))
-    ofs = grader.check(body.answers)
-    result = grader.grade(body.answers)
+    with ctx.services.heavy_gate.job_within(ctx.budget.seconds_left()):  # queued too long: 503
+        grader = Grader(_problem(body, ctx))
+        ofs = grader.check(body.answers)
+        result = grader.grade(body.answers)
     return JSONBytes(render(result, body.format, _meta(body.answers, ofs), body.visibility))
 
 
@@ -56,6 +57,11 @@ def grade(body: GradeRequest, ctx: ContextDep) -> Response:
 )
 def grade_batch(body: BatchRequest, ctx: ContextDep) -> Response:
     """Grade every submission; results come back in submission order."""
+    with ctx.services.heavy_gate.job_within(ctx.budget.seconds_left()):  # queued too long: 503
+        return JSONBytes({"results": _grade_all(body, ctx)})
+
+
+def _grade_all(body: BatchRequest, ctx: RequestContext) -> list[dict[str, Any]]:
     grader = Grader(_problem(body.problem, ctx))
     results: list[dict[str, Any]] = []
     for index, sub in enumerate(body.submissions):
@@ -68,4 +74,4 @@ def grade_batch(body: BatchRequest, ctx: ContextDep) -> Response:
             exc.extra.update(submission=index, id=sub.id)  # which submission: the handler's 422
             raise
         results.append({"id": sub.id, **result})
-    return JSONBytes({"results": results})
+    return results

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from app.assets import TEMPLATES_DIR
+from app.bodies import BoundedJSONRoute
 from app.deps import StreamContextDep
 from app.ndjson import NDJSONStream
 from app.schemas.common import PROBLEM_RESPONSES, defaults_json, panel_json
@@ -29,7 +30,7 @@ from chainrule.train.network import (
 )
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
-router = APIRouter()
+router = APIRouter(route_class=BoundedJSONRoute)  # bodies: app/bodies.py
 
 STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
@@ -119,7 +120,10 @@ async def optimize_stream(body: OptimizeStreamRequest, ctx: StreamContextDep) ->
         return run, turn
 
     run, turn = await run_in_threadpool(start)
-    return NDJSONStream(run.lines, on_close=turn.close)
+    timeout = services.settings.stream_write_timeout
+    return NDJSONStream(
+        run.lines, on_close=turn.close, seconds_left=budget.seconds_left, write_timeout=timeout
+    )
 
 
 def _one_of(names: tuple[str, ...]) -> Any:

@@ -124,6 +124,7 @@ def read_csv(body: CsvIn, services: ServicesDep) -> Response:
     """Read CSV text by the rules of /api/optimize's `data` (a header row of names, plain
     decimal numbers): answer its columns and rows, or a 422 naming the `line` (and the
     `csv_column`) at fault. What a form shows before training, from the one CSV reader."""
-    columns = parse_csv(body.data, services.settings.optimize_max_rows)  # CsvError: a 422
+    settings = services.settings
+    columns = parse_csv(body.data, settings.optimize_max_rows, settings.optimize_max_columns)
     rows = len(next(iter(columns.values())))
     return JSONBytes({"columns": list(columns), "rows": rows})

@@ -18,6 +18,9 @@ MAX_ROWS = DEFAULT_BOUNDS.max_rows  # the settings' defaults (CHAINRULE_OPTIMIZE
 MAX_STEPS = DEFAULT_BOUNDS.max_steps
 MAX_FIT_POINTS = 1_000
 MAX_PARAMS = 10_000  # the schema's ceiling; the real limit is CHAINRULE_OPTIMIZE_MAX_PARAMS
+# The most steps a resumed run may say it has taken (start, an optimizer's t): far past any
+# run's wall clock, and a number every layer holds exactly.
+MAX_RESUMED_STEPS = 10**12
 
 DatasetName = Literal["noisy-line", "sin", "moons", "circles", "xor", "spirals", "blobs"]
 Column = Annotated[list[FiniteNumber], Field(min_length=1, max_length=MAX_ROWS)]
@@ -104,7 +107,8 @@ class OptimizeRequest(BaseModel):
     )
     data: dict[Identifier, Column] | str | None = Field(
         None,
-        description="Named columns of equal length (up to 100,000 rows), or CSV text with a "
+        description="Named columns of equal length (up to 100,000 rows and 1,000 columns, "
+        "the settings CHAINRULE_OPTIMIZE_MAX_ROWS and _MAX_COLUMNS), or CSV text with a "
         "header row of names and plain decimal numbers (digits, a point, an exponent; a bad "
         "one is a 422 naming its line and column).",
     )
@@ -285,9 +289,19 @@ class StateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     optimizer: Literal["gd", "momentum", "adam"]
-    t: int = Field(ge=0, description="Optimizer steps taken so far (Adam's bias correction).")
-    m: dict[Identifier, FiniteNumber] | None = Field(None, max_length=MAX_PARAMS)
-    v: dict[Identifier, FiniteNumber] | None = Field(None, max_length=MAX_PARAMS)
+    t: int = Field(
+        ge=0,
+        le=MAX_RESUMED_STEPS,
+        description="Optimizer steps taken so far (Adam's bias correction).",
+    )
+    m: dict[Identifier, FiniteNumber] | None = Field(
+        None, max_length=MAX_PARAMS, description="Momentum's velocity, or Adam's first moment."
+    )
+    v: dict[Identifier, Annotated[FiniteNumber, Field(ge=0)]] | None = Field(
+        None,
+        max_length=MAX_PARAMS,
+        description="Adam's second moment: a mean of squares, never negative.",
+    )
 
 
 class OptimizeStreamRequest(OptimizeRequest):
@@ -315,7 +329,9 @@ class OptimizeStreamRequest(OptimizeRequest):
     )
 
     every: int = Field(1, ge=1, description="Send a snapshot every this many steps.")
-    start: int = Field(0, ge=0, description="The step the params are at (when resuming).")
+    start: int = Field(
+        0, ge=0, le=MAX_RESUMED_STEPS, description="The step the params are at (when resuming)."
+    )
     state: StateIn | None = Field(
         None, description="The optimizer state of the snapshot to resume from."
     )

@@ -55,7 +55,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "graded as not gradable), 2 when problem.json (or --params) is malformed.",
     )
     p.add_argument("problem", metavar="problem.json", help="the problem ('-' for standard input)")
-    p.add_argument("answers", metavar="answers.json", help="the submission ('-': standard input)")
+    p.add_argument(
+        "answers",
+        metavar="answers.json",
+        help="the submission ('-': standard input; a folder: its answers.json or its one .json)",
+    )
     p.add_argument(
         "--format",
         choices=FORMATS,
@@ -122,10 +126,34 @@ def _not_gradable(message: str, spec: specs.ProblemSpec) -> Graded:
     return Graded({**result, "output": message}, [message], False)
 
 
+def submission_file(path: str) -> str:
+    """Return the submission file a path names: the file itself, or in a folder its
+    answers.json, else its one .json file; ValueError saying what the folder holds."""
+    folder = Path(path)
+    if path == "-" or not folder.is_dir():
+        return path
+    if (folder / "answers.json").is_file():
+        return str(folder / "answers.json")
+    found = sorted(p.name for p in folder.glob("*.json") if p.is_file())
+    if len(found) == 1:
+        return str(folder / found[0])
+    if not found:
+        raise ValueError("no .json file was submitted: submit answers.json")
+    names = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+    raise ValueError(
+        f"{len(found)} .json files were submitted ({names}) and none is answers.json: "
+        "submit one file, answers.json"
+    )
+
+
 def grade_file(grader: Grader, spec: specs.ProblemSpec, answers_path: str) -> Graded:
-    """Grade one submission file; only an unreadable file makes it not gradable as a whole."""
+    """Grade one submission file (or a folder's: submission_file()); only an unreadable
+    submission makes it not gradable as a whole."""
     try:
-        entries = specs.submission(read_json(answers_path, MAX_SUBMISSION_CHARS))
+        path = submission_file(answers_path)
+        entries = specs.submission(read_json(path, MAX_SUBMISSION_CHARS))
+    except FileNotFoundError:
+        return _not_gradable(f"the submission cannot be read: no file {answers_path}", spec)
     except (OSError, ValueError) as exc:
         return _not_gradable(f"the submission cannot be read: {exc}", spec)
     try:
@@ -170,12 +198,12 @@ def meta(grader: Grader, spec: specs.ProblemSpec) -> list[dict[str, Any]]:
 def write(text: str, output: str | None) -> None:
     """Print text, or write it to output atomically (a reader never sees half a file)."""
     if output is None:
-        print(text)
+        print(text.encode("utf-8", "replace").decode("utf-8"))  # never half a character
         return
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".results-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:
         fh.write(text + "\n")
     os.replace(tmp, target)
 

@@ -3,7 +3,8 @@
 One rule for every entry point (API, CLI, Gradescope, PrairieLearn): an answer is judged by
 its meaning, not its JSON type. `2`, `2.0`, `"2"` and `" 5.0 "` are numbers; any other text
 is a formula; `null` or blank text is no answer; anything else (true, a list, an object, a
-number too large for a float) is unreadable, which fails that one question only.
+number too large for a float, text that is not Unicode) is unreadable, which fails that one
+question only.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 from typing import Literal, NamedTuple
+
+from chainrule.json_reader import unencodable
 
 Expect = Literal["number", "formula", "either"]
 EXPECTS: tuple[Expect, ...] = ("number", "formula", "either")
@@ -68,6 +71,12 @@ def read(raw: object) -> Reading:
     if isinstance(raw, int | float):
         return _number(raw)
     if isinstance(raw, str):
+        where = unencodable(raw)
+        if where is not None:
+            return Unreadable(
+                f"the answer is not Unicode text: character {where + 1} is half of a character "
+                "(a lone surrogate, as a \\u escape writes it); type the formula again"
+            )
         text = raw.strip()
         if not text:
             return None

@@ -15,6 +15,7 @@ class Bounds:
     max_steps: int = 100_000
     max_history: int = 10_000  # recorded history points
     max_params: int = 1_000  # parameters of one run (the work budget bounds the rest)
+    max_columns: int = 1_000  # data columns given, used or not (each is objects to hold)
 
 
 @dataclass(frozen=True)

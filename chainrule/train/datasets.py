@@ -176,13 +176,23 @@ class CsvError(ValueError):
         self.column = column
 
 
-def parse_csv(text: str, max_rows: int = DEFAULT_BOUNDS.max_rows) -> dict[str, Sequence[float]]:
-    """Read CSV text with a header row of names into columns of finite numbers.
+def parse_csv(
+    text: str,
+    max_rows: int = DEFAULT_BOUNDS.max_rows,
+    max_columns: int = DEFAULT_BOUNDS.max_columns,
+) -> dict[str, Sequence[float]]:
+    """Read CSV text with a header row of names into columns of finite numbers (at most
+    max_columns, counted on the header's text before anything is split).
 
     Every refusal is a CsvError naming the line (and the column) where it is. Numbers
     are plain decimals (digits, one point, an exponent): no '_', 'inf', 'nan' or other
     scripts' digits. Rows are read a chunk at a time into 8-byte floats.
     """
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    fields = text.count(",", start, len(text) if end < 0 else end) + 1  # names have no commas
+    if fields > max_columns:
+        raise CsvError(f"CSV header: {fields:,} columns; the limit is {max_columns:,}", 1)
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
     names: list[str] | None = None
     columns: list[array[float]] = []

@@ -95,7 +95,9 @@ class LiveRun:
         self.budget = budget
         if req.every < 1 or req.start < 0:
             raise TrainingError("every must be >= 1 and start >= 0")
-        expression, params, data, self.config = resolve(req.run, bounds.max_rows)
+        expression, params, data, self.config = resolve(
+            req.run, bounds.max_rows, bounds.max_columns
+        )
         program = parse(expression, limits)
         self.problem = problem = prepare(program, params, data, budget, req.predict)
         check_bounds(problem, TrainConfig(steps=self.config.steps, record_every=req.every), bounds)

@@ -69,6 +69,21 @@ class TrainResult:
     steps_run: int = 0
 
 
+NAMED_UNUSED = 5  # names an unused-input notice lists before it only counts
+
+
+def unused_notice(code: str, kind: str, names: Sequence[str]) -> list[Notice]:
+    """Return at most one notice for the inputs given but not used: the first few named,
+    and how many in all (a body of 600,000 columns gets one line, not 600,000)."""
+    if not names:
+        return []
+    shown = ", ".join(f"'{n}'" for n in names[:NAMED_UNUSED])
+    if len(names) == 1:
+        return [Notice(code, f"{kind} {shown} is not used by the program")]
+    more = f" and {len(names) - NAMED_UNUSED:,} more" if len(names) > NAMED_UNUSED else ""
+    return [Notice(code, f"{len(names):,} {kind}s are not used by the program: {shown}{more}")]
+
+
 def prepare(
     program: Program,
     params: Mapping[str, float],
@@ -92,14 +107,10 @@ def prepare(
             missing, "every program input must be a parameter or a data column"
         )
     warnings: list[str] = [
-        Notice("unused-column", f"column '{c}' is not used by the program")
-        for c in data
-        if c not in program.inputs
-    ]
-    warnings += [
-        Notice("unused-parameter", f"parameter '{p}' is not used by the program")
-        for p in params
-        if p not in program.inputs
+        *unused_notice("unused-column", "column", [c for c in data if c not in program.inputs]),
+        *unused_notice(
+            "unused-parameter", "parameter", [p for p in params if p not in program.inputs]
+        ),
     ]
     lengths = {len(col) for col in data.values()}
     if len(lengths) > 1:

@@ -18,7 +18,7 @@ from chainrule.build import build
 from chainrule.graph import Graph, GraphEdge, GraphNode, export_graph, graph_to_json, json_number
 from chainrule.lang import DEFAULT_LIMITS, Limits, parse
 from chainrule.lang.lint import notices_json
-from chainrule.train.bounds import Bounds
+from chainrule.train.bounds import DEFAULT_BOUNDS, Bounds
 from chainrule.train.datasets import Dataset, get_dataset, parse_csv
 from chainrule.train.fit import FitRequest, fitted_curve, model_program
 from chainrule.train.loop import TrainingProblem, TrainResult, prepare, train
@@ -49,9 +49,10 @@ class RunRequest:
 
 
 def resolve(
-    req: RunRequest, max_rows: int
+    req: RunRequest, max_rows: int, max_columns: int = DEFAULT_BOUNDS.max_columns
 ) -> tuple[str, dict[str, float], Mapping[str, Sequence[float]], TrainConfig]:
-    """Return the program text, params, columns and settings a request (or its dataset) gives."""
+    """Return the program text, params, columns and settings a request (or its dataset)
+    gives; TooMuchWork for more than max_columns columns, used or not."""
     ds: Dataset | None = None
     if req.dataset is not None:
         if req.data is not None:
@@ -69,11 +70,13 @@ def resolve(
         data = ds.columns
     elif isinstance(req.data, str):
         try:
-            data = parse_csv(req.data, max_rows)
+            data = parse_csv(req.data, max_rows, max_columns)
         except ValueError as exc:
             raise TrainingError(str(exc)) from None
     else:
         data = req.data or {}
+    if len(data) > max_columns:
+        raise TooMuchWork(f"{len(data):,} data columns; the limit is {max_columns:,}")
     steps = req.steps if req.steps is not None else (ds.steps if ds else 100)
     every = req.record_every or max(1, math.ceil(steps / HISTORY_POINTS))
     config = TrainConfig(
@@ -120,7 +123,7 @@ def run(
     is over budget (before it starts, or once it has run past its time).
     """
     bounds = bounds or Bounds()
-    expression, params, data, config = resolve(req, bounds.max_rows)
+    expression, params, data, config = resolve(req, bounds.max_rows, bounds.max_columns)
     program = parse(expression, limits)
     model = model_program(program, req.fit, list(data), limits) if req.fit else None
     problem = prepare(program, params, data, budget)

@@ -80,12 +80,44 @@ def test_a_single_json_file_of_another_name_is_the_submission(tmp_path: Path) ->
     assert written["score"] == 0.5
 
 
-def test_a_malformed_problem_still_writes_a_could_not_grade_result(tmp_path: Path) -> None:
+def test_a_malformed_problem_fails_the_autograder_visibly(tmp_path: Path) -> None:
+    # As the README says: no results.json, so Gradescope shows the autograder as failed
+    # instead of giving every student 0.
     problem = tmp_path / "problem.json"
     problem.write_text(json.dumps({"expression": "e = c *", "values": {}}))
     done = run_autograder(tmp_path, EXAMPLE / "submission", CHAINRULE_PROBLEM=str(problem))
     assert done.returncode == 2
     assert "1:8: expected an expression" in done.stderr
+    assert "is malformed" in done.stderr
+    assert not (tmp_path / "results" / "results.json").exists()
+
+
+def test_two_json_files_are_a_message_for_the_student(tmp_path: Path) -> None:
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "a.json").write_text('{"answers": []}')
+    (submission / "b.json").write_text('{"answers": []}')
+    done = run_autograder(tmp_path, submission)
+    assert done.returncode == 0, done.stderr
     written = json.loads((tmp_path / "results" / "results.json").read_text())
-    assert written["score"] == 0 and written["tests"] == []
-    assert "could not grade" in written["output"] and not gradescope_errors(written)
+    assert gradescope_errors(written) == []
+    assert "2 .json files were submitted (a.json, b.json)" in written["output"]
+    assert "Errno" not in written["output"]
+    assert written["extra_data"]["gradable"] is False
+
+
+def test_a_lone_surrogate_fails_that_answer_and_the_rest_are_scored(tmp_path: Path) -> None:
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    entries = [{"name": "e", "answer": 6}, {"name": "de/dc (formula)", "answer": "d #\ud800"}]
+    answers = json.dumps({"answers": entries})  # d is right, but for the half character
+    (submission / "answers.json").write_text(answers)
+    done = run_autograder(tmp_path, submission)
+    assert done.returncode == 0, done.stderr
+    written = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert gradescope_errors(written) == []
+    by_name = {t["name"]: t for t in written["tests"]}
+    assert written["score"] == 0.5  # e is right
+    assert by_name["e"]["score"] == 0.5
+    assert by_name["de/dc (formula)"]["score"] == 0
+    assert "lone surrogate" in by_name["de/dc (formula)"]["output"]

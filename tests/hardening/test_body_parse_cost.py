@@ -99,7 +99,7 @@ def test_deep_nesting_is_refused_with_a_small_answer(server: tuple[str, int]) ->
 def test_many_invalid_items_give_a_bounded_error_body(server: tuple[str, int]) -> None:
     base, pid = server
     answers = ",".join(f'{{"name": "q{i}", "answer": 1, "points": "many"}}' for i in range(100))
-    subs = [f'{{"id": {i}, "answers": [{answers}]}}' for i in range(999)]  # ids must be text
+    subs = [f'{{"id": {i}, "answers": [{answers}]}}' for i in range(400)]  # ids must be text
     body = batch("1").decode()[: -len("]}")] + "," + ",".join(subs) + "]}"
     with httpx.Client(base_url=base, timeout=60) as c:
         r, growth = peak_growth(pid, c, "/api/grade/batch", body.encode())
