@@ -1,3 +1,4 @@
+// @ts-check
 // Only what is near the view is laid out and painted: every node and edge of a big drawing
 // is measured once, and those far outside the view are switched off (display: none), so a
 // change of numbers or a pan repaints tens of boxes instead of thousands. (Changing the text

@@ -1,3 +1,4 @@
+// @ts-check
 // The drawing on screen: the server's SVG shown once per structure, its numbers patched in
 // place on a value change (the SVG contract: in g#nK the last four texts are "value",
 // value_text, "grad", grad_text; a lines-level unit lists the inputs inside it first, in

@@ -1,3 +1,4 @@
+// @ts-check
 // Number formatting (no DOM here): the server's rule (chainrule.graph.fmt), so that a number reads
 // the same in the drawing, the table and the steps. The words of the steps are the server's.
 

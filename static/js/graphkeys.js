@@ -1,3 +1,4 @@
+// @ts-check
 // The graph by keyboard and screen reader. The focused graph (#graph, role application)
 // keeps DOM focus and points aria-activedescendant at one node: the arrow keys move that
 // focus along the edges (towards the inputs or the uses, and between the inputs of one node),

@@ -1,3 +1,4 @@
+// @ts-check
 // The graph view: the drawing in the page, panned and zoomed through its viewBox, starting
 // readable (labels at least ~8 px) and centred on the output, with an overview in a corner.
 

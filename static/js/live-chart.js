@@ -1,3 +1,4 @@
+// @ts-check
 // The growing loss curve on a canvas: step on x, loss on a log axis when it spans decades.
 
 import { fmt } from "./format.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // The graph of the traced datapoint: drawn once per program (POST /api/evaluate, the
 // playground's drawing), its numbers patched in place from each snapshot's trace (node id
 // -> value, grad and their texts, as the server formats them), and, while training is

@@ -1,3 +1,4 @@
+// @ts-check
 // The overview in the corner of the graph: a text-free copy of the drawing and a frame for
 // the part in view; a click or drag on it moves the view there.
 

@@ -1,7 +1,8 @@
+// @ts-check
 // Before printing (or when print media is emulated): a print-only copy of the whole drawing
 // (every node, the full extent, whatever the view was panned or zoomed to) and the program
 // as typed. Nothing of the live view is changed; the copy is removed after printing.
-const $ = (id) => document.getElementById(id);
+import { $, textarea } from "./dom.js";
 
 /** The whole drawing's box in SVG units: graphviz's background polygon, translated. */
 function extent(svg) {
@@ -20,12 +21,12 @@ function extent(svg) {
 
 function prepare() {
   const program = $("program-print");
-  const source = $("expression");
+  const source = textarea("expression");
   if (program && source) program.textContent = source.value;
   $("graph-print")?.remove();
   const svg = $("graph")?.querySelector(":scope > svg");
   if (!svg) return;
-  const copy = svg.cloneNode(true);
+  const copy = /** @type {SVGSVGElement} */ (svg.cloneNode(true));
   for (const el of copy.querySelectorAll("[display]")) el.removeAttribute("display"); // culled
   for (const el of copy.querySelectorAll("[id]")) el.removeAttribute("id");
   copy.removeAttribute("aria-activedescendant");

@@ -1,9 +1,10 @@
+// @ts-check
 // The table of values and gradients and the list of backward steps (in the server's words),
 // rebuilt when the program's shape changes and updated in place when only values do.
 
 import { fmt } from "./format.js";
 
-const $ = (id) => document.getElementById(id);
+import { $ } from "./dom.js";
 
 function cell(text, className) {
   const td = document.createElement("td");

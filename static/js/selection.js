@@ -1,3 +1,4 @@
+// @ts-check
 // Following a gradient: one selection for the whole page. Anything dispatches
 // `chainrule:select` {id, source} on #graph; this brings the node's box into view, labels each
 // of its out-edges with its contribution (local derivative × the downstream gradient; they
@@ -19,7 +20,7 @@ export function drawnEdges(svg, data, drawnId) {
     if (m) {
       const [, source, target] = m;
       const unit = units.get(g.id);
-      let contribution = null;
+      let contribution;
       if (unit && drawnId(target) === target && !svg.querySelector(`g.cluster[id="cluster-${target}"]`)) {
         contribution = Number(grad.get(target)) * Number(unit.local_grad);
       } else {

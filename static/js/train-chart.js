@@ -1,3 +1,4 @@
+// @ts-check
 // Hand-drawn SVG charts for the Train panel: axes, ticks, polylines and dots (no library).
 
 import { fmt } from "./format.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // The graph's controls on the playground: one selection (chainrule:select / :selected),
 // units opened and closed in place (click, Enter, chainrule:toggle), find, the whole-graph
 // level toggle. wireGraph returns what the page calls after each answer.
@@ -5,9 +6,13 @@
 import { wireFind } from "./find.js";
 import { Selection } from "./selection.js";
 
-const $ = (id) => document.getElementById(id);
+import { $, field } from "./dom.js";
 
-/** Wire the graph panel; page: { graphBox, tableBody, drawing, state, evaluate }. */
+/**
+ * Wire the graph panel; page: { graphBox, tableBody, drawing, state, evaluate }.
+ * @param {{ graphBox: HTMLElement, tableBody: HTMLElement, drawing: import("./drawing.js").Drawing,
+ *   state: import("./app.js").PlaygroundState, evaluate: (full?: boolean) => Promise<void> }} page
+ */
 export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
   const panZoom = drawing.panZoom;
   const selection = new Selection(graphBox, drawing, $("selection-sum"), () => state.data);
@@ -50,26 +55,27 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
       const id = g.id.replace(/^cluster-/, "");
       const root = g.classList.contains("cluster") ? graphBox.querySelector(`svg g.node[id="${id}"]`) : g;
       if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "0");
-      root.dataset.unit = id;
+      root.setAttribute("data-unit", id);
     }
   }
   graphBox.addEventListener("chainrule:toggle", (e) => toggleUnit(e.detail.id));
   graphBox.addEventListener("keydown", (e) => {
-    const g = e.target.closest?.("g[data-unit]");
+    const g = e.target instanceof Element ? e.target.closest("g[data-unit]") : null;
     if (g && e.key === "Enter") {
       e.preventDefault();
-      toggleUnit(g.dataset.unit);
+      toggleUnit(g.getAttribute("data-unit"));
     }
   });
 
   graphBox.addEventListener("click", (e) => {
     if (panZoom.consumeDrag()) return;
-    const g = e.target.closest("g.node");
+    const g = e.target instanceof Element ? e.target.closest("g.node") : null;
     if (!g) return;
     const id = g.id.startsWith("op-") ? g.id.slice(3) : g.id;
     if (!/^n\d+$/.test(id)) return;
     selectNode(id, "graph");
-    if (g.dataset.unit) toggleUnit(g.dataset.unit);
+    const unit = g.getAttribute("data-unit");
+    if (unit) toggleUnit(unit);
   });
   // The table selects its row's node through graphkeys.js (the graph's accessible twin).
   wireFind($("graph-find"), $("find-status"), graphBox, () => state.data, openUnitOf);
@@ -85,7 +91,7 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
     button.dataset.level = data.level || "ops";
   }
   $("level-toggle")?.addEventListener("click", () => {
-    $("opt-level").value = $("level-toggle").dataset.level === "lines" ? "ops" : "lines";
+    field("opt-level").value = $("level-toggle").dataset.level === "lines" ? "ops" : "lines";
     state.expand.clear();
     evaluate();
   });
