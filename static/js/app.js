@@ -164,7 +164,7 @@ async function refreshFull() {
 function showNumbers(lean) {
   const data = state.data;
   drawing.patchLean(lean);
-  $("output-value").textContent = fmt(lean.value);
+  $("output-value").textContent = lean.value_texts[Number(lean.output_id.slice(1))] ?? fmt(lean.value, PRECISION);
   data.nodes.forEach((n, k) => {
     n.value = lean.values[k];
     n.grad = lean.grads[k];
@@ -195,7 +195,7 @@ function showResult(data, expression, structure) {
   const names = data.inputs.map((i) => i.name); // in the order of first use
   inputs.sync(names);
   $("output-name").textContent = data.output;
-  $("output-value").textContent = fmt(data.value);
+  $("output-value").textContent = data.nodes.find((n) => n.id === data.output_id)?.value_text ?? fmt(data.value, PRECISION);
   $("output-line").hidden = false;
   // values kept for names of earlier programs are not the learner's mistake: not shown
   const warnings = data.notices.filter((n) => n.code !== "unused-value").map((n) => n.message);
@@ -265,7 +265,7 @@ function showStep(i) {
   const step = data.steps[i];
   const { received, grads } = stateAt(data, i);
   drawing.highlight(data, step, grads);
-  showTableAt(tableBody, received, step.node);
+  showTableAt(tableBody, received, step.node, PRECISION);
   const items = $("steps").children;
   for (let k = 0; k < items.length; k++) {
     items[k].classList.toggle("current", k === i);

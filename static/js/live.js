@@ -5,7 +5,7 @@
 
 import { where } from "./problem.js";
 import { fmt } from "./format.js";
-import { LossChart } from "./live-chart.js";
+import { LossChart } from "./chart.js";
 import { PLANE, columns, curveExtent, fetchDataset, grid, nearest, traceValues } from "./live-data.js";
 import { TraceGraph } from "./live-graph.js";
 import { Plane } from "./live-plane.js";
@@ -100,9 +100,9 @@ function render() {
   plane.draw();
   chart.draw();
   graph.patch(s.trace);
-  $("live-loss").textContent = `loss ${fmt(s.loss, 4)}`;
+  $("live-loss").textContent = `loss ${fmt(s.loss)}`;
   $("live-step").textContent = `step ${s.step}`;
-  if (s.trace && typeof s.trace.value !== "undefined") $("live-trace-where").textContent = `Traced datapoint ${traceText()}: its loss is ${fmt(s.trace.value, 4)} at step ${s.step}.`;
+  if (s.trace && typeof s.trace.value !== "undefined") $("live-trace-where").textContent = `Traced datapoint ${traceText()}: its loss is ${fmt(s.trace.value)} at step ${s.step}.`;
   const dt = performance.now() - t0;
   stats.applied++;
   stats.total += dt;

@@ -40,10 +40,10 @@ export function drawnEdges(svg, data, drawnId) {
 }
 
 /** The sum in words: "grad w = 0.3001 + 0.0685 = 0.3686" (first parts, then "…"). */
-export function sumText(name, parts, total) {
-  const texts = parts.map((p) => fmt(p, 4));
+export function sumText(name, parts, total, precision) {
+  const texts = parts.map((p) => fmt(p, precision));
   const shown = texts.length > 6 ? [...texts.slice(0, 2), `… (${texts.length} parts) …`, texts.at(-1)] : texts;
-  return `grad ${name} = ${shown.join(" + ").replace(/\+ -/g, "− ")} = ${fmt(total, 4)}`;
+  return `grad ${name} = ${shown.join(" + ").replace(/\+ -/g, "− ")} = ${fmt(total, precision)}`;
 }
 
 export class Selection {
@@ -118,11 +118,11 @@ export class Selection {
       text.setAttribute("x", String(p.x));
       text.setAttribute("y", String(p.y - 3));
       text.setAttribute("text-anchor", "middle");
-      text.textContent = fmt(e.contribution, 4);
+      text.textContent = fmt(e.contribution, this.drawing.precision);
       path.parentNode.append(text);
     }
     if (!mine.length || node.grad === null) return;
-    this.note.textContent = sumText(node.name || node.label || node.id, parts, Number(node.grad));
+    this.note.textContent = sumText(node.name || node.label || node.id, parts, Number(node.grad), this.drawing.precision);
     this.note.hidden = false;
   }
 }

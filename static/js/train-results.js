@@ -5,7 +5,7 @@
 import { where } from "./problem.js";
 import { fmt } from "./format.js";
 import { sanitizeSvg } from "./sanitize.js";
-import { drawChart } from "./train-chart.js";
+import { drawChart } from "./chart.js";
 
 import { $, input } from "./dom.js";
 
