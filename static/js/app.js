@@ -18,7 +18,7 @@ import { Stepper, stateAt } from "./stepper.js";
 import { attachGraphKeys } from "./graphkeys.js";
 import { wireGraph } from "./units.js";
 
-import { $, field, find, input, select as selectField } from "./dom.js";
+import { $, field, find, input, revealWithin, select as selectField } from "./dom.js";
 const DEBOUNCE_MS = 250;
 // After a numbers-only answer, the full one (the steps' words) once the values rest this long.
 const REFRESH_MS = 1200;
@@ -205,7 +205,8 @@ function showResult(data, expression, structure) {
     drawing.draw(data, options().rankdir);
     state.drawn = structure;
     wireUnits();
-    if (state.opened) drawing.panZoom.reveal(state.opened);
+    // the box just opened (or closed) and the output stay in view together
+    if (state.opened) drawing.panZoom.revealAll([state.opened, data.output_id]);
     state.opened = null;
   } else {
     drawing.patch(data);
@@ -273,7 +274,7 @@ function showStep(i) {
     if (k === i) items[k].setAttribute("aria-current", "step");
     else items[k].removeAttribute("aria-current");
   }
-  items[i]?.scrollIntoView({ block: "nearest" });
+  if (items[i]) revealWithin(items[i]); // the list scrolls, the window stays
   $("step-counter").textContent = `Step ${i + 1} of ${data.steps.length}: ${step.label || step.node} passes its gradient to its inputs.`;
 }
 

@@ -12,6 +12,8 @@ export class Culler {
   constructor() {
     this.items = [];
     this.centres = new Map(); // element id -> its centre in SVG units (also when culled)
+    /** @type {Map<string, { x: number, y: number, w: number, h: number }>} */
+    this.boxes = new Map(); // node or cluster id -> its box in SVG units (also when culled)
     this.timer = null;
     this.onShow = null; // called with each element switched back on
   }
@@ -20,16 +22,21 @@ export class Culler {
   measure(svg) {
     this.items = [];
     this.centres = new Map();
+    this.boxes = new Map();
     const root = svg.querySelector("g.graph");
     if (!root) return;
     const m = root.transform.baseVal.consolidate()?.matrix;
     const [a, d, e, f] = m ? [m.a, m.d, m.e, m.f] : [1, 1, 0, 0];
     for (const el of root.children) {
-      if (!el.classList.contains("node") && !el.classList.contains("edge")) continue;
+      if (!(el instanceof SVGGraphicsElement)) continue;
+      const cluster = el.classList.contains("cluster");
+      if (!cluster && !el.classList.contains("node") && !el.classList.contains("edge")) continue;
       const b = el.getBBox();
       const item = { el, x: a * b.x + e, y: d * b.y + f, w: a * b.width, h: d * b.height, off: false };
-      this.items.push(item);
-      if (el.id) this.centres.set(el.id, { x: item.x + item.w / 2, y: item.y + item.h / 2 });
+      if (!cluster) this.items.push(item);
+      if (!el.id) continue;
+      this.centres.set(el.id, { x: item.x + item.w / 2, y: item.y + item.h / 2 });
+      if (!el.classList.contains("edge")) this.boxes.set(el.id, { x: item.x, y: item.y, w: item.w, h: item.h });
     }
   }
 

@@ -63,3 +63,21 @@ export function find(root, selector, kind) {
   const el = root.querySelector(selector);
   return el instanceof kind ? el : null;
 }
+
+/**
+ * Bring el into view inside the box that scrolls it (a table, a list), never by scrolling
+ * the window: the page stays where the learner put it.
+ * @param {Element} el
+ */
+export function revealWithin(el) {
+  for (let box = el.parentElement; box && box !== document.body && box !== document.documentElement; box = box.parentElement) {
+    const style = getComputedStyle(box);
+    const scrolls = /(auto|scroll)/.test(style.overflowY) && box.scrollHeight > box.clientHeight + 1;
+    if (!scrolls) continue;
+    const r = el.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    if (r.top < b.top) box.scrollTop += r.top - b.top;
+    else if (r.bottom > b.bottom) box.scrollTop += Math.min(r.bottom - b.bottom, r.top - b.top);
+    return;
+  }
+}

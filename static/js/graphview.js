@@ -9,6 +9,7 @@ import { SVG_NS } from "./sanitize.js";
 const READABLE = 9.05 / 11; // screen px per SVG unit: 11-unit labels at least 9 px tall
 const MAX_SCALE = 6; // the closest zoom: labels ~66 px tall
 const MINIMAP_W = 176; // px: the overview's width (11rem)
+const CORNERS = ["at-br", "at-bl", "at-tr", "at-tl"]; // where the overview may sit
 
 /** Pan (drag, arrow keys) and zoom (wheel, +/−, buttons) one SVG through its viewBox, with
  * an overview (minimap) of the whole drawing whenever only part of it is in view. */
@@ -22,6 +23,8 @@ export class PanZoom {
     this.moved = false;
     this.culler = new Culler();
     this.minimap = makeMinimap(this);
+    /** @type {{ w: number, h: number, inset: number, panel: number } | null} */
+    this.minimapSize = null; // the overview's size in px (measured once per drawing and width)
     container.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
     container.addEventListener("pointerdown", (e) => this.onDown(e));
     container.addEventListener("pointermove", (e) => this.onMove(e));
@@ -63,6 +66,7 @@ export class PanZoom {
       this.minimap.content.setAttribute("stroke-width", String(1.5 * this.minimap.unit));
     }
     this.size = { w: this.container.clientWidth, h: this.container.clientHeight };
+    this.minimapSize = null;
     this.culler.measure(svg);
     if (keep && previous) this.box = previous;
     else this.start(focus);
@@ -134,7 +138,7 @@ export class PanZoom {
     this.culler.schedule(b, !live);
     const H = this.home;
     const whole = H && b.x <= H.x + 1 && b.y <= H.y + 1 && b.x + b.w >= H.x + H.w - 1 && b.y + b.h >= H.y + H.h - 1;
-    this.minimap.box.hidden = Boolean(whole) || !H;
+    this.minimap.box.hidden = Boolean(whole) || !H || !this.placeMinimap();
     if (!whole && H) {
       // the frame of the view, at least 8 px on a side so that it is seen
       const least = 8 * (this.minimap.unit || 0);
@@ -146,6 +150,48 @@ export class PanZoom {
       r.setAttribute("width", String(w));
       r.setAttribute("height", String(h));
     }
+  }
+
+  /** Put the overview in a corner of the panel where it covers no node in view (bottom right,
+   * bottom left, top right, top left); false when every corner would cover one (it folds away). */
+  placeMinimap() {
+    const box = this.minimap.box;
+    const { w: W, h: H } = this.size;
+    if (!this.minimapSize || this.minimapSize.panel !== W) {
+      const wasHidden = box.hidden;
+      box.hidden = false;
+      box.classList.remove(...CORNERS);
+      this.minimapSize = { w: box.offsetWidth, h: box.offsetHeight, inset: parseFloat(getComputedStyle(box).right) || 6, panel: W };
+      box.hidden = wasHidden;
+    }
+    const { w, h, inset } = this.minimapSize;
+    if (!w || !h) return true;
+    const b = this.box;
+    const s = Math.min(W / b.w, H / b.h);
+    const ox = (W - b.w * s) / 2;
+    const oy = (H - b.h * s) / 2;
+    const shown = [];
+    for (const [id, r] of this.culler.boxes) {
+      if (id.startsWith("cluster") || !/^(n|op-n)\d+$/.test(id)) continue;
+      const x = (r.x - b.x) * s + ox;
+      const y = (r.y - b.y) * s + oy;
+      if (x < W && y < H && x + r.w * s > 0 && y + r.h * s > 0) shown.push({ x, y, w: r.w * s, h: r.h * s });
+    }
+    const corners = {
+      "at-br": { x: W - inset - w, y: H - inset - h },
+      "at-bl": { x: inset, y: H - inset - h },
+      "at-tr": { x: W - inset - w, y: inset },
+      "at-tl": { x: inset, y: inset },
+    };
+    for (const [name, c] of Object.entries(corners)) {
+      const covers = shown.some((r) => r.x < c.x + w && c.x < r.x + r.w && r.y < c.y + h && c.y < r.y + r.h);
+      if (!covers) {
+        box.classList.remove(...CORNERS);
+        box.classList.add(name);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True if the whole drawing fits the view with its labels legible. */
@@ -188,6 +234,37 @@ export class PanZoom {
     // as the drawing stays so when the node is near its edge
     this.box = this.clamp({ ...b, x: inX ? b.x : c.x - b.w / 2, y: inY ? b.y : c.y - b.h / 2 });
     this.apply();
+  }
+
+  /** Bring the boxes of ids (nodes or clusters, e.g. an opened unit and the output) into view
+   * together, zooming out as far as labels stay legible; when they cannot all be shown so,
+   * the first is. Nothing moves when they are in view already. */
+  revealAll(ids) {
+    const b = this.box;
+    if (!b || !this.home) return;
+    const boxes = ids.map((id) => this.culler.boxes.get(`cluster-${id}`) || this.culler.boxes.get(id)).filter(Boolean);
+    if (!boxes.length) return;
+    const inside = (r) => r.x >= b.x && r.y >= b.y && r.x + r.w <= b.x + b.w && r.y + r.h <= b.y + b.h;
+    if (boxes.every(inside)) return;
+    const pad = 12;
+    const x0 = Math.min(...boxes.map((r) => r.x)) - pad;
+    const y0 = Math.min(...boxes.map((r) => r.y)) - pad;
+    const x1 = Math.max(...boxes.map((r) => r.x + r.w)) + pad;
+    const y1 = Math.max(...boxes.map((r) => r.y + r.h)) + pad;
+    const scale = Math.min(this.size.w / b.w, this.size.h / b.h);
+    const need = Math.min(this.size.w / (x1 - x0), this.size.h / (y1 - y0));
+    if (need >= scale || need >= READABLE) {
+      // all fit: at the present zoom if they can, else zoomed out only as far as needed
+      const s = Math.min(scale, need);
+      const w = this.size.w / s;
+      const h = this.size.h / s;
+      this.box = this.clamp({ x: (x0 + x1) / 2 - w / 2, y: (y0 + y1) / 2 - h / 2, w, h });
+      this.apply();
+    } else if (!inside(boxes[0])) {
+      const c = { x: boxes[0].x + boxes[0].w / 2, y: boxes[0].y + boxes[0].h / 2 };
+      this.box = this.clamp({ ...b, x: c.x - b.w / 2, y: c.y - b.h / 2 });
+      this.apply();
+    }
   }
 
   /** The node centre nearest to (x, y), if any node is drawn. */

@@ -6,7 +6,7 @@
 import { wireFind } from "./find.js";
 import { Selection } from "./selection.js";
 
-import { $, field } from "./dom.js";
+import { $, field, revealWithin } from "./dom.js";
 
 /**
  * Wire the graph panel; page: { graphBox, tableBody, drawing, state, evaluate }.
@@ -22,7 +22,7 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
     const tr = id && tableBody.querySelector(`tr[data-node="${id}"]`);
     if (tr) {
       tr.classList.add("selected");
-      if (scroll) tr.scrollIntoView({ block: "nearest" });
+      if (scroll) revealWithin(tr); // the table's own scrolling: never the window's
     }
   }
   graphBox.addEventListener("chainrule:selected", (e) => markRow(e.detail.id, e.detail.source === "graph"));
