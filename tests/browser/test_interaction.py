@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.overview import COVERED
 from tests.browser.programs import mlp, rnn, wide_program
 
 pytestmark = pytest.mark.browser
@@ -150,4 +151,8 @@ def test_an_opened_box_and_the_output_stay_in_view(
             assert box["x"] >= panel["x"] - 1 and box["y"] >= panel["y"] - 1, (name, box, panel)
             assert box["x"] + box["width"] <= panel["x"] + panel["width"] + 1, (name, box, panel)
             assert box["y"] + box["height"] <= panel["y"] + panel["height"] + 1, (name, box, panel)
+        # the overview is shown (part of the drawing is out of view), in a corner that
+        # covers no node
+        expect(page.locator("#graph .minimap")).to_be_visible()
+        assert page.evaluate(COVERED) == []
         page.locator("#graph-panel").screenshot(path=screenshots / f"opened-{name}.png")
