@@ -203,7 +203,8 @@ export class LossChart {
   /** Draw the curve (at most ~1,000 points; a log axis once the loss spans two decades). */
   draw() {
     const n = this.steps.length;
-    if (!n) {
+    if (n < 2) {
+      // a curve needs two steps; until then, say how to get them
       const note = document.createElement("p");
       note.className = "chart-empty";
       note.textContent = "Press Play or Step to start";

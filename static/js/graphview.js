@@ -73,6 +73,14 @@ export class PanZoom {
     this.apply();
   }
 
+  /** Let go of the drawing (another view took the box). */
+  forget() {
+    this.svg = null;
+    this.home = null;
+    this.box = null;
+    this.minimap.box.hidden = true;
+  }
+
   /** Pixels per SVG unit that show the whole drawing. */
   fitScale() {
     const { w, h } = this.size;

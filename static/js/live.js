@@ -56,7 +56,7 @@ const plane = new Plane($("live-boundary"));
 const chart = new LossChart($("live-loss-chart"));
 const graph = new TraceGraph($("live-graph"), $("live-graph-note"), $("live-bw-counter"), {
   first: $("live-bw-first"), back: $("live-bw-back"), next: $("live-bw-next"), play: $("live-bw-play"), last: $("live-bw-last"),
-});
+}, $("live-network-detail"));
 
 // ----- what is sent ------------------------------------------------------------------
 function lr() {
@@ -279,7 +279,8 @@ function startingParams() {
 }
 
 async function ensureGraph() {
-  await graph.draw(state.expression, { ...state.params, ...traceValues(state) });
+  const point = traceValues(state);
+  await graph.draw(state.expression, { ...state.params, ...point }, Object.keys(point));
   if (state.latest) graph.patch(state.latest.trace);
 }
 
@@ -431,6 +432,16 @@ async function init() {
   field("live-data").value = url.data && [...select("live-data").options].some((o) => o.value === url.data) ? url.data : "moons";
   if (url.every) field("live-every").value = url.every;
   await chooseData(field("live-data").value, url);
+  $("live-graph-view").addEventListener("click", async () => {
+    const ops = graph.view === "network";
+    graph.view = ops ? "ops" : "network";
+    $("live-graph-view").textContent = ops ? "Show the network" : "Show every operation";
+    $("live-graph-view").setAttribute("aria-pressed", String(ops));
+    $("live-zoom").hidden = !ops; // the network is fitted to its box; every operation pans and zooms
+    graph.leave();
+    await ensureGraph();
+    if (!state.playing) await graph.explain(state.expression, { ...state.params, ...traceValues(state) });
+  });
   const panZoom = graph.drawing.panZoom;
   $("live-zoom-in").addEventListener("click", () => panZoom.zoom(1.25));
   $("live-zoom-out").addEventListener("click", () => panZoom.zoom(1 / 1.25));
