@@ -19,7 +19,10 @@ NEURON = "sigmoid(w1*x1 + w2*x2 + b)"
 
 # Every contribution label's box and its edge's, every shown node's box, in screen pixels.
 LABELS = """() => {
-  const box = (el) => { const b = el.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; };
+  const box = (el) => {
+    const b = el.getBoundingClientRect();
+    return [b.x, b.y, b.width, b.height];
+  };
   const svg = document.querySelector('#graph > svg');
   return {
     labels: [...svg.querySelectorAll('text.contribution-label')].map((t) => ({
@@ -31,8 +34,8 @@ LABELS = """() => {
         const c = [b.x + b.width / 2, b.y + b.height / 2];
         let best = Infinity;
         for (let k = 0; k <= 50; k++) {
-          const p = new DOMPoint(path.getPointAtLength(path.getTotalLength() * k / 50).x,
-                                 path.getPointAtLength(path.getTotalLength() * k / 50).y).matrixTransform(m);
+          const q = path.getPointAtLength(path.getTotalLength() * k / 50);
+          const p = new DOMPoint(q.x, q.y).matrixTransform(m);
           best = Math.min(best, Math.hypot(p.x - c[0], p.y - c[1]));
         }
         return best / b.height;
@@ -45,8 +48,10 @@ LABELS = """() => {
 
 def overlap(a: list[float], b: list[float]) -> bool:
     """Two screen boxes [x, y, w, h] share some area (touching is not overlapping)."""
-    return a[0] < b[0] + b[2] - 0.5 and b[0] < a[0] + a[2] - 0.5 and (
-        a[1] < b[1] + b[3] - 0.5 and b[1] < a[1] + a[3] - 0.5
+    return (
+        a[0] < b[0] + b[2] - 0.5
+        and b[0] < a[0] + a[2] - 0.5
+        and (a[1] < b[1] + b[3] - 0.5 and b[1] < a[1] + a[3] - 0.5)
     )
 
 

@@ -59,7 +59,7 @@ def test_the_pages_format_is_the_servers_for_every_number(
     numbers += [rng.uniform(-1e3, 1e3) for _ in range(300)]
     numbers += [rng.choice([1, -1]) * 10 ** rng.uniform(-12, 12) for _ in range(300)]
     numbers += [rng.randint(-(10**6), 10**6) / rng.choice([2, 8, 32, 1024]) for _ in range(300)]
-    cases = [[x, p] for x in numbers if math.isfinite(x) for p in (1, 2, 3, 4, 6)]
+    cases = [(x, p) for x in numbers if math.isfinite(x) for p in (1, 2, 3, 4, 6)]
     page.goto(server + "/")
     page_texts = page.evaluate(
         """async (cases) => {
@@ -70,4 +70,5 @@ def test_the_pages_format_is_the_servers_for_every_number(
         cases,
     )
     wrong = [(x, p, t) for (x, p), t in zip(cases, page_texts, strict=True) if t != fmt(x, p)]
+    assert len(page_texts) == len(cases) > 5000
     assert wrong == []

@@ -7,16 +7,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.browser.overview import COVERED
 from tests.browser.programs import mlp, neurons
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-
-
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def open_phone(page: Page, server: str, program: str, values: dict[str, float]) -> None:
