@@ -5,6 +5,8 @@
 // of a hidden element costs as much as a shown one's, so the drawing writes numbers into
 // hidden boxes only when they are switched back on: onShow.)
 
+import { root } from "./svg-contract.js";
+
 const LEAST = 300; // drawings with fewer nodes and edges are never culled
 const DELAY_MS = 60; // culling waits until a pan or zoom pauses
 
@@ -23,11 +25,11 @@ export class Culler {
     this.items = [];
     this.centres = new Map();
     this.boxes = new Map();
-    const root = svg.querySelector("g.graph");
-    if (!root) return;
-    const m = root.transform.baseVal.consolidate()?.matrix;
+    const drawn = root(svg);
+    if (!drawn) return;
+    const m = drawn.transform.baseVal.consolidate()?.matrix;
     const [a, d, e, f] = m ? [m.a, m.d, m.e, m.f] : [1, 1, 0, 0];
-    for (const el of root.children) {
+    for (const el of drawn.children) {
       if (!(el instanceof SVGGraphicsElement)) continue;
       const cluster = el.classList.contains("cluster");
       if (!cluster && !el.classList.contains("node") && !el.classList.contains("edge")) continue;

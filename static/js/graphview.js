@@ -5,6 +5,7 @@
 import { Culler } from "./culling.js";
 import { makeMinimap } from "./minimap.js";
 import { SVG_NS } from "./sanitize.js";
+import { clusterIdOf, isNodeShape, root } from "./svg-contract.js";
 
 const READABLE = 9.05 / 11; // screen px per SVG unit: 11-unit labels at least 9 px tall
 const MAX_SCALE = 6; // the closest zoom: labels ~66 px tall
@@ -45,8 +46,8 @@ export class PanZoom {
     svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
     // The overview is a copy without texts: patching numbers never touches it (a <use> of
     // the live drawing would be re-cloned, and laid out again, on every number changed).
-    const root = svg.querySelector("g.graph");
-    const copy = root ? root.cloneNode(true) : document.createElementNS(SVG_NS, "g");
+    const drawn = root(svg);
+    const copy = drawn ? drawn.cloneNode(true) : document.createElementNS(SVG_NS, "g");
     for (const el of copy.querySelectorAll("text, title")) el.remove();
     for (const el of copy.querySelectorAll("[id]")) el.removeAttribute("id");
     copy.removeAttribute("id");
@@ -180,7 +181,7 @@ export class PanZoom {
     const oy = (H - b.h * s) / 2;
     const shown = [];
     for (const [id, r] of this.culler.boxes) {
-      if (id.startsWith("cluster") || !/^(n|op-n)\d+$/.test(id)) continue;
+      if (!isNodeShape(id)) continue;
       const x = (r.x - b.x) * s + ox;
       const y = (r.y - b.y) * s + oy;
       if (x < W && y < H && x + r.w * s > 0 && y + r.h * s > 0) shown.push({ x, y, w: r.w * s, h: r.h * s });
@@ -250,7 +251,7 @@ export class PanZoom {
   revealAll(ids) {
     const b = this.box;
     if (!b || !this.home) return;
-    const boxes = ids.map((id) => this.culler.boxes.get(`cluster-${id}`) || this.culler.boxes.get(id)).filter(Boolean);
+    const boxes = ids.map((id) => this.culler.boxes.get(clusterIdOf(id)) || this.culler.boxes.get(id)).filter(Boolean);
     if (!boxes.length) return;
     const inside = (r) => r.x >= b.x && r.y >= b.y && r.x + r.w <= b.x + b.w && r.y + r.h <= b.y + b.h;
     if (boxes.every(inside)) return;

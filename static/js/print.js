@@ -3,14 +3,15 @@
 // (every node, the full extent, whatever the view was panned or zoomed to) and the program
 // as typed. Nothing of the live view is changed; the copy is removed after printing.
 import { $, textarea } from "./dom.js";
+import { root } from "./svg-contract.js";
 
 /** The whole drawing's box in SVG units: graphviz's background polygon, translated. */
 function extent(svg) {
-  const root = svg.querySelector("g.graph");
-  const polygon = root?.querySelector(":scope > polygon");
+  const drawn = root(svg);
+  const polygon = drawn?.querySelector(":scope > polygon");
   if (!polygon) return null;
   const points = polygon.getAttribute("points").trim().split(/\s+/).map((p) => p.split(",").map(Number));
-  const shift = /translate\(\s*([-\d.]+)[\s,]+([-\d.]+)\s*\)/.exec(root.getAttribute("transform") || "");
+  const shift = /translate\(\s*([-\d.]+)[\s,]+([-\d.]+)\s*\)/.exec(drawn.getAttribute("transform") || "");
   const [tx, ty] = shift ? [Number(shift[1]), Number(shift[2])] : [0, 0];
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]);

@@ -7,6 +7,7 @@
 
 import { fmt } from "./format.js";
 import { SVG_NS } from "./sanitize.js";
+import { clusterIdOf, edgeIndex, isCluster, root, unitEdgeEnds } from "./svg-contract.js";
 
 const MARKS = ["selected", "path-edge", "path-node"];
 
@@ -16,12 +17,12 @@ export function drawnEdges(svg, data, drawnId) {
   const units = new Map((data.unit_edges || []).map((e) => [e.id, e]));
   const out = [];
   for (const g of svg.querySelectorAll("g.edge[id]")) {
-    let m = /^u-(n\d+)-(n\d+)$/.exec(g.id);
-    if (m) {
-      const [, source, target] = m;
+    const ends = unitEdgeEnds(g.id);
+    if (ends) {
+      const [source, target] = ends;
       const unit = units.get(g.id);
       let contribution;
-      if (unit && drawnId(target) === target && !svg.querySelector(`g.cluster[id="cluster-${target}"]`)) {
+      if (unit && drawnId(target) === target && !svg.querySelector(`g.cluster[id="${clusterIdOf(target)}"]`)) {
         contribution = Number(grad.get(target)) * Number(unit.local_grad);
       } else {
         contribution = 0;
@@ -30,8 +31,8 @@ export function drawnEdges(svg, data, drawnId) {
       out.push({ id: g.id, source, target, contribution });
       continue;
     }
-    m = /^e(\d+)$/.exec(g.id);
-    const e = m && data.edges[Number(m[1])];
+    const k = edgeIndex(g.id);
+    const e = k === null ? null : data.edges[k];
     if (e && (e.kind || "input") === "input") {
       out.push({ id: g.id, source: e.source, target: e.target, contribution: Number(grad.get(e.target)) * Number(e.local_grad) });
     }
@@ -121,7 +122,7 @@ export class Selection {
       path.parentNode.append(text);
       labels.push({ path, text });
     }
-    placeLabels(labels, [...this.drawing.panZoom.culler.boxes].filter(([id]) => !id.startsWith("cluster")).map(([, b]) => b));
+    placeLabels(labels, [...this.drawing.panZoom.culler.boxes].filter(([id]) => !isCluster(id)).map(([, b]) => b));
     if (!mine.length || node.grad === null) return;
     this.note.textContent = sumText(node.name || node.label || node.id, parts, Number(node.grad), this.drawing.precision);
     this.note.hidden = false;
@@ -154,8 +155,8 @@ export function placeLabels(labels, nodes) {
   // transform); the nodes are measured in the viewBox's: the drawing's transform maps one
   // to the other
   const ctm = (el) => {
-    const root = el.ownerSVGElement?.querySelector("g.graph");
-    return root instanceof SVGGraphicsElement ? root.transform.baseVal.consolidate()?.matrix || null : null;
+    const g = el.ownerSVGElement ? root(el.ownerSVGElement) : null;
+    return g instanceof SVGGraphicsElement ? g.transform.baseVal.consolidate()?.matrix || null : null;
   };
   const options = labels.map(({ path, text }) => {
     text.setAttribute("x", "0");

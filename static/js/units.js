@@ -5,6 +5,7 @@
 
 import { wireFind } from "./find.js";
 import { Selection } from "./selection.js";
+import { NODE, boxOf, nodeIdOf, openable } from "./svg-contract.js";
 
 import { $, field, revealWithin } from "./dom.js";
 
@@ -42,7 +43,7 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
   /** Open the unit a node is drawn inside (find): resolves once it is drawn. */
   async function openUnitOf(id) {
     const unit = drawing.owner.get(id);
-    if (!unit || unit === id || state.expand.has(unit) || !graphBox.querySelector(`svg g.unit[id="${unit}"]`)) return;
+    if (!unit || unit === id || state.expand.has(unit) || !(drawing.svg && boxOf(drawing.svg, unit)?.classList.contains("unit"))) return;
     state.expand.add(unit);
     state.opened = unit;
     await evaluate();
@@ -51,11 +52,11 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
   /** Units are buttons: Enter opens or closes one, as a click does. */
   function wireUnits() {
     // the drawing only: the overview (also an svg in #graph) is hidden from the focus
-    for (const g of graphBox.querySelectorAll(":scope > svg g.node.unit, :scope > svg g.cluster.unit-open")) {
-      const id = g.id.replace(/^cluster-/, "");
-      const root = g.classList.contains("cluster") ? graphBox.querySelector(`svg g.node[id="${id}"]`) : g;
-      if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "0");
-      root.setAttribute("data-unit", id);
+    const svg = drawing.svg;
+    if (!svg) return;
+    for (const { id, g } of openable(svg)) {
+      if (!g.hasAttribute("tabindex")) g.setAttribute("tabindex", "0");
+      g.setAttribute("data-unit", id);
     }
   }
   graphBox.addEventListener("chainrule:toggle", (e) => toggleUnit(e.detail.id));
@@ -71,8 +72,8 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
     if (panZoom.consumeDrag()) return;
     const g = e.target instanceof Element ? e.target.closest("g.node") : null;
     if (!g) return;
-    const id = g.id.startsWith("op-") ? g.id.slice(3) : g.id;
-    if (!/^n\d+$/.test(id)) return;
+    const id = nodeIdOf(g);
+    if (!NODE.test(id)) return;
     selectNode(id, "graph");
     const unit = g.getAttribute("data-unit");
     if (unit) toggleUnit(unit);

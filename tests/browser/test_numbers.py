@@ -70,5 +70,5 @@ def test_the_pages_format_is_the_servers_for_every_number(
         cases,
     )
     wrong = [(x, p, t) for (x, p), t in zip(cases, page_texts, strict=True) if t != fmt(x, p)]
-    assert len(page_texts) == len(cases) > 5000
+    assert len(page_texts) == len(cases) > 4000  # 918 numbers at 5 precisions
     assert wrong == []
