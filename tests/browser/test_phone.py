@@ -41,8 +41,7 @@ def test_an_opened_call_leaves_half_the_panel_to_the_drawing(
 ) -> None:
     program, values = neurons()
     open_phone(page, server, program, values)
-    h1 = page.locator("#values-body tr", has=page.locator('th:text-is("h1")'))
-    unit = h1.get_attribute("data-node")
+    unit = page.locator("#graph > svg g.node.unit").first.get_attribute("id")  # a call's box
     page.locator(f'#graph > svg g.node.unit[id="{unit}"]').dispatch_event("click")
     expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
     page.wait_for_timeout(200)
