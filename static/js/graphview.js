@@ -3,14 +3,13 @@
 // readable (labels at least ~8 px) and centred on the output, with an overview in a corner.
 
 import { Culler } from "./culling.js";
-import { makeMinimap } from "./minimap.js";
+import { makeMinimap, placeMinimap } from "./minimap.js";
 import { SVG_NS } from "./sanitize.js";
-import { clusterIdOf, isNodeShape, root } from "./svg-contract.js";
+import { clusterIdOf, root } from "./svg-contract.js";
 
 const READABLE = 9.05 / 11; // screen px per SVG unit: 11-unit labels at least 9 px tall
 const MAX_SCALE = 6; // the closest zoom: labels ~66 px tall
 const MINIMAP_W = 176; // px: the overview's width (11rem)
-const CORNERS = ["at-br", "at-bl", "at-tr", "at-tl"]; // where the overview may sit
 
 /** Pan (drag, arrow keys) and zoom (wheel, +/−, buttons) one SVG through its viewBox, with
  * an overview (minimap) of the whole drawing whenever only part of it is in view. */
@@ -24,8 +23,6 @@ export class PanZoom {
     this.moved = false;
     this.culler = new Culler();
     this.minimap = makeMinimap(this);
-    /** @type {{ w: number, h: number, inset: number, panel: number } | null} */
-    this.minimapSize = null; // the overview's size in px (measured once per drawing and width)
     container.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
     container.addEventListener("pointerdown", (e) => this.onDown(e));
     container.addEventListener("pointermove", (e) => this.onMove(e));
@@ -67,7 +64,7 @@ export class PanZoom {
       this.minimap.content.setAttribute("stroke-width", String(1.5 * this.minimap.unit));
     }
     this.size = { w: this.container.clientWidth, h: this.container.clientHeight };
-    this.minimapSize = null;
+    this.minimap.size = null;
     this.culler.measure(svg);
     if (keep && previous) this.box = previous;
     else this.start(focus);
@@ -147,7 +144,7 @@ export class PanZoom {
     this.culler.schedule(b, !live);
     const H = this.home;
     const whole = H && b.x <= H.x + 1 && b.y <= H.y + 1 && b.x + b.w >= H.x + H.w - 1 && b.y + b.h >= H.y + H.h - 1;
-    this.minimap.box.hidden = Boolean(whole) || !H || !this.placeMinimap();
+    this.minimap.box.hidden = Boolean(whole) || !H || !placeMinimap(this.minimap, this.size, b, this.culler.boxes);
     if (!whole && H) {
       // the frame of the view, at least 8 px on a side so that it is seen
       const least = 8 * (this.minimap.unit || 0);
@@ -159,48 +156,6 @@ export class PanZoom {
       r.setAttribute("width", String(w));
       r.setAttribute("height", String(h));
     }
-  }
-
-  /** Put the overview in a corner of the panel where it covers no node in view (bottom right,
-   * bottom left, top right, top left); false when every corner would cover one (it folds away). */
-  placeMinimap() {
-    const box = this.minimap.box;
-    const { w: W, h: H } = this.size;
-    if (!this.minimapSize || this.minimapSize.panel !== W) {
-      const wasHidden = box.hidden;
-      box.hidden = false;
-      box.classList.remove(...CORNERS);
-      this.minimapSize = { w: box.offsetWidth, h: box.offsetHeight, inset: parseFloat(getComputedStyle(box).right) || 6, panel: W };
-      box.hidden = wasHidden;
-    }
-    const { w, h, inset } = this.minimapSize;
-    if (!w || !h) return true;
-    const b = this.box;
-    const s = Math.min(W / b.w, H / b.h);
-    const ox = (W - b.w * s) / 2;
-    const oy = (H - b.h * s) / 2;
-    const shown = [];
-    for (const [id, r] of this.culler.boxes) {
-      if (!isNodeShape(id)) continue;
-      const x = (r.x - b.x) * s + ox;
-      const y = (r.y - b.y) * s + oy;
-      if (x < W && y < H && x + r.w * s > 0 && y + r.h * s > 0) shown.push({ x, y, w: r.w * s, h: r.h * s });
-    }
-    const corners = {
-      "at-br": { x: W - inset - w, y: H - inset - h },
-      "at-bl": { x: inset, y: H - inset - h },
-      "at-tr": { x: W - inset - w, y: inset },
-      "at-tl": { x: inset, y: inset },
-    };
-    for (const [name, c] of Object.entries(corners)) {
-      const covers = shown.some((r) => r.x < c.x + w && c.x < r.x + r.w && r.y < c.y + h && c.y < r.y + r.h);
-      if (!covers) {
-        box.classList.remove(...CORNERS);
-        box.classList.add(name);
-        return true;
-      }
-    }
-    return false;
   }
 
   /** True if the whole drawing fits the view with its labels legible. */
