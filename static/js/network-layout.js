@@ -40,7 +40,7 @@ export function unitsOf(nodes, edges, outputId, columns) {
   const units = new Map();
   for (const n of nodes) {
     const u = unitOf.get(n.id);
-    if (u === n.id) units.set(u, { id: u, name: n.name || n.id, data: n.kind === "input", index: index.get(u), folded: [], layer: 0, x: 0, y: 0 });
+    if (u === n.id) units.set(u, { id: u, name: n.name || n.label || n.id, data: n.kind === "input", index: index.get(u), folded: [], layer: 0, x: 0, y: 0 });
   }
   for (const n of nodes) if (unitOf.get(n.id) !== n.id && n.name) units.get(unitOf.get(n.id)).folded.push(n.id);
   const byId = new Map(nodes.map((n) => [n.id, n]));
