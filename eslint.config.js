@@ -1,5 +1,5 @@
-// ESLint (flat config) over the page's ES modules in static/js: the recommended rules,
-// browser globals, no build step.
+// ESLint (flat config) over the page's ES modules in static/js (browser globals) and their
+// unit tests in tests/js (Node's test runner): the recommended rules, no build step.
 import js from "@eslint/js";
 import globals from "globals";
 
@@ -15,5 +15,9 @@ export default [
       "no-var": "error",
       "prefer-const": "error",
     },
+  },
+  {
+    files: ["tests/js/**/*.js"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.node },
   },
 ];
