@@ -1,3 +1,4 @@
+// @ts-check
 // The one way the page talks to the JSON API: POST a body, get { ok, status, json } back.
 
 /** POST body as JSON to url; json is the answer, or a problem when it was not JSON.

@@ -1,8 +1,10 @@
+// @ts-check
 // The playground: live evaluation through POST /api/evaluate while the learner types.
 // A value change on an unchanged program asks for numbers only and patches them into the
 // drawing; a new picture is fetched only when the program or a drawing option changes.
 // User text only ever reaches the page through textContent, attributes and form values.
 
+import { where } from "./problem.js";
 import { getJson, post } from "./api.js";
 import { Editor } from "./editor.js";
 import { Drawing } from "./drawing.js";
@@ -16,12 +18,12 @@ import { Stepper, stateAt } from "./stepper.js";
 import { attachGraphKeys } from "./graphkeys.js";
 import { wireGraph } from "./units.js";
 
-const $ = (id) => document.getElementById(id);
+import { $, field, find, input, revealWithin, select as selectField } from "./dom.js";
 const DEBOUNCE_MS = 250;
 // After a numbers-only answer, the full one (the steps' words) once the values rest this long.
 const REFRESH_MS = 1200;
 // Digits in the drawing: the page's (its fields in the drawing are sized for them).
-const PRECISION = Number($("opt-precision")?.value) || DRAW_DEFAULTS.precision;
+const PRECISION = Number(field("opt-precision")?.value) || DRAW_DEFAULTS.precision;
 
 const editor = new Editor($("expression"), $("gutter"), $("backdrop"), $("cursor-pos"));
 const graphBox = $("graph");
@@ -30,6 +32,24 @@ const panZoom = drawing.panZoom;
 const tableBody = $("values-body");
 const fd = new FiniteDifferences($("values-table"), $("fd-note"));
 
+/**
+ * The playground's state: every field the page keeps is declared here (and only here).
+ * @typedef {object} PlaygroundState
+ * @property {Map<string, number>} values
+ * @property {any} data the last good /api/evaluate answer (JSON), null before one
+ * @property {number} seq
+ * @property {number} shown
+ * @property {boolean} inflight
+ * @property {boolean} queued
+ * @property {string | null} drawn
+ * @property {Map<string, string[]>} inputsOf
+ * @property {Set<string>} expand
+ * @property {ReturnType<typeof setTimeout> | null} refresh
+ * @property {AbortController | null} refreshing
+ * @property {string | undefined} program
+ * @property {string | null} opened
+ */
+/** @type {PlaygroundState} */
 const state = {
   values: new Map(), // every value the learner has given, remembered across edits
   data: null, // the last good /api/evaluate answer
@@ -37,27 +57,29 @@ const state = {
   shown: 0, // id of the newest answer shown (older answers are stale and ignored)
   inflight: false,
   queued: false,
-  selected: null,
   drawn: null, // the structure (program and options) of the drawing on screen
   inputsOf: new Map(), // program text -> its inputs (asked when it cannot be computed)
   // lines level: the units drawn open (a share link's, from the page's field, on load)
-  expand: new Set(($("opt-expand")?.value || "").split(",").filter(Boolean)),
+  expand: new Set((field("opt-expand")?.value || "").split(",").filter(Boolean)),
   refresh: null, // timer: the full answer after numbers-only ones (steps, contributions)
+  refreshing: null, // the full answer being asked (abandoned when the values change again)
+  program: undefined, // the program text last evaluated
+  opened: null, // the unit just opened or closed: kept in view once drawn
 };
 const inputs = new Inputs($("inputs"), $("no-inputs"), state.values, () => evaluate());
 
 function options() {
-  const rankdir = document.querySelector("input[name=rankdir]:checked");
-  const compact = $("opt-compact").value;
+  const rankdir = find(document, "input[name=rankdir]:checked", HTMLInputElement);
+  const compact = field("opt-compact").value;
   return {
     rankdir: rankdir ? rankdir.value : DRAW_DEFAULTS.rankdir,
-    local_grads: $("opt-local-grads").checked,
-    constants: $("opt-constants").checked,
-    expand_calls: $("opt-expand-calls").checked,
+    local_grads: input("opt-local-grads").checked,
+    constants: input("opt-constants").checked,
+    expand_calls: input("opt-expand-calls").checked,
     compact: compact === "true" ? true : compact === "false" ? false : compact || DRAW_DEFAULTS.compact,
     precision: PRECISION,
-    legend: $("opt-legend") ? $("opt-legend").value !== "false" : DRAW_DEFAULTS.legend,
-    level: $("opt-level")?.value || DRAW_DEFAULTS.level,
+    legend: $("opt-legend") ? field("opt-legend").value !== "false" : DRAW_DEFAULTS.legend,
+    level: field("opt-level")?.value || DRAW_DEFAULTS.level,
     expand: [...state.expand].sort(),
     view: viewSize(graphBox),
   };
@@ -93,8 +115,7 @@ async function evaluate(full = false) {
   clearTimeout(state.refresh);
   state.refreshing?.abort(); // a value change never waits for the full answer of the last one
   try {
-    let body = { expression, values: givenValues(), default_value: DEFAULT_VALUE, svg: draw, ...opts };
-    if (lean) body = { ...body, numbers_only: true };
+    const body = { expression, values: givenValues(), default_value: DEFAULT_VALUE, svg: draw, ...opts, numbers_only: lean };
     const answer = await post("/api/evaluate", body);
     for (const name of (answer.ok && answer.json.defaulted) || []) state.values.set(name, DEFAULT_VALUE);
     if (seq < state.shown) return; // stale
@@ -143,7 +164,7 @@ async function refreshFull() {
 function showNumbers(lean) {
   const data = state.data;
   drawing.patchLean(lean);
-  $("output-value").textContent = fmt(lean.value);
+  $("output-value").textContent = lean.value_texts[Number(lean.output_id.slice(1))] ?? fmt(lean.value, PRECISION);
   data.nodes.forEach((n, k) => {
     n.value = lean.values[k];
     n.grad = lean.grads[k];
@@ -174,7 +195,7 @@ function showResult(data, expression, structure) {
   const names = data.inputs.map((i) => i.name); // in the order of first use
   inputs.sync(names);
   $("output-name").textContent = data.output;
-  $("output-value").textContent = fmt(data.value);
+  $("output-value").textContent = data.nodes.find((n) => n.id === data.output_id)?.value_text ?? fmt(data.value, PRECISION);
   $("output-line").hidden = false;
   // values kept for names of earlier programs are not the learner's mistake: not shown
   const warnings = data.notices.filter((n) => n.code !== "unused-value").map((n) => n.message);
@@ -184,7 +205,8 @@ function showResult(data, expression, structure) {
     drawing.draw(data, options().rankdir);
     state.drawn = structure;
     wireUnits();
-    if (state.opened) drawing.panZoom.reveal(state.opened);
+    // the box just opened (or closed) and the output stay in view together
+    if (state.opened) drawing.panZoom.revealAll([state.opened, data.output_id]);
     state.opened = null;
   } else {
     drawing.patch(data);
@@ -208,8 +230,7 @@ function showResult(data, expression, structure) {
 }
 
 async function showError(problem, expression) {
-  const where = problem.line ? `line ${problem.line}, column ${problem.column}: ` : "";
-  $("error-where").textContent = where;
+  $("error-where").textContent = where(problem);
   $("error-message").textContent = problem.detail || problem.title || "error";
   $("error-snippet").textContent = problem.snippet || "";
   $("error-box").hidden = false;
@@ -245,7 +266,7 @@ function showStep(i) {
   const step = data.steps[i];
   const { received, grads } = stateAt(data, i);
   drawing.highlight(data, step, grads);
-  showTableAt(tableBody, received, step.node);
+  showTableAt(tableBody, received, step.node, PRECISION);
   const items = $("steps").children;
   for (let k = 0; k < items.length; k++) {
     items[k].classList.toggle("current", k === i);
@@ -253,7 +274,7 @@ function showStep(i) {
     if (k === i) items[k].setAttribute("aria-current", "step");
     else items[k].removeAttribute("aria-current");
   }
-  items[i]?.scrollIntoView({ block: "nearest" });
+  if (items[i]) revealWithin(items[i]); // the list scrolls, the window stays
   $("step-counter").textContent = `Step ${i + 1} of ${data.steps.length}: ${step.label || step.node} passes its gradient to its inputs.`;
 }
 
@@ -262,7 +283,7 @@ const { selection, markRow, wireUnits, showLevel } = wireGraph({ graphBox, table
 
 // ----- examples ----------------------------------------------------------------------
 async function loadExamples() {
-  const select = $("examples");
+  const select = selectField("examples");
   try {
     const examples = await getJson("/api/examples");
     if (!examples) return;
@@ -301,7 +322,7 @@ function setFullWindow(on) {
 
 // ----- wiring --------------------------------------------------------------------------
 $("expression").addEventListener("input", evaluateSoon);
-for (const el of document.querySelectorAll(".view-panel input, .view-panel select")) el.addEventListener("change", evaluate);
+for (const el of document.querySelectorAll(".view-panel input, .view-panel select")) el.addEventListener("change", () => evaluate());
 $("playground").addEventListener("submit", (e) => {
   e.preventDefault();
   evaluate();
@@ -311,7 +332,7 @@ $("zoom-out").addEventListener("click", () => panZoom.zoom(1 / 1.25));
 $("zoom-fit").addEventListener("click", () => {
   // Fit never shrinks text below legibility: it shows the lines level instead.
   if (!panZoom.fitsLegibly() && state.data?.level === "ops") {
-    $("opt-level").value = "lines";
+    field("opt-level").value = "lines";
     evaluate();
   } else panZoom.fit();
 });
@@ -325,7 +346,7 @@ wireCopy(setStatus);
 // The server drew the page's program already: adopt its drawing, ask for numbers only.
 const served = graphBox.querySelector(":scope > svg");
 if (served && !graphBox.classList.contains("stale")) {
-  const output = tableBody.querySelector("tr.kind-output");
+  const output = find(tableBody, "tr.kind-output", HTMLTableRowElement);
   drawing.adopt(served, output ? output.dataset.node : null);
   wireUnits();
   // drawn for the server's panel: a panel of another size asks for its own drawing

@@ -1,8 +1,11 @@
+// @ts-check
 // Only what is near the view is laid out and painted: every node and edge of a big drawing
 // is measured once, and those far outside the view are switched off (display: none), so a
 // change of numbers or a pan repaints tens of boxes instead of thousands. (Changing the text
 // of a hidden element costs as much as a shown one's, so the drawing writes numbers into
 // hidden boxes only when they are switched back on: onShow.)
+
+import { root } from "./svg-contract.js";
 
 const LEAST = 300; // drawings with fewer nodes and edges are never culled
 const DELAY_MS = 60; // culling waits until a pan or zoom pauses
@@ -11,6 +14,8 @@ export class Culler {
   constructor() {
     this.items = [];
     this.centres = new Map(); // element id -> its centre in SVG units (also when culled)
+    /** @type {Map<string, { x: number, y: number, w: number, h: number }>} */
+    this.boxes = new Map(); // node or cluster id -> its box in SVG units (also when culled)
     this.timer = null;
     this.onShow = null; // called with each element switched back on
   }
@@ -19,16 +24,21 @@ export class Culler {
   measure(svg) {
     this.items = [];
     this.centres = new Map();
-    const root = svg.querySelector("g.graph");
-    if (!root) return;
-    const m = root.transform.baseVal.consolidate()?.matrix;
+    this.boxes = new Map();
+    const drawn = root(svg);
+    if (!drawn) return;
+    const m = drawn.transform.baseVal.consolidate()?.matrix;
     const [a, d, e, f] = m ? [m.a, m.d, m.e, m.f] : [1, 1, 0, 0];
-    for (const el of root.children) {
-      if (!el.classList.contains("node") && !el.classList.contains("edge")) continue;
+    for (const el of drawn.children) {
+      if (!(el instanceof SVGGraphicsElement)) continue;
+      const cluster = el.classList.contains("cluster");
+      if (!cluster && !el.classList.contains("node") && !el.classList.contains("edge")) continue;
       const b = el.getBBox();
       const item = { el, x: a * b.x + e, y: d * b.y + f, w: a * b.width, h: d * b.height, off: false };
-      this.items.push(item);
-      if (el.id) this.centres.set(el.id, { x: item.x + item.w / 2, y: item.y + item.h / 2 });
+      if (!cluster) this.items.push(item);
+      if (!el.id) continue;
+      this.centres.set(el.id, { x: item.x + item.w / 2, y: item.y + item.h / 2 });
+      if (!el.classList.contains("edge")) this.boxes.set(el.id, { x: item.x, y: item.y, w: item.w, h: item.h });
     }
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // /docs and /redoc: what CSS cannot fix in the bundles' pages: a code sample that scrolls is
 // made reachable by keyboard (tabindex, WCAG 2.1.1), an unlabelled chooser gets a name
 // (WCAG 4.1.2). Re-applied as the bundles render.
@@ -9,6 +10,7 @@
       select.setAttribute("aria-label", "Which of the possible answers to show");
     }
     for (const pre of document.querySelectorAll("pre:not([tabindex])")) {
+      if (!(pre instanceof HTMLElement)) continue;
       if (pre.scrollWidth > pre.clientWidth + 1 || pre.scrollHeight > pre.clientHeight + 1) {
         pre.tabIndex = 0;
         if (!pre.hasAttribute("aria-label")) pre.setAttribute("aria-label", "code sample");

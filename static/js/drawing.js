@@ -1,37 +1,19 @@
+// @ts-check
 // The drawing on screen: the server's SVG shown once per structure, its numbers patched in
-// place on a value change (the SVG contract: in g#nK the last four texts are "value",
-// value_text, "grad", grad_text; a lines-level unit lists the inputs inside it first, in
-// the order of its in_nJ classes), and the backward pass highlighted step by step.
+// place on a value change (the number slots of svg-contract.js), and the backward pass
+// highlighted step by step.
 
 import { fmt } from "./format.js";
 import { PanZoom } from "./graphview.js";
 import { sanitizeSvg } from "./sanitize.js";
-
-/** The number fields of one drawn box: [{ id, value, grad }], the box's own last. */
-export function fieldsOf(g) {
-  const texts = g.querySelectorAll("text");
-  const quads = [];
-  for (let i = 0; i + 3 < texts.length; i++) {
-    if (texts[i].textContent === "value" && texts[i + 2].textContent === "grad") {
-      quads.push({ value: texts[i + 1], grad: texts[i + 3] });
-      i += 3;
-    }
-  }
-  if (!quads.length) return [];
-  const inside = [...g.classList].filter((c) => /^in_n\d+$/.test(c)).map((c) => c.slice(3));
-  const own = quads.pop();
-  const out = quads.slice(-inside.length || quads.length).map((q, k) => ({ ...q, id: inside[k] })).filter((q) => q.id);
-  const copyOf = [...g.classList].find((c) => c.startsWith("copy-of-"));
-  out.push({ ...own, id: copyOf ? copyOf.slice(8) : g.id });
-  return out;
-}
+import { answerEdge, boxOf, edgesInto, numberSlots, opIdOf, valueBoxes } from "./svg-contract.js";
 
 /** Write new numbers into a drawing in container: nodes are [{ id, value_text, grad_text }]
  * (the /live page patches a datapoint's drawing with it each snapshot). */
 export function patchNumbers(container, nodes) {
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  for (const g of container.querySelectorAll("svg g.node.value")) {
-    for (const f of fieldsOf(g)) {
+  for (const g of valueBoxes(container)) {
+    for (const f of numberSlots(g)) {
       const n = byId.get(f.id);
       if (!n) continue;
       if (f.value.textContent !== n.value_text) f.value.textContent = n.value_text;
@@ -114,8 +96,8 @@ export class Drawing {
   index(svg) {
     this.fields.clear();
     this.byBox.clear();
-    for (const g of svg.querySelectorAll("g.node.value")) {
-      const found = fieldsOf(g);
+    for (const g of valueBoxes(svg)) {
+      const found = numberSlots(g);
       if (!found.length) {
         // an older drawing: "value 2" and "grad 5" in one text each
         const texts = [...g.querySelectorAll("text")];
@@ -159,7 +141,7 @@ export class Drawing {
 
   /** The box that shows node id: itself, or (lines level) the unit it is drawn in. */
   drawnId(id) {
-    if (this.svg?.querySelector(`g.node[id="${id}"]`)) return id;
+    if (this.svg && boxOf(this.svg, id)) return id;
     return this.owner.get(id) || id;
   }
 
@@ -194,14 +176,14 @@ export class Drawing {
     for (const g of svg.querySelectorAll(".step-current, .step-target, .step-edge")) g.classList.remove("step-current", "step-target", "step-edge");
     const current = this.drawnId(step.node); // inside a collapsed unit: the unit
     svg.querySelector(`g[id="${current}"]`)?.classList.add("step-current");
-    svg.querySelector(`g[id="op-${step.node}"]`)?.classList.add("step-current");
+    svg.querySelector(`g[id="${opIdOf(step.node)}"]`)?.classList.add("step-current");
     for (const c of step.contributions) {
       const t = this.drawnId(c.target);
       if (t !== current) svg.querySelector(`g[id="${t}"]`)?.classList.add("step-target");
     }
-    for (const g of svg.querySelectorAll(`g.edge[id$="-${current}"]`)) g.classList.add("step-edge");
+    for (const g of edgesInto(svg, current)) g.classList.add("step-edge");
     data.edges.forEach((e, k) => {
-      if (e.target === step.node && (e.kind || "input") === "input") svg.querySelector(`g[id="e${k}"]`)?.classList.add("step-edge");
+      if (e.target === step.node && (e.kind || "input") === "input") answerEdge(svg, k)?.classList.add("step-edge");
     });
     for (const [id, fields] of this.fields) {
       const has = grads.has(id);

@@ -1,3 +1,4 @@
+// @ts-check
 // The program editor: a textarea with a line-number gutter, a Ln/Col readout and an
 // error underline drawn in a backdrop behind the (transparent) textarea. Text only: the
 // backdrop is built from text nodes, never from markup. The editor grows with the program

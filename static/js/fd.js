@@ -1,3 +1,4 @@
+// @ts-check
 // The numeric check beside each autodiff gradient, a moment after the last change: the
 // server computes it (POST /api/evaluate with `check`), results.js writes it in the table.
 

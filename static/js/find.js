@@ -1,3 +1,4 @@
+// @ts-check
 // Find: a search field in the graph panel. Enter centres and selects the node of that name
 // (an exact name first, else the first that starts with it), opening the unit it is in.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The graph by keyboard and screen reader. The focused graph (#graph, role application)
 // keeps DOM focus and points aria-activedescendant at one node: the arrow keys move that
 // focus along the edges (towards the inputs or the uses, and between the inputs of one node),
@@ -8,16 +9,14 @@
 // Shift + arrows pan and + / − / 0 zoom (graphview.js); the pan buttons do the same by pointer.
 
 import { SVG_NS } from "./sanitize.js";
-
-const NODE = /^n\d+$/;
+import { NODE, boxWords, edgeEnds, nodeIdOf } from "./svg-contract.js";
 
 /** Read the drawing: value nodes (copies folded into their original) and their edges. */
 export function readGraph(svg) {
   const nodes = new Map(); // id -> { g, inputs: [], uses: [] }
   const canon = new Map(); // any drawn id (op-nK, a copy) -> the value node's id
   for (const g of svg.querySelectorAll("g.node")) {
-    const copyOf = [...g.classList].find((c) => c.startsWith("copy-of-"));
-    const id = copyOf ? copyOf.slice(8) : g.id.startsWith("op-") ? g.id.slice(3) : g.id;
+    const id = nodeIdOf(g);
     if (!NODE.test(id)) continue;
     canon.set(g.id, id);
     if (g.id === id) nodes.set(id, { g, inputs: [], uses: [], op: "" });
@@ -26,27 +25,23 @@ export function readGraph(svg) {
     const node = nodes.get(canon.get(g.id));
     if (node) node.op = g.querySelector("text")?.textContent.trim() || "";
   }
-  for (const title of svg.querySelectorAll("g.edge > title")) {
-    const [from, to] = title.textContent.split("->").map((s) => canon.get(s.trim()));
+  for (const edge of svg.querySelectorAll("g.edge")) {
+    const ends = edgeEnds(edge);
+    const [from, to] = ends ? ends.map((s) => canon.get(s)) : [];
     if (!from || !to || from === to || !nodes.has(from) || !nodes.has(to)) continue;
     const a = nodes.get(from);
     const b = nodes.get(to);
     if (!a.uses.includes(to)) a.uses.push(to);
     if (!b.inputs.includes(from)) b.inputs.push(from);
-    title.parentNode.setAttribute("aria-hidden", "true");
+    edge.setAttribute("aria-hidden", "true");
   }
   return nodes;
 }
 
 /** The words a node's drawing shows: name, operation, value and gradient. */
 function fields(node) {
-  const texts = [...node.g.querySelectorAll("text")].map((t) => t.textContent.trim());
-  const at = (word) => {
-    const k = texts.lastIndexOf(word);
-    return k >= 0 ? texts[k + 1] ?? "" : "";
-  };
-  const italic = node.g.querySelector("text[font-style='italic']");
-  return { name: texts[0] || node.g.id, op: node.op || italic?.textContent.trim() || "", value: at("value"), grad: at("grad") };
+  const words = boxWords(node.g);
+  return { ...words, op: node.op || words.op };
 }
 
 /** The node's accessible name: "c = a + b: value 3, gradient 2; inputs a, b; used by e". */

@@ -1,9 +1,11 @@
+// @ts-check
 // The graph view: the drawing in the page, panned and zoomed through its viewBox, starting
 // readable (labels at least ~8 px) and centred on the output, with an overview in a corner.
 
 import { Culler } from "./culling.js";
-import { makeMinimap } from "./minimap.js";
+import { makeMinimap, placeMinimap } from "./minimap.js";
 import { SVG_NS } from "./sanitize.js";
+import { clusterIdOf, root } from "./svg-contract.js";
 
 const READABLE = 9.05 / 11; // screen px per SVG unit: 11-unit labels at least 9 px tall
 const MAX_SCALE = 6; // the closest zoom: labels ~66 px tall
@@ -41,8 +43,8 @@ export class PanZoom {
     svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
     // The overview is a copy without texts: patching numbers never touches it (a <use> of
     // the live drawing would be re-cloned, and laid out again, on every number changed).
-    const root = svg.querySelector("g.graph");
-    const copy = root ? root.cloneNode(true) : document.createElementNS(SVG_NS, "g");
+    const drawn = root(svg);
+    const copy = drawn ? drawn.cloneNode(true) : document.createElementNS(SVG_NS, "g");
     for (const el of copy.querySelectorAll("text, title")) el.remove();
     for (const el of copy.querySelectorAll("[id]")) el.removeAttribute("id");
     copy.removeAttribute("id");
@@ -62,10 +64,19 @@ export class PanZoom {
       this.minimap.content.setAttribute("stroke-width", String(1.5 * this.minimap.unit));
     }
     this.size = { w: this.container.clientWidth, h: this.container.clientHeight };
+    this.minimap.size = null;
     this.culler.measure(svg);
     if (keep && previous) this.box = previous;
     else this.start(focus);
     this.apply();
+  }
+
+  /** Let go of the drawing (another view took the box). */
+  forget() {
+    this.svg = null;
+    this.home = null;
+    this.box = null;
+    this.minimap.box.hidden = true;
   }
 
   /** Pixels per SVG unit that show the whole drawing. */
@@ -133,7 +144,7 @@ export class PanZoom {
     this.culler.schedule(b, !live);
     const H = this.home;
     const whole = H && b.x <= H.x + 1 && b.y <= H.y + 1 && b.x + b.w >= H.x + H.w - 1 && b.y + b.h >= H.y + H.h - 1;
-    this.minimap.box.hidden = Boolean(whole) || !H;
+    this.minimap.box.hidden = Boolean(whole) || !H || !placeMinimap(this.minimap, this.size, b, this.culler.boxes);
     if (!whole && H) {
       // the frame of the view, at least 8 px on a side so that it is seen
       const least = 8 * (this.minimap.unit || 0);
@@ -187,6 +198,37 @@ export class PanZoom {
     // as the drawing stays so when the node is near its edge
     this.box = this.clamp({ ...b, x: inX ? b.x : c.x - b.w / 2, y: inY ? b.y : c.y - b.h / 2 });
     this.apply();
+  }
+
+  /** Bring the boxes of ids (nodes or clusters, e.g. an opened unit and the output) into view
+   * together, zooming out as far as labels stay legible; when they cannot all be shown so,
+   * the first is. Nothing moves when they are in view already. */
+  revealAll(ids) {
+    const b = this.box;
+    if (!b || !this.home) return;
+    const boxes = ids.map((id) => this.culler.boxes.get(clusterIdOf(id)) || this.culler.boxes.get(id)).filter(Boolean);
+    if (!boxes.length) return;
+    const inside = (r) => r.x >= b.x && r.y >= b.y && r.x + r.w <= b.x + b.w && r.y + r.h <= b.y + b.h;
+    if (boxes.every(inside)) return;
+    const pad = 12;
+    const x0 = Math.min(...boxes.map((r) => r.x)) - pad;
+    const y0 = Math.min(...boxes.map((r) => r.y)) - pad;
+    const x1 = Math.max(...boxes.map((r) => r.x + r.w)) + pad;
+    const y1 = Math.max(...boxes.map((r) => r.y + r.h)) + pad;
+    const scale = Math.min(this.size.w / b.w, this.size.h / b.h);
+    const need = Math.min(this.size.w / (x1 - x0), this.size.h / (y1 - y0));
+    if (need >= scale || need >= READABLE) {
+      // all fit: at the present zoom if they can, else zoomed out only as far as needed
+      const s = Math.min(scale, need);
+      const w = this.size.w / s;
+      const h = this.size.h / s;
+      this.box = this.clamp({ x: (x0 + x1) / 2 - w / 2, y: (y0 + y1) / 2 - h / 2, w, h });
+      this.apply();
+    } else if (!inside(boxes[0])) {
+      const c = { x: boxes[0].x + boxes[0].w / 2, y: boxes[0].y + boxes[0].h / 2 };
+      this.box = this.clamp({ ...b, x: c.x - b.w / 2, y: c.y - b.h / 2 });
+      this.apply();
+    }
   }
 
   /** The node centre nearest to (x, y), if any node is drawn. */

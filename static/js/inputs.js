@@ -1,3 +1,4 @@
+// @ts-check
 // The input fields: a number box and a slider per input of the program, in reading order.
 // A slider's range is set when its value is typed or its drag ends, never during a drag.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The live page's data: the points (from a built-in dataset or clicked in), the columns and
 // the traced datapoint as the stream takes them, and the grid of the plane or the curve.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The plane of the live page on a canvas: the model's predictions on the grid as tinted
 // cells with the decision boundary drawn between cells of different classes, the data
 // points (one shape per class, so no meaning rests on colour), and the traced datapoint.
@@ -232,9 +233,11 @@ export class Plane {
   drawTrace() {
     const { ctx } = this;
     const x = this.sx(this.trace.x);
-    const y = this.kind === "plane" ? this.sy(this.trace.y) : this.sy(this.trace.y);
+    const y = this.sy(this.trace.y);
     const r = Math.max(8, this.canvas.width / 40);
-    for (const [colour, width] of [["#ffffff", 5], [this.ink, 2.5]]) {
+    /** @type {[string, number][]} */
+    const strokes = [["#ffffff", 5], [this.ink, 2.5]];
+    for (const [colour, width] of strokes) {
       ctx.strokeStyle = colour;
       ctx.lineWidth = width * (this.canvas.width / 500 + 0.5);
       ctx.beginPath();

@@ -1,3 +1,4 @@
+// @ts-check
 // The live page's state in its URL: data source (and edited points), network, program
 // (when edited), the model of a curve fit, optimizer settings, seed, step and the traced datapoint.
 

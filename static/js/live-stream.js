@@ -1,3 +1,4 @@
+// @ts-check
 // POST /api/optimize/stream, read as NDJSON: one object per line, handed over as it comes.
 
 /** Stream body to the server; onLine(obj) for every line. Resolves with the last line,

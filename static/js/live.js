@@ -1,23 +1,53 @@
+// @ts-check
 // Watch a network learn: the live page. The server trains (POST /api/optimize/stream) and
 // sends a snapshot per step; the page keeps the last one (params + optimizer state) and
 // sends it back to go on, so pausing, stepping and changing settings are new requests.
 
+import { where } from "./problem.js";
 import { fmt } from "./format.js";
-import { LossChart } from "./live-chart.js";
+import { LossChart } from "./chart.js";
 import { PLANE, columns, curveExtent, fetchDataset, grid, nearest, traceValues } from "./live-data.js";
 import { TraceGraph } from "./live-graph.js";
 import { Plane } from "./live-plane.js";
 import { DEFAULTS, MODELS, decodePoints, encodePoints, readUrl, writeUrl } from "./live-state.js";
 import { stream } from "./live-stream.js";
 
-const $ = (id) => document.getElementById(id);
+import { $, button, control, field, find, select } from "./dom.js";
 const CHUNK = 200; // steps per request while playing (each request is one training turn)
 const GRID = window.matchMedia("(max-width: 40rem)").matches ? 24 : 32;
 
+/**
+ * The live page's state: every field the page keeps is declared here (and only here).
+ * @typedef {object} LiveState
+ * @property {string} data the dataset's name
+ * @property {"plane" | "curve"} kind
+ * @property {number} classes
+ * @property {{ x: number, y: number, cls?: number }[]} points
+ * @property {boolean} pointsEdited
+ * @property {{ x0: number, x1: number, y0: number, y1: number }} extent
+ * @property {string} built the settings the program was written from
+ * @property {string} expression
+ * @property {string[]} predict
+ * @property {Record<string, number>} init
+ * @property {Record<string, number>} params
+ * @property {any} opt the optimizer's state, as the server sent it
+ * @property {number} step
+ * @property {any} trace the traced datapoint
+ * @property {boolean} playing
+ * @property {any} loop
+ * @property {AbortController | null} controller
+ * @property {any} latest the last snapshot
+ * @property {number} frame
+ * @property {boolean} restart
+ * @property {boolean} busy
+ * @property {ReturnType<typeof setTimeout> | undefined} keyTimer
+ */
+/** @type {LiveState} */
 const state = {
   data: "moons", kind: "plane", classes: 2, points: [], pointsEdited: false, extent: PLANE,
   built: "", expression: "", predict: ["out"], init: {}, params: {}, opt: null, step: 0,
   trace: null, playing: false, loop: null, controller: null, latest: null, frame: 0, restart: false, busy: false,
+  keyTimer: undefined,
 };
 const stats = { applied: 0, total: 0, max: 0, received: 0, times: [] }; // apply times (ms) for bench/live.py
 window.__live = { state, stats };
@@ -26,17 +56,17 @@ const plane = new Plane($("live-boundary"));
 const chart = new LossChart($("live-loss-chart"));
 const graph = new TraceGraph($("live-graph"), $("live-graph-note"), $("live-bw-counter"), {
   first: $("live-bw-first"), back: $("live-bw-back"), next: $("live-bw-next"), play: $("live-bw-play"), last: $("live-bw-last"),
-});
+}, $("live-network-detail"));
 
 // ----- what is sent ------------------------------------------------------------------
 function lr() {
-  const v = Number($("live-lr").value);
+  const v = Number(field("live-lr").value);
   return Number.isFinite(v) && v > 0 ? v : 0.01;
 }
 
 function body(steps, every) {
   return {
-    expression: state.expression, params: state.params, data: columns(state), optimizer: $("live-optimizer").value,
+    expression: state.expression, params: state.params, data: columns(state), optimizer: field("live-optimizer").value,
     lr: lr(), steps, every, start: state.step, state: state.opt, trace: traceValues(state), grid: grid(state, GRID), predict: state.predict,
   };
 }
@@ -70,9 +100,9 @@ function render() {
   plane.draw();
   chart.draw();
   graph.patch(s.trace);
-  $("live-loss").textContent = `loss ${fmt(s.loss, 4)}`;
+  $("live-loss").textContent = `loss ${fmt(s.loss)}`;
   $("live-step").textContent = `step ${s.step}`;
-  if (s.trace && typeof s.trace.value !== "undefined") $("live-trace-where").textContent = `Traced datapoint ${traceText()}: its loss is ${fmt(s.trace.value, 4)} at step ${s.step}.`;
+  if (s.trace && typeof s.trace.value !== "undefined") $("live-trace-where").textContent = `Traced datapoint ${traceText()}: its loss is ${fmt(s.trace.value)} at step ${s.step}.`;
   const dt = performance.now() - t0;
   stats.applied++;
   stats.total += dt;
@@ -89,8 +119,7 @@ function showProblem(problem) {
   $("live-error").hidden = !problem;
   if (!problem) return;
   $("live-error-title").textContent = problem.title || "Error";
-  const where = problem.line ? `line ${problem.line}, column ${problem.column}: ` : "";
-  $("live-error-detail").textContent = where + (problem.detail || "");
+  $("live-error-detail").textContent = where(problem) + (problem.detail || "");
   $("live-error-snippet").hidden = !problem.snippet;
   $("live-error-snippet").textContent = problem.snippet || "";
 }
@@ -156,10 +185,10 @@ function setPlaying(on) {
 function buttons() {
   const on = state.playing;
   const waiting = state.busy && !on;
-  $("live-play").disabled = on || waiting;
-  $("live-pause").disabled = !on;
-  $("live-step-button").disabled = on || waiting;
-  for (const id of ["live-optimizer", "live-lr", "live-every", "live-data", "live-build", "live-model"]) $(id).disabled = on || waiting;
+  button("live-play").disabled = on || waiting;
+  button("live-pause").disabled = !on;
+  button("live-step-button").disabled = on || waiting;
+  for (const id of ["live-optimizer", "live-lr", "live-every", "live-data", "live-build", "live-model"]) control(id).disabled = on || waiting;
   $("live").classList.toggle("is-playing", on);
 }
 
@@ -173,7 +202,7 @@ function play() {
     await ensureGraph();
     while (state.playing) {
       state.restart = false;
-      const ok = await runChunk(CHUNK, Number($("live-every").value));
+      const ok = await runChunk(CHUNK, Number(field("live-every").value));
       if (!ok && !state.restart) break;
     }
     setPlaying(false);
@@ -250,12 +279,13 @@ function startingParams() {
 }
 
 async function ensureGraph() {
-  await graph.draw(state.expression, { ...state.params, ...traceValues(state) });
+  const point = traceValues(state);
+  await graph.draw(state.expression, { ...state.params, ...point }, Object.keys(point));
   if (state.latest) graph.patch(state.latest.trace);
 }
 
 function applyProgramEdits(force = false) {
-  const text = $("live-program").value;
+  const text = field("live-program").value;
   if (text !== state.expression || force) {
     if (text !== state.expression) graph.forget();
     state.expression = text;
@@ -281,7 +311,7 @@ async function loadData(name, urlPoints) {
   const ds = await fetchDataset(name);
   state.data = name;
   state.classes = ds.classes;
-  state.kind = ds.kind;
+  state.kind = ds.kind === "curve" ? "curve" : "plane";
   state.pointsEdited = Boolean(urlPoints);
   state.points = urlPoints ? decodePoints(urlPoints) : ds.points;
   state.extent = ds.classes ? PLANE : curveExtent(ds.points);
@@ -296,13 +326,13 @@ async function loadData(name, urlPoints) {
 
 /** The model of the data: a curve fit's chosen one (line, cubic), else the network. */
 function model() {
-  return state.kind === "curve" ? $("live-model").value : "network";
+  return state.kind === "curve" ? field("live-model").value : "network";
 }
 
 /** The network's settings apply only when the model is the network. */
 function networkFields() {
   const off = model() !== "network";
-  for (const id of ["live-hidden", "live-activation", "live-lossfn", "live-l2"]) $(id).disabled = off;
+  for (const id of ["live-hidden", "live-activation", "live-lossfn", "live-l2"]) control(id).disabled = off;
 }
 
 function presetFor(name, classes) {
@@ -310,10 +340,10 @@ function presetFor(name, classes) {
 }
 
 async function writeProgram() {
-  const hidden = $("live-hidden").value.replace(/\s+/g, "");
+  const hidden = field("live-hidden").value.replace(/\s+/g, "");
   const q = new URLSearchParams({
     inputs: state.kind === "curve" ? "1" : "2", hidden, classes: String(state.kind === "curve" ? 0 : state.classes),
-    activation: $("live-activation").value, loss: $("live-lossfn").value, l2: $("live-l2").value || "0", seed: $("live-seed").value || "0",
+    activation: field("live-activation").value, loss: field("live-lossfn").value, l2: field("live-l2").value || "0", seed: field("live-seed").value || "0",
     model: model(),
   });
   const response = await fetch(`/api/network?${q}`);
@@ -327,7 +357,7 @@ async function writeProgram() {
   state.init = answer.params;
   state.predict = answer.predict;
   $("live-predict").textContent = answer.predict.join(", ");
-  $("live-program").value = answer.expression;
+  field("live-program").value = answer.expression;
   return true;
 }
 
@@ -335,10 +365,10 @@ function settings() {
   const edited = state.expression !== state.built;
   return {
     data: state.data, points: state.pointsEdited ? encodePoints(state.points) : null,
-    model: state.kind === "curve" ? $("live-model").value : null, hidden: $("live-hidden").value || "-",
-    act: $("live-activation").value, loss: $("live-lossfn").value, l2: $("live-l2").value, seed: $("live-seed").value,
-    program: edited ? state.expression : null, opt: $("live-optimizer").value, lr: $("live-lr").value,
-    every: $("live-every").value, step: state.step || null,
+    model: state.kind === "curve" ? field("live-model").value : null, hidden: field("live-hidden").value || "-",
+    act: field("live-activation").value, loss: field("live-lossfn").value, l2: field("live-l2").value, seed: field("live-seed").value,
+    program: edited ? state.expression : null, opt: field("live-optimizer").value, lr: field("live-lr").value,
+    every: field("live-every").value, step: state.step || null,
     trace: state.trace ? `${+state.trace.x.toFixed(3)},${+state.trace.y.toFixed(3)},${state.trace.cls}` : null,
   };
 }
@@ -357,7 +387,7 @@ function traceAt(x, y) {
 }
 
 function onPlane(x, y) {
-  const mode = document.querySelector('input[name="live-click"]:checked').value;
+  const mode = find(document, 'input[name="live-click"]:checked', HTMLInputElement).value;
   if (mode === "trace") {
     traceAt(x, y);
     return;
@@ -378,30 +408,40 @@ function onPlane(x, y) {
 async function chooseData(name, url = {}) {
   await loadData(name, url.points);
   const preset = presetFor(name, state.classes);
-  if (preset.model) $("live-model").value = url.model && url.model in MODELS ? url.model : preset.model;
-  const training = { ...preset, ...(state.kind === "curve" ? MODELS[$("live-model").value] : {}) };
-  $("live-hidden").value = url.hidden !== undefined ? (url.hidden === "-" ? "" : url.hidden) : preset.hidden;
-  $("live-activation").value = url.act || preset.act;
-  $("live-lossfn").value = url.loss || preset.loss;
-  $("live-optimizer").value = url.opt || training.opt;
-  $("live-lr").value = url.lr || training.lr;
+  if (preset.model) field("live-model").value = url.model && url.model in MODELS ? url.model : preset.model;
+  const training = { ...preset, ...(state.kind === "curve" ? MODELS[field("live-model").value] : {}) };
+  field("live-hidden").value = url.hidden !== undefined ? (url.hidden === "-" ? "" : url.hidden) : preset.hidden;
+  field("live-activation").value = url.act || preset.act;
+  field("live-lossfn").value = url.loss || preset.loss;
+  field("live-optimizer").value = url.opt || training.opt;
+  field("live-lr").value = url.lr || training.lr;
   networkFields();
-  $("live-l2").value = url.l2 || "0";
-  $("live-seed").value = url.seed || "0";
+  field("live-l2").value = url.l2 || "0";
+  field("live-seed").value = url.seed || "0";
   const t = url.trace ? url.trace.split(",").map(Number) : null;
   const p = state.points[0];
   state.trace = t && t.length === 3 && t.every(Number.isFinite) ? { x: t[0], y: t[1], cls: t[2] } : { x: p.x, y: p.y, cls: p.cls };
   await writeProgram();
-  if (url.program) $("live-program").value = url.program;
-  state.expression = $("live-program").value;
+  if (url.program) field("live-program").value = url.program;
+  state.expression = field("live-program").value;
   graph.forget();
 }
 
 async function init() {
   const url = readUrl();
-  $("live-data").value = url.data && [...$("live-data").options].some((o) => o.value === url.data) ? url.data : "moons";
-  if (url.every) $("live-every").value = url.every;
-  await chooseData($("live-data").value, url);
+  field("live-data").value = url.data && [...select("live-data").options].some((o) => o.value === url.data) ? url.data : "moons";
+  if (url.every) field("live-every").value = url.every;
+  await chooseData(field("live-data").value, url);
+  $("live-graph-view").addEventListener("click", async () => {
+    const ops = graph.view === "network";
+    graph.view = ops ? "ops" : "network";
+    $("live-graph-view").textContent = ops ? "Show the network" : "Show every operation";
+    $("live-graph-view").setAttribute("aria-pressed", String(ops));
+    $("live-zoom").hidden = !ops; // the network is fitted to its box; every operation pans and zooms
+    graph.leave();
+    await ensureGraph();
+    if (!state.playing) await graph.explain(state.expression, { ...state.params, ...traceValues(state) });
+  });
   const panZoom = graph.drawing.panZoom;
   $("live-zoom-in").addEventListener("click", () => panZoom.zoom(1.25));
   $("live-zoom-out").addEventListener("click", () => panZoom.zoom(1 / 1.25));
@@ -411,23 +451,23 @@ async function init() {
   $("live-step-button").addEventListener("click", step);
   $("live-reset").addEventListener("click", () => reset());
   $("live-data").addEventListener("change", async () => {
-    await chooseData($("live-data").value);
+    await chooseData(field("live-data").value);
     await reset();
   });
   $("live-model").addEventListener("change", async () => {
-    const training = MODELS[$("live-model").value];
-    $("live-optimizer").value = training.opt;
-    $("live-lr").value = training.lr;
+    const training = MODELS[field("live-model").value];
+    field("live-optimizer").value = training.opt;
+    field("live-lr").value = training.lr;
     networkFields();
     if (await writeProgram()) {
-      state.expression = $("live-program").value;
+      state.expression = field("live-program").value;
       graph.forget();
       await reset();
     }
   });
   $("live-build").addEventListener("click", async () => {
     if (await writeProgram()) {
-      state.expression = $("live-program").value;
+      state.expression = field("live-program").value;
       graph.forget();
       await reset();
     }

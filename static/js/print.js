@@ -1,15 +1,17 @@
+// @ts-check
 // Before printing (or when print media is emulated): a print-only copy of the whole drawing
 // (every node, the full extent, whatever the view was panned or zoomed to) and the program
 // as typed. Nothing of the live view is changed; the copy is removed after printing.
-const $ = (id) => document.getElementById(id);
+import { $, textarea } from "./dom.js";
+import { root } from "./svg-contract.js";
 
 /** The whole drawing's box in SVG units: graphviz's background polygon, translated. */
 function extent(svg) {
-  const root = svg.querySelector("g.graph");
-  const polygon = root?.querySelector(":scope > polygon");
+  const drawn = root(svg);
+  const polygon = drawn?.querySelector(":scope > polygon");
   if (!polygon) return null;
   const points = polygon.getAttribute("points").trim().split(/\s+/).map((p) => p.split(",").map(Number));
-  const shift = /translate\(\s*([-\d.]+)[\s,]+([-\d.]+)\s*\)/.exec(root.getAttribute("transform") || "");
+  const shift = /translate\(\s*([-\d.]+)[\s,]+([-\d.]+)\s*\)/.exec(drawn.getAttribute("transform") || "");
   const [tx, ty] = shift ? [Number(shift[1]), Number(shift[2])] : [0, 0];
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]);
@@ -20,12 +22,12 @@ function extent(svg) {
 
 function prepare() {
   const program = $("program-print");
-  const source = $("expression");
+  const source = textarea("expression");
   if (program && source) program.textContent = source.value;
   $("graph-print")?.remove();
   const svg = $("graph")?.querySelector(":scope > svg");
   if (!svg) return;
-  const copy = svg.cloneNode(true);
+  const copy = /** @type {SVGSVGElement} */ (svg.cloneNode(true));
   for (const el of copy.querySelectorAll("[display]")) el.removeAttribute("display"); // culled
   for (const el of copy.querySelectorAll("[id]")) el.removeAttribute("id");
   copy.removeAttribute("aria-activedescendant");

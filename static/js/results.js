@@ -1,9 +1,10 @@
+// @ts-check
 // The table of values and gradients and the list of backward steps (in the server's words),
 // rebuilt when the program's shape changes and updated in place when only values do.
 
 import { fmt } from "./format.js";
 
-const $ = (id) => document.getElementById(id);
+import { $ } from "./dom.js";
 
 function cell(text, className) {
   const td = document.createElement("td");
@@ -72,18 +73,19 @@ export function showTableOverflow() {
 }
 
 /** The table during stepping: each gradient as the sum of what it has received so far. */
-export function showTableAt(body, received, current) {
+export function showTableAt(body, received, current, precision) {
   for (const tr of body.rows) {
     const id = tr.dataset.node;
     const parts = received.get(id);
     tr.classList.toggle("step-current", id === current);
-    tr.querySelector(".grad").textContent = parts ? gradSum(parts) : "";
+    tr.querySelector(".grad").textContent = parts ? gradSum(parts, precision) : "";
   }
 }
 
-function gradSum(parts) {
+function gradSum(parts, precision) {
   const total = parts.reduce((a, b) => a + b, 0);
-  return parts.length > 1 ? `${parts.map((p) => fmt(p)).join(" + ")} = ${fmt(total)}` : fmt(total);
+  const text = (x) => fmt(x, precision);
+  return parts.length > 1 ? `${parts.map(text).join(" + ")} = ${text(total)}` : text(total);
 }
 
 /** The backward steps, one item per step, one line per text line. */

@@ -1,3 +1,4 @@
+// @ts-check
 // The server's SVG, parsed as image/svg+xml and cleaned of anything active before it is
 // put into the page (drawings are the server's, but a page takes no chances).
 
@@ -18,6 +19,7 @@ export function sanitizeSvg(text) {
       remove.push(node);
       continue;
     }
+    if (!(node instanceof Element)) continue;
     if (DROP.has(node.localName.toLowerCase()) || node.namespaceURI !== SVG_NS) {
       remove.push(node);
       continue;

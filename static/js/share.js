@@ -1,9 +1,10 @@
+// @ts-check
 // The share link and the download links: the view as a query string with the API's names.
 
-const $ = (id) => document.getElementById(id);
+import { $, field, find, input, link } from "./dom.js";
 
 /** The drawing options' defaults, by the API's names: the server's (the page's data). */
-export const DRAW_DEFAULTS = JSON.parse(document.querySelector("[data-draw-defaults]")?.dataset.drawDefaults || "{}");
+export const DRAW_DEFAULTS = JSON.parse(find(document, "[data-draw-defaults]", HTMLElement)?.dataset.drawDefaults || "{}");
 
 /** An option's value as a query writes it (as the server's query_text): true, n3,n7, LR. */
 const queryText = (value) => (Array.isArray(value) ? value.join(",") : String(value));
@@ -23,11 +24,11 @@ export function queryString(expression, values, inputs, options) {
 
 /** Point the share field, the address bar and the downloads at this view. */
 export function updateLinks(query) {
-  $("share-url").value = new URL(`/?${query}`, window.location.href).href;
+  field("share-url").value = new URL(`/?${query}`, window.location.href).href;
   history.replaceState(null, "", `/?${query}`);
-  $("dl-svg").href = `/api/graph.svg?${query}`;
-  for (const kind of ["png", "pdf", "dot", "json"]) $(`dl-${kind}`).href = `/export/graph.${kind}?${query}`;
-  const print = $("dl-png-print"); // its scale is the server's (pages.py PRINT_SCALE)
+  link("dl-svg").href = `/api/graph.svg?${query}`;
+  for (const kind of ["png", "pdf", "dot", "json"]) link(`dl-${kind}`).href = `/export/graph.${kind}?${query}`;
+  const print = link("dl-png-print"); // its scale is the server's (pages.py PRINT_SCALE)
   const scale = new URL(print.href, window.location.href).searchParams.get("scale");
   print.href = `/export/graph.png?${query}&scale=${scale}`;
 }
@@ -35,12 +36,12 @@ export function updateLinks(query) {
 /** The copy button: the clipboard, or a selected field to copy by hand. */
 export function wireCopy(setStatus) {
   $("copy-link").addEventListener("click", async () => {
-    const field = $("share-url");
+    const share = input("share-url");
     try {
-      await navigator.clipboard.writeText(field.value);
+      await navigator.clipboard.writeText(share.value);
       setStatus("Link copied.");
     } catch {
-      field.select();
+      share.select();
       setStatus("Select the link and copy it (Ctrl+C).");
     }
   });

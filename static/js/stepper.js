@@ -1,3 +1,4 @@
+// @ts-check
 // The backward pass, one step at a time: which node has its turn, what it passes to each
 // input, and every gradient as accumulated so far (blank until a first contribution).
 // The words of each step come from the server (step.text).

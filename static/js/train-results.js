@@ -1,11 +1,13 @@
+// @ts-check
 // The Train panel's results: the final values, the loss curve, the parameter traces, the
 // graph of one row, the fit, and what went wrong (said once, in words).
 
+import { where } from "./problem.js";
 import { fmt } from "./format.js";
 import { sanitizeSvg } from "./sanitize.js";
-import { drawChart } from "./train-chart.js";
+import { drawChart } from "./chart.js";
 
-const $ = (id) => document.getElementById(id);
+import { $, input } from "./dom.js";
 
 /** The last answer and fit drawing shown (charts are redrawn from them on resize). */
 export const results = { answer: null, fit: null };
@@ -16,7 +18,7 @@ export function drawLossChart() {
   if (!a) return;
   drawChart($("tr-loss-chart"), {
     series: [{ x: a.history.step, y: a.history.loss, cls: "series-loss", label: "loss" }],
-    logY: $("tr-log").checked,
+    logY: input("tr-log").checked,
     xLabel: "step",
     yLabel: `loss (${a.reduce})`,
   });
@@ -118,9 +120,7 @@ export function showError(problem) {
   $("tr-error").hidden = !problem;
   if (!problem) return;
   $("tr-error-title").textContent = `${(problem.title || "Error").replace(/[:.]$/, "")}:`;
-  let detail = problem.detail || "";
-  if (problem.line) detail = `line ${problem.line}, column ${problem.column}: ${detail}`;
-  $("tr-error-detail").textContent = detail;
+  $("tr-error-detail").textContent = where(problem) + (problem.detail || "");
   $("tr-error-snippet").textContent = problem.snippet || "";
   $("tr-error-snippet").hidden = !problem.snippet;
 }

@@ -1,10 +1,12 @@
+// @ts-check
 // The Train panel: a per-example loss, parameters, data and settings go to POST /api/optimize;
 // the answer is drawn as a loss curve, parameter traces and the fitted model over the data.
 
+import { where } from "./problem.js";
 import { getJson, post } from "./api.js";
 import { drawFitChart, drawLossChart, drawParamChart, lossGrowth, results, short, showAnswer, showError } from "./train-results.js";
 
-const $ = (id) => document.getElementById(id);
+import { $, button, field, input, select } from "./dom.js";
 const GRID_POINTS = 120; // the fitted curve's points (the server evaluates the model there)
 const DEFAULT_INIT = "0";
 
@@ -24,12 +26,12 @@ const state = {
 
 // ----- data source and parameters -------------------------------------------------------------
 
-const source = () => ($("tr-source-csv").checked ? "csv" : "dataset");
+const source = () => (input("tr-source-csv").checked ? "csv" : "dataset");
 
 /** The names of the data columns of the chosen data (a CSV's as the server read it). */
 function dataColumns() {
-  if (source() === "csv") return state.csv.text === $("tr-csv").value ? state.csv.columns : [];
-  const ds = state.datasets.get($("tr-dataset").value);
+  if (source() === "csv") return state.csv.text === field("tr-csv").value ? state.csv.columns : [];
+  const ds = state.datasets.get(field("tr-dataset").value);
   return ds ? ds.columns : [];
 }
 
@@ -38,15 +40,15 @@ function showSource() {
   $("tr-csv-box").hidden = !csv;
   $("tr-dataset-box").hidden = csv;
   renderParams();
-  if (csv && state.csv.text !== $("tr-csv").value) readCsvSoon();
+  if (csv && state.csv.text !== field("tr-csv").value) readCsvSoon();
 }
 
 /** Read the CSV as /api/optimize will (POST /api/csv): its columns, or where it is wrong. */
 function readCsv() {
-  const text = $("tr-csv").value;
+  const text = field("tr-csv").value;
   const run = (async () => {
     const { ok, json } = text.trim() ? await post("/api/csv", { data: text }) : { ok: false, json: null };
-    if (text !== $("tr-csv").value) return;
+    if (text !== field("tr-csv").value) return;
     state.csv = { text, columns: ok ? json.columns : [] };
     $("tr-csv-info").textContent = ok
       ? `${json.rows} rows; columns ${json.columns.join(", ")}`
@@ -65,10 +67,10 @@ function readCsvSoon() {
 
 /** Ask the API for the loss program's inputs (POST /api/inputs: parsed, not computed). */
 function detectInputs() {
-  const text = $("tr-loss").value;
+  const text = field("tr-loss").value;
   const run = (async () => {
     const { ok, json } = await post("/api/inputs", { expression: text });
-    if (text !== $("tr-loss").value) return;
+    if (text !== field("tr-loss").value) return;
     state.detected = text;
     if (ok) state.inputs = json.inputs.map((i) => i.name);
     showLossError(ok ? null : json);
@@ -83,8 +85,7 @@ function showLossError(problem) {
   $("tr-loss-error").hidden = !problem;
   $("tr-loss").classList.toggle("invalid", Boolean(problem));
   if (!problem) return;
-  const where = problem.line ? `line ${problem.line}, column ${problem.column}: ` : "";
-  $("tr-loss-error-text").textContent = where + (problem.detail || problem.title || "invalid program");
+  $("tr-loss-error-text").textContent = where(problem) + (problem.detail || problem.title || "invalid program");
   $("tr-loss-error-snippet").textContent = problem.snippet || "";
   $("tr-loss-error-snippet").hidden = !problem.snippet;
 }
@@ -143,16 +144,16 @@ function renderParams() {
 const MODEL_HINT = "e.g. w*x";
 
 function updateModelHint(model = null) {
-  $("tr-model").placeholder = model ? `${model} (from the loss)` : MODEL_HINT;
+  input("tr-model").placeholder = model ? `${model} (from the loss)` : MODEL_HINT;
 }
 
 /** What the fit needs from the form: the model typed (else the loss's) and the x range. */
 function fitRequest() {
   const fit = { n: GRID_POINTS };
-  const model = $("tr-model").value.trim();
+  const model = field("tr-model").value.trim();
   if (model) fit.model = model;
-  const lo = $("tr-xmin").value.trim();
-  const hi = $("tr-xmax").value.trim();
+  const lo = field("tr-xmin").value.trim();
+  const hi = field("tr-xmax").value.trim();
   if (lo && hi) Object.assign(fit, { lo: Number(lo), hi: Number(hi) });
   return fit;
 }
@@ -164,7 +165,7 @@ function drawFit(answer) {
   $("tr-fit-figure").hidden = !fit || !fit.model;
   if (!fit) return;
   $("tr-fit-note").textContent = fit.note;
-  if (!$("tr-model").value.trim()) updateModelHint(fit.model);
+  if (!field("tr-model").value.trim()) updateModelHint(fit.model);
   if (!fit.x.length) {
     $("tr-fit-chart").replaceChildren();
     return;
@@ -182,14 +183,14 @@ function requestBody() {
     params[name] = text === "" ? Number.NaN : Number(text);
   }
   const number = (id) => {
-    const text = $(id).value.trim();
+    const text = field(id).value.trim();
     return text === "" ? null : Number.isFinite(Number(text)) ? Number(text) : text;
   };
   const body = {
-    expression: $("tr-loss").value,
+    expression: field("tr-loss").value,
     params,
-    optimizer: $("tr-optimizer").value,
-    reduce: $("tr-reduce").value,
+    optimizer: field("tr-optimizer").value,
+    reduce: field("tr-reduce").value,
     lr: number("tr-lr"),
     steps: number("tr-steps"),
     svg: true,
@@ -197,14 +198,14 @@ function requestBody() {
   };
   const every = number("tr-every");
   if (every !== null) body.record_every = every;
-  if (source() === "csv") body.data = $("tr-csv").value;
-  else body.dataset = $("tr-dataset").value;
+  if (source() === "csv") body.data = field("tr-csv").value;
+  else body.dataset = field("tr-dataset").value;
   const bad = Object.entries(params).filter(([, v]) => !Number.isFinite(v)).map(([k]) => k);
   return { body, bad };
 }
 
 function busy(on) {
-  $("tr-run").disabled = on;
+  button("tr-run").disabled = on;
   $("tr-progress").hidden = !on;
   $("tr-results").setAttribute("aria-busy", on ? "true" : "false");
   $("tr-results").classList.toggle("is-busy", on);
@@ -213,12 +214,12 @@ function busy(on) {
 
 async function train(event) {
   event.preventDefault();
-  if ($("tr-run").disabled) return;
+  if (button("tr-run").disabled) return;
   busy(true);
   try {
-    if (state.detected !== $("tr-loss").value) await detectInputs();
+    if (state.detected !== field("tr-loss").value) await detectInputs();
     else if (state.pending) await state.pending;
-    if (source() === "csv" && state.csv.text !== $("tr-csv").value) await readCsv();
+    if (source() === "csv" && state.csv.text !== field("tr-csv").value) await readCsv();
     else if (source() === "csv" && state.csvPending) await state.csvPending;
     const columns = dataColumns();
     if (columns.length && state.inputs.length && !columns.some((c) => state.inputs.includes(c))) {
@@ -254,7 +255,7 @@ async function train(event) {
   } catch (err) {
     showError({ title: "Cannot reach the server", detail: String(err.message || err) });
   } finally {
-    if ($("tr-run").disabled) busy(false);
+    if (button("tr-run").disabled) busy(false);
   }
 }
 
@@ -275,21 +276,21 @@ function clearResults() {
 /** Start afresh from a built-in dataset: its loss, starting parameters and settings. */
 function preset(ds) {
   clearResults();
-  $("tr-loss").value = ds.expression;
+  field("tr-loss").value = ds.expression;
   state.inits = new Map(Object.entries(ds.params).map(([k, v]) => [k, String(v)]));
   state.unticked = new Set();
-  $("tr-log").checked = false;
-  $("tr-source-dataset").checked = true;
-  $("tr-dataset").value = ds.name;
-  $("tr-optimizer").selectedIndex = 0; // the API's default, gradient descent
-  $("tr-reduce").value = ds.reduce;
-  $("tr-lr").value = short(ds.lr, 6);
-  $("tr-steps").value = String(ds.steps);
-  $("tr-every").value = "";
-  $("tr-model").value = "";
+  input("tr-log").checked = false;
+  input("tr-source-dataset").checked = true;
+  field("tr-dataset").value = ds.name;
+  select("tr-optimizer").selectedIndex = 0; // the API's default, gradient descent
+  field("tr-reduce").value = ds.reduce;
+  field("tr-lr").value = short(ds.lr, 6);
+  field("tr-steps").value = String(ds.steps);
+  field("tr-every").value = "";
+  field("tr-model").value = "";
   updateModelHint();
-  $("tr-xmin").value = "";
-  $("tr-xmax").value = "";
+  field("tr-xmin").value = "";
+  field("tr-xmax").value = "";
   showDatasetInfo();
   showSource();
   detectInputs();
@@ -297,7 +298,7 @@ function preset(ds) {
 }
 
 function showDatasetInfo() {
-  const ds = state.datasets.get($("tr-dataset").value);
+  const ds = state.datasets.get(field("tr-dataset").value);
   $("tr-dataset-desc").textContent = ds ? `${ds.description}. Suggested loss: ${ds.expression}` : "";
 }
 
@@ -330,13 +331,14 @@ function init() {
   });
   $("tr-csv").addEventListener("input", showSource);
   $("tr-file").addEventListener("change", async () => {
-    const file = $("tr-file").files[0];
+    const file = input("tr-file").files[0];
     if (!file) return;
-    $("tr-csv").value = await file.text();
+    field("tr-csv").value = await file.text();
     showSource();
   });
   $("tr-log").addEventListener("change", drawLossChart);
   for (const button of document.querySelectorAll(".train-presets button[data-dataset]")) {
+    if (!(button instanceof HTMLElement)) continue;
     button.addEventListener("click", () => {
       const ds = state.datasets.get(button.dataset.dataset);
       if (ds) preset(ds); // the list is loading still: nothing to start from yet

@@ -1,13 +1,19 @@
+// @ts-check
 // The graph's controls on the playground: one selection (chainrule:select / :selected),
 // units opened and closed in place (click, Enter, chainrule:toggle), find, the whole-graph
 // level toggle. wireGraph returns what the page calls after each answer.
 
 import { wireFind } from "./find.js";
 import { Selection } from "./selection.js";
+import { NODE, boxOf, nodeIdOf, openable } from "./svg-contract.js";
 
-const $ = (id) => document.getElementById(id);
+import { $, field, revealWithin } from "./dom.js";
 
-/** Wire the graph panel; page: { graphBox, tableBody, drawing, state, evaluate }. */
+/**
+ * Wire the graph panel; page: { graphBox, tableBody, drawing, state, evaluate }.
+ * @param {{ graphBox: HTMLElement, tableBody: HTMLElement, drawing: import("./drawing.js").Drawing,
+ *   state: import("./app.js").PlaygroundState, evaluate: (full?: boolean) => Promise<void> }} page
+ */
 export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
   const panZoom = drawing.panZoom;
   const selection = new Selection(graphBox, drawing, $("selection-sum"), () => state.data);
@@ -17,7 +23,7 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
     const tr = id && tableBody.querySelector(`tr[data-node="${id}"]`);
     if (tr) {
       tr.classList.add("selected");
-      if (scroll) tr.scrollIntoView({ block: "nearest" });
+      if (scroll) revealWithin(tr); // the table's own scrolling: never the window's
     }
   }
   graphBox.addEventListener("chainrule:selected", (e) => markRow(e.detail.id, e.detail.source === "graph"));
@@ -37,7 +43,7 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
   /** Open the unit a node is drawn inside (find): resolves once it is drawn. */
   async function openUnitOf(id) {
     const unit = drawing.owner.get(id);
-    if (!unit || unit === id || state.expand.has(unit) || !graphBox.querySelector(`svg g.unit[id="${unit}"]`)) return;
+    if (!unit || unit === id || state.expand.has(unit) || !(drawing.svg && boxOf(drawing.svg, unit)?.classList.contains("unit"))) return;
     state.expand.add(unit);
     state.opened = unit;
     await evaluate();
@@ -46,30 +52,31 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
   /** Units are buttons: Enter opens or closes one, as a click does. */
   function wireUnits() {
     // the drawing only: the overview (also an svg in #graph) is hidden from the focus
-    for (const g of graphBox.querySelectorAll(":scope > svg g.node.unit, :scope > svg g.cluster.unit-open")) {
-      const id = g.id.replace(/^cluster-/, "");
-      const root = g.classList.contains("cluster") ? graphBox.querySelector(`svg g.node[id="${id}"]`) : g;
-      if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "0");
-      root.dataset.unit = id;
+    const svg = drawing.svg;
+    if (!svg) return;
+    for (const { id, g } of openable(svg)) {
+      if (!g.hasAttribute("tabindex")) g.setAttribute("tabindex", "0");
+      g.setAttribute("data-unit", id);
     }
   }
   graphBox.addEventListener("chainrule:toggle", (e) => toggleUnit(e.detail.id));
   graphBox.addEventListener("keydown", (e) => {
-    const g = e.target.closest?.("g[data-unit]");
+    const g = e.target instanceof Element ? e.target.closest("g[data-unit]") : null;
     if (g && e.key === "Enter") {
       e.preventDefault();
-      toggleUnit(g.dataset.unit);
+      toggleUnit(g.getAttribute("data-unit"));
     }
   });
 
   graphBox.addEventListener("click", (e) => {
     if (panZoom.consumeDrag()) return;
-    const g = e.target.closest("g.node");
+    const g = e.target instanceof Element ? e.target.closest("g.node") : null;
     if (!g) return;
-    const id = g.id.startsWith("op-") ? g.id.slice(3) : g.id;
-    if (!/^n\d+$/.test(id)) return;
+    const id = nodeIdOf(g);
+    if (!NODE.test(id)) return;
     selectNode(id, "graph");
-    if (g.dataset.unit) toggleUnit(g.dataset.unit);
+    const unit = g.getAttribute("data-unit");
+    if (unit) toggleUnit(unit);
   });
   // The table selects its row's node through graphkeys.js (the graph's accessible twin).
   wireFind($("graph-find"), $("find-status"), graphBox, () => state.data, openUnitOf);
@@ -85,7 +92,7 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
     button.dataset.level = data.level || "ops";
   }
   $("level-toggle")?.addEventListener("click", () => {
-    $("opt-level").value = $("level-toggle").dataset.level === "lines" ? "ops" : "lines";
+    field("opt-level").value = $("level-toggle").dataset.level === "lines" ? "ops" : "lines";
     state.expand.clear();
     evaluate();
   });

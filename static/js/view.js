@@ -1,8 +1,11 @@
+// @ts-check
+import { find } from "./dom.js";
+
 // The view a drawing is made for: the graph panel's size, when it is not the server's.
 
 /** The server's panel [width, height] in CSS pixels: the view it draws for when told none
  * (a 1280x800 screen's), as the page's data (data-panel). */
-const PANEL = JSON.parse(document.querySelector("[data-panel]")?.dataset.panel || "null");
+const PANEL = JSON.parse(find(document, "[data-panel]", HTMLElement)?.dataset.panel || "null");
 
 /** The panel box's size in CSS pixels when it is not the server's (within 10%): the view
  * the automatic level and direction fit, so a phone's narrow panel gets narrower rows; null

@@ -180,6 +180,15 @@ def test_the_live_page(context_for: Any, server: str) -> None:
         page = context_for(dark=dark).new_page()
         page.goto(server + "/live")
         page.wait_for_load_state("networkidle")
+        page.locator("#live-graph svg g.unit").first.wait_for(timeout=20_000)
+        assert_clean(page)
+        # the network with a neuron opened (its parameters listed), then every operation
+        page.locator("#live-graph svg g.unit.opens").first.click()
+        expect(page.locator("#live-network-detail table")).to_be_visible()
+        assert_clean(page)
+        page.click("#live-graph-view")
+        expect(page.locator("#live-graph svg g.node.value").first).to_be_attached()
+        page.wait_for_load_state("networkidle")
         assert_clean(page)
 
 

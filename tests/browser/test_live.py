@@ -111,48 +111,84 @@ def test_play_changes_the_views_and_pause_freezes_them(
 
 
 def seen_in_graph(page: Page) -> dict[str, float]:
-    """The drawing's boxes at least half in view (not the overview's), and the median
-    height of their texts."""
+    """The network's units wholly in the graph's box (not scrolled off), how many units and
+    connections are drawn, and the smallest text height of the units in view (px)."""
     script = """g => {
       const view = g.getBoundingClientRect();
-      const inView = (r) => {
-        const w = Math.min(r.right, view.right) - Math.max(r.left, view.left);
-        const h = Math.min(r.bottom, view.bottom) - Math.max(r.top, view.top);
-        return w > 0 && h > 0 && w * h >= 0.5 * r.width * r.height;
-      };
-      const boxes = [...g.querySelectorAll(':scope > svg g.node')]
-        .filter(n => inView(n.getBoundingClientRect()));
-      const heights = boxes.flatMap(n => [...n.querySelectorAll('text')])
-        .map(t => t.getBoundingClientRect().height).filter(h => h > 0).sort((a, b) => a - b);
-      return {boxes: boxes.length, text: heights[Math.floor(heights.length / 2)] || 0};
+      const inView = (r) => r.left >= view.left - 1 && r.right <= view.right + 1
+        && r.top >= view.top - 1 && r.bottom <= view.bottom + 1;
+      const units = [...g.querySelectorAll(':scope > svg g.unit')];
+      const shown = units.filter(n => inView(n.getBoundingClientRect()));
+      const heights = shown.flatMap(n => [...n.querySelectorAll('text')])
+        .map(t => t.getBoundingClientRect().height).filter(h => h > 0);
+      return {units: units.length, inView: shown.length, text: Math.min(...heights),
+              edges: g.querySelectorAll(':scope > svg path.network-edge').length};
     }"""
     return dict(page.eval_on_selector(GRAPH, script))
 
 
+def unit_named(page: Page, name: str) -> str:
+    """The CSS selector of the network's unit of a named line or input."""
+    return f"{GRAPH} svg g.unit:has(> text.unit-name:text-is('{name}'))"
+
+
 @pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
-def test_the_datapoint_graph_opens_at_the_lines_level_legibly_and_is_patched_there(
+def test_the_datapoint_is_drawn_as_the_network_and_patched_in_place(
     page: Page, server: str, screenshots: Path, console_errors: list[str], size: tuple[int, int]
 ) -> None:
     page.set_viewport_size({"width": size[0], "height": size[1]})
     open_live(page, server)
-    expect(page.locator(GRAPH)).to_have_attribute("data-level", "lines")
+    expect(page.locator(GRAPH)).to_have_attribute("data-level", "network")
     page.locator(GRAPH).scroll_into_view_if_needed()
     seen = seen_in_graph(page)
-    # more than the three boxes a phone showed in its wide-aspect box; labels >= 9 px
-    assert seen["boxes"] >= 4 and seen["text"] >= 9
-    page.locator(GRAPH).screenshot(path=str(screenshots / f"live-graph-{size[0]}.png"))
-    before, layout = graph_numbers(page), layout_of(page)
+    # the default 2-8-8-1: x1, x2, 8 + 8 neurons, out, the label's s (c1 - c0) and the loss
+    # as units; an edge per connection: 2*8 + 8*8 + 8 + (c0, c1 -> s) + (out, s -> loss)
+    assert seen["units"] == 2 + 8 + 8 + 1 + 3 + 1 and seen["edges"] == 16 + 64 + 8 + 2 + 2
+    assert seen["text"] >= 9  # legible
+    if size == (1280, 800):
+        assert seen["inView"] == seen["units"]  # the whole network in view
+    # the layers side by side: inputs, first layer, second layer, out, loss from left to right
+    xs = [
+        page.locator(unit_named(page, name)).bounding_box()["x"]  # type: ignore[index]
+        for name in ["x1", "h1_1", "h2_1", "out", "loss"]
+    ]
+    assert xs == sorted(xs) and len(set(xs)) == 5
+    page.locator(GRAPH).screenshot(path=str(screenshots / f"live-network-{size[0]}.png"))
+    # a neuron's weights are folded into it and listed on demand
+    h = page.locator(unit_named(page, "h1_3"))
+    expect(h).to_have_attribute("aria-expanded", "false")
+    h.focus()
+    page.keyboard.press("Enter")
+    expect(h).to_have_attribute("aria-expanded", "true")
+    detail = page.locator("#live-network-detail")
+    expect(detail.locator("tr th[scope=row]")).to_have_text(["w1_3_1", "w1_3_2", "b1_3"])
+    before, layout, listed = graph_numbers(page), layout_of(page), detail.inner_text()
     page.click(PLAY)
     page.wait_for_function("() => window.__live.state.step >= 20", timeout=30_000)
-    assert graph_numbers(page) != before  # patched while playing, at the lines level
+    assert graph_numbers(page) != before  # patched while playing
     page.click(PAUSE)
     expect(page.locator(PLAY)).to_be_enabled()
+    assert detail.inner_text() != listed  # the opened neuron's weights too
     shown = graph_numbers(page).split("|")
     latest = page.evaluate(
         "() => { const t = window.__live.state.latest.trace; return t.nodes[t.output_id]; }"
     )
-    assert latest[2] in shown  # the loss box shows the last snapshot's loss text
-    assert layout_of(page) == layout
+    assert latest[2] in shown  # the loss unit shows the last snapshot's loss text
+    assert layout_of(page) == layout  # numbers patched in place: no new layout
+
+
+def test_every_operation_is_one_click_away_and_back(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_live(page, server)
+    page.click("#live-graph-view")
+    expect(page.locator(GRAPH)).to_have_attribute("data-level", re.compile("lines|ops"))
+    expect(page.locator(f"{GRAPH} svg g.node.value").first).to_be_attached()
+    expect(page.locator("#live-zoom")).to_be_visible()
+    page.click("#live-graph-view")
+    expect(page.locator(GRAPH)).to_have_attribute("data-level", "network")
+    expect(page.locator("#live-zoom")).to_be_hidden()
 
 
 def test_step_moves_one_optimizer_step_and_reset_goes_back(
@@ -194,8 +230,7 @@ def test_clicking_the_plane_picks_the_traced_datapoint(
         arg=trace["x"],
     )
     assert layout_of(page) == layout
-    page.click("#live-zoom-fit")  # boxes off screen are written when they come into view
-    shown = graph_numbers(page).split("|")
+    shown = graph_numbers(page).split("|")  # the network shows every unit's numbers
     assert any(s == f"{trace['x']:.4g}" for s in shown)
     page.screenshot(path=str(screenshots / "live-picked.png"))
     # the keyboard's way: arrows move the traced point (by 1/40 of the plane per press)

@@ -1,4 +1,6 @@
-// Hand-drawn SVG charts for the Train panel: axes, ticks, polylines and dots (no library).
+// @ts-check
+// The one chart module: hand-drawn SVG charts (axes, ticks, polylines and dots, no library) for
+// the Train panel and /live's growing loss curve.
 
 import { fmt } from "./format.js";
 
@@ -71,7 +73,7 @@ function extent(values, pad = 0.04) {
  */
 export function drawChart(container, spec) {
   const width = Math.max(260, Math.round(container.clientWidth || 560));
-  const height = width < 420 ? 220 : 260;
+  const height = spec.height || (width < 420 ? 220 : 260);
   const ty = spec.logY ? (v) => (v > 0 ? Math.log10(v) : NaN) : (v) => v;
   const clean = (s) => {
     const xs = [];
@@ -162,4 +164,71 @@ export function drawChart(container, spec) {
   }
   container.replaceChildren(svg);
   return svg;
+}
+
+/** A loss curve that grows step by step (/live): redrawn (one polyline) on each draw(). */
+export class LossChart {
+  /** container: the chart's box (its SVG is replaced on each draw). */
+  constructor(container) {
+    this.container = container;
+    /** @type {number[]} */
+    this.steps = [];
+    /** @type {number[]} */
+    this.losses = [];
+    let width = 0;
+    new ResizeObserver(() => {
+      if (container.clientWidth !== width) {
+        width = container.clientWidth;
+        this.draw();
+      }
+    }).observe(container);
+  }
+
+  clear() {
+    this.steps = [];
+    this.losses = [];
+  }
+
+  /** Add a step's loss; the same step again (a resumed run) replaces what followed it. */
+  push(step, loss) {
+    if (typeof loss !== "number") return;
+    while (this.steps.length && this.steps[this.steps.length - 1] >= step) {
+      this.steps.pop();
+      this.losses.pop();
+    }
+    this.steps.push(step);
+    this.losses.push(loss);
+  }
+
+  /** Draw the curve (at most ~1,000 points; a log axis once the loss spans two decades). */
+  draw() {
+    const n = this.steps.length;
+    if (n < 2) {
+      // a curve needs two steps; until then, say how to get them
+      const note = document.createElement("p");
+      note.className = "chart-empty";
+      note.textContent = "Press Play or Step to start";
+      this.container.replaceChildren(note);
+      return;
+    }
+    const stride = Math.max(1, Math.floor(n / 1000));
+    const x = [];
+    const y = [];
+    for (let i = 0; i < n; i += stride) {
+      x.push(this.steps[i]);
+      y.push(this.losses[i]);
+    }
+    if (x[x.length - 1] !== this.steps[n - 1]) {
+      x.push(this.steps[n - 1]);
+      y.push(this.losses[n - 1]);
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of y) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const logY = lo > 0 && hi / lo > 100;
+    drawChart(this.container, { series: [{ x, y, cls: "series-loss", label: "loss" }], logY, xLabel: "step", yLabel: logY ? "loss (log)" : "loss", height: 170 });
+  }
 }

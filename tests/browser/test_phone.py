@@ -1,0 +1,54 @@
+"""A phone (390x844): the overview never covers a node, an opened call leaves at least half
+the graph panel to the drawing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Page, ViewportSize, expect
+
+from tests.browser.overview import COVERED
+from tests.browser.programs import mlp, neurons
+
+pytestmark = pytest.mark.browser
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def open_phone(page: Page, server: str, program: str, values: dict[str, float]) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(server + "/?" + urlencode({"expression": program, **values}))
+    page.wait_for_selector("#graph > svg g.node")
+    expect(page.locator("#values-body tr").first).to_be_visible()
+
+
+def test_the_overview_never_covers_a_node_while_the_view_moves(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    program, values = mlp()
+    open_phone(page, server, program, values)
+    page.locator("#graph").focus()
+    for key in ["+", "+", "Shift+ArrowRight", "Shift+ArrowDown", "+", "Shift+ArrowLeft", "-"]:
+        page.keyboard.press(key)
+        page.wait_for_timeout(120)
+        assert page.evaluate(COVERED) == [], key
+
+
+def test_an_opened_call_leaves_half_the_panel_to_the_drawing(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    program, values = neurons()
+    open_phone(page, server, program, values)
+    unit = page.locator("#graph > svg g.node.unit").first.get_attribute("id")  # a call's box
+    page.locator(f'#graph > svg g.node.unit[id="{unit}"]').dispatch_event("click")
+    expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
+    page.wait_for_timeout(200)
+    graph = page.locator("#graph").bounding_box()
+    panel = page.locator("#graph-panel").bounding_box()
+    assert graph is not None and panel is not None
+    assert graph["height"] >= panel["height"] / 2
+    assert graph["height"] >= PHONE["height"] / 2 - 1
+    assert page.evaluate(COVERED) == []
+    page.locator("#graph-panel").screenshot(path=screenshots / "phone-opened-call.png")
