@@ -58,10 +58,11 @@ def options(
     **more: Any,
 ) -> tuple[DotOptions, list[str]]:
     """Return drawing options (level: lines | ops | auto, else the drawing's default;
-    constants folded into their op, `b + 1` as "+ 1", unless constants=True) and notes on
-    any asked for that this drawing cannot honour (none today)."""
+    constants written beside their use, `b + 1` as "+ 1", as every drawing does, or left out
+    with constants=False) and notes on any asked for that this drawing cannot honour (none
+    today)."""
     unknown_options(more)
-    opts = DotOptions(rankdir=rankdir, **{"constants": False, **more})
+    opts = DotOptions(rankdir=rankdir, **more)
     if level is not None:
         opts = replace(opts, level=level)
     return opts, []

@@ -51,6 +51,20 @@ def texts(svg: str) -> list[str]:
     return [_html.unescape(t).strip() for t in _TEXT.findall(svg)]
 
 
+_NODE = re.compile(r'<g id="[^"]*" class="node value[^"]*">(.*?)</g>', re.S)
+
+
+def numbers(svg: str) -> list[str]:
+    """The numbers each value node shows, as "value X" and "grad Y" (the drawing's contract:
+    a value node's last two texts are its value, then its gradient)."""
+    out: list[str] = []
+    for body in _NODE.findall(svg):
+        shown = texts(body)
+        if len(shown) >= 2:
+            out += [f"value {shown[-2]}", f"grad {shown[-1]}"]
+    return out
+
+
 def plain(outputs: list[Any]) -> str:
     """Return the text/plain of a cell's rich outputs and its printed streams, joined."""
     parts = [o["data"].get("text/plain", "") for o in outputs if "data" in o]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.notebook.kernel import html, plain, run_cells, stream, svgs, texts
+from tests.notebook.kernel import html, numbers, plain, run_cells, stream, svgs, texts
 
 pytestmark = [pytest.mark.graphviz, pytest.mark.slow]
 
@@ -15,12 +15,6 @@ SEED_EXAMPLE = (
     "e = (a + b) * (b + 1)\n"
     "e"
 )
-
-
-def numbers(svg: str) -> list[str]:
-    """The texts after each 'value' and 'grad' word of the drawing, as pairs."""
-    t = texts(svg)
-    return [f"{t[i]} {t[i + 1]}" for i in range(len(t) - 1) if t[i] in ("value", "grad")]
 
 
 def test_a_value_displays_as_its_drawing_before_and_after_backward() -> None:
