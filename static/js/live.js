@@ -273,6 +273,7 @@ async function reset(toStep = 0) {
 }
 
 function startingParams() {
+  /** @type {Record<string, number>} */
   const out = {};
   for (const [k, v] of Object.entries(state.init)) out[k] = v;
   return out;

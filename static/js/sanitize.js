@@ -13,9 +13,10 @@ export function sanitizeSvg(text) {
     throw new Error("the server sent an unreadable SVG");
   }
   const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_COMMENT);
+  /** @type {ChildNode[]} */
   const remove = [];
   for (let node = walker.currentNode; node; node = walker.nextNode()) {
-    if (node.nodeType === Node.COMMENT_NODE) {
+    if (node instanceof Comment) {
       remove.push(node);
       continue;
     }

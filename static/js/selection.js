@@ -164,6 +164,7 @@ export function placeLabels(labels, nodes) {
     const size = text.getBBox();
     const length = path.getTotalLength();
     const m = ctm(text);
+    /** @type {{x: number, y: number, box: {x: number, y: number, w: number, h: number}, leader?: boolean}[]} */
     const spots = ASIDE.flatMap((k) => ALONG.map((t) => {
       // the point at t, moved k label heights along the edge's normal there
       const a = path.getPointAtLength(Math.max(0, length * t - 1));
@@ -176,6 +177,7 @@ export function placeLabels(labels, nodes) {
     }));
     const free = spots.filter((s) => !nodes.some((n) => overlaps(s.box, n)));
     // farther afield: a ring of places around the middle, nearest first
+    /** @type {{x: number, y: number, box: {x: number, y: number, w: number, h: number}, leader?: boolean}[]} */
     const around = [];
     const mid = spots[0];
     for (let ring = 1; ring <= 6; ring++) {
@@ -203,7 +205,9 @@ export function placeLabels(labels, nodes) {
       line.setAttribute("class", "contribution-leader");
       const h = spot.box.h / 2;
       const y = spot.y > o.mid.y ? spot.y - h : spot.y + h;
-      for (const [k, v] of [["x1", o.mid.x], ["y1", o.mid.y], ["x2", spot.x], ["y2", Math.abs(spot.y - o.mid.y) < h ? spot.y : y]]) line.setAttribute(k, String(v));
+      /** @type {[string, number][]} */
+      const ends = [["x1", o.mid.x], ["y1", o.mid.y], ["x2", spot.x], ["y2", Math.abs(spot.y - o.mid.y) < h ? spot.y : y]];
+      for (const [k, v] of ends) line.setAttribute(k, String(v));
       o.text.before(line);
     }
   }
