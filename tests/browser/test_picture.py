@@ -90,6 +90,15 @@ def texts(page: Page, node_id: str) -> list[str]:
     ]
 
 
+def numbers(page: Page, node_id: str) -> tuple[str, str]:
+    """The value and gradient a box shows: after its "value" and "grad" words (a box of the
+    lines level), or its last two texts (the compact node; chainrule/render/dot.py)."""
+    t = texts(page, node_id)
+    if len(t) >= 4 and t[-4] == "value" and t[-2] == "grad":
+        return t[-3], t[-1]
+    return t[-2], t[-1]
+
+
 def node_named(page: Page, name: str) -> str:
     return str(
         page.evaluate(
@@ -305,23 +314,24 @@ def test_an_open_call_shows_its_body_and_follows_a_value_change(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
     source, values = neurons()
-    open_page(page, server, source, **values)
-    h2 = node_named(page, "h2")
+    open_page(page, server, source, level="lines", **values)
+    h2 = open_series_of(page, "h2")  # h1 and h2, calls of one shape, are a series
     page.locator(f'#graph > svg g.node.unit[id="{h2}"]').click()
     cluster = page.locator(f'#graph > svg g.cluster[id="cluster-{h2}"]')
     expect(cluster).to_have_count(1)
     ops = page.locator("#graph > svg g.node.value", has_text="tanh")
     expect(ops).to_have_count(1)  # the body's tanh (the closed h1 and out hide theirs)
-    before = texts(page, str(ops.first.get_attribute("id")))[-4:]
-    assert before[:2] == texts(page, h2)[-4:][:2]  # the body's result is the call's value
+    tanh = str(ops.first.get_attribute("id"))
+    before = numbers(page, tanh)
+    assert before[0] == numbers(page, h2)[0]  # the body's result is the call's value
     page.locator("#graph-panel").screenshot(path=screenshots / "picture-neurons-h2-open.png")
     field = page.locator("#in-w21")
     field.fill("0.9")  # a value change redraws the open body with its new numbers
-    expect(page.locator(f'#graph > svg g.node[id="{h2}"] text').nth(-3)).not_to_have_text(
-        before[1], timeout=30_000
+    expect(page.locator(f'#graph > svg g.node[id="{tanh}"] text').nth(-2)).not_to_have_text(
+        before[0], timeout=30_000
     )
-    after = texts(page, str(ops.first.get_attribute("id")))[-4:]
-    assert after[1] == texts(page, h2)[-3] and after != before
+    after = numbers(page, tanh)
+    assert after[0] == numbers(page, h2)[0] and after != before
     assert not console_errors
 
 
@@ -350,7 +360,7 @@ def test_stepping_marks_the_unit_holding_the_current_operation(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
     source, values = softmax_xent()
-    open_page(page, server, source, **values)
+    open_page(page, server, source, level="lines", **values)
     page.click("#step-first")
     page.click("#step-next")  # the step of -log(p1)'s log: inside the unit "loss"
     current = page.locator("#graph > svg g.node.step-current")
@@ -367,9 +377,14 @@ def test_a_constant_has_no_gradient_anywhere(
     page: Page, server: str, console_errors: list[str]
 ) -> None:
     open_page(page, server, "c = a + b\nd = b + 1\ne = c * d", a=2, b=1)
-    one = page.locator("#graph > svg g.node.constant")
-    expect(one).to_have_count(1)
-    assert texts(page, str(one.get_attribute("id")))[-1] == "—"
+    # the constant is no node: it is written in the operation that uses it ("+ 1"), which
+    # names it in its class; no box shows it with a gradient
+    use = page.locator('#graph > svg g.node.op[class*="const-"]')
+    expect(use).to_have_count(1)
+    assert re.search(r"\+\s*1\b", use.text_content() or "")
+    assert not page.locator("#graph > svg g.node.value.constant").count()
+    d = node_named(page, "d")
+    assert "const-" not in str(page.locator(f'#graph > svg g.node[id="{d}"]').get_attribute("class"))
     assert all("grad 1 " not in t for t in page.locator("#steps").all_text_contents())
 
 
@@ -392,7 +407,7 @@ def test_a_value_change_asks_for_numbers_only_even_for_a_weight_used_everywhere(
     ).json()
     out = answer["output_id"]
     node = next(n for n in answer["nodes"] if n["id"] == out)
-    expect(page.locator(f'#graph > svg g[id="{out}"] text').nth(-3)).to_have_text(
+    expect(page.locator(f'#graph > svg g[id="{out}"] text').nth(-2)).to_have_text(
         node["value_text"]
     )
     assert bodies[0].get("numbers_only") is True
