@@ -51,7 +51,8 @@ WHOLE = """() => {
   const f = document.getElementById('graph').getBoundingClientRect();
   return [...document.querySelectorAll('#graph > svg g.node')].every((g) => {
     const r = g.getBoundingClientRect();
-    return r.left >= f.left - 1 && r.right <= f.right + 1 && r.top >= f.top - 1 && r.bottom <= f.bottom + 1;
+    return r.left >= f.left - 1 && r.right <= f.right + 1
+      && r.top >= f.top - 1 && r.bottom <= f.bottom + 1;
   });
 }"""
 

@@ -384,7 +384,8 @@ def test_a_constant_has_no_gradient_anywhere(
     assert re.search(r"\+\s*1\b", use.text_content() or "")
     assert not page.locator("#graph > svg g.node.value.constant").count()
     d = node_named(page, "d")
-    assert "const-" not in str(page.locator(f'#graph > svg g.node[id="{d}"]').get_attribute("class"))
+    d_class = page.locator(f'#graph > svg g.node[id="{d}"]').get_attribute("class")
+    assert "const-" not in str(d_class)
     assert all("grad 1 " not in t for t in page.locator("#steps").all_text_contents())
 
 
@@ -491,3 +492,20 @@ def test_a_desktop_panel_asks_for_no_view_of_its_own(page: Page, server: str) ->
     page.wait_for_timeout(500)
     # the server's panel: drawn as served (the numeric check sends no options at all)
     assert views and all(v is None for v in views)
+
+
+def test_a_gradient_is_drawn_in_the_colour_the_legend_gives_it(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_page(page, server, "c = a + b\nd = b + 1\ne = c * d", a=2, b=1)
+    a = node_named(page, "a")
+    value, grad, legend = page.evaluate(
+        """(id) => {
+            const svg = document.querySelector('#graph > svg');
+            const t = [...svg.querySelectorAll(`g.node[id="${id}"] text`)];
+            const key = [...svg.querySelectorAll('text')].find((x) => x.textContent.trim() === 'grad');
+            return [t.at(-2), t.at(-1), key].map((x) => x && getComputedStyle(x).fill);
+        }""",
+        a,
+    )
+    assert legend is not None and grad == legend and grad != value
