@@ -503,7 +503,8 @@ def test_a_gradient_is_drawn_in_the_colour_the_legend_gives_it(
         """(id) => {
             const svg = document.querySelector('#graph > svg');
             const t = [...svg.querySelectorAll(`g.node[id="${id}"] text`)];
-            const key = [...svg.querySelectorAll('text')].find((x) => x.textContent.trim() === 'grad');
+            const key = [...svg.querySelectorAll('text')]
+                .find((x) => x.textContent.trim() === 'grad');
             return [t.at(-2), t.at(-1), key].map((x) => x && getComputedStyle(x).fill);
         }""",
         a,
