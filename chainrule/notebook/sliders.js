@@ -1,16 +1,19 @@
 // chainrule.sliders(): the drawing of a program and a slider per input (an anywidget).
 // Moving a slider sends the values to the kernel, which answers with the numbers only
 // (`numbers`: node id -> [value text, grad text]); they are written into the drawing in
-// place, as the playground does: the last four <text>s of a value node are value, V, grad,
-// G (chainrule/render/dot.py), so the layout never changes while dragging.
+// place, as the playground does (chainrule/render/dot.py's contract): a box of the lines
+// level ends in "value", V, "grad", G; a compact node's last two <text>s are its value then
+// its gradient. So the layout never changes while dragging.
 
 function patch(picture, numbers) {
   for (const [id, [value, grad]] of Object.entries(numbers)) {
     for (const group of picture.querySelectorAll(`g[id="${id}"], g.copy-of-${id}`)) {
-      const texts = group.querySelectorAll("text");
-      if (texts.length < 4) continue;
-      texts[texts.length - 3].textContent = value;
-      texts[texts.length - 1].textContent = grad;
+      const texts = [...group.querySelectorAll("text")];
+      const n = texts.length;
+      if (n < 2) continue;
+      const quad = n >= 4 && texts[n - 4].textContent.trim() === "value" && texts[n - 2].textContent.trim() === "grad";
+      texts[quad ? n - 3 : n - 2].textContent = value;
+      texts[n - 1].textContent = grad;
     }
   }
 }

@@ -115,7 +115,11 @@ def lines_dot(
         lines += legend_lines(present, op=False, pair=False)
         if rows:
             boxes = {**sizes, **shared}
-            rows[roomiest(rows, boxes, legend_width(present), fit[0])].append("legend-key")
+            k = roomiest(rows, boxes, legend_width(present), fit[0])
+            if k is None:  # too wide beside any row (a phone): a row of its own, on top
+                rows.insert(0, ["legend-key"])
+            else:
+                rows[k].append("legend-key")
     for row in rows:  # a wrapped layout: each row one rank, read left to right
         lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
         lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(row)]

@@ -107,10 +107,15 @@ def _fill(order: list[str], sizes: dict[str, Size], fit_w: float) -> list[list[s
     return rows
 
 
-def roomiest(rows: list[list[str]], boxes: dict[str, Size], width: float, fit_w: float) -> int:
+def roomiest(
+    rows: list[list[str]], boxes: dict[str, Size], width: float, fit_w: float
+) -> int | None:
     """Return the row to add a box `width` wide to: the last if it fits there, else the
-    one with the most room left (a wrapped drawing stays as wide as the view, fit_w)."""
+    one with the most room left; None when it fits in none (it then needs a row of its
+    own: a wrapped drawing stays as wide as the view, fit_w)."""
     used = [_width(boxes[b] for b in r) - GAP_X for r in rows]
-    if used[-1] + GAP_X + width <= fit_w - BUS:
+    room = fit_w - BUS - GAP_X - width
+    if used[-1] <= room:
         return len(rows) - 1
-    return min(range(len(rows)), key=lambda k: (used[k], -k))
+    k = min(range(len(rows)), key=lambda k: (used[k], -k))
+    return k if used[k] <= room else None

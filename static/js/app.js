@@ -47,7 +47,7 @@ const fd = new FiniteDifferences($("values-table"), $("fd-note"));
  * @property {ReturnType<typeof setTimeout> | null} refresh
  * @property {AbortController | null} refreshing
  * @property {string | undefined} program
- * @property {string | null} opened
+ * @property {string[] | null} opened
  */
 /** @type {PlaygroundState} */
 const state = {
@@ -64,7 +64,7 @@ const state = {
   refresh: null, // timer: the full answer after numbers-only ones (steps, contributions)
   refreshing: null, // the full answer being asked (abandoned when the values change again)
   program: undefined, // the program text last evaluated
-  opened: null, // the unit just opened or closed: kept in view once drawn
+  opened: null, // the boxes of the unit just opened or closed: kept in view once drawn
 };
 const inputs = new Inputs($("inputs"), $("no-inputs"), state.values, () => evaluate());
 
@@ -206,7 +206,7 @@ function showResult(data, expression, structure) {
     state.drawn = structure;
     wireUnits();
     // the box just opened (or closed) and the output stay in view together
-    if (state.opened) drawing.panZoom.revealAll([state.opened, data.output_id]);
+    if (state.opened) drawing.panZoom.revealAll([...state.opened, data.output_id]);
     state.opened = null;
   } else {
     drawing.patch(data);

@@ -11,7 +11,8 @@ import { clusterIdOf, edgeIndex, isCluster, root, unitEdgeEnds } from "./svg-con
 
 const MARKS = ["selected", "path-edge", "path-node"];
 
-/** The drawn edges of an answer: [{ el id, source, target, contribution }]. */
+/** The drawn edges of an answer: [{ el id, source, target, contribution, parts? }] (parts:
+ * an edge into a series box, what the source adds through each of its folded uses). */
 export function drawnEdges(svg, data, drawnId) {
   const grad = new Map(data.nodes.map((n) => [n.id, n.grad]));
   const units = new Map((data.unit_edges || []).map((e) => [e.id, e]));
@@ -21,6 +22,13 @@ export function drawnEdges(svg, data, drawnId) {
     if (ends) {
       const [source, target] = ends;
       const unit = units.get(g.id);
+      if (svg.querySelector(`g.node.series[id="${target}"]`)) {
+        // into a series: what it adds through each folded line, listed and summed
+        const parts = data.edges.filter((e) => drawnId(e.target) === target && drawnId(e.source) === source)
+          .map((e) => Number(grad.get(e.target)) * Number(e.local_grad));
+        out.push({ id: g.id, source, target, contribution: parts.reduce((a, b) => a + b, 0), parts });
+        continue;
+      }
       let contribution;
       if (unit && drawnId(target) === target && !svg.querySelector(`g.cluster[id="${clusterIdOf(target)}"]`)) {
         contribution = Number(grad.get(target)) * Number(unit.local_grad);
@@ -111,7 +119,7 @@ export class Selection {
     const parts = [];
     const labels = [];
     for (const e of mine) {
-      parts.push(e.contribution);
+      parts.push(...(e.parts || [e.contribution]));
       const path = svg.querySelector(`g[id="${e.id}"] > path`);
       if (!(path instanceof SVGPathElement)) continue;
       const text = document.createElementNS(SVG_NS, "text");

@@ -32,21 +32,31 @@ export function wireGraph({ graphBox, tableBody, drawing, state, evaluate }) {
     graphBox.dispatchEvent(new CustomEvent("chainrule:select", { detail: { id, source }, bubbles: true }));
   }
 
+  /** The boxes unit id is drawn as once opened: a series' lines one by one (the answer's
+   * `series`), any other unit its own box or cluster. */
+  function drawnAs(id) {
+    const unit = state.data?.units?.find((u) => u.id === id);
+    return unit?.series?.length ? [...unit.series] : [id];
+  }
+
   /** Open or close a unit of the lines level (drawn anew, the view kept on it). */
   function toggleUnit(id) {
     if (state.expand.has(id)) state.expand.delete(id);
     else state.expand.add(id);
-    state.opened = id;
+    state.opened = drawnAs(id);
     return evaluate();
   }
 
-  /** Open the unit a node is drawn inside (find): resolves once it is drawn. */
+  /** Open the unit a node is drawn inside (find), and the line inside a series it is in,
+   * until the node has a box of its own: resolves once it is drawn. */
   async function openUnitOf(id) {
-    const unit = drawing.owner.get(id);
-    if (!unit || unit === id || state.expand.has(unit) || !(drawing.svg && boxOf(drawing.svg, unit)?.classList.contains("unit"))) return;
-    state.expand.add(unit);
-    state.opened = unit;
-    await evaluate();
+    for (let depth = 0; depth < 2; depth++) {
+      const unit = drawing.owner.get(id);
+      if (!unit || unit === id || state.expand.has(unit) || !(drawing.svg && boxOf(drawing.svg, unit)?.classList.contains("unit"))) return;
+      state.expand.add(unit);
+      state.opened = drawnAs(unit);
+      await evaluate();
+    }
   }
 
   /** Units are buttons: Enter opens or closes one, as a click does. */

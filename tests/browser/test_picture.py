@@ -90,6 +90,15 @@ def texts(page: Page, node_id: str) -> list[str]:
     ]
 
 
+def numbers(page: Page, node_id: str) -> tuple[str, str]:
+    """The value and gradient a box shows: after its "value" and "grad" words (a box of the
+    lines level), or its last two texts (the compact node; chainrule/render/dot.py)."""
+    t = texts(page, node_id)
+    if len(t) >= 4 and t[-4] == "value" and t[-2] == "grad":
+        return t[-3], t[-1]
+    return t[-2], t[-1]
+
+
 def node_named(page: Page, name: str) -> str:
     return str(
         page.evaluate(
@@ -100,26 +109,50 @@ def node_named(page: Page, name: str) -> str:
     )
 
 
+SERIES_NAME = re.compile(r"^(\w*?)(\d+) … (\w*?)(\d+)$")
+
+
+def drawn_names(page: Page) -> set[str]:
+    """The names the drawing shows a box for: a box's title, or each line a series box
+    folds ("h1 … h9" names h1, h2, ..., h9)."""
+    names: set[str] = set()
+    for g in page.locator("#graph > svg g.node.value").all():
+        first = g.locator("text").first.text_content() or ""
+        m = SERIES_NAME.match(first.strip())
+        if m and "series" in (g.get_attribute("class") or "") and m[1] == m[3]:
+            names |= {f"{m[1]}{k}" for k in range(int(m[2]), int(m[4]) + 1)}
+        else:
+            names.add(first.strip())
+    return names
+
+
 @pytest.mark.parametrize(
-    "program",
-    [mlp(), rnn(), softmax_xent(), neurons()],
+    ("program", "level"),
+    [(mlp(), "lines"), (rnn(), "lines"), (softmax_xent(), "ops"), (neurons(), "ops")],
     ids=["mlp", "rnn", "softmax", "neurons"],
 )
-def test_the_first_view_shows_lines_and_calls_whole_and_legible(
+def test_the_first_view_shows_every_named_line_whole_and_legible(
     page: Page,
     server: str,
     screenshots: Path,
     console_errors: list[str],
     program: tuple[str, dict[str, float]],
+    level: str,
     request: pytest.FixtureRequest,
 ) -> None:
+    # Up to 20 operations a program is drawn op by op; above, lines and calls, lines of one
+    # shape folded into a series box that names them (issue 26).
     source, values = program
     open_page(page, server, source, **values)
-    assert page.locator("#level-toggle").get_attribute("data-level") == "lines"
+    assert page.locator("#level-toggle").get_attribute("data-level") == level
     named = [line.split(" = ")[0] for line in source.split("\n") if " = " in line]
     named = [n for n in named if not n.startswith("def ")]
-    for name in named:  # one box per named line, its formula in it
-        expect(page.locator("#graph > svg g.node.unit", has_text=name).first).to_be_visible()
+    assert set(named) <= drawn_names(page)  # one box per named line, or its series'
+    if level == "lines":
+        for name in named:  # a line's own box shows its formula
+            box = page.locator("#graph > svg g.node.unit", has_text=name)
+            if box.count():
+                expect(box.first).to_be_visible()
     assert not page.locator("#graph > svg g.copy").count()  # no dashed copies
     assert label_px(page) >= LEGIBLE_PX
     page.locator("#graph-panel").screenshot(path=screenshots / f"picture-{request.node.name}.png")
@@ -172,19 +205,53 @@ def test_an_rnns_shared_weight_is_drawn_once_and_its_edges_sum_to_its_gradient(
     open_page(page, server, source, **values)
     w = node_named(page, "w")
     assert page.locator(f'#graph > svg g.node[id="{w}"]').count() == 1
+    # h1..h9 are one series box: w has one edge to it, and following w lists what it adds
+    # through each of the nine lines
+    series = page.locator("#graph > svg g.node.unit.series", has_text="×9")
+    expect(series).to_have_count(1)
     edges = page.locator(f'#graph > svg g.edge[id^="u-{w}-"]')
-    assert edges.count() == 9  # h1..h9 use w
+    assert edges.count() == 1
+    assert edges.first.get_attribute("id") == f"u-{w}-{series.get_attribute('id')}"
     page.locator(f'#graph > svg g.node[id="{w}"]').click()
     expect(page.locator("#selection-sum")).to_be_visible()
     labels = page.locator("#graph > svg text.contribution-label").all_text_contents()
-    assert len(labels) == 9
+    assert len(labels) == 1
     grad = texts(page, w)[-1]
-    assert (page.locator("#selection-sum").text_content() or "").endswith(f"= {grad}")
-    total = sum(float(x) for x in labels)
-    assert total == pytest.approx(float(grad), rel=2e-3, abs=1e-6)
-    assert page.locator("#graph > svg g.edge.path-edge").count() >= 9  # paths to the output
+    total = page.locator("#selection-sum").text_content() or ""
+    assert total.endswith(f"= {grad}") and "(9 parts)" in total
+    assert float(labels[0]) == pytest.approx(float(grad), rel=2e-3, abs=1e-6)
+    assert page.locator("#graph > svg g.edge.path-edge").count() >= 2  # w -> h1…h9 -> loss
     expect(page.locator(f'#values-body tr[data-node="{w}"]')).to_have_class(re.compile("selected"))
     page.locator("#graph-panel").screenshot(path=screenshots / "picture-rnn-follow-w.png")
+
+
+def in_view(page: Page, node_id: str) -> bool:
+    """True if the box of node_id is drawn and its centre is inside the graph's frame."""
+    box = page.locator(f'#graph > svg g.node[id="{node_id}"]').bounding_box()
+    frame = page.locator("#graph").bounding_box()
+    assert frame is not None
+    if box is None:
+        return False
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    return bool(frame["x"] <= cx <= frame["x"] + frame["width"]) and bool(
+        frame["y"] <= cy <= frame["y"] + frame["height"]
+    )
+
+
+def open_series_of(page: Page, name: str) -> str:
+    """Click the series box that folds the line `name` (an MLP's neurons): its lines are
+    drawn one by one, in view with the output; return the id of the line's own box."""
+    series = page.locator("#graph > svg g.node.unit.series")
+    expect(series).to_have_count(1)
+    series.click()
+    line = page.locator("#graph > svg g.node.unit:not(.series)", has_text=f"{name} =")
+    expect(line).to_have_count(1)
+    node = node_named(page, name)
+    assert line.get_attribute("id") == node
+    output = page.locator("#graph > svg g.node.output").get_attribute("id")
+    page.wait_for_timeout(300)  # the view moves once the new drawing is in
+    assert in_view(page, node) and in_view(page, str(output))
+    return node
 
 
 def test_a_unit_opens_in_place_and_closes_and_the_toggle_switches_levels(
@@ -192,12 +259,14 @@ def test_a_unit_opens_in_place_and_closes_and_the_toggle_switches_levels(
 ) -> None:
     source, values = mlp()
     open_page(page, server, source, **values)
-    h1 = node_named(page, "h1")
+    h1 = open_series_of(page, "h1")
     before = texts(page, h1)[-4:]
     page.locator(f'#graph > svg g.node.unit[id="{h1}"]').click()
     expect(page.locator(f'#graph > svg g.cluster[id="cluster-{h1}"]')).to_have_count(1)
-    # the operations of h1 drawn in place, with the same numbers
-    assert texts(page, h1)[-4:] == before
+    # the operations of h1 drawn in place, with the same numbers: its own node (value
+    # then gradient, its last two texts) where the box had "value" V "grad" G
+    assert before[0] == "value" and before[2] == "grad"
+    assert texts(page, h1)[-2:] == [before[1], before[3]]
     assert page.locator(f'#graph > svg g.cluster[id="cluster-{h1}"]').count() == 1
     page.locator("#graph-panel").screenshot(path=screenshots / "picture-mlp-h1-open.png")
     page.locator(f'#graph > svg g.node[id="{h1}"]').click()  # its own box closes it again
@@ -219,11 +288,12 @@ def test_open_boxes_are_kept_in_the_share_link_and_a_reload(
 ) -> None:
     source, values = mlp()
     open_page(page, server, source, **values)
-    h1, h2 = node_named(page, "h1"), node_named(page, "h2")
+    series = str(page.locator("#graph > svg g.node.unit.series").get_attribute("id"))
+    h1, h2 = open_series_of(page, "h1"), node_named(page, "h2")
     for unit in (h1, h2):
         page.locator(f'#graph > svg g.node.unit[id="{unit}"]').click()
         expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
-    opened = ",".join(sorted((h1, h2)))
+    opened = ",".join(sorted((h1, h2, series)))
     expect(page).to_have_url(re.compile("expand=" + re.escape(opened.replace(",", "%2C"))))
     expect(page.locator("#share-url")).to_have_value(re.compile("expand="))
     shared = page.locator("#share-url").input_value()
@@ -236,7 +306,7 @@ def test_open_boxes_are_kept_in_the_share_link_and_a_reload(
         expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
     page.locator(f'#graph > svg g.node[id="{h1}"]').click()  # closing one drops it from the link
     expect(page.locator(f'#graph > svg g.node.unit[id="{h1}"]')).to_have_count(1)
-    expect(page).to_have_url(re.compile(f"expand={h2}(&|$)"))
+    expect(page).to_have_url(re.compile(f"expand={'%2C'.join(sorted((h2, series)))}(&|$)"))
     assert not console_errors
 
 
@@ -244,23 +314,24 @@ def test_an_open_call_shows_its_body_and_follows_a_value_change(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
     source, values = neurons()
-    open_page(page, server, source, **values)
-    h2 = node_named(page, "h2")
+    open_page(page, server, source, level="lines", **values)
+    h2 = open_series_of(page, "h2")  # h1 and h2, calls of one shape, are a series
     page.locator(f'#graph > svg g.node.unit[id="{h2}"]').click()
     cluster = page.locator(f'#graph > svg g.cluster[id="cluster-{h2}"]')
     expect(cluster).to_have_count(1)
     ops = page.locator("#graph > svg g.node.value", has_text="tanh")
     expect(ops).to_have_count(1)  # the body's tanh (the closed h1 and out hide theirs)
-    before = texts(page, str(ops.first.get_attribute("id")))[-4:]
-    assert before[:2] == texts(page, h2)[-4:][:2]  # the body's result is the call's value
+    tanh = str(ops.first.get_attribute("id"))
+    before = numbers(page, tanh)
+    assert before[0] == numbers(page, h2)[0]  # the body's result is the call's value
     page.locator("#graph-panel").screenshot(path=screenshots / "picture-neurons-h2-open.png")
     field = page.locator("#in-w21")
     field.fill("0.9")  # a value change redraws the open body with its new numbers
-    expect(page.locator(f'#graph > svg g.node[id="{h2}"] text').nth(-3)).not_to_have_text(
-        before[1], timeout=30_000
+    expect(page.locator(f'#graph > svg g.node[id="{tanh}"] text').nth(-2)).not_to_have_text(
+        before[0], timeout=30_000
     )
-    after = texts(page, str(ops.first.get_attribute("id")))[-4:]
-    assert after[1] == texts(page, h2)[-3] and after != before
+    after = numbers(page, tanh)
+    assert after[0] == numbers(page, h2)[0] and after != before
     assert not console_errors
 
 
@@ -289,7 +360,7 @@ def test_stepping_marks_the_unit_holding_the_current_operation(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
     source, values = softmax_xent()
-    open_page(page, server, source, **values)
+    open_page(page, server, source, level="lines", **values)
     page.click("#step-first")
     page.click("#step-next")  # the step of -log(p1)'s log: inside the unit "loss"
     current = page.locator("#graph > svg g.node.step-current")
@@ -306,9 +377,15 @@ def test_a_constant_has_no_gradient_anywhere(
     page: Page, server: str, console_errors: list[str]
 ) -> None:
     open_page(page, server, "c = a + b\nd = b + 1\ne = c * d", a=2, b=1)
-    one = page.locator("#graph > svg g.node.constant")
-    expect(one).to_have_count(1)
-    assert texts(page, str(one.get_attribute("id")))[-1] == "—"
+    # the constant is no node: it is written in the operation that uses it ("+ 1"), which
+    # names it in its class; no box shows it with a gradient
+    use = page.locator('#graph > svg g.node.op[class*="const-"]')
+    expect(use).to_have_count(1)
+    assert re.search(r"\+\s*1\b", use.text_content() or "")
+    assert not page.locator("#graph > svg g.node.value.constant").count()
+    d = node_named(page, "d")
+    d_class = page.locator(f'#graph > svg g.node[id="{d}"]').get_attribute("class")
+    assert "const-" not in str(d_class)
     assert all("grad 1 " not in t for t in page.locator("#steps").all_text_contents())
 
 
@@ -331,7 +408,7 @@ def test_a_value_change_asks_for_numbers_only_even_for_a_weight_used_everywhere(
     ).json()
     out = answer["output_id"]
     node = next(n for n in answer["nodes"] if n["id"] == out)
-    expect(page.locator(f'#graph > svg g[id="{out}"] text').nth(-3)).to_have_text(
+    expect(page.locator(f'#graph > svg g[id="{out}"] text').nth(-2)).to_have_text(
         node["value_text"]
     )
     assert bodies[0].get("numbers_only") is True
@@ -415,3 +492,21 @@ def test_a_desktop_panel_asks_for_no_view_of_its_own(page: Page, server: str) ->
     page.wait_for_timeout(500)
     # the server's panel: drawn as served (the numeric check sends no options at all)
     assert views and all(v is None for v in views)
+
+
+def test_a_gradient_is_drawn_in_the_colour_the_legend_gives_it(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    open_page(page, server, "c = a + b\nd = b + 1\ne = c * d", a=2, b=1)
+    a = node_named(page, "a")
+    value, grad, legend = page.evaluate(
+        """(id) => {
+            const svg = document.querySelector('#graph > svg');
+            const t = [...svg.querySelectorAll(`g.node[id="${id}"] text`)];
+            const key = [...svg.querySelectorAll('text')]
+                .find((x) => x.textContent.trim() === 'grad');
+            return [t.at(-2), t.at(-1), key].map((x) => x && getComputedStyle(x).fill);
+        }""",
+        a,
+    )
+    assert legend is not None and grad == legend and grad != value

@@ -27,7 +27,9 @@ def test_printed_the_page_is_the_program_the_picture_and_the_table(
     page.emulate_media(media="print")
     figure = page.locator("#graph-print > svg")
     expect(figure).to_be_visible()
-    expect(figure.locator("g.node.value")).to_have_count(6)  # every value node, 1 included
+    # every value node (the constant 1 is written in its use's operation, "+ 1")
+    expect(figure.locator("g.node.value")).to_have_count(5)
+    expect(figure.locator("g.node.op", has_text="1")).to_have_count(1)
     expect(page.locator("#program-print")).to_have_text(SEED)
     expect(page.locator("#values-body tr").first).to_be_visible()
     for control in ("#step-first", "#zoom-in", "#expression", "#in-a", "#train-panel", "#graph"):
