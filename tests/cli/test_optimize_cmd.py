@@ -88,3 +88,20 @@ def test_a_program_with_an_assignment_is_read_as_the_program(
     data.write_text("x,y\n1,2\n2,4\n")
     status = main(["optimize", "e = w*x - y; e*e", "w=0", "--data", str(data), "--steps", "5"])
     assert status == 0, capsys.readouterr().err
+
+
+def test_a_reader_that_leaves_early_ends_the_run_without_a_traceback() -> None:
+    """`chainrule optimize ... | head -1`: the pipe closes while 3,000 rows (~240 KB, more
+    than a pipe holds) are still to write; the command exits 141 quietly."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "chainrule.cli", "optimize", "--dataset", "sin"]
+    command += ["--optimizer", "adam", "--steps", "3000", "--record-every", "1", "--lr", "0.01"]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert run.stdout is not None and run.stderr is not None
+    first = run.stdout.readline()
+    run.stdout.close()  # the reader leaves after one line
+    err = run.stderr.read().decode()
+    assert run.wait(timeout=60) == 141
+    assert b"loss" in first and "Traceback" not in err and "BrokenPipe" not in err
