@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from chainrule.budget import NODES, REBUILDS, Budget
 from chainrule.engine import EngineError, Value, apply
@@ -44,8 +44,7 @@ class MissingValuesError(ValueError):
         super().__init__(message + ", ".join(missing) + (f" ({hint})" if hint else ""))
 
 
-@dataclass(frozen=True)
-class FunctionCall:
+class FunctionCall(NamedTuple):
     """What a call node of a user function holds: its parameters and the body's graph."""
 
     function: str
@@ -55,8 +54,7 @@ class FunctionCall:
     grad_graphs: tuple[Value, ...] | None = None  # the declared derivatives, over params
 
 
-@dataclass
-class Built:
+class Built(NamedTuple):
     """A program evaluated at some input values."""
 
     program: Program
@@ -64,7 +62,7 @@ class Built:
     output_name: str
     inputs: dict[str, Value]
     named: dict[str, Value]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
 
     def gradients(self) -> dict[str, float]:
         """Return d(output)/d(name) for every input and named node."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from chainrule.errors import find_reply
 from chainrule.lang.numbers import read_number
 
 EXIT_INPUT_ERROR = 2
@@ -86,6 +85,8 @@ def report_input_error(exc: Exception) -> int:
     """Print an input error to stderr the way a compiler would (the API's words, from
     chainrule/errors.py: 'line:column: detail' and the caret snippet for a place in the
     program); return exit status 2. Anything that is not an input error is raised again."""
+    from chainrule.errors import find_reply  # the table, loaded only when there is an error
+
     reply = find_reply(exc)
     if reply is not None:
         print(reply.text() if reply.at_source else f"error: {reply.detail}", file=sys.stderr)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from chainrule.budget import Budget
@@ -42,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     gradients = {name: v.grad for name, v in built.inputs.items()}
     if args.json:
+        import json  # only for --json
+
         named = {name: v.grad for name, v in built.named.items()}
         print(
             json.dumps(

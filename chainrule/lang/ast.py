@@ -1,13 +1,16 @@
-"""The syntax tree. Every node knows its source span; walks are iterative."""
+"""The syntax tree. Every node knows its source span; walks are iterative.
+
+Nodes are named tuples: immutable records, compared by value, made cheaply (the command
+line starts faster without `dataclasses`, which imports `inspect`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Num:
+class Num(NamedTuple):
     """A number literal."""
 
     value: float
@@ -16,8 +19,7 @@ class Num:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Name:
+class Name(NamedTuple):
     """A reference to an input, a named node or a function parameter."""
 
     id: str
@@ -25,8 +27,7 @@ class Name:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Unary:
+class Unary(NamedTuple):
     """Unary minus."""
 
     op: str
@@ -35,8 +36,7 @@ class Unary:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Binary:
+class Binary(NamedTuple):
     """A binary operation: one of + - * / ^."""
 
     op: str
@@ -46,8 +46,7 @@ class Binary:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(NamedTuple):
     """A call of a built-in or user function."""
 
     func: str
@@ -59,8 +58,7 @@ class Call:
 Expr = Num | Name | Unary | Binary | Call
 
 
-@dataclass(frozen=True, slots=True)
-class Assign:
+class Assign(NamedTuple):
     """`name = expr`: names a node."""
 
     name: str
@@ -69,8 +67,7 @@ class Assign:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class FuncDef:
+class FuncDef(NamedTuple):
     """`def f(x, y) = body [grad dx, dy]`: a user function, optionally with its derivatives."""
 
     name: str
@@ -81,8 +78,7 @@ class FuncDef:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class ExprStmt:
+class ExprStmt(NamedTuple):
     """A bare expression: only allowed as the last statement (the output)."""
 
     expr: Expr
@@ -93,13 +89,12 @@ class ExprStmt:
 Statement = Assign | FuncDef | ExprStmt
 
 
-@dataclass(frozen=True, slots=True)
-class Program:
+class Program(NamedTuple):
     """A parsed program: statements in order, the user functions, the inputs, the output."""
 
     source: str
     statements: tuple[Statement, ...]
-    functions: dict[str, FuncDef] = field(default_factory=dict)
+    functions: dict[str, FuncDef]
     inputs: tuple[str, ...] = ()
     output: str | None = None
     node_count: int = 0

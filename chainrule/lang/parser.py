@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 from chainrule.lang.ast import (
@@ -236,7 +235,7 @@ class Parser:
             if isinstance(inner, (Num, Name)):
                 return inner
             # an operation in parentheses spans them: an error underlines "(1/3)" whole
-            wrapped = dataclasses.replace(inner, start=t.start, end=close.end)
+            wrapped = inner._replace(start=t.start, end=close.end)
             self.constants.alias(inner, wrapped)
             return wrapped
         if t.kind is Tok.OP and t.text == ")":

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from chainrule.lang.errors import ParseError
 from chainrule.lang.limits import DEFAULT_LIMITS
@@ -25,8 +25,7 @@ KEYWORDS = frozenset({"def", "grad"})
 """Words the tokenizer makes KEYWORD tokens: never a name of a value or a function."""
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token: its kind, its text and where it starts and ends."""
 
     kind: Tok

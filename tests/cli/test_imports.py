@@ -29,6 +29,34 @@ def test_eval_loads_no_web_stack_and_no_numpy(argv: list[str]) -> None:
     assert done.returncode == 0, done.stderr
 
 
+# What `chainrule eval` has no use for when it succeeds (each costs start-up time): the other
+# layers of the library, the error table (read to report an error) and json (for --json).
+UNNEEDED = (
+    "chainrule.grading",
+    "chainrule.graph",
+    "chainrule.render",
+    "chainrule.notebook",
+    "chainrule.train",
+    "chainrule.errors",
+    "json",
+)
+
+
+def test_eval_loads_only_the_language_the_builder_and_the_engine() -> None:
+    code = (
+        "import sys\n"
+        "from chainrule.cli import main\n"
+        "status = main(['eval', '(a+b)*(b+1)', 'a=2', 'b=1'])\n"
+        f"unneeded = sorted(m for m in sys.modules for u in {UNNEEDED!r}\n"
+        "                  if m == u or m.startswith(u + '.'))\n"
+        "assert status == 0 and not unneeded, unneeded\n"
+        "assert 'chainrule.build' in sys.modules\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_import_chainrule_loads_the_standard_library_only() -> None:
     code = (
         "import sys\n"
