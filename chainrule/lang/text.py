@@ -47,4 +47,6 @@ def visible(text: str) -> str:
     (for feedback that echoes what a person sent)."""
     if text.isascii() and "\r" not in text and "\x0b" not in text and "\x0c" not in text:
         return text
+    if _HIDDEN.search(text) is None:  # e.g. feedback naming ∂e/∂c: nothing to escape
+        return text
     return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
