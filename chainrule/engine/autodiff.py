@@ -1,6 +1,6 @@
 """Topological order and the reverse pass, both iterative (no recursion limit).
 
-Both read a node's inputs from its slots (see `Value`): `first` and `second` with local
+Both read a node's inputs from its attributes (see `Value`): `first` and `second` with local
 derivatives `d_first` and `d_second` for one or two inputs, else the tuple pair `many` of
 its `extra` (a leaf has neither).
 """

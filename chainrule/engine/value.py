@@ -2,7 +2,7 @@
 
 Every operation has the same shape, read from its row of the op table (`chainrule.ops.OPS`):
 compute the forward value and the local derivative with respect to each input, and return
-a new node holding both: `_node` does that for every operation, `_make` fills a node's slots.
+a new node holding both: `_node` does that for every operation, `_make` sets a node's attributes.
 No closures are stored, so a node holds no reference to itself and
 graphs are freed by reference counting alone (no work for the cyclic garbage collector).
 """
@@ -58,7 +58,7 @@ def _make(
     extra: Extra | None,
     v: Value | None = None,
 ) -> Value:
-    """Return a node with every slot set: the one way a Value is built.
+    """Return a node with every attribute set: the one way a Value is built.
 
     v is a new object unless given (`Value.__init__` passes the object Python made).
     """
@@ -132,14 +132,14 @@ class Value:
     """A scalar node: its value, its gradient, and the ordered inputs it was made from.
 
     Read the inputs through `.inputs` and `.local_grads`. Inside, a node made from one or
-    two nodes keeps them in the slots `first` and `second` (`second` None for one input) and
-    their local derivatives in `d_first` and `d_second`, so that an operation allocates one
-    object the garbage collector tracks instead of three. What few nodes have is in `extra`
-    (None for most operation nodes): a name, the builder's `detail`, and any other number of
-    inputs (a user function call) as the pair of tuples `many`, with `first` None; a leaf has
-    `first` None and no `many`. Every slot is always set, by `_make` (the fewer slots, the
-    less a node costs to make, free and trace for the garbage collector); `pass_grad` is
-    backward's (0 outside it).
+    two nodes keeps them in the attributes `first` and `second` (`second` None for one
+    input) and their local derivatives in `d_first` and `d_second`, so that an operation
+    allocates one object the garbage collector tracks instead of three. What few nodes have
+    is in `extra` (None for most operation nodes): a name, the builder's `detail`, and any
+    other number of inputs (a user function call) as the pair of tuples `many`, with
+    `first` None; a leaf has `first` None and no `many`. Every attribute is always set, by
+    `_make` (the fewer attributes, the less a node costs to make, free and trace for the
+    garbage collector); `pass_grad` is backward's (0 outside it).
     """
 
     __slots__ = (
