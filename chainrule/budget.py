@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 
@@ -98,18 +98,18 @@ class BudgetExceeded(Exception):
         )
 
 
-@dataclass
 class Budget:
     """What one request may still spend; layers call need() before work and charge() after."""
 
-    limits: BudgetLimits = DEFAULT_BUDGET_LIMITS
-    clock: Callable[[], float] = time.monotonic
-    used: dict[str, float] = field(default_factory=dict)
-    started: float = -1.0
-
-    def __post_init__(self) -> None:
-        if self.started < 0:
-            self.started = self.clock()
+    def __init__(
+        self,
+        limits: BudgetLimits = DEFAULT_BUDGET_LIMITS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limits = limits
+        self.clock = clock
+        self.used: dict[str, float] = {}  # by resource key
+        self.started = clock()
 
     def limit(self, resource: Resource) -> float:
         """Return the ceiling of resource."""

@@ -34,6 +34,14 @@ def budgets_made(source: str) -> list[int]:
     return lines
 
 
+def _names_budget(annotation: ast.expr) -> bool:
+    """True when an annotation names the type Budget (Budget | None and 'Budget' too; not
+    BudgetLimits)."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        annotation = ast.parse(annotation.value, mode="eval").body
+    return any(isinstance(n, ast.Name) and n.id == "Budget" for n in ast.walk(annotation))
+
+
 def optional_budgets(source: str) -> list[str]:
     """The functions of source with a parameter annotated Budget that has a default."""
     found = []
@@ -48,7 +56,7 @@ def optional_budgets(source: str) -> list[str]:
                 (k, d) for k, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is not None
             ]
             for arg, _ in pairs:
-                if arg.annotation is not None and "Budget" in ast.unparse(arg.annotation):
+                if arg.annotation is not None and _names_budget(arg.annotation):
                     found.append(f"{node.name}({arg.arg})")
     return found
 
@@ -80,6 +88,7 @@ def test_the_scan_finds_a_layer_making_its_own_budget() -> None:
         "def build(program, values, budget: Budget | None = None):\n"
         "    budget = budget or Budget()\n"
         "def svg(dot, budget: 'Budget | None' = None, *, b2: Budget = DEFAULT): ...\n"
+        "def make(limits: BudgetLimits = DEFAULT_BUDGET_LIMITS): ...\n"
     )
     assert budgets_made(old) == [2]
     assert optional_budgets(old) == ["build(budget)", "svg(budget)", "svg(b2)"]
