@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from chainrule.budget import Budget, BudgetExceeded
@@ -129,14 +126,17 @@ def _not_gradable(message: str, spec: specs.ProblemSpec) -> Graded:
 def submission_file(path: str) -> str:
     """Return the submission file a path names: the file itself, or in a folder its
     answers.json, else its one .json file; ValueError saying what the folder holds."""
-    folder = Path(path)
-    if path == "-" or not folder.is_dir():
+    if path == "-" or not os.path.isdir(path):
         return path
-    if (folder / "answers.json").is_file():
-        return str(folder / "answers.json")
-    found = sorted(p.name for p in folder.glob("*.json") if p.is_file())
+    if os.path.isfile(os.path.join(path, "answers.json")):
+        return os.path.join(path, "answers.json")
+    found = sorted(
+        name
+        for name in os.listdir(path)
+        if name.endswith(".json") and os.path.isfile(os.path.join(path, name))
+    )
     if len(found) == 1:
-        return str(folder / found[0])
+        return os.path.join(path, found[0])
     if not found:
         raise ValueError("no .json file was submitted: submit answers.json")
     names = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
@@ -200,12 +200,14 @@ def write(text: str, output: str | None) -> None:
     if output is None:
         print(text.encode("utf-8", "replace").decode("utf-8"))  # never half a character
         return
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".results-")
+    import tempfile  # only for a results file (an autograder's start stays short)
+
+    folder = os.path.dirname(output) or "."
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".results-")
     with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:
         fh.write(text + "\n")
-    os.replace(tmp, target)
+    os.replace(tmp, output)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -234,6 +236,8 @@ def run(args: argparse.Namespace) -> int:
         )
         text = json.dumps(shaped, indent=args.indent, ensure_ascii=False)
     except Exception as exc:
+        import logging  # only to log a failure (the results still say it could not grade)
+
         logging.getLogger("chainrule.grade").debug("grading failed", exc_info=True)
         return _failed(args, f"{args.answers}: cannot be graded ({type(exc).__name__})", 1)
     write(text, args.output)

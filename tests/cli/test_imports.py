@@ -57,6 +57,25 @@ def test_eval_loads_only_the_language_the_builder_and_the_engine() -> None:
     assert done.returncode == 0, done.stderr
 
 
+# What an autograder's `chainrule grade` (a process per submission) loads only when needed:
+# logging for a failure, tempfile for a results file (-o); pathlib not at all.
+GRADE_UNNEEDED = ("logging", "tempfile", "pathlib", *HEAVY)
+
+
+def test_grade_loads_no_logging_no_pathlib_and_no_web_stack() -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "gradescope"
+    argv = ["grade", str(example / "problem.json"), str(example / "submission")]
+    code = (
+        "import sys\n"
+        "from chainrule.cli import main\n"
+        f"status = main({argv!r})\n"
+        f"unneeded = sorted(m for m in sys.modules if m.split('.')[0] in {GRADE_UNNEEDED!r})\n"
+        "assert status == 0 and not unneeded, unneeded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_import_chainrule_loads_the_standard_library_only() -> None:
     code = (
         "import sys\n"
