@@ -32,6 +32,11 @@ class Unit:
     count: int = 1  # > 1: a series of that many lines of one shape drawn as this one box
     series: tuple[str, ...] = ()  # a series' units (their ids), in program order
 
+    @property
+    def node(self) -> str:
+        """Return the id of the node whose numbers the box shows (a series: its last line's)."""
+        return self.series[-1] if self.series else self.id
+
 
 @dataclass(frozen=True)
 class Units:

@@ -86,7 +86,7 @@ def lines_dot(
         lines.append(shared_node(by_id[i], opts))
         present.add(style_key(by_id[i]))
     for unit in units.units:
-        present.add(style_key(by_id[unit.id]))
+        present.add(style_key(by_id[unit.node]))
         if unit.id not in open_:
             lines.append(unit_node(unit, by_id, opts))
             continue
