@@ -21,7 +21,7 @@ tests/render check it). CHANGED in issue 26 (the compact node) — the one place
   nodes the operation in italics after it (its text begins with a no-break space). Both
   numbers sit in fixed-width, left-aligned slots sized for the precision (text-anchor
   start), so replacing the text content of those two elements is a complete update. A
-  big compact drawing (above PLAIN_ABOVE nodes) has plain nodes (`class="... plain"`,
+  big compact drawing (above style.PLAIN_ABOVE nodes) has plain nodes (`class="... plain"`,
   "handle" too when the title is one): fixed-size boxes whose three texts (title, value,
   gradient) are centred (text-anchor middle); the same rule holds.
 - Lines-level boxes (units `class="... unit in_nJ ..."`, shared inputs `... shared`) keep
@@ -55,6 +55,7 @@ from chainrule.render.size import (
     Dot,
     check_drawable,
     count,
+    is_plain,
     op_layout,
     resolve_level,
     shown_nodes,
@@ -68,7 +69,6 @@ from chainrule.render.style import (
     value_node,
 )
 
-PLAIN_ABOVE = 200  # drawn nodes above which a compact drawing's nodes are plain labels
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 _PLAIN = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
 
@@ -105,7 +105,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
         'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
     ]
-    plain = compact and size > PLAIN_ABOVE  # a big drawing: nodes cheaper for dot
+    plain = is_plain(shown_list, opts, compact)  # a big drawing: nodes cheaper for dot
     lines += _node_lines(graph, shown_list, expanded, labels, written, opts, compact, plain)
     depth = _depths(graph)
     far: list[tuple[str, str, str]] = []

@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 
 from chainrule.graph import Graph, GraphNode, fmt
 from chainrule.ops import OPS
-from chainrule.render.style import LABEL_PT, DotOptions, field_width, min_width
+from chainrule.render.style import (
+    LABEL_PT,
+    PLAIN_H,
+    DotOptions,
+    field_width,
+    min_width,
+    plain_width,
+)
 
 LEGIBLE_PX = 9.0
 PX_PER_PT = 780.0 / 940.0  # the 1280x800 graph panel (PANEL_PX) over its first view (FIT_PT)
@@ -59,8 +66,11 @@ def label_px(size: Size, fit: Size) -> float:
     return LABEL_PT * PX_PER_PT * scale
 
 
-def value_size(node: GraphNode, op: str, precision: int) -> Size:
-    """Return the estimated size of a value node: its title over its two numbers."""
+def value_size(node: GraphNode, op: str, precision: int, plain: bool = False) -> Size:
+    """Return the estimated size of a value node: its title over its two numbers (plain:
+    a big drawing's node, as wide as style.plain_width draws it)."""
+    if plain:
+        return plain_width(node, op, precision), PLAIN_H
     title = node.name or node.handle or ""
     width = min_width(title, per_char=0.7 if node.name else 0.62)
     if op:
@@ -76,16 +86,21 @@ def op_size(label: str) -> Size:
 
 
 def drawn(
-    graph: Graph, shown: list[GraphNode], labels: dict[str, str], opts: DotOptions, ops: bool
+    graph: Graph,
+    shown: list[GraphNode],
+    labels: dict[str, str],
+    opts: DotOptions,
+    ops: bool,
+    plain: bool = False,
 ) -> tuple[dict[str, Size], dict[str, int], list[tuple[str, str]]]:
-    """Return the size of each node dot draws (value nodes, op nodes `op-nK` when ops), in
-    program order, its rank (longest path, then each node moved to just before its
-    nearest use, as dot's ranking does) and the drawn edges."""
+    """Return the size of each node dot draws (value nodes, plain ones if plain, op nodes
+    `op-nK` when ops), in program order, its rank (longest path, then each node moved to
+    just before its nearest use, as dot's ranking does) and the drawn edges."""
     ids = {n.id for n in shown}
     sizes: dict[str, Size] = {}
     for n in shown:
         op = not n.is_leaf
-        sizes[n.id] = value_size(n, "" if ops or not op else labels[n.id], opts.precision)
+        sizes[n.id] = value_size(n, "" if ops or not op else labels[n.id], opts.precision, plain)
         if ops and op:
             sizes[f"op-{n.id}"] = op_size(labels[n.id])
     rank = dict.fromkeys(sizes, 0)
@@ -160,16 +175,20 @@ def arrange_ops(
     choices["TB"] = OpLayout("TB", [], tb, label_px(tb, fit))
     if opts.rankdir in ("LR", "TB"):
         return choices[opts.rankdir]
-    rows = _fill([k for r in ranks for k in r], sizes, fit[0])
+    order = [k for r in ranks for k in r]
+    rows = _fill(order, sizes, fit[0])
     far = _far(rows, edges, set(leaves))
+    if far:  # far edges take lanes at the right: rows narrower by them, the whole in view
+        rows = _fill(order, sizes, fit[0] - BUS)
+        far = _far(rows, edges, set(leaves))
     if len(rows) > 1 and far is not None:
         wrapped = (
             max(_run(sizes, row, 0) for row in rows) + (BUS if far else 0.0),
             sum(max(sizes[k][1] for k in row) for row in rows) + ROW_SEP * (len(rows) - 1) + legend,
         )
         choices["wrap"] = OpLayout("TB", rows, wrapped, label_px(wrapped, fit), far=far)
-    order = ["LR", "TB", "wrap"]
-    return max(choices.values(), key=lambda c: (round(c.label_px, 2), -order.index(_key(c))))
+    ties = ["LR", "TB", "wrap"]
+    return max(choices.values(), key=lambda c: (round(c.label_px, 2), -ties.index(_key(c))))
 
 
 def _far(

@@ -8,7 +8,7 @@ from chainrule.budget import DRAW, Budget, BudgetExceeded
 from chainrule.graph import Graph, GraphNode
 from chainrule.render.errors import GraphTooLarge
 from chainrule.render.op_layout import LEGIBLE_PX, OpLayout, arrange_ops, drawn, op_labels
-from chainrule.render.style import COMPACT_ABOVE, DotOptions
+from chainrule.render.style import COMPACT_ABOVE, PLAIN_ABOVE, DotOptions
 
 
 class Dot(str):
@@ -53,6 +53,12 @@ def drawn_count(graph: Graph, opts: DotOptions | None = None) -> int:
     opts = opts or DotOptions()
     shown = shown_nodes(graph, opts)
     return count(shown, opts, op_layout(graph, opts, shown).compact)
+
+
+def is_plain(shown: list[GraphNode], opts: DotOptions, compact: bool) -> bool:
+    """Return whether the value nodes are plain labels (a compact drawing above
+    PLAIN_ABOVE nodes: cheaper for dot)."""
+    return compact and count(shown, opts, compact) > PLAIN_ABOVE
 
 
 def count(shown: list[GraphNode], opts: DotOptions, compact: bool) -> int:
@@ -107,10 +113,12 @@ def op_layout(
         return OpLayout(opts.rankdir, compact=compact)  # nothing left to choose: no estimate
     labels = op_labels(graph, opts.constants)[0] if labels is None else labels
     fit = fit_box(opts)
-    sizes, rank, edges = drawn(graph, shown, labels, opts, ops=not compact)
+    plain = is_plain(shown, opts, compact)
+    sizes, rank, edges = drawn(graph, shown, labels, opts, ops=not compact, plain=plain)
     layout = replace(arrange_ops(sizes, rank, edges, opts, fit), compact=compact)
     if opts.compact == "auto" and not compact and layout.label_px < LEGIBLE_PX:
-        sizes, rank, edges = drawn(graph, shown, labels, opts, ops=False)
+        plain = is_plain(shown, opts, True)
+        sizes, rank, edges = drawn(graph, shown, labels, opts, ops=False, plain=plain)
         other = arrange_ops(sizes, rank, edges, opts, fit)
         if other.label_px > layout.label_px:
             return replace(other, compact=True)
