@@ -50,7 +50,7 @@ from chainrule.graph import Graph, GraphEdge, GraphNode, fmt
 from chainrule.render.legend import legend_graph_label
 from chainrule.render.lines_level import lines_dot
 from chainrule.render.long_edges import FAR_SPAN, comment
-from chainrule.render.op_layout import NODESEP, RANKSEP, ROW_SEP, op_labels
+from chainrule.render.op_layout import op_labels
 from chainrule.render.size import (
     Dot,
     check_drawable,
@@ -100,7 +100,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     lines = [
         "digraph chainrule {",
         f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
-        f"nodesep={NODESEP / 72:.3f} ranksep={(ROW_SEP if wrapped else RANKSEP) / 72:.3f} "
+        f"nodesep={layout.seps()[0] / 72:.3f} ranksep={layout.seps()[1] / 72:.3f} "
         + ("newrank=true remincross=false mclimit=0.01]" if wrapped else "newrank=true]"),
         'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
@@ -129,6 +129,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
                 lines.append(value_node(by_id[e.source], opts, copy=source, op=op, plain=plain))
             target = e.target if compact else f"op-{e.target}"
             weight = " weight=0" if wrapped else ""  # rows decide where nodes go
+            weight += " minlen=2" if e.source in layout.staggered else ""
             lines.append(f'"{source}" -> "{target}" [id="e{i}" class="edge"{label}{weight}]')
         elif e.kind == "bind" and by_id[e.target].group in expanded:
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge bind" style=dashed]')
@@ -137,6 +138,10 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     if far:
         lines.append(f"graph [{comment(far, rows=wrapped)}]")
     lines += row_lines(layout.rows)
+    if len(layout.spine) > 1:  # drawn straight: what hangs off it goes above and below
+        ops = [f"op-{k}" for k in layout.spine if not (compact or by_id[k].is_leaf)]
+        on = [*layout.spine, *ops]
+        lines += [f'"{k}" [group=spine]' for k in on]
     if opts.legend:  # last: a graph label set before a cluster would be the cluster's
         lines.append(legend_graph_label({style_key(n) for n in shown_list}, op=not compact))
     lines.append("}")

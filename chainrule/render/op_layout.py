@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from chainrule.graph import Graph, GraphNode, fmt
 from chainrule.ops import OPS
+from chainrule.render.spine import STAGGER_SHARE, staggered
 from chainrule.render.style import (
     LABEL_PT,
     PLAIN_H,
@@ -35,6 +36,7 @@ LEGIBLE_PX = 9.0
 PX_PER_PT = 780.0 / 940.0  # the 1280x800 graph panel (PANEL_PX) over its first view (FIT_PT)
 NATURAL = 4.0 / 3.0 / PX_PER_PT  # a drawing is never shown larger than its natural size
 NODESEP, RANKSEP = 14.0, 18.0  # points between nodes of a rank / between ranks (the DOT's)
+TIGHT = (8.0, 10.0)  # (nodesep, ranksep) of a drawing legible only so (a wide tree)
 ROW_SEP = 22.0  # points between wrapped rows (ranksep of a wrapped drawing)
 VALUE_H, OP_SIZE, LEGEND_H = 48.0, 23.0, 36.0  # a value node's height, an op circle's side
 SPREAD = 0.55  # of the leaves side by side: how far dot spreads a tree's leaves across
@@ -58,6 +60,16 @@ class OpLayout:
     compact: bool = False  # the operation written in its value node (no op nodes)
     far: frozenset[tuple[str, str]] = frozenset()  # wrapped: a leaf's edges to far uses,
     # drawn after the layout in the gaps between rows (chainrule/render/long_edges.py)
+    spine: tuple[str, ...] = ()  # not wrapped: drawn straight (chainrule/render/spine.py)
+    staggered: frozenset[str] = frozenset()  # not wrapped: leaves one rank further back
+    tight: bool = False  # nodes and ranks TIGHT apart (not wrapped)
+
+    def seps(self) -> tuple[float, float]:
+        """Return the points between nodes of a rank and between ranks (dot's nodesep and
+        ranksep): TIGHT, or ROW_SEP between wrapped rows."""
+        if self.tight:
+            return TIGHT
+        return NODESEP, ROW_SEP if self.rows else RANKSEP
 
 
 def label_px(size: Size, fit: Size) -> float:
@@ -92,10 +104,13 @@ def drawn(
     opts: DotOptions,
     ops: bool,
     plain: bool = False,
-) -> tuple[dict[str, Size], dict[str, int], list[tuple[str, str]]]:
+    stagger: bool = False,
+) -> tuple[dict[str, Size], dict[str, int], list[tuple[str, str]], frozenset[str]]:
     """Return the size of each node dot draws (value nodes, plain ones if plain, op nodes
     `op-nK` when ops), in program order, its rank (longest path, then each node moved to
-    just before its nearest use, as dot's ranking does) and the drawn edges."""
+    just before its nearest use, as dot's ranking does; with stagger, the leaves of a
+    long rank every other one a rank back: `spine.staggered`), the drawn edges and the
+    staggered leaves."""
     ids = {n.id for n in shown}
     sizes: dict[str, Size] = {}
     for n in shown:
@@ -119,12 +134,15 @@ def drawn(
     for n in shown:
         if ops and f"op-{n.id}" in rank:
             rank[f"op-{n.id}"] = rank[n.id] - 1
+    back = staggered(shown, rank, users) if stagger else frozenset()
+    for k in back:
+        rank[k] -= 1
     low = min(rank.values(), default=0)
     edges = []
     for source, us in users.items():
         for u in us:
             edges += [(source, f"op-{u}"), (f"op-{u}", u)] if ops else [(source, u)]
-    return sizes, {k: r - low for k, r in rank.items()}, edges
+    return sizes, {k: r - low for k, r in rank.items()}, edges, back
 
 
 def _hanging(shown: list[GraphNode], users: dict[str, list[str]]) -> set[str]:
@@ -151,30 +169,56 @@ def arrange_ops(
     edges: list[tuple[str, str]],
     opts: DotOptions,
     fit: Size,
+    hanging: int | None = None,
+    staggered: frozenset[str] = frozenset(),
+    tight: bool = False,
 ) -> OpLayout:
     """Return the op level's layout: as asked, or the most legible of left to right, top
-    down and (a chain: `_far`) wrapped into rows (ties:
-    not wrapped, left to right first)."""
+    down and (a chain: `_far`) wrapped into rows (ties: not wrapped, left to right first).
+    hanging: with a spine drawn straight, the most leaves beside it in one branch (what
+    spreads across), else all of them do; staggered: leaves moved a rank back, which dot
+    still draws partly beside their siblings (STAGGER_SHARE of their length stays in their
+    rank); tight:
+    nodes and ranks TIGHT apart, not wrapped."""
+    nodesep, ranksep = TIGHT if tight else (NODESEP, RANKSEP)
     by_rank: dict[int, list[str]] = {}
     for k in sizes:
         by_rank.setdefault(rank[k], []).append(k)
     ranks = [by_rank[r] for r in sorted(by_rank)]
-    gap = RANKSEP + (EDGE_LABEL if opts.local_grads else 0.0)
+    half = [
+        [
+            ((sizes[k][0] + nodesep) * STAGGER_SHARE, (sizes[k][1] + nodesep) * STAGGER_SHARE)
+            for k in staggered
+            if rank[k] == r - 1
+        ]
+        for r in sorted(by_rank)
+    ]
+
+    def _across(r: int, axis: int) -> float:  # a rank's run, with its staggered halves
+        return _run(sizes, ranks[r], axis, nodesep) + sum(h[axis] for h in half[r])
+
+    gap = ranksep + (EDGE_LABEL if opts.local_grads else 0.0)
     legend = LEGEND_H if opts.legend else 0.0
     fed = {b for _, b in edges}
     leaves = [k for k in sizes if k not in fed]
+    spread = leaves if hanging is None else leaves[:hanging]
     lr = (
         sum(max(sizes[k][0] for k in r) for r in ranks) + gap * (len(ranks) - 1),
-        max([_run(sizes, r, 1) for r in ranks] + [SPREAD * _run(sizes, leaves, 1)]) + legend,
+        max([_across(r, 1) for r in range(len(ranks))] + [SPREAD * _run(sizes, spread, 1, nodesep)])
+        + legend,
     )
     tb = (
-        max([_run(sizes, r, 0) for r in ranks] + [SPREAD * _run(sizes, leaves, 0)]),
+        max(
+            [_across(r, 0) for r in range(len(ranks))] + [SPREAD * _run(sizes, spread, 0, nodesep)]
+        ),
         sum(max(sizes[k][1] for k in r) for r in ranks) + gap * (len(ranks) - 1) + legend,
     )
-    choices = {"LR": OpLayout("LR", [], lr, label_px(lr, fit))}
-    choices["TB"] = OpLayout("TB", [], tb, label_px(tb, fit))
+    choices = {"LR": OpLayout("LR", [], lr, label_px(lr, fit), tight=tight)}
+    choices["TB"] = OpLayout("TB", [], tb, label_px(tb, fit), tight=tight)
     if opts.rankdir in ("LR", "TB"):
         return choices[opts.rankdir]
+    if tight:
+        return max(choices.values(), key=lambda c: (round(c.label_px, 2), c.rankdir == "LR"))
     order = [k for r in ranks for k in r]
     rows = _fill(order, sizes, fit[0])
     far = _far(rows, edges, set(leaves))
@@ -216,9 +260,9 @@ def _key(layout: OpLayout) -> str:
     return "wrap" if layout.rows else layout.rankdir
 
 
-def _run(sizes: dict[str, Size], keys: list[str], axis: int) -> float:
+def _run(sizes: dict[str, Size], keys: list[str], axis: int, sep: float = NODESEP) -> float:
     """The length of nodes side by side along an axis (0: across, 1: down), with gaps."""
-    return sum(sizes[k][axis] for k in keys) + NODESEP * (len(keys) - 1)
+    return sum(sizes[k][axis] for k in keys) + sep * (len(keys) - 1)
 
 
 def _fill(order: list[str], sizes: dict[str, Size], width: float) -> list[list[str]]:

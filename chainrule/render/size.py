@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from chainrule.budget import DRAW, Budget, BudgetExceeded
 from chainrule.graph import Graph, GraphNode
 from chainrule.render.errors import GraphTooLarge
 from chainrule.render.op_layout import LEGIBLE_PX, OpLayout, arrange_ops, drawn, op_labels
+from chainrule.render.spine import hanging_leaves, spine
 from chainrule.render.style import COMPACT_ABOVE, PLAIN_ABOVE, DotOptions
 
 
@@ -109,19 +111,43 @@ def op_layout(
     (no size estimate when the direction and compactness are settled)."""
     shown = shown_nodes(graph, opts) if shown is None else shown
     compact = is_compact(shown, opts)
+    ids = {n.id for n in shown}
+    inputs: dict[str, list[str]] = {}
+    for e in graph.edges:
+        if e.kind == "input" and e.source in ids and e.target in ids:
+            inputs.setdefault(e.target, []).append(e.source)
+    line = () if opts.expand_calls else tuple(spine(shown, inputs, graph.output))
     if drawing and opts.rankdir != "auto" and (compact or opts.compact is False):
         return OpLayout(opts.rankdir, compact=compact)  # nothing left to choose: no estimate
     labels = op_labels(graph, opts.constants)[0] if labels is None else labels
     fit = fit_box(opts)
-    plain = is_plain(shown, opts, compact)
-    sizes, rank, edges = drawn(graph, shown, labels, opts, ops=not compact, plain=plain)
-    layout = replace(arrange_ops(sizes, rank, edges, opts, fit), compact=compact)
-    if opts.compact == "auto" and not compact and layout.label_px < LEGIBLE_PX:
-        plain = is_plain(shown, opts, True)
-        sizes, rank, edges = drawn(graph, shown, labels, opts, ops=False, plain=plain)
-        other = arrange_ops(sizes, rank, edges, opts, fit)
+    hang = hanging_leaves(list(line), inputs, {n.id for n in shown if n.is_leaf}) if line else None
+
+    def estimate(compact: bool, tight: bool, stagger: bool, straight: bool) -> OpLayout:
+        plain = is_plain(shown, opts, compact)
+        sizes, rank, edges, back = drawn(graph, shown, labels, opts, not compact, plain, stagger)
+        layout = arrange_ops(sizes, rank, edges, opts, fit, hang if straight else None, back, tight)
+        if layout.rows:  # wrapped: the rows decide where nodes go
+            return replace(layout, compact=compact)
+        return replace(layout, compact=compact, spine=line if straight else (), staggered=back)
+
+    layout = estimate(compact, False, False, False)
+    if len(shown) > PLAIN_ABOVE:
+        return layout  # too many nodes for any of the tries below to make legible
+    # not legible: the spine drawn straight, a long rank of leaves staggered, operations
+    # drawn compactly, nodes and ranks closer: the first try that is legible (the least
+    # change first), else the most legible
+    compacts = [compact] + ([True] if opts.compact == "auto" and not compact else [])
+    for tight, c, stagger, straight in itertools.product(
+        [False, True], compacts, *[[False, True]] * 2
+    ):
+        if layout.label_px >= LEGIBLE_PX:
+            break
+        if straight and not line:
+            continue
+        other = estimate(c, tight, stagger, straight)
         if other.label_px > layout.label_px:
-            return replace(other, compact=True)
+            layout = other
     return layout
 
 
