@@ -116,7 +116,12 @@ def op_layout(
     for e in graph.edges:
         if e.kind == "input" and e.source in ids and e.target in ids:
             inputs.setdefault(e.target, []).append(e.source)
-    line = () if opts.expand_calls else tuple(spine(shown, inputs, graph.output))
+    uses: dict[str, int] = {}
+    for args in inputs.values():
+        for a in args:
+            uses[a] = uses.get(a, 0) + 1
+    tree = all(uses.get(n.id, 0) <= 1 for n in shown)  # each value used once at most
+    line = tuple(spine(shown, inputs, graph.output)) if tree and not opts.expand_calls else ()
     if drawing and opts.rankdir != "auto" and (compact or opts.compact is False):
         return OpLayout(opts.rankdir, compact=compact)  # nothing left to choose: no estimate
     labels = op_labels(graph, opts.constants)[0] if labels is None else labels
@@ -135,19 +140,17 @@ def op_layout(
     if len(shown) > PLAIN_ABOVE:
         return layout  # too many nodes for any of the tries below to make legible
     # not legible: the spine drawn straight, a long rank of leaves staggered, operations
-    # drawn compactly, nodes and ranks closer: the first try that is legible (the least
-    # change first), else the most legible
+    # drawn compactly, and only then nodes and ranks closer: the most legible of each tier
     compacts = [compact] + ([True] if opts.compact == "auto" and not compact else [])
-    for tight, c, stagger, straight in itertools.product(
-        [False, True], compacts, *[[False, True]] * 2
-    ):
+    for tight in (False, True):
         if layout.label_px >= LEGIBLE_PX:
             break
-        if straight and not line:
-            continue
-        other = estimate(c, tight, stagger, straight)
-        if other.label_px > layout.label_px:
-            layout = other
+        for c, stagger, straight in itertools.product(compacts, *[[False, True]] * 2):
+            if straight and not line:
+                continue
+            other = estimate(c, tight, stagger, straight)
+            if other.label_px > layout.label_px:
+                layout = other
     return layout
 
 

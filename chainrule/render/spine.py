@@ -1,9 +1,11 @@
 """The op level's wide trees: the spine drawn straight, a rank of many leaves staggered.
 
 - The spine is the longest way from an input to the output (at each node, its deepest
-  input, the first of equals). `dot` draws the nodes of one `group` on a straight line, so
-  what hangs off the spine goes above and below it instead of climbing away from it as a
-  staircase: a 10-term dot product drawn left to right is half as tall.
+  input, the first of equals), in an expression that is a tree (each value used once: a
+  value used by several branches pulls them together, off a straight spine). `dot` draws
+  the nodes of one `group` on a straight line, so what hangs off the spine goes above and
+  below it instead of climbing away from it as a staircase: a 10-term dot product drawn
+  left to right is half as tall.
 - A rank holding STAGGER_MIN or more leaves used once (a balanced tree's inputs, all one
   rank before their uses) has every other one of them moved one rank further back (its
   edge `minlen=2`): two ranks of half the length, so a 16-leaf tree is half as wide.

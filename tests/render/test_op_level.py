@@ -105,6 +105,9 @@ SHAPES = {
     "a 10-term dot product": " + ".join(f"w{k}*x{k}" for k in range(1, 11)),
     "a balanced tree of 16 leaves": "((((x1 + x2) + (x3 + x4)) + ((x5 + x6) + (x7 + x8))) + "
     "(((x9 + x10) + (x11 + x12)) + ((x13 + x14) + (x15 + x16))))",
+    "the squared error of an 8-term dot product": "loss = ("
+    + " + ".join(f"w{k}*x{k}" for k in range(1, 9))
+    + " - y)^2",
 }
 
 
