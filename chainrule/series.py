@@ -74,7 +74,7 @@ def shape(
             src = by_id[source]
             if source in place:
                 args.append(place[source])
-            elif src.kind == "constant":
+            elif src.is_constant:
                 args.append(src.value)
             else:
                 args.append("arg")

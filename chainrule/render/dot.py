@@ -119,7 +119,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
             if (e.source, target) in layout.far:  # wrapped rows: routed in the gaps after
                 far.append((f"e{i}", e.source, target))
                 continue
-            far_input = by_id[e.source].kind == "input" and span > FAR_SPAN and not wrapped
+            far_input = by_id[e.source].is_input and span > FAR_SPAN and not wrapped
             if far_input and not opts.max_edge_span:
                 far.append((f"e{i}", e.source, e.target if compact else f"op-{e.target}"))
                 continue  # routed after the layout, beside the drawing

@@ -177,7 +177,7 @@ def _edges(
         if e.kind != "input":
             continue
         src, dst = by_id[e.source], by_id[e.target]
-        if src.group is not None or dst.group is not None or src.kind == "constant":
+        if src.group is not None or dst.group is not None or src.is_constant:
             continue
         if e.target in bodies:
             continue  # an open call with its body drawn: its arguments bind to parameters
@@ -197,7 +197,7 @@ def call_bodies(graph: Graph, open_: set[str]) -> dict[str, list[GraphNode]]:
     """Return the body nodes (constants folded away) of each open call exported with one."""
     bodies: dict[str, list[GraphNode]] = {}
     for n in graph.nodes:
-        if n.group in open_ and n.kind != "constant":
+        if n.group in open_ and not n.is_constant:
             bodies.setdefault(n.group, []).append(n)
     return bodies
 
@@ -216,7 +216,7 @@ def _body_edges(
     for i, e in enumerate(graph.edges):
         if e.kind == "input" and e.source in inner and e.target in inner:
             lines.append(f'"{e.source}" -> "{e.target}" [id="e{i}" class="edge"]')
-        elif e.kind == "bind" and e.target in inner and by_id[e.source].kind != "constant":
+        elif e.kind == "bind" and e.target in inner and not by_id[e.source].is_constant:
             a = drawn_id(units, open_, e.source)
             lines.append(f'"{a}" -> "{e.target}" [id="e{i}" class="edge bind" style=dashed]')
         elif e.kind == "result" and e.source in inner:

@@ -295,7 +295,7 @@ def op_labels(graph: Graph, constants: bool) -> tuple[dict[str, str], dict[str, 
         position = slot_of.get(e.target, 0)
         slot_of[e.target] = position + 1
         source = by_id[e.source]
-        if source.kind == "constant":
+        if source.is_constant:
             op, text = labels[e.target], fmt(source.value, 6)
             left = position == 0 and op in _INFIX
             labels[e.target] = f"{text} {op}" if left else f"{op} {text}"

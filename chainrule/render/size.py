@@ -39,7 +39,11 @@ def shown_nodes(graph: Graph, opts: DotOptions) -> list[GraphNode]:
     """Return the value nodes a drawing with these options shows (one linear pass): no
     constant (written beside its use, in its op node)."""
     expanded = opts.expand_calls
-    return [n for n in graph.nodes if (n.group is None or expanded) and n.kind != "constant"]
+    return [
+        n
+        for n in graph.nodes
+        if (n.group is None or expanded) and (not n.is_constant or n.id == graph.output)
+    ]
 
 
 def is_compact(shown: list[GraphNode], opts: DotOptions) -> bool:
