@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from chainrule.graph import Graph, GraphNode
 from chainrule.hierarchy import Unit, Units, build_units
-from chainrule.render.op_layout import NODESEP, RANKSEP, value_size
+from chainrule.render.op_layout import NODESEP, RANKSEP
+from chainrule.render.op_ranks import value_size
 from chainrule.render.orientation import OPEN_SIZE, Arrangement, arrange
 from chainrule.render.size import fit_box
 from chainrule.render.style import DotOptions

@@ -8,7 +8,8 @@ from dataclasses import replace
 from chainrule.budget import DRAW, Budget, BudgetExceeded
 from chainrule.graph import Graph, GraphNode
 from chainrule.render.errors import GraphTooLarge
-from chainrule.render.op_layout import LEGIBLE_PX, OpLayout, arrange_ops, drawn, op_labels
+from chainrule.render.op_layout import LEGIBLE_PX, OpLayout, arrange_ops, op_labels
+from chainrule.render.op_ranks import drawn
 from chainrule.render.spine import hanging_leaves, spine
 from chainrule.render.style import COMPACT_ABOVE, PLAIN_ABOVE, DotOptions
 
@@ -115,22 +116,12 @@ def op_layout(
     (no size estimate when the direction and compactness are settled)."""
     shown = shown_nodes(graph, opts) if shown is None else shown
     compact = is_compact(shown, opts)
-    ids = {n.id for n in shown}
-    inputs: dict[str, list[str]] = {}
-    for e in graph.edges:
-        if e.kind == "input" and e.source in ids and e.target in ids:
-            inputs.setdefault(e.target, []).append(e.source)
-    uses: dict[str, int] = {}
-    for args in inputs.values():
-        for a in args:
-            uses[a] = uses.get(a, 0) + 1
-    tree = all(uses.get(n.id, 0) <= 1 for n in shown)  # each value used once at most
-    line = tuple(spine(shown, inputs, graph.output)) if tree and not opts.expand_calls else ()
     if drawing and opts.rankdir != "auto" and (compact or opts.compact is False):
         return OpLayout(opts.rankdir, compact=compact)  # nothing left to choose: no estimate
     labels = op_labels(graph, opts.constants)[0] if labels is None else labels
     fit = fit_box(opts)
-    hang = hanging_leaves(list(line), inputs, {n.id for n in shown if n.is_leaf}) if line else None
+    line: tuple[str, ...] = ()
+    hang: int | None = None
 
     def estimate(compact: bool, tight: bool, stagger: bool, straight: bool) -> OpLayout:
         plain = is_plain(shown, opts, compact)
@@ -141,11 +132,14 @@ def op_layout(
         return replace(layout, compact=compact, spine=line if straight else (), staggered=back)
 
     layout = estimate(compact, False, False, False)
-    if len(shown) > PLAIN_ABOVE:
-        return layout  # too many nodes for any of the tries below to make legible
+    compacts = [compact] + ([True] if opts.compact == "auto" and not compact else [])
+    if len(shown) > PLAIN_ABOVE:  # too many nodes for a straight spine or tighter gaps
+        other = estimate(True, False, False, False) if len(compacts) > 1 else layout
+        return other if other.label_px > layout.label_px else layout
+    if layout.label_px < LEGIBLE_PX and not opts.expand_calls:
+        line, hang = _spine_of(graph, shown)
     # not legible: the spine drawn straight, a long rank of leaves staggered, operations
     # drawn compactly, and only then nodes and ranks closer: the most legible of each tier
-    compacts = [compact] + ([True] if opts.compact == "auto" and not compact else [])
     for tight in (False, True):
         if layout.label_px >= LEGIBLE_PX:
             break
@@ -156,6 +150,22 @@ def op_layout(
             if other.label_px > layout.label_px:
                 layout = other
     return layout
+
+
+def _spine_of(graph: Graph, shown: list[GraphNode]) -> tuple[tuple[str, ...], int | None]:
+    """Return the spine of a drawing that is a tree (each value used once at most; else
+    none) and the most leaves hanging off it in one branch (chainrule/render/spine.py)."""
+    ids = {n.id for n in shown}
+    inputs: dict[str, list[str]] = {}
+    uses: dict[str, int] = {}
+    for e in graph.edges:
+        if e.kind == "input" and e.source in ids and e.target in ids:
+            inputs.setdefault(e.target, []).append(e.source)
+            uses[e.source] = uses.get(e.source, 0) + 1
+    if any(k > 1 for k in uses.values()):
+        return (), None
+    line = spine(shown, inputs, graph.output)
+    return tuple(line), hanging_leaves(line, inputs, {n.id for n in shown if n.is_leaf})
 
 
 def resolve_level(graph: Graph, opts: DotOptions) -> str:
