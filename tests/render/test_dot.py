@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -255,7 +255,9 @@ def test_ids_that_are_not_plain_are_refused() -> None:
 
 
 @pytest.mark.parametrize("level", ["auto", "ops", "lines"])
-def test_a_program_that_is_one_written_number_draws_it_at_every_level(level: str) -> None:
+def test_a_program_that_is_one_written_number_draws_it_at_every_level(
+    level: Literal["auto", "ops", "lines"],
+) -> None:
     # the output is drawn even when it is a written number (constants are otherwise
     # written in their use): the node kinds are read through one predicate each
     g = graph_of("3")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import Literal
 
 import pytest
 
@@ -43,7 +44,7 @@ def centres(svg: str) -> dict[str, tuple[float, float]]:
 
 
 def drawing(
-    program: str, values: dict[str, float], rankdir: str
+    program: str, values: dict[str, float], rankdir: Literal["LR", "TB"]
 ) -> tuple[Graph, dict[str, tuple[float, float]]]:
     g = export_graph(evaluate(program, values, budget=default_budget(), warn=False))
     series = tuple(u.id for u in fold_series(g, build_units(g)).units if u.count > 1)
@@ -58,7 +59,9 @@ def named(g: Graph, names: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize(("rankdir", "axis"), [("LR", 1), ("TB", 0)])
-def test_a_rank_of_boxes_reads_in_the_programs_order(rankdir: str, axis: int) -> None:
+def test_a_rank_of_boxes_reads_in_the_programs_order(
+    rankdir: Literal["LR", "TB"], axis: int
+) -> None:
     words = set(re.findall(r"[kxc]\d*", CONV))
     g, at = drawing(CONV, dict.fromkeys(words, 0.3), rankdir)
     boxes = [at[i][axis] for i in named(g, [f"y{i}" for i in range(1, 7)])]
@@ -70,7 +73,7 @@ def test_a_rank_of_boxes_reads_in_the_programs_order(rankdir: str, axis: int) ->
 
 
 @pytest.mark.parametrize(("rankdir", "axis"), [("LR", 1), ("TB", 0)])
-def test_an_mlps_neurons_keep_their_order(rankdir: str, axis: int) -> None:
+def test_an_mlps_neurons_keep_their_order(rankdir: Literal["LR", "TB"], axis: int) -> None:
     source, values = mlp()
     g, at = drawing(source, values, rankdir)
     neurons = [at[i][axis] for i in named(g, ["h1", "h2", "h3", "h4"])]
