@@ -66,9 +66,11 @@ def test_a_value_change_patches_the_numbers_without_a_new_picture(
         server + "/api/evaluate", data={"expression": chain(600), "values": {"x": 2}}
     ).json()
     output = next(n for n in answer["nodes"] if n["id"] == answer["output_id"])
-    drawn = page.locator(f'#graph > svg g[id="{output["id"]}"] text').last
+    # the box showing the output: its own, or the series box of its last line (of-nK)
+    box = f'#graph > svg g.node[id="{output["id"]}"], #graph > svg g.node.of-{output["id"]}'
+    drawn = page.locator(box).locator("text").last
     expect(drawn).to_have_text(output["grad_text"])
-    value = page.locator(f'#graph > svg g[id="{output["id"]}"] text').nth(-3)
+    value = page.locator(box).locator("text").nth(-3)
     expect(value).to_have_text(output["value_text"])
     # The same drawing, re-labelled: no picture was asked for.
     assert page.evaluate("document.querySelector('#graph > svg').dataset.mark") == "first"
