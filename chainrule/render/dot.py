@@ -60,6 +60,7 @@ from chainrule.render.size import (
     resolve_level,
     shown_nodes,
 )
+from chainrule.render.spine import tree_inputs
 from chainrule.render.style import (
     DotOptions,
     html_text,
@@ -97,11 +98,14 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     expanded = {n.group for n in graph.nodes if n.group is not None} if opts.expand_calls else set()
     shown = {n.id for n in shown_list}
     wrapped = bool(layout.rows)
+    # a tree keeps its operands' order (its inputs in the program's order, left to right)
+    ordered = not (wrapped or expanded) and tree_inputs(graph, shown_list) is not None
+    flow = "remincross=false mclimit=0.01" if wrapped else "ordering=in" if ordered else ""
     lines = [
         "digraph chainrule {",
         f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
         f"nodesep={layout.seps()[0] / 72:.3f} ranksep={layout.seps()[1] / 72:.3f} "
-        + ("newrank=true remincross=false mclimit=0.01]" if wrapped else "newrank=true]"),
+        f"newrank=true {flow}]".replace(" ]", "]"),
         'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
     ]

@@ -10,7 +10,7 @@ from chainrule.graph import Graph, GraphNode
 from chainrule.render.errors import GraphTooLarge
 from chainrule.render.op_layout import LEGIBLE_PX, OpLayout, arrange_ops, op_labels
 from chainrule.render.op_ranks import drawn
-from chainrule.render.spine import hanging_leaves, spine
+from chainrule.render.spine import hanging_leaves, spine, tree_inputs
 from chainrule.render.style import COMPACT_ABOVE, PLAIN_ABOVE, DotOptions
 
 
@@ -155,14 +155,8 @@ def op_layout(
 def _spine_of(graph: Graph, shown: list[GraphNode]) -> tuple[tuple[str, ...], int | None]:
     """Return the spine of a drawing that is a tree (each value used once at most; else
     none) and the most leaves hanging off it in one branch (chainrule/render/spine.py)."""
-    ids = {n.id for n in shown}
-    inputs: dict[str, list[str]] = {}
-    uses: dict[str, int] = {}
-    for e in graph.edges:
-        if e.kind == "input" and e.source in ids and e.target in ids:
-            inputs.setdefault(e.target, []).append(e.source)
-            uses[e.source] = uses.get(e.source, 0) + 1
-    if any(k > 1 for k in uses.values()):
+    inputs = tree_inputs(graph, shown)
+    if inputs is None:
         return (), None
     line = spine(shown, inputs, graph.output)
     return tuple(line), hanging_leaves(line, inputs, {n.id for n in shown if n.is_leaf})

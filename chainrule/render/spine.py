@@ -16,11 +16,26 @@ Both are read by the estimate (chainrule/render/op_layout.py) and written by the
 
 from __future__ import annotations
 
-from chainrule.graph import GraphNode
+from chainrule.graph import Graph, GraphNode
 
 STAGGER_MIN = 4  # leaves used once in one rank from which every other one moves back
 STAGGER_SHARE = 0.45  # of a moved leaf's length still taken in its first rank: dot keeps
 # it near its sibling (measured: a 16-leaf tree 877-1,006 points wide, estimated 931-995)
+
+
+def tree_inputs(graph: Graph, shown: list[GraphNode]) -> dict[str, list[str]] | None:
+    """Return each shown node's shown inputs (in operand order) if the drawing is a tree
+    (each value used once at most), else None."""
+    ids = {n.id for n in shown}
+    inputs: dict[str, list[str]] = {}
+    used: set[str] = set()
+    for e in graph.edges:
+        if e.kind == "input" and e.source in ids and e.target in ids:
+            if e.source in used:
+                return None
+            used.add(e.source)
+            inputs.setdefault(e.target, []).append(e.source)
+    return inputs
 
 
 def spine(shown: list[GraphNode], inputs: dict[str, list[str]], output: str) -> list[str]:

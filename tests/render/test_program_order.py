@@ -14,6 +14,7 @@ from chainrule.build import evaluate
 from chainrule.graph import Graph, export_graph
 from chainrule.hierarchy import build_units
 from chainrule.render import DotOptions, Renderer, to_dot
+from chainrule.render.style import DRAW_DEFAULTS
 from chainrule.series import fold_series
 from tests.browser.programs import mlp
 from tests.support.budget import default_budget, unhurried
@@ -28,16 +29,18 @@ CONV = (
 
 
 def centres(svg: str) -> dict[str, tuple[float, float]]:
-    """The centre of each node's outline (its first polygon or path), by node id."""
+    """The centre of each node's outline (its first polygon, path or ellipse), by node id."""
     out = {}
+    outlines = {f"{SVG}polygon", f"{SVG}path", f"{SVG}ellipse"}
     for g in ET.fromstring(svg).iter(f"{SVG}g"):
         if "node" not in (g.get("class") or "").split():
             continue
-        shape = next(e for e in g.iter() if e.tag in (f"{SVG}polygon", f"{SVG}path"))
-        nums = [
-            float(v)
-            for v in re.findall(r"-?\d+(?:\.\d+)?", shape.get("points") or shape.get("d") or "")
-        ]
+        shape = next(e for e in g.iter() if e.tag in outlines)
+        if shape.tag == f"{SVG}ellipse":
+            out[g.get("id", "")] = (float(shape.get("cx", 0)), float(shape.get("cy", 0)))
+            continue
+        text = shape.get("points") or shape.get("d") or ""
+        nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", text)]
         xs, ys = nums[0::2], nums[1::2]
         out[g.get("id", "")] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
     return out
@@ -78,3 +81,16 @@ def test_an_mlps_neurons_keep_their_order(rankdir: Literal["LR", "TB"], axis: in
     g, at = drawing(source, values, rankdir)
     neurons = [at[i][axis] for i in named(g, ["h1", "h2", "h3", "h4"])]
     assert neurons == sorted(neurons)
+
+
+def test_a_trees_inputs_read_in_the_programs_order() -> None:
+    # a 16-leaf sum at the automatic level (top down, its leaves staggered over two
+    # ranks): dot drew x9 … x16 before x1 … x8; a tree keeps its operands' order
+    tree = "((((x1 + x2) + (x3 + x4)) + ((x5 + x6) + (x7 + x8))) + "
+    tree += "(((x9 + x10) + (x11 + x12)) + ((x13 + x14) + (x15 + x16))))"
+    g = export_graph(evaluate(tree, {f"x{k}": 0.5 for k in range(1, 17)}, budget=default_budget()))
+    svg = Renderer().svg(to_dot(g, DRAW_DEFAULTS, budget=default_budget()), None, unhurried())
+    assert "rankdir=TB" in to_dot(g, DRAW_DEFAULTS, budget=default_budget())
+    at = centres(svg)
+    across = [at[i][0] for i in named(g, [f"x{k}" for k in range(1, 17)])]
+    assert across == sorted(across)
