@@ -103,9 +103,10 @@ def _rows(
     """The table's rows and the numeric check, as /api/evaluate answers them (app/table.py),
     each input's row carrying its check's texts; the check's builds are charged to budget."""
     built = computed.built
-    rows = graph_rows(computed.graph, list(built.inputs))
+    p = state.options.precision
+    rows = graph_rows(computed.graph, list(built.inputs), p)
     grads = {name: v.grad for name, v in built.inputs.items()}
-    check = fd_check(built.program, state.values, grads, budget)
+    check = fd_check(built.program, state.values, grads, budget, p)
     checked = {c["name"]: c for c in check["inputs"]}
     for r in rows:
         c = checked.get(r["name"]) if r["kind"] == "input" else None

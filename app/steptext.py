@@ -49,7 +49,7 @@ class GraphIndex:
             return nid
         if node.shown_name:
             text = node.shown_name
-        elif node.kind == "constant":
+        elif node.is_constant:
             text = num(node.value, 6)
         elif depth > 3:
             text = "…"
@@ -71,7 +71,7 @@ class GraphIndex:
     def _wrap(self, nid: str, parent_op: str, depth: int) -> str:
         text = self.text(nid, depth + 1)
         child = self.nodes.get(nid)
-        if child is None or child.name or child.kind == "constant":
+        if child is None or child.name or child.is_constant:
             return text
         inner, outer = PRECEDENCE.get(child.op), PRECEDENCE.get(parent_op)
         return f"({text})" if inner and outer and inner <= outer else text
@@ -123,7 +123,7 @@ def step_texts(
             parts = received.setdefault(c.target, [])
             parts.append(c.product)
             target = index.nodes.get(c.target)
-            if not write or target is None or target.kind == "constant":
+            if not write or target is None or target.is_constant:
                 continue
             who = index.term(c.target)
             local = num(c.local_grad, precision)

@@ -1,7 +1,8 @@
 """The values table and its numeric check, as every page shows them: one set of rules.
 
 The rows (every input in the order of first use, then every named node in node order)
-with their numbers written at TABLE_DIGITS, and the finite-difference check of each
+with their numbers written at the precision the learner chose (the drawing's, one rule:
+`precision` of the request or page), and the finite-difference check of each
 input's gradient (two builds per input, charged to the request's budget, for at most
 FD_MAX_INPUTS inputs; above that a note says it was skipped). /api/evaluate answers them
 (`rows`, and `check` when asked) and the page without scripts renders the same fields, so
@@ -21,10 +22,8 @@ from chainrule.graph import Graph, fmt, json_number
 from chainrule.lang import Program, SourceError
 from chainrule.ops import is_input
 
-TABLE_DIGITS = 6  # the table's significant digits
 FD_MAX_INPUTS = 12  # inputs up to which each gradient is checked (two builds per input)
-FD_DIGITS = 6
-DIFF_DIGITS = 2
+DIFF_DIGITS = 2  # the check's difference: its size is what it says
 FD_RTOL = 1e-4  # a difference above this (relative to max(1, |grad|)) is marked
 PAGE_STEPS = 200  # backward steps written into one page without scripts
 
@@ -36,15 +35,16 @@ def _ordered(rows: list[dict[str, Any]], inputs: Sequence[str]) -> list[dict[str
     return sorted(rows, key=lambda r: rank.get(r["name"], last) if r["input"] else last)
 
 
-def graph_rows(graph: Graph, inputs: Sequence[str]) -> list[dict[str, Any]]:
-    """The table's rows of an exported graph: id, name, kind and the numbers' texts."""
+def graph_rows(graph: Graph, inputs: Sequence[str], precision: int) -> list[dict[str, Any]]:
+    """The table's rows of an exported graph: id, name, kind and the numbers' texts (at
+    precision significant digits, as the drawing writes them)."""
     rows = [
         {
             "id": n.id,
             "name": n.name,
             "kind": n.kind,
-            "value_text": fmt(n.value, TABLE_DIGITS),
-            "grad_text": fmt(n.grad, TABLE_DIGITS),
+            "value_text": fmt(n.value, precision),
+            "grad_text": fmt(n.grad, precision),
             "input": is_input(n.op),
         }
         for n in graph.nodes
@@ -53,14 +53,14 @@ def graph_rows(graph: Graph, inputs: Sequence[str]) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.items() if k != "input"} for r in _ordered(rows, inputs)]
 
 
-def built_rows(built: Built) -> list[dict[str, Any]]:
+def built_rows(built: Built, precision: int) -> list[dict[str, Any]]:
     """The same rows (without kind) from the built graph alone: a value change's answer."""
     rows = [
         {
             "id": f"n{k}",
             "name": v.name,
-            "value_text": fmt(v.data, TABLE_DIGITS),
-            "grad_text": fmt(None if v.is_constant else v.grad, TABLE_DIGITS),
+            "value_text": fmt(v.data, precision),
+            "grad_text": fmt(None if v.is_constant else v.grad, precision),
             "input": v.name in built.inputs and built.inputs[v.name] is v,
         }
         for k, v in enumerate(topological_order(built.output))
@@ -92,10 +92,15 @@ def _difference(program: Program, values: Mapping[str, float], name: str, budget
 
 
 def fd_check(
-    program: Program, values: Mapping[str, float], grads: Mapping[str, float], budget: Budget
+    program: Program,
+    values: Mapping[str, float],
+    grads: Mapping[str, float],
+    budget: Budget,
+    precision: int,
 ) -> dict[str, Any]:
     """The numeric check of every input's gradient: {skipped, note, inputs: [{name, fd,
-    fd_text, diff_text, bad}]}; fd_text is "—" where the output has no number nearby."""
+    fd_text, diff_text, bad}]}; fd_text (at precision, as the gradient beside it) is "—"
+    where the output has no number nearby."""
     inputs = list(program.inputs)
     if len(inputs) > FD_MAX_INPUTS:
         return {"skipped": True, "note": skip_note(len(inputs)), "inputs": []}
@@ -110,7 +115,7 @@ def fd_check(
                 {
                     "name": name,
                     "fd": json_number(fd) if math.isfinite(fd) else None,
-                    "fd_text": fmt(fd, FD_DIGITS) if math.isfinite(fd) else "—",
+                    "fd_text": fmt(fd, precision) if math.isfinite(fd) else "—",
                     "diff_text": "" if diff is None else fmt(diff, DIFF_DIGITS),
                     "bad": diff is not None and diff > FD_RTOL * max(1.0, abs(grad or 0.0)),
                 }

@@ -51,6 +51,15 @@ from tests.browser.programs import (  # noqa: E402
 )
 from tests.support.server import running_server  # noqa: E402
 
+# In the page: node `id`'s value as drawn, by the box showing it (a series: the box of its
+# last line), after its "value" word, else its last text but one (the compact node).
+DRAWN_VALUE = """const value = () => {
+    const box = `#graph > svg g[id="${id}"] text, #graph > svg g.of-${id} text`;
+    const t = [...document.querySelectorAll(box)].map((x) => x.textContent);
+    const k = t.lastIndexOf("value");
+    return k >= 0 ? t[k + 1] : t.at(-2);
+  };"""
+
 # In the page: submit a program, then wait for a drawing whose output node is drawn.
 FIRST_PICTURE = """async ([program, output]) => {
   document.getElementById('output-name').textContent = '';
@@ -67,26 +76,26 @@ FIRST_PICTURE = """async ([program, output]) => {
   return performance.now() - t0;
 }"""
 
-# Type a value; wait until the output's drawn value (3rd text from the end) changes.
+# Type a value; wait until the output's drawn value changes.
 VALUE_CHANGE = """async ([x, id]) => {
-  const texts = () => document.querySelectorAll(`#graph > svg g[id="${id}"] text`);
-  const before = [...texts()].at(-3).textContent;
+  DRAWN_VALUE
+  const before = value();
   const field = document.getElementById('in-x');
   const t0 = performance.now();
   field.value = String(x);
   field.dispatchEvent(new Event('input', { bubbles: true }));
-  while ([...texts()].at(-3).textContent === before) {
+  while (value() === before) {
     await new Promise((r) => requestAnimationFrame(r));
     if (performance.now() - t0 > 30000) return null;
   }
   return performance.now() - t0;
-}"""
+}""".replace("DRAWN_VALUE", DRAWN_VALUE)
 
 # Slider moves `gap` ms apart; count the distinct output values drawn meanwhile.
 DRAG = """async ([id, moves, gap]) => {
-  const texts = () => document.querySelectorAll(`#graph > svg g[id="${id}"] text`);
+  DRAWN_VALUE
   const seen = new Set();
-  const watch = new MutationObserver(() => seen.add([...texts()].at(-3).textContent));
+  const watch = new MutationObserver(() => seen.add(value()));
   const all = { subtree: true, characterData: true, childList: true };
   watch.observe(document.getElementById('graph'), all);
   const range = document.getElementById('range-x');
@@ -100,7 +109,7 @@ DRAG = """async ([id, moves, gap]) => {
   await new Promise((r) => setTimeout(r, 1500));  // the last answers
   watch.disconnect();
   return seen.size;
-}"""
+}""".replace("DRAWN_VALUE", DRAWN_VALUE)
 
 
 def evaluate(base: str, program: str, svg: bool) -> dict[str, Any]:
@@ -173,18 +182,18 @@ LABELS = """() => {
 
 # Type a value into a field; wait until the output's drawn value changes.
 TYPE_VALUE = """async ([name, x, id]) => {
-  const texts = () => document.querySelectorAll(`#graph > svg g[id="${id}"] text`);
-  const before = [...texts()].at(-3).textContent;
+  DRAWN_VALUE
+  const before = value();
   const field = document.getElementById(`in-${name}`);
   const t0 = performance.now();
   field.value = String(x);
   field.dispatchEvent(new Event('input', { bubbles: true }));
-  while ([...texts()].at(-3).textContent === before) {
+  while (value() === before) {
     await new Promise((r) => requestAnimationFrame(r));
     if (performance.now() - t0 > 5000) return null;
   }
   return performance.now() - t0;
-}"""
+}""".replace("DRAWN_VALUE", DRAWN_VALUE)
 
 
 def first_view_programs() -> list[tuple[str, str, dict[str, float]]]:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from chainrule.build import Built, FunctionCall
 from chainrule.engine import Value, topological_order
 from chainrule.lang.ast import Assign, ExprStmt
-from chainrule.ops import OPS, is_call, is_constant, is_leaf
+from chainrule.ops import OPS, is_call, is_constant, is_input, is_leaf
 
 # How each engine op is shown in an op node (the op table's symbols); anything else
 # ("=", "call") is shown as it is.
@@ -44,6 +44,11 @@ class GraphNode(NamedTuple):
     def is_leaf(self) -> bool:
         """True for an input or a written number (made from no other node)."""
         return is_leaf(self.op)
+
+    @property
+    def is_input(self) -> bool:
+        """True for an input (a leaf given a value)."""
+        return is_input(self.op)
 
     @property
     def is_constant(self) -> bool:

@@ -32,6 +32,11 @@ class Unit:
     count: int = 1  # > 1: a series of that many lines of one shape drawn as this one box
     series: tuple[str, ...] = ()  # a series' units (their ids), in program order
 
+    @property
+    def node(self) -> str:
+        """Return the id of the node whose numbers the box shows (a series: its last line's)."""
+        return self.series[-1] if self.series else self.id
+
 
 @dataclass(frozen=True)
 class Units:
@@ -45,9 +50,9 @@ class Units:
 
 def is_root(node: GraphNode, output: str) -> bool:
     """True for a node that starts a unit: a named operation, a call, the output."""
-    if node.group is not None or node.kind in ("input", "constant"):
+    if node.group is not None or (node.is_leaf and node.id != output):
         return False
-    return bool(node.name) or node.kind == "call" or node.id == output
+    return bool(node.name) or node.is_call or node.id == output
 
 
 def shorten(text: str, limit: int = MAX_FORMULA) -> str:
@@ -65,7 +70,7 @@ def build_units(graph: Graph) -> Units:
     owner: dict[str, str] = {}
     members: dict[str, list[str]] = {}
     for node in reversed(graph.nodes):  # ids are topological: users come before inputs
-        if node.group is not None or node.kind in ("input", "constant"):
+        if node.group is not None or (node.is_leaf and node.id != graph.output):
             continue
         if is_root(node, graph.output):
             owner[node.id] = node.id
@@ -76,7 +81,7 @@ def build_units(graph: Graph) -> Units:
             continue  # unused (never reaches the output)
         for source, _ in inputs_of.get(node.id, []):
             src = by_id[source]
-            if src.kind not in ("input", "constant") and not is_root(src, graph.output):
+            if not src.is_leaf and not is_root(src, graph.output):
                 owner.setdefault(source, owner[node.id])
     users: dict[str, list[str]] = {}
     locals_: dict[str, dict[str, float]] = {}
@@ -84,7 +89,7 @@ def build_units(graph: Graph) -> Units:
         local = _local_derivatives(ops, inputs_of, by_id)
         locals_[root] = local
         for source in local:
-            if by_id[source].kind == "input":
+            if by_id[source].is_input:
                 users.setdefault(source, []).append(root)
     shared = tuple(i for i, us in users.items() if len(us) > 1)
     inside: dict[str, list[str]] = {}
@@ -124,7 +129,7 @@ def _local_derivatives(
         for source, d in inputs_of.get(op, []):
             if source in inner:
                 adjoint[source] = adjoint.get(source, 0.0) + a * d
-            elif by_id[source].kind != "constant":
+            elif not by_id[source].is_constant:
                 local[source] = local.get(source, 0.0) + a * d
     return local
 
@@ -136,7 +141,7 @@ def _call_text(
     args = []
     for source, _ in inputs_of.get(node.id, []):
         src = by_id[source]
-        args.append(src.name or (f"{src.value:g}" if src.kind == "constant" else "…"))
+        args.append(src.name or (f"{src.value:g}" if src.is_constant else "…"))
     return f"{node.label}({', '.join(args)})"
 
 

@@ -16,6 +16,7 @@ from chainrule.graph import Graph, GraphNode
 from chainrule.hierarchy import Unit, Units, shorten
 
 MAX_SERIES = 48  # characters of a series' formula shown (one box for many lines: room)
+SERIES_ID = "s"  # a series box's id: "s" and its last line's number (s57 ends with line n57)
 SERIES_MIN = 3  # lines of one shape in a row folded into a series
 _TOKEN = re.compile(r"[A-Za-z_]\w*?\d+\b|[A-Za-z_]\w*|\S")
 _INDEXED = re.compile(r"([A-Za-z_]\w*?)(\d+)")
@@ -53,6 +54,12 @@ def _spaced(formula: str, tokens: list[str], words: list[str]) -> str:
     return "".join(out) + formula[at:]
 
 
+def series_id(last: str) -> str:
+    """Return the id of the series box whose last line is the unit `last` (n57: s57), apart
+    from every node id, so that the last line opens on its own."""
+    return SERIES_ID + last[1:]
+
+
 def shape(
     unit: Unit, graph_inputs: dict[str, list[tuple[str, float]]], by_id: dict[str, GraphNode]
 ) -> tuple[object, ...]:
@@ -67,7 +74,7 @@ def shape(
             src = by_id[source]
             if source in place:
                 args.append(place[source])
-            elif src.kind == "constant":
+            elif src.is_constant:
                 args.append(src.value)
             else:
                 args.append("arg")
@@ -77,8 +84,8 @@ def shape(
 
 def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Units:
     """Return units with each run of SERIES_MIN or more consecutive lines (or calls) of one
-    shape drawn as one series box (id: its last unit's; open_ holding that id draws the
-    units one by one). The box's edges: one per source outside the series, whose
+    shape drawn as one series box (id: `series_id` of its last unit; open_ holding that id
+    draws the units one by one). The box's edges: one per source outside the series, whose
     local_grad is the members' contributions summed over the box's gradient (so that
     grad(box) x local is what the source gets through the series); edges out of any
     member leave the box."""
@@ -96,10 +103,10 @@ def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Unit
         else:
             runs.append([unit])
         last = key
-    folded = [r for r in runs if len(r) >= SERIES_MIN and r[-1].id not in open_]
+    folded = [r for r in runs if len(r) >= SERIES_MIN and series_id(r[-1].id) not in open_]
     if not folded:
         return units
-    box_of = {u.id: r[-1].id for r in folded for u in r}
+    box_of = {u.id: series_id(r[-1].id) for r in folded for u in r}
     owner = {k: box_of.get(v, v) for k, v in units.owner.items()}
     merged: dict[str, Unit] = {}
     for run in folded:
@@ -107,8 +114,8 @@ def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Unit
         members = (tail.id, *(m for u in run for m in u.members if m != tail.id))
         texts = [graph.formulas.get(u.id) or u.formula for u in run[:2]]
         formula = series_formula([u.name for u in run[:2]], texts)
-        merged[tail.id] = Unit(
-            tail.id,
+        merged[series_id(tail.id)] = Unit(
+            series_id(tail.id),
             f"{head.name} … {tail.name}",
             f"{shorten(formula, MAX_SERIES)} ×{len(run)}",
             members,
@@ -117,14 +124,18 @@ def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Unit
             len(run),
             tuple(u.id for u in run),
         )
-    drawn_units = tuple(merged.get(u.id, u) for u in units.units if box_of.get(u.id, u.id) == u.id)
+    drawn_units = tuple(
+        merged[box_of[u.id]] if u.id in box_of else u
+        for u in units.units
+        if u.id not in box_of or u.id == merged[box_of[u.id]].node
+    )
     sums: dict[tuple[str, str], float] = {}
     for source, target, d in units.edges:
         a, b = box_of.get(source, source), box_of.get(target, target)
         if a == b:
             continue
         if b in merged:  # into a series: the member's contribution, summed
-            box_grad = by_id[b].grad or 0.0
+            box_grad = by_id[merged[b].node].grad or 0.0
             part = (by_id[target].grad or 0.0) * d
             sums[(a, b)] = sums.get((a, b), 0.0) + (part / box_grad if box_grad else 0.0)
         else:

@@ -72,7 +72,8 @@ def test_a_series_keeps_every_node_and_its_inputs_get_the_summed_contributions()
     k1 = next(n for n in graph.nodes if n.name == "k1")
     into = [(s, t, d) for s, t, d in folded.edges if s == k1.id]
     assert [t for _, t, _ in into] == [box.id]  # a shared input: one edge to the series
-    grad_box = next(n for n in graph.nodes if n.id == box.id).grad or 0.0
+    assert box.id not in {n.id for n in graph.nodes} and box.node == box.series[-1]
+    grad_box = next(n for n in graph.nodes if n.id == box.node).grad or 0.0  # its last line's
     assert into[0][2] * grad_box == pytest.approx(k1.grad)  # grad(box) x local = all it gets
     assert fold_series(graph, units, {box.id}).units == units.units  # asked open: its lines
 

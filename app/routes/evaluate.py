@@ -71,7 +71,7 @@ def lean_answer(services: Services, body: EvaluateRequest, budget: Budget) -> di
     built = evaluate(program, given, services.limits, budget=budget, warn=False)
     values, grads = numbers(built)
     p = body.precision
-    check = {"check": checked(built, given, budget)} if body.check else {}
+    check = {"check": checked(built, given, budget, p)} if body.check else {}
     return check | {
         "output": built.output_name,
         "output_id": f"n{len(values) - 1}",
@@ -80,14 +80,17 @@ def lean_answer(services: Services, body: EvaluateRequest, budget: Budget) -> di
         "grads": [json_number(g) for g in grads],
         "value_texts": [fmt(v, p) for v in values],
         "grad_texts": [fmt(g, p) for g in grads],
-        "rows": built_rows(built),
+        "rows": built_rows(built, p),
     }
 
 
-def checked(built: Built, values: Mapping[str, float], budget: Budget) -> dict[str, Any]:
-    """The numeric check of the gradients of every input of a computed program."""
+def checked(
+    built: Built, values: Mapping[str, float], budget: Budget, precision: int
+) -> dict[str, Any]:
+    """The numeric check of the gradients of every input of a computed program (its texts
+    at precision)."""
     grads = {name: v.grad for name, v in built.inputs.items()}
-    return fd_check(built.program, values, grads, budget)
+    return fd_check(built.program, values, grads, budget, precision)
 
 
 def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
@@ -132,9 +135,9 @@ async def evaluate_program(body: EvaluateRequest, ctx: ContextDep) -> Response:
         result["notices"] = notices_json(result["warnings"])
         result["inputs"] = inputs_json(computed.built.program)
         result["defaulted"] = defaulted
-        result["rows"] = graph_rows(computed.graph, list(computed.built.inputs))
+        result["rows"] = graph_rows(computed.graph, list(computed.built.inputs), body.precision)
         if body.check:
-            result["check"] = checked(computed.built, values, budget)
+            result["check"] = checked(computed.built, values, budget, body.precision)
         add_step_texts(result["steps"], computed.graph, body.precision)
         dot = None
         if body.svg:

@@ -62,16 +62,16 @@ Values = Annotated[
     ),
 ]
 
-NODE_ID = r"^n[0-9]{1,7}$"
+BOX_ID = r"^[ns][0-9]{1,7}$"  # a box to draw open: a line's or call's node, or a series (sK)
 EXPAND_MAX = 200  # units drawn open in one picture
 EXPAND_TEXT = 2_000  # characters of a query's expand=n3,n7
-_NODE = re.compile(NODE_ID)
+_BOX = re.compile(BOX_ID)
 _D = DRAW_DEFAULTS
 
 
 def read_expand(text: str) -> list[str]:
     """Read the units drawn open from a query's "n3,n7" (other words dropped, never raises)."""
-    return [x for x in text.split(",") if _NODE.fullmatch(x)][:EXPAND_MAX]
+    return [x for x in text.split(",") if _BOX.fullmatch(x)][:EXPAND_MAX]
 
 
 class DrawOptions(BaseModel):
@@ -122,10 +122,11 @@ class DrawOptions(BaseModel):
         'once listed inside); "ops": every operation; "auto": operations while that '
         "drawing fits a 1280x800 view legibly, else lines.",
     )
-    expand: list[Annotated[str, StringConstraints(pattern=NODE_ID)]] = Field(
+    expand: list[Annotated[str, StringConstraints(pattern=BOX_ID)]] = Field(
         default_factory=lambda: list(_D.expand),
         max_length=EXPAND_MAX,
-        description="At the lines level, the units (node ids) drawn open, operation by operation.",
+        description="At the lines level, the boxes drawn open: a line or call by its node id "
+        "(its operations), a series by its id sK (its lines one by one).",
     )
 
     def options(self) -> DrawOptions:

@@ -204,13 +204,20 @@ class StepOut(BaseModel):
 
 
 class UnitOut(BaseModel):
-    """One box of the lines-level picture: a named line or a user-function call."""
+    """One box of the lines-level picture: a named line, a user-function call, or a series
+    of lines of one shape."""
 
-    id: str = Field(description="The node the line names (its value and gradient).")
+    id: str = Field(
+        description="The node the line names (its value and gradient); a series: sK, its "
+        "own id (its numbers: its last line's, node nK)."
+    )
     name: str
     formula: str = Field(description="The line's formula as written (shortened if long).")
     members: list[str] = Field(description="Its operations' node ids (the unit's own first).")
     inside: list[str] = Field(description="Inputs used by this unit only, listed inside it.")
+    count: int = Field(1, description="A series: how many lines it folds (else 1).")
+    series: list[str] = Field(default_factory=list, description="A series' lines' ids, in order.")
+    open: bool = Field(False, description="Drawn open (its operations or its lines).")
 
 
 class PictureEdgeOut(BaseModel):

@@ -100,13 +100,13 @@ def graph_of(walked: Walked) -> Graph:
 def summary(graph: Graph, title: str) -> str:
     """Return the text a drawing shows where there is no picture: a line per node."""
     lines = [title]
-    names = {n.id: n.name or (n.label if n.kind == "constant" else n.id) for n in graph.nodes}
+    names = {n.id: n.name or (n.label if n.is_constant else n.id) for n in graph.nodes}
     inputs: dict[str, list[str]] = {}
     for e in graph.edges:
         if e.kind == "input":
             inputs.setdefault(e.target, []).append(names[e.source])
     for n in graph.nodes[-SUMMARY_LINES:]:
-        if n.kind == "constant":
+        if n.is_constant and n.id != graph.output:
             continue
         args = inputs.get(n.id, [])
         op = OPS.get(n.op)

@@ -69,7 +69,7 @@ class Evaluated:
         """Return the backward pass, one line per node: its grad, then what each input gets."""
         graph = self.graph()
         names = {n.id: n.name or n.id for n in graph.nodes}
-        constants = {n.id for n in graph.nodes if n.kind == "constant"}
+        constants = {n.id for n in graph.nodes if n.is_constant}
         lines = []
         for k, step in enumerate(graph.steps, 1):
             parts = [

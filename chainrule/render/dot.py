@@ -21,7 +21,7 @@ tests/render check it). CHANGED in issue 26 (the compact node) — the one place
   nodes the operation in italics after it (its text begins with a no-break space). Both
   numbers sit in fixed-width, left-aligned slots sized for the precision (text-anchor
   start), so replacing the text content of those two elements is a complete update. A
-  big compact drawing (above PLAIN_ABOVE nodes) has plain nodes (`class="... plain"`,
+  big compact drawing (above style.PLAIN_ABOVE nodes) has plain nodes (`class="... plain"`,
   "handle" too when the title is one): fixed-size boxes whose three texts (title, value,
   gradient) are centred (text-anchor middle); the same rule holds.
 - Lines-level boxes (units `class="... unit in_nJ ..."`, shared inputs `... shared`) keep
@@ -50,15 +50,17 @@ from chainrule.graph import Graph, GraphEdge, GraphNode, fmt
 from chainrule.render.legend import legend_graph_label
 from chainrule.render.lines_level import lines_dot
 from chainrule.render.long_edges import FAR_SPAN, comment
-from chainrule.render.op_layout import NODESEP, RANKSEP, ROW_SEP, op_labels
+from chainrule.render.op_layout import op_labels
 from chainrule.render.size import (
     Dot,
     check_drawable,
     count,
+    is_plain,
     op_layout,
     resolve_level,
     shown_nodes,
 )
+from chainrule.render.spine import tree_inputs
 from chainrule.render.style import (
     DotOptions,
     html_text,
@@ -68,7 +70,6 @@ from chainrule.render.style import (
     value_node,
 )
 
-PLAIN_ABOVE = 200  # drawn nodes above which a compact drawing's nodes are plain labels
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
 _PLAIN = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
 
@@ -97,15 +98,18 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     expanded = {n.group for n in graph.nodes if n.group is not None} if opts.expand_calls else set()
     shown = {n.id for n in shown_list}
     wrapped = bool(layout.rows)
+    # a tree keeps its operands' order (its inputs in the program's order, left to right)
+    ordered = not (wrapped or expanded) and tree_inputs(graph, shown_list) is not None
+    flow = "remincross=false mclimit=0.01" if wrapped else "ordering=in" if ordered else ""
     lines = [
         "digraph chainrule {",
         f'graph [rankdir={layout.rankdir} fontname="Helvetica" '
-        f"nodesep={NODESEP / 72:.3f} ranksep={(ROW_SEP if wrapped else RANKSEP) / 72:.3f} "
-        + ("newrank=true remincross=false mclimit=0.01]" if wrapped else "newrank=true]"),
+        f"nodesep={layout.seps()[0] / 72:.3f} ranksep={layout.seps()[1] / 72:.3f} "
+        f"newrank=true {flow}]".replace(" ]", "]"),
         'node [fontname="Helvetica" fontsize=11 height=0.3 margin="0.06,0.03"]',
         'edge [fontname="Helvetica" fontsize=9 arrowsize=0.6 color="#4b5563"]',
     ]
-    plain = compact and size > PLAIN_ABOVE  # a big drawing: nodes cheaper for dot
+    plain = is_plain(shown_list, opts, compact)  # a big drawing: nodes cheaper for dot
     lines += _node_lines(graph, shown_list, expanded, labels, written, opts, compact, plain)
     depth = _depths(graph)
     far: list[tuple[str, str, str]] = []
@@ -119,7 +123,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
             if (e.source, target) in layout.far:  # wrapped rows: routed in the gaps after
                 far.append((f"e{i}", e.source, target))
                 continue
-            far_input = by_id[e.source].kind == "input" and span > FAR_SPAN and not wrapped
+            far_input = by_id[e.source].is_input and span > FAR_SPAN and not wrapped
             if far_input and not opts.max_edge_span:
                 far.append((f"e{i}", e.source, e.target if compact else f"op-{e.target}"))
                 continue  # routed after the layout, beside the drawing
@@ -129,6 +133,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
                 lines.append(value_node(by_id[e.source], opts, copy=source, op=op, plain=plain))
             target = e.target if compact else f"op-{e.target}"
             weight = " weight=0" if wrapped else ""  # rows decide where nodes go
+            weight += " minlen=2" if e.source in layout.staggered else ""
             lines.append(f'"{source}" -> "{target}" [id="e{i}" class="edge"{label}{weight}]')
         elif e.kind == "bind" and by_id[e.target].group in expanded:
             lines.append(f'{e.source} -> {e.target} [id="e{i}" class="edge bind" style=dashed]')
@@ -137,6 +142,10 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     if far:
         lines.append(f"graph [{comment(far, rows=wrapped)}]")
     lines += row_lines(layout.rows)
+    if len(layout.spine) > 1:  # drawn straight: what hangs off it goes above and below
+        ops = [f"op-{k}" for k in layout.spine if not (compact or by_id[k].is_leaf)]
+        on = [*layout.spine, *ops]
+        lines += [f'"{k}" [group=spine]' for k in on]
     if opts.legend:  # last: a graph label set before a cluster would be the cluster's
         lines.append(legend_graph_label({style_key(n) for n in shown_list}, op=not compact))
     lines.append("}")

@@ -17,7 +17,7 @@ from chainrule.hierarchy import Units
 from chainrule.render.legend import legend_lines
 from chainrule.render.long_edges import comment
 from chainrule.render.open_boxes import lines_picture
-from chainrule.render.orientation import roomiest
+from chainrule.render.orientation import roomiest, unit_levels
 from chainrule.render.size import Dot, check_drawable, fit_box
 from chainrule.render.style import (
     LEGEND,
@@ -86,7 +86,7 @@ def lines_dot(
         lines.append(shared_node(by_id[i], opts))
         present.add(style_key(by_id[i]))
     for unit in units.units:
-        present.add(style_key(by_id[unit.id]))
+        present.add(style_key(by_id[unit.node]))
         if unit.id not in open_:
             lines.append(unit_node(unit, by_id, opts))
             continue
@@ -120,6 +120,8 @@ def lines_dot(
                 rows.insert(0, ["legend-key"])
             else:
                 rows[k].append("legend-key")
+    if not rows:
+        lines += program_order(units, open_)
     for row in rows:  # a wrapped layout: each row one rank, read left to right
         lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
         lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(row)]
@@ -127,6 +129,20 @@ def lines_dot(
         lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=1000]')  # left-aligned
     lines.append("}")
     return Dot("\n".join(lines) + "\n", size)
+
+
+def program_order(units: Units, open_: set[str]) -> list[str]:
+    """Keep the program's order across each rank (top down left to right, left to right
+    top down): the shared inputs in the order they first appear, and each level's closed
+    boxes in the order of their lines, as ranks chained by invisible edges (dot keeps a
+    flat edge's tail before its head)."""
+    chains = [list(units.shared)]
+    chains += [[u for u in level if u not in open_] for level in unit_levels(units)]
+    lines = []
+    for chain in (c for c in chains if len(c) > 1):
+        lines.append("{rank=same; " + " ".join(f'"{b}";' for b in chain) + "}")
+        lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(chain)]
+    return lines
 
 
 def legend_width(present: set[str]) -> float:
@@ -161,7 +177,7 @@ def _edges(
         if e.kind != "input":
             continue
         src, dst = by_id[e.source], by_id[e.target]
-        if src.group is not None or dst.group is not None or src.kind == "constant":
+        if src.group is not None or dst.group is not None or src.is_constant:
             continue
         if e.target in bodies:
             continue  # an open call with its body drawn: its arguments bind to parameters
@@ -181,7 +197,7 @@ def call_bodies(graph: Graph, open_: set[str]) -> dict[str, list[GraphNode]]:
     """Return the body nodes (constants folded away) of each open call exported with one."""
     bodies: dict[str, list[GraphNode]] = {}
     for n in graph.nodes:
-        if n.group in open_ and n.kind != "constant":
+        if n.group in open_ and not n.is_constant:
             bodies.setdefault(n.group, []).append(n)
     return bodies
 
@@ -200,7 +216,7 @@ def _body_edges(
     for i, e in enumerate(graph.edges):
         if e.kind == "input" and e.source in inner and e.target in inner:
             lines.append(f'"{e.source}" -> "{e.target}" [id="e{i}" class="edge"]')
-        elif e.kind == "bind" and e.target in inner and by_id[e.source].kind != "constant":
+        elif e.kind == "bind" and e.target in inner and not by_id[e.source].is_constant:
             a = drawn_id(units, open_, e.source)
             lines.append(f'"{a}" -> "{e.target}" [id="e{i}" class="edge bind" style=dashed]')
         elif e.kind == "result" and e.source in inner:

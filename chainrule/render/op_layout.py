@@ -20,16 +20,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chainrule.graph import Graph, GraphNode, fmt
+from chainrule.graph import Graph, fmt
 from chainrule.ops import OPS
-from chainrule.render.style import LABEL_PT, DotOptions, field_width, min_width
+from chainrule.render.spine import STAGGER_SHARE
+from chainrule.render.style import (
+    LABEL_PT,
+    DotOptions,
+)
 
 LEGIBLE_PX = 9.0
 PX_PER_PT = 780.0 / 940.0  # the 1280x800 graph panel (PANEL_PX) over its first view (FIT_PT)
 NATURAL = 4.0 / 3.0 / PX_PER_PT  # a drawing is never shown larger than its natural size
 NODESEP, RANKSEP = 14.0, 18.0  # points between nodes of a rank / between ranks (the DOT's)
+TIGHT = (8.0, 10.0)  # (nodesep, ranksep) of a drawing legible only so (a wide tree)
 ROW_SEP = 22.0  # points between wrapped rows (ranksep of a wrapped drawing)
-VALUE_H, OP_SIZE, LEGEND_H = 48.0, 23.0, 36.0  # a value node's height, an op circle's side
+LEGEND_H = 36.0  # points the legend adds above the drawing
 SPREAD = 0.55  # of the leaves side by side: how far dot spreads a tree's leaves across
 BUS = 30.0  # points right of a wrapped drawing with far edges: their lanes
 FAR_INNER = 1  # far edges from operations a wrapped drawing may have, per row
@@ -51,6 +56,16 @@ class OpLayout:
     compact: bool = False  # the operation written in its value node (no op nodes)
     far: frozenset[tuple[str, str]] = frozenset()  # wrapped: a leaf's edges to far uses,
     # drawn after the layout in the gaps between rows (chainrule/render/long_edges.py)
+    spine: tuple[str, ...] = ()  # not wrapped: drawn straight (chainrule/render/spine.py)
+    staggered: frozenset[str] = frozenset()  # not wrapped: leaves one rank further back
+    tight: bool = False  # nodes and ranks TIGHT apart (not wrapped)
+
+    def seps(self) -> tuple[float, float]:
+        """Return the points between nodes of a rank and between ranks (dot's nodesep and
+        ranksep): TIGHT, or ROW_SEP between wrapped rows."""
+        if self.tight:
+            return TIGHT
+        return NODESEP, ROW_SEP if self.rows else RANKSEP
 
 
 def label_px(size: Size, fit: Size) -> float:
@@ -59,117 +74,76 @@ def label_px(size: Size, fit: Size) -> float:
     return LABEL_PT * PX_PER_PT * scale
 
 
-def value_size(node: GraphNode, op: str, precision: int) -> Size:
-    """Return the estimated size of a value node: its title over its two numbers."""
-    title = node.name or node.handle or ""
-    width = min_width(title, per_char=0.7 if node.name else 0.62)
-    if op:
-        width += min_width(op) + 4
-    return float(max(field_width(precision), width) + 9), VALUE_H
-
-
-def op_size(label: str) -> Size:
-    """Return the estimated size of an op node: a circle, or a box for a longer label."""
-    if len(label) <= 3:
-        return OP_SIZE, OP_SIZE
-    return float(min_width(label) + 8), OP_SIZE
-
-
-def drawn(
-    graph: Graph, shown: list[GraphNode], labels: dict[str, str], opts: DotOptions, ops: bool
-) -> tuple[dict[str, Size], dict[str, int], list[tuple[str, str]]]:
-    """Return the size of each node dot draws (value nodes, op nodes `op-nK` when ops), in
-    program order, its rank (longest path, then each node moved to just before its
-    nearest use, as dot's ranking does) and the drawn edges."""
-    ids = {n.id for n in shown}
-    sizes: dict[str, Size] = {}
-    for n in shown:
-        op = not n.is_leaf
-        sizes[n.id] = value_size(n, "" if ops or not op else labels[n.id], opts.precision)
-        if ops and op:
-            sizes[f"op-{n.id}"] = op_size(labels[n.id])
-    rank = dict.fromkeys(sizes, 0)
-    step = 2 if ops else 1
-    users: dict[str, list[str]] = {}
-    for e in graph.edges:
-        if e.kind == "input" and e.source in ids and e.target in ids:
-            users.setdefault(e.source, []).append(e.target)
-    for n in shown:  # ids are topological: inputs first
-        for u in users.get(n.id, []):
-            rank[u] = max(rank[u], rank[n.id] + step)
-    hanging = _hanging(shown, users)
-    for n in reversed(shown):  # as dot ranks: a leaf, or a tree hanging from one use, just
-        if users.get(n.id) and (n.is_leaf or n.id in hanging):  # before its nearest use
-            rank[n.id] = min(rank[u] for u in users[n.id]) - step
-    for n in shown:
-        if ops and f"op-{n.id}" in rank:
-            rank[f"op-{n.id}"] = rank[n.id] - 1
-    low = min(rank.values(), default=0)
-    edges = []
-    for source, us in users.items():
-        for u in us:
-            edges += [(source, f"op-{u}"), (f"op-{u}", u)] if ops else [(source, u)]
-    return sizes, {k: r - low for k, r in rank.items()}, edges
-
-
-def _hanging(shown: list[GraphNode], users: dict[str, list[str]]) -> set[str]:
-    """The operations that with their inputs form a tree hanging from their one use (each
-    input used by them alone): dot moves such a tree next to its use."""
-    inputs: dict[str, list[str]] = {}
-    for source, us in users.items():
-        for u in us:
-            inputs.setdefault(u, []).append(source)
-    leaf = {n.id for n in shown if n.is_leaf}
-    out: set[str] = set()
-    for n in shown:  # inputs first
-        args = inputs.get(n.id, [])
-        if n.id in leaf or len(users.get(n.id, [])) != 1 or not args:
-            continue
-        if all(len(users[a]) == 1 and (a in leaf or a in out) for a in args):
-            out.add(n.id)
-    return out
-
-
 def arrange_ops(
     sizes: dict[str, Size],
     rank: dict[str, int],
     edges: list[tuple[str, str]],
     opts: DotOptions,
     fit: Size,
+    hanging: int | None = None,
+    staggered: frozenset[str] = frozenset(),
+    tight: bool = False,
 ) -> OpLayout:
     """Return the op level's layout: as asked, or the most legible of left to right, top
-    down and (a chain: `_far`) wrapped into rows (ties:
-    not wrapped, left to right first)."""
+    down and (a chain: `_far`) wrapped into rows (ties: not wrapped, left to right first).
+    hanging: with a spine drawn straight, the most leaves beside it in one branch (what
+    spreads across), else all of them do; staggered: leaves moved a rank back, which dot
+    still draws partly beside their siblings (STAGGER_SHARE of their length stays in their
+    rank); tight:
+    nodes and ranks TIGHT apart, not wrapped."""
+    nodesep, ranksep = TIGHT if tight else (NODESEP, RANKSEP)
     by_rank: dict[int, list[str]] = {}
     for k in sizes:
         by_rank.setdefault(rank[k], []).append(k)
     ranks = [by_rank[r] for r in sorted(by_rank)]
-    gap = RANKSEP + (EDGE_LABEL if opts.local_grads else 0.0)
+    half = [
+        [
+            ((sizes[k][0] + nodesep) * STAGGER_SHARE, (sizes[k][1] + nodesep) * STAGGER_SHARE)
+            for k in staggered
+            if rank[k] == r - 1
+        ]
+        for r in sorted(by_rank)
+    ]
+
+    def _across(r: int, axis: int) -> float:  # a rank's run, with its staggered halves
+        return _run(sizes, ranks[r], axis, nodesep) + sum(h[axis] for h in half[r])
+
+    gap = ranksep + (EDGE_LABEL if opts.local_grads else 0.0)
     legend = LEGEND_H if opts.legend else 0.0
     fed = {b for _, b in edges}
     leaves = [k for k in sizes if k not in fed]
+    spread = leaves if hanging is None else leaves[:hanging]
     lr = (
         sum(max(sizes[k][0] for k in r) for r in ranks) + gap * (len(ranks) - 1),
-        max([_run(sizes, r, 1) for r in ranks] + [SPREAD * _run(sizes, leaves, 1)]) + legend,
+        max([_across(r, 1) for r in range(len(ranks))] + [SPREAD * _run(sizes, spread, 1, nodesep)])
+        + legend,
     )
     tb = (
-        max([_run(sizes, r, 0) for r in ranks] + [SPREAD * _run(sizes, leaves, 0)]),
+        max(
+            [_across(r, 0) for r in range(len(ranks))] + [SPREAD * _run(sizes, spread, 0, nodesep)]
+        ),
         sum(max(sizes[k][1] for k in r) for r in ranks) + gap * (len(ranks) - 1) + legend,
     )
-    choices = {"LR": OpLayout("LR", [], lr, label_px(lr, fit))}
-    choices["TB"] = OpLayout("TB", [], tb, label_px(tb, fit))
+    choices = {"LR": OpLayout("LR", [], lr, label_px(lr, fit), tight=tight)}
+    choices["TB"] = OpLayout("TB", [], tb, label_px(tb, fit), tight=tight)
     if opts.rankdir in ("LR", "TB"):
         return choices[opts.rankdir]
-    rows = _fill([k for r in ranks for k in r], sizes, fit[0])
+    if tight:
+        return max(choices.values(), key=lambda c: (round(c.label_px, 2), c.rankdir == "LR"))
+    order = [k for r in ranks for k in r]
+    rows = _fill(order, sizes, fit[0])
     far = _far(rows, edges, set(leaves))
+    if far:  # far edges take lanes at the right: rows narrower by them, the whole in view
+        rows = _fill(order, sizes, fit[0] - BUS)
+        far = _far(rows, edges, set(leaves))
     if len(rows) > 1 and far is not None:
         wrapped = (
             max(_run(sizes, row, 0) for row in rows) + (BUS if far else 0.0),
             sum(max(sizes[k][1] for k in row) for row in rows) + ROW_SEP * (len(rows) - 1) + legend,
         )
         choices["wrap"] = OpLayout("TB", rows, wrapped, label_px(wrapped, fit), far=far)
-    order = ["LR", "TB", "wrap"]
-    return max(choices.values(), key=lambda c: (round(c.label_px, 2), -order.index(_key(c))))
+    ties = ["LR", "TB", "wrap"]
+    return max(choices.values(), key=lambda c: (round(c.label_px, 2), -ties.index(_key(c))))
 
 
 def _far(
@@ -197,9 +171,9 @@ def _key(layout: OpLayout) -> str:
     return "wrap" if layout.rows else layout.rankdir
 
 
-def _run(sizes: dict[str, Size], keys: list[str], axis: int) -> float:
+def _run(sizes: dict[str, Size], keys: list[str], axis: int, sep: float = NODESEP) -> float:
     """The length of nodes side by side along an axis (0: across, 1: down), with gaps."""
-    return sum(sizes[k][axis] for k in keys) + NODESEP * (len(keys) - 1)
+    return sum(sizes[k][axis] for k in keys) + sep * (len(keys) - 1)
 
 
 def _fill(order: list[str], sizes: dict[str, Size], width: float) -> list[list[str]]:
@@ -232,7 +206,7 @@ def op_labels(graph: Graph, constants: bool) -> tuple[dict[str, str], dict[str, 
         position = slot_of.get(e.target, 0)
         slot_of[e.target] = position + 1
         source = by_id[e.source]
-        if source.kind == "constant":
+        if source.is_constant:
             op, text = labels[e.target], fmt(source.value, 6)
             left = position == 0 and op in _INFIX
             labels[e.target] = f"{text} {op}" if left else f"{op} {text}"

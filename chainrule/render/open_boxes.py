@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from chainrule.graph import Graph, GraphNode
 from chainrule.hierarchy import Unit, Units, build_units
-from chainrule.render.op_layout import NODESEP, RANKSEP, value_size
+from chainrule.render.op_layout import NODESEP, RANKSEP
+from chainrule.render.op_ranks import value_size
 from chainrule.render.orientation import OPEN_SIZE, Arrangement, arrange
 from chainrule.render.size import fit_box
 from chainrule.render.style import DotOptions
@@ -85,11 +86,8 @@ def lines_picture(graph: Graph, opts: DotOptions, labels: dict[str, str]) -> Lin
     draws its lines one by one), or when nothing was asked and the level is automatic,
     the boxes whose operations fit (chainrule/render/open_boxes.py)."""
     asked = set(opts.expand)
-    every = build_units(graph)
-    tails = {u.id for u in fold_series(graph, every).units if u.count > 1}
-    units = fold_series(graph, every, asked)
-    ids = {x.id for x in units.units}
-    open_ = {u for u in asked if u in ids and u not in tails}
+    units = fold_series(graph, build_units(graph), asked)
+    open_ = asked & {x.id for x in units.units if x.count == 1}
     by_id = {n.id: n for n in graph.nodes}
     p = opts.precision
     opened = {

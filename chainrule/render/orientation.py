@@ -42,7 +42,7 @@ def arrange(
     fit points."""
     if asked in ("LR", "TB"):
         return Arrangement(asked)
-    levels = _levels(units)
+    levels = unit_levels(units)
     if not levels:
         return Arrangement("LR")
     inputs = (max((w for w, _ in shared.values()), default=0.0), sum(h for _, h in shared.values()))
@@ -80,8 +80,9 @@ def _width(boxes: object) -> float:
     return sum(w + GAP_X for w, _ in boxes)  # type: ignore[attr-defined]
 
 
-def _levels(units: Units) -> list[list[str]]:
-    """Units by level: 0 for a unit that uses no other unit, else 1 + its deepest source."""
+def unit_levels(units: Units) -> list[list[str]]:
+    """Return the units by level, in program order: 0 for a unit that uses no other
+    unit, else 1 + its deepest source."""
     ids = {u.id for u in units.units}
     level = dict.fromkeys(ids, 0)
     for source, target, _ in sorted(units.edges, key=lambda e: int(e[1][1:])):

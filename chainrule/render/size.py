@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from chainrule.budget import DRAW, Budget, BudgetExceeded
 from chainrule.graph import Graph, GraphNode
 from chainrule.render.errors import GraphTooLarge
-from chainrule.render.op_layout import LEGIBLE_PX, OpLayout, arrange_ops, drawn, op_labels
-from chainrule.render.style import COMPACT_ABOVE, DotOptions
+from chainrule.render.op_layout import LEGIBLE_PX, OpLayout, arrange_ops, op_labels
+from chainrule.render.op_ranks import drawn
+from chainrule.render.spine import hanging_leaves, spine, tree_inputs
+from chainrule.render.style import COMPACT_ABOVE, PLAIN_ABOVE, DotOptions
 
 
 class Dot(str):
@@ -37,7 +40,11 @@ def shown_nodes(graph: Graph, opts: DotOptions) -> list[GraphNode]:
     """Return the value nodes a drawing with these options shows (one linear pass): no
     constant (written beside its use, in its op node)."""
     expanded = opts.expand_calls
-    return [n for n in graph.nodes if (n.group is None or expanded) and n.kind != "constant"]
+    return [
+        n
+        for n in graph.nodes
+        if (n.group is None or expanded) and (not n.is_constant or n.id == graph.output)
+    ]
 
 
 def is_compact(shown: list[GraphNode], opts: DotOptions) -> bool:
@@ -53,6 +60,12 @@ def drawn_count(graph: Graph, opts: DotOptions | None = None) -> int:
     opts = opts or DotOptions()
     shown = shown_nodes(graph, opts)
     return count(shown, opts, op_layout(graph, opts, shown).compact)
+
+
+def is_plain(shown: list[GraphNode], opts: DotOptions, compact: bool) -> bool:
+    """Return whether the value nodes are plain labels (a compact drawing above
+    PLAIN_ABOVE nodes: cheaper for dot)."""
+    return compact and count(shown, opts, compact) > PLAIN_ABOVE
 
 
 def count(shown: list[GraphNode], opts: DotOptions, compact: bool) -> int:
@@ -107,14 +120,46 @@ def op_layout(
         return OpLayout(opts.rankdir, compact=compact)  # nothing left to choose: no estimate
     labels = op_labels(graph, opts.constants)[0] if labels is None else labels
     fit = fit_box(opts)
-    sizes, rank, edges = drawn(graph, shown, labels, opts, ops=not compact)
-    layout = replace(arrange_ops(sizes, rank, edges, opts, fit), compact=compact)
-    if opts.compact == "auto" and not compact and layout.label_px < LEGIBLE_PX:
-        sizes, rank, edges = drawn(graph, shown, labels, opts, ops=False)
-        other = arrange_ops(sizes, rank, edges, opts, fit)
-        if other.label_px > layout.label_px:
-            return replace(other, compact=True)
+    line: tuple[str, ...] = ()
+    hang: int | None = None
+
+    def estimate(compact: bool, tight: bool, stagger: bool, straight: bool) -> OpLayout:
+        plain = is_plain(shown, opts, compact)
+        sizes, rank, edges, back = drawn(graph, shown, labels, opts, not compact, plain, stagger)
+        layout = arrange_ops(sizes, rank, edges, opts, fit, hang if straight else None, back, tight)
+        if layout.rows:  # wrapped: the rows decide where nodes go
+            return replace(layout, compact=compact)
+        return replace(layout, compact=compact, spine=line if straight else (), staggered=back)
+
+    layout = estimate(compact, False, False, False)
+    compacts = [compact] + ([True] if opts.compact == "auto" and not compact else [])
+    if len(shown) > PLAIN_ABOVE:  # too many nodes for a straight spine or tighter gaps
+        other = estimate(True, False, False, False) if len(compacts) > 1 else layout
+        return other if other.label_px > layout.label_px else layout
+    if layout.label_px < LEGIBLE_PX and not opts.expand_calls:
+        line, hang = _spine_of(graph, shown)
+    # not legible: the spine drawn straight, a long rank of leaves staggered, operations
+    # drawn compactly, and only then nodes and ranks closer: the most legible of each tier
+    for tight in (False, True):
+        if layout.label_px >= LEGIBLE_PX:
+            break
+        for c, stagger, straight in itertools.product(compacts, *[[False, True]] * 2):
+            if straight and not line:
+                continue
+            other = estimate(c, tight, stagger, straight)
+            if other.label_px > layout.label_px:
+                layout = other
     return layout
+
+
+def _spine_of(graph: Graph, shown: list[GraphNode]) -> tuple[tuple[str, ...], int | None]:
+    """Return the spine of a drawing that is a tree (each value used once at most; else
+    none) and the most leaves hanging off it in one branch (chainrule/render/spine.py)."""
+    inputs = tree_inputs(graph, shown)
+    if inputs is None:
+        return (), None
+    line = spine(shown, inputs, graph.output)
+    return tuple(line), hanging_leaves(line, inputs, {n.id for n in shown if n.is_leaf})
 
 
 def resolve_level(graph: Graph, opts: DotOptions) -> str:

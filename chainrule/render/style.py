@@ -185,8 +185,8 @@ def value_node(
     look = f'style="filled,rounded{style}" fillcolor="{fill}" penwidth={pen}'
     if plain:  # square corners: a polygon of four points, not a path of curves
         look = f'style="filled{style}" fillcolor="{fill}" penwidth={pen}'
-        title = f"{node.name or node.handle or ''}{f'  {op}' if op else ''}"
-        width = max(field_width(p), min_width(title, per_char=0.7)) + 9
+        title = plain_title(node, op or "")
+        width = plain_width(node, op or "", p)
         return (
             f'{head} plain{"" if node.name else " handle"}" shape=box {look} '
             f"fixedsize=true width={width / 72:.3f} height={PLAIN_H / 72:.3f} "
@@ -197,6 +197,19 @@ def value_node(
 
 
 PLAIN_H = 45.0  # points: a plain node's three lines
+PLAIN_ABOVE = 200  # drawn nodes above which a compact drawing's nodes are plain labels
+
+
+def plain_title(node: GraphNode, op: str) -> str:
+    """Return a plain node's first line: its name (or handle), then its operation."""
+    return f"{node.name or node.handle or ''}{f'  {op}' if op else ''}"
+
+
+def plain_width(node: GraphNode, op: str, precision: int) -> float:
+    """Return the points a plain node is wide (what dot draws and the layout estimates):
+    its numbers, or its title (bold for a name, regular for a handle) if wider."""
+    title = min_width(plain_title(node, op), per_char=0.7 if node.name else 0.62)
+    return float(max(field_width(precision), title) + 9)
 
 
 def dot_text(text: str) -> str:

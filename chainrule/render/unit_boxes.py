@@ -33,7 +33,7 @@ def _first_column(unit: Unit, by_id: dict[str, GraphNode]) -> tuple[list[str], i
 
 def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
     """Return a unit's HTML-like label: name = formula, its inputs, then value and grad."""
-    node = by_id[unit.id]
+    node = by_id[unit.node]
     p = precision
     names, first = _first_column(unit, by_id)
     if not unit.inside or unit.count > 1:  # numbers from the left edge (a series: no inputs)
@@ -102,12 +102,12 @@ def shared_size(node: GraphNode, precision: int) -> tuple[float, float]:
 
 def unit_node(unit: Unit, by_id: dict[str, GraphNode], opts: DotOptions) -> str:
     """Return the DOT line of a collapsed unit."""
-    node = by_id[unit.id]
+    node = by_id[unit.node]
     key = style_key(node)
     fill, style, pen = STYLES[key]
     css = " ".join(["value unit", "intermediate named" if key == "named" else key])
     if unit.count > 1:
-        css += " series"  # its lines' inputs are inside it, unlisted: no in_ classes
+        css += f" series of-{unit.node}"  # its numbers its last line's; no in_ classes
     else:
         css += "".join(f" in_{i}" for i in unit.inside)
     label = unit_label(unit, by_id, opts.precision)

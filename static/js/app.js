@@ -17,6 +17,7 @@ import { viewSize } from "./view.js";
 import { Stepper, stateAt } from "./stepper.js";
 import { attachGraphKeys } from "./graphkeys.js";
 import { wireGraph } from "./units.js";
+import { NODE } from "./svg-contract.js";
 
 import { $, field, find, input, revealWithin, select as selectField } from "./dom.js";
 const DEBOUNCE_MS = 250;
@@ -107,7 +108,7 @@ async function evaluate(full = false) {
   const structure = JSON.stringify([expression, opts]);
   // Edge labels and expanded calls (an open call's body too) carry numbers outside the
   // patched fields: redraw those.
-  const callOpen = opts.expand.some((id) => state.data?.nodes[Number(id.slice(1))]?.op === "call");
+  const callOpen = opts.expand.some((id) => NODE.test(id) && state.data?.nodes[Number(id.slice(1))]?.op === "call");
   const draw = structure !== state.drawn || opts.local_grads || opts.expand_calls || callOpen;
   // A value change on the drawing on screen: numbers only (the rest follows when idle).
   const lean = !draw && full === false && state.data !== null;

@@ -19,7 +19,7 @@ export function readGraph(svg) {
     const id = nodeIdOf(g);
     if (!NODE.test(id)) continue;
     canon.set(g.id, id);
-    if (g.id === id) nodes.set(id, { g, inputs: [], uses: [], op: "" });
+    if (g.id === id || g.classList.contains("series")) nodes.set(id, { g, inputs: [], uses: [], op: "" });
   }
   for (const g of svg.querySelectorAll("g.node.op")) {
     const node = nodes.get(canon.get(g.id));

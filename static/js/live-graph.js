@@ -53,7 +53,7 @@ export class TraceGraph {
       this.box.dataset.level = "network";
       this.box.setAttribute("role", "group");
       this.box.setAttribute("aria-label", "The network of the traced datapoint's loss: a unit per line, its parameters inside");
-      this.network.show(answer.json, this.columns);
+      this.network.show(answer.json, this.columns, PRECISION);
     } else {
       this.network.open(null);
       this.box.dataset.level = answer.json.level || "ops"; // lines: a box per line or call

@@ -4,8 +4,9 @@
 // operations), their connections, and their places: one column per layer, counted from the
 // inputs by the longest way to the loss.
 
-export const W = 92; // a unit's width and height, in SVG units (1 unit = 1 px at natural size)
-export const H = 44;
+export const W = 92; // a unit's least width and its height, in SVG units (1 unit = 1 px at
+export const H = 44; // natural size); a unit is as wide as its widest text needs (unitWidth)
+export const TEXT_X = 6; // a unit's texts start this far in, and end as far from its edge
 const ROW = 52; // a unit's pitch within its layer
 const GAP = 60; // the room between layers (edges only)
 const PAD = 8;
@@ -63,9 +64,19 @@ export function unitsOf(nodes, edges, outputId, columns) {
   return { units: [...units.values()], connections, unitOf };
 }
 
-/** Place the units: one column per layer, lines in program order (data last), each column
- * centred; returns the drawing's size. */
-export function place(units) {
+/** The widest number the server writes at precision p ("-1.235e-10": p + 6 characters). */
+export function widestNumber(p) {
+  return p > 1 ? `-8.${"8".repeat(p - 1)}e-88` : "-8e-88";
+}
+
+/** A unit's width for texts of `textWidth` (measured: the widest name or "grad N"). */
+export function unitWidth(textWidth) {
+  return Math.max(W, Math.ceil(textWidth) + 2 * TEXT_X);
+}
+
+/** Place the units `w` wide: one column per layer, lines in program order (data last), each
+ * column centred; returns the drawing's size. */
+export function place(units, w = W) {
   const layers = [];
   for (const u of units) (layers[u.layer] ||= []).push(u);
   const tallest = Math.max(1, ...layers.map((l) => (l ? l.length : 0)));
@@ -74,10 +85,10 @@ export function place(units) {
     column.sort((a, b) => Number(a.data) - Number(b.data) || a.index - b.index);
     const top = PAD + ((tallest - column.length) * ROW) / 2;
     column.forEach((u, i) => {
-      u.x = PAD + k * (W + GAP);
+      u.x = PAD + k * (w + GAP);
       u.y = top + i * ROW;
     });
   });
-  return { w: 2 * PAD + layers.length * W + (layers.length - 1) * GAP, h: 2 * PAD + tallest * ROW - (ROW - H) };
+  return { w: 2 * PAD + layers.length * w + (layers.length - 1) * GAP, h: 2 * PAD + tallest * ROW - (ROW - H) };
 }
 

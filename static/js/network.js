@@ -8,7 +8,7 @@
 // value_text, grad_text]) are written into the units' texts in place.
 
 import { SVG_NS } from "./sanitize.js";
-import { H, W, place, unitsOf } from "./network-layout.js";
+import { H, TEXT_X, place, unitWidth, unitsOf, widestNumber } from "./network-layout.js";
 
 const LEGIBLE = 9.2 / 11; // the least scale: 11-unit texts at 9 px or more
 
@@ -51,15 +51,32 @@ export class NetworkView {
     });
   }
 
+  /** The width of the widest of these texts of a unit (SVG units, as the page's font draws
+   * them; an estimate while the box is not rendered). */
+  textWidth(svg, texts) {
+    const probe = el("g", { class: "node unit" });
+    const lines = texts.map(([cls, text]) => el("text", { class: cls }, text));
+    probe.append(...lines);
+    svg.append(probe);
+    this.box.replaceChildren(svg);
+    const widths = lines.map((t, k) => /** @type {SVGTextElement} */ (t).getComputedTextLength() || texts[k][1].length * 0.62 * 11);
+    probe.remove();
+    return Math.max(...widths);
+  }
+
   /** Draw the network of an /api/evaluate answer (nodes, edges, output_id); columns: the
-   * data's names. */
-  show(answer, columns) {
+   * data's names; precision: the digits its numbers are written with (the units are as
+   * wide as the widest number at that precision needs). */
+  show(answer, columns, precision) {
     const { units, connections, unitOf } = unitsOf(answer.nodes, answer.edges, answer.output_id, columns);
-    const size = place(units);
     this.units = new Map(units.map((u) => [u.id, u]));
     this.names = new Map(answer.nodes.map((n) => [n.id, n.name || n.label || n.id]));
     this.unitOf = unitOf;
-    const svg = /** @type {SVGSVGElement} */ (el("svg", { viewBox: `0 0 ${size.w} ${size.h}`, class: "network", role: "group", "aria-label": `The network: ${units.length} units in ${Math.max(...units.map((u) => u.layer)) + 1} layers` }));
+    const svg = /** @type {SVGSVGElement} */ (el("svg", { class: "network", role: "group", "aria-label": `The network: ${units.length} units in ${Math.max(...units.map((u) => u.layer)) + 1} layers` }));
+    const widest = widestNumber(precision);
+    const W = unitWidth(this.textWidth(svg, [["unit-grad", `grad ${widest}`], ["unit-value", widest], ...units.map((u) => ["unit-name", `${u.name} +${u.folded.length}`])]));
+    const size = place(units, W);
+    svg.setAttribute("viewBox", `0 0 ${size.w} ${size.h}`);
     const edges = el("g", { class: "network-edges", "aria-hidden": "true" });
     for (const [from, to] of connections) {
       const a = this.units.get(from);
@@ -86,10 +103,10 @@ export class NetworkView {
         g.setAttribute("aria-label", `${u.name}: show its ${u.folded.length} parameters`);
       }
       g.append(el("path", { class: "unit-box", d: `M6,0 H${W - 6} Q${W},0 ${W},6 V${H - 6} Q${W},${H} ${W - 6},${H} H6 Q0,${H} 0,${H - 6} V6 Q0,0 6,0 Z` }));
-      g.append(el("text", { x: 6, y: 12, class: "unit-name" }, u.name));
-      if (opens) g.append(el("text", { x: W - 5, y: 12, class: "unit-more", "text-anchor": "end" }, `+${u.folded.length}`));
-      const value = el("text", { x: 6, y: 26, class: "unit-value" }, n.value_text ?? "");
-      const grad = el("text", { x: 6, y: 39, class: "unit-grad" }, n.grad_text === undefined ? "" : `grad ${n.grad_text}`);
+      g.append(el("text", { x: TEXT_X, y: 12, class: "unit-name" }, u.name));
+      if (opens) g.append(el("text", { x: W - TEXT_X, y: 12, class: "unit-more", "text-anchor": "end" }, `+${u.folded.length}`));
+      const value = el("text", { x: TEXT_X, y: 26, class: "unit-value" }, n.value_text ?? "");
+      const grad = el("text", { x: TEXT_X, y: 39, class: "unit-grad" }, n.grad_text === undefined ? "" : `grad ${n.grad_text}`);
       g.append(value, grad);
       svg.append(g);
       this.slots.set(u.id, { value: /** @type {SVGTextElement} */ (value), grad: /** @type {SVGTextElement} */ (grad), g: /** @type {SVGGElement} */ (g) });

@@ -2,7 +2,9 @@
 // The server's drawing as the page reads it: the one place that knows the SVG contract.
 // - g#nK.node.value is node nK's box; g#op-nK.node.op its operation; a dashed copy of a box
 //   has the class copy-of-nK; a lines-level box (class unit) lists the nodes drawn inside it
-//   in the order of its in_nJ classes; an opened box is the cluster g#cluster-nK.
+//   in the order of its in_nJ classes; an opened box is the cluster g#cluster-nK; a series
+//   of lines folded into one box is g#sK.series, showing the numbers of its last line (class
+//   of-nK).
 // - The numbers of a box: either "value" x "grad" y quads (one per node shown in it, the
 //   box's own last), or (the compact node) its last two texts, value then gradient.
 // - Edges: g.edge whose <title> is "a->b" (graphviz's), g#eK for the answer's edge K, and
@@ -27,11 +29,12 @@ export function boxOf(svg, id) {
   return svg.querySelector(`g.node[id="${id}"]`);
 }
 
-/** The id of the node a drawn group shows: nK for its box, its operation (op-nK) and its
- * dashed copies (class copy-of-nK); its own id otherwise. */
+/** The id of the node a drawn group shows: nK for its box, its operation (op-nK), its
+ * dashed copies (class copy-of-nK) and a series whose last line it is (class of-nK); its
+ * own id otherwise. */
 export function nodeIdOf(g) {
-  const copyOf = [...g.classList].find((c) => c.startsWith("copy-of-"));
-  if (copyOf) return copyOf.slice(8);
+  const copyOf = [...g.classList].find((c) => c.startsWith("copy-of-") || c.startsWith("of-"));
+  if (copyOf) return copyOf.slice(copyOf.indexOf("of-") + 3);
   return g.id.startsWith("op-") ? g.id.slice(3) : g.id;
 }
 
@@ -48,7 +51,7 @@ export const isCluster = (id) => id.startsWith("cluster-");
 export const unitOfCluster = (id) => id.replace(/^cluster-/, "");
 
 /** True if the id is a node's box or its operation (what a node on screen is). */
-export const isNodeShape = (id) => /^(n|op-n)\d+$/.test(id);
+export const isNodeShape = (id) => /^(n|s|op-n)\d+$/.test(id);
 
 /** The number fields of one drawn box: [{ id, value, grad }] (SVG texts), the box's own
  * last; [] when it shows no numbers. */
@@ -81,9 +84,9 @@ export function edgeEnds(g) {
   return to === undefined ? null : [from, to];
 }
 
-/** A lines-level edge's source and target node ids (g#u-nA-nB), or null. */
+/** A lines-level edge's source and target boxes (g#u-nA-nB; a series: sK), or null. */
 export function unitEdgeEnds(id) {
-  const m = /^u-(n\d+)-(n\d+)$/.exec(id);
+  const m = /^u-([ns]\d+)-([ns]\d+)$/.exec(id);
   return m ? [m[1], m[2]] : null;
 }
 

@@ -248,9 +248,20 @@ def test_inputs_come_in_the_order_of_first_use(
     assert [r["name"] for r in post(client, program, values=values)["rows"]] == order
 
 
-def test_numbers_are_written_at_six_significant_digits(client: TestClient) -> None:
-    body = post(client, "y = x / 3", values={"x": 1})
-    assert table(body["rows"]) == [("x", "1", "0.333333"), ("y", "0.333333", "1")]
+@pytest.mark.parametrize(
+    ("asked", "third"), [({}, "0.3333"), ({"precision": 6}, "0.333333"), ({"precision": 2}, "0.33")]
+)
+def test_the_table_writes_numbers_at_the_precision_the_drawing_does(
+    client: TestClient, asked: dict[str, int], third: str
+) -> None:
+    # one rule: the precision the learner chose (4 unless asked), for the table, the
+    # numbers-only answer's rows, the check and the drawing
+    body = post(client, "y = x / 3", values={"x": 1}, check=True, **asked)
+    assert table(body["rows"]) == [("x", "1", third), ("y", third, "1")]
+    assert body["check"]["inputs"][0]["fd_text"] == third
+    lean = post(client, "y = x / 3", values={"x": 1}, numbers_only=True, **asked)
+    assert table(lean["rows"]) == [("x", "1", third), ("y", third, "1")]
+    assert lean["value_texts"][-1] == third
 
 
 def test_the_check_is_the_central_difference_of_each_input(client: TestClient) -> None:

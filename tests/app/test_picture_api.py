@@ -134,6 +134,28 @@ def test_an_open_call_is_drawn_with_its_body_through_the_api(client: TestClient)
 
 
 @pytest.mark.graphviz
+def test_the_last_line_of_a_series_opens_on_its_own_in_the_api_and_the_page(
+    client: TestClient,
+) -> None:
+    program, values = neurons()
+    body = {"expression": program, "values": values, "level": "lines"}
+    series = client.post("/api/evaluate", json=body).json()["units"][0]  # h1 … out
+    last = series["series"][-1]
+    assert series["id"] not in series["series"]  # the series' id is not its last line's
+    expand = [series["id"], last]
+    answer = client.post("/api/evaluate", json=body | {"svg": True, "expand": expand}).json()
+    assert [u["open"] for u in answer["units"] if u["id"] in series["series"]] == [
+        False,
+        False,
+        True,
+    ]
+    assert f'id="cluster-{last}"' in answer["svg"].replace("&#45;", "-")
+    query = {"expression": program, **values, "level": "lines", "expand": ",".join(expand)}
+    page = client.get("/", params=query).text.replace("&#45;", "-")  # no scripts: a share link
+    assert f'id="cluster-{last}"' in page and f'value="{series["id"]},{last}"' in page
+
+
+@pytest.mark.graphviz
 def test_a_view_of_its_own_makes_the_automatic_picture_fit_that_panel(
     client: TestClient,
 ) -> None:

@@ -177,6 +177,43 @@ def test_the_datapoint_is_drawn_as_the_network_and_patched_in_place(
     assert layout_of(page) == layout  # numbers patched in place: no new layout
 
 
+# Every text of every unit, measured against its box (SVG units): after the widest number
+# the precision writes ("grad -8.888e-88", p + 6 characters) is put in each unit's slots.
+TEXTS_INSIDE = """(g, widest) => {
+  const out = [];
+  for (const u of g.querySelectorAll(':scope > svg g.unit')) {
+    u.querySelector('text.unit-value').textContent = widest;
+    u.querySelector('text.unit-grad').textContent = 'grad ' + widest;
+    const box = u.querySelector('path.unit-box').getBBox();
+    for (const t of u.querySelectorAll('text')) {
+      const r = t.getBBox();
+      out.push({text: t.textContent, left: r.x - box.x, right: box.x + box.width - r.x - r.width});
+    }
+  }
+  return out;
+}"""
+
+
+def test_every_units_texts_fit_inside_its_box_at_the_pages_precision(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    # a 7-digit gradient ("grad -0.001423") ran past its unit's 92-unit box at 1280x800
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_live(page, server)
+    precision = page.evaluate(
+        "() => JSON.parse(document.querySelector('[data-draw-defaults]')"
+        ".dataset.drawDefaults).precision"
+    )
+    widest = "-8." + "8" * (precision - 1) + "e-88"
+    texts = page.eval_on_selector(GRAPH, TEXTS_INSIDE, widest)
+    assert len(texts) > 20 * 3
+    cut = [t for t in texts if t["left"] < 1 or t["right"] < 1]
+    assert not cut, cut
+    seen = seen_in_graph(page)
+    assert seen["inView"] == seen["units"] and seen["text"] >= 9  # still whole, legible
+    page.locator(GRAPH).screenshot(path=str(screenshots / "live-network-widest.png"))
+
+
 def test_every_operation_is_one_click_away_and_back(
     page: Page, server: str, console_errors: list[str]
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.browser.overview import COVERED
-from tests.browser.programs import chain, long_program, mlp
+from tests.browser.programs import chain, long_program, mlp, shared_chain
 
 pytestmark = pytest.mark.browser
 
@@ -66,14 +66,43 @@ def test_a_value_change_patches_the_numbers_without_a_new_picture(
         server + "/api/evaluate", data={"expression": chain(600), "values": {"x": 2}}
     ).json()
     output = next(n for n in answer["nodes"] if n["id"] == answer["output_id"])
-    drawn = page.locator(f'#graph > svg g[id="{output["id"]}"] text').last
+    # the box showing the output: its own, or the series box of its last line (of-nK)
+    box = f'#graph > svg g.node[id="{output["id"]}"], #graph > svg g.node.of-{output["id"]}'
+    drawn = page.locator(box).locator("text").last
     expect(drawn).to_have_text(output["grad_text"])
-    value = page.locator(f'#graph > svg g[id="{output["id"]}"] text').nth(-3)
+    value = page.locator(box).locator("text").nth(-3)
     expect(value).to_have_text(output["value_text"])
     # The same drawing, re-labelled: no picture was asked for.
     assert page.evaluate("document.querySelector('#graph > svg').dataset.mark") == "first"
     assert bodies and all(b["svg"] is False for b in bodies if b["values"] == {"x": 2})
     page.screenshot(path=screenshots / "chain-600-patched.png")
+
+
+# The drawing's root group across the graph's box: (left, right) of each, on screen.
+ACROSS = """() => {
+  const d = document.querySelector('#graph > svg g.graph').getBoundingClientRect();
+  const p = document.getElementById('graph').getBoundingClientRect();
+  return [d.left, d.right, p.left, p.right];
+}"""
+
+
+@pytest.mark.parametrize("program", [chain(600), shared_chain(600)], ids=["chain", "shared-w"])
+def test_a_600_op_first_view_shows_its_rows_whole_across(
+    page: Page, server: str, screenshots: Path, console_errors: list[str], program: str
+) -> None:
+    # wrapped into rows as wide as the view: the left column was cut (the rows were
+    # estimated narrower than dot drew their big drawing's plain nodes, and a weight used
+    # by every line adds its lanes at the right)
+    open_page(page, server, program, x=1, w=0.999, level="ops")
+    assert label_px(page) >= READABLE_PX
+    left, right, panel_left, panel_right = page.evaluate(ACROSS)
+    assert left >= panel_left - 1 and right <= panel_right + 1, (
+        left,
+        right,
+        panel_left,
+        panel_right,
+    )
+    page.locator("#graph-panel").screenshot(path=screenshots / f"rows-600-{program[-8:-5]}.png")
 
 
 def test_the_first_view_of_a_big_graph_is_readable_and_shows_the_output(

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
 from chainrule.build import evaluate
 from chainrule.graph import Graph, GraphEdge, GraphNode, export_graph
+from chainrule.hierarchy import build_units
 from chainrule.render import (
     DotOptions,
     Renderer,
@@ -251,3 +252,15 @@ def test_ids_that_are_not_plain_are_refused() -> None:
     node = GraphNode('n0" [label=x', None, "", 1.0, 1.0, "output", "")
     with pytest.raises(ValueError, match="not plain"):
         to_dot(Graph((node,), (), node.id, ()), budget=default_budget())
+
+
+@pytest.mark.parametrize("level", ["auto", "ops", "lines"])
+def test_a_program_that_is_one_written_number_draws_it_at_every_level(
+    level: Literal["auto", "ops", "lines"],
+) -> None:
+    # the output is drawn even when it is a written number (constants are otherwise
+    # written in their use): the node kinds are read through one predicate each
+    g = graph_of("3")
+    dot = to_dot(g, DotOptions(level=level), budget=default_budget())
+    assert dot.nodes == 1 and f'"{g.output}" [id="{g.output}"' in dot
+    assert [u.id for u in build_units(g).units] == [g.output]

@@ -100,6 +100,14 @@ SHAPES = {
     "a sum of 20 inputs": " + ".join(f"x{k}" for k in range(1, 21)),
     "two steps of gradient descent": "w1 = w - 0.1 * 2 * (w*x - y) * x\n"
     "w2 = w1 - 0.1 * 2 * (w1*x - y) * x\nloss = (w2*x - y)^2",
+    # wide trees (they were 6.7 and 6.3 px): the spine drawn straight, a rank of 16 leaves
+    # staggered, nodes closer
+    "a 10-term dot product": " + ".join(f"w{k}*x{k}" for k in range(1, 11)),
+    "a balanced tree of 16 leaves": "((((x1 + x2) + (x3 + x4)) + ((x5 + x6) + (x7 + x8))) + "
+    "(((x9 + x10) + (x11 + x12)) + ((x13 + x14) + (x15 + x16))))",
+    "the squared error of an 8-term dot product": "loss = ("
+    + " + ".join(f"w{k}*x{k}" for k in range(1, 9))
+    + " - y)^2",
 }
 
 
@@ -118,8 +126,8 @@ def test_programs_of_up_to_20_operations_of_many_shapes_open_legibly(name: str) 
 
 
 def test_one_statement_is_never_one_box_even_when_it_is_not_legible() -> None:
-    terms = " + ".join(f"a{k}*b{k}" for k in range(1, 11))  # 19 operations, a long comb
-    values = {f"{v}{k}": 1.0 for k in range(1, 11) for v in "ab"}
+    terms = " + ".join(f"a{k}*b{k}*c{k}" for k in range(1, 11))  # 29 operations, a comb
+    values = {f"{v}{k}": 1.0 for k in range(1, 11) for v in "abc"}
     graph = graph_of((terms, values))
     assert op_layout(graph, DRAW_DEFAULTS).label_px < LEGIBLE_PX
     assert resolve_level(graph, DRAW_DEFAULTS) == "ops"

@@ -14,6 +14,7 @@ from chainrule.render import DotOptions, Renderer, to_dot
 from chainrule.render.op_layout import LEGIBLE_PX, label_px
 from chainrule.render.size import FIT_PT, resolve_level
 from chainrule.render.style import DRAW_DEFAULTS
+from chainrule.series import series_id
 from tests.browser.programs import rnn
 from tests.support.budget import default_budget, unhurried
 
@@ -59,7 +60,8 @@ def test_a_long_program_of_one_shape_opens_whole_and_legible(
     series = [g for g in units if "series" in (g.get("class") or "").split()]
     assert len(series) == 1 and texts(series[0])[0] == title
     last = next(n for n in graph.nodes if n.name == title.split(" … ")[1])
-    assert series[0].get("id") == last.id  # the box shows its last line's numbers
+    assert series[0].get("id") == series_id(last.id) != last.id  # an id of its own
+    assert f"of-{last.id}" in (series[0].get("class") or "").split()  # its last line's numbers
     assert texts(series[0])[-4:] == ["value", fmt(last.value), "grad", fmt(last.grad)]
 
 
@@ -67,11 +69,26 @@ def test_a_long_program_of_one_shape_opens_whole_and_legible(
 def test_opening_a_series_draws_its_lines() -> None:
     graph = graph_of(*rnn(24))
     tail = next(n for n in graph.nodes if n.name == "h23")
-    options = DotOptions(rankdir="auto", level="lines", expand=(tail.id,))
+    options = DotOptions(rankdir="auto", level="lines", expand=(series_id(tail.id),))
     _, groups = drawing(graph, options)
     units = [g for g in groups.values() if "unit" in (g.get("class") or "").split()]
     assert len(units) == 25  # h0 … h23 and the loss
     assert not [g for g in units if "series" in (g.get("class") or "").split()]
+    assert tail.id in groups and f"cluster-{tail.id}" not in groups
+
+
+@pytest.mark.graphviz
+def test_the_last_line_of_an_open_series_opens_on_its_own() -> None:
+    graph = graph_of(*rnn(24))
+    tail = next(n for n in graph.nodes if n.name == "h23")
+    options = DotOptions(rankdir="auto", level="lines", expand=(series_id(tail.id), tail.id))
+    _, groups = drawing(graph, options)
+    assert f"cluster-{tail.id}" in groups  # h23's operations, the other lines boxes
+    units = [g for g in groups.values() if "unit" in (g.get("class") or "").split()]
+    assert len(units) == 24 and series_id(tail.id) not in groups
+    # the last line alone asked: the series stays folded, nothing of it open
+    _, groups = drawing(graph, DotOptions(rankdir="auto", level="lines", expand=(tail.id,)))
+    assert series_id(tail.id) in groups and f"cluster-{tail.id}" not in groups
 
 
 @pytest.mark.graphviz
@@ -81,7 +98,7 @@ def test_a_box_whose_operations_fit_opens_by_itself_unless_boxes_were_chosen() -
     px, groups = drawing(graph, DRAW_DEFAULTS)
     assert f"cluster-{t0.id}" in groups and px >= LEGIBLE_PX  # its two nodes fit: open
     tail = next(n for n in graph.nodes if n.name == "t59")
-    chosen = DotOptions(rankdir="auto", level="auto", expand=(tail.id,))  # the series opened
+    chosen = DotOptions(rankdir="auto", level="auto", expand=(series_id(tail.id),))  # opened
     _, groups = drawing(graph, chosen)
     assert f"cluster-{t0.id}" not in groups and t0.id in groups  # as chosen: closed
     asked = DotOptions(rankdir="auto", level="lines")  # the level asked: boxes as they are

@@ -1,0 +1,96 @@
+"""Boxes and inputs keep the program's order in the real SVG: a rank of boxes reads y1,
+y2, ... down a left-to-right drawing and across a top-down one, inputs in the order they
+first appear."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Literal
+
+import pytest
+
+from chainrule.build import evaluate
+from chainrule.graph import Graph, export_graph
+from chainrule.hierarchy import build_units
+from chainrule.render import DotOptions, Renderer, to_dot
+from chainrule.render.style import DRAW_DEFAULTS
+from chainrule.series import fold_series
+from tests.browser.programs import mlp
+from tests.support.budget import default_budget, unhurried
+
+SVG = "{http://www.w3.org/2000/svg}"
+pytestmark = pytest.mark.graphviz
+# a convolution's six positions: dot drew its boxes y2, y1, y3, y4, y6, y5 down the page
+CONV = (
+    "\n".join(f"y{i} = relu(k1*x{i} + k2*x{i + 1} + k3*x{i + 2} + c)" for i in range(1, 7))
+    + "\nloss = y1 + y2 + y3 + y4 + y5 + y6"
+)
+
+
+def centres(svg: str) -> dict[str, tuple[float, float]]:
+    """The centre of each node's outline (its first polygon, path or ellipse), by node id."""
+    out = {}
+    outlines = {f"{SVG}polygon", f"{SVG}path", f"{SVG}ellipse"}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if "node" not in (g.get("class") or "").split():
+            continue
+        shape = next(e for e in g.iter() if e.tag in outlines)
+        if shape.tag == f"{SVG}ellipse":
+            out[g.get("id", "")] = (float(shape.get("cx", 0)), float(shape.get("cy", 0)))
+            continue
+        text = shape.get("points") or shape.get("d") or ""
+        nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", text)]
+        xs, ys = nums[0::2], nums[1::2]
+        out[g.get("id", "")] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    return out
+
+
+def drawing(
+    program: str, values: dict[str, float], rankdir: Literal["LR", "TB"]
+) -> tuple[Graph, dict[str, tuple[float, float]]]:
+    g = export_graph(evaluate(program, values, budget=default_budget(), warn=False))
+    series = tuple(u.id for u in fold_series(g, build_units(g)).units if u.count > 1)
+    opts = DotOptions(level="lines", rankdir=rankdir, expand=series)  # every line its box
+    svg = Renderer().svg(to_dot(g, opts, budget=default_budget()), len(g.nodes), budget=unhurried())
+    return g, centres(svg)
+
+
+def named(g: Graph, names: list[str]) -> list[str]:
+    by_name = {n.name: n.id for n in g.nodes if n.name}
+    return [by_name[x] for x in names]
+
+
+@pytest.mark.parametrize(("rankdir", "axis"), [("LR", 1), ("TB", 0)])
+def test_a_rank_of_boxes_reads_in_the_programs_order(
+    rankdir: Literal["LR", "TB"], axis: int
+) -> None:
+    words = set(re.findall(r"[kxc]\d*", CONV))
+    g, at = drawing(CONV, dict.fromkeys(words, 0.3), rankdir)
+    boxes = [at[i][axis] for i in named(g, [f"y{i}" for i in range(1, 7)])]
+    assert boxes == sorted(boxes) and len(set(boxes)) == 6
+    # shared inputs, in the order they first appear (x1 and x8 are listed inside a box)
+    order = ["k1", "k2", "x2", "k3", "x3", "c", "x4", "x5", "x6", "x7"]
+    inputs = [at[i][axis] for i in named(g, order)]
+    assert inputs == sorted(inputs)
+
+
+@pytest.mark.parametrize(("rankdir", "axis"), [("LR", 1), ("TB", 0)])
+def test_an_mlps_neurons_keep_their_order(rankdir: Literal["LR", "TB"], axis: int) -> None:
+    source, values = mlp()
+    g, at = drawing(source, values, rankdir)
+    neurons = [at[i][axis] for i in named(g, ["h1", "h2", "h3", "h4"])]
+    assert neurons == sorted(neurons)
+
+
+def test_a_trees_inputs_read_in_the_programs_order() -> None:
+    # a 16-leaf sum at the automatic level (top down, its leaves staggered over two
+    # ranks): dot drew x9 … x16 before x1 … x8; a tree keeps its operands' order
+    tree = "((((x1 + x2) + (x3 + x4)) + ((x5 + x6) + (x7 + x8))) + "
+    tree += "(((x9 + x10) + (x11 + x12)) + ((x13 + x14) + (x15 + x16))))"
+    g = export_graph(evaluate(tree, {f"x{k}": 0.5 for k in range(1, 17)}, budget=default_budget()))
+    svg = Renderer().svg(to_dot(g, DRAW_DEFAULTS, budget=default_budget()), None, unhurried())
+    assert "rankdir=TB" in to_dot(g, DRAW_DEFAULTS, budget=default_budget())
+    at = centres(svg)
+    across = [at[i][0] for i in named(g, [f"x{k}" for k in range(1, 17)])]
+    assert across == sorted(across)
