@@ -1,0 +1,159 @@
+"""A bounded pool of worker processes per uvicorn worker, for the bulk routes' heavy work.
+
+Decoding, validating and computing a multi-MiB body holds the GIL for a tenth of a second
+at a time, so in the uvicorn worker it would keep every small request waiting. A pooled
+route (`@pooled`, app/jobs.py) hands its raw body (bounded by the route's body limit) to a
+pool process and gets the answer's bytes back. The processes are started by `spawn`,
+niced (CHAINRULE_POOL_NICE) and capped in address space (CHAINRULE_POOL_MEMORY above what
+they hold once started: RLIMIT_AS), and replaced after CHAINRULE_POOL_TASKS jobs. A job that
+takes more memory fails alone: its request is answered (a 422, or a 503 when its process
+died) and the pool is rebuilt; the uvicorn worker lives. At most POOL_PROCESSES jobs run
+and POOL_QUEUE wait (a WorkGate); more get 503 with Retry-After, before their body is read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from typing import Any, TypeVar
+
+from fastapi import Request, Response
+
+from app.config import Settings
+from app.jobs import job_key, run_job, start_process
+from chainrule.errors import ErrorReply, retry_later
+from chainrule.work_gate import Busy, WorkGate
+
+_T = TypeVar("_T")
+GRACE_SECONDS = 5.0  # a job may run this much past its wall budget before its pool is ended
+
+
+class JobLost(Exception):
+    """The pool process running a job died (killed for its memory) or overran its time: the
+    job's answer is a 503 with Retry-After, and the pool is rebuilt."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.reply: ErrorReply = retry_later("Job lost", detail, "job-lost", 2)
+
+
+class JobPool:
+    """The worker processes of one uvicorn worker, made when first needed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.gate = WorkGate(
+            settings.pool_processes, settings.pool_queue, busy=partial(Busy, what="bulk")
+        )
+        self.answered = 0  # requests answered by a pool process
+        self.rebuilt = 0  # times the pool was replaced after a process died or overran
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._running = asyncio.Semaphore(settings.pool_processes)  # jobs in processes
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop it serves
+
+    def executor(self) -> ProcessPoolExecutor:
+        """Return the pool, starting it when there is none."""
+        with self._lock:
+            if self._executor is None:
+                s = self.settings
+                self._executor = ProcessPoolExecutor(
+                    max_workers=s.pool_processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=start_process,
+                    initargs=(s.model_dump(), s.pool_nice, s.pool_memory),
+                    max_tasks_per_child=s.pool_tasks,
+                )
+            return self._executor
+
+    def _end(self, executor: ProcessPoolExecutor) -> None:
+        """End a broken or overrunning pool (its processes killed); the next job starts
+        another."""
+        with self._lock:
+            if self._executor is not executor:
+                return  # another job ended it already
+            self._executor = None
+            self.rebuilt += 1
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    async def call(self, seconds: float, fn: Callable[..., _T], *args: Any) -> _T:
+        """Run fn(*args) in a pool process once one is free (Busy, a 503, if none is within
+        seconds), then within seconds and a grace; JobLost when its process died or it ran
+        over."""
+        if self._loop is not asyncio.get_running_loop():  # (tests: a loop per client)
+            self._loop = asyncio.get_running_loop()
+            self._running = asyncio.Semaphore(self.settings.pool_processes)
+        try:
+            await asyncio.wait_for(self._running.acquire(), seconds)
+        except TimeoutError:
+            raise Busy(self.gate.retry_after(), what="bulk") from None
+        try:
+            return await self._run(seconds, fn, *args)
+        finally:
+            self._running.release()
+
+    async def _run(self, seconds: float, fn: Callable[..., _T], *args: Any) -> _T:
+        executor = self.executor()
+        try:
+            submitted = executor.submit(fn, *args)
+        except BrokenProcessPool:  # a process died between jobs: a new pool takes this one
+            self._end(executor)
+            executor = self.executor()
+            submitted = executor.submit(fn, *args)
+        future = asyncio.wrap_future(submitted)
+        try:
+            return await asyncio.wait_for(future, seconds + GRACE_SECONDS)
+        except BrokenProcessPool:
+            self._end(executor)
+            detail = "the process computing this request ended (over its memory limit?)"
+            raise JobLost(detail + "; try again, with less data if it happens again") from None
+        except TimeoutError:
+            self._end(executor)
+            raise JobLost("the process computing this request overran its time") from None
+
+    async def answer(self, endpoint: Callable[..., Any], request: Request) -> Response:
+        """Answer a pooled route's request: its raw body to a pool process, the answer back
+        (503 with Retry-After when the pool's queue is full, before reading the body)."""
+        self.gate.take_place()
+        try:
+            body = await request.body()
+            path = request.scope["path"]
+            head = list(request.scope["headers"])
+            seconds = self.settings.budget_wall_seconds
+            status, headers, content = await self.call(
+                seconds, run_job, job_key(endpoint), path, head, body
+            )
+        finally:
+            self.gate.release_place()
+        self.answered += 1
+        response = Response(content, status_code=status)
+        response.raw_headers = [*headers, (b"content-length", str(len(content)).encode())]
+        return response
+
+    def close(self) -> None:
+        """Stop the pool's processes (the application is shutting down)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+_pools: dict[str, JobPool] = {}
+_pools_lock = threading.Lock()
+
+
+def pool_for(settings: Settings) -> JobPool:
+    """Return this process's pool for these settings (one per uvicorn worker; applications
+    made with equal settings, as tests make them, share it)."""
+    key = settings.model_dump_json()
+    with _pools_lock:
+        if key not in _pools:
+            _pools[key] = JobPool(settings)
+        return _pools[key]
