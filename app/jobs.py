@@ -11,10 +11,13 @@ lives on; the memory a job freed is given back to the system after it.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import importlib
 import logging
 import os
 import resource
+import signal
 from contextlib import AsyncExitStack
 from types import SimpleNamespace
 from typing import Any, ClassVar
@@ -29,6 +32,7 @@ from app.errors import PROBLEM_JSON, reply_body, to_reply
 # What a job returns: the status, the headers (content-length left out) and the body.
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 LOG = logging.getLogger("chainrule.pool")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class OverMemory(Exception):
@@ -75,6 +79,20 @@ def thread_stacks(threads: int = 2) -> int:
     return threads * (stack + 1024 * 1024)
 
 
+def end_with_parent() -> None:
+    """Have Linux end this process when the worker that started it ends, however it ends
+    (prctl PR_SET_PDEATHSIG; elsewhere nothing), and ignore the terminal's Ctrl-C (the
+    worker stops its pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the worker ended before the call
+        os._exit(0)
+
+
 def start_process(settings: dict[str, Any], nice: int, memory: int) -> None:
     """Set up a pool process: lower its priority by nice, make the application's services
     (from the worker's settings), and cap its address space at what it maps once ready
@@ -83,6 +101,7 @@ def start_process(settings: dict[str, Any], nice: int, memory: int) -> None:
     from app.config import Settings
     from app.services import Services
 
+    end_with_parent()
     if nice:
         os.nice(nice)
     chosen = Settings(**settings)

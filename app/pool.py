@@ -137,11 +137,20 @@ class JobPool:
         response.raw_headers = [*headers, (b"content-length", str(len(content)).encode())]
         return response
 
+    def warm(self) -> None:
+        """Start the pool's processes now (at the worker's startup), so the first bulk
+        requests do not wait for them, nor start them amid other requests."""
+        executor = self.executor()
+        for _ in range(self.settings.pool_processes):
+            executor.submit(int)
+
     def close(self) -> None:
         """Stop the pool's processes (the application is shutting down)."""
         with self._lock:
             executor, self._executor = self._executor, None
         if executor is not None:
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.terminate()  # (the worker answered its requests before stopping)
             executor.shutdown(wait=False, cancel_futures=True)
 
 

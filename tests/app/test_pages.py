@@ -179,3 +179,24 @@ def test_static_files_are_served(client: TestClient) -> None:
     js = "".join(client.get(f"/static/js/{f.name}").text for f in STATIC_DIR.glob("js/*.js"))
     for forbidden in ("eval(", "new Function", "innerHTML", "outerHTML", "insertAdjacentHTML"):
         assert forbidden not in js
+
+
+def test_a_large_programs_form_post_waits_for_the_heavy_work_gate() -> None:
+    # A long program's page is computed, laid out and written one at a time per worker,
+    # off the event loop: with the gate's only place taken, it is a 503 with Retry-After;
+    # a small program's page is not held by it.
+    app = create_app(Settings(access_log=False, heavy_threads=1, heavy_queue=0))
+    gate = app.state.services.heavy_gate
+    long_program = "\n".join(f"v{i} = (a*{i})^1" for i in range(400)) + "\nv0"
+    form = {"expression": long_program, "a": "2", "view": "1"}
+    with TestClient(app, follow_redirects=False) as c:
+        gate.take_place()  # another large page has the only place
+        try:
+            busy = c.post("/", data=form)
+            small = c.post("/", data={"expression": SEED, "a": "2", "view": "1"})
+        finally:
+            gate.release_place()
+        assert busy.status_code == 503
+        assert int(busy.headers["retry-after"]) >= 1
+        assert small.status_code == 303
+        assert c.post("/", data=form).status_code == 200  # the place is free again
