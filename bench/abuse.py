@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import socket
 import statistics
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -776,6 +778,28 @@ def steady(base: str, stop: threading.Event, seconds: float) -> tuple[list[float
     return out, failed
 
 
+def _steady_process(base: str, stop: Any, seconds: float, out: Any) -> None:
+    out.put(steady(base, stop, seconds))
+
+
+def steady_apart(base: str, stop: threading.Event, seconds: float) -> tuple[list[float], int]:
+    """steady() from a process of its own (so the attack's client threads in this one do not
+    take its turns at this interpreter's GIL), until stop is set here (at most `seconds`)."""
+    context = multiprocessing.get_context("spawn")
+    stopped, out = context.Event(), context.Queue()
+    process = context.Process(target=_steady_process, args=(base, stopped, seconds, out))
+    process.start()
+    end = time.monotonic() + seconds + 30
+    while process.is_alive() and not stop.is_set() and time.monotonic() < end:
+        if not out.empty():
+            break
+        time.sleep(0.05)
+    stopped.set()
+    result: tuple[list[float], int] = out.get(timeout=60)
+    process.join(timeout=10)
+    return result
+
+
 def p99(xs: list[float]) -> float:
     """The 99th percentile of xs (nan when empty)."""
     return statistics.quantiles(xs, n=100)[98] if len(xs) >= 2 else float("nan")
@@ -836,7 +860,7 @@ def main_round4(only: list[str] | None, probe: float) -> bool:
                 f"{'p99 ms':>13} {'x':>6} {'fail':>4}  verdict"
             )
             for attack in chosen:
-                quiet, _ = steady(base, threading.Event(), probe)
+                quiet, _ = steady_apart(base, threading.Event(), probe)
                 stop = threading.Event()
                 peak = [*idle0]
                 got: list[httpx.Response] = []
@@ -858,7 +882,7 @@ def main_round4(only: list[str] | None, probe: float) -> bool:
                 threads = [threading.Thread(target=attacker), threading.Thread(target=sampler)]
                 for t in threads:
                     t.start()
-                during, failed = steady(base, stop, 90.0)
+                during, failed = steady_apart(base, stop, 90.0)
                 stop.set()
                 for t in threads:
                     t.join(timeout=120)
