@@ -19,7 +19,6 @@ import os
 import resource
 import signal
 from contextlib import AsyncExitStack
-from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from fastapi import Request, Response
@@ -97,16 +96,16 @@ def start_process(settings: dict[str, Any], nice: int, memory: int) -> None:
     """Set up a pool process: lower its priority by nice, make the application's services
     (from the worker's settings), and cap its address space at what it maps once ready
     plus memory bytes (RLIMIT_AS's soft limit; 0: no cap)."""
-    import app.main  # noqa: F401  (every route and library mapped before the cap)
     from app.config import Settings
+    from app.main import create_app  # (every route and library mapped before the cap)
     from app.services import Services
 
     end_with_parent()
     if nice:
         os.nice(nice)
     chosen = Settings(**settings)
-    services = Services(chosen, pool=False)
-    _Process.app = SimpleNamespace(state=SimpleNamespace(settings=chosen, services=services))
+    _Process.app = create_app(chosen)  # its routes, for url_for in the pages
+    _Process.app.state.services = Services(chosen, pool=False)
     _Process.loop = asyncio.new_event_loop()
     _Process.loop.run_until_complete(run_in_threadpool(int))  # threads work, before the cap
     _Process.memory = memory
@@ -151,6 +150,7 @@ async def _serve(key: str, path: str, headers: list[tuple[bytes, bytes]], body: 
             "query_string": b"",
             "headers": headers,
             "app": _Process.app,
+            "router": _Process.app.router,
             "fastapi_middleware_astack": outer,
             "fastapi_inner_astack": inner,
             "fastapi_function_astack": func,

@@ -358,17 +358,23 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def tree_rss_mb(pid: int) -> float:
+def tree_rss_mb(pid: int, field: str = "VmRSS:", source: str = "status") -> float:
     """Return the resident memory of pid and all its descendants, in MB (from /proc)."""
     total = 0
     for p in descendants(pid):
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/{source}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             continue
     return total / 1024
+
+
+def tree_pss_mb(pid: int) -> float:
+    """tree_rss_mb with each shared page divided among the processes that map it (PSS: the
+    libraries every Python process of the tree maps count once, as a cgroup charges them)."""
+    return tree_rss_mb(pid, "Pss:", "smaps_rollup")
 
 
 def latencies(
@@ -856,13 +862,15 @@ def main_round4(only: list[str] | None, probe: float) -> bool:
                 f"{STEADY_ADDRESS}"
             )
             print(
-                f"{'attack':40} {'statuses':>16} {'bad':>4} {'peak MB':>15} {'idle +MB':>9} "
+                f"{'attack':40} {'statuses':>16} {'bad':>4} {'peak MB':>15} {'PSS':>9} "
+                f"{'idle +MB':>9} "
                 f"{'p99 ms':>13} {'x':>6} {'fail':>4}  verdict"
             )
             for attack in chosen:
                 quiet, _ = steady_apart(base, threading.Event(), probe)
                 stop = threading.Event()
                 peak = [*idle0]
+                pss = [tree_pss_mb(pid1), tree_pss_mb(pid2)]
                 got: list[httpx.Response] = []
 
                 def attacker(
@@ -873,10 +881,14 @@ def main_round4(only: list[str] | None, probe: float) -> bool:
                     got.extend(attack.send(base))
                     stop.set()
 
-                def sampler(stop: threading.Event = stop, peak: list[float] = peak) -> None:
+                def sampler(
+                    stop: threading.Event = stop, peak: list[float] = peak, pss: list[float] = pss
+                ) -> None:
                     while not stop.is_set():
                         peak[0] = max(peak[0], tree_rss_mb(pid1))
                         peak[1] = max(peak[1], tree_rss_mb(pid2))
+                        pss[0] = max(pss[0], tree_pss_mb(pid1))
+                        pss[1] = max(pss[1], tree_pss_mb(pid2))
                         time.sleep(0.05)
 
                 threads = [threading.Thread(target=attacker), threading.Thread(target=sampler)]
@@ -909,7 +921,7 @@ def main_round4(only: list[str] | None, probe: float) -> bool:
                 shown = ",".join(f"{s}:{n}" for s, n in sorted(statuses.items()))
                 print(
                     f"{attack.name:40} {shown:>16} {bad:>4} "
-                    f"{f'{peak[0]:.0f}/{peak[1]:.0f}':>15} "
+                    f"{f'{peak[0]:.0f}/{peak[1]:.0f}':>15} {f'{pss[0]:.0f}/{pss[1]:.0f}':>9} "
                     f"{max(idle[0] - idle0[0], idle[1] - idle0[1]):9.0f} "
                     f"{f'{p99(quiet) * 1e3:.1f}->{p99(during) * 1e3:.1f}':>13} {ratio:6.1f} "
                     f"{failed:>4}  {'ok' if ok else 'MISSED'}"

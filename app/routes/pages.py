@@ -103,14 +103,19 @@ async def page(request: Request, ctx: RequestContext, state: PageState) -> HTMLR
 
 
 @router.post("/", response_model=None)
-async def index_form(request: Request, ctx: ContextDep) -> HTMLResponse | RedirectResponse:
+async def index_form(request: Request, ctx: ContextDep) -> Response:
     """The form without JavaScript: a 303 to the shareable GET URL of the same view when
-    that URL is short (MAX_LOCATION), else the page itself, whose share link is that URL."""
+    that URL is short (MAX_LOCATION), else the page itself, whose share link is that URL
+    (a large program's page made in a pool process, app/pool.py, when there is one)."""
+    await request.body()  # kept, for the pool
     form = await request.form()
     state = read_state(form)
     location = f"/?{state.query()}"
     if len(location) <= MAX_LOCATION:
         return RedirectResponse(location, status_code=303)
+    pool = ctx.services.pool
+    if pool is not None and heavy_page(ctx.services, state):
+        return await pool.answer(index_form, request)
     return await page(request, ctx, state)
 
 
