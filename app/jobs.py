@@ -11,27 +11,23 @@ lives on; the memory a job freed is given back to the system after it.
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
 import importlib
 import logging
 import os
 import resource
 import signal
+import threading
+import time
 from contextlib import AsyncExitStack
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from fastapi import Request, Response
-from fastapi.routing import APIRoute
-from starlette.concurrency import run_in_threadpool
+if TYPE_CHECKING:  # (imported where used: a pool process is niced before it loads them)
+    from fastapi import Response
 
-from app.decode_gate import trim_memory
-from app.errors import PROBLEM_JSON, reply_body, to_reply
-
-# What a job returns: the status, the headers (content-length left out) and the body.
-Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+# What a job returns: the status, the headers (content-length left out), the body, and the
+# resident memory its process keeps beyond what it held once started.
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes, int]
 LOG = logging.getLogger("chainrule.pool")
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class OverMemory(Exception):
@@ -52,6 +48,7 @@ class _Process:
     app: Any = None
     loop: asyncio.AbstractEventLoop | None = None
     memory = 0
+    resident = 0  # bytes resident once started
     handlers: ClassVar[dict[str, Any]] = {}
 
 
@@ -60,11 +57,12 @@ def job_key(endpoint: Any) -> str:
     return f"{endpoint.__module__}:{endpoint.__name__}"
 
 
-def address_space() -> int:
-    """Return the bytes of address space this process maps now (0 where unknown)."""
+def address_space(field: int = 0) -> int:
+    """Return the bytes of address space this process maps now (field 1: those resident;
+    0 where unknown)."""
     try:
         with open("/proc/self/statm") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            return int(f.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
 
@@ -78,37 +76,41 @@ def thread_stacks(threads: int = 2) -> int:
     return threads * (stack + 1024 * 1024)
 
 
-def end_with_parent() -> None:
-    """Have Linux end this process when the worker that started it ends, however it ends
-    (prctl PR_SET_PDEATHSIG; elsewhere nothing), and ignore the terminal's Ctrl-C (the
-    worker stops its pool)."""
+def end_with_parent(every: float = 1.0) -> None:
+    """End this process soon after the worker that started it ends, however it ends (a
+    thread watching the parent's pid: Linux's PR_SET_PDEATHSIG would follow the thread that
+    started it), and ignore the terminal's Ctrl-C (the worker stops its pool)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the worker ended before the call
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
         os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def start_process(settings: dict[str, Any], nice: int, memory: int) -> None:
     """Set up a pool process: lower its priority by nice, make the application's services
     (from the worker's settings), and cap its address space at what it maps once ready
     plus memory bytes (RLIMIT_AS's soft limit; 0: no cap)."""
+    end_with_parent()
+    if nice:
+        os.nice(nice)
+    from starlette.concurrency import run_in_threadpool
+
     from app.config import Settings
     from app.main import create_app  # (every route and library mapped before the cap)
     from app.services import Services
 
-    end_with_parent()
-    if nice:
-        os.nice(nice)
     chosen = Settings(**settings)
     _Process.app = create_app(chosen)  # its routes, for url_for in the pages
     _Process.app.state.services = Services(chosen, pool=False)
     _Process.loop = asyncio.new_event_loop()
     _Process.loop.run_until_complete(run_in_threadpool(int))  # threads work, before the cap
     _Process.memory = memory
+    _Process.resident = address_space(1)
     if memory > 0 and address_space() > 0:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = address_space() + memory + thread_stacks()
@@ -120,6 +122,8 @@ def start_process(settings: dict[str, Any], nice: int, memory: int) -> None:
 def _handler(key: str) -> Any:
     """Return the in-process handler of the route whose endpoint key names (found in its
     module's `router`)."""
+    from fastapi.routing import APIRoute
+
     if key not in _Process.handlers:
         module_name, name = key.split(":")
         router = importlib.import_module(module_name).router
@@ -131,6 +135,8 @@ def _handler(key: str) -> Any:
 
 async def _serve(key: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes) -> Response:
     """Answer one request with the route's in-process handler."""
+    from fastapi import Request
+
     sent = False
 
     async def receive() -> dict[str, Any]:
@@ -173,20 +179,27 @@ def _out_of_memory(exc: BaseException) -> bool:
 
 
 def run_job(key: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
-    """Answer one request of a pooled route (in a pool process): its status, headers, body."""
+    """Answer one request of a pooled route (in a pool process): its status, headers, body,
+    and the resident memory the process keeps after it, beyond what it held once started."""
+    from app.decode_gate import trim_memory
+    from app.errors import PROBLEM_JSON, reply_body, to_reply
+
     assert _Process.loop is not None, "start_process() sets up a pool process"
     try:
         response = _Process.loop.run_until_complete(_serve(key, path, headers, body))
         kept = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
-        return response.status_code, kept, bytes(response.body)
+        status, content = response.status_code, bytes(response.body)
     except MemoryError:
         reply = to_reply(OverMemory(_Process.memory))
     except Exception as exc:
         reply = to_reply(OverMemory(_Process.memory) if _out_of_memory(exc) else exc)
         if reply.status >= 500 and "Retry-After" not in reply.headers:
             LOG.exception("a pooled request failed")
-    finally:
+    else:
+        del response
         trim_memory()
+        return status, kept, content, address_space(1) - _Process.resident
+    trim_memory()
     head = [(b"content-type", PROBLEM_JSON.encode())]
     head += [(k.lower().encode(), str(v).encode()) for k, v in reply.headers.items()]
-    return reply.status, head, reply_body(reply)
+    return reply.status, head, reply_body(reply), address_space(1) - _Process.resident

@@ -51,6 +51,7 @@ class JobPool:
             settings.pool_processes, settings.pool_queue, busy=partial(Busy, what="bulk")
         )
         self.answered = 0  # requests answered by a pool process
+        self.retired = 0  # pools replaced after a job left their process too large
         self.rebuilt = 0  # times the pool was replaced after a process died or overran
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -127,15 +128,29 @@ class JobPool:
             path = request.scope["path"]
             head = list(request.scope["headers"])
             seconds = self.settings.budget_wall_seconds
-            status, headers, content = await self.call(
+            executor = self.executor()
+            status, headers, content, kept = await self.call(
                 seconds, run_job, job_key(endpoint), path, head, body
             )
         finally:
             self.gate.release_place()
+        if kept > self.settings.pool_keep:
+            self.retire(executor)
         self.answered += 1
         response = Response(content, status_code=status)
         response.raw_headers = [*headers, (b"content-length", str(len(content)).encode())]
         return response
+
+    def retire(self, executor: ProcessPoolExecutor) -> None:
+        """Replace a pool whose process kept more memory after a job than it may (glibc
+        and Python keep freed memory): its processes end once idle, new ones start now."""
+        with self._lock:
+            if self._executor is not executor:
+                return
+            self._executor = None
+            self.retired += 1
+        executor.shutdown(wait=False)
+        self.warm()
 
     def warm(self) -> None:
         """Start the pool's processes now (at the worker's startup), so the first bulk
@@ -154,15 +169,20 @@ class JobPool:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
-_pools: dict[str, JobPool] = {}
+_pools: dict[str, JobPool] = {}  # by settings, the most recently asked for last
 _pools_lock = threading.Lock()
+POOLS_RUNNING = 2  # pools whose processes run at once (a uvicorn worker has one)
 
 
 def pool_for(settings: Settings) -> JobPool:
     """Return this process's pool for these settings (one per uvicorn worker; applications
-    made with equal settings, as tests make them, share it)."""
+    made with equal settings, as tests make them, share it). The processes of pools not
+    asked for lately are stopped (they start again when needed)."""
     key = settings.model_dump_json()
     with _pools_lock:
-        if key not in _pools:
-            _pools[key] = JobPool(settings)
-        return _pools[key]
+        pool = _pools.pop(key, None) or JobPool(settings)
+        _pools[key] = pool
+        idle = list(_pools.values())[:-POOLS_RUNNING]
+    for other in idle:
+        other.close()
+    return pool

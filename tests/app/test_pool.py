@@ -114,3 +114,14 @@ def test_a_full_pool_is_a_503_with_retry_after_before_the_body_is_read() -> None
     assert busy.status_code == 503
     assert int(busy.headers["retry-after"]) >= 1
     assert busy.json()["type"].endswith("/bulk-busy")
+
+
+def test_a_process_left_large_by_a_job_is_replaced() -> None:
+    client = TestClient(create_app(Settings(access_log=False, pool_keep=0)))
+    pool = pool_of(client)
+    assert client.post("/api/optimize", json=wide_body()).status_code == 200
+    first = in_pool(pool, os.getpid)
+    retired = pool.retired
+    assert client.post("/api/optimize", json=wide_body()).status_code == 200
+    assert pool.retired == retired + 1  # it kept more than nothing
+    assert in_pool(pool, os.getpid) != first
