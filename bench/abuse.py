@@ -841,6 +841,18 @@ def silent_stream_seconds(wall: float = 20.0) -> float:
     return float("inf")
 
 
+def settled(pid1: int, pid2: int, seconds: float = 30.0) -> list[float]:
+    """The two replica trees' memory once it stops changing (within 2 MB over a second)."""
+    now = [tree_rss_mb(pid1), tree_rss_mb(pid2)]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        time.sleep(1.0)
+        last, now = now, [tree_rss_mb(pid1), tree_rss_mb(pid2)]
+        if all(abs(a - b) <= 2.0 for a, b in zip(last, now, strict=True)):
+            break
+    return now
+
+
 def main_round4(only: list[str] | None, probe: float) -> bool:
     """Run round 4's attacks through nginx (limits on) in front of two replicas x 2 workers;
     print a table against the targets; True if every one is met."""
@@ -854,8 +866,7 @@ def main_round4(only: list[str] | None, probe: float) -> bool:
         with running_nginx(upstreams, limits=True) as proxy:
             base = proxy.base_url
             steady(base, threading.Event(), 1.0)  # warm up
-            time.sleep(1.0)
-            idle0 = [tree_rss_mb(pid1), tree_rss_mb(pid2)]
+            idle0 = settled(pid1, pid2)  # (worker processes started with the replicas)
             print(
                 f"\nround 4: nginx (deploy/nginx.conf with its limits) in front of 2 replicas x "
                 f"2 workers; idle trees {idle0[0]:.0f} + {idle0[1]:.0f} MB; steady client from "
