@@ -815,6 +815,7 @@ def silent_stream_seconds(wall: float = 20.0) -> float:
     """Seconds until a training turn is free again after a client read 12 bytes of a stream
     and fell silent (one uvicorn worker, one turn, the shipped wall budget)."""
     env = {"CHAINRULE_TRAIN_CONCURRENCY": "1", "CHAINRULE_TRAIN_QUEUE": "0"}
+    env["CHAINRULE_POOL_PROCESSES"] = "0"  # /api/optimize at the stream's gate (the probe)
     run = {"dataset": "moons", "optimizer": "adam", "lr": 0.03, "steps": 450, "every": 1}
     grid = [{"column": c, "lo": -2, "hi": 2, "n": 64} for c in ("x1", "x2")]
     body = json.dumps({**run, "grid": grid, "predict": ["out"]}).encode()
