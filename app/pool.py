@@ -16,13 +16,14 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Any, TypeVar
 
 from fastapi import Request, Response
+from fastapi.responses import StreamingResponse
 
 from app.config import Settings
 from app.jobs import job_key, run_job, start_process
@@ -30,7 +31,15 @@ from chainrule.errors import ErrorReply, retry_later
 from chainrule.work_gate import Busy, WorkGate
 
 _T = TypeVar("_T")
+CHUNK = 256 * 1024  # a larger answer is sent in pieces of this size
 GRACE_SECONDS = 5.0  # a job may run this much past its wall budget before its pool is ended
+
+
+async def _chunks(content: bytes) -> AsyncIterator[bytes]:
+    """content in CHUNK-sized pieces (asyncio moves a large unsent buffer on every write)."""
+    view = memoryview(content)
+    for start in range(0, len(content), CHUNK):
+        yield bytes(view[start : start + CHUNK])
 
 
 class JobLost(Exception):
@@ -137,8 +146,12 @@ class JobPool:
         if kept > self.settings.pool_keep:
             self.retire(executor)
         self.answered += 1
-        response = Response(content, status_code=status)
-        response.raw_headers = [*headers, (b"content-length", str(len(content)).encode())]
+        length = (b"content-length", str(len(content)).encode())
+        if len(content) <= CHUNK:
+            response = Response(content, status_code=status)
+        else:  # written as the client takes it: never megabytes in the transport's buffer
+            response = StreamingResponse(_chunks(content), status_code=status)
+        response.raw_headers = [*headers, length]
         return response
 
     def retire(self, executor: ProcessPoolExecutor) -> None:

@@ -125,3 +125,17 @@ def test_a_process_left_large_by_a_job_is_replaced() -> None:
     assert client.post("/api/optimize", json=wide_body()).status_code == 200
     assert pool.retired == retired + 1  # it kept more than nothing
     assert in_pool(pool, os.getpid) != first
+
+
+def test_a_large_answer_is_the_same_bytes_with_its_length() -> None:
+    problem = {"expression": "e = a * b", "values": {"a": 1, "b": 2}}
+    answers = [{"name": f"q{i}", "wrt": "a", "answer": "b + 0*a"} for i in range(50)]
+    subs = [{"id": f"s{s}", "answers": answers} for s in range(200)]
+    body = {"problem": problem, "submissions": subs}
+    pooled = TestClient(create_app(Settings(access_log=False))).post("/api/grade/batch", json=body)
+    here = TestClient(create_app(Settings(access_log=False, pool_processes=0)))
+    alone = here.post("/api/grade/batch", json=body)
+    assert len(pooled.content) > 1024 * 1024  # sent in pieces
+    assert pooled.content == alone.content
+    assert pooled.headers["content-length"] == str(len(pooled.content))
+    assert pooled.headers["content-type"] == "application/json"
