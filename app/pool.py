@@ -156,14 +156,19 @@ class JobPool:
 
     def retire(self, executor: ProcessPoolExecutor) -> None:
         """Replace a pool whose process kept more memory after a job than it may (glibc
-        and Python keep freed memory): its processes end once idle, new ones start now."""
+        and Python keep freed memory): its processes end once idle, and new ones start
+        after them (or with the next job, whichever is first), never both sizes at once."""
         with self._lock:
             if self._executor is not executor:
                 return
             self._executor = None
             self.retired += 1
-        executor.shutdown(wait=False)
-        self.warm()
+
+        def replace() -> None:
+            executor.shutdown(wait=True)
+            self.warm()
+
+        threading.Thread(target=replace, name="pool-retire", daemon=True).start()
 
     def warm(self) -> None:
         """Start the pool's processes now (at the worker's startup), so the first bulk
