@@ -17,7 +17,7 @@ import asyncio
 import multiprocessing
 import threading
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Any, TypeVar
@@ -33,6 +33,7 @@ from chainrule.work_gate import Busy, WorkGate
 _T = TypeVar("_T")
 CHUNK = 256 * 1024  # a larger answer is sent in pieces of this size
 GRACE_SECONDS = 5.0  # a job may run this much past its wall budget before its pool is ended
+STARTUP_SECONDS = 60.0  # how long a pool process may take to start (imports, under load)
 
 
 async def _chunks(content: bytes) -> AsyncIterator[bytes]:
@@ -63,6 +64,7 @@ class JobPool:
         self.retired = 0  # pools replaced after a job left their process too large
         self.rebuilt = 0  # times the pool was replaced after a process died or overran
         self._executor: ProcessPoolExecutor | None = None
+        self._ready: Future[int] | None = None  # the pool's first job, a no-op
         self._lock = threading.Lock()
         self._running = asyncio.Semaphore(settings.pool_processes)  # jobs in processes
         self._loop: asyncio.AbstractEventLoop | None = None  # the loop it serves
@@ -79,6 +81,7 @@ class JobPool:
                     initargs=(s.model_dump(), s.pool_nice, s.pool_memory),
                     max_tasks_per_child=s.pool_tasks,
                 )
+                self._ready = self._executor.submit(int)  # done once a process has started
             return self._executor
 
     def _end(self, executor: ProcessPoolExecutor) -> None:
@@ -109,13 +112,27 @@ class JobPool:
         finally:
             self._running.release()
 
+    async def _started(self) -> ProcessPoolExecutor:
+        """Return the pool once a process of it has started (its start is not a job's
+        time); JobLost when none starts within STARTUP_SECONDS."""
+        executor, ready = self.executor(), self._ready
+        if ready is not None and not ready.done():
+            try:
+                await asyncio.wait_for(asyncio.wrap_future(ready), STARTUP_SECONDS)
+            except TimeoutError:
+                self._end(executor)
+                raise JobLost("no process to compute this request started in time") from None
+            except BrokenProcessPool:
+                pass  # submit() says so
+        return executor
+
     async def _run(self, seconds: float, fn: Callable[..., _T], *args: Any) -> _T:
-        executor = self.executor()
+        executor = await self._started()
         try:
             submitted = executor.submit(fn, *args)
         except BrokenProcessPool:  # a process died between jobs: a new pool takes this one
             self._end(executor)
-            executor = self.executor()
+            executor = await self._started()
             submitted = executor.submit(fn, *args)
         future = asyncio.wrap_future(submitted)
         try:
@@ -174,7 +191,7 @@ class JobPool:
         """Start the pool's processes now (at the worker's startup), so the first bulk
         requests do not wait for them, nor start them amid other requests."""
         executor = self.executor()
-        for _ in range(self.settings.pool_processes):
+        for _ in range(self.settings.pool_processes - 1):
             executor.submit(int)
 
     def close(self) -> None:
