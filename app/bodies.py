@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request, Response
 from fastapi._compat import ModelField
@@ -178,10 +178,39 @@ class BoundedJSONRequest(Request):
                 delattr(self, name)
 
 
+_E = TypeVar("_E", bound=Callable[..., Any])
+
+
+def pooled(endpoint: _E) -> _E:
+    """Mark a route's endpoint (under its router's decorator) as computed in a pool process
+    (app/pool.py): its raw body goes there and its answer's bytes come back."""
+    endpoint.pooled = True  # type: ignore[attr-defined]
+    return endpoint
+
+
 class BoundedJSONRoute(APIRoute):
-    """An APIRoute whose requests are BoundedJSONRequest (routers: route_class=...)."""
+    """An APIRoute whose requests are BoundedJSONRequest (routers: route_class=...); a
+    @pooled endpoint's requests go to the worker's process pool when it has one."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The handler in this process (direct()), or the pool's for a @pooled endpoint
+        (with direct() as its `direct`, what the pool process runs)."""
+        direct = self.direct()
+        if not getattr(self.endpoint, "pooled", False):
+            return direct
+        endpoint = self.endpoint
+
+        async def in_pool(request: Request) -> Response:
+            pool = getattr(getattr(request.app.state, "services", None), "pool", None)
+            if pool is None:  # CHAINRULE_POOL_PROCESSES=0
+                return await direct(request)
+            response: Response = await pool.answer(endpoint, request)
+            return response
+
+        in_pool.direct = direct  # type: ignore[attr-defined]
+        return in_pool
+
+    def direct(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """Wrap FastAPI's handler so it reads the body through BoundedJSONRequest, and give
         a large body's share of the gate back (and its memory) once answered."""
         handler = super().get_route_handler()

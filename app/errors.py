@@ -36,6 +36,10 @@ def _schema(found: Sequence[Mapping[str, Any]]) -> ErrorReply:
     return validation_errors(found[:MAX_ERRORS], len(found))
 
 
+def _over_memory(limit: int) -> dict[str, Any]:
+    return {"budget": "memory", "limit": limit, "setting": "CHAINRULE_POOL_MEMORY"}
+
+
 # The library's rows and the service's own, keyed like the library's (qualified names).
 TABLE: dict[str, library.Row] = {
     **library.TABLE,
@@ -43,6 +47,10 @@ TABLE: dict[str, library.Row] = {
     "app.bodies.BodyRefused": lambda exc: exc.reply,
     "app.bodies.BodyInvalid": lambda exc: validation_errors(exc.errors, exc.count),
     "app.middleware.BodyTooLarge": lambda exc: body_too_large(exc.limit),
+    "app.pool.JobLost": lambda exc: exc.reply,
+    "app.jobs.OverMemory": lambda exc: ErrorReply(
+        422, "Over the work budget", str(exc), "budget", _over_memory(exc.limit)
+    ),
     "fastapi.exceptions.RequestValidationError": lambda exc: _schema(exc.errors()),
     "starlette.exceptions.HTTPException": _http,
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -36,6 +38,17 @@ def body_limits(settings: Settings) -> dict[str, int]:
     }
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the worker's pool processes with it, and stop them when it stops."""
+    pool = app.state.services.pool
+    if pool is not None:
+        pool.warm()
+    yield
+    if pool is not None:
+        pool.close()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application (uvicorn calls this as a factory)."""
     settings = settings or get_settings()
@@ -47,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         default_response_class=JSONBytes,  # every answer valid JSON (app/responses.py)
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.services = Services(settings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,6 +31,7 @@ from chainrule.lang import SourceError
 from chainrule.lang.numbers import read_number
 from chainrule.lang.text import normalize_breaks
 from chainrule.render import RenderError, fmt, to_dot
+from chainrule.render.size import Dot
 
 DEFAULT_PROGRAM = "c = a + b\nd = b + 1\ne = c * d"
 DEFAULT_VALUES = {"a": 2.0, "b": 1.0}
@@ -175,21 +177,50 @@ def _compute(services: Services, budget: Budget, state: PageState) -> dict[str, 
     return {"result": result, "inputs": inputs, "computed": computed}
 
 
-async def page_result(services: Services, budget: Budget, state: PageState) -> dict[str, Any]:
-    """Compute the page's result, or its error; the template shows either. Everything it
-    does (the build, the finite differences, the drawing) is charged to the request's budget."""
-    outcome = await run_in_threadpool(_compute, services, budget, state)
+def heavy_page(services: Services, state: PageState) -> bool:
+    """True when the page's program is not small (Services.small): its work then waits for
+    the heavy-work gate, one such page at a time, never on the event loop."""
+    try:
+        return not services.small(state.expression, state.options.expand_calls)
+    except SourceError:
+        return False  # answered by its error, found cheaply
+
+
+def _compute_dot(
+    services: Services, budget: Budget, state: PageState
+) -> tuple[dict[str, Any], Dot | None, str | None]:
+    """_compute, and the DOT text of its drawing (or why there is none)."""
+    outcome = _compute(services, budget, state)
     computed: Computed | None = outcome.pop("computed", None)
     if computed is None:
-        return outcome
-    svg, svg_error = None, None
+        return outcome, None, None
     try:
-        dot = to_dot(computed.graph, state.options.dot(), budget=budget)
-        text = await services.svg(dot, budget)
-        # Trusted markup: our renderer escapes every label (chainrule.render.style.html_text).
-        svg = Markup(text[text.find("<svg") :])
+        return outcome, to_dot(computed.graph, state.options.dot(), budget=budget), None
     except (RenderError, BudgetExceeded) as exc:
-        svg_error = _error(exc, "")["message"]
+        return outcome, None, _error(exc, "")["message"]
+
+
+async def page_result(services: Services, budget: Budget, state: PageState) -> dict[str, Any]:
+    """Compute the page's result, or its error; the template shows either. Everything it
+    does (the build, the finite differences, the drawing) is charged to the request's budget;
+    a large program's waits for the heavy-work gate (503 with Retry-After when it is full)."""
+    work = partial(_compute_dot, services, budget, state)
+    if heavy_page(services, state):
+        outcome, dot, svg_error = await run_in_threadpool(
+            services.heavy, work, budget.seconds_left()
+        )
+    else:
+        outcome, dot, svg_error = await run_in_threadpool(work)
+    if "result" not in outcome:
+        return outcome
+    svg = None
+    if dot is not None:
+        try:
+            text = await services.svg(dot, budget)
+            # Trusted markup: our renderer escapes every label (chainrule.render.style.html_text).
+            svg = Markup(text[text.find("<svg") :])
+        except (RenderError, BudgetExceeded) as exc:
+            svg_error = _error(exc, "")["message"]
     outcome["result"] |= {"svg": svg, "svg_error": svg_error}
     return outcome
 

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from app.config import Settings
 from app.decode_gate import DecodeGate
 from app.parse_cache import ParseCache
+from app.pool import pool_for
 from app.schemas.common import DrawOptions
 from chainrule.budget import Budget
 from chainrule.build import Built, evaluate
@@ -37,8 +38,11 @@ class Computed:
 class Services:
     """What the routes share: settings, the Renderer and a cache of parsed programs."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, pool: bool = True) -> None:
         self.settings = settings
+        # The pool processes of the bulk routes (none in a pool process itself, or with
+        # CHAINRULE_POOL_PROCESSES=0: they run here).
+        self.pool = pool_for(settings) if pool and settings.pool_processes > 0 else None
         self.limits = settings.limits()
         self.renderer = Renderer(
             timeout=settings.budget_dot_seconds,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import socket
 import statistics
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -356,17 +358,23 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def tree_rss_mb(pid: int) -> float:
+def tree_rss_mb(pid: int, field: str = "VmRSS:", source: str = "status") -> float:
     """Return the resident memory of pid and all its descendants, in MB (from /proc)."""
     total = 0
     for p in descendants(pid):
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/{source}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             continue
     return total / 1024
+
+
+def tree_pss_mb(pid: int) -> float:
+    """tree_rss_mb with each shared page divided among the processes that map it (PSS: the
+    libraries every Python process of the tree maps count once, as a cgroup charges them)."""
+    return tree_rss_mb(pid, "Pss:", "smaps_rollup")
 
 
 def latencies(
@@ -776,6 +784,28 @@ def steady(base: str, stop: threading.Event, seconds: float) -> tuple[list[float
     return out, failed
 
 
+def _steady_process(base: str, stop: Any, seconds: float, out: Any) -> None:
+    out.put(steady(base, stop, seconds))
+
+
+def steady_apart(base: str, stop: threading.Event, seconds: float) -> tuple[list[float], int]:
+    """steady() from a process of its own (so the attack's client threads in this one do not
+    take its turns at this interpreter's GIL), until stop is set here (at most `seconds`)."""
+    context = multiprocessing.get_context("spawn")
+    stopped, out = context.Event(), context.Queue()
+    process = context.Process(target=_steady_process, args=(base, stopped, seconds, out))
+    process.start()
+    end = time.monotonic() + seconds + 30
+    while process.is_alive() and not stop.is_set() and time.monotonic() < end:
+        if not out.empty():
+            break
+        time.sleep(0.05)
+    stopped.set()
+    result: tuple[list[float], int] = out.get(timeout=60)
+    process.join(timeout=10)
+    return result
+
+
 def p99(xs: list[float]) -> float:
     """The 99th percentile of xs (nan when empty)."""
     return statistics.quantiles(xs, n=100)[98] if len(xs) >= 2 else float("nan")
@@ -785,6 +815,7 @@ def silent_stream_seconds(wall: float = 20.0) -> float:
     """Seconds until a training turn is free again after a client read 12 bytes of a stream
     and fell silent (one uvicorn worker, one turn, the shipped wall budget)."""
     env = {"CHAINRULE_TRAIN_CONCURRENCY": "1", "CHAINRULE_TRAIN_QUEUE": "0"}
+    env["CHAINRULE_POOL_PROCESSES"] = "0"  # /api/optimize at the stream's gate (the probe)
     run = {"dataset": "moons", "optimizer": "adam", "lr": 0.03, "steps": 450, "every": 1}
     grid = [{"column": c, "lo": -2, "hi": 2, "n": 64} for c in ("x1", "x2")]
     body = json.dumps({**run, "grid": grid, "predict": ["out"]}).encode()
@@ -811,6 +842,18 @@ def silent_stream_seconds(wall: float = 20.0) -> float:
     return float("inf")
 
 
+def settled(pid1: int, pid2: int, seconds: float = 30.0) -> list[float]:
+    """The two replica trees' memory once it stops changing (within 2 MB over a second)."""
+    now = [tree_rss_mb(pid1), tree_rss_mb(pid2)]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        time.sleep(1.0)
+        last, now = now, [tree_rss_mb(pid1), tree_rss_mb(pid2)]
+        if all(abs(a - b) <= 2.0 for a, b in zip(last, now, strict=True)):
+            break
+    return now
+
+
 def main_round4(only: list[str] | None, probe: float) -> bool:
     """Run round 4's attacks through nginx (limits on) in front of two replicas x 2 workers;
     print a table against the targets; True if every one is met."""
@@ -824,21 +867,22 @@ def main_round4(only: list[str] | None, probe: float) -> bool:
         with running_nginx(upstreams, limits=True) as proxy:
             base = proxy.base_url
             steady(base, threading.Event(), 1.0)  # warm up
-            time.sleep(1.0)
-            idle0 = [tree_rss_mb(pid1), tree_rss_mb(pid2)]
+            idle0 = settled(pid1, pid2)  # (worker processes started with the replicas)
             print(
                 f"\nround 4: nginx (deploy/nginx.conf with its limits) in front of 2 replicas x "
                 f"2 workers; idle trees {idle0[0]:.0f} + {idle0[1]:.0f} MB; steady client from "
                 f"{STEADY_ADDRESS}"
             )
             print(
-                f"{'attack':40} {'statuses':>16} {'bad':>4} {'peak MB':>15} {'idle +MB':>9} "
+                f"{'attack':40} {'statuses':>16} {'bad':>4} {'peak MB':>15} {'PSS':>9} "
+                f"{'idle +MB':>9} "
                 f"{'p99 ms':>13} {'x':>6} {'fail':>4}  verdict"
             )
             for attack in chosen:
-                quiet, _ = steady(base, threading.Event(), probe)
+                quiet, _ = steady_apart(base, threading.Event(), probe)
                 stop = threading.Event()
                 peak = [*idle0]
+                pss = [tree_pss_mb(pid1), tree_pss_mb(pid2)]
                 got: list[httpx.Response] = []
 
                 def attacker(
@@ -849,16 +893,20 @@ def main_round4(only: list[str] | None, probe: float) -> bool:
                     got.extend(attack.send(base))
                     stop.set()
 
-                def sampler(stop: threading.Event = stop, peak: list[float] = peak) -> None:
+                def sampler(
+                    stop: threading.Event = stop, peak: list[float] = peak, pss: list[float] = pss
+                ) -> None:
                     while not stop.is_set():
                         peak[0] = max(peak[0], tree_rss_mb(pid1))
                         peak[1] = max(peak[1], tree_rss_mb(pid2))
+                        pss[0] = max(pss[0], tree_pss_mb(pid1))
+                        pss[1] = max(pss[1], tree_pss_mb(pid2))
                         time.sleep(0.05)
 
                 threads = [threading.Thread(target=attacker), threading.Thread(target=sampler)]
                 for t in threads:
                     t.start()
-                during, failed = steady(base, stop, 90.0)
+                during, failed = steady_apart(base, stop, 90.0)
                 stop.set()
                 for t in threads:
                     t.join(timeout=120)
@@ -885,7 +933,7 @@ def main_round4(only: list[str] | None, probe: float) -> bool:
                 shown = ",".join(f"{s}:{n}" for s, n in sorted(statuses.items()))
                 print(
                     f"{attack.name:40} {shown:>16} {bad:>4} "
-                    f"{f'{peak[0]:.0f}/{peak[1]:.0f}':>15} "
+                    f"{f'{peak[0]:.0f}/{peak[1]:.0f}':>15} {f'{pss[0]:.0f}/{pss[1]:.0f}':>9} "
                     f"{max(idle[0] - idle0[0], idle[1] - idle0[1]):9.0f} "
                     f"{f'{p99(quiet) * 1e3:.1f}->{p99(during) * 1e3:.1f}':>13} {ratio:6.1f} "
                     f"{failed:>4}  {'ok' if ok else 'MISSED'}"

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.bodies import BoundedJSONRoute
+from app.bodies import BoundedJSONRoute, pooled
 from app.deps import ContextDep, RequestContext
 from app.responses import JSONBytes
 from app.schemas.grade import AnswerIn, BatchRequest, GradeRequest, ProblemIn
@@ -55,6 +55,7 @@ def grade(body: GradeRequest, ctx: ContextDep) -> Response:
     response_model=BatchResult,
     summary="Grade many submissions against one problem, built once",
 )
+@pooled
 def grade_batch(body: BatchRequest, ctx: ContextDep) -> Response:
     """Grade every submission; results come back in submission order."""
     with ctx.services.heavy_gate.job_within(ctx.budget.seconds_left()):  # queued too long: 503

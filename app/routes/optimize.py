@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.bodies import BoundedJSONRoute
+from app.bodies import BoundedJSONRoute, pooled
 from app.deps import ContextDep, ServicesDep
 from app.errors import ReplyError, reply_response, to_reply
 from app.responses import JSONBytes
@@ -50,6 +50,7 @@ def drawer(renderer: Renderer) -> Drawer:
     responses=PROBLEM_RESPONSES,
     summary="Fit parameters by gradient descent (gd, momentum or adam)",
 )
+@pooled
 def optimize(body: OptimizeRequest, ctx: ContextDep) -> Response:
     """Train the parameters of a per-example loss over the data, reduced by mean or sum.
 
@@ -120,6 +121,7 @@ def dataset(name: str) -> DatasetData:
     responses=PROBLEM_RESPONSES,
     summary="Read CSV text as /api/optimize reads its data",
 )
+@pooled
 def read_csv(body: CsvIn, services: ServicesDep) -> Response:
     """Read CSV text by the rules of /api/optimize's `data` (a header row of names, plain
     decimal numbers): answer its columns and rows, or a 422 naming the `line` (and the

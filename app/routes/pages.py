@@ -23,13 +23,14 @@ from app.examples import EXAMPLES
 from app.playground import (
     DEFAULT_VALUE,
     PageState,
+    heavy_page,
     page_result,
     read_state,
     round_trip_text,
     steps_links,
 )
 from app.schemas.common import defaults_json, panel_json
-from app.services import answer
+from app.services import Computed, answer
 from chainrule.errors import invalid_request, not_found
 from chainrule.render import to_dot
 from chainrule.render.bitmap import png_pixels
@@ -92,18 +93,29 @@ async def page(request: Request, ctx: RequestContext, state: PageState) -> HTMLR
             for e in EXAMPLES
         ],
     }
-    return templates.TemplateResponse(request, "index.html", context)
+    render = partial(templates.TemplateResponse, request, "index.html", context)
+    if heavy_page(ctx.services, state):  # a large program's page: written off the loop too
+        page: HTMLResponse = await run_in_threadpool(
+            ctx.services.heavy, render, ctx.budget.seconds_left()
+        )
+        return page
+    return render()
 
 
 @router.post("/", response_model=None)
-async def index_form(request: Request, ctx: ContextDep) -> HTMLResponse | RedirectResponse:
+async def index_form(request: Request, ctx: ContextDep) -> Response:
     """The form without JavaScript: a 303 to the shareable GET URL of the same view when
-    that URL is short (MAX_LOCATION), else the page itself, whose share link is that URL."""
+    that URL is short (MAX_LOCATION), else the page itself, whose share link is that URL
+    (a large program's page made in a pool process, app/pool.py, when there is one)."""
+    await request.body()  # kept, for the pool
     form = await request.form()
     state = read_state(form)
     location = f"/?{state.query()}"
     if len(location) <= MAX_LOCATION:
         return RedirectResponse(location, status_code=303)
+    pool = ctx.services.pool
+    if pool is not None and heavy_page(ctx.services, state):
+        return await pool.answer(index_form, request)
     return await page(request, ctx, state)
 
 
@@ -133,6 +145,11 @@ def export_scale(params: QueryParams) -> float:
     return scale
 
 
+def _json_text(computed: Computed, precision: int) -> str:
+    """The JSON download: the API's evaluate answer, indented."""
+    return json.dumps(answer(computed, precision), indent=2, allow_nan=False)
+
+
 @router.get("/export/graph.{kind}")
 async def export(request: Request, kind: str, ctx: ContextDep) -> Response:
     """Download the view of the query as PNG (?scale=N for N × 96 dpi, within the pixel
@@ -150,7 +167,8 @@ async def export(request: Request, kind: str, ctx: ContextDep) -> Response:
     body: bytes | str
     headers = {"Content-Disposition": f'attachment; filename="chainrule.{kind}"'}
     if kind == "json":
-        body = json.dumps(answer(computed, state.options.precision), indent=2, allow_nan=False)
+        write = partial(_json_text, computed, state.options.precision)
+        body = await services.offload(state.expression, expand, write)
     else:
         # the size is checked before the DOT is built; PNG and PDF at the one gate (a
         # RenderError is answered by its row of chainrule/errors.py)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.config import Settings
 from app.main import create_app
 
 SEED = {"expression": "c = a + b\nd = b + 1\ne = c * d", "values": {"a": 2, "b": 1}}
@@ -151,8 +152,11 @@ def test_batch_limits(client: TestClient) -> None:
     assert batch(client, []).status_code == 422
 
 
-def test_batch_builds_the_problem_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_builds_the_problem_once(monkeypatch: pytest.MonkeyPatch) -> None:
     import chainrule.grading.problem as problem_module
+
+    # Counted in this process: the batch is graded here, not in a pool process.
+    client = TestClient(create_app(Settings(pool_processes=0)))
 
     calls: list[int] = []
     real = problem_module.gradients

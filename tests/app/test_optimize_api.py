@@ -213,9 +213,10 @@ def test_no_picture_unless_asked(client: TestClient) -> None:
 def test_training_runs_pass_one_gate_and_a_full_queue_is_a_503_with_retry_after() -> None:
     # Each run may hold BUDGET_BYTES, so runs at once are bounded per process; with no
     # place left (here: none at all) the answer is 503 with Retry-After, never a pile-up.
+    # (The gate of the process that trains: here the worker's own, with no pool processes.)
     from chainrule.work_gate import WorkGate
 
-    with TestClient(create_app(Settings(access_log=False))) as c:
+    with TestClient(create_app(Settings(access_log=False, pool_processes=0))) as c:
         services = cast(FastAPI, c.app).state.services
         services.train_gate = WorkGate(workers=1, queue=0, busy=services.train_gate.busy)
         with services.train_gate.job(wait=1.0):

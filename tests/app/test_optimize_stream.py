@@ -255,7 +255,12 @@ def test_over_http_the_first_line_comes_long_before_the_last() -> None:
 
 @pytest.mark.slow
 def test_a_client_that_leaves_stops_the_run_and_frees_the_turn() -> None:
-    env = {"CHAINRULE_TRAIN_CONCURRENCY": "1", "CHAINRULE_TRAIN_QUEUE": "0"}
+    # (no pool processes: /api/optimize trains in the worker, at the stream's training gate)
+    env = {
+        "CHAINRULE_TRAIN_CONCURRENCY": "1",
+        "CHAINRULE_TRAIN_QUEUE": "0",
+        "CHAINRULE_POOL_PROCESSES": "0",
+    }
     with running_process(env) as (base, pid), httpx.Client(timeout=60) as http:
         with http.stream("POST", base + "/api/optimize/stream", json=LONG) as response:
             assert response.status_code == 200

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import cast
 from urllib.parse import urlencode
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.assets import STATIC_DIR
@@ -179,3 +181,44 @@ def test_static_files_are_served(client: TestClient) -> None:
     js = "".join(client.get(f"/static/js/{f.name}").text for f in STATIC_DIR.glob("js/*.js"))
     for forbidden in ("eval(", "new Function", "innerHTML", "outerHTML", "insertAdjacentHTML"):
         assert forbidden not in js
+
+
+LONG_FORM = {
+    "expression": "\n".join(f"v{i} = (a*{i})^1" for i in range(400)) + "\nv0",
+    "a": "2",
+    "view": "1",
+}
+
+
+def test_a_large_programs_form_post_is_answered_by_a_pool_process_as_in_the_worker() -> None:
+    pooled = TestClient(create_app(Settings(access_log=False)))
+    here = TestClient(create_app(Settings(access_log=False, pool_processes=0)))
+    pool = cast(FastAPI, pooled.app).state.services.pool
+    before = pool.answered
+    answer = pooled.post("/", data=LONG_FORM)
+    assert pool.answered == before + 1
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "/static/css/app.css" in answer.text
+    assert answer.text == here.post("/", data=LONG_FORM).text
+
+
+def test_a_large_programs_form_post_waits_for_the_heavy_work_gate() -> None:
+    # In the process that makes it, a long program's page is computed, laid out and written
+    # one at a time, off the event loop: with the gate's only place taken, it is a 503 with
+    # Retry-After; a small program's page is not held by it.
+    settings = Settings(access_log=False, heavy_threads=1, heavy_queue=0, pool_processes=0)
+    app = create_app(settings)
+    gate = app.state.services.heavy_gate
+    form = LONG_FORM
+    with TestClient(app, follow_redirects=False) as c:
+        gate.take_place()  # another large page has the only place
+        try:
+            busy = c.post("/", data=form)
+            small = c.post("/", data={"expression": SEED, "a": "2", "view": "1"})
+        finally:
+            gate.release_place()
+        assert busy.status_code == 503
+        assert int(busy.headers["retry-after"]) >= 1
+        assert small.status_code == 303
+        assert c.post("/", data=form).status_code == 200  # the place is free again

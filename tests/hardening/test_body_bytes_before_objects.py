@@ -95,7 +95,7 @@ def test_many_unused_columns_within_the_limits_are_one_notice(server: tuple[str,
 
 
 def test_a_large_body_that_does_not_fit_the_gate_is_a_503_with_retry_after() -> None:
-    app = create_app(Settings(access_log=False, decode_bytes=10 * MB))
+    app = create_app(Settings(access_log=False, decode_bytes=10 * MB, pool_processes=0))
     app.state.services.decode_gate.take(9 * MB)  # another request's body, being held
     rows = [1.5] * 20_000  # a body over INLINE_BYTES: weighed and gated
     body = {"expression": "(w*x - 1)^2", "params": {"w": 0}, "data": {"x": rows}, "steps": 1}

@@ -24,8 +24,13 @@ pytestmark = [
     pytest.mark.skipif(nginx_binary() is None, reason="needs nginx (apt-get install -y nginx)"),
 ]
 NORMAL = {"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}}
-# Training runs one at a time with no queue, so a second one at once is the app's 503.
-ENV = {"CHAINRULE_TRAIN_CONCURRENCY": "1", "CHAINRULE_TRAIN_QUEUE": "0"}
+# Training runs one at a time with no queue, so a second one at once is the app's 503
+# (in the worker: no pool processes, whose queue would hold it).
+ENV = {
+    "CHAINRULE_TRAIN_CONCURRENCY": "1",
+    "CHAINRULE_TRAIN_QUEUE": "0",
+    "CHAINRULE_POOL_PROCESSES": "0",
+}
 
 
 @pytest.fixture(scope="module")

@@ -55,6 +55,7 @@ def test_a_silent_stream_client_frees_the_training_turn_within_the_wall_budget(
     env = {
         "CHAINRULE_TRAIN_CONCURRENCY": "1",
         "CHAINRULE_TRAIN_QUEUE": "0",
+        "CHAINRULE_POOL_PROCESSES": "0",  # /api/optimize at the stream's gate, in the worker
         "CHAINRULE_LIVE_WALL_SECONDS": str(WALL),
         "CHAINRULE_STREAM_WRITE_TIMEOUT": write_timeout,
     }

@@ -33,6 +33,7 @@ def test_a_queued_training_run_gets_503_with_retry_after_not_422(
         train_queue=6,
         budget_wall_seconds=1.5,
         budget_tape_work=10**12,  # so the wall clock is what stops a run
+        pool_processes=0,  # trained in this process, where the test holds the first run
     )
     app = create_app(settings)
     services: Services = app.state.services

@@ -1,0 +1,141 @@
+"""The bulk routes' worker processes (app/pool.py): another process, niced and capped in
+memory; a job over the cap, or whose process dies, fails alone and the next one is served."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import signal
+from typing import Any, cast
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from app.pool import JobPool
+
+LINE = {"expression": "(w*x - y)^2", "params": {"w": 0.0}, "data": {"x": [1, 2], "y": [2, 4]}}
+MB = 1024 * 1024
+
+
+def pool_of(client: TestClient) -> JobPool:
+    pool = cast(FastAPI, client.app).state.services.pool
+    assert isinstance(pool, JobPool)
+    return pool
+
+
+def in_pool(pool: JobPool, fn: Any, *args: Any) -> Any:
+    """fn(*args) run in one of the pool's processes."""
+    return asyncio.run(pool.call(10.0, fn, *args))
+
+
+def wide_body(rows: int = 100_000, columns: int = 6) -> dict[str, Any]:
+    """An /api/optimize body of rows x columns numbers (about 4 MB of JSON)."""
+    values = [round(i * 0.001, 3) for i in range(rows)]
+    data = {"x": values, "y": values} | {f"u{i}": values for i in range(columns - 2)}
+    return {**LINE, "data": data, "steps": 1}
+
+
+def test_bulk_work_runs_in_another_process_niced_and_capped() -> None:
+    client = TestClient(create_app(Settings(access_log=False, pool_nice=7, pool_tasks=50)))
+    pool = pool_of(client)
+    before = pool.answered
+    assert client.post("/api/optimize", json=LINE).status_code == 200
+    assert pool.answered == before + 1  # answered by the pool, not here
+    assert in_pool(pool, os.getpid) != os.getpid()
+    assert in_pool(pool, os.nice, 0) == min(19, os.nice(0) + 7)
+    soft, _ = in_pool(pool, resource.getrlimit, resource.RLIMIT_AS)
+    assert soft != resource.RLIM_INFINITY
+
+
+def test_a_job_over_the_memory_cap_fails_alone_and_the_next_is_served() -> None:
+    # 1.9 million numbers: ~60 MB as Python objects (the body limits raised to let it in)
+    settings = Settings(
+        access_log=False, pool_memory=4 * MB, max_bulk_body_bytes=32 * MB, json_max_held=512 * MB
+    )
+    client = TestClient(create_app(settings))
+    over = client.post("/api/optimize", json=wide_body(columns=19))
+    assert over.status_code in (422, 503), over.text
+    assert over.headers["content-type"] == "application/problem+json"
+    if over.status_code == 422:  # a MemoryError: the process lives
+        assert over.json()["budget"] == "memory"
+        assert over.json()["setting"] == "CHAINRULE_POOL_MEMORY"
+    else:  # the process died: the pool is rebuilt
+        assert int(over.headers["retry-after"]) >= 1
+    assert client.post("/api/optimize", json=LINE).status_code == 200
+
+
+def test_the_wide_body_fits_the_shipped_cap() -> None:
+    client = TestClient(create_app(Settings(access_log=False)))
+    answer = client.post("/api/optimize", json=wide_body())
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_dead_process_is_replaced_and_a_job_it_took_is_a_503() -> None:
+    client = TestClient(create_app(Settings(access_log=False, pool_queue=2)))
+    pool = pool_of(client)
+    assert client.post("/api/optimize", json=LINE).status_code == 200
+    os.kill(in_pool(pool, os.getpid), signal.SIGKILL)  # dies between jobs
+    racing = client.post("/api/optimize", json=LINE)  # sent before the pool may know
+    assert racing.status_code == 200 or "retry-after" in racing.headers
+    assert client.post("/api/optimize", json=LINE).status_code == 200
+    try:
+        in_pool(pool, os._exit, 1)  # dies during a job
+    except Exception as exc:
+        assert type(exc).__name__ == "JobLost"
+        assert exc.reply.status == 503  # type: ignore[attr-defined]
+    else:
+        raise AssertionError("a job whose process died got an answer")
+    assert client.post("/api/optimize", json=LINE).status_code == 200
+
+
+def test_a_malformed_bulk_body_is_a_422_naming_the_field_from_the_pool() -> None:
+    client = TestClient(create_app(Settings(access_log=False)))
+    pool = pool_of(client)
+    before = pool.answered
+    problem = {"expression": "e = a * b", "values": {"a": 1, "b": 2}}
+    body = {"problem": problem, "submissions": [{"id": "s", "answers": [{"name": "q"}]}]}
+    answer = client.post("/api/grade/batch", json=body)
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["loc"] == ["body", "submissions", 0, "answers", 0, "answer"]
+    assert pool.answered == before + 1
+
+
+def test_a_full_pool_is_a_503_with_retry_after_before_the_body_is_read() -> None:
+    client = TestClient(create_app(Settings(access_log=False, pool_processes=1, pool_queue=0)))
+    pool = pool_of(client)
+    pool.gate.take_place()  # another request has the only place
+    try:
+        busy = client.post("/api/grade/batch", json={"problem": {}, "submissions": []})
+    finally:
+        pool.gate.release_place()
+    assert busy.status_code == 503
+    assert int(busy.headers["retry-after"]) >= 1
+    assert busy.json()["type"].endswith("/bulk-busy")
+
+
+def test_a_process_left_large_by_a_job_is_replaced() -> None:
+    client = TestClient(create_app(Settings(access_log=False, pool_keep=0)))
+    pool = pool_of(client)
+    assert client.post("/api/optimize", json=wide_body()).status_code == 200
+    first = in_pool(pool, os.getpid)
+    retired = pool.retired
+    assert client.post("/api/optimize", json=wide_body()).status_code == 200
+    assert pool.retired == retired + 1  # it kept more than nothing
+    assert in_pool(pool, os.getpid) != first
+
+
+def test_a_large_answer_is_the_same_bytes_with_its_length() -> None:
+    problem = {"expression": "e = a * b", "values": {"a": 1, "b": 2}}
+    answers = [{"name": f"q{i}", "wrt": "a", "answer": "b + 0*a"} for i in range(50)]
+    subs = [{"id": f"s{s}", "answers": answers} for s in range(200)]
+    body = {"problem": problem, "submissions": subs}
+    pooled = TestClient(create_app(Settings(access_log=False))).post("/api/grade/batch", json=body)
+    here = TestClient(create_app(Settings(access_log=False, pool_processes=0)))
+    alone = here.post("/api/grade/batch", json=body)
+    assert len(pooled.content) > 1024 * 1024  # sent in pieces
+    assert pooled.content == alone.content
+    assert pooled.headers["content-length"] == str(len(pooled.content))
+    assert pooled.headers["content-type"] == "application/json"
