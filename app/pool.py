@@ -201,7 +201,8 @@ class JobPool:
         if executor is not None:
             for process in list(getattr(executor, "_processes", {}).values()):
                 process.terminate()  # (the worker answered its requests before stopping)
-            executor.shutdown(wait=False, cancel_futures=True)
+            # wait: its queues' semaphores are released (else the resource tracker warns)
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 _pools: dict[str, JobPool] = {}  # by settings, the most recently asked for last
