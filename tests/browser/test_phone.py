@@ -1,5 +1,5 @@
 """A phone (390x844): the overview never covers a node, an opened call leaves at least half
-the graph panel to the drawing."""
+the graph panel to the drawing; at either size nothing of the page's own covers a node."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.browser.overview import COVERED
+from tests.browser.overview import COVERED, UNDER_PAGE
 from tests.browser.programs import mlp, neurons
 
 pytestmark = pytest.mark.browser
@@ -53,3 +53,26 @@ def test_an_opened_call_leaves_half_the_panel_to_the_drawing(
     assert graph["height"] >= PHONE["height"] / 2 - 1
     assert page.evaluate(COVERED) == []
     page.locator("#graph-panel").screenshot(path=screenshots / "phone-opened-call.png")
+
+
+@pytest.mark.parametrize("size", [PHONE, {"width": 1280, "height": 800}], ids=["phone", "desktop"])
+def test_nothing_of_the_page_covers_a_node_as_boxes_open(
+    page: Page, server: str, console_errors: list[str], size: ViewportSize
+) -> None:
+    program, values = mlp()
+    open_phone(page, server, program, values)
+    page.set_viewport_size(size)
+    loaded = "() => !document.getElementById('graph').classList.contains('loading')"
+    page.wait_for_function(loaded)
+    page.locator("#graph").scroll_into_view_if_needed()
+    assert page.evaluate(UNDER_PAGE) == []
+    page.locator("#graph > svg g.node.unit.series").click()  # the four neurons, one by one
+    for name in ("h4", "h1"):  # each box clicked for real where it is drawn (in view)
+        page.wait_for_timeout(300)
+        unit = page.locator("#graph > svg g.node.unit:not(.series)", has_text=f"{name} =")
+        box = str(unit.get_attribute("id"))
+        unit.click()
+        expect(page.locator(f'#graph > svg g.cluster[id="cluster-{box}"]')).to_have_count(1)
+        page.wait_for_function(loaded)
+        page.wait_for_timeout(300)
+        assert page.evaluate(UNDER_PAGE) == [], name
