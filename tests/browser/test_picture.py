@@ -315,6 +315,26 @@ def test_open_boxes_are_kept_in_the_share_link_and_a_reload(
     assert not console_errors
 
 
+def test_an_old_share_link_opens_the_series_and_its_last_line_opens_on_a_click(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    # before series had ids, expand=<the series' last line> opened the series
+    source, values = mlp()
+    open_page(page, server, source, **values)
+    series = str(page.locator("#graph > svg g.node.unit.series").get_attribute("id"))
+    h4 = node_named(page, "h4")
+    open_page(page, server, source, level="lines", expand=h4, **values)
+    expect(page.locator("#graph > svg g.node.unit.series")).to_have_count(0)  # open
+    box = page.locator(f'#graph > svg g.node.unit[id="{h4}"]')
+    expect(box).to_have_count(1)  # h4 drawn closed, as the old link showed it
+    expect(page).to_have_url(re.compile(f"expand={series}(&|$)"))  # the link now says so
+    box.click()  # opens h4 (the series stays open)
+    expect(page.locator(f'#graph > svg g.cluster[id="cluster-{h4}"]')).to_have_count(1)
+    expect(page.locator("#graph > svg g.node.unit.series")).to_have_count(0)
+    expect(page).to_have_url(re.compile(f"expand={h4}%2C{series}(&|$)"))
+    assert not console_errors
+
+
 def test_an_open_call_shows_its_body_and_follows_a_value_change(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
