@@ -142,6 +142,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     if far:
         lines.append(f"graph [{comment(far, rows=wrapped)}]")
     lines += row_lines(layout.rows)
+    lines += ["{rank=same; " + " ".join(f'"{k}";' for k in r) + "}" for r in layout.stacked]
     if len(layout.spine) > 1:  # drawn straight: what hangs off it goes above and below
         ops = [f"op-{k}" for k in layout.spine if not (compact or by_id[k].is_leaf)]
         on = [*layout.spine, *ops]

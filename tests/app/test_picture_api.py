@@ -129,7 +129,7 @@ def test_an_old_share_link_naming_a_series_last_line_still_opens_the_series(
     query = {"expression": program, **values, "level": "lines"}
 
     def drawn(expand: str) -> str:
-        return client.get("/", params={**query, "expand": expand}).text.replace("&#45;", "-")
+        return str(client.get("/", params={**query, "expand": expand}).text).replace("&#45;", "-")
 
     old = drawn(h4)
     assert f'id="{series["id"]}"' not in old  # the series drawn open: its lines one by one

@@ -123,7 +123,8 @@ def test_an_open_box_keeps_its_place_among_the_closed_ones(
     # opened h2 before h1, an opened y3 after y4
     source, values = mlp()
     words = dict.fromkeys(set(re.findall(r"[kxc]\d*", CONV)), 0.3)
-    cases = [((source, values), "h", 4, (k,)) for k in range(1, 5)]
+    Case = tuple[tuple[str, dict[str, float]], str, int, tuple[int, ...]]
+    cases: list[Case] = [((source, values), "h", 4, (k,)) for k in range(1, 5)]
     cases += [((CONV, words), "y", 6, (k,)) for k in range(1, 7)]
     cases += [((source, values), "h", 4, (2, 3)), ((CONV, words), "y", 6, (1, 6))]
     for (program, vals), stem, count, opened in cases:
