@@ -178,11 +178,10 @@ def test_a_running_sum_is_drawn_in_one_rank_when_that_makes_it_legible() -> None
     sums = [n.id for n in graph.nodes if n.op == "+"]
     assert layout.rankdir == "LR" and layout.stacked == (tuple(sums[:4]),)  # z and the three
     svg = Renderer().svg(to_dot(graph, DRAW_DEFAULTS, budget=default_budget()), None, unhurried())
-    across = set()
-    for node in sums[:4]:  # one column: each box's left edge at one x
-        found = re.search(
-            rf'<g id="{node}" class="node[^>]*>.*?<path[^>]*d="M([\d.-]+),', svg, re.S
-        )
-        assert found is not None
-        across.add(round(float(found[1])))
-    assert len(across) == 1
+    outline = r'<g id="(n\d+)" class="node[^>]*>.*?<path[^>]*d="M([\d.-]+),([\d.-]+)'
+    at = {m[1]: (round(float(m[2])), float(m[3])) for m in re.finditer(outline, svg, re.S)}
+    assert len({at[k][0] for k in sums[:4]}) == 1  # one column: the boxes' left edges at one x
+    names = ["w1", "x1", "w2", "x2", "w3", "x3", "w4", "x4", "b"]
+    by_name = {n.name: n.id for n in graph.nodes if n.name}
+    down = [at[by_name[x]][1] for x in names]  # the inputs read top down in program order
+    assert down == sorted(down)
