@@ -123,3 +123,13 @@ def stacks(graph: Graph, shown: list[GraphNode]) -> tuple[tuple[str, ...], ...]:
         if len(run) >= STACK_MIN:
             out.append(tuple(run))
     return tuple(out)
+
+
+def stack_lines(runs: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Return the DOT drawing each run in one rank, each operation's operands in the
+    program's order (`ordering=in`: else a sum's second term may come first)."""
+    lines = []
+    for run in runs:
+        lines.append("{rank=same; " + " ".join(f'"{k}";' for k in run) + "}")
+        lines += [f'"{k}" [ordering=in]' for k in run]
+    return lines
