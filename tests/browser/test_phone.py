@@ -43,7 +43,7 @@ def test_an_opened_call_leaves_half_the_panel_to_the_drawing(
     open_phone(page, server, program, values)
     # a call's box (h1 and h2, calls of one shape, are folded into a series box)
     unit = page.locator("#graph > svg g.node.unit:not(.series)").first.get_attribute("id")
-    page.locator(f'#graph > svg g.node.unit[id="{unit}"]').dispatch_event("click")
+    page.locator(f'#graph > svg g.node.unit[id="{unit}"]').click()
     expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
     page.wait_for_timeout(200)
     graph = page.locator("#graph").bounding_box()
