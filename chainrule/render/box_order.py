@@ -50,3 +50,18 @@ def in_order(chain: list[str], open_: set[str], tag: str) -> list[str]:
     lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(after)]
     lines += [f'"{b}" -> "{a}" [style=invis]' for a, b in zip(after, chain, strict=True)]
     return lines
+
+
+def below_rows(rows: list[list[str]], units: Units, open_: set[str]) -> list[str]:
+    """In a wrapped layout, the operations and inputs of an open box that starts its row
+    drawn below the row before (else its frame climbs into the rows above, at their left:
+    an opened h4, first of its row, looked drawn before h1). One further along its row
+    stays beside the boxes before it."""
+    by_id = {u.id: u for u in units.units}
+    lines = []
+    for above, row in itertools.pairwise(rows):
+        if row[0] in open_ and row[0] in by_id:
+            box, unit = row[0], by_id[row[0]]
+            inner = [m for m in (*unit.inside, *unit.members) if m != box]
+            lines += [f'"{above[0]}" -> "{m}" [style=invis weight=0]' for m in inner]
+    return lines

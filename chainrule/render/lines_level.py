@@ -14,7 +14,7 @@ import itertools
 from chainrule.budget import Budget
 from chainrule.graph import Graph, GraphNode
 from chainrule.hierarchy import Units
-from chainrule.render.box_order import in_order, program_order
+from chainrule.render.box_order import below_rows, in_order, program_order
 from chainrule.render.legend import legend_lines
 from chainrule.render.long_edges import comment
 from chainrule.render.open_boxes import lines_picture
@@ -125,6 +125,7 @@ def lines_dot(
         lines += program_order(units, open_)
     for k, row in enumerate(rows):  # a wrapped layout: each row one rank, read left to right
         lines += in_order(row, open_, f"r{k}")
+    lines += below_rows(rows, units, open_)
     for above, below in itertools.pairwise(rows):
         lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=1000]')  # left-aligned
     lines.append("}")

@@ -131,3 +131,27 @@ def test_an_open_box_keeps_its_place_among_the_closed_ones(
         g, at = drawing(program, vals, rankdir, tuple(f"{stem}{k}" for k in opened))
         boxes = [at[i][axis] for i in named(g, [f"{stem}{k}" for k in range(1, count + 1)])]
         assert boxes == sorted(boxes), (opened, boxes)
+
+
+def test_an_open_box_that_starts_a_wrapped_row_comes_after_the_row_before() -> None:
+    # the page's MLP (its lines wrapped into rows): an opened h4, first of its row, had
+    # its frame climb into the rows above, at their left, as if drawn before h1
+    source, values = mlp()
+    g = export_graph(evaluate(source, values, budget=default_budget(), warn=False))
+    series = tuple(u.id for u in fold_series(g, build_units(g)).units if u.count > 1)
+    h1, h2, h3, h4 = named(g, ["h1", "h2", "h3", "h4"])
+    opts = DotOptions(level="lines", rankdir="auto", expand=(*series, h4))
+    dot = to_dot(g, opts, budget=default_budget())
+    assert "weight=1000" in dot  # wrapped into rows
+    svg = ET.fromstring(Renderer().svg(dot, len(g.nodes), budget=unhurried()))
+    extent: dict[str, tuple[float, float]] = {}  # each box's top and bottom (SVG y grows down)
+    for el in svg.iter(f"{SVG}g"):
+        shape = next((e for e in el.iter() if e.tag in {f"{SVG}polygon", f"{SVG}path"}), None)
+        if shape is None or el.get("id") not in {h1, h2, h3, f"cluster-{h4}"}:
+            continue
+        nums = [
+            float(v)
+            for v in re.findall(r"-?\d+(?:\.\d+)?", shape.get("points") or shape.get("d") or "")
+        ]
+        extent[el.get("id", "")] = (min(nums[1::2]), max(nums[1::2]))
+    assert extent[f"cluster-{h4}"][0] > max(extent[k][1] for k in (h1, h2, h3))
