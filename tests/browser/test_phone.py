@@ -67,7 +67,10 @@ def test_nothing_of_the_page_covers_a_node_as_boxes_open(
     page.locator("#graph").scroll_into_view_if_needed()
     assert page.evaluate(UNDER_PAGE) == []
     page.locator("#graph > svg g.node.unit.series").click()  # the four neurons, one by one
-    for name in ("h4", "h1"):  # each box clicked for real where it is drawn (in view)
+    for name in ("h4", "h1"):  # each box found (brought into view), then clicked for real
+        page.wait_for_timeout(300)
+        page.fill("#graph-find", name)
+        page.press("#graph-find", "Enter")
         page.wait_for_timeout(300)
         unit = page.locator("#graph > svg g.node.unit:not(.series)", has_text=f"{name} =")
         box = str(unit.get_attribute("id"))
@@ -76,3 +79,17 @@ def test_nothing_of_the_page_covers_a_node_as_boxes_open(
         page.wait_for_function(loaded)
         page.wait_for_timeout(300)
         assert page.evaluate(UNDER_PAGE) == [], name
+
+
+def test_the_overview_keeps_off_the_legend_too(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    # two neurons on a phone, zoomed in: the overview sat on the legend (read as a node is)
+    program, values = neurons()
+    open_phone(page, server, program, values)
+    page.locator("#graph").scroll_into_view_if_needed()
+    page.locator("#graph").focus()
+    for key in ["+", "+", "Shift+ArrowRight", "-"]:
+        page.keyboard.press(key)
+        page.wait_for_timeout(150)
+        assert page.evaluate(UNDER_PAGE) == [], key
