@@ -82,13 +82,8 @@ def shape(
     return tuple(out)
 
 
-def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Units:
-    """Return units with each run of SERIES_MIN or more consecutive lines (or calls) of one
-    shape drawn as one series box (id: `series_id` of its last unit; open_ holding that id
-    draws the units one by one). The box's edges: one per source outside the series, whose
-    local_grad is the members' contributions summed over the box's gradient (so that
-    grad(box) x local is what the source gets through the series); edges out of any
-    member leave the box."""
+def _runs(graph: Graph, units: Units) -> list[list[Unit]]:
+    """Return the units in runs of consecutive lines (or calls) of one shape."""
     by_id = {n.id: n for n in graph.nodes}
     inputs_of: dict[str, list[tuple[str, float]]] = {}
     for e in graph.edges:
@@ -103,6 +98,30 @@ def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Unit
         else:
             runs.append([unit])
         last = key
+    return runs
+
+
+def read_open(graph: Graph, units: Units, asked: Collection[str]) -> frozenset[str]:
+    """Return the boxes asked open, as a link from before series had ids of their own is
+    read: a series' last line asked while the series is not stands for the series (such a
+    link opened it), so the series is drawn open with that line closed, as it was."""
+    out = set(asked)
+    for run in _runs(graph, units):
+        last, box = run[-1].id, series_id(run[-1].id)
+        if len(run) >= SERIES_MIN and last in out and box not in out:
+            out = (out - {last}) | {box}
+    return frozenset(out)
+
+
+def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Units:
+    """Return units with each run of SERIES_MIN or more consecutive lines (or calls) of one
+    shape drawn as one series box (id: `series_id` of its last unit; open_ holding that id
+    draws the units one by one). The box's edges: one per source outside the series, whose
+    local_grad is the members' contributions summed over the box's gradient (so that
+    grad(box) x local is what the source gets through the series); edges out of any
+    member leave the box."""
+    by_id = {n.id: n for n in graph.nodes}
+    runs = _runs(graph, units)
     folded = [r for r in runs if len(r) >= SERIES_MIN and series_id(r[-1].id) not in open_]
     if not folded:
         return units

@@ -60,7 +60,7 @@ from chainrule.render.size import (
     resolve_level,
     shown_nodes,
 )
-from chainrule.render.spine import tree_inputs
+from chainrule.render.spine import stack_lines, tree_inputs
 from chainrule.render.style import (
     DotOptions,
     html_text,
@@ -142,6 +142,7 @@ def to_dot(graph: Graph, options: DotOptions | None = None, *, budget: Budget) -
     if far:
         lines.append(f"graph [{comment(far, rows=wrapped)}]")
     lines += row_lines(layout.rows)
+    lines += stack_lines(layout.stacked)
     if len(layout.spine) > 1:  # drawn straight: what hangs off it goes above and below
         ops = [f"op-{k}" for k in layout.spine if not (compact or by_id[k].is_leaf)]
         on = [*layout.spine, *ops]

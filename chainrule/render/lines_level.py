@@ -14,10 +14,11 @@ import itertools
 from chainrule.budget import Budget
 from chainrule.graph import Graph, GraphNode
 from chainrule.hierarchy import Units
+from chainrule.render.box_order import below_rows, in_order, program_order
 from chainrule.render.legend import legend_lines
 from chainrule.render.long_edges import comment
 from chainrule.render.open_boxes import lines_picture
-from chainrule.render.orientation import roomiest, unit_levels
+from chainrule.render.orientation import roomiest
 from chainrule.render.size import Dot, check_drawable, fit_box
 from chainrule.render.style import (
     LEGEND,
@@ -122,27 +123,13 @@ def lines_dot(
                 rows[k].append("legend-key")
     if not rows:
         lines += program_order(units, open_)
-    for row in rows:  # a wrapped layout: each row one rank, read left to right
-        lines.append("{rank=same; " + " ".join(f'"{b}";' for b in row) + "}")
-        lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(row)]
+    for k, row in enumerate(rows):  # a wrapped layout: each row one rank, read left to right
+        lines += in_order(row, open_, f"r{k}")
+    lines += below_rows(rows, units, open_)
     for above, below in itertools.pairwise(rows):
         lines.append(f'"{above[0]}" -> "{below[0]}" [style=invis weight=1000]')  # left-aligned
     lines.append("}")
     return Dot("\n".join(lines) + "\n", size)
-
-
-def program_order(units: Units, open_: set[str]) -> list[str]:
-    """Keep the program's order across each rank (top down left to right, left to right
-    top down): the shared inputs in the order they first appear, and each level's closed
-    boxes in the order of their lines, as ranks chained by invisible edges (dot keeps a
-    flat edge's tail before its head)."""
-    chains = [list(units.shared)]
-    chains += [[u for u in level if u not in open_] for level in unit_levels(units)]
-    lines = []
-    for chain in (c for c in chains if len(c) > 1):
-        lines.append("{rank=same; " + " ".join(f'"{b}";' for b in chain) + "}")
-        lines += [f'"{a}" -> "{b}" [style=invis]' for a, b in itertools.pairwise(chain)]
-    return lines
 
 
 def legend_width(present: set[str]) -> float:

@@ -59,6 +59,7 @@ class OpLayout:
     spine: tuple[str, ...] = ()  # not wrapped: drawn straight (chainrule/render/spine.py)
     staggered: frozenset[str] = frozenset()  # not wrapped: leaves one rank further back
     tight: bool = False  # nodes and ranks TIGHT apart (not wrapped)
+    stacked: tuple[tuple[str, ...], ...] = ()  # not wrapped: each run in one rank (spine.py)
 
     def seps(self) -> tuple[float, float]:
         """Return the points between nodes of a rank and between ranks (dot's nodesep and

@@ -5,6 +5,8 @@ chainrule/render/op_layout.py chooses the direction from them."""
 
 from __future__ import annotations
 
+import itertools
+
 from chainrule.graph import Graph, GraphNode
 from chainrule.render.spine import staggered
 from chainrule.render.style import (
@@ -46,12 +48,13 @@ def drawn(
     ops: bool,
     plain: bool = False,
     stagger: bool = False,
+    stacked: tuple[tuple[str, ...], ...] = (),
 ) -> tuple[dict[str, Size], dict[str, int], list[tuple[str, str]], frozenset[str]]:
     """Return the size of each node dot draws (value nodes, plain ones if plain, op nodes
     `op-nK` when ops), in program order, its rank (longest path, then each node moved to
     just before its nearest use, as dot's ranking does; with stagger, the leaves of a
     long rank every other one a rank back: `spine.staggered`), the drawn edges and the
-    staggered leaves."""
+    staggered leaves; each run in stacked (no op nodes) one rank: `spine.stacks`)."""
     ids = {n.id for n in shown}
     sizes: dict[str, Size] = {}
     for n in shown:
@@ -65,13 +68,17 @@ def drawn(
     for e in graph.edges:
         if e.kind == "input" and e.source in ids and e.target in ids:
             users.setdefault(e.source, []).append(e.target)
+    flat = {(a, b) for run in stacked for a, b in itertools.pairwise(run)}
     for n in shown:  # ids are topological: inputs first
         for u in users.get(n.id, []):
-            rank[u] = max(rank[u], rank[n.id] + step)
+            rank[u] = max(rank[u], rank[n.id] + (0 if (n.id, u) in flat else step))
     hanging = _hanging(shown, users)
     for n in reversed(shown):  # as dot ranks: a leaf, or a tree hanging from one use, just
         if users.get(n.id) and (n.is_leaf or n.id in hanging):  # before its nearest use
-            rank[n.id] = min(rank[u] for u in users[n.id]) - step
+            rank[n.id] = min(rank[u] - (0 if (n.id, u) in flat else step) for u in users[n.id])
+    for run in stacked:
+        top = max(rank[k] for k in run)
+        rank.update(dict.fromkeys(run, top))
     for n in shown:
         if ops and f"op-{n.id}" in rank:
             rank[f"op-{n.id}"] = rank[n.id] - 1

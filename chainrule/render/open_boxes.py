@@ -21,7 +21,7 @@ from chainrule.render.orientation import OPEN_SIZE, Arrangement, arrange
 from chainrule.render.size import fit_box
 from chainrule.render.style import DotOptions
 from chainrule.render.unit_boxes import shared_size, unit_size
-from chainrule.series import fold_series
+from chainrule.series import fold_series, read_open
 
 Size = tuple[float, float]  # points
 CLUSTER = (16.0, 30.0)  # points an open box's frame and title add (width, height)
@@ -84,9 +84,11 @@ class LinesPicture:
 def lines_picture(graph: Graph, opts: DotOptions, labels: dict[str, str]) -> LinesPicture:
     """Return the lines-level picture: the boxes asked open (`opts.expand`; a series' id
     draws its lines one by one), or when nothing was asked and the level is automatic,
-    the boxes whose operations fit (chainrule/render/open_boxes.py)."""
-    asked = set(opts.expand)
-    units = fold_series(graph, build_units(graph), asked)
+    the boxes whose operations fit (chainrule/render/open_boxes.py). A link from before
+    series had ids (expand= a series' last line) opens the series (`read_open`)."""
+    lines = build_units(graph)
+    asked = set(read_open(graph, lines, opts.expand))  # an old link's last line: its series
+    units = fold_series(graph, lines, asked)
     open_ = asked & {x.id for x in units.units if x.count == 1}
     by_id = {n.id: n for n in graph.nodes}
     p = opts.precision

@@ -10,8 +10,11 @@ from chainrule.graph import Graph, GraphNode
 from chainrule.render.errors import GraphTooLarge
 from chainrule.render.op_layout import LEGIBLE_PX, OpLayout, arrange_ops, op_labels
 from chainrule.render.op_ranks import drawn
-from chainrule.render.spine import hanging_leaves, spine, tree_inputs
+from chainrule.render.spine import hanging_leaves, spine, stacks, tree_inputs
 from chainrule.render.style import COMPACT_ABOVE, PLAIN_ABOVE, DotOptions
+
+STACK_OPS = 20  # operations up to which a running sum may be stacked to open op by op (a
+# promise of issue 26; a larger program, an MLP, keeps the picture it had)
 
 
 class Dot(str):
@@ -123,13 +126,20 @@ def op_layout(
     line: tuple[str, ...] = ()
     hang: int | None = None
 
-    def estimate(compact: bool, tight: bool, stagger: bool, straight: bool) -> OpLayout:
+    def estimate(
+        compact: bool, tight: bool, stagger: bool, straight: bool, stack: bool = False
+    ) -> OpLayout:
         plain = is_plain(shown, opts, compact)
-        sizes, rank, edges, back = drawn(graph, shown, labels, opts, not compact, plain, stagger)
+        runs = stacks(graph, shown) if stack else ()
+        sizes, rank, edges, back = drawn(
+            graph, shown, labels, opts, not compact, plain, stagger, runs
+        )
         layout = arrange_ops(sizes, rank, edges, opts, fit, hang if straight else None, back, tight)
         if layout.rows:  # wrapped: the rows decide where nodes go
             return replace(layout, compact=compact)
-        return replace(layout, compact=compact, spine=line if straight else (), staggered=back)
+        return replace(
+            layout, compact=compact, spine=line if straight else (), staggered=back, stacked=runs
+        )
 
     layout = estimate(compact, False, False, False)
     compacts = [compact] + ([True] if opts.compact == "auto" and not compact else [])
@@ -149,6 +159,14 @@ def op_layout(
             other = estimate(c, tight, stagger, straight)
             if other.label_px > layout.label_px:
                 layout = other
+    # still not legible and small: a running sum or product drawn in one rank (no op nodes)
+    operations = sum(not n.is_leaf for n in shown)
+    for tight in (False, True):
+        if layout.label_px >= LEGIBLE_PX or opts.compact is False or operations > STACK_OPS:
+            break
+        other = estimate(True, tight, False, False, stack=True)
+        if other.stacked and other.label_px > layout.label_px:
+            layout = other
     return layout
 
 

@@ -10,15 +10,22 @@
   rank before their uses) has every other one of them moved one rank further back (its
   edge `minlen=2`): two ranks of half the length, so a 16-leaf tree is half as wide.
 
-Both are read by the estimate (chainrule/render/op_layout.py) and written by the DOT
+- A running sum or product (`w1*x1 + w2*x2 + w3*x3 + w4*x4 + b`: each sum the first
+  operand of the next and used by it alone) of STACK_MIN or more operations is drawn in
+  one rank, one under the other (`rank=same`), instead of a staircase a rank per term: the
+  drawing is as many ranks shorter (a 17-op neuron with a log-loss, 982 -> 736 points wide).
+
+All three are read by the estimate (chainrule/render/op_layout.py) and written by the DOT
 (chainrule/render/dot.py), so the first view is chosen for the drawing `dot` makes.
 """
 
 from __future__ import annotations
 
 from chainrule.graph import Graph, GraphNode
+from chainrule.ops import OPS
 
 STAGGER_MIN = 4  # leaves used once in one rank from which every other one moves back
+STACK_MIN = 3  # operations of a running sum or product drawn one under the other
 STAGGER_SHARE = 0.45  # of a moved leaf's length still taken in its first rank: dot keeps
 # it near its sibling (measured: a 16-leaf tree 877-1,006 points wide, estimated 931-995)
 
@@ -90,3 +97,39 @@ def staggered(
         if n.is_leaf and len(users.get(n.id, [])) == 1:
             by_rank.setdefault(rank[n.id], []).append(n.id)
     return frozenset(k for ks in by_rank.values() if len(ks) >= STAGGER_MIN for k in ks[1::2])
+
+
+def stacks(graph: Graph, shown: list[GraphNode]) -> tuple[tuple[str, ...], ...]:
+    """Return the running sums and products to draw in one rank: runs of STACK_MIN or more
+    operations of one commutative op, each the first operand of the next, used by it alone."""
+    by_id = {n.id: n for n in shown}
+    first: dict[str, str] = {}
+    uses: dict[str, int] = {}
+    for e in graph.edges:
+        if e.kind == "input" and e.source in by_id and e.target in by_id:
+            first.setdefault(e.target, e.source)
+            uses[e.source] = uses.get(e.source, 0) + 1
+    after: dict[str, str] = {}
+    for n in shown:
+        a = first.get(n.id, "")
+        op = OPS.get(n.op)
+        if a and uses[a] == 1 and op is not None and op.commutative and by_id[a].op == n.op:
+            after[a] = n.id
+    out = []
+    for head in (k for k in after if k not in after.values()):
+        run = [head]
+        while run[-1] in after:
+            run.append(after[run[-1]])
+        if len(run) >= STACK_MIN:
+            out.append(tuple(run))
+    return tuple(out)
+
+
+def stack_lines(runs: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Return the DOT drawing each run in one rank, each operation's operands in the
+    program's order (`ordering=in`: else a sum's second term may come first)."""
+    lines = []
+    for run in runs:
+        lines.append("{rank=same; " + " ".join(f'"{k}";' for k in run) + "}")
+        lines += [f'"{k}" [ordering=in]' for k in run]
+    return lines

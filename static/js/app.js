@@ -186,6 +186,18 @@ function setStatus(text) {
 }
 
 // ----- results ----------------------------------------------------------------------
+/** A link from before series had ids asks a series' last line open (it opened the series):
+ * the server draws the series open and that line closed (chainrule/series.py read_open),
+ * so the line is listed closed; the open set then names the series (sK for line nK). */
+function readOldLink(data) {
+  for (const u of data.units || []) {
+    if (u.count === 1 && !u.open && state.expand.has(u.id)) {
+      state.expand.delete(u.id);
+      state.expand.add(`s${u.id.slice(1)}`);
+    }
+  }
+}
+
 function showResult(data, expression, structure) {
   state.data = data;
   editor.setError(null);
@@ -202,6 +214,7 @@ function showResult(data, expression, structure) {
   const warnings = data.notices.filter((n) => n.code !== "unused-value").map((n) => n.message);
   $("warnings").textContent = warnings.join("; ");
   $("warnings").hidden = warnings.length === 0;
+  readOldLink(data);
   if (structure !== null) {
     drawing.draw(data, options().rankdir);
     state.drawn = structure;

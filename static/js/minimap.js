@@ -39,9 +39,9 @@ export function makeMinimap(panZoom) {
 }
 
 /**
- * Put the overview in a corner of the panel where it covers no node in view (bottom right,
- * bottom left, top right, top left); false when every corner would cover one (it folds
- * away). panel: the panel's size in px; b: the view's box and boxes: the nodes' boxes, in
+ * Put the overview in a corner of the panel where it covers no node and not the legend in
+ * view (bottom right, bottom left, top right, top left); false when every corner would cover
+ * one (it folds away). panel: the panel's size in px; b: the view's box and boxes: the nodes' boxes, in
  * SVG units.
  */
 export function placeMinimap(minimap, panel, b, boxes) {
@@ -61,7 +61,7 @@ export function placeMinimap(minimap, panel, b, boxes) {
   const oy = (H - b.h * s) / 2;
   const shown = [];
   for (const [id, r] of boxes) {
-    if (!isNodeShape(id)) continue;
+    if (!isNodeShape(id) && id !== "legend-key") continue; // the legend is read as a node is
     const x = (r.x - b.x) * s + ox;
     const y = (r.y - b.y) * s + oy;
     if (x < W && y < H && x + r.w * s > 0 && y + r.h * s > 0) shown.push({ x, y, w: r.w * s, h: r.h * s });

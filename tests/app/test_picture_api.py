@@ -117,6 +117,30 @@ def test_the_page_its_share_link_and_exports_keep_the_open_boxes(client: TestCli
 
 
 @pytest.mark.graphviz
+def test_an_old_share_link_naming_a_series_last_line_still_opens_the_series(
+    client: TestClient,
+) -> None:
+    # before series had ids of their own, expand=<the series' last line> opened the series
+    program, values = mlp()
+    body = {"expression": program, "values": values, "svg": False}
+    units = client.post("/api/evaluate", json=body).json()["units"]
+    series = next(u for u in units if u["count"] > 1)  # h1 … h4
+    h1, h4 = series["series"][0], series["series"][-1]
+    query = {"expression": program, **values, "level": "lines"}
+
+    def drawn(expand: str) -> str:
+        return str(client.get("/", params={**query, "expand": expand}).text).replace("&#45;", "-")
+
+    old = drawn(h4)
+    assert f'id="{series["id"]}"' not in old  # the series drawn open: its lines one by one
+    assert f'id="{h1}"' in old and f'id="{h4}"' in old
+    assert f'id="cluster-{h4}"' not in old  # h4 itself closed, as the old link showed it
+    both = drawn(f"{series['id']},{h4}")  # today's link for the series and h4 open
+    assert f'id="cluster-{h4}"' in both and f'id="cluster-{h1}"' not in both
+    assert f'id="{series["id"]}"' in drawn("")  # nothing asked: the series closed
+
+
+@pytest.mark.graphviz
 def test_an_open_call_is_drawn_with_its_body_through_the_api(client: TestClient) -> None:
     program, values = neurons()
     body = {"expression": program, "values": values, "level": "lines"}

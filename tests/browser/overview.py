@@ -13,3 +13,26 @@ COVERED = """() => {
     })
     .map((n) => n.id);
 }"""
+
+# The nodes (ids) with a point, inside the graph's frame and the window, where a click lands
+# on something other than the drawing (the overview, a panel, a line of text): [] when
+# nothing of the page's own covers one. Each node is probed at its centre and near its four
+# corners.
+UNDER_PAGE = """() => {
+  const f = document.getElementById('graph').getBoundingClientRect();
+  const spots = [[0.5, 0.5], [0.15, 0.15], [0.85, 0.15], [0.15, 0.85], [0.85, 0.85]];
+  return [...document.querySelectorAll('#graph > svg g.node')]
+    .filter((n) => !n.hasAttribute('display'))
+    .filter((n) => {
+      const r = n.getBoundingClientRect();
+      return spots.some(([a, b]) => {
+        const x = r.left + a * r.width;
+        const y = r.top + b * r.height;
+        if (x < f.left + 2 || x > f.right - 2 || y < f.top + 2 || y > f.bottom - 2) return false;
+        if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return false; // off the window
+        const hit = document.elementFromPoint(x, y);
+        return !hit || !hit.closest('#graph > svg');
+      });
+    })
+    .map((n) => n.id);
+}"""

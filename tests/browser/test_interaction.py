@@ -163,7 +163,7 @@ def test_an_opened_box_and_the_output_stay_in_view(
         unit = box_g.get_attribute("id")
         series = "series" in (box_g.get_attribute("class") or "")
         lines = [node_named(page, f"h{k}") for k in range(1, 5)] if series else []
-        page.locator(f'#graph > svg g.node.unit[id="{unit}"]').dispatch_event("click")
+        page.locator(f'#graph > svg g.node.unit[id="{unit}"]').click()
         if series:  # opened: its lines, each a box of its own
             expect(page.locator("#graph > svg g.node.unit.series")).to_have_count(0)
             # (measured by its texts: a clicked box is selected, its thick outline may

@@ -1,5 +1,5 @@
 """A phone (390x844): the overview never covers a node, an opened call leaves at least half
-the graph panel to the drawing."""
+the graph panel to the drawing; at either size nothing of the page's own covers a node."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.browser.overview import COVERED
+from tests.browser.overview import COVERED, UNDER_PAGE
 from tests.browser.programs import mlp, neurons
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def test_an_opened_call_leaves_half_the_panel_to_the_drawing(
     open_phone(page, server, program, values)
     # a call's box (h1 and h2, calls of one shape, are folded into a series box)
     unit = page.locator("#graph > svg g.node.unit:not(.series)").first.get_attribute("id")
-    page.locator(f'#graph > svg g.node.unit[id="{unit}"]').dispatch_event("click")
+    page.locator(f'#graph > svg g.node.unit[id="{unit}"]').click()
     expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
     page.wait_for_timeout(200)
     graph = page.locator("#graph").bounding_box()
@@ -53,3 +53,43 @@ def test_an_opened_call_leaves_half_the_panel_to_the_drawing(
     assert graph["height"] >= PHONE["height"] / 2 - 1
     assert page.evaluate(COVERED) == []
     page.locator("#graph-panel").screenshot(path=screenshots / "phone-opened-call.png")
+
+
+@pytest.mark.parametrize("size", [PHONE, {"width": 1280, "height": 800}], ids=["phone", "desktop"])
+def test_nothing_of_the_page_covers_a_node_as_boxes_open(
+    page: Page, server: str, console_errors: list[str], size: ViewportSize
+) -> None:
+    program, values = mlp()
+    open_phone(page, server, program, values)
+    page.set_viewport_size(size)
+    loaded = "() => !document.getElementById('graph').classList.contains('loading')"
+    page.wait_for_function(loaded)
+    page.locator("#graph").scroll_into_view_if_needed()
+    assert page.evaluate(UNDER_PAGE) == []
+    page.locator("#graph > svg g.node.unit.series").click()  # the four neurons, one by one
+    for name in ("h4", "h1"):  # each box found (brought into view), then clicked for real
+        page.wait_for_timeout(300)
+        page.fill("#graph-find", name)
+        page.press("#graph-find", "Enter")
+        page.wait_for_timeout(300)
+        unit = page.locator("#graph > svg g.node.unit:not(.series)", has_text=f"{name} =")
+        box = str(unit.get_attribute("id"))
+        unit.click()
+        expect(page.locator(f'#graph > svg g.cluster[id="cluster-{box}"]')).to_have_count(1)
+        page.wait_for_function(loaded)
+        page.wait_for_timeout(300)
+        assert page.evaluate(UNDER_PAGE) == [], name
+
+
+def test_the_overview_keeps_off_the_legend_too(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    # two neurons on a phone, zoomed in: the overview sat on the legend (read as a node is)
+    program, values = neurons()
+    open_phone(page, server, program, values)
+    page.locator("#graph").scroll_into_view_if_needed()
+    page.locator("#graph").focus()
+    for key in ["+", "+", "Shift+ArrowRight", "-"]:
+        page.keyboard.press(key)
+        page.wait_for_timeout(150)
+        assert page.evaluate(UNDER_PAGE) == [], key

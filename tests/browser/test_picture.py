@@ -292,9 +292,12 @@ def test_open_boxes_are_kept_in_the_share_link_and_a_reload(
     # h4, the series' last line, opens on its own (the series has an id of its own)
     h1, h2 = open_series_of(page, "h1"), node_named(page, "h4")
     assert series not in (h1, h2)
-    for unit in (h1, h2):  # (h4 may lie under the selection's sum: a click on the box itself)
-        page.locator(f'#graph > svg g.node.unit[id="{unit}"]').dispatch_event("click")
+    for unit in (h2, h1):  # real clicks: each box is in view when it is clicked
+        page.locator(f'#graph > svg g.node.unit[id="{unit}"]').click()
         expect(page.locator(f'#graph > svg g.cluster[id="cluster-{unit}"]')).to_have_count(1)
+        page.wait_for_function(
+            "() => !document.getElementById('graph').classList.contains('loading')"
+        )
     opened = ",".join(sorted((h1, h2, series)))
     expect(page).to_have_url(re.compile("expand=" + re.escape(opened.replace(",", "%2C"))))
     expect(page.locator("#share-url")).to_have_value(re.compile("expand="))
@@ -309,6 +312,26 @@ def test_open_boxes_are_kept_in_the_share_link_and_a_reload(
     page.locator(f'#graph > svg g.node[id="{h1}"]').click()  # closing one drops it from the link
     expect(page.locator(f'#graph > svg g.node.unit[id="{h1}"]')).to_have_count(1)
     expect(page).to_have_url(re.compile(f"expand={'%2C'.join(sorted((h2, series)))}(&|$)"))
+    assert not console_errors
+
+
+def test_an_old_share_link_opens_the_series_and_its_last_line_opens_on_a_click(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    # before series had ids, expand=<the series' last line> opened the series
+    source, values = mlp()
+    open_page(page, server, source, **values)
+    series = str(page.locator("#graph > svg g.node.unit.series").get_attribute("id"))
+    h4 = node_named(page, "h4")
+    open_page(page, server, source, level="lines", expand=h4, **values)
+    expect(page.locator("#graph > svg g.node.unit.series")).to_have_count(0)  # open
+    box = page.locator(f'#graph > svg g.node.unit[id="{h4}"]')
+    expect(box).to_have_count(1)  # h4 drawn closed, as the old link showed it
+    expect(page).to_have_url(re.compile(f"expand={series}(&|$)"))  # the link now says so
+    box.click()  # opens h4 (the series stays open)
+    expect(page.locator(f'#graph > svg g.cluster[id="cluster-{h4}"]')).to_have_count(1)
+    expect(page.locator("#graph > svg g.node.unit.series")).to_have_count(0)
+    expect(page).to_have_url(re.compile(f"expand={h4}%2C{series}(&|$)"))
     assert not console_errors
 
 

@@ -87,6 +87,9 @@ def test_a_hand_written_2_3_1_mlp_opens_compact_operation_by_operation() -> None
     assert resolve_level(graph, DotOptions(level="lines")) == "lines"  # as asked
 
 
+LOGISTIC4 = (
+    "z = w1*x1 + w2*x2 + w3*x3 + w4*x4 + b\np = sigmoid(z)\nloss = -(y*log(p) + (1 - y)*log(1 - p))"
+)
 SHAPES = {
     "polynomial": "y = 3*x^4 - 2*x^3 + x^2 - 5*x + 7",
     "softmax": "e1 = exp(z1)\ne2 = exp(z2)\ne3 = exp(z3)\ns = e1 + e2 + e3\np1 = e1 / s\n"
@@ -108,6 +111,10 @@ SHAPES = {
     "the squared error of an 8-term dot product": "loss = ("
     + " + ".join(f"w{k}*x{k}" for k in range(1, 9))
     + " - y)^2",
+    # a logistic neuron and its log-loss (17 and 19 operations): 8.74 px and lines before,
+    # now its running sum is drawn in one rank
+    "a neuron of 4 inputs with a log-loss": LOGISTIC4,
+    "a neuron of 5 inputs with a log-loss": LOGISTIC4.replace("w4*x4", "w4*x4 + w5*x5"),
 }
 
 
@@ -115,7 +122,7 @@ SHAPES = {
 @pytest.mark.parametrize("name", list(SHAPES))
 def test_programs_of_up_to_20_operations_of_many_shapes_open_legibly(name: str) -> None:
     program = SHAPES[name]
-    words = set(re.findall(r"[A-Za-z_]\w*", program)) - {"exp", "log", "tanh", "sin"}
+    words = set(re.findall(r"[A-Za-z_]\w*", program)) - {"exp", "log", "tanh", "sin", "sigmoid"}
     graph = export_graph(
         evaluate(program, dict.fromkeys(words, 0.7), budget=default_budget(), warn=False)
     )
@@ -161,3 +168,20 @@ def test_a_value_node_is_about_a_third_of_the_old_pill(precision: int) -> None:
     assert max(widths) <= field_width(precision) + 10  # its numbers' slot and a margin
     if precision == 4:
         assert max(widths) <= 227 / 3 + 3
+
+
+@pytest.mark.graphviz
+def test_a_running_sum_is_drawn_in_one_rank_when_that_makes_it_legible() -> None:
+    words = set(re.findall(r"\b[a-z]\d\b|\bb\b|\by\b", LOGISTIC4))
+    graph = export_graph(evaluate(LOGISTIC4, dict.fromkeys(words, 0.5), budget=default_budget()))
+    layout = op_layout(graph, DRAW_DEFAULTS)
+    sums = [n.id for n in graph.nodes if n.op == "+"]
+    assert layout.rankdir == "LR" and layout.stacked == (tuple(sums[:4]),)  # z and the three
+    svg = Renderer().svg(to_dot(graph, DRAW_DEFAULTS, budget=default_budget()), None, unhurried())
+    outline = r'<g id="(n\d+)" class="node[^>]*>.*?<path[^>]*d="M([\d.-]+),([\d.-]+)'
+    at = {m[1]: (round(float(m[2])), float(m[3])) for m in re.finditer(outline, svg, re.S)}
+    assert len({at[k][0] for k in sums[:4]}) == 1  # one column: the boxes' left edges at one x
+    names = ["w1", "x1", "w2", "x2", "w3", "x3", "w4", "x4", "b"]
+    by_name = {n.name: n.id for n in graph.nodes if n.name}
+    down = [at[by_name[x]][1] for x in names]  # the inputs read top down in program order
+    assert down == sorted(down)

@@ -46,14 +46,33 @@ def centres(svg: str) -> dict[str, tuple[float, float]]:
     return out
 
 
+def frames(svg: str) -> dict[str, tuple[float, float]]:
+    """The centre of each open box's frame (g.cluster, id cluster-nK), by the box's id."""
+    out = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if "cluster" in (g.get("class") or "").split():
+            shape = next(e for e in g.iter() if e.tag in {f"{SVG}polygon", f"{SVG}path"})
+            text = shape.get("points") or shape.get("d") or ""
+            nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", text)]
+            xs, ys = nums[0::2], nums[1::2]
+            box = g.get("id", "").removeprefix("cluster-")
+            out[box] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    return out
+
+
 def drawing(
-    program: str, values: dict[str, float], rankdir: Literal["LR", "TB"]
+    program: str,
+    values: dict[str, float],
+    rankdir: Literal["LR", "TB"],
+    opened: tuple[str, ...] = (),
 ) -> tuple[Graph, dict[str, tuple[float, float]]]:
+    """Every line its box (series open), the lines named in `opened` drawn open: the centre
+    of each box (an open one's frame) by id."""
     g = export_graph(evaluate(program, values, budget=default_budget(), warn=False))
     series = tuple(u.id for u in fold_series(g, build_units(g)).units if u.count > 1)
-    opts = DotOptions(level="lines", rankdir=rankdir, expand=series)  # every line its box
+    opts = DotOptions(level="lines", rankdir=rankdir, expand=series + tuple(named(g, [*opened])))
     svg = Renderer().svg(to_dot(g, opts, budget=default_budget()), len(g.nodes), budget=unhurried())
-    return g, centres(svg)
+    return g, centres(svg) | frames(svg)
 
 
 def named(g: Graph, names: list[str]) -> list[str]:
@@ -94,3 +113,45 @@ def test_a_trees_inputs_read_in_the_programs_order() -> None:
     at = centres(svg)
     across = [at[i][0] for i in named(g, [f"x{k}" for k in range(1, 17)])]
     assert across == sorted(across)
+
+
+@pytest.mark.parametrize(("rankdir", "axis"), [("LR", 1), ("TB", 0)])
+def test_an_open_box_keeps_its_place_among_the_closed_ones(
+    rankdir: Literal["LR", "TB"], axis: int
+) -> None:
+    # dot ignores the ordering edges into a cluster: an opened h4 was drawn before h1, an
+    # opened h2 before h1, an opened y3 after y4
+    source, values = mlp()
+    words = dict.fromkeys(set(re.findall(r"[kxc]\d*", CONV)), 0.3)
+    Case = tuple[tuple[str, dict[str, float]], str, int, tuple[int, ...]]
+    cases: list[Case] = [((source, values), "h", 4, (k,)) for k in range(1, 5)]
+    cases += [((CONV, words), "y", 6, (k,)) for k in range(1, 7)]
+    cases += [((source, values), "h", 4, (2, 3)), ((CONV, words), "y", 6, (1, 6))]
+    for (program, vals), stem, count, opened in cases:
+        g, at = drawing(program, vals, rankdir, tuple(f"{stem}{k}" for k in opened))
+        boxes = [at[i][axis] for i in named(g, [f"{stem}{k}" for k in range(1, count + 1)])]
+        assert boxes == sorted(boxes), (opened, boxes)
+
+
+def test_an_open_box_that_starts_a_wrapped_row_comes_after_the_row_before() -> None:
+    # the page's MLP (its lines wrapped into rows): an opened h4, first of its row, had
+    # its frame climb into the rows above, at their left, as if drawn before h1
+    source, values = mlp()
+    g = export_graph(evaluate(source, values, budget=default_budget(), warn=False))
+    series = tuple(u.id for u in fold_series(g, build_units(g)).units if u.count > 1)
+    h1, h2, h3, h4 = named(g, ["h1", "h2", "h3", "h4"])
+    opts = DotOptions(level="lines", rankdir="auto", expand=(*series, h4))
+    dot = to_dot(g, opts, budget=default_budget())
+    assert "weight=1000" in dot  # wrapped into rows
+    svg = ET.fromstring(Renderer().svg(dot, len(g.nodes), budget=unhurried()))
+    extent: dict[str, tuple[float, float]] = {}  # each box's top and bottom (SVG y grows down)
+    for el in svg.iter(f"{SVG}g"):
+        shape = next((e for e in el.iter() if e.tag in {f"{SVG}polygon", f"{SVG}path"}), None)
+        if shape is None or el.get("id") not in {h1, h2, h3, f"cluster-{h4}"}:
+            continue
+        nums = [
+            float(v)
+            for v in re.findall(r"-?\d+(?:\.\d+)?", shape.get("points") or shape.get("d") or "")
+        ]
+        extent[el.get("id", "")] = (min(nums[1::2]), max(nums[1::2]))
+    assert extent[f"cluster-{h4}"][0] > max(extent[k][1] for k in (h1, h2, h3))

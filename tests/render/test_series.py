@@ -86,9 +86,12 @@ def test_the_last_line_of_an_open_series_opens_on_its_own() -> None:
     assert f"cluster-{tail.id}" in groups  # h23's operations, the other lines boxes
     units = [g for g in groups.values() if "unit" in (g.get("class") or "").split()]
     assert len(units) == 24 and series_id(tail.id) not in groups
-    # the last line alone asked: the series stays folded, nothing of it open
+    # the last line alone asked (a link from before series had ids, when that opened the
+    # series): the series drawn open, its lines closed, as that link showed it
     _, groups = drawing(graph, DotOptions(rankdir="auto", level="lines", expand=(tail.id,)))
-    assert series_id(tail.id) in groups and f"cluster-{tail.id}" not in groups
+    units = [g for g in groups.values() if "unit" in (g.get("class") or "").split()]
+    assert series_id(tail.id) not in groups and f"cluster-{tail.id}" not in groups
+    assert len(units) == 25  # h0 … h23 and the loss, each its box
 
 
 @pytest.mark.graphviz
