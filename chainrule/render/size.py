@@ -13,6 +13,7 @@ from chainrule.render.op_ranks import drawn
 from chainrule.render.spine import hanging_leaves, spine, stacks, tree_inputs
 from chainrule.render.style import COMPACT_ABOVE, PLAIN_ABOVE, DotOptions
 
+
 class Dot(str):
     """DOT text that knows its size: how many nodes `dot` lays out for it (what to_dot
     counted against the DRAW budget before writing it), the one measure of a drawing's
