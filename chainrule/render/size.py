@@ -13,9 +13,6 @@ from chainrule.render.op_ranks import drawn
 from chainrule.render.spine import hanging_leaves, spine, stacks, tree_inputs
 from chainrule.render.style import COMPACT_ABOVE, PLAIN_ABOVE, DotOptions
 
-STACK_OPS = 20  # operations up to which a running sum may be stacked to open op by op (a
-# promise of issue 26; a larger program, an MLP, keeps the picture it had)
-
 
 class Dot(str):
     """DOT text that knows its size: how many nodes `dot` lays out for it (what to_dot
@@ -159,10 +156,10 @@ def op_layout(
             other = estimate(c, tight, stagger, straight)
             if other.label_px > layout.label_px:
                 layout = other
-    # still not legible and small: a running sum or product drawn in one rank (no op nodes)
-    operations = sum(not n.is_leaf for n in shown)
+    # still not legible: a running sum or product drawn in one rank (no op nodes); no cap on
+    # the operations but legibility's (and PLAIN_ABOVE's, above: the estimate's cost)
     for tight in (False, True):
-        if layout.label_px >= LEGIBLE_PX or opts.compact is False or operations > STACK_OPS:
+        if layout.label_px >= LEGIBLE_PX or opts.compact is False:
             break
         other = estimate(True, tight, False, False, stack=True)
         if other.stacked and other.label_px > layout.label_px:

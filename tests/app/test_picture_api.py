@@ -23,33 +23,37 @@ def client() -> Iterator[TestClient]:
 
 @pytest.mark.graphviz
 def test_graph_svg_draws_the_level_asked_and_auto_by_size(client: TestClient) -> None:
-    program, values = mlp()
+    program, values = mlp(6)
     query = {"expression": program, **values}
     lines = client.get("/api/graph.svg", params={**query, "level": "lines"}).text
     ops = client.get("/api/graph.svg", params={**query, "level": "ops"}).text
     auto = client.get("/api/graph.svg", params=query).text
     assert 'class="node value unit' in lines and 'class="node value unit' not in ops
-    assert auto == lines  # the MLP's op drawing does not fit a 1280x800 view legibly
+    assert auto == lines  # a 2-6-1 MLP's op drawing does not fit a 1280x800 view legibly
+    program, values = mlp()  # a 2-4-1 MLP's does (its running sums stacked)
+    query = {"expression": program, **values}
+    ops = client.get("/api/graph.svg", params={**query, "level": "ops"}).text
+    assert client.get("/api/graph.svg", params=query).text == ops
     seed = client.get("/api/graph.svg", params={"expression": "a*b + 1", "a": 2, "b": 3}).text
     assert "unit" not in seed
 
 
 @pytest.mark.graphviz
 def test_evaluate_says_which_level_it_drew_and_lists_the_units(client: TestClient) -> None:
-    program, values = mlp()
+    program, values = mlp(6)
     body = {"expression": program, "values": values, "svg": True}
     answer = client.post("/api/evaluate", json=body).json()
     assert answer["level"] == "lines"
-    # the four neurons are lines of one shape: one series box, which the API says holds them
-    assert [u["name"] for u in answer["units"]] == ["h1 … h4", "out", "loss"]
-    assert [u["count"] for u in answer["units"]] == [4, 1, 1]
+    # the six neurons are lines of one shape: one series box, which the API says holds them
+    assert [u["name"] for u in answer["units"]] == ["h1 … h6", "out", "loss"]
+    assert [u["count"] for u in answer["units"]] == [6, 1, 1]
     assert not any(u["open"] for u in answer["units"])  # drawn top down: none opens itself
     svg = answer["svg"].replace("&#45;", "-")  # dot writes "-" in ids as &#45;
     assert all(f'id="{e["id"]}"' in svg for e in answer["unit_edges"])
     series = answer["units"][0]
     opened = client.post("/api/evaluate", json=body | {"expand": [series["id"]]}).json()
-    assert [u["name"] for u in opened["units"]] == ["h1", "h2", "h3", "h4", "out", "loss"]
-    assert [u["id"] for u in opened["units"][:4]] == series["series"]
+    assert [u["name"] for u in opened["units"]] == [f"h{j}" for j in range(1, 7)] + ["out", "loss"]
+    assert [u["id"] for u in opened["units"][:6]] == series["series"]
 
 
 def test_a_value_change_gets_numbers_only(client: TestClient) -> None:
@@ -101,7 +105,7 @@ def test_the_cli_renders_a_level(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.graphviz
 def test_the_page_its_share_link_and_exports_keep_the_open_boxes(client: TestClient) -> None:
     program, values = mlp()
-    body = {"expression": program, "values": values, "svg": False}
+    body = {"expression": program, "values": values, "svg": False, "level": "lines"}
     units = client.post("/api/evaluate", json=body).json()["units"]
     h1 = next(u["id"] for u in units if u["name"] == "out")  # a line of its own (no series)
     query = {"expression": program, **values, "level": "lines", "expand": f"{h1},nope,n99999999"}
@@ -122,7 +126,7 @@ def test_an_old_share_link_naming_a_series_last_line_still_opens_the_series(
 ) -> None:
     # before series had ids of their own, expand=<the series' last line> opened the series
     program, values = mlp()
-    body = {"expression": program, "values": values, "svg": False}
+    body = {"expression": program, "values": values, "svg": False, "level": "lines"}
     units = client.post("/api/evaluate", json=body).json()["units"]
     series = next(u for u in units if u["count"] > 1)  # h1 … h4
     h1, h4 = series["series"][0], series["series"][-1]

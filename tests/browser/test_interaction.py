@@ -91,7 +91,7 @@ def test_selecting_a_node_or_opening_a_box_never_scrolls_the_window(
     page: Page, server: str, console_errors: list[str]
 ) -> None:
     program, values = mlp()
-    open_page(page, server, program, values)
+    open_page(page, server, program, values, level="lines")  # a box to open
     page.evaluate("() => document.getElementById('graph').scrollIntoView({block: 'start'})")
     at = page.evaluate("() => scrollY")
     x1 = node_named(page, "x1")
@@ -152,7 +152,7 @@ def test_an_opened_box_and_the_output_stay_in_view(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
     program, values = mlp()
-    open_page(page, server, program, values)
+    open_page(page, server, program, values, level="lines")  # a box to open
     panel = page.locator("#graph").bounding_box()
     assert panel is not None
     # the box drawn first (far from the output: the series h1 … h4, whose lines are then

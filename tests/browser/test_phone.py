@@ -17,9 +17,11 @@ pytestmark = pytest.mark.browser
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
-def open_phone(page: Page, server: str, program: str, values: dict[str, float]) -> None:
+def open_phone(
+    page: Page, server: str, program: str, values: dict[str, float], **extra: str
+) -> None:
     page.set_viewport_size(PHONE)
-    page.goto(server + "/?" + urlencode({"expression": program, **values}))
+    page.goto(server + "/?" + urlencode({"expression": program, **values, **extra}))
     page.wait_for_selector("#graph > svg g.node")
     expect(page.locator("#values-body tr").first).to_be_visible()
 
@@ -60,7 +62,7 @@ def test_nothing_of_the_page_covers_a_node_as_boxes_open(
     page: Page, server: str, console_errors: list[str], size: ViewportSize
 ) -> None:
     program, values = mlp()
-    open_phone(page, server, program, values)
+    open_phone(page, server, program, values, level="lines")  # boxes to open
     page.set_viewport_size(size)
     loaded = "() => !document.getElementById('graph').classList.contains('loading')"
     page.wait_for_function(loaded)

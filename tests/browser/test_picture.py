@@ -128,8 +128,14 @@ def drawn_names(page: Page) -> set[str]:
 
 @pytest.mark.parametrize(
     ("program", "level"),
-    [(mlp(), "lines"), (rnn(), "lines"), (softmax_xent(), "ops"), (neurons(), "ops")],
-    ids=["mlp", "rnn", "softmax", "neurons"],
+    [
+        (mlp(), "ops"),  # 2-4-1, 30 operations: op by op, its running sums stacked
+        (mlp(6), "lines"),  # 2-6-1, 44 operations: not legible op by op
+        (rnn(), "lines"),
+        (softmax_xent(), "ops"),
+        (neurons(), "ops"),
+    ],
+    ids=["mlp", "mlp-2-6-1", "rnn", "softmax", "neurons"],
 )
 def test_the_first_view_shows_every_named_line_whole_and_legible(
     page: Page,
@@ -258,7 +264,7 @@ def test_a_unit_opens_in_place_and_closes_and_the_toggle_switches_levels(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
     source, values = mlp()
-    open_page(page, server, source, **values)
+    open_page(page, server, source, level="lines", **values)  # boxes: the lines level
     h1 = open_series_of(page, "h1")
     before = texts(page, h1)[-4:]
     page.locator(f'#graph > svg g.node.unit[id="{h1}"]').click()
@@ -287,7 +293,7 @@ def test_open_boxes_are_kept_in_the_share_link_and_a_reload(
     page: Page, server: str, console_errors: list[str]
 ) -> None:
     source, values = mlp()
-    open_page(page, server, source, **values)
+    open_page(page, server, source, level="lines", **values)  # boxes: the lines level
     series = str(page.locator("#graph > svg g.node.unit.series").get_attribute("id"))
     # h4, the series' last line, opens on its own (the series has an id of its own)
     h1, h2 = open_series_of(page, "h1"), node_named(page, "h4")
@@ -320,7 +326,7 @@ def test_an_old_share_link_opens_the_series_and_its_last_line_opens_on_a_click(
 ) -> None:
     # before series had ids, expand=<the series' last line> opened the series
     source, values = mlp()
-    open_page(page, server, source, **values)
+    open_page(page, server, source, level="lines", **values)  # boxes: the lines level
     series = str(page.locator("#graph > svg g.node.unit.series").get_attribute("id"))
     h4 = node_named(page, "h4")
     open_page(page, server, source, level="lines", expand=h4, **values)
@@ -364,7 +370,7 @@ def test_find_centres_and_opens_the_unit_a_name_is_in(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
     source, values = mlp()
-    open_page(page, server, source, **values)
+    open_page(page, server, source, level="lines", **values)  # boxes: the lines level
     page.fill("#graph-find", "w32")
     page.press("#graph-find", "Enter")
     w32 = node_named(page, "w32")

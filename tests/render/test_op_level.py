@@ -14,6 +14,7 @@ from chainrule.render import DotOptions, Renderer, to_dot
 from chainrule.render.op_layout import LEGIBLE_PX, label_px
 from chainrule.render.size import FIT_PT, op_layout, resolve_level
 from chainrule.render.style import DRAW_DEFAULTS, field_width
+from tests.browser.programs import mlp
 from tests.support.budget import default_budget, unhurried
 
 NEURON = ("sigmoid(w1*x1 + w2*x2 + b)", dict(w1=0.5, x1=1.0, w2=-1.0, x2=2.0, b=0.1))
@@ -85,6 +86,20 @@ def test_a_hand_written_2_3_1_mlp_opens_compact_operation_by_operation() -> None
     assert resolve_level(graph, DRAW_DEFAULTS) == "ops"
     assert drawn_px(graph) >= LEGIBLE_PX
     assert resolve_level(graph, DotOptions(level="lines")) == "lines"  # as asked
+
+
+@pytest.mark.graphviz
+def test_a_program_above_20_operations_opens_op_by_op_when_legible() -> None:
+    # the page's hand-written 2-4-1 MLP: its running sums stacked, no cap on the operations
+    graph = graph_of(mlp())
+    assert ops(graph) == 30
+    layout = op_layout(graph, DRAW_DEFAULTS)
+    assert layout.stacked and layout.label_px >= LEGIBLE_PX
+    assert resolve_level(graph, DRAW_DEFAULTS) == "ops"
+    assert drawn_px(graph) >= LEGIBLE_PX  # dot's real drawing: whole in the view at 9 px
+    bigger = graph_of(mlp(6))  # 2-6-1, 44 operations: not legible op by op
+    assert op_layout(bigger, DRAW_DEFAULTS).label_px < LEGIBLE_PX
+    assert resolve_level(bigger, DRAW_DEFAULTS) == "lines"
 
 
 LOGISTIC4 = (
