@@ -11,6 +11,7 @@ lives on; the memory a job freed is given back to the system after it.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import importlib
 import logging
 import os
@@ -27,6 +28,11 @@ if TYPE_CHECKING:  # (imported where used: a pool process is niced before it loa
 # What a job returns: the status, the headers (content-length left out), the body, and the
 # resident memory its process keeps beyond what it held once started.
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes, int]
+# An answer this large is gzipped here, at the pool's low priority, when the client takes
+# gzip: the worker and nginx then relay a tenth of the bytes, and nginx (which gzips
+# answers itself, in the event loop that serves every other client) passes it on as it is.
+COMPRESS_FROM = 64 * 1024
+COMPRESS_LEVEL = 5  # nginx's gzip_comp_level (deploy/nginx.conf)
 LOG = logging.getLogger("chainrule.pool")
 
 
@@ -133,7 +139,39 @@ def _handler(key: str) -> Any:
     return _Process.handlers[key]
 
 
-async def _serve(key: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes) -> Response:
+def accepts_gzip(headers: list[tuple[bytes, bytes]]) -> bool:
+    """True when the request's Accept-Encoding takes gzip (by name or `*`, q above 0)."""
+    for name, value in headers:
+        if name.lower() != b"accept-encoding":
+            continue
+        for part in value.decode("latin-1").lower().split(","):
+            coding, _, params = part.partition(";")
+            if coding.strip() not in ("gzip", "*"):
+                continue
+            q = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def compressed(
+    request: list[tuple[bytes, bytes]], head: list[tuple[bytes, bytes]], content: bytes
+) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """Return an answer's headers and body, gzipped when it is large and the client takes
+    gzip (and it is not encoded already)."""
+    if len(content) < COMPRESS_FROM or not accepts_gzip(request):
+        return head, content
+    if any(k.lower() == b"content-encoding" for k, _ in head):
+        return head, content
+    extra = [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+    return [*head, *extra], gzip.compress(content, COMPRESS_LEVEL, mtime=0)
+
+
+async def _serve(
+    key: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+) -> Response:
     """Answer one request with the route's in-process handler."""
     from fastapi import Request
 
@@ -153,7 +191,7 @@ async def _serve(key: str, path: str, headers: list[tuple[bytes, bytes]], body: 
             "method": "POST",
             "path": path,
             "root_path": "",
-            "query_string": b"",
+            "query_string": query,
             "headers": headers,
             "app": _Process.app,
             "router": _Process.app.router,
@@ -178,15 +216,18 @@ def _out_of_memory(exc: BaseException) -> bool:
     return False
 
 
-def run_job(key: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
-    """Answer one request of a pooled route (in a pool process): its status, headers, body,
-    and the resident memory the process keeps after it, beyond what it held once started."""
+def run_job(
+    key: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+) -> Answer:
+    """Answer one request of a pooled route (in a pool process): its status, headers, body
+    (gzipped when large and the client takes it), and the resident memory the process keeps
+    after it, beyond what it held once started."""
     from app.decode_gate import trim_memory
     from app.errors import PROBLEM_JSON, reply_body, to_reply
 
     assert _Process.loop is not None, "start_process() sets up a pool process"
     try:
-        response = _Process.loop.run_until_complete(_serve(key, path, headers, body))
+        response = _Process.loop.run_until_complete(_serve(key, path, query, headers, body))
         kept = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
         status, content = response.status_code, bytes(response.body)
     except MemoryError:
@@ -197,6 +238,7 @@ def run_job(key: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes
             LOG.exception("a pooled request failed")
     else:
         del response
+        kept, content = compressed(headers, kept, content)
         trim_memory()
         return status, kept, content, address_space(1) - _Process.resident
     trim_memory()
