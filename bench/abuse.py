@@ -469,6 +469,15 @@ def _repeat(n: int, request: Request) -> Callable[[str], Timed]:
     return send
 
 
+def in_threads(target: Callable[[], None], n: int) -> None:
+    """Run target in n threads at once and wait for them (at most 120 s each)."""
+    threads = [threading.Thread(target=target) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+
 def _at_once(n: int, request: Request) -> Callable[[str], Timed]:
     def send(base: str) -> Timed:
         out: Timed = []
@@ -477,11 +486,7 @@ def _at_once(n: int, request: Request) -> Callable[[str], Timed]:
             with httpx.Client(base_url=base, timeout=60) as c:
                 out.append(_timed(lambda: request(c).status_code))
 
-        threads = [threading.Thread(target=one) for _ in range(n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
+        in_threads(one, n)
         return out
 
     return send
@@ -691,11 +696,7 @@ def _bodies(path: str, body: bytes, n: int) -> Callable[[str], list[httpx.Respon
                 except httpx.HTTPError:
                     out.append(httpx.Response(599))
 
-        threads = [threading.Thread(target=one) for _ in range(n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
+        in_threads(one, n)
         return out
 
     return send
@@ -725,11 +726,7 @@ def _form_posts(base: str) -> list[httpx.Response]:
             for _ in range(5):
                 out.append(c.post("/", data=form))
 
-    threads = [threading.Thread(target=client) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    in_threads(client, 20)
     return out
 
 
