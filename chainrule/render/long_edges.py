@@ -130,7 +130,8 @@ Box = tuple[float, float, float, float]
 def _rows(edges: list[list[str]], boxes: dict[str, Box]) -> tuple[list[str], float, float]:
     """The far edges of a drawing wrapped into rows: out of the source's bottom into the gap
     below its row, along that gap to a bus right of the drawing, down it to the gap above
-    the target's row, along that gap and down into the target's top. A lane (its height in
+    the target's row, along that gap and down into the target's top (to the next row:
+    along the one gap between them, no bus). A lane (its height in
     each gap, its bus) is an input's when it feeds several uses, else the target's, so
     that edges to one target (or from one input) run as one trunk, never across a box."""
     rows: dict[float, list[float]] = {}  # a row's centre line -> [top, bottom]
@@ -146,6 +147,7 @@ def _rows(edges: list[list[str]], boxes: dict[str, Box]) -> tuple[list[str], flo
     lanes = {k: n for n, k in enumerate(dict.fromkeys(keys))}
     right = max(b[2] for b in boxes.values())
     groups = []
+    bused = False  # an edge runs down the bus: the canvas grows by its lanes
     for (eid, source, target), key in zip(edges, keys, strict=True):
         a, b = boxes.get(source), boxes.get(target)
         if a is None or b is None:
@@ -156,12 +158,17 @@ def _rows(edges: list[list[str]], boxes: dict[str, Box]) -> tuple[list[str], flo
         ya = below[0] + (below[1] - below[0]) * share
         yb = above[0] + (above[1] - above[0]) * share
         sx, tx, bus = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2, right + 8.0 + ROW_STEP * lanes[key]
-        d = f"M{sx:.1f},{a[3]:.1f} L{sx:.1f},{ya:.1f} L{bus:.1f},{ya:.1f} L{bus:.1f},{yb:.1f}"
-        d += f" L{tx:.1f},{yb:.1f} L{tx:.1f},{b[1] - 5:.1f}"
+        if below == above:  # the next row: along the one gap between them, no bus
+            d = f"M{sx:.1f},{a[3]:.1f} L{sx:.1f},{ya:.1f} L{tx:.1f},{ya:.1f}"
+        else:
+            d = f"M{sx:.1f},{a[3]:.1f} L{sx:.1f},{ya:.1f} L{bus:.1f},{ya:.1f} L{bus:.1f},{yb:.1f}"
+            d += f" L{tx:.1f},{yb:.1f}"
+            bused = True
+        d += f" L{tx:.1f},{b[1] - 5:.1f}"
         tip = f"{tx - 3:.1f},{b[1] - 5:.1f} {tx:.1f},{b[1]:.1f} {tx + 3:.1f},{b[1] - 5:.1f}"
         groups.append(
             f'<g id="{eid}" class="edge far">\n<title>{source}&#45;&gt;{target}</title>\n'
             f'<path fill="none" stroke="#4b5563" d="{d}"/>\n'
             f'<polygon fill="#4b5563" stroke="#4b5563" points="{tip}"/>\n</g>\n'
         )
-    return groups, 10.0 + ROW_STEP * len(lanes), 0.0
+    return groups, 10.0 + ROW_STEP * len(lanes) if bused else 0.0, 0.0

@@ -7,8 +7,9 @@ first view shows every node with 11-point labels at least 9 px tall when it can:
 - left to right: ranks are columns (width: the widest node of each rank and the gaps;
   height: the tallest column);
 - top down: ranks are rows;
-- wrapped: the drawn nodes, rank by rank in program order, fill rows as wide as the view
-  (each row one rank of a top-down drawing, read left to right like text), rows stacked.
+- wrapped: the drawn nodes, in the program's order (each operation just before its value),
+  fill rows as wide as the view (each row one rank of a top-down drawing, read left to
+  right like text), rows stacked.
 
 `label_px` is the size 11-point text has when that drawing is scaled to fit the first view
 (FIT_PT points, where 11 points are 9.1 px at 1280x800; never above the drawing's natural
@@ -39,6 +40,8 @@ SPREAD = 0.55  # of the leaves side by side: how far dot spreads a tree's leaves
 BUS = 30.0  # points right of a wrapped drawing with far edges: their lanes
 FAR_INNER = 1  # far edges from operations a wrapped drawing may have, per row
 NEAR = 2  # places apart in a wrapped row that an edge may join (a leaf beside its use)
+DOT_PAD = 8.0  # points dot adds around a drawing (4 a side): a wrapped row, as wide as the
+# view, leaves room for it (else its last box is cut at the legible first view)
 EDGE_LABEL = 50.0  # the points a local derivative's label adds between two ranks
 Size = tuple[float, float]
 _INFIX = {op.symbol for op in OPS.values() if op.infix}
@@ -69,6 +72,20 @@ class OpLayout:
         return NODESEP, ROW_SEP if self.rows else RANKSEP
 
 
+def better(layout: OpLayout) -> tuple[bool, bool, float]:
+    """Return what makes one layout better than another: legible, then (of legible ones)
+    not wrapped, then the larger label. Rows read as text, but an edge between rows is
+    harder to follow than one along a rank: wrapping is for what is legible no other way
+    (wrapped first, a neuron on a phone read as three lines of boxes, not as a tree)."""
+    legible = layout.label_px >= LEGIBLE_PX
+    return legible, legible and not layout.rows, round(layout.label_px, 2)
+
+
+def settled(layout: OpLayout) -> bool:
+    """True when no other layout can be better (see better()): legible and not wrapped."""
+    return all(better(layout)[:2])
+
+
 def label_px(size: Size, fit: Size) -> float:
     """Return the px of an 11-point label when a drawing of size (points) fits the view."""
     scale = min(NATURAL, fit[0] / max(size[0], 1.0), fit[1] / max(size[1], 1.0))
@@ -85,7 +102,7 @@ def arrange_ops(
     staggered: frozenset[str] = frozenset(),
     tight: bool = False,
 ) -> OpLayout:
-    """Return the op level's layout: as asked, or the most legible of left to right, top
+    """Return the op level's layout: as asked, or the best (`better`) of left to right, top
     down and (a chain: `_far`) wrapped into rows (ties: not wrapped, left to right first).
     hanging: with a spine drawn straight, the most leaves beside it in one branch (what
     spreads across), else all of them do; staggered: leaves moved a rank back, which dot
@@ -131,11 +148,11 @@ def arrange_ops(
         return choices[opts.rankdir]
     if tight:
         return max(choices.values(), key=lambda c: (round(c.label_px, 2), c.rankdir == "LR"))
-    order = [k for r in ranks for k in r]
-    rows = _fill(order, sizes, fit[0])
+    order = reading_order(sizes)
+    rows = _fill(order, sizes, fit[0] - DOT_PAD)
     far = _far(rows, edges, set(leaves))
     if far:  # far edges take lanes at the right: rows narrower by them, the whole in view
-        rows = _fill(order, sizes, fit[0] - BUS)
+        rows = _fill(order, sizes, fit[0] - DOT_PAD - BUS)
         far = _far(rows, edges, set(leaves))
     if len(rows) > 1 and far is not None:
         wrapped = (
@@ -144,7 +161,7 @@ def arrange_ops(
         )
         choices["wrap"] = OpLayout("TB", rows, wrapped, label_px(wrapped, fit), far=far)
     ties = ["LR", "TB", "wrap"]
-    return max(choices.values(), key=lambda c: (round(c.label_px, 2), -ties.index(_key(c))))
+    return max(choices.values(), key=lambda c: (*better(c), -ties.index(_key(c))))
 
 
 def _far(
@@ -166,6 +183,18 @@ def _far(
         far.add((a, b))
         inner += a not in leaves
     return frozenset(far) if inner <= FAR_INNER * len(rows) else None
+
+
+def reading_order(sizes: dict[str, Size]) -> list[str]:
+    """Return the drawn nodes as a wrapped drawing reads them: in the program's order (the
+    order of sizes: drawn()'s), each operation's node just before its value, so every
+    operation sits beside its inputs as text would write it (rank by rank, a neuron's
+    second product landed a row away from its inputs)."""
+    order: list[str] = []
+    for k in sizes:
+        if not k.startswith("op-"):
+            order += [f"op-{k}", k] if f"op-{k}" in sizes else [k]
+    return order
 
 
 def _key(layout: OpLayout) -> str:

@@ -8,7 +8,14 @@ from dataclasses import replace
 from chainrule.budget import DRAW, Budget, BudgetExceeded
 from chainrule.graph import Graph, GraphNode
 from chainrule.render.errors import GraphTooLarge
-from chainrule.render.op_layout import LEGIBLE_PX, OpLayout, arrange_ops, op_labels
+from chainrule.render.op_layout import (
+    LEGIBLE_PX,
+    OpLayout,
+    arrange_ops,
+    better,
+    op_labels,
+    settled,
+)
 from chainrule.render.op_ranks import drawn
 from chainrule.render.spine import hanging_leaves, spine, stacks, tree_inputs
 from chainrule.render.style import COMPACT_ABOVE, PLAIN_ABOVE, DotOptions
@@ -142,27 +149,28 @@ def op_layout(
     compacts = [compact] + ([True] if opts.compact == "auto" and not compact else [])
     if len(shown) > PLAIN_ABOVE:  # too many nodes for a straight spine or tighter gaps
         other = estimate(True, False, False, False) if len(compacts) > 1 else layout
-        return other if other.label_px > layout.label_px else layout
-    if layout.label_px < LEGIBLE_PX and not opts.expand_calls:
+        return other if better(other) > better(layout) else layout
+    if not settled(layout) and not opts.expand_calls:
         line, hang = _spine_of(graph, shown)
-    # not legible: the spine drawn straight, a long rank of leaves staggered, operations
-    # drawn compactly, and only then nodes and ranks closer: the most legible of each tier
+    # not legible, or only wrapped: the spine drawn straight, a long rank of leaves
+    # staggered, operations drawn compactly, and only then nodes and ranks closer: the best
+    # of each tier
     for tight in (False, True):
-        if layout.label_px >= LEGIBLE_PX:
+        if settled(layout):
             break
         for c, stagger, straight in itertools.product(compacts, *[[False, True]] * 2):
             if straight and not line:
                 continue
             other = estimate(c, tight, stagger, straight)
-            if other.label_px > layout.label_px:
+            if better(other) > better(layout):
                 layout = other
     # still not legible: a running sum or product drawn in one rank (no op nodes); no cap on
     # the operations but legibility's (and PLAIN_ABOVE's, above: the estimate's cost)
     for tight in (False, True):
-        if layout.label_px >= LEGIBLE_PX or opts.compact is False:
+        if settled(layout) or opts.compact is False:
             break
         other = estimate(True, tight, False, False, stack=True)
-        if other.stacked and other.label_px > layout.label_px:
+        if other.stacked and better(other) > better(layout):
             layout = other
     return layout
 

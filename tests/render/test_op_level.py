@@ -11,7 +11,7 @@ import pytest
 from chainrule.build import evaluate
 from chainrule.graph import Graph, export_graph
 from chainrule.render import DotOptions, Renderer, to_dot
-from chainrule.render.op_layout import LEGIBLE_PX, label_px
+from chainrule.render.op_layout import LEGIBLE_PX, label_px, settled
 from chainrule.render.size import FIT_PT, op_layout, resolve_level
 from chainrule.render.style import DRAW_DEFAULTS, field_width
 from tests.browser.programs import mlp
@@ -59,7 +59,7 @@ def ops(graph: Graph) -> int:
         (NEURON, 5, "LR", 0, 13.0),
         (SEEDS, 11, "LR", 0, 11.0),
         (ABC, 3, "LR", 0, 14.0),
-        (CHAIN20, 21, "TB", 4, 9.0),  # 20 operations and the line naming x: rows of a chain
+        (CHAIN20, 21, "TB", 3, 9.0),  # 20 operations and the line naming x: rows of a chain
     ],
 )
 def test_small_programs_open_operation_by_operation_and_legible(
@@ -79,7 +79,7 @@ def test_a_hand_written_2_3_1_mlp_opens_compact_operation_by_operation() -> None
     graph = graph_of(MLP231)
     assert ops(graph) == 21
     with_op_nodes = op_layout(graph, DotOptions(rankdir="auto", level="auto", compact=False))
-    assert with_op_nodes.label_px < LEGIBLE_PX  # an op circle per operation: too wide
+    assert not settled(with_op_nodes)  # an op circle per operation: too wide, or only wrapped
     layout = op_layout(graph, DRAW_DEFAULTS)
     assert (layout.compact, layout.rankdir, layout.rows) == (True, "LR", [])
     assert layout.label_px >= LEGIBLE_PX  # each operation written in its value node
@@ -159,6 +159,47 @@ def test_a_phone_view_is_fitted_by_its_own_estimate() -> None:
     graph = graph_of(SEEDS)
     phone = DotOptions(rankdir="auto", level="auto", view=(410.0, 252.0))
     assert op_layout(graph, phone).label_px < op_layout(graph, DRAW_DEFAULTS).label_px
+
+
+PHONE_BOX = (410.0, 506.0)  # points: a phone's graph box (340x420 px: half its screen)
+PHONE_WIDE = (410.0, 252.0)  # the same width in the 1280x800 panel's shape
+
+
+def test_a_neuron_on_a_phone_is_a_tree_not_rows() -> None:
+    # legible top down in the phone's box: drawn so, not wrapped into rows of text
+    layout = op_layout(graph_of(NEURON), DotOptions(rankdir="auto", level="auto", view=PHONE_BOX))
+    assert (layout.rankdir, layout.rows) == ("TB", [])
+    assert settled(layout)
+
+
+def test_a_wrapped_drawing_keeps_each_operation_beside_its_inputs() -> None:
+    # Only wrapped legible (op nodes asked for, a short view): the rows read as the program
+    # is written, each op's node just before its value and after its inputs (rank by rank,
+    # the second product landed at the far end of the row after its inputs).
+    graph = graph_of(NEURON)
+    opts = DotOptions(rankdir="auto", level="auto", compact=False, view=PHONE_WIDE)
+    layout = op_layout(graph, opts)
+    assert len(layout.rows) > 1
+    order = [k for row in layout.rows for k in row]
+    for node in graph.nodes:
+        if not node.is_leaf:
+            at = order.index(f"op-{node.id}")
+            assert order[at + 1] == node.id
+            inputs = [e.source for e in graph.edges if e.kind == "input" and e.target == node.id]
+            assert all(order.index(i) < at for i in inputs)
+
+
+@pytest.mark.graphviz
+def test_an_edge_to_the_next_row_runs_in_the_gap_between_them_not_round_the_bus() -> None:
+    graph = graph_of(NEURON)
+    opts = DotOptions(rankdir="auto", level="auto", compact=False, view=PHONE_WIDE)
+    svg = Renderer().svg(to_dot(graph, opts, budget=default_budget()), None, unhurried())
+    far = re.findall(r'<g id="e\d+" class="edge far">.*?d="([^"]+)"', svg, re.S)
+    assert far  # prod1 to the sum in the row below: not beside it, so routed after dot
+    right = max(float(x) for x in re.findall(r'<text[^>]* x="(-?[\d.]+)"', svg))
+    for path in far:
+        xs = [float(x) for x in re.findall(r"[ML](-?[\d.]+),", path)]
+        assert len(xs) == 4 and max(xs) < right  # down, across, down: within the drawing
 
 
 @pytest.mark.graphviz
