@@ -113,4 +113,5 @@ def lines_picture(graph: Graph, opts: DotOptions, labels: dict[str, str]) -> Lin
         open_ = auto_open(units, closed, opened, legible_lr)
         rankdir = "LR" if open_ else rankdir
     sizes = sized(open_)
-    return LinesPicture(units, open_, sizes, shared, arrange(units, sizes, shared, rankdir, fit))
+    layout = arrange(units, sizes, shared, rankdir, fit, frozenset(open_))
+    return LinesPicture(units, open_, sizes, shared, layout)

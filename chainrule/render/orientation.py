@@ -36,10 +36,15 @@ class Arrangement:
 
 
 def arrange(
-    units: Units, sizes: dict[str, Size], shared: dict[str, Size], asked: str, fit: Size
+    units: Units,
+    sizes: dict[str, Size],
+    shared: dict[str, Size],
+    asked: str,
+    fit: Size,
+    open_: frozenset[str] = frozenset(),
 ) -> Arrangement:
     """Return how to lay the units out (see the module's docstring) for a first view of
-    fit points."""
+    fit points; wrapped, each box drawn open (open_) has a row of its own."""
     if asked in ("LR", "TB"):
         return Arrangement(asked)
     levels = unit_levels(units)
@@ -55,7 +60,7 @@ def arrange(
         sum(max(sizes[u][1] for u in lv) + GAP_Y for lv in levels) + (GAP_Y if shared else 0),
     )
     order = [u for lv in levels for u in lv]
-    unit_rows = _fill(order, sizes, fit[0])
+    unit_rows = _fill(order, sizes, fit[0], open_)
     input_rows = _fill(list(shared), shared, fit[0])
     rows = input_rows + unit_rows
     boxes = {**sizes, **shared}
@@ -94,13 +99,19 @@ def unit_levels(units: Units) -> list[list[str]]:
     return out
 
 
-def _fill(order: list[str], sizes: dict[str, Size], fit_w: float) -> list[list[str]]:
-    """Boxes in order into rows as wide as the view (fit_w) allows (one box at least)."""
+def _fill(
+    order: list[str], sizes: dict[str, Size], fit_w: float, alone: frozenset[str] = frozenset()
+) -> list[list[str]]:
+    """Boxes in order into rows as wide as the view (fit_w) allows (one box at least), each
+    box in alone on a row of its own: an open box's frame spans ranks of its own, and dot
+    places it freely among a row's boxes (an opened y2 was drawn left of y1); alone, it
+    comes after the row before and before the row after, as a paragraph would."""
     rows: list[list[str]] = []
     width = 0.0
     for b in order:
         w = sizes[b][0] + GAP_X
-        if not rows or (rows[-1] and width + w - GAP_X > fit_w - BUS):
+        full = rows and rows[-1] and width + w - GAP_X > fit_w - BUS
+        if not rows or full or b in alone or rows[-1][-1] in alone:
             rows.append([])
             width = 0.0
         rows[-1].append(b)

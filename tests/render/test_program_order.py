@@ -4,6 +4,7 @@ first appear."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from typing import Literal
@@ -155,3 +156,55 @@ def test_an_open_box_that_starts_a_wrapped_row_comes_after_the_row_before() -> N
         ]
         extent[el.get("id", "")] = (min(nums[1::2]), max(nums[1::2]))
     assert extent[f"cluster-{h4}"][0] > max(extent[k][1] for k in (h1, h2, h3))
+
+
+def extents(svg: str) -> dict[str, tuple[float, float, float, float]]:
+    """Each box's outline (left, top, right, bottom; SVG y grows down) by id: an open
+    box's frame rather than its own node inside it."""
+    out: dict[str, tuple[float, float, float, float]] = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        classes = (g.get("class") or "").split()
+        shape = next((e for e in g.iter() if e.tag in {f"{SVG}polygon", f"{SVG}path"}), None)
+        if shape is None or not {"node", "cluster"} & set(classes):
+            continue
+        text = shape.get("points") or shape.get("d") or ""
+        nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", text)]
+        key = g.get("id", "")
+        if key.startswith("cluster-") or key not in out:
+            out[key.removeprefix("cluster-")] = (min(nums[0::2]), min(nums[1::2]), *_ends(nums))
+    return out
+
+
+def _ends(nums: list[float]) -> tuple[float, float]:
+    return max(nums[0::2]), max(nums[1::2])
+
+
+def reads_after(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """True when box b comes after box a as text reads: beside it to the right (they share
+    some height), or below it."""
+    beside = min(a[3], b[3]) > max(a[1], b[1])
+    return a[0] + a[2] < b[0] + b[2] if beside else b[1] >= a[3] - 1
+
+
+@pytest.mark.parametrize("program", ["mlp", "conv"])
+def test_open_boxes_in_wrapped_rows_keep_the_programs_order(program: str) -> None:
+    # Any box or two opened in the automatic (wrapped) layout: the boxes still read in
+    # order, left to right then down. An opened h4 came left of h3 (h1 open too), an opened
+    # y2 left of y1 (y3 open too): dot places a frame freely among a row's boxes.
+    source, values = mlp()
+    if program == "conv":
+        source, values = CONV, dict.fromkeys(set(re.findall(r"[kxc]\d*", CONV)), 0.3)
+    g = export_graph(evaluate(source, values, budget=default_budget(), warn=False))
+    series = tuple(u.id for u in fold_series(g, build_units(g)).units if u.count > 1)
+    stem, count = ("h", 4) if program == "mlp" else ("y", 6)
+    boxes = named(g, [f"{stem}{k}" for k in range(1, count + 1)])
+    wrapped = 0
+    openings = [(b,) for b in boxes] + list(itertools.combinations(boxes, 2))
+    for opened in openings:
+        opts = DotOptions(level="lines", rankdir="auto", expand=(*series, *opened))
+        dot = to_dot(g, opts, budget=default_budget())
+        wrapped += "weight=1000" in dot
+        at = extents(Renderer().svg(dot, len(g.nodes), budget=unhurried()))
+        order = [at[b] for b in boxes]
+        assert all(reads_after(a, b) for a, b in itertools.pairwise(order)), (opened, order)
+    assert wrapped >= len(openings) // 2  # the case in question: rows
