@@ -153,10 +153,12 @@ def value_label(
     title = f"<b>{html_text(name)}</b>" if name else ""
     if handle and not name:
         title = f'<font color="{HANDLE_COLOUR}">{html_text(handle)}</font>'
-    if op:  # a cell of its own: a browser's font may be wider than the one dot measured
+    if op:  # cells of their own, each as wide as a browser's wider font needs, text from
+        # the left (dot anchors a text at its start: right-aligned, it would run out)
+        least = min_width(name or handle or "", per_char=0.7 if name else 0.62)
         head = (
-            f'<tr><td align="left">{title}</td>'
-            f'<td align="right" width="{min_width(op) + 4}"><i>{html_text(op)}</i></td></tr>'
+            f'<tr><td align="left" width="{least}">{title}</td>'
+            f'<td align="left" width="{min_width(op) + 4}"><i>{html_text(op)}</i></td></tr>'
         )
         return PAIR + head + pair(value, grad, p, span=2) + "</table>"
     head = f'<tr><td align="left">{title}</td></tr>' if title else ""

@@ -42,7 +42,7 @@ def test_an_opened_call_leaves_half_the_panel_to_the_drawing(
     page: Page, server: str, screenshots: Path, console_errors: list[str]
 ) -> None:
     program, values = neurons()
-    open_phone(page, server, program, values)
+    open_phone(page, server, program, values, level="lines")  # (legible op by op on a phone)
     # a call's box (h1 and h2, calls of one shape, are folded into a series box)
     unit = page.locator("#graph > svg g.node.unit:not(.series)").first.get_attribute("id")
     page.locator(f'#graph > svg g.node.unit[id="{unit}"]').click()
@@ -95,3 +95,37 @@ def test_the_overview_keeps_off_the_legend_too(
         page.keyboard.press(key)
         page.wait_for_timeout(150)
         assert page.evaluate(UNDER_PAGE) == [], key
+
+
+TEXTS_OUT_OF_NODES = """(svg) => {
+  const out = [];
+  for (const node of svg.querySelectorAll('g.node.value')) {
+    const shape = node.querySelector('path, polygon').getBoundingClientRect();
+    for (const t of node.querySelectorAll('text')) {
+      const r = t.getBoundingClientRect();
+      if (r.left < shape.left - 0.5 || r.right > shape.right + 0.5) out.push(t.textContent);
+    }
+  }
+  return out;
+}"""
+
+
+def test_a_one_line_neuron_on_a_phone_is_a_tree_with_every_text_in_its_node(
+    page: Page, server: str, screenshots: Path, console_errors: list[str]
+) -> None:
+    # It was wrapped into three rows of text, its first product at the far end of the row
+    # after its inputs, "sigmoid" running out of the output's box: the phone's box is half
+    # the screen tall, room for the tree top down.
+    values = {"w1": 0.5, "x1": 1.0, "w2": -0.3, "x2": 2.0, "b": 0.1}
+    open_phone(page, server, "sigmoid(w1*x1 + w2*x2 + b)", values)
+    svg = page.locator("#graph > svg")
+    expect(page.locator("#level-toggle")).to_have_attribute("data-level", "ops")
+    assert svg.locator("g.edge.far").count() == 0  # no rows, no edges routed between them
+    tops = svg.evaluate(
+        "(svg) => Object.fromEntries([...svg.querySelectorAll('g.node.value')].map("
+        "(g) => [g.querySelector('text').textContent, g.getBoundingClientRect().top]))"
+    )
+    assert tops["w1"] == tops["x1"] == tops["w2"] == tops["x2"] < tops["b"] < tops["output"]
+    assert svg.evaluate(TEXTS_OUT_OF_NODES) == []
+    assert page.evaluate(COVERED) == []
+    page.locator("#graph-panel").screenshot(path=screenshots / "phone-neuron.png")

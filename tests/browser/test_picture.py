@@ -489,7 +489,8 @@ def test_a_phone_gets_a_drawing_made_for_its_panel(
     least: float,
 ) -> None:
     # The server draws for a 1280x800 panel; a phone's script asks for its own panel: the
-    # rows as wide as the phone, so the picture reads across and scrolls only down.
+    # rows as wide as the phone, as tall as its box at least is (half the screen), so the
+    # picture reads across and scrolls only down.
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     views = evaluate_views(page)
@@ -502,7 +503,12 @@ def test_a_phone_gets_a_drawing_made_for_its_panel(
         )
         page.wait_for_timeout(500)
         width = page.evaluate("document.getElementById('graph').clientWidth")
-        assert views and views[0] == [round(width / 10) * 10, round(round(width / 10) * 10 / 1.625)]
+        box_least = page.evaluate(
+            "parseFloat(getComputedStyle(document.getElementById('graph')).minHeight)"
+        )
+        assert box_least >= 844 / 2  # a phone's box: at least half the screen, whatever it holds
+        w = round(width / 10) * 10  # the width, and the taller of the desktop shape and that
+        assert views and views[0] == [w, max(round(w / 1.625), round(box_least / 10) * 10)]
         labels = page.evaluate(LABEL_BOXES)
         assert all(px >= LEGIBLE_PX - 0.05 for px, _, _, _ in labels)
         across = sum(1 for _, a, _, _ in labels if a)
