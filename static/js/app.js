@@ -343,13 +343,7 @@ $("playground").addEventListener("submit", (e) => {
 });
 $("zoom-in").addEventListener("click", () => panZoom.zoom(1.25));
 $("zoom-out").addEventListener("click", () => panZoom.zoom(1 / 1.25));
-$("zoom-fit").addEventListener("click", () => {
-  // Fit never shrinks text below legibility: it shows the lines level instead.
-  if (!panZoom.fitsLegibly() && state.data?.level === "ops") {
-    field("opt-level").value = "lines";
-    evaluate();
-  } else panZoom.fit();
-});
+$("zoom-fit").addEventListener("click", () => panZoom.fit()); // the whole, at the chosen level
 $("graph-full").addEventListener("click", () => setFullWindow(!$("graph-panel").classList.contains("full-window")));
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape" && $("graph-panel").classList.contains("full-window")) setFullWindow(false);

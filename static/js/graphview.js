@@ -158,22 +158,11 @@ export class PanZoom {
     }
   }
 
-  /** True if the whole drawing fits the view with its labels legible. */
-  fitsLegibly() {
-    return this.fitScale() >= READABLE;
-  }
-
-  /** Show the whole drawing, or, when that would make its text illegible, as much of it as
-   * fits at the least legible size, centred. */
+  /** Show the whole drawing, however small its text gets (Fit, the 0 key): the level the
+   * learner chose is kept; zooming in is theirs. */
   fit() {
     if (!this.home) return;
-    if (this.fitsLegibly()) this.box = { ...this.home };
-    else {
-      const w = this.size.w / READABLE;
-      const h = this.size.h / READABLE;
-      const c = { x: this.home.x + this.home.w / 2, y: this.home.y + this.home.h / 2 };
-      this.box = this.clamp({ x: c.x - w / 2, y: c.y - h / 2, w, h });
-    }
+    this.box = { ...this.home };
     this.apply();
   }
 

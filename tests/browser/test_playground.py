@@ -252,6 +252,39 @@ def test_zoom_buttons_change_the_view_and_fit_restores_it(
     assert svg.get_attribute("viewBox") == home
 
 
+IN_VIEW = """() => {
+  const g = document.getElementById('graph').getBoundingClientRect();
+  const nodes = [...document.querySelectorAll('#graph > svg g.node')];
+  return nodes.filter((n) => {
+    const r = n.getBoundingClientRect();
+    const across = r.left >= g.left - 1 && r.right <= g.right + 1;
+    return across && r.top >= g.top - 1 && r.bottom <= g.bottom + 1;
+  }).length + '/' + nodes.length;
+}"""
+
+
+def test_fit_shows_the_whole_drawing_at_the_level_chosen(
+    page: Page, server: str, console_errors: list[str]
+) -> None:
+    # a 120-operation chain asked op by op is not legible whole: Fit showed the lines level
+    # instead (a new drawing), or only the middle of the operations
+    page.set_viewport_size({"width": 1280, "height": 800})
+    program = "\n".join(["t0 = x"] + [f"t{k} = t{k - 1} * 0.999 + 0.01" for k in range(1, 61)])
+    page.goto(server + "/?" + urlencode({"expression": program, "x": 0.5, "level": "ops"}))
+    expect(page.locator("#level-toggle")).to_have_attribute("data-level", "ops")
+    page.wait_for_function("() => !document.getElementById('graph').classList.contains('loading')")
+    page.wait_for_timeout(1000)  # (the numeric check's request, after the first answer)
+    shown, drawn = (int(v) for v in page.evaluate(IN_VIEW).split("/"))
+    assert shown < drawn  # the first view: legible, so a part
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/" in r.url else None)
+    page.click("#zoom-fit")
+    page.wait_for_timeout(400)
+    assert page.evaluate(IN_VIEW) == f"{drawn}/{drawn}"
+    assert asked == []  # the same drawing, not another level's
+    expect(page.locator("#level-toggle")).to_have_attribute("data-level", "ops")
+
+
 def test_the_inputs_and_warnings_are_the_servers_not_read_from_the_text(
     page: Page, server: str, console_errors: list[str]
 ) -> None:
