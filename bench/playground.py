@@ -13,12 +13,14 @@ of 20 moves redraws >= 15 times.
 
     python bench/playground.py --first-view [--repeats 15]
 
-The first-view table (issue 16), for programs a course writes (an MLP, an RNN with shared
+The first-view table (issues 16 and 26), for programs a course writes (a one-line neuron,
+the seeds' exercise, an MLP, a convolution with a shared kernel, an RNN with shared
 weights, softmax cross-entropy, neurons as user functions, two 60-line programs) at
-1280x800: the level drawn, the share of the drawing's labels inside the view at >= 9 px,
-copies drawn, and the value-change latency at 600 operations, for an input used once (the
-chain's x) and for a weight used by every line (w), at the automatic level and at the op
-level. Targets: 100% of labels up to ~60 lines, 0 copies, <= 50 ms at 600 ops.
+1280x800 and on a phone (390x844): the level drawn, the share of the drawing's labels
+inside the view at >= 9 px, copies drawn, and the value-change latency at 600 operations,
+for an input used once (the chain's x) and for a weight used by every line (w), at the
+automatic level and at the op level. Targets: 100% of labels up to ~60 lines, 0 copies,
+<= 50 ms at 600 ops.
 """
 
 from __future__ import annotations
@@ -41,10 +43,13 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: E402
 from tests.browser.programs import (  # noqa: E402
     chain,
+    convolution,
     long_program,
     mlp,
+    neuron,
     neurons,
     rnn,
+    seeds_exercise,
     shared_chain,
     softmax_xent,
     wide_program,
@@ -200,8 +205,11 @@ def first_view_programs() -> list[tuple[str, str, dict[str, float]]]:
     """The programs of the first-view table: (label, program, values)."""
     out = [("home page", "c = a + b\nd = b + 1\ne = c * d", {"a": 2.0, "b": 1.0})]
     for label, (program, values) in (
+        ("one-line neuron", neuron()),
+        ("the seeds' three-variable exercise", seeds_exercise()),
         ("softmax cross-entropy", softmax_xent()),
         ("2-4-1 MLP by hand", mlp()),
+        ("convolution, shared kernel", convolution()),
         ("10-step RNN, shared w, u", rnn()),
         ("neurons as user functions", neurons()),
         ("60 lines, wide", wide_program(60)),

@@ -44,6 +44,24 @@ def rnn(steps: int = 10) -> tuple[str, dict[str, float]]:
     return "\n".join(lines), values | {"w": 0.5, "u": 0.8, "y": 0.3}
 
 
+def neuron() -> tuple[str, dict[str, float]]:
+    """The simplest neuron, on one line."""
+    return "sigmoid(w1*x1 + w2*x2 + b)", {"w1": 0.5, "x1": 1.0, "w2": -0.3, "x2": 2.0, "b": 0.1}
+
+
+def seeds_exercise() -> tuple[str, dict[str, float]]:
+    """The seeds' three-variable exercise (19 nodes)."""
+    return "(x-1)*(y-2)^2*(z-3)^3/sqrt(x+y+z)", {"x": 4.0, "y": 5.0, "z": 6.0}
+
+
+def convolution() -> tuple[str, dict[str, float]]:
+    """A 1-D convolution's six positions with a shared kernel, summed."""
+    lines = [f"y{i} = relu(k1*x{i} + k2*x{i + 1} + k3*x{i + 2} + c)" for i in range(1, 7)]
+    program = "\n".join([*lines, "loss = y1 + y2 + y3 + y4 + y5 + y6"])
+    names = ["k1", "k2", "k3", "c"] + [f"x{i}" for i in range(1, 9)]
+    return program, dict.fromkeys(names, 0.3)
+
+
 def softmax_xent() -> tuple[str, dict[str, float]]:
     """Softmax cross-entropy over 3 logits, the true class first."""
     program = "\n".join(

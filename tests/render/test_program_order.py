@@ -17,16 +17,13 @@ from chainrule.hierarchy import build_units
 from chainrule.render import DotOptions, Renderer, to_dot
 from chainrule.render.style import DRAW_DEFAULTS
 from chainrule.series import fold_series
-from tests.browser.programs import mlp
+from tests.browser.programs import convolution, mlp
 from tests.support.budget import default_budget, unhurried
 
 SVG = "{http://www.w3.org/2000/svg}"
 pytestmark = pytest.mark.graphviz
 # a convolution's six positions: dot drew its boxes y2, y1, y3, y4, y6, y5 down the page
-CONV = (
-    "\n".join(f"y{i} = relu(k1*x{i} + k2*x{i + 1} + k3*x{i + 2} + c)" for i in range(1, 7))
-    + "\nloss = y1 + y2 + y3 + y4 + y5 + y6"
-)
+CONV, CONV_VALUES = convolution()
 
 
 def centres(svg: str) -> dict[str, tuple[float, float]]:
@@ -85,8 +82,7 @@ def named(g: Graph, names: list[str]) -> list[str]:
 def test_a_rank_of_boxes_reads_in_the_programs_order(
     rankdir: Literal["LR", "TB"], axis: int
 ) -> None:
-    words = set(re.findall(r"[kxc]\d*", CONV))
-    g, at = drawing(CONV, dict.fromkeys(words, 0.3), rankdir)
+    g, at = drawing(CONV, CONV_VALUES, rankdir)
     boxes = [at[i][axis] for i in named(g, [f"y{i}" for i in range(1, 7)])]
     assert boxes == sorted(boxes) and len(set(boxes)) == 6
     # shared inputs, in the order they first appear (x1 and x8 are listed inside a box)
@@ -123,7 +119,7 @@ def test_an_open_box_keeps_its_place_among_the_closed_ones(
     # dot ignores the ordering edges into a cluster: an opened h4 was drawn before h1, an
     # opened h2 before h1, an opened y3 after y4
     source, values = mlp()
-    words = dict.fromkeys(set(re.findall(r"[kxc]\d*", CONV)), 0.3)
+    words = CONV_VALUES
     Case = tuple[tuple[str, dict[str, float]], str, int, tuple[int, ...]]
     cases: list[Case] = [((source, values), "h", 4, (k,)) for k in range(1, 5)]
     cases += [((CONV, words), "y", 6, (k,)) for k in range(1, 7)]
@@ -193,7 +189,7 @@ def test_open_boxes_in_wrapped_rows_keep_the_programs_order(program: str) -> Non
     # y2 left of y1 (y3 open too): dot places a frame freely among a row's boxes.
     source, values = mlp()
     if program == "conv":
-        source, values = CONV, dict.fromkeys(set(re.findall(r"[kxc]\d*", CONV)), 0.3)
+        source, values = CONV, CONV_VALUES
     g = export_graph(evaluate(source, values, budget=default_budget(), warn=False))
     series = tuple(u.id for u in fold_series(g, build_units(g)).units if u.count > 1)
     stem, count = ("h", 4) if program == "mlp" else ("y", 6)
