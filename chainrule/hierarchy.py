@@ -33,6 +33,13 @@ class Unit:
     series: tuple[str, ...] = ()  # a series' units (their ids), in program order
 
     @property
+    def heading(self) -> str:
+        """Return what follows the name in the box's title: "= formula", or for a series of
+        blocks of lines (its formula their lines, each "name = ...") ": formula"."""
+        blocks = self.count > 1 and len(self.series) > self.count
+        return f"{':' if blocks else '='} {self.formula}"
+
+    @property
     def node(self) -> str:
         """Return the id of the node whose numbers the box shows (a series: its last line's)."""
         return self.series[-1] if self.series else self.id

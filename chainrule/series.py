@@ -1,6 +1,8 @@
 """Lines of one shape folded into a series: the same formula up to renaming (a
 convolution's positions, an RNN's steps, a layer's neurons, a long chain), three or more in
-a row, drawn at the lines level as one box that says how many it holds.
+a row, drawn at the lines level as one box that says how many it holds; so are blocks of
+up to MAX_PERIOD lines that repeat (gradient descent written out: g0 = ..., w1 = ...,
+g1 = ..., w2 = ...: `g0 … w29 = g[i] = 2*(w[i]*x - y)*x; w[i+1] = w[i] - lr*g[i] ×29`).
 
 Folding is a drawing matter: the graph and the units stay complete; the series box owns
 every node of its lines, and the edge from a source into it carries the members'
@@ -17,7 +19,8 @@ from chainrule.hierarchy import Unit, Units, shorten
 
 MAX_SERIES = 48  # characters of a series' formula shown (one box for many lines: room)
 SERIES_ID = "s"  # a series box's id: "s" and its last line's number (s57 ends with line n57)
-SERIES_MIN = 3  # lines of one shape in a row folded into a series
+SERIES_MIN = 3  # lines (or blocks of lines) of one shape in a row folded into a series
+MAX_PERIOD = 3  # lines of a block that repeats (a step of gradient descent: g, then w)
 _TOKEN = re.compile(r"[A-Za-z_]\w*?\d+\b|[A-Za-z_]\w*|\S")
 _INDEXED = re.compile(r"([A-Za-z_]\w*?)(\d+)")
 
@@ -26,22 +29,51 @@ def series_formula(names: list[str], formulas: list[str]) -> str:
     """Return the formula of a series' lines with what moves with the line written as an
     index ("tanh(w*h[i-1] + u*x[i])" for h1 = tanh(w*h0 + u*x1), h2 = ...), where the
     names end in a number; else the first line's formula."""
-    first, second = (_TOKEN.findall(f) for f in formulas[:2])
     own = [_INDEXED.fullmatch(n) for n in names[:2]]
-    if len(first) != len(second) or own[0] is None or own[1] is None:
+    if own[0] is None or own[1] is None:
         return formulas[0]
     i0, step = int(own[0][2]), int(own[1][2]) - int(own[0][2])
+    return _indexed(formulas[0], formulas[1], i0, step) or formulas[0]
+
+
+def block_formula(names: list[str], formulas: list[str], period: int) -> str:
+    """Return the formula of a series of blocks of `period` lines (a step of gradient
+    descent written out: g0 = ..., w1 = ...; g1 = ..., w2 = ...): each line of a block as
+    `name = formula`, what moves with the block an index i counted from the first line's
+    name ("g[i] = 2*(w[i]*x - y)*x; w[i+1] = w[i] - lr*g[i]"); else the first block's lines."""
+    plain = "; ".join(f"{n} = {f}" for n, f in zip(names[:period], formulas, strict=False))
+    own = [_INDEXED.fullmatch(names[0]), _INDEXED.fullmatch(names[period])]
+    if own[0] is None or own[1] is None:
+        return plain
+    i0, step = int(own[0][2]), int(own[1][2]) - int(own[0][2])
     out = []
-    for a, b in zip(first, second, strict=True):
+    for j in range(period):
+        first = f"{names[j]} = {formulas[j]}"
+        again = f"{names[j + period]} = {formulas[j + period]}"
+        line = _indexed(first, again, i0, step)
+        if line is None:
+            return plain
+        out.append(line)
+    return "; ".join(out)
+
+
+def _indexed(first: str, again: str, i0: int, step: int) -> str | None:
+    """Return the text `first` with each name that is `again`'s plus `step` written as an
+    index counted from i0 (x3 with i0 = 2: x[i+1]); None if the texts differ otherwise."""
+    a_tokens, b_tokens = _TOKEN.findall(first), _TOKEN.findall(again)
+    if len(a_tokens) != len(b_tokens) or not step:
+        return None
+    out = []
+    for a, b in zip(a_tokens, b_tokens, strict=True):
         ma, mb = _INDEXED.fullmatch(a), _INDEXED.fullmatch(b)
         if a == b:
             out.append(a)
-        elif ma and mb and ma[1] == mb[1] and int(mb[2]) - int(ma[2]) == step and step:
+        elif ma and mb and ma[1] == mb[1] and int(mb[2]) - int(ma[2]) == step:
             k = int(ma[2]) - i0
             out.append(f"{ma[1]}[i{'+' if k > 0 else '-'}{abs(k)}]" if k else f"{ma[1]}[i]")
         else:
-            return formulas[0]
-    return _spaced(formulas[0], first, out)
+            return None
+    return _spaced(first, a_tokens, out)
 
 
 def _spaced(formula: str, tokens: list[str], words: list[str]) -> str:
@@ -82,22 +114,30 @@ def shape(
     return tuple(out)
 
 
-def _runs(graph: Graph, units: Units) -> list[list[Unit]]:
-    """Return the units in runs of consecutive lines (or calls) of one shape."""
+def _runs(graph: Graph, units: Units) -> list[tuple[list[Unit], int]]:
+    """Return the units in runs, each with its period: SERIES_MIN or more blocks in a row
+    of up to MAX_PERIOD consecutive lines (or calls) each, of one shape block for block
+    (the period covering the most lines, the shortest of equals), else one unit alone."""
     by_id = {n.id: n for n in graph.nodes}
     inputs_of: dict[str, list[tuple[str, float]]] = {}
     for e in graph.edges:
         if e.kind == "input":
             inputs_of.setdefault(e.target, []).append((e.source, e.local_grad))
-    runs: list[list[Unit]] = []
-    last: tuple[object, ...] | None = None
-    for unit in units.units:
-        key = shape(unit, inputs_of, by_id)
-        if runs and key == last:
-            runs[-1].append(unit)
-        else:
-            runs.append([unit])
-        last = key
+    keys = [shape(unit, inputs_of, by_id) for unit in units.units]
+    runs: list[tuple[list[Unit], int]] = []
+    at = 0
+    while at < len(keys):
+        best = (1, 1)  # (period, blocks)
+        for period in range(1, MAX_PERIOD + 1):
+            block = keys[at : at + period]
+            blocks = 1
+            while keys[at + blocks * period : at + (blocks + 1) * period] == block:
+                blocks += 1
+            if blocks >= SERIES_MIN and blocks * period > best[0] * best[1]:
+                best = (period, blocks)
+        take = best[0] * best[1] if best[1] >= SERIES_MIN else 1
+        runs.append((list(units.units[at : at + take]), best[0] if take > 1 else 1))
+        at += take
     return runs
 
 
@@ -106,7 +146,7 @@ def read_open(graph: Graph, units: Units, asked: Collection[str]) -> frozenset[s
     read: a series' last line asked while the series is not stands for the series (such a
     link opened it), so the series is drawn open with that line closed, as it was."""
     out = set(asked)
-    for run in _runs(graph, units):
+    for run, _ in _runs(graph, units):
         last, box = run[-1].id, series_id(run[-1].id)
         if len(run) >= SERIES_MIN and last in out and box not in out:
             out = (out - {last}) | {box}
@@ -122,25 +162,29 @@ def fold_series(graph: Graph, units: Units, open_: Collection[str] = ()) -> Unit
     member leave the box."""
     by_id = {n.id: n for n in graph.nodes}
     runs = _runs(graph, units)
-    folded = [r for r in runs if len(r) >= SERIES_MIN and series_id(r[-1].id) not in open_]
+    folded = [(r, p) for r, p in runs if len(r) >= SERIES_MIN and series_id(r[-1].id) not in open_]
     if not folded:
         return units
-    box_of = {u.id: series_id(r[-1].id) for r in folded for u in r}
+    box_of = {u.id: series_id(r[-1].id) for r, _ in folded for u in r}
     owner = {k: box_of.get(v, v) for k, v in units.owner.items()}
     merged: dict[str, Unit] = {}
-    for run in folded:
+    for run, period in folded:
         head, tail = run[0], run[-1]
         members = (tail.id, *(m for u in run for m in u.members if m != tail.id))
-        texts = [graph.formulas.get(u.id) or u.formula for u in run[:2]]
-        formula = series_formula([u.name for u in run[:2]], texts)
+        texts = [graph.formulas.get(u.id) or u.formula for u in run[: 2 * period]]
+        names = [u.name for u in run[: 2 * period]]
+        if period == 1:
+            formula = series_formula(names, texts)
+        else:
+            formula = block_formula(names, texts, period)
         merged[series_id(tail.id)] = Unit(
             series_id(tail.id),
             f"{head.name} … {tail.name}",
-            f"{shorten(formula, MAX_SERIES)} ×{len(run)}",
+            f"{shorten(formula, MAX_SERIES * period)} ×{len(run) // period}",
             members,
             tuple(i for u in run for i in u.inside),
             {},
-            len(run),
+            len(run) // period,
             tuple(u.id for u in run),
         )
     drawn_units = tuple(

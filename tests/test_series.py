@@ -11,8 +11,8 @@ import pytest
 from chainrule.build import evaluate
 from chainrule.graph import export_graph
 from chainrule.hierarchy import build_units
-from chainrule.series import fold_series, series_formula
-from tests.browser.programs import neurons, rnn
+from chainrule.series import block_formula, fold_series, series_formula
+from tests.browser.programs import long_program, neurons, rnn
 from tests.support.budget import default_budget
 
 CONV = (
@@ -36,6 +36,10 @@ CHAIN60 = "\n".join(["t0 = x"] + [f"t{k} = t{k - 1} * 0.999 + 0.01" for k in ran
         ("a1 = exp(x)\na2 = log(y)\na3 = exp(z)\nw = a1 + a2 + a3", []),
         # one constant different: another formula
         ("a1 = x * 2\na2 = a1 * 2\na3 = a2 * 3\na4 = a3 * 3", []),
+        # blocks of lines that repeat: gradient descent written out (g, then w), 29 steps
+        (long_program(60), [("g0 … w29", 29)]),
+        # a block of two lines twice is not a series; nor are two interleaved lines alone
+        ("g0 = w0*x\nw1 = w0 - g0\ng1 = w1*x\nw2 = w1 - g1\nloss = w2", []),
         # calls of one function count as lines of one shape
         (
             neurons()[0]
@@ -108,3 +112,21 @@ def test_a_series_box_says_its_lines_and_their_formula() -> None:
     )
     box = next(u for u in fold_series(graph, build_units(graph)).units if u.count > 1)
     assert (box.name, box.formula) == ("y1 … y6", "relu(k1*x[i] + k2*x[i+1] + k3*x[i+2] + c) ×6")
+
+
+def test_a_series_of_blocks_writes_each_line_of_a_block_with_its_index() -> None:
+    names = ["g0", "w1", "g1", "w2"]
+    formulas = ["2 * (w0 * x - y) * x", "w0 - lr * g0", "2 * (w1 * x - y) * x", "w1 - lr * g1"]
+    assert block_formula(names, formulas, 2) == (
+        "g[i] = 2 * (w[i] * x - y) * x; w[i+1] = w[i] - lr * g[i]"
+    )
+    program = long_program(60)
+    graph = export_graph(evaluate(program, {"w": 0.5, "x": 2.0, "y": 3.0}, budget=default_budget()))
+    units = build_units(graph)
+    box = next(u for u in fold_series(graph, units).units if u.count > 1)
+    assert box.heading.startswith(": g[i] = 2 * (w[i] * x - y) * x; w[i+1] =")  # not "= g[i] ="
+    assert box.formula.endswith("×29") and len(box.series) == 58  # 29 steps of two lines
+    w29 = next(n for n in graph.nodes if n.name == "w29")
+    assert box.node == w29.id  # the box shows the last line's numbers
+    owned = {m for u in units.units if u.id in box.series for m in u.members}
+    assert set(box.members) == owned

@@ -93,7 +93,7 @@ def lines_dot(
             continue
         lines.append(
             f'subgraph "cluster_{unit.id}" {{ id="cluster-{unit.id}" class="unit-open" '
-            f"label=<{html_text(unit.name)} = {html_text(unit.formula)}> fontsize=11 "
+            f"label=<{html_text(unit.name)} {html_text(unit.heading)}> fontsize=11 "
             'style="rounded,filled" fillcolor="#f8fafc" color="#64748b"'
         )
         for i in unit.inside:

@@ -40,15 +40,15 @@ def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
         head = (  # the name a cell of its own: a browser's bold font may be wider than dot's
             f'<tr><td align="left" width="{min_width(unit.name, per_char=0.8)}">'
             f"<b>{html_text(unit.name)}</b></td>"
-            f'<td colspan="3" align="left" width="{min_width("= " + unit.formula)}">'
-            f"<i>= {html_text(unit.formula)}</i></td></tr>"
+            f'<td colspan="3" align="left" width="{min_width(unit.heading)}">'
+            f"<i>{html_text(unit.heading)}</i></td></tr>"
         )
         own = f"<tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
         return ROW + head + own + f"{slot(fmt(node.grad, p), p)}</tr></table>"
     rows = [
         f'<tr><td align="left" width="{first}"><b>{html_text(unit.name)}</b></td>'
-        f'<td colspan="4" align="left" width="{min_width("= " + unit.formula)}">'
-        f"<i>= {html_text(unit.formula)}</i></td></tr>"
+        f'<td colspan="4" align="left" width="{min_width(unit.heading)}">'
+        f"<i>{html_text(unit.heading)}</i></td></tr>"
     ]
     for i, name in zip(unit.inside, names, strict=True):
         leaf = by_id[i]
@@ -65,7 +65,7 @@ def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
 
 def _head_width(unit: Unit) -> int:
     """The points of a unit's first row without inputs inside: bold name, " = formula"."""
-    return min_width(unit.name, per_char=0.8) + min_width("= " + unit.formula) + 4
+    return min_width(unit.name, per_char=0.8) + min_width(unit.heading) + 4
 
 
 def unit_size(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> tuple[float, float]:
@@ -74,7 +74,7 @@ def unit_size(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> tuple[
     if not unit.inside or unit.count > 1:
         return float(max(numbers, _head_width(unit)) + 8), 19.0 * 2
     _, first = _first_column(unit, by_id)
-    width = first + max(numbers, min_width("= " + unit.formula)) + 16
+    width = first + max(numbers, min_width(unit.heading)) + 16
     return float(width), 19.0 * (2 + len(unit.inside)) + 10
 
 
