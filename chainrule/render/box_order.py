@@ -21,11 +21,17 @@ def program_order(units: Units, open_: set[str]) -> list[str]:
     # An open box's own inputs a rank after the shared ones: else the box's frame spans the
     # shared inputs' rank, and every edge from them to a box beyond it would cross its
     # frame, which dot avoids by moving the open box to the end of its rank
+    # The boxes of the first level a rank after the shared inputs too, as the estimate of
+    # the drawing's size has them (chainrule/render/orientation.py): else dot ranks the
+    # inputs used only further on beside those boxes, one row twice as wide as estimated
     if units.shared:
         first = units.shared[0]
+        levels = unit_levels(units)
         for u in units.units:
             if u.id in open_:
                 lines += [f'"{first}" -> "{i}" [style=invis weight=0]' for i in u.inside]
+            elif levels and u.id in levels[0]:
+                lines.append(f'"{first}" -> "{u.id}" [style=invis weight=0]')
     return lines
 
 

@@ -72,7 +72,7 @@ def arrange(
     best = max(scale, key=lambda k: (scale[k], k != "wrap"))  # ties: not wrapped
     if scale[best] < 1.0:
         best = "wrap"  # legible nowhere whole: rows as wide as the view read across, then down
-    if best == "wrap" and len(unit_rows) > 1:
+    if best == "wrap" and len(rows) > 1:  # (the inputs in rows above one row of boxes too)
         return Arrangement("TB", rows, scale["wrap"])
     return Arrangement("LR" if best == "wrap" else best, [], scale[best])
 

@@ -1,5 +1,6 @@
-"""Lines of one shape are drawn as one series box: a 60-line chain and a 24-step RNN open
-whole at 1280x800 with labels of 9 px or more; opening the series draws its lines."""
+"""Lines of one shape are drawn as one series box: a 60-line chain, 60 lines of gradient
+descent written out and a 24-step RNN open whole at 1280x800 with labels of 9 px or more;
+opening the series draws its lines."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from chainrule.render.op_layout import LEGIBLE_PX, label_px
 from chainrule.render.size import FIT_PT, resolve_level
 from chainrule.render.style import DRAW_DEFAULTS
 from chainrule.series import series_id
-from tests.browser.programs import rnn
+from tests.browser.programs import convolution, long_program, rnn
 from tests.support.budget import default_budget, unhurried
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -45,6 +46,11 @@ def texts(g: ET.Element) -> list[str]:
     [
         (CHAIN60, {"x": 0.5}, "t1 … t59", 2),
         (*rnn(24), "h1 … h23", 3),
+        # a convolution: its ten shared inputs in a column beside the series and the loss
+        # (drawn as one row of boxes under rows of inputs, it was wider than the view)
+        (*convolution(), "y1 … y6", 2),
+        # gradient descent written out, 60 lines: 29 steps of two lines, one series box
+        (long_program(60), {"w": 0.5, "x": 2.0, "y": 3.0}, "g0 … w29", 3),
     ],
 )
 def test_a_long_program_of_one_shape_opens_whole_and_legible(
