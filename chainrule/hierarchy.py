@@ -36,8 +36,18 @@ class Unit:
     def heading(self) -> str:
         """Return what follows the name in the box's title: "= formula", or for a series of
         blocks of lines (its formula their lines, each "name = ...") ": formula"."""
-        blocks = self.count > 1 and len(self.series) > self.count
-        return f"{':' if blocks else '='} {self.formula}"
+        return f"{':' if self.blocks else '='} {self.formula}"
+
+    @property
+    def heading_lines(self) -> list[str]:
+        """Return the heading as a closed box writes it: one line, or a series of blocks'
+        lines one under the other (narrower: it fits a phone)."""
+        return self.formula.split("; ") if self.blocks else [self.heading]
+
+    @property
+    def blocks(self) -> bool:
+        """True for a series of blocks of lines (more lines than it counts)."""
+        return self.count > 1 and len(self.series) > self.count
 
     @property
     def node(self) -> str:

@@ -37,12 +37,17 @@ def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
     p = precision
     names, first = _first_column(unit, by_id)
     if not unit.inside or unit.count > 1:  # numbers from the left edge (a series: no inputs)
+        lines = unit.heading_lines
+        wide = max(min_width(line) for line in lines)
         head = (  # the name a cell of its own: a browser's bold font may be wider than dot's
             f'<tr><td align="left" width="{min_width(unit.name, per_char=0.8)}">'
             f"<b>{html_text(unit.name)}</b></td>"
-            f'<td colspan="3" align="left" width="{min_width(unit.heading)}">'
-            f"<i>{html_text(unit.heading)}</i></td></tr>"
+            f'<td colspan="3" align="left" width="{wide}">'
+            f"<i>{html_text(lines[0])}</i></td></tr>"
         )
+        for line in lines[1:]:  # a series of blocks: a line of the block a row
+            head += f'<tr><td></td><td colspan="3" align="left"><i>{html_text(line)}</i></td></tr>'
+
         own = f"<tr>{VALUE_WORD}{slot(fmt(node.value, p), p)}{GRAD_WORD}"
         return ROW + head + own + f"{slot(fmt(node.grad, p), p)}</tr></table>"
     rows = [
@@ -64,15 +69,17 @@ def unit_label(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> str:
 
 
 def _head_width(unit: Unit) -> int:
-    """The points of a unit's first row without inputs inside: bold name, " = formula"."""
-    return min_width(unit.name, per_char=0.8) + min_width(unit.heading) + 4
+    """The points of a unit's first rows without inputs inside: bold name, " = formula"
+    (a series of blocks: its widest line)."""
+    wide = max(min_width(line) for line in unit.heading_lines)
+    return min_width(unit.name, per_char=0.8) + wide + 4
 
 
 def unit_size(unit: Unit, by_id: dict[str, GraphNode], precision: int) -> tuple[float, float]:
     """Return the estimated (width, height) in points of a collapsed unit's box."""
     numbers = 2 * (field_width(precision) + 2) + min_width("value") + min_width("grad")
     if not unit.inside or unit.count > 1:
-        return float(max(numbers, _head_width(unit)) + 8), 19.0 * 2
+        return float(max(numbers, _head_width(unit)) + 8), 19.0 * (1 + len(unit.heading_lines))
     _, first = _first_column(unit, by_id)
     width = first + max(numbers, min_width(unit.heading)) + 16
     return float(width), 19.0 * (2 + len(unit.inside)) + 10
