@@ -170,7 +170,7 @@ def compressed(
 
 
 async def _serve(
-    key: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+    key: str, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> Response:
     """Answer one request with the route's in-process handler."""
     from fastapi import Request
@@ -188,7 +188,7 @@ async def _serve(
     async with AsyncExitStack() as outer, AsyncExitStack() as inner, AsyncExitStack() as func:
         scope = {
             "type": "http",
-            "method": "POST",
+            "method": method,
             "path": path,
             "root_path": "",
             "query_string": query,
@@ -217,7 +217,7 @@ def _out_of_memory(exc: BaseException) -> bool:
 
 
 def run_job(
-    key: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+    key: str, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> Answer:
     """Answer one request of a pooled route (in a pool process): its status, headers, body
     (gzipped when large and the client takes it), and the resident memory the process keeps
@@ -227,7 +227,8 @@ def run_job(
 
     assert _Process.loop is not None, "start_process() sets up a pool process"
     try:
-        response = _Process.loop.run_until_complete(_serve(key, path, query, headers, body))
+        serve = _serve(key, method, path, query, headers, body)
+        response = _Process.loop.run_until_complete(serve)
         kept = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
         status, content = response.status_code, bytes(response.body)
     except MemoryError:

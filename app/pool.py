@@ -151,12 +151,13 @@ class JobPool:
         self.gate.take_place()
         try:
             body = await request.body()
-            path, query = request.scope["path"], request.scope["query_string"]
+            scope = request.scope
+            method, path, query = scope["method"], scope["path"], scope["query_string"]
             head = list(request.scope["headers"])
             seconds = self.settings.budget_wall_seconds
             executor = self.executor()
             status, headers, content, kept = await self.call(
-                seconds, run_job, job_key(endpoint), path, query, head, body
+                seconds, run_job, job_key(endpoint), method, path, query, head, body
             )
         finally:
             self.gate.release_place()

@@ -7,8 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.bodies import BoundedJSONRoute, pooled
+from app.bodies import BoundedJSONRoute
 from app.deps import ContextDep, ServicesDep
+from app.dispatch import pooled
 from app.errors import ReplyError, reply_response, to_reply
 from app.responses import JSONBytes
 from app.schemas.common import PROBLEM_RESPONSES

@@ -180,7 +180,7 @@ def test_a_small_pooled_answer_is_not_gzipped() -> None:
     assert "content-encoding" not in sent.headers
 
 
-def test_a_pooled_route_is_given_the_request_query_string(monkeypatch: Any) -> None:
+def test_a_pooled_route_is_given_the_request_method_and_query_string(monkeypatch: Any) -> None:
     from app import jobs
 
     seen: list[dict[str, Any]] = []
@@ -196,11 +196,12 @@ def test_a_pooled_route_is_given_the_request_query_string(monkeypatch: Any) -> N
     loop = asyncio.new_event_loop()
     monkeypatch.setattr(jobs._Process, "loop", loop)
     try:
-        status, _, content, _ = jobs.run_job("m:f", "/api/optimize", b"a=1&b=2", [], b"{}")
+        status, _, content, _ = jobs.run_job("m:f", "GET", "/api/graph.svg", b"a=1&b=2", [], b"")
     finally:
         loop.close()
     assert (status, content) == (200, b"a=1&b=2")
     assert seen[0]["query_string"] == b"a=1&b=2"
+    assert seen[0]["method"] == "GET"
 
 
 def test_a_stopping_server_ends_its_pool_cleanly() -> None:
