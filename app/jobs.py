@@ -109,6 +109,7 @@ def start_process(settings: dict[str, Any], nice: int, memory: int) -> None:
     from app.config import Settings
     from app.main import create_app  # (every route and library mapped before the cap)
     from app.services import Services
+    from chainrule.train import loop  # noqa: F401  (NumPy: the uvicorn worker loads it only to train)
 
     chosen = Settings(**settings)
     _Process.app = create_app(chosen)  # its routes, for url_for in the pages
