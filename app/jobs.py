@@ -1,5 +1,5 @@
-"""A pooled route's work in a pool process (app/pool.py): a request's raw body in, its
-whole answer out, through the route's own handler.
+"""A pooled route's work in a pool process (app/pool.py): a request (its method, path,
+query, headers and raw body) in, its whole answer out, through the route's own handler.
 
 The handler is the one the uvicorn worker would run (app/bodies.py's body reading, the
 same models and dependencies), and an error becomes its reply by the service's one table
@@ -98,12 +98,13 @@ def end_with_parent(every: float = 1.0) -> None:
 
 
 def start_process(settings: dict[str, Any], nice: int, memory: int) -> None:
-    """Set up a pool process: lower its priority by nice, make the application's services
-    (from the worker's settings), and cap its address space at what it maps once ready
-    plus memory bytes (RLIMIT_AS's soft limit; 0: no cap)."""
+    """Set up a pool process: its priority at nice level nice (where it was not started so),
+    the application's services (from the worker's settings), and its address space capped
+    at what it maps once ready plus memory bytes (RLIMIT_AS's soft limit; 0: no cap)."""
+    from app.processes import set_nice
+
     end_with_parent()
-    if nice:
-        os.nice(nice)
+    set_nice(nice)
     from starlette.concurrency import run_in_threadpool
 
     from app.config import Settings
