@@ -73,6 +73,11 @@ def address_space(field: int = 0) -> int:
         return 0
 
 
+def kept() -> int:
+    """Return the resident bytes this pool process holds beyond what it held once started."""
+    return address_space(1) - _Process.resident
+
+
 def thread_stacks(threads: int = 2) -> int:
     """Return the address space of the threads' stacks a job starts (FastAPI runs a plain
     `def` route on a thread, started anew for each job): not counted as the job's memory."""
@@ -223,15 +228,18 @@ def run_job(
 ) -> Answer:
     """Answer one request of a pooled route (in a pool process): its status, headers, body
     (gzipped when large and the client takes it), and the resident memory the process keeps
-    after it, beyond what it held once started."""
+    beyond what it held once started: after this job, or after the one before (measured now,
+    after its answer was pickled and sent, which may have grown the heap again), the more."""
     from app.decode_gate import trim_memory
     from app.errors import PROBLEM_JSON, reply_body, to_reply
 
     assert _Process.loop is not None, "start_process() sets up a pool process"
+    trim_memory()
+    before = kept()
     try:
         serve = _serve(key, method, path, query, headers, body)
         response = _Process.loop.run_until_complete(serve)
-        kept = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
+        head = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
         status, content = response.status_code, bytes(response.body)
     except MemoryError:
         reply = to_reply(OverMemory(_Process.memory))
@@ -241,10 +249,10 @@ def run_job(
             LOG.exception("a pooled request failed")
     else:
         del response
-        kept, content = compressed(headers, kept, content)
+        head, content = compressed(headers, head, content)
         trim_memory()
-        return status, kept, content, address_space(1) - _Process.resident
+        return status, head, content, max(before, kept())
     trim_memory()
     head = [(b"content-type", PROBLEM_JSON.encode())]
     head += [(k.lower().encode(), str(v).encode()) for k, v in reply.headers.items()]
-    return reply.status, head, reply_body(reply), address_space(1) - _Process.resident
+    return reply.status, head, reply_body(reply), max(before, kept())

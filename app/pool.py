@@ -16,6 +16,7 @@ is rebuilt; the uvicorn worker lives. At most POOL_PROCESSES jobs run and POOL_Q
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -190,7 +191,8 @@ class JobPool:
 
         def replace() -> None:
             executor.shutdown(wait=True)
-            self.warm()
+            with contextlib.suppress(RuntimeError):  # the interpreter is shutting down
+                self.warm()
 
         threading.Thread(target=replace, name="pool-retire", daemon=True).start()
 
