@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import HTTPException, Request, Response
 from fastapi._compat import ModelField
-from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from app.decode_gate import DecodeGate, GateFull, trim_memory
+from app.dispatch import PooledRoute
 from chainrule.errors import MAX_ERRORS, ErrorReply, body_too_complex, invalid_request
 from chainrule.json_reader import (
     DEFAULT_JSON_LIMITS,
@@ -178,46 +178,23 @@ class BoundedJSONRequest(Request):
                 delattr(self, name)
 
 
-_E = TypeVar("_E", bound=Callable[..., Any])
+class BoundedJSONRoute(PooledRoute):
+    """A PooledRoute whose requests are BoundedJSONRequest (routers: route_class=...)."""
 
-
-def pooled(endpoint: _E) -> _E:
-    """Mark a route's endpoint (under its router's decorator) as computed in a pool process
-    (app/pool.py): its raw body goes there and its answer's bytes come back."""
-    endpoint.pooled = True  # type: ignore[attr-defined]
-    return endpoint
-
-
-class BoundedJSONRoute(APIRoute):
-    """An APIRoute whose requests are BoundedJSONRequest (routers: route_class=...); a
-    @pooled endpoint's requests go to the worker's process pool when it has one."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """The handler in this process (direct()), or the pool's for a @pooled endpoint
-        (with direct() as its `direct`, what the pool process runs)."""
-        direct = self.direct()
-        if not getattr(self.endpoint, "pooled", False):
-            return direct
-        endpoint = self.endpoint
-
-        async def in_pool(request: Request) -> Response:
-            pool = getattr(getattr(request.app.state, "services", None), "pool", None)
-            if pool is None:  # CHAINRULE_POOL_PROCESSES=0
-                return await direct(request)
-            response: Response = await pool.answer(endpoint, request)
-            return response
-
-        in_pool.direct = direct  # type: ignore[attr-defined]
-        return in_pool
+    def request_class(self) -> type[Request]:
+        """BoundedJSONRequest."""
+        return BoundedJSONRequest
 
     def direct(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """Wrap FastAPI's handler so it reads the body through BoundedJSONRequest, and give
         a large body's share of the gate back (and its memory) once answered."""
-        handler = super().get_route_handler()
+        handler = super().direct()
         single = len(self.dependant.body_params) == 1 and self.body_field is not None
 
         async def bounded(request: Request) -> Response:
-            ours = BoundedJSONRequest(request.scope, request.receive)
+            ours = request
+            if not isinstance(ours, BoundedJSONRequest):
+                ours = BoundedJSONRequest(request.scope, request.receive)
             ours.body_field = self.body_field if single else None
             try:
                 return await handler(ours)

@@ -75,20 +75,22 @@ class Settings(BaseSettings):
     # many may wait; more get 503 with Retry-After. Small programs run on the event loop.
     heavy_threads: int = 1
     heavy_queue: int = 16
-    # The bulk routes (/api/optimize, /api/grade/batch, /api/csv) decode, validate, compute
-    # and write their answer in worker processes of each uvicorn worker (app/pool.py): how
+    # The bulk routes (/api/optimize, /api/grade/batch, /api/csv), and a large program's
+    # evaluate, drawing and page (app/dispatch.py), decode, validate, compute and write
+    # their answer in worker processes of each uvicorn worker (app/pool.py): how
     # many (0: in the worker itself), how many more requests may wait (then 503 with
     # Retry-After), the processes' nice level (lower priority than the worker's requests),
     # the address space a job may add to its process (RLIMIT_AS; over it the job is a 422
     # and the process lives; 0: no cap), the jobs after which a process is replaced, and the
     # resident memory a process may keep after a job beyond its size once started (more:
-    # it is replaced, so a worker's memory returns to its idle size after a large body).
+    # it is replaced, so a worker's memory returns to its idle size after a large body or
+    # program; the largest program's evaluate leaves ~18 MB).
     pool_processes: int = 1
     pool_queue: int = 8
     pool_nice: int = 10
     pool_memory: int = 512 * 1024 * 1024
     pool_tasks: int = 200
-    pool_keep: int = 24 * 1024 * 1024
+    pool_keep: int = 8 * 1024 * 1024
     # Allocations between runs of the garbage collector's youngest generation (Python's
     # default 700 makes building a large program mostly collecting; 0 keeps Python's).
     gc_threshold: int = 50_000

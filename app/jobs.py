@@ -1,5 +1,5 @@
-"""A pooled route's work in a pool process (app/pool.py): a request's raw body in, its
-whole answer out, through the route's own handler.
+"""A pooled route's work in a pool process (app/pool.py): a request (its method, path,
+query, headers and raw body) in, its whole answer out, through the route's own handler.
 
 The handler is the one the uvicorn worker would run (app/bodies.py's body reading, the
 same models and dependencies), and an error becomes its reply by the service's one table
@@ -73,6 +73,11 @@ def address_space(field: int = 0) -> int:
         return 0
 
 
+def kept() -> int:
+    """Return the resident bytes this pool process holds beyond what it held once started."""
+    return address_space(1) - _Process.resident
+
+
 def thread_stacks(threads: int = 2) -> int:
     """Return the address space of the threads' stacks a job starts (FastAPI runs a plain
     `def` route on a thread, started anew for each job): not counted as the job's memory."""
@@ -98,17 +103,19 @@ def end_with_parent(every: float = 1.0) -> None:
 
 
 def start_process(settings: dict[str, Any], nice: int, memory: int) -> None:
-    """Set up a pool process: lower its priority by nice, make the application's services
-    (from the worker's settings), and cap its address space at what it maps once ready
-    plus memory bytes (RLIMIT_AS's soft limit; 0: no cap)."""
+    """Set up a pool process: its priority at nice level nice (where it was not started so),
+    the application's services (from the worker's settings), and its address space capped
+    at what it maps once ready plus memory bytes (RLIMIT_AS's soft limit; 0: no cap)."""
+    from app.processes import set_nice
+
     end_with_parent()
-    if nice:
-        os.nice(nice)
+    set_nice(nice)
     from starlette.concurrency import run_in_threadpool
 
     from app.config import Settings
     from app.main import create_app  # (every route and library mapped before the cap)
     from app.services import Services
+    from chainrule.train import loop  # noqa: F401  (NumPy: the uvicorn worker loads it only to train)
 
     chosen = Settings(**settings)
     _Process.app = create_app(chosen)  # its routes, for url_for in the pages
@@ -170,7 +177,7 @@ def compressed(
 
 
 async def _serve(
-    key: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+    key: str, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> Response:
     """Answer one request with the route's in-process handler."""
     from fastapi import Request
@@ -188,7 +195,7 @@ async def _serve(
     async with AsyncExitStack() as outer, AsyncExitStack() as inner, AsyncExitStack() as func:
         scope = {
             "type": "http",
-            "method": "POST",
+            "method": method,
             "path": path,
             "root_path": "",
             "query_string": query,
@@ -217,18 +224,22 @@ def _out_of_memory(exc: BaseException) -> bool:
 
 
 def run_job(
-    key: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+    key: str, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> Answer:
     """Answer one request of a pooled route (in a pool process): its status, headers, body
     (gzipped when large and the client takes it), and the resident memory the process keeps
-    after it, beyond what it held once started."""
+    beyond what it held once started: after this job, or after the one before (measured now,
+    after its answer was pickled and sent, which may have grown the heap again), the more."""
     from app.decode_gate import trim_memory
     from app.errors import PROBLEM_JSON, reply_body, to_reply
 
     assert _Process.loop is not None, "start_process() sets up a pool process"
+    trim_memory()
+    before = kept()
     try:
-        response = _Process.loop.run_until_complete(_serve(key, path, query, headers, body))
-        kept = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
+        serve = _serve(key, method, path, query, headers, body)
+        response = _Process.loop.run_until_complete(serve)
+        head = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
         status, content = response.status_code, bytes(response.body)
     except MemoryError:
         reply = to_reply(OverMemory(_Process.memory))
@@ -238,10 +249,10 @@ def run_job(
             LOG.exception("a pooled request failed")
     else:
         del response
-        kept, content = compressed(headers, kept, content)
+        head, content = compressed(headers, head, content)
         trim_memory()
-        return status, kept, content, address_space(1) - _Process.resident
+        return status, head, content, max(before, kept())
     trim_memory()
     head = [(b"content-type", PROBLEM_JSON.encode())]
     head += [(k.lower().encode(), str(v).encode()) for k, v in reply.headers.items()]
-    return reply.status, head, reply_body(reply), address_space(1) - _Process.resident
+    return reply.status, head, reply_body(reply), max(before, kept())

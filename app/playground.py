@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+from fastapi import Request
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
@@ -178,12 +179,15 @@ def _compute(services: Services, budget: Budget, state: PageState) -> dict[str, 
 
 
 def heavy_page(services: Services, state: PageState) -> bool:
-    """True when the page's program is not small (Services.small): its work then waits for
-    the heavy-work gate, one such page at a time, never on the event loop."""
-    try:
-        return not services.small(state.expression, state.options.expand_calls)
-    except SourceError:
-        return False  # answered by its error, found cheaply
+    """True when the page's program is large (Services.large): its work then runs in the
+    worker's pool, or waits for the heavy-work gate, never on the event loop."""
+    return services.large(state.expression, state.options.expand_calls)
+
+
+async def large_in_query(request: Request, services: Services) -> bool:
+    """True when the program of a request's query string (read as the page reads it) is
+    large: the page and the drawing of a large program are made in the worker's pool."""
+    return heavy_page(services, read_state(request.query_params))
 
 
 def _compute_dot(

@@ -1,20 +1,24 @@
-"""A bounded pool of worker processes per uvicorn worker, for the bulk routes' heavy work.
+"""A bounded pool of worker processes per uvicorn worker, for heavy work: the bulk routes'
+and a large program's (app/dispatch.py says which requests).
 
-Decoding, validating and computing a multi-MiB body holds the GIL for a tenth of a second
-at a time, so in the uvicorn worker it would keep every small request waiting. A pooled
-route (`@pooled`, app/jobs.py) hands its raw body (bounded by the route's body limit) to a
-pool process and gets the answer's bytes back. The processes are started by `spawn`,
-niced (CHAINRULE_POOL_NICE) and capped in address space (CHAINRULE_POOL_MEMORY above what
-they hold once started: RLIMIT_AS), and replaced after CHAINRULE_POOL_TASKS jobs. A job that
-takes more memory fails alone: its request is answered (a 422, or a 503 when its process
-died) and the pool is rebuilt; the uvicorn worker lives. At most POOL_PROCESSES jobs run
-and POOL_QUEUE wait (a WorkGate); more get 503 with Retry-After, before their body is read.
+Decoding, validating and computing a multi-MiB body, or a program of 50,000 nodes, holds
+the GIL for a tenth of a second at a time, so in the uvicorn worker it would keep every
+small request waiting. A pooled route hands its raw request (its body bounded by the
+route's body limit) to a pool process and gets the answer's bytes back. The processes are
+started by `spawn`, niced from their start (CHAINRULE_POOL_NICE; app/processes.py) and
+capped in address space (CHAINRULE_POOL_MEMORY above what they hold once started:
+RLIMIT_AS), and replaced after CHAINRULE_POOL_TASKS jobs. A job that takes more memory
+fails alone: its request is answered (a 422, or a 503 when its process died) and the pool
+is rebuilt; the uvicorn worker lives. At most POOL_PROCESSES jobs run and POOL_QUEUE wait
+(a WorkGate); more get 503 with Retry-After, before a bulk body is read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
+import os
 import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,6 +31,7 @@ from fastapi.responses import StreamingResponse
 
 from app.config import Settings
 from app.jobs import job_key, run_job, start_process
+from app.processes import NicedPool
 from chainrule.errors import ErrorReply, retry_later
 from chainrule.work_gate import Busy, WorkGate
 
@@ -74,11 +79,13 @@ class JobPool:
         with self._lock:
             if self._executor is None:
                 s = self.settings
-                self._executor = ProcessPoolExecutor(
+                level = os.getpriority(os.PRIO_PROCESS, 0) + s.pool_nice  # (this process's)
+                self._executor = NicedPool(
+                    level,
                     max_workers=s.pool_processes,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=start_process,
-                    initargs=(s.model_dump(), s.pool_nice, s.pool_memory),
+                    initargs=(s.model_dump(), level, s.pool_memory),
                     max_tasks_per_child=s.pool_tasks,
                 )
                 self._ready = self._executor.submit(int)  # done once a process has started
@@ -151,12 +158,13 @@ class JobPool:
         self.gate.take_place()
         try:
             body = await request.body()
-            path, query = request.scope["path"], request.scope["query_string"]
+            scope = request.scope
+            method, path, query = scope["method"], scope["path"], scope["query_string"]
             head = list(request.scope["headers"])
             seconds = self.settings.budget_wall_seconds
             executor = self.executor()
             status, headers, content, kept = await self.call(
-                seconds, run_job, job_key(endpoint), path, query, head, body
+                seconds, run_job, job_key(endpoint), method, path, query, head, body
             )
         finally:
             self.gate.release_place()
@@ -183,7 +191,8 @@ class JobPool:
 
         def replace() -> None:
             executor.shutdown(wait=True)
-            self.warm()
+            with contextlib.suppress(RuntimeError):  # the interpreter is shutting down
+                self.warm()
 
         threading.Thread(target=replace, name="pool-retire", daemon=True).start()
 

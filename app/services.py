@@ -21,6 +21,7 @@ from app.schemas.common import DrawOptions
 from chainrule.budget import Budget
 from chainrule.build import Built, evaluate
 from chainrule.graph import Graph, export_graph, graph_to_json, json_number
+from chainrule.lang import SourceError
 from chainrule.render import Dot, Renderer, to_dot
 from chainrule.work_gate import Busy, WorkGate
 
@@ -87,6 +88,15 @@ class Services:
         if expand or len(source) > self.settings.inline_threshold:
             return False
         return self.parse(source).node_count <= self.settings.inline_nodes
+
+    def large(self, source: str, expand: bool = False) -> bool:
+        """True when a program is not small(): its work runs in the worker's pool, or on the
+        heavy-work gate's thread, never on the event loop. A program that does not parse is
+        not large (its error is found cheaply, here)."""
+        try:
+            return not self.small(source, expand)
+        except SourceError:
+            return False
 
     async def offload(self, source: str, expand: bool, work: Callable[[], _T]) -> _T:
         """Run work() here when the program is small, else in the thread pool through the

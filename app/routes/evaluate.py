@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.bodies import BoundedJSONRoute
+from app.bodies import INLINE_BYTES, BoundedJSONRoute
 from app.deps import ContextDep, ServicesDep
+from app.dispatch import pooled
 from app.errors import to_reply
 from app.responses import json_bytes
 from app.schemas.common import PROBLEM_RESPONSES
@@ -53,6 +54,21 @@ def inputs_json(program: Program) -> list[dict[str, Any]]:
         line, column = line_column(program.source, first.get(name, 0))
         out.append({"name": name, "line": line, "column": column})
     return out
+
+
+async def large_in_body(request: Request, services: Services) -> bool:
+    """True when a body's program is large (Services.large), or the body too long to read
+    here (INLINE_BYTES: then it is computed in the worker's pool, unread); a body that does
+    not decode, or has no program, is answered here."""
+    if len(await request.body()) > INLINE_BYTES:
+        return True
+    try:
+        data = await request.json()  # (kept for the route: read once)
+    except Exception:  # the route's own reading answers it, the same way
+        return False
+    if not isinstance(data, dict) or not isinstance(data.get("expression"), str):
+        return False
+    return services.large(data["expression"], bool(data.get("expand_calls", False)))
 
 
 def with_defaults(services: Services, body: EvaluateRequest) -> tuple[dict[str, float], list[str]]:
@@ -109,6 +125,7 @@ def picture(computed: Computed, body: EvaluateRequest) -> dict[str, Any]:
     responses=PROBLEM_RESPONSES,
     summary="Evaluate a program: value, every gradient, the graph",
 )
+@pooled(when=large_in_body)  # a large program is computed in the worker's pool
 async def evaluate_program(body: EvaluateRequest, ctx: ContextDep) -> Response:
     """Run the forward and backward pass; with `svg`, also draw the graph.
 

@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.bodies import BoundedJSONRoute, pooled
+from app.bodies import BoundedJSONRoute
 from app.deps import ContextDep, RequestContext
+from app.dispatch import pooled
 from app.responses import JSONBytes
 from app.schemas.grade import AnswerIn, BatchRequest, GradeRequest, ProblemIn
 from app.schemas.grade_results import GRADE_RESULT_EXAMPLE, AnyGradeResult, BatchResult

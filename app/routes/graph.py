@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
 
 from app.deps import ContextDep
+from app.dispatch import Handler, PooledRoute, pooled
 from app.error_image import accepts_image, error_image
 from app.errors import ReplyError
+from app.playground import large_in_query
 from app.schemas.common import (
     NAME_LENGTH,
     PROBLEM_RESPONSES,
@@ -26,12 +26,13 @@ from chainrule.lang.numbers import read_number
 from chainrule.render.size import Dot
 
 
-class ImageErrorRoute(APIRoute):
+class ImageErrorRoute(PooledRoute):
     """A route that answers a client asking for an image (an <img>) with a picture of the
-    problem, whatever went wrong: its query refused before the route ran included."""
+    problem, whatever went wrong: its query refused before the route ran included (here,
+    or in the pool process that drew a large program)."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def guard(self, handler: Handler) -> Handler:
+        """handler, with an error answered as a picture for a client that takes images."""
 
         async def route(request: Request) -> Response:
             try:
@@ -108,6 +109,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     },
     summary="Draw a program's computation graph as SVG",
 )
+@pooled(when=large_in_query)  # a large program is computed and drawn in the worker's pool
 async def graph_svg(
     request: Request,
     ctx: ContextDep,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -19,7 +19,6 @@ from app.schemas.optimize import NetworkOut, OptimizeStreamRequest
 from app.services import Services
 from chainrule.ops import ACTIVATIONS
 from chainrule.train.curves import CURVE_COLUMNS, CURVE_OUTPUTS, curve_params, write_curve
-from chainrule.train.live import Axis, LiveRequest, LiveRun
 from chainrule.train.network import (
     DEFAULT_ACTIVATION,
     LOSSES,
@@ -28,6 +27,9 @@ from chainrule.train.network import (
     init_params,
     write_program,
 )
+
+if TYPE_CHECKING:  # (imported where used: NumPy only in a process that trains)
+    from chainrule.train.live import LiveRequest
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 router = APIRouter(route_class=BoundedJSONRoute)  # bodies: app/bodies.py
@@ -67,6 +69,8 @@ async def live_page(request: Request) -> HTMLResponse:
 
 def live_request(body: OptimizeStreamRequest, services: Services) -> LiveRequest:
     """Return the streamed run a request body asks for."""
+    from chainrule.train.live import Axis, LiveRequest
+
     settings = services.settings
     run = body.run_request()
     return LiveRequest(
@@ -108,6 +112,8 @@ async def optimize_stream(body: OptimizeStreamRequest, ctx: StreamContextDep) ->
     req = live_request(body, services)
     gate = services.train_gate
     wait = max(0.0, min(services.settings.budget_wall_seconds, budget.seconds_left()))
+
+    from chainrule.train.live import LiveRun
 
     def start() -> tuple[LiveRun, ExitStack]:
         turn = ExitStack()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.bodies import BoundedJSONRoute, pooled
+from app.bodies import BoundedJSONRoute
 from app.deps import ContextDep, ServicesDep
+from app.dispatch import pooled
 from app.errors import ReplyError, reply_response, to_reply
 from app.responses import JSONBytes
 from app.schemas.common import PROBLEM_RESPONSES
@@ -25,8 +26,10 @@ from chainrule.errors import not_found
 from chainrule.graph import Graph
 from chainrule.lang import SourceError
 from chainrule.render import Renderer, RenderError, to_dot
-from chainrule.train.datasets import DATASETS, Dataset, parse_csv
-from chainrule.train.run import Drawer, run
+
+if TYPE_CHECKING:  # (imported where used: NumPy only in a process that trains)
+    from chainrule.train.datasets import Dataset
+    from chainrule.train.run import Drawer
 
 router = APIRouter(prefix="/api", tags=["optimize"], route_class=BoundedJSONRoute)
 
@@ -71,6 +74,8 @@ def optimize(body: OptimizeRequest, ctx: ContextDep) -> Response:
     req = body.run_request(body.record_every)
     draw = drawer(services.renderer) if body.svg else None
     with services.train_gate.job_within(budget.seconds_left()):  # queued too long: 503
+        from chainrule.train.run import run
+
         result = run(req, services.limits, ctx.settings.bounds(), draw, budget=budget)
     return JSONBytes(result)
 
@@ -94,6 +99,8 @@ def _describe(ds: Dataset) -> dict[str, Any]:
 def datasets(kind: Literal["fit", "plane", "all"] = "fit") -> list[DatasetOut]:
     """List the built-in datasets with the program and settings that suit each: the 1-D
     fits (kind=fit, the default), the 2-D classification sets of /live (plane), or all."""
+    from chainrule.train.datasets import DATASETS
+
     found = [make() for make in DATASETS.values()]
     chosen = [d for d in found if kind == "all" or (d.classes > 0) == (kind == "plane")]
     return [DatasetOut(**_describe(d)) for d in chosen]
@@ -107,6 +114,8 @@ def datasets(kind: Literal["fit", "plane", "all"] = "fit") -> list[DatasetOut]:
 )
 def dataset(name: str) -> DatasetData:
     """Return one built-in dataset, its columns included (to plot the points)."""
+    from chainrule.train.datasets import DATASETS
+
     if name not in DATASETS:
         known = ", ".join(DATASETS)
         detail = f"no dataset {name!r}; known: {known}"
@@ -126,6 +135,8 @@ def read_csv(body: CsvIn, services: ServicesDep) -> Response:
     """Read CSV text by the rules of /api/optimize's `data` (a header row of names, plain
     decimal numbers): answer its columns and rows, or a 422 naming the `line` (and the
     `csv_column`) at fault. What a form shows before training, from the one CSV reader."""
+    from chainrule.train.datasets import parse_csv
+
     settings = services.settings
     columns = parse_csv(body.data, settings.optimize_max_rows, settings.optimize_max_columns)
     rows = len(next(iter(columns.values())))

@@ -18,19 +18,21 @@ from starlette.datastructures import QueryParams
 
 from app.assets import STATIC_DIR, TEMPLATES_DIR
 from app.deps import ContextDep, RequestContext
+from app.dispatch import PooledRoute, pooled
 from app.errors import ReplyError
 from app.examples import EXAMPLES
 from app.playground import (
     DEFAULT_VALUE,
     PageState,
     heavy_page,
+    large_in_query,
     page_result,
     read_state,
     round_trip_text,
     steps_links,
 )
 from app.schemas.common import defaults_json, panel_json
-from app.services import Computed, answer
+from app.services import Computed, Services, answer
 from chainrule.errors import invalid_request, not_found
 from chainrule.render import to_dot
 from chainrule.render.bitmap import png_pixels
@@ -39,7 +41,7 @@ templates = Jinja2Templates(directory=TEMPLATES_DIR)
 DRAW_DEFAULTS_JSON = defaults_json()
 PANEL_JSON = panel_json()
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PooledRoute)
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 
@@ -50,6 +52,7 @@ MAX_LOCATION = 2_000
 
 
 @router.get("/", response_class=HTMLResponse)
+@pooled(when=large_in_query)  # a large program's page is made in the worker's pool
 async def index(request: Request, ctx: ContextDep) -> HTMLResponse:
     """The playground, with the program and values of the URL computed and drawn."""
     return await page(request, ctx, read_state(request.query_params))
@@ -102,20 +105,30 @@ async def page(request: Request, ctx: RequestContext, state: PageState) -> HTMLR
     return render()
 
 
+def short_location(state: PageState) -> str | None:
+    """The shareable GET URL of a form's view when it is short enough to redirect to
+    (MAX_LOCATION), else None (the answer is the page itself)."""
+    location = f"/?{state.query()}"
+    return location if len(location) <= MAX_LOCATION else None
+
+
+async def large_form_page(request: Request, services: Services) -> bool:
+    """True when a form post is answered with its page (no short URL) of a large program."""
+    await request.body()  # kept, for the pool
+    state = read_state(await request.form())
+    return short_location(state) is None and heavy_page(services, state)
+
+
 @router.post("/", response_model=None)
+@pooled(when=large_form_page)
 async def index_form(request: Request, ctx: ContextDep) -> Response:
     """The form without JavaScript: a 303 to the shareable GET URL of the same view when
     that URL is short (MAX_LOCATION), else the page itself, whose share link is that URL
-    (a large program's page made in a pool process, app/pool.py, when there is one)."""
-    await request.body()  # kept, for the pool
-    form = await request.form()
-    state = read_state(form)
-    location = f"/?{state.query()}"
-    if len(location) <= MAX_LOCATION:
+    (a large program's page made in the worker's pool, app/pool.py, when there is one)."""
+    state = read_state(await request.form())
+    location = short_location(state)
+    if location is not None:
         return RedirectResponse(location, status_code=303)
-    pool = ctx.services.pool
-    if pool is not None and heavy_page(ctx.services, state):
-        return await pool.answer(index_form, request)
     return await page(request, ctx, state)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
@@ -12,7 +12,9 @@ from app.schemas.evaluate import NoticeOut
 from chainrule.render.style import DRAW_DEFAULTS, PRECISION
 from chainrule.train.bounds import DEFAULT_BOUNDS
 from chainrule.train.fit import GRID_POINTS, FitRequest
-from chainrule.train.run import RunRequest
+
+if TYPE_CHECKING:  # (imported where used: NumPy only in a process that trains)
+    from chainrule.train.run import RunRequest
 
 MAX_ROWS = DEFAULT_BOUNDS.max_rows  # the settings' defaults (CHAINRULE_OPTIMIZE_MAX_*)
 MAX_STEPS = DEFAULT_BOUNDS.max_steps
@@ -135,6 +137,8 @@ class OptimizeRequest(BaseModel):
     def run_request(self, record_every: int | None = None) -> RunRequest:
         """Return the training run this body asks for (one trajectory: /api/optimize and
         the stream both start from it)."""
+        from chainrule.train.run import RunRequest
+
         return RunRequest(
             expression=self.expression,
             params=self.params,

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 
 @dataclass(frozen=True)
 class Curve:
@@ -48,5 +46,7 @@ def write_curve(name: str) -> str:
 def curve_params(name: str, seed: int = 0) -> dict[str, float]:
     """Return seeded starting coefficients: uniform on [-1, 1], rounded to 4 digits."""
     names = CURVES[name].coefficients
+    import numpy as np  # (here: a process that never trains does not load it)
+
     values = np.random.default_rng(seed).uniform(-1, 1, len(names))
     return {n: round(float(v), 4) for n, v in zip(names, values, strict=True)}

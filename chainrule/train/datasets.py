@@ -14,12 +14,14 @@ import re
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from chainrule.lang.numbers import NUMBER, underflows
 from chainrule.train.bounds import DEFAULT_BOUNDS
 from chainrule.train.network import NetworkSpec, init_params, write_program
+
+if TYPE_CHECKING:  # (imported where used: NumPy loads with a built-in dataset)
+    import numpy as np
 
 Columns = dict[str, list[float]]
 
@@ -69,6 +71,8 @@ def noisy_line() -> Dataset:
 
 def sine() -> Dataset:
     """sin(x) at 2,000 evenly spaced points of [-π, π], fitted by a cubic."""
+    import numpy as np
+
     x = np.linspace(-math.pi, math.pi, 2000)
     return Dataset(
         "sin",
@@ -88,6 +92,8 @@ PLANE_SEED = 7
 
 def _plane(name: str, description: str, x: np.ndarray, labels: np.ndarray) -> Dataset:
     """A 2-D classification set: columns x1, x2 and one-hot c0..c{k-1}; the default network."""
+    import numpy as np
+
     k = int(labels.max()) + 1
     spec = NetworkSpec(classes=k, loss="logistic" if k == 2 else "softmax")
     columns: Columns = {"x1": np.round(x[:, 0], 4).tolist(), "x2": np.round(x[:, 1], 4).tolist()}
@@ -100,6 +106,8 @@ def _plane(name: str, description: str, x: np.ndarray, labels: np.ndarray) -> Da
 
 def moons(n: int = PLANE_ROWS, seed: int = PLANE_SEED) -> Dataset:
     """Two interleaved half circles with Gaussian noise (0.1), shifted to centre 0."""
+    import numpy as np
+
     rng = np.random.default_rng(seed)
     half = n // 2
     t = rng.uniform(0, math.pi, n)
@@ -112,6 +120,8 @@ def moons(n: int = PLANE_ROWS, seed: int = PLANE_SEED) -> Dataset:
 
 def circles(n: int = PLANE_ROWS, seed: int = PLANE_SEED) -> Dataset:
     """A disc of one class inside a ring of the other."""
+    import numpy as np
+
     rng = np.random.default_rng(seed)
     labels = (np.arange(n) >= n // 2).astype(int)
     r = np.where(labels == 0, rng.uniform(0, 0.6, n), rng.uniform(1.0, 1.5, n))
@@ -122,6 +132,8 @@ def circles(n: int = PLANE_ROWS, seed: int = PLANE_SEED) -> Dataset:
 
 def xor(n: int = PLANE_ROWS, seed: int = PLANE_SEED) -> Dataset:
     """Points in the four quadrants; the class is whether x1 and x2 have the same sign."""
+    import numpy as np
+
     rng = np.random.default_rng(seed)
     pts = rng.uniform(-1.5, 1.5, (n, 2))
     pts += np.sign(pts) * 0.1  # a gap along the axes
@@ -131,6 +143,8 @@ def xor(n: int = PLANE_ROWS, seed: int = PLANE_SEED) -> Dataset:
 
 def spirals(n: int = PLANE_ROWS, seed: int = PLANE_SEED, k: int = 3) -> Dataset:
     """Three interleaved spiral arms, one class each."""
+    import numpy as np
+
     rng = np.random.default_rng(seed)
     labels = np.arange(n) % k
     r = rng.uniform(0.1, 1.5, n)
@@ -141,6 +155,8 @@ def spirals(n: int = PLANE_ROWS, seed: int = PLANE_SEED, k: int = 3) -> Dataset:
 
 def blobs(n: int = PLANE_ROWS, seed: int = PLANE_SEED, k: int = 3) -> Dataset:
     """Three Gaussian clusters, one class each."""
+    import numpy as np
+
     rng = np.random.default_rng(seed)
     labels = np.arange(n) % k
     angle = labels * 2 * math.pi / k + math.pi / 2

@@ -13,8 +13,6 @@ import itertools
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from chainrule.ops import ACTIVATIONS
 
 DEFAULT_ACTIVATION = "tanh"
@@ -163,6 +161,8 @@ def init_names(spec: NetworkSpec) -> list[str]:
 
 def init_params(spec: NetworkSpec, seed: int = 0) -> dict[str, float]:
     """Return seeded starting values: Glorot-uniform weights, zero biases (4 digits)."""
+    import numpy as np  # (here: a process that never trains does not load it)
+
     rng = np.random.default_rng(seed)
     sizes = [spec.inputs, *spec.hidden, len(spec.outputs)]
     params: dict[str, float] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chainrule.budget import Budget, BudgetExceeded
 from chainrule.build import build
@@ -21,8 +21,10 @@ from chainrule.lang.lint import notices_json
 from chainrule.train.bounds import DEFAULT_BOUNDS, Bounds
 from chainrule.train.datasets import Dataset, get_dataset, parse_csv
 from chainrule.train.fit import FitRequest, fitted_curve, model_program
-from chainrule.train.loop import TrainingProblem, TrainResult, prepare, train
 from chainrule.train.optimizer import TrainConfig, TrainingError
+
+if TYPE_CHECKING:  # (imported where used: NumPy loads with the first run, not with this module)
+    from chainrule.train.loop import TrainingProblem, TrainResult
 
 HISTORY_POINTS = 100
 REDUCTION_ID = "reduce"
@@ -122,6 +124,8 @@ def run(
     (svg, None), or (None, why there is no picture). Raises BudgetExceeded when the run
     is over budget (before it starts, or once it has run past its time).
     """
+    from chainrule.train.loop import prepare, train
+
     bounds = bounds or Bounds()
     expression, params, data, config = resolve(req, bounds.max_rows, bounds.max_columns)
     program = parse(expression, limits)

@@ -180,7 +180,7 @@ def test_a_small_pooled_answer_is_not_gzipped() -> None:
     assert "content-encoding" not in sent.headers
 
 
-def test_a_pooled_route_is_given_the_request_query_string(monkeypatch: Any) -> None:
+def test_a_pooled_route_is_given_the_request_method_and_query_string(monkeypatch: Any) -> None:
     from app import jobs
 
     seen: list[dict[str, Any]] = []
@@ -196,11 +196,12 @@ def test_a_pooled_route_is_given_the_request_query_string(monkeypatch: Any) -> N
     loop = asyncio.new_event_loop()
     monkeypatch.setattr(jobs._Process, "loop", loop)
     try:
-        status, _, content, _ = jobs.run_job("m:f", "/api/optimize", b"a=1&b=2", [], b"{}")
+        status, _, content, _ = jobs.run_job("m:f", "GET", "/api/graph.svg", b"a=1&b=2", [], b"")
     finally:
         loop.close()
     assert (status, content) == (200, b"a=1&b=2")
     assert seen[0]["query_string"] == b"a=1&b=2"
+    assert seen[0]["method"] == "GET"
 
 
 def test_a_stopping_server_ends_its_pool_cleanly() -> None:
@@ -235,3 +236,26 @@ def test_a_stopping_server_ends_its_pool_cleanly() -> None:
         _, errors = server.communicate(timeout=30)
     assert server.returncode == 0
     assert "leaked" not in errors, errors
+
+
+def numpy_loaded() -> bool:
+    """True when NumPy is imported in the process that runs this."""
+    return "numpy" in sys.modules
+
+
+def test_a_worker_loads_numpy_only_to_train_and_its_pool_process_before_its_cap() -> None:
+    # NumPy is ~13 MB resident (and ~120 MB of address space) in each process: a uvicorn
+    # worker loads it for the training stream only; a pool process, which trains, maps it
+    # before its memory cap (so a job's CHAINRULE_POOL_MEMORY is the job's alone)
+    code = (
+        "import sys\nfrom fastapi.testclient import TestClient\n"
+        "from app.config import Settings\nfrom app.main import create_app\n"
+        "c = TestClient(create_app(Settings(access_log=False, pool_processes=0)))\n"
+        "assert c.post('/api/evaluate', json={'expression': 'a*b', 'values': {'a': 1, 'b': 2}})"
+        ".status_code == 200\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.split() == ["False"], done.stderr[-2000:]
+    client = TestClient(create_app(Settings(access_log=False, pool_tasks=77)))  # a new pool
+    assert in_pool(pool_of(client), numpy_loaded) is True

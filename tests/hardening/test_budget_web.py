@@ -95,6 +95,7 @@ def test_the_parse_cache_is_bounded_by_nodes_and_keeps_no_failure() -> None:
 def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # with no pool process (with one, it goes there: tests/app/test_dispatch.py)
     moved: list[str] = []
     sending: list[str] = []
     real = run_in_threadpool  # what app.services calls; the spy stands in for it there
@@ -104,7 +105,7 @@ def test_a_small_text_with_a_big_expansion_runs_in_the_thread_pool(
         return await real(func, *args)
 
     monkeypatch.setattr(web_services, "run_in_threadpool", spy)
-    with client(inline_nodes=500) as c:
+    with client(inline_nodes=500, pool_processes=0) as c:
         cases: tuple[tuple[str, dict[str, Any]], ...] = (
             ("nested", {"expression": NESTED, "values": {"a": 1}}),
             ("normal", NORMAL),

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from app.routes import optimize
 from app.services import Services
+from chainrule.train import run as train_run
 from chainrule.train.run import run as real_run
 
 RUN = {
@@ -47,7 +47,7 @@ def test_a_queued_training_run_gets_503_with_retry_after_not_422(
             assert queued_answered.wait(60)
         return real_run(*args, **kwargs)
 
-    monkeypatch.setattr(optimize, "run", run_after_the_queue)
+    monkeypatch.setattr(train_run, "run", run_after_the_queue)  # (the route imports it when used)
     client = TestClient(app)
     answers: dict[str, Any] = {}
 
