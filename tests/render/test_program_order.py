@@ -17,7 +17,7 @@ from chainrule.hierarchy import build_units
 from chainrule.render import DotOptions, Renderer, to_dot
 from chainrule.render.style import DRAW_DEFAULTS
 from chainrule.series import fold_series
-from tests.browser.programs import convolution, mlp
+from tests.browser.programs import convolution, long_program, mlp
 from tests.support.budget import default_budget, unhurried
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -204,3 +204,16 @@ def test_open_boxes_in_wrapped_rows_keep_the_programs_order(program: str) -> Non
         order = [at[b] for b in boxes]
         assert all(reads_after(a, b) for a, b in itertools.pairwise(order)), (opened, order)
     assert wrapped >= len(openings) // 2  # the case in question: rows
+
+
+def test_shared_inputs_are_a_rank_before_the_first_boxes_as_estimated() -> None:
+    # gradient descent written out: x and y are used only by the series, a level further
+    # on; dot ranked them beside w0 and lr, one row twice as wide as the size estimate had
+    source = long_program(60)
+    g = export_graph(evaluate(source, {"w": 0.5, "x": 2.0, "y": 3.0}, budget=default_budget()))
+    units = fold_series(g, build_units(g))
+    opts = DotOptions(level="lines", rankdir="TB")
+    at = extents(Renderer().svg(to_dot(g, opts, budget=default_budget()), None, unhurried()))
+    first = [u.id for u in units.units if u.id in named(g, ["w0", "lr"])]
+    assert len(units.shared) == 2 and len(first) == 2
+    assert max(at[i][3] for i in units.shared) < min(at[u][1] for u in first)
