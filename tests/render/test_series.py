@@ -112,3 +112,19 @@ def test_a_box_whose_operations_fit_opens_by_itself_unless_boxes_were_chosen() -
     assert f"cluster-{t0.id}" not in groups and t0.id in groups  # as chosen: closed
     asked = DotOptions(rankdir="auto", level="lines")  # the level asked: boxes as they are
     assert f"cluster-{t0.id}" not in drawing(graph, asked)[1]
+
+
+@pytest.mark.graphviz
+def test_a_series_of_blocks_writes_a_line_of_its_block_a_row_as_wide_as_a_phone() -> None:
+    graph = graph_of(long_program(60), {"w": 0.5, "x": 2.0, "y": 3.0})
+    _, groups = drawing(graph, DotOptions(rankdir="auto", level="lines", view=(410.0, 506.0)))
+    box = next(g for g in groups.values() if "series" in (g.get("class") or "").split())
+    words = texts(box)
+    assert words[:3] == [
+        "g0 … w29",
+        "g[i] = 2 * (w[i] * x - y) * x",
+        "w[i+1] = w[i] - lr * g[i] ×29",
+    ]
+    shape = next(e for e in box.iter() if e.tag in {f"{SVG}path", f"{SVG}polygon"})
+    xs = [float(v) for v in re.findall(r"(-?[\d.]+),", shape.get("d") or shape.get("points") or "")]
+    assert max(xs) - min(xs) <= 410  # one line: 514 points, wider than the phone's view
