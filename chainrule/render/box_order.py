@@ -14,23 +14,23 @@ def program_order(units: Units, open_: set[str]) -> list[str]:
     top down): the shared inputs in the order they first appear, and each level's closed
     boxes in the order of their lines, as ranks chained by invisible edges (dot keeps a
     flat edge's tail before its head); an open box by its own node (`in_order`)."""
-    chains = [list(units.shared), *unit_levels(units)]
+    levels = unit_levels(units)
+    chains = [list(units.shared), *levels]
     lines = []
     for k, chain in enumerate(c for c in chains if len(c) > 1):
         lines += in_order(chain, open_, f"l{k}")
     # An open box's own inputs a rank after the shared ones: else the box's frame spans the
     # shared inputs' rank, and every edge from them to a box beyond it would cross its
-    # frame, which dot avoids by moving the open box to the end of its rank
-    # The boxes of the first level a rank after the shared inputs too, as the estimate of
-    # the drawing's size has them (chainrule/render/orientation.py): else dot ranks the
-    # inputs used only further on beside those boxes, one row twice as wide as estimated
+    # frame, which dot avoids by moving the open box to the end of its rank. The boxes of
+    # the first level a rank after them too, as the estimate of the drawing's size has them
+    # (chainrule/render/orientation.py): else dot ranks the inputs used only further on
+    # beside those boxes, one row twice as wide as estimated
     if units.shared:
-        first = units.shared[0]
-        levels = unit_levels(units)
+        first, top = units.shared[0], set(levels[0]) if levels else set()
         for u in units.units:
             if u.id in open_:
                 lines += [f'"{first}" -> "{i}" [style=invis weight=0]' for i in u.inside]
-            elif levels and u.id in levels[0]:
+            elif u.id in top:
                 lines.append(f'"{first}" -> "{u.id}" [style=invis weight=0]')
     return lines
 
