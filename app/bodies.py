@@ -7,9 +7,11 @@ its objects would hold, every column and value counted whether the program uses 
 before any object exists. That estimate is then taken from the worker's decoding allowance
 (DecodeGate: a semaphore counted in bytes) for the whole request, so a worker holds only so
 many large bodies at once; beyond it, 503 with Retry-After. A large body is decoded and
-validated against the route's body model on a worker thread: the model instance goes on to
-FastAPI (which passes an instance of its own model through unchanged), and an invalid body
-is answered with its first MAX_ERRORS errors and their count. Text that is not Unicode
+validated against the route's body model on a worker thread (by the model's own
+`validate_lean` where it has one: a grading batch holds one submission's models at a time):
+the model instance goes on to FastAPI (which passes an instance of its own model through
+unchanged), and an invalid body is answered with its first MAX_ERRORS errors and their
+count. Text that is not Unicode
 (a lone surrogate, only possible through a \\u escape) is refused naming its field, except a
 student's answer, which the grader reads as unreadable. After a large body, the memory
 Python freed is given back to the system (glibc's malloc_trim).
@@ -92,7 +94,11 @@ def decode_body(body: bytes, structure: bytes, limits: JSONLimits, field: ModelF
         refuse_unencodable(data)
     if field is None:
         return data
-    value, errors = field.validate(data, {}, loc=("body",))
+    lean = getattr(field.field_info.annotation, "validate_lean", None)
+    if lean is not None:  # a model that validates a large body holding less of it at once
+        value, errors = lean(data)
+    else:
+        value, errors = field.validate(data, {}, loc=("body",))
     if errors:
         raise BodyInvalid(list(errors[:MAX_ERRORS]), len(errors))
     return value

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Iterator, Sequence
+from typing import Annotated, Any, overload
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictInt
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictInt,
+    ValidationError,
+    create_model,
+)
 from pydantic.config import JsonDict
 
 from chainrule.grading import Expect, Options
@@ -135,11 +144,78 @@ class Submission(BaseModel):
     answers: Answers
 
 
+SUBMISSION_COUNT = Field(min_length=1, max_length=MAX_SUBMISSIONS)
+FORMAT: Any = Field("chainrule", description="each result's shape, as in /api/grade")
+
+
 class BatchRequest(BaseModel):
     """POST /api/grade/batch: one problem, many submissions."""
 
     model_config = ConfigDict(strict=True, json_schema_extra={"examples": [BATCH_REQUEST_EXAMPLE]})
 
     problem: ProblemIn
-    submissions: Annotated[list[Submission], Field(min_length=1, max_length=MAX_SUBMISSIONS)]
-    format: Format = Field("chainrule", description="each result's shape, as in /api/grade")
+    # (validate_lean's: a LeanSubmissions, which the route reads the same way)
+    submissions: Annotated[list[Submission], SUBMISSION_COUNT]
+    format: Format = FORMAT
+
+    @classmethod
+    def validate_lean(cls, data: Any) -> tuple[BatchRequest | None, list[dict[str, Any]]]:
+        """Validate a large body as this model would (the same errors, in the same order),
+        holding one submission's models at a time: each is checked and let go here, and
+        validated again when it is graded (LeanSubmissions). Returns the request or the
+        errors (their locations under "body", as FastAPI's)."""
+        errors: list[dict[str, Any]] = []
+        envelope: BaseModel | None = None
+        try:
+            envelope = _Envelope.model_validate(data)
+        except ValidationError as exc:
+            errors.extend(dict(e) for e in exc.errors())
+        raw = data.get("submissions") if isinstance(data, dict) else None
+        if isinstance(raw, list) and not any(e["loc"] == ("submissions",) for e in errors):
+            for index, item in enumerate(raw):
+                try:
+                    Submission.model_validate(item)
+                except ValidationError as exc:
+                    where = ("submissions", index)
+                    errors.extend({**e, "loc": (*where, *e["loc"])} for e in exc.errors())
+        if errors:
+            order = list(cls.model_fields)
+            errors.sort(key=lambda e: order.index(e["loc"][0]) if e["loc"] else -1)
+            return None, [{**e, "loc": ("body", *e["loc"])} for e in errors]
+        assert envelope is not None and isinstance(raw, list)
+        fields = {**dict(envelope), "submissions": LeanSubmissions(raw)}
+        return cls.model_construct(envelope.model_fields_set, **fields), []
+
+
+# A batch's fields with its submissions left as decoded (their count checked), named as the
+# body is in pydantic's messages ("a valid dictionary or instance of BatchRequest").
+_Envelope = create_model(
+    "BatchRequest",
+    __config__=ConfigDict(strict=True),
+    problem=(ProblemIn, ...),
+    submissions=(Annotated[list[Any], SUBMISSION_COUNT], ...),
+    format=(Format, FORMAT),
+)
+
+
+class LeanSubmissions(Sequence[Submission]):
+    """A checked batch's submissions as decoded, each validated into a Submission when it
+    is read (a thousand submissions' models would be ~40 MB at once)."""
+
+    def __init__(self, raw: list[Any]) -> None:
+        self._raw = raw
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> Submission: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Submission]: ...
+    def __getitem__(self, index: int | slice) -> Submission | Sequence[Submission]:
+        if isinstance(index, slice):
+            return LeanSubmissions(self._raw[index])
+        return Submission.model_validate(self._raw[index])
+
+    def __iter__(self) -> Iterator[Submission]:
+        return (Submission.model_validate(item) for item in self._raw)

@@ -5,13 +5,14 @@ the same fields, defaults and bounds, checked at the edges of every bound."""
 from __future__ import annotations
 
 import json
+import tracemalloc
 from collections.abc import Callable, Iterator
 from typing import Any, get_args
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from app.schemas.grade import AnswerIn, GradeRequest, ProblemIn
+from app.schemas.grade import AnswerIn, BatchRequest, GradeRequest, ProblemIn
 from chainrule.grading import spec
 from chainrule.grading.spec import PROBLEM_FIELDS, QUESTION_FIELDS, VISIBILITY, Field
 
@@ -120,3 +121,61 @@ def test_choices_are_the_literal_types_of_the_models() -> None:
 
 def test_the_question_type_has_the_question_fields() -> None:
     assert list(spec.Question.__dataclass_fields__) == [f.name for f in QUESTION_FIELDS]
+
+
+SUB: dict[str, Any] = {"id": "a", "answers": [{"name": "q", "answer": 1}]}
+BAD_SUB: dict[str, Any] = {"id": 1.5, "answers": []}
+PROBLEM_A: dict[str, Any] = {"expression": "a"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"problem": PROBLEM_A, "submissions": [SUB] * 1001},
+        {"problem": PROBLEM_A, "submissions": [BAD_SUB] * 1001, "format": "x"},
+        {"problem": PROBLEM_A, "submissions": [BAD_SUB] * 10, "format": "x"},
+        {"problem": PROBLEM_A, "submissions": []},
+        {"submissions": [{"answers": [{"x": 1}]}], "format": 3, "other": 1},
+        {"submissions": [SUB, 5, SUB], "problem": {"expression": "a", "values": {"a": "x"}}},
+        {"problem": 3, "submissions": 4},
+        [SUB],
+    ],
+    ids=repr,
+)
+def test_a_large_batch_is_refused_with_the_models_own_errors(body: Any) -> None:
+    with pytest.raises(ValidationError) as whole:
+        BatchRequest.model_validate(body)
+    value, errors = BatchRequest.validate_lean(body)
+    assert value is None
+    expected = [(e["type"], ("body", *e["loc"]), e["msg"]) for e in whole.value.errors()]
+    assert [(e["type"], e["loc"], e["msg"]) for e in errors] == expected
+
+
+def test_a_large_batch_reads_as_the_model_reads_it() -> None:
+    body = {"problem": PROBLEM_A, "submissions": [SUB, {**SUB, "id": 7}], "format": "gradescope"}
+    value, errors = BatchRequest.validate_lean(body)
+    assert errors == [] and value is not None
+    whole = BatchRequest.model_validate(body)
+    assert (value.problem, value.format) == (whole.problem, whole.format)
+    assert list(value.submissions) == whole.submissions
+    assert len(value.submissions) == 2 and value.submissions[1] == whole.submissions[1]
+
+
+def test_a_large_batch_is_validated_holding_one_submissions_models_at_a_time() -> None:
+    answers = [{"name": f"q{i}", "answer": "a*b + a*b"} for i in range(50)]
+    body = {
+        "problem": PROBLEM_A,
+        "submissions": [{"id": i, "answers": answers} for i in range(200)],
+    }
+
+    def peak(validate: Callable[[], Any]) -> int:
+        tracemalloc.start()
+        try:
+            validate()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    whole = peak(lambda: BatchRequest.model_validate(body))  # 10,000 answers' models: ~7 MB
+    lean = peak(lambda: BatchRequest.validate_lean(body))
+    assert lean < whole / 20, (lean, whole)
