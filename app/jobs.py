@@ -55,7 +55,7 @@ class _Process:
     loop: asyncio.AbstractEventLoop | None = None
     memory = 0
     resident = 0  # bytes resident once started
-    handlers: ClassVar[dict[str, Any]] = {}
+    handlers: ClassVar[dict[str, tuple[Any, Any]]] = {}
 
 
 def job_key(endpoint: Any) -> str:
@@ -132,18 +132,26 @@ def start_process(settings: dict[str, Any], nice: int, memory: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-def _handler(key: str) -> Any:
+def _handler(key: str) -> tuple[Any, Any]:
     """Return the in-process handler of the route whose endpoint key names (found in its
-    module's `router`)."""
+    module's `router`), and the route."""
     from fastapi.routing import APIRoute
 
     if key not in _Process.handlers:
         module_name, name = key.split(":")
         router = importlib.import_module(module_name).router
         found = [r for r in router.routes if isinstance(r, APIRoute)]
-        handler = next(r for r in found if r.endpoint.__name__ == name).get_route_handler()
-        _Process.handlers[key] = getattr(handler, "direct", handler)
+        route = next(r for r in found if r.endpoint.__name__ == name)
+        handler = route.get_route_handler()
+        _Process.handlers[key] = (getattr(handler, "direct", handler), route)
     return _Process.handlers[key]
+
+
+def path_params(route: Any, method: str, path: str) -> dict[str, Any]:
+    """Return the parameters of the route's path template in path (/export/graph.{kind}),
+    read by the route's own matching, as the worker's router read them."""
+    _, child = route.matches({"type": "http", "method": method, "path": path, "root_path": ""})
+    return dict(child.get("path_params", {}))
 
 
 def accepts_gzip(headers: list[tuple[bytes, bytes]]) -> bool:
@@ -191,12 +199,13 @@ async def _serve(
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
-    direct = _handler(key)
+    direct, route = _handler(key)
     async with AsyncExitStack() as outer, AsyncExitStack() as inner, AsyncExitStack() as func:
         scope = {
             "type": "http",
             "method": method,
             "path": path,
+            "path_params": path_params(route, method, path),
             "root_path": "",
             "query_string": query,
             "headers": headers,

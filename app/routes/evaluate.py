@@ -185,6 +185,7 @@ async def evaluate_program(body: EvaluateRequest, ctx: ContextDep) -> Response:
     responses=PROBLEM_RESPONSES,
     summary="The inputs of a program, in order, with positions",
 )
+@pooled(when=large_in_body)  # a large program is parsed in the worker's pool
 def program_inputs(body: InputsRequest, services: ServicesDep) -> InputsResponse:
     """Parse the program (nothing is computed) and name its inputs in the order of first
     use, each with the line and column of that use: what a form needs to ask for values.

@@ -164,6 +164,7 @@ def _json_text(computed: Computed, precision: int) -> str:
 
 
 @router.get("/export/graph.{kind}")
+@pooled(when=large_in_query)  # a large program's download is made in the worker's pool
 async def export(request: Request, kind: str, ctx: ContextDep) -> Response:
     """Download the view of the query as PNG (?scale=N for N × 96 dpi, within the pixel
     budget), PDF, DOT or JSON (the API's evaluate answer)."""

@@ -195,3 +195,32 @@ def test_a_pool_process_left_large_by_the_largest_program_is_replaced() -> None:
     for _ in range(2):
         assert client.post("/api/evaluate", json=body).status_code == 200
     assert asyncio.run(pool_of(client).call(10.0, jobs.kept)) <= 8 * 1024 * 1024
+
+
+def test_a_large_programs_download_is_made_in_the_pool_as_in_the_worker(
+    clients: tuple[TestClient, TestClient],
+) -> None:
+    pooled, here = clients
+    params = {"expression": long_program(2_400), "a": "2"}
+    for kind in ("dot", "json", "gif"):  # (gif: no such download, a 404 from either)
+        path = f"/export/graph.{kind}"
+        sent, by_pool = answered(pooled, lambda c, path=path: c.get(path, params=params))
+        alone = here.get(path, params=params)
+        assert by_pool == 1, kind
+        assert (sent.status_code, sent.content) == (alone.status_code, alone.content), kind
+        assert sent.headers.get("content-disposition") == alone.headers.get("content-disposition")
+    small = {"expression": "a*b", "a": "2", "b": "3"}
+    sent, by_pool = answered(pooled, lambda c: c.get("/export/graph.dot", params=small))
+    assert (sent.status_code, by_pool) == (200, 0)
+
+
+def test_a_large_programs_inputs_are_read_in_the_pool_as_in_the_worker(
+    clients: tuple[TestClient, TestClient],
+) -> None:
+    pooled, here = clients
+    for program, pool_answers in ((LONG, 1), (LONG + " +", 1), ("a*b + c", 0)):
+        body = {"expression": program}
+        sent, by_pool = answered(pooled, lambda c, b=body: c.post("/api/inputs", json=b))
+        alone = here.post("/api/inputs", json=body)
+        assert by_pool == pool_answers, program[-20:]
+        assert (sent.status_code, sent.content) == (alone.status_code, alone.content)

@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.routing import Route
 
 from app.config import Settings
 from app.main import create_app
@@ -180,7 +181,7 @@ def test_a_small_pooled_answer_is_not_gzipped() -> None:
     assert "content-encoding" not in sent.headers
 
 
-def test_a_pooled_route_is_given_the_request_method_and_query_string(monkeypatch: Any) -> None:
+def test_a_pooled_route_is_given_the_request_method_query_and_path_params(monkeypatch: Any) -> None:
     from app import jobs
 
     seen: list[dict[str, Any]] = []
@@ -191,17 +192,19 @@ def test_a_pooled_route_is_given_the_request_method_and_query_string(monkeypatch
         seen.append(dict(request.scope))
         return PlainTextResponse(request.url.query)
 
-    monkeypatch.setattr(jobs, "_handler", lambda key: direct)
+    route = Route("/export/graph.{kind}", direct)
+    monkeypatch.setattr(jobs, "_handler", lambda key: (direct, route))
     monkeypatch.setattr(jobs._Process, "app", create_app(Settings(access_log=False)))
     loop = asyncio.new_event_loop()
     monkeypatch.setattr(jobs._Process, "loop", loop)
     try:
-        status, _, content, _ = jobs.run_job("m:f", "GET", "/api/graph.svg", b"a=1&b=2", [], b"")
+        status, _, content, _ = jobs.run_job("m:f", "GET", "/export/graph.dot", b"a=1&b=2", [], b"")
     finally:
         loop.close()
     assert (status, content) == (200, b"a=1&b=2")
     assert seen[0]["query_string"] == b"a=1&b=2"
     assert seen[0]["method"] == "GET"
+    assert seen[0]["path_params"] == {"kind": "dot"}  # read from the path, as the router does
 
 
 def test_a_stopping_server_ends_its_pool_cleanly() -> None:
