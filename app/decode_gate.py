@@ -2,7 +2,8 @@
 
 A semaphore counted in bytes (each large body takes its estimated decoded size, weighed on
 its bytes by chainrule/json_reader.py, for the whole request), and glibc's malloc_trim
-after a large body: glibc keeps what Python freed unless asked to return it.
+after a large body: glibc keeps what Python freed unless asked to return it. A uvicorn
+worker also has glibc map each buffer of a MiB or more on its own (map_large_buffers).
 """
 
 from __future__ import annotations
@@ -55,11 +56,36 @@ class DecodeGate:
 _libc: Any = None
 
 
-def trim_memory() -> None:
-    """Give the memory Python freed back to the system (glibc keeps it otherwise)."""
+def _glibc() -> Any:
+    """Return the C library (ctypes), or False where there is none."""
     global _libc
     if _libc is None:
         name = ctypes.util.find_library("c")
         _libc = ctypes.CDLL(name) if name else False
-    if _libc and hasattr(_libc, "malloc_trim"):
-        _libc.malloc_trim(0)
+    return _libc
+
+
+def trim_memory() -> None:
+    """Give the memory Python freed back to the system (glibc keeps it otherwise)."""
+    libc = _glibc()
+    if libc and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
+
+
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number (glibc's malloc.h)
+MAPPED_FROM = 1024 * 1024
+
+
+def map_large_buffers(size: int = MAPPED_FROM) -> bool:
+    """Have glibc map every allocation of size bytes or more on its own, and unmap it when
+    freed (True when it took the setting). By default glibc raises that threshold to the
+    largest block freed so far, so after one multi-MiB body every later one comes from the
+    heap, which keeps it: a worker relaying bulk bodies and answers grew by ~3 MB a request
+    (`bench/abuse.py --round4`'s idle memory). Not in a pool process: a NumPy loop over
+    800 KB arrays ran 1.3-1.5x slower with it (glibc then also trims the heap's top at
+    every 128 KiB free); a pool process is trimmed after each job, and replaced when it
+    keeps too much (CHAINRULE_POOL_KEEP)."""
+    libc = _glibc()
+    if not libc or not hasattr(libc, "mallopt"):
+        return False
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, size))

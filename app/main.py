@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.config import Settings, get_settings
+from app.decode_gate import map_large_buffers
 from app.errors import install_error_handlers
 from app.http_deadlines import BodyReadTimeout, HeadAsGet, RelativeRedirects
 from app.middleware import AccessLog, BodySizeLimit, SecurityHeaders
@@ -40,9 +41,11 @@ def body_limits(settings: Settings) -> dict[str, int]:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start the worker's pool processes with it, and stop them when it stops."""
+    """Start the worker's pool processes with it, and stop them when it stops; have glibc
+    give a bulk body's and answer's memory back when they are freed."""
     pool = app.state.services.pool
     if pool is not None:
+        map_large_buffers()
         pool.warm()
     yield
     if pool is not None:

@@ -28,8 +28,10 @@ from typing import Any, TypeVar
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
 
 from app.config import Settings
+from app.decode_gate import trim_memory
 from app.jobs import job_key, run_job, start_process
 from app.processes import NicedPool
 from chainrule.errors import ErrorReply, retry_later
@@ -37,6 +39,10 @@ from chainrule.work_gate import Busy, WorkGate
 
 _T = TypeVar("_T")
 CHUNK = 256 * 1024  # a larger answer is sent in pieces of this size
+# After a body and answer this large together, the worker gives the memory they took back
+# to the system once the answer is sent (glibc keeps what Python freed: a replica's idle
+# memory would grow by megabytes with each bulk request).
+TRIM_FROM = 1024 * 1024
 GRACE_SECONDS = 5.0  # a job may run this much past its wall budget before its pool is ended
 STARTUP_SECONDS = 60.0  # how long a pool process may take to start (imports, under load)
 
@@ -171,12 +177,18 @@ class JobPool:
         if kept > self.settings.pool_keep:
             self.retire(executor)
         self.answered += 1
+        large = len(body) + len(content) > TRIM_FROM
+        with contextlib.suppress(AttributeError):
+            del request._body  # (the pool process had it; the request lives till answered)
+        del body
         length = (b"content-length", str(len(content)).encode())
         if len(content) <= CHUNK:
             response = Response(content, status_code=status)
         else:  # written as the client takes it: never megabytes in the transport's buffer
             response = StreamingResponse(_chunks(content), status_code=status)
         response.raw_headers = [*headers, length]
+        if large:  # once sent: the memory the body and the answer took, back to the system
+            response.background = BackgroundTask(trim_memory)
         return response
 
     def retire(self, executor: ProcessPoolExecutor) -> None:
