@@ -894,7 +894,7 @@ def main_round4(only: list[str] | None, probe: float, attacker_nice: int = 0) ->
             print(
                 f"{'attack':40} {'statuses':>16} {'bad':>4} {'peak MB':>15} {'PSS':>9} "
                 f"{'idle +MB':>9} "
-                f"{'p99 ms':>13} {'x':>6} {'fail':>4}  verdict"
+                f"{'p99 ms':>13} {'x':>6} {'fail':>4} {'atk cores':>9}  verdict"
             )
             for attack in chosen:
                 quiet, _ = steady_apart(base, threading.Event(), probe)
@@ -913,8 +913,13 @@ def main_round4(only: list[str] | None, probe: float, attacker_nice: int = 0) ->
                     got.extend(attack.send(base))
                     stop.set()
 
+                sampling = [0.0]  # the sampler's own CPU seconds
+
                 def sampler(
-                    stop: threading.Event = stop, peak: list[float] = peak, pss: list[float] = pss
+                    stop: threading.Event = stop,
+                    peak: list[float] = peak,
+                    pss: list[float] = pss,
+                    sampling: list[float] = sampling,
                 ) -> None:
                     while not stop.is_set():
                         peak[0] = max(peak[0], tree_rss_mb(pid1))
@@ -922,10 +927,15 @@ def main_round4(only: list[str] | None, probe: float, attacker_nice: int = 0) ->
                         pss[0] = max(pss[0], tree_pss_mb(pid1))
                         pss[1] = max(pss[1], tree_pss_mb(pid2))
                         time.sleep(0.05)
+                    sampling[0] = time.thread_time()
 
                 threads = [threading.Thread(target=attacker), threading.Thread(target=sampler)]
+                began = [0.0, 0.0]  # when the attack started, and this process's CPU then
 
-                def start(threads: list[threading.Thread] = threads) -> None:
+                def start(
+                    threads: list[threading.Thread] = threads, began: list[float] = began
+                ) -> None:
+                    began[:] = [time.monotonic(), time.process_time()]
                     for t in threads:
                         t.start()
 
@@ -933,6 +943,10 @@ def main_round4(only: list[str] | None, probe: float, attacker_nice: int = 0) ->
                 stop.set()
                 for t in threads:
                     t.join(timeout=120)
+                # The attacker's client work, in cores: its CPU over the attack's time (on
+                # this machine it takes the servers' and the steady client's two cores)
+                wall = max(time.monotonic() - began[0], 1e-9)
+                cores = (time.process_time() - began[1] - sampling[0]) / wall
                 time.sleep(3.0)  # idle again: memory given back?
                 idle = [tree_rss_mb(pid1), tree_rss_mb(pid2)]
                 statuses = Counter(r.status_code for r in got)
@@ -959,7 +973,7 @@ def main_round4(only: list[str] | None, probe: float, attacker_nice: int = 0) ->
                     f"{f'{peak[0]:.0f}/{peak[1]:.0f}':>15} {f'{pss[0]:.0f}/{pss[1]:.0f}':>9} "
                     f"{max(idle[0] - idle0[0], idle[1] - idle0[1]):9.0f} "
                     f"{f'{p99(quiet) * 1e3:.1f}->{p99(during) * 1e3:.1f}':>13} {ratio:6.1f} "
-                    f"{failed:>4}  {'ok' if ok else 'MISSED'}"
+                    f"{failed:>4} {cores:9.2f}  {'ok' if ok else 'MISSED'}"
                 )
                 idle0 = [min(idle0[0], idle[0]), min(idle0[1], idle[1])]
     if not only or any(o in "silent stream" for o in only):
