@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     pool_memory: int = 512 * 1024 * 1024
     pool_tasks: int = 200
     pool_keep: int = 8 * 1024 * 1024
+    # Pool jobs the uvicorn workers of one server (a replica) run at once, whichever worker
+    # took them (app/replica.py; 0: each worker's pool alone bounds its jobs): one job may
+    # take ~70 MB above its process's idle size, so a replica of two workers stays within
+    # its memory with one.
+    replica_jobs: int = 1
     # Allocations between runs of the garbage collector's youngest generation (Python's
     # default 700 makes building a large program mostly collecting; 0 keeps Python's).
     gc_threshold: int = 50_000

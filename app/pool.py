@@ -10,7 +10,8 @@ capped in address space (CHAINRULE_POOL_MEMORY above what they hold once started
 RLIMIT_AS), and replaced after CHAINRULE_POOL_TASKS jobs. A job that takes more memory
 fails alone: its request is answered (a 422, or a 503 when its process died) and the pool
 is rebuilt; the uvicorn worker lives. At most POOL_PROCESSES jobs run and POOL_QUEUE wait
-(a WorkGate); more get 503 with Retry-After, before a bulk body is read.
+(a WorkGate); more get 503 with Retry-After, before a bulk body is read. Across a
+replica's workers, at most CHAINRULE_REPLICA_JOBS jobs run at once (app/replica.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import contextlib
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -34,6 +36,7 @@ from app.config import Settings
 from app.decode_gate import trim_memory
 from app.jobs import job_key, run_job, start_process
 from app.processes import NicedPool
+from app.replica import replica_slots
 from chainrule.errors import ErrorReply, retry_later
 from chainrule.work_gate import Busy, WorkGate
 
@@ -79,6 +82,8 @@ class JobPool:
         self._lock = threading.Lock()
         self._running = asyncio.Semaphore(settings.pool_processes)  # jobs in processes
         self._loop: asyncio.AbstractEventLoop | None = None  # the loop it serves
+        # the jobs the replica's workers run at once (None: one worker, its pool the bound)
+        self.slots = replica_slots(settings.replica_jobs)
 
     def executor(self) -> ProcessPoolExecutor:
         """Return the pool, starting it when there is none."""
@@ -116,12 +121,18 @@ class JobPool:
         if self._loop is not asyncio.get_running_loop():  # (tests: a loop per client)
             self._loop = asyncio.get_running_loop()
             self._running = asyncio.Semaphore(self.settings.pool_processes)
+        end = time.monotonic() + seconds
         try:
             await asyncio.wait_for(self._running.acquire(), seconds)
         except TimeoutError:
             raise Busy(self.gate.retry_after(), what="bulk") from None
         try:
-            return await self._run(seconds, fn, *args)
+            if self.slots is None:
+                return await self._run(seconds, fn, *args)
+            async with self.slots.held(end - time.monotonic()) as free:
+                if not free:  # the replica's other workers ran their jobs all the while
+                    raise Busy(self.gate.retry_after(), what="bulk")
+                return await self._run(seconds, fn, *args)
         finally:
             self._running.release()
 
