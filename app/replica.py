@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import logging
 import multiprocessing
 import os
 import tempfile
@@ -23,6 +24,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 POLL_SECONDS = 0.02  # how often a waiting job looks for a free slot
+LOG = logging.getLogger("chainrule.pool")
 
 
 def replica_folder() -> Path | None:
@@ -46,7 +48,7 @@ class ReplicaSlots:
         """Take a free slot now: its open, locked file (give it back with give()); None
         when every slot is taken."""
         for index in range(self.count):
-            fd = os.open(self.folder / f"slot-{index}", os.O_RDWR | os.O_CREAT, 0o600)
+            fd = self._open(self.folder / f"slot-{index}")
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -54,6 +56,13 @@ class ReplicaSlots:
                 continue
             return fd
         return None
+
+    def _open(self, path: Path) -> int:
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except FileNotFoundError:  # the folder was cleaned away (a tmp cleaner): again
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
 
     def give(self, fd: int) -> None:
         """Give a slot back."""
@@ -82,4 +91,12 @@ def replica_slots(count: int) -> ReplicaSlots | None:
     folder = replica_folder()
     if folder is None or count <= 0:
         return None
-    return ReplicaSlots(folder, count)
+    try:
+        slots = ReplicaSlots(folder, count)
+        taken = slots.try_take()  # (its files can be opened: not another user's folder)
+        if taken is not None:
+            slots.give(taken)
+        return slots
+    except OSError as exc:  # no writable temporary folder: each worker's pool alone
+        LOG.warning("no shared job slots for this replica's workers (%s): %s", folder, exc)
+        return None

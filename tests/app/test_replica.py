@@ -129,3 +129,11 @@ def test_a_real_replicas_pool_jobs_hold_its_slot() -> None:
         fd = slots.try_take()
         assert fd is not None  # ... and gave it back
         slots.give(fd)
+
+
+def test_a_folder_cleaned_away_is_made_again(tmp_path: Path) -> None:
+    slots = ReplicaSlots(tmp_path / "replica", 1)
+    (tmp_path / "replica").rmdir()
+    fd = slots.try_take()
+    assert fd is not None
+    slots.give(fd)
