@@ -14,6 +14,7 @@ from app.decode_gate import map_large_buffers
 from app.errors import install_error_handlers
 from app.http_deadlines import BodyReadTimeout, HeadAsGet, RelativeRedirects
 from app.middleware import AccessLog, BodySizeLimit, SecurityHeaders
+from app.ndjson import quiet_ended_streams
 from app.responses import JSONBytes
 from app.routes import docs, evaluate, examples, grade, graph, health, live, optimize, pages
 from app.schemas.common import PROBLEM_RESPONSES
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    quiet_ended_streams()  # (a stream ended for a silent reader is logged as such)
     app.state.services = Services(settings)
     install_error_handlers(app)
     install_middleware(app, settings)

@@ -28,6 +28,36 @@ from app.responses import json_bytes
 
 MEDIA = "application/x-ndjson"
 _END = b""
+LOG = logging.getLogger("chainrule.stream")
+# uvicorn's error for an answer its application left unfinished: what a stream ended for a
+# silent reader is (ASGI has no way to abort a connection).
+UNFINISHED = "ASGI callable returned without completing response."
+
+
+class EndedOnPurpose(logging.Filter):
+    """Drop uvicorn's UNFINISHED error once for each stream this process ended because its
+    reader took nothing (the stream logs a warning saying so itself): not a fault of ours."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the UNFINISHED record of a stream ended on purpose."""
+        if self.pending and record.getMessage() == UNFINISHED:
+            self.pending -= 1
+            return False
+        return True
+
+
+ENDED_ON_PURPOSE = EndedOnPurpose()
+
+
+def quiet_ended_streams() -> None:
+    """Install ENDED_ON_PURPOSE on uvicorn's error logger (once)."""
+    logger = logging.getLogger("uvicorn.error")
+    if ENDED_ON_PURPOSE not in logger.filters:
+        logger.addFilter(ENDED_ON_PURPOSE)
 
 
 def line(obj: Any) -> bytes:
@@ -123,7 +153,13 @@ class NDJSONStream(Response):
                 await self._send(send, chunk, True)
                 self.room.release()
             await self._send(send, b"", False)
-        except (OSError, TimeoutError):  # the client went away, or stopped reading
+        except TimeoutError:  # the client stopped reading: the answer ends unfinished
+            LOG.warning(
+                "a stream's reader took nothing for %g s: its answer is ended",
+                self.write_timeout,
+            )
+            ENDED_ON_PURPOSE.pending += 1
+        except OSError:  # the client went away (TimeoutError is an OSError too: after it)
             pass
         finally:
             self.cancelled.set()

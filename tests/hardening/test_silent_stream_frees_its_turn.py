@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import socket
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from tests.support.server import running_server
+from tests.support.server import running_process
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +51,7 @@ def silent_stream(base: str) -> socket.socket:
 
 @pytest.mark.parametrize("write_timeout", ["3", "1000"])  # the write timeout, or the clock
 def test_a_silent_stream_client_frees_the_training_turn_within_the_wall_budget(
-    write_timeout: str,
+    write_timeout: str, tmp_path: Path
 ) -> None:
     env = {
         "CHAINRULE_TRAIN_CONCURRENCY": "1",
@@ -59,7 +60,11 @@ def test_a_silent_stream_client_frees_the_training_turn_within_the_wall_budget(
         "CHAINRULE_LIVE_WALL_SECONDS": str(WALL),
         "CHAINRULE_STREAM_WRITE_TIMEOUT": write_timeout,
     }
-    with running_server(env) as base, httpx.Client(base_url=base, timeout=30) as http:
+    log = tmp_path / "server.log"
+    with (
+        running_process(env, log=log) as (base, _),
+        httpx.Client(base_url=base, timeout=30) as http,
+    ):
         sock = silent_stream(base)
         opened = time.monotonic()
         try:
@@ -77,3 +82,7 @@ def test_a_silent_stream_client_frees_the_training_turn_within_the_wall_budget(
             assert freed_after <= WALL + 1.5, statuses  # within the wall budget (and a poll)
         finally:
             sock.close()
+    if write_timeout == "3":  # ended for its silent reader: said so, not as a server error
+        text = log.read_text()
+        assert "a stream's reader took nothing for 3 s: its answer is ended" in text, text
+        assert "ASGI callable returned without completing response" not in text, text

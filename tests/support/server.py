@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ def running_server(env: dict[str, str] | None = None, workers: int = 1) -> Itera
 
 @contextmanager
 def running_process(
-    env: dict[str, str] | None = None, workers: int = 1
+    env: dict[str, str] | None = None, workers: int = 1, log: Path | None = None
 ) -> Iterator[tuple[str, int]]:
     """running_server, yielding (base URL, the uvicorn process's PID) (bench/abuse.py reads
     its memory)."""
@@ -42,26 +42,30 @@ def running_process(
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     command += ["--workers", str(workers)]
     environment = {**os.environ, "CHAINRULE_ACCESS_LOG": "false", **(env or {})}
-    proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/health", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("uvicorn exited before answering") from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError("uvicorn did not answer within 30 s") from None
-                time.sleep(0.1)
-        yield base, proc.pid
-    finally:
-        proc.send_signal(signal.SIGTERM)
+    with ExitStack() as files:
+        errors = files.enter_context(open(log, "wb")) if log is not None else None  # stderr
+        proc = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/api/health", timeout=1) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    if proc.poll() is not None:
+                        raise RuntimeError("uvicorn exited before answering") from None
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("uvicorn did not answer within 30 s") from None
+                    time.sleep(0.1)
+            yield base, proc.pid
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
