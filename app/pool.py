@@ -127,14 +127,22 @@ class JobPool:
         except TimeoutError:
             raise Busy(self.gate.retry_after(), what="bulk") from None
         try:
-            if self.slots is None:
-                return await self._run(seconds, fn, *args)
-            async with self.slots.held(end - time.monotonic()) as free:
-                if not free:  # the replica's other workers ran their jobs all the while
-                    raise Busy(self.gate.retry_after(), what="bulk")
+            async with self._replica_slot(end - time.monotonic()):
                 return await self._run(seconds, fn, *args)
         finally:
             self._running.release()
+
+    @contextlib.asynccontextmanager
+    async def _replica_slot(self, seconds: float) -> AsyncIterator[None]:
+        """Hold one of the replica's job slots (none to hold with one worker); Busy when
+        none is free within seconds (the replica's other workers ran jobs all the while)."""
+        if self.slots is None:
+            yield
+            return
+        async with self.slots.held(seconds) as free:
+            if not free:
+                raise Busy(self.gate.retry_after(), what="bulk")
+            yield
 
     async def _started(self) -> ProcessPoolExecutor:
         """Return the pool once a process of it has started (its start is not a job's

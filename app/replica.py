@@ -33,7 +33,12 @@ def replica_folder() -> Path | None:
     parent = multiprocessing.parent_process()
     if parent is None or parent.pid is None:
         return None
-    return Path(tempfile.gettempdir()) / f"chainrule-replica-{parent.pid}"
+    return supervisor_folder(parent.pid)
+
+
+def supervisor_folder(pid: int) -> Path:
+    """Return the slots' folder of the replica whose uvicorn supervisor has this pid."""
+    return Path(tempfile.gettempdir()) / f"chainrule-replica-{pid}"
 
 
 class ReplicaSlots:

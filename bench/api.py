@@ -13,8 +13,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the repository's root
+from tests.support.server import free_port, stop  # noqa: E402
+
 EVALUATE_BODY = json.dumps({"expression": "(a+b)*(b+1)", "values": {"a": 2, "b": 1}})
 SVG_PATH = "/api/graph.svg?expression=%28a%2Bb%29%2A%28b%2B1%29&a=2&b=1"
 POST_LUA = """wrk.method = "POST"
@@ -45,14 +46,6 @@ def trivial_app() -> Any:
         return {"ok": True}
 
     return app
-
-
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -78,12 +71,7 @@ def serve(factory: str, probe: str) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def to_ms(text: str) -> float:

@@ -18,7 +18,7 @@ import pytest
 
 from app.config import Settings
 from app.pool import JobPool
-from app.replica import ReplicaSlots, replica_folder
+from app.replica import ReplicaSlots, replica_folder, supervisor_folder
 from chainrule.work_gate import Busy
 from tests.support.server import running_process
 
@@ -78,13 +78,7 @@ def test_the_workers_of_one_supervisor_share_one_folder() -> None:
     folders = {out.get(timeout=30), out.get(timeout=30)}
     for w in workers:
         w.join(10)
-    assert folders == {str(replica_folder_of(os.getpid()))}
-
-
-def replica_folder_of(pid: int) -> Path:
-    import tempfile
-
-    return Path(tempfile.gettempdir()) / f"chainrule-replica-{pid}"
+    assert folders == {str(supervisor_folder(os.getpid()))}
 
 
 def test_a_job_that_finds_no_slot_in_its_time_is_busy(tmp_path: Path) -> None:
@@ -104,7 +98,7 @@ def test_a_real_replicas_pool_jobs_hold_its_slot() -> None:
     body |= {"data": {"x": rows, "y": rows}}
     body |= {"steps": 40}
     with running_process(workers=2) as (base, pid):
-        slots = ReplicaSlots(replica_folder_of(pid), 1)
+        slots = ReplicaSlots(supervisor_folder(pid), 1)
         seen_held = threading.Event()
         done = threading.Event()
 
